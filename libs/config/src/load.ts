@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Validated configuration. Each app declares one zod schema of the variables it reads; `loadConfig`
+ * checks the environment against it once at start-up and stops the process with a message naming every
+ * bad or missing variable. Nothing else in the code base reads `process.env`.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => '  - ' + p).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends z.ZodTypeAny>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data as z.infer<S>;
+}
+
+/** Environment strings → typed values. */
+export const env = {
+  port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
+  int: (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce.number().int().min(min).max(max).default(def),
+  number: (def: number) => z.coerce.number().finite().default(def),
+  bool: (def: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(def ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  string: (def: string) => z.string().min(1).default(def),
+  url: (def: string) => z.string().url().default(def),
+  list: (def: string) =>
+    z
+      .string()
+      .default(def)
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+};
+
+export const RUN_MODES = ['demo', 'production'] as const;
+export type RunMode = (typeof RUN_MODES)[number];

@@ -1,0 +1,98 @@
+import type { DeviceKind } from './topics';
+
+/** Chinese warning levels: blue (IV) < yellow (III) < orange (II) < red (I, highest). */
+export const SEVERITIES = ['blue', 'yellow', 'orange', 'red'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** The responsibility chain an unacknowledged alert climbs. */
+export const ESCALATION_LEVELS = ['company', 'grid', 'community', 'street', 'district'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export interface DutyContact {
+  name: string;
+  phone: string;
+  /** The post, e.g. "网格员", "社区值班", "街道应急办". */
+  role?: string;
+}
+
+export interface Escalation {
+  level: EscalationLevel;
+  /** The unit at that level (company ID, grid ID, ...). */
+  unit?: string;
+  /** ISO-8601 UTC time the alert reached this level. */
+  since: string;
+  notify: DutyContact[];
+}
+
+export interface AlertAction {
+  /** e.g. `evacuate` for a red slope. */
+  type: string;
+  description: string;
+  /** Buildings or places concerned, e.g. the buildings a slope threatens. */
+  targets?: string[];
+}
+
+/**
+ * The alert of contract v1. At most one open alert exists per rule and device; `active` (the condition
+ * holds) and `acknowledged` (a person took it) are independent. Times are ISO-8601 UTC.
+ */
+export interface Alert {
+  id: string;
+  rule: string;
+  severity: Severity;
+  active: boolean;
+  acknowledged: boolean;
+  kind: DeviceKind;
+  owner: string;
+  device: string;
+  message: string;
+  value: number | string | null;
+  threshold: number | string | null;
+  location?: { lat: number; lon: number };
+  openedAt: string;
+  updatedAt: string;
+  clearedAt?: string;
+  ackedAt?: string;
+  ackedBy?: string;
+  note?: string;
+  /** How many times the condition fired while this alert was open. */
+  count: number;
+  escalation: Escalation;
+  actions?: AlertAction[];
+}
+
+export const ALERT_TRANSITIONS = [
+  'opened',
+  'raised',
+  'lowered',
+  'updated',
+  'cleared',
+  'reopened',
+  'acknowledged',
+  'escalated',
+  'closed',
+] as const;
+export type AlertTransitionType = (typeof ALERT_TRANSITIONS)[number];
+
+/** One transition of an alert, as kept in InfluxDB (`alert_event`) and served by `/api/alerts/{id}/history`. */
+export interface AlertTransition {
+  alertId: string;
+  type: AlertTransitionType;
+  at: string;
+  /** `system` for rule-driven transitions, the user name for acknowledgements. */
+  by: string;
+  severity: Severity;
+  active: boolean;
+  acknowledged: boolean;
+  value: number | string | null;
+  note?: string;
+}
+
+/** An alert is closed (no longer open) once its condition is gone and a person acknowledged it. */
+export function isOpen(a: Pick<Alert, 'active' | 'acknowledged'>): boolean {
+  return a.active || !a.acknowledged;
+}

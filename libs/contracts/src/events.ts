@@ -1,0 +1,34 @@
+import type { Alert } from './alert';
+import type { DeviceEvent, Position } from './records';
+
+/** Socket.IO namespace of the live feed. */
+export const LIVE_NAMESPACE = '/live';
+
+/** Server → client events on `/live`. */
+export interface ServerToClientEvents {
+  /** On connect: the open alerts this user may see. */
+  alerts: (alerts: Alert[]) => void;
+  /** On every transition of an alert. */
+  alert: (alert: Alert) => void;
+  /** At most once a second. */
+  positions: (positions: Position[]) => void;
+  /** On every online/offline change. */
+  device: (event: DeviceEvent) => void;
+}
+
+export interface AckRequest {
+  id: string;
+  note?: string;
+}
+
+export type AckResponse = { ok: true; alert: Alert } | { ok: false; error: string };
+
+/** Client → server events on `/live`. */
+export interface ClientToServerEvents {
+  'alert:ack': (request: AckRequest, reply: (response: AckResponse) => void) => void;
+}
+
+/** The handshake: `io(url + '/live', { auth: { token } })`. */
+export interface LiveHandshakeAuth {
+  token: string;
+}

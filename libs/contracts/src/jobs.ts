@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { DEVICE_KINDS } from './topics';
+
+/**
+ * A rule job carries every record the router took for one partition in one pass, in log order. Job
+ * payloads are validated before use: a malformed one fails without retry.
+ */
+const fieldValue = z.union([z.number(), z.string(), z.boolean()]);
+
+export const readingRecordSchema = z.object({
+  t: z.literal('r'),
+  kind: z.enum(DEVICE_KINDS),
+  owner: z.string(),
+  device: z.string(),
+  ts: z.number(),
+  rx: z.number(),
+  q: z.enum(['ok', 'bad']),
+  why: z.array(z.string()).optional(),
+  f: z.record(fieldValue),
+});
+
+export const statusRecordSchema = z.object({
+  t: z.literal('s'),
+  kind: z.enum(DEVICE_KINDS),
+  owner: z.string(),
+  device: z.string(),
+  online: z.boolean(),
+  ts: z.number(),
+  rx: z.number(),
+});
+
+export const ruleJobSchema = z.object({
+  partition: z.number().int().nonnegative(),
+  /** The last reading-log entry ID included, for tracing. */
+  upTo: z.string(),
+  records: z.array(z.discriminatedUnion('t', [readingRecordSchema, statusRecordSchema])),
+});
+
+export type RuleJob = z.infer<typeof ruleJobSchema>;
+
+export const RULE_JOB_NAME = 'evaluate';

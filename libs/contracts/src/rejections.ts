@@ -1,0 +1,25 @@
+/** Reason codes for refused input, as counted in metrics and published on `{root}/_rejected/...`. */
+export const REJECT_REASONS = [
+  'invalid_json',
+  'too_large',
+  'schema',
+  'unknown_device',
+  'owner_mismatch',
+  'batch_too_large',
+  'bad_topic',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Body of a message on the `_rejected` topic. */
+export interface Rejection {
+  reason: RejectReason;
+  message: string;
+  /** Index of the refused reading inside a batch, when the payload was an array. */
+  index?: number;
+  topic: string;
+  receivedAt: string;
+}
+
+/** Limits of the telemetry payload (contract v1). */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+export const MAX_BATCH_READINGS = 1000;

@@ -1,0 +1,60 @@
+/**
+ * MQTT topic layout of contract v1: `{root}/{kind}/{ownerId}/{deviceId}/{channel}`.
+ * The root is configurable (`MQTT_TOPIC_ROOT`, default `lg/v1`).
+ */
+export const DEVICE_KINDS = ['truck', 'slope', 'gas'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const CHANNELS = ['telemetry', 'status'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const DEFAULT_TOPIC_ROOT = 'lg/v1';
+
+/** Device and owner IDs: `[A-Za-z0-9_-]{1,64}`. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface DeviceTopic {
+  kind: DeviceKind;
+  owner: string;
+  device: string;
+  channel: Channel;
+}
+
+export type TopicParseResult = { ok: true; topic: DeviceTopic } | { ok: false; message: string };
+
+export function isDeviceKind(value: string): value is DeviceKind {
+  return (DEVICE_KINDS as readonly string[]).includes(value);
+}
+
+function isChannel(value: string): value is Channel {
+  return (CHANNELS as readonly string[]).includes(value);
+}
+
+/** Splits a device topic; anything that is not exactly the contract's shape is refused with a reason. */
+export function parseDeviceTopic(root: string, topic: string): TopicParseResult {
+  if (!topic.startsWith(root + '/')) return { ok: false, message: `topic is not under ${root}/` };
+  const parts = topic.slice(root.length + 1).split('/');
+  if (parts.length !== 4) {
+    return { ok: false, message: 'topic must be {root}/{kind}/{ownerId}/{deviceId}/{channel}' };
+  }
+  const [kind, owner, device, channel] = parts as [string, string, string, string];
+  if (!isDeviceKind(kind)) return { ok: false, message: `unknown kind "${kind}"` };
+  if (!ID_PATTERN.test(owner)) return { ok: false, message: 'ownerId must match [A-Za-z0-9_-]{1,64}' };
+  if (!ID_PATTERN.test(device)) return { ok: false, message: 'deviceId must match [A-Za-z0-9_-]{1,64}' };
+  if (!isChannel(channel)) return { ok: false, message: `unknown channel "${channel}"` };
+  return { ok: true, topic: { kind, owner, device, channel } };
+}
+
+export function deviceTopic(root: string, t: DeviceTopic): string {
+  return `${root}/${t.kind}/${t.owner}/${t.device}/${t.channel}`;
+}
+
+/** Where a refused message is republished, with its reason. */
+export function rejectedTopic(root: string, kind: string, owner: string, device: string): string {
+  return `${root}/_rejected/${kind}/${owner}/${device}`;
+}
+
+/** The filter every ingest connection subscribes to, shared so that ingest processes split the load. */
+export function ingestSubscription(root: string, group: string): string {
+  return `$share/${group}/${root}/+/+/+/+`;
+}

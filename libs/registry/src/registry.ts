@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
+import type { ChainStep, Company, Device, DutyUnit, Grid, RegistryData, SlopeSite } from './types';
+
+const id = z.string().regex(ID_PATTERN, 'IDs are [A-Za-z0-9_-]{1,64}');
+const contact = z.object({ name: z.string(), phone: z.string(), role: z.string().optional() });
+const unit = { id, name: z.string(), duty: z.array(contact) };
+
+const registrySchema = z.object({
+  version: z.literal(1),
+  note: z.string().optional(),
+  district: z.object(unit),
+  streets: z.array(z.object({ ...unit, nameEn: z.string().optional() })),
+  communities: z.array(z.object({ ...unit, street: id })),
+  grids: z.array(z.object({ ...unit, community: id })),
+  companies: z.array(z.object({ ...unit, nameEn: z.string().optional() })),
+  slopeSites: z.array(
+    z.object({
+      ...unit,
+      lat: z.number(),
+      lon: z.number(),
+      grid: id,
+      buildings: z.array(
+        z.object({ id, name: z.string(), address: z.string().optional(), occupants: z.number().optional() }),
+      ),
+    }),
+  ),
+  pipelineNetworks: z.array(z.object({ ...unit, operator: z.string().optional() })),
+  devices: z.array(
+    z.object({
+      id,
+      kind: z.enum(DEVICE_KINDS),
+      owner: id,
+      name: z.string().optional(),
+      lat: z.number().optional(),
+      lon: z.number().optional(),
+      grid: id.optional(),
+      intervalSec: z.number().positive(),
+      plate: z.string().optional(),
+      hazmatClass: z.string().optional(),
+      un: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+export class RegistryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RegistryError';
+  }
+}
+
+/**
+ * In-memory view of the registry with the look-ups the pipeline needs. Built once from validated data;
+ * every cross-reference (owner, grid, community, street) is checked when it is built.
+ */
+export class Registry {
+  private readonly devices = new Map<string, Device>();
+  private readonly companies = new Map<string, Company>();
+  private readonly slopeSites = new Map<string, SlopeSite>();
+  private readonly owners = new Map<string, DutyUnit>();
+  private readonly grids = new Map<string, Grid>();
+  private readonly communities = new Map<string, RegistryData['communities'][number]>();
+  private readonly streets = new Map<string, RegistryData['streets'][number]>();
+
+  constructor(readonly data: RegistryData) {
+    for (const s of data.streets) this.streets.set(s.id, s);
+    for (const c of data.communities) {
+      if (!this.streets.has(c.street))
+        throw new RegistryError(`community ${c.id}: unknown street ${c.street}`);
+      this.communities.set(c.id, c);
+    }
+    for (const g of data.grids) {
+      if (!this.communities.has(g.community)) {
+        throw new RegistryError(`grid ${g.id}: unknown community ${g.community}`);
+      }
+      this.grids.set(g.id, g);
+    }
+    for (const c of data.companies) {
+      this.companies.set(c.id, c);
+      this.owners.set(c.id, c);
+    }
+    for (const s of data.slopeSites) {
+      if (!this.grids.has(s.grid)) throw new RegistryError(`slope site ${s.id}: unknown grid ${s.grid}`);
+      this.slopeSites.set(s.id, s);
+      this.owners.set(s.id, s);
+    }
+    for (const p of data.pipelineNetworks) this.owners.set(p.id, p);
+    for (const d of data.devices) {
+      if (this.devices.has(d.id)) throw new RegistryError(`device ${d.id} is registered twice`);
+      if (this.owners.has(d.id)) throw new RegistryError(`device ${d.id} has the ID of an owner`);
+      const expected = d.kind === 'truck' ? this.companies : d.kind === 'slope' ? this.slopeSites : null;
+      if (expected ? !expected.has(d.owner) : !data.pipelineNetworks.some((p) => p.id === d.owner)) {
+        throw new RegistryError(`device ${d.id}: owner ${d.owner} is not a registered ${d.kind} owner`);
+      }
+      if (d.grid && !this.grids.has(d.grid))
+        throw new RegistryError(`device ${d.id}: unknown grid ${d.grid}`);
+      this.devices.set(d.id, d);
+    }
+  }
+
+  static parse(json: unknown): Registry {
+    const result = registrySchema.safeParse(json);
+    if (!result.success) {
+      const first = result.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
+      throw new RegistryError(`registry is invalid: ${first}`);
+    }
+    return new Registry(result.data);
+  }
+
+  static load(path: string): Registry {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new RegistryError(`cannot read registry file ${path}`, { cause: err });
+    }
+    try {
+      return Registry.parse(JSON.parse(text));
+    } catch (err) {
+      if (err instanceof RegistryError) throw new RegistryError(`${path}: ${err.message}`, { cause: err });
+      throw new RegistryError(`${path} is not JSON`, { cause: err });
+    }
+  }
+
+  device(id: string): Device | undefined {
+    return this.devices.get(id);
+  }
+
+  allDevices(): Device[] {
+    return this.data.devices;
+  }
+
+  company(id: string): Company | undefined {
+    return this.companies.get(id);
+  }
+
+  allCompanies(): Company[] {
+    return this.data.companies;
+  }
+
+  slopeSite(id: string): SlopeSite | undefined {
+    return this.slopeSites.get(id);
+  }
+
+  /** Is this name an owner (company, slope site, pipeline network)? */
+  isOwner(id: string): boolean {
+    return this.owners.has(id);
+  }
+
+  /** The grid a fixed asset belongs to: the device's own grid, else its slope site's. */
+  gridOf(device: Device): Grid | undefined {
+    const gridId = device.grid ?? this.slopeSites.get(device.owner)?.grid;
+    return gridId ? this.grids.get(gridId) : undefined;
+  }
+
+  /**
+   * The responsibility chain an unacknowledged alert on this device climbs, first step first: a truck's
+   * company then the district; a fixed asset's grid → community → street → district.
+   */
+  chainOf(device: Device): ChainStep[] {
+    const steps: ChainStep[] = [];
+    if (device.kind === 'truck') {
+      const company = this.companies.get(device.owner);
+      if (company) steps.push({ level: 'company', unit: company });
+    } else {
+      const grid = this.gridOf(device);
+      const community = grid ? this.communities.get(grid.community) : undefined;
+      const street = community ? this.streets.get(community.street) : undefined;
+      if (grid) steps.push({ level: 'grid', unit: grid });
+      if (community) steps.push({ level: 'community', unit: community });
+      if (street) steps.push({ level: 'street', unit: street });
+    }
+    steps.push({ level: 'district', unit: this.data.district });
+    return steps;
+  }
+}

@@ -1,0 +1,82 @@
+import type { DeviceKind, DutyContact } from '@lg/contracts';
+
+/**
+ * The registry: who owns which device, where each asset sits in the responsibility chain
+ * (grid → community → street → district), and the duty contacts at every level.
+ */
+export interface DutyUnit {
+  id: string;
+  name: string;
+  duty: DutyContact[];
+}
+
+export interface Street extends DutyUnit {
+  nameEn?: string;
+}
+export interface Community extends DutyUnit {
+  street: string;
+}
+export interface Grid extends DutyUnit {
+  community: string;
+}
+
+export interface Company extends DutyUnit {
+  nameEn?: string;
+}
+
+export interface Building {
+  id: string;
+  name: string;
+  address?: string;
+  occupants?: number;
+}
+
+export interface SlopeSite extends DutyUnit {
+  lat: number;
+  lon: number;
+  grid: string;
+  /** Buildings evacuated when the slope turns red. */
+  buildings: Building[];
+}
+
+export interface PipelineNetwork extends DutyUnit {
+  operator?: string;
+}
+
+export interface Device {
+  id: string;
+  kind: DeviceKind;
+  /** Company (truck), slope site (slope sensor) or pipeline network (gas detector). */
+  owner: string;
+  name?: string;
+  /** Fixed devices: where they are. Trucks move. */
+  lat?: number;
+  lon?: number;
+  /** Fixed devices: their grid in the responsibility chain. */
+  grid?: string;
+  /** Nominal reporting interval, seconds. */
+  intervalSec: number;
+  /** Trucks: plate, hazmat class and UN numbers. */
+  plate?: string;
+  hazmatClass?: string;
+  un?: string[];
+}
+
+export interface RegistryData {
+  version: number;
+  /** Free text: the fixture is synthetic, not real district data. */
+  note?: string;
+  district: DutyUnit;
+  streets: Street[];
+  communities: Community[];
+  grids: Grid[];
+  companies: Company[];
+  slopeSites: SlopeSite[];
+  pipelineNetworks: PipelineNetwork[];
+  devices: Device[];
+}
+
+export interface ChainStep {
+  level: 'company' | 'grid' | 'community' | 'street' | 'district';
+  unit: DutyUnit;
+}

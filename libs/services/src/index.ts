@@ -1,0 +1,7 @@
+export * from './process';
+export * from './binaries';
+export * from './redis-server';
+export * from './influxd';
+export * from './mosquitto';
+export * from './mqtt-identities';
+export * from './stack';

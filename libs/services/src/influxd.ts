@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findBinary } from './binaries';
+import { ManagedProcess, waitFor } from './process';
+
+export interface InfluxServerOptions {
+  dir: string;
+  port: number;
+  /** The RPC port for backups; bound to loopback too. */
+  rpcPort: number;
+}
+
+/** InfluxDB 1.x configuration: loopback only, data under `dir`, no phoning home, no self-monitoring. */
+export function influxConfig(o: InfluxServerOptions): string {
+  return [
+    'reporting-disabled = true',
+    `bind-address = "127.0.0.1:${o.rpcPort}"`,
+    '[meta]',
+    `  dir = "${join(o.dir, 'meta')}"`,
+    '[data]',
+    `  dir = "${join(o.dir, 'data')}"`,
+    `  wal-dir = "${join(o.dir, 'wal')}"`,
+    '  query-log-enabled = false',
+    '  wal-fsync-delay = "0s"',
+    '[http]',
+    `  bind-address = "127.0.0.1:${o.port}"`,
+    '  log-enabled = false',
+    '  max-body-size = 26214400',
+    '[monitor]',
+    '  store-enabled = false',
+    '[continuous_queries]',
+    '  enabled = false',
+    '',
+  ].join('\n');
+}
+
+export async function startInfluxServer(o: InfluxServerOptions): Promise<ManagedProcess> {
+  mkdirSync(o.dir, { recursive: true });
+  const configFile = join(o.dir, 'influxdb.conf');
+  writeFileSync(configFile, influxConfig(o));
+  const proc = ManagedProcess.start(
+    'influxd',
+    findBinary('influxd'),
+    ['-config', configFile],
+    join(o.dir, 'influxd.log'),
+  );
+  await waitFor(
+    `influxd on port ${o.port} (log: ${o.dir}/influxd.log)`,
+    async () => {
+      if (!proc.alive) throw new Error('influxd exited');
+      const res = await fetch(`http://127.0.0.1:${o.port}/ping`);
+      return res.status === 204;
+    },
+    30_000,
+    100,
+  );
+  return proc;
+}
