@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { DEVICE_KINDS, ID_PATTERN, parseTimestamp, SEVERITIES } from '@lg/contracts';
+import { parseDurationSeconds } from '@lg/auth';
+
+/**
+ * Query strings and bodies of the REST API. Every parameter is checked; a bad one is refused with 400 and a
+ * message naming it and saying why. Unknown parameters are refused too, so that a typo (`servity=red`)
+ * does not silently return everything.
+ */
+
+/** Most alerts one request returns. */
+export const MAX_ALERT_LIMIT = 1000;
+/** Most points a track or series returns. */
+export const MAX_POINTS = 10_000;
+/** Widest time range of a track or series. */
+export const MAX_RANGE_MS = 31 * 86_400_000;
+export const MAX_NOTE_LENGTH = 500;
+
+/** Express gives an array for a repeated parameter: refuse it instead of picking one. */
+const single = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v, ctx) => {
+    if (Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: 'given more than once' });
+      return z.NEVER;
+    }
+    return v;
+  }, schema);
+
+const quoted = (v: unknown) => JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
+
+const bool = single(
+  z.string().transform((v, ctx) => {
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    ctx.addIssue({ code: 'custom', message: `must be true or false, got ${quoted(v)}` });
+    return z.NEVER;
+  }),
+);
+
+const oneOf = <T extends [string, ...string[]]>(values: Readonly<T>) =>
+  single(
+    z.enum(values as T, {
+      errorMap: (_issue, ctx) => ({ message: `must be one of ${values.join(', ')}, got ${quoted(ctx.data)}` }),
+    }),
+  );
+
+const id = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
+
+/** Epoch milliseconds (digits) or ISO-8601 with a zone → epoch ms. */
+export const instant = single(
+  z.string().transform((v, ctx) => {
+    if (/^\d{1,16}$/.test(v)) {
+      const parsed = parseTimestamp(Number(v));
+      if (parsed.ok) return parsed.ts;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }
+    const parsed = parseTimestamp(v);
+    if (parsed.ok) return parsed.ts;
+    ctx.addIssue({ code: 'custom', message: `must be epoch milliseconds or ISO-8601 with a zone, got ${quoted(v)}` });
+    return z.NEVER;
+  }),
+);
+
+const intIn = (min: number, max: number) =>
+  single(
+    z.string().transform((v, ctx) => {
+      if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got ${quoted(v)}` });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  );
+
+export const alertQuerySchema = z
+  .object({
+    active: bool.optional(),
+    acknowledged: bool.optional(),
+    kind: oneOf(DEVICE_KINDS).optional(),
+    owner: id.optional(),
+    severity: oneOf(SEVERITIES).optional(),
+    /** Opened at or after. */
+    since: instant.optional(),
+    limit: intIn(1, MAX_ALERT_LIMIT).default('100'),
+  })
+  .strict();
+export type AlertQuery = z.infer<typeof alertQuerySchema>;
+
+/** Alert IDs are `rule~device~base36 time`. */
+export const alertIdSchema = z.string().regex(/^[A-Za-z0-9_.~:-]{1,200}$/, 'is not an alert ID');
+export const deviceIdSchema = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}');
+
+export const ackBodySchema = z
+  .object({
+    note: z
+      .string({ invalid_type_error: 'must be a string' })
+      .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`)
+      .optional(),
+  })
+  .strict();
+export type AckBody = z.infer<typeof ackBodySchema>;
+
+/** `alert:ack` over Socket.IO: the body plus the alert ID. */
+export const ackRequestSchema = ackBodySchema.extend({ id: alertIdSchema }).strict();
+
+export const loginBodySchema = z
+  .object({
+    username: z.string({ required_error: 'is required' }).min(1, 'is required').max(64, 'is too long'),
+    password: z.string({ required_error: 'is required' }).min(1, 'is required').max(256, 'is too long'),
+  })
+  .strict();
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/** `from`/`to` with defaults (the last `defaultSpanMs` up to now), `from` < `to`, at most MAX_RANGE_MS. */
+function withRange<T extends z.ZodRawShape>(shape: T, defaultSpanMs: number, now: () => number) {
+  return z
+    .object({ from: instant.optional(), to: instant.optional(), ...shape })
+    .strict()
+    .transform((q, ctx) => {
+      const to = q.to ?? now();
+      const from = q.from ?? to - defaultSpanMs;
+      if (from >= to) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+        return z.NEVER;
+      }
+      if (to - from > MAX_RANGE_MS) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from..to spans more than 31 days' });
+        return z.NEVER;
+      }
+      return { ...q, from, to };
+    });
+}
+
+export function trackQuerySchema(now: () => number = Date.now) {
+  return withRange({}, 3_600_000, now);
+}
+export type TrackQuery = z.output<ReturnType<typeof trackQuerySchema>>;
+
+/** `every`: bucket width such as `1m`, from one second to one day. */
+const every = single(
+  z.string().transform((v, ctx) => {
+    const seconds = /^\d+[smhd]$/.test(v) ? parseDurationSeconds(v) : null;
+    if (seconds === null || seconds < 1 || seconds > 86_400) {
+      ctx.addIssue({ code: 'custom', message: `must be a bucket width from 1s to 1d such as 30s, 1m, 1h, got ${quoted(v)}` });
+      return z.NEVER;
+    }
+    return { text: v, ms: seconds * 1000 };
+  }),
+);
+
+export function seriesQuerySchema(now: () => number = Date.now) {
+  return withRange({ field: single(z.string({ required_error: 'is required' }).min(1, 'is required')), every: every.optional() }, 86_400_000, now);
+}
+export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
+
+/** Zod issues → one line naming each parameter and what is wrong with it. */
+export function describeIssues(error: z.ZodError, what: string): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      const name = issue.path.join('.') || what;
+      if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${name}: is required`;
+      return `${name}: ${issue.message}`;
+    })
+    .join('; ');
+}

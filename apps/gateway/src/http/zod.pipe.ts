@@ -1,0 +1,32 @@
+import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { describeIssues } from './queries';
+
+/** Validates (and converts) a query string, body or parameter with a zod schema; 400 naming the problem. */
+export class ZodPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    /** `query`, `body`, ...: how the message calls the input. */
+    private readonly what: string,
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    const result = this.schema.safeParse(value ?? (this.what === 'body' ? {} : value));
+    if (!result.success) throw new BadRequestException(describeIssues(result.error, this.what));
+    return result.data as z.output<S>;
+  }
+}
+
+/** A path parameter: the message names the parameter. */
+export class ParamPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly name: string,
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    const result = this.schema.safeParse(value);
+    if (!result.success) throw new BadRequestException(`${this.name}: ${result.error.issues[0]?.message ?? 'is invalid'}`);
+    return result.data as z.output<S>;
+  }
+}

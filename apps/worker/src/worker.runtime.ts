@@ -1,0 +1,84 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { names } from '@lg/contracts';
+import { AlertStore } from '@lg/alerts';
+import { PartitionEvaluator, RuleWorkers } from '@lg/evaluation';
+import { Metrics, Readiness } from '@lg/observability';
+import { checkDurability, RedisConnections } from '@lg/redis';
+import { Registry } from '@lg/registry';
+import { resolvePack, type RulePackConfig } from '@lg/rules';
+import { WORKER_CONFIG, type WorkerConfig } from './config';
+
+/** Wires the worker process: partition leases → BullMQ workers → rule evaluation → alerts in Redis. */
+@Injectable()
+export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('worker');
+  private readonly connections: RedisConnections;
+  private readonly workers: RuleWorkers;
+  private pack: RulePackConfig = resolvePack();
+
+  constructor(
+    @Inject(WORKER_CONFIG) c: WorkerConfig,
+    registry: Registry,
+    metrics: Metrics,
+    readiness: Readiness,
+  ) {
+    const n = names(c.REDIS_PREFIX);
+    this.connections = new RedisConnections(c.REDIS_URL, c.WORKER_ID);
+    const redis = this.connections.open('commands');
+    const evaluator = new PartitionEvaluator(redis, n, registry, new AlertStore(redis, n), c.WORKER_ID);
+    const evaluated = metrics.counter('lg_worker_readings_evaluated_total', 'Readings run through the rules');
+    const late = metrics.counter(
+      'lg_worker_readings_late_total',
+      'Late or duplicate readings (stored, not evaluated)',
+    );
+    const transitions = metrics.counter('lg_worker_alert_transitions_total', 'Alert transitions written');
+    const lag = metrics.histogram(
+      'lg_worker_ingest_to_evaluation_seconds',
+      'From ingest receipt to evaluation',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    );
+    this.workers = new RuleWorkers(this.connections, redis, n, evaluator, () => this.pack, {
+      partitions: c.RULE_PARTITIONS,
+      workerId: c.WORKER_ID,
+      leaseTtlMs: c.PARTITION_LEASE_MS,
+      onOutcome: (o, job) => {
+        evaluated.inc(o.evaluated);
+        late.inc(o.late);
+        transitions.inc(o.transitions);
+        const last = job.records[job.records.length - 1];
+        if (last) lag.observe((Date.now() - last.rx) / 1000);
+      },
+      onError: (err, where) =>
+        this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    metrics.gauge(
+      'lg_worker_partitions_owned',
+      'Rule partitions this worker evaluates',
+      [],
+      () => this.workers.owned().length,
+    );
+    readiness.register('redis', async () => {
+      const d = await checkDurability(redis);
+      return d.ok ? { ok: true } : { ok: false, detail: d.problems.join('; ') };
+    });
+    readiness.register('partitions', () =>
+      Promise.resolve({ ok: true, detail: `owns ${this.workers.owned().join(',') || 'none'}` }),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.workers.start();
+    this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers.stop();
+    await this.connections.closeAll();
+  }
+}

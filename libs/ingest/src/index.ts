@@ -1,0 +1,6 @@
+export * from './reading-log';
+export * from './rejections';
+export * from './pipeline';
+export * from './streams';
+export * from './router';
+export * from './store-consumer';

@@ -1,0 +1,75 @@
+import type Redis from 'ioredis';
+import type { LogRecord } from '@lg/contracts';
+
+/**
+ * The durable reading log: a Redis stream (AOF on) that ingest appends to before it acknowledges a
+ * message to the broker. Appends are group-committed: every record handed in during one turn of the event
+ * loop goes out in one XADD, and every caller is released when that XADD is acknowledged by Redis. A
+ * failed flush is retried, with back-off, until Redis takes it: holding the acknowledgement back is what
+ * keeps the broker from forgetting the message.
+ */
+export class ReadingLog {
+  private pending: LogRecord[] = [];
+  private waiters: Array<() => void> = [];
+  private scheduled = false;
+  private inflight = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly stream: string,
+    private readonly onRetry: (err: unknown, attempt: number) => void = () => undefined,
+    /** Cap of records in one entry; a larger burst is split. */
+    private readonly maxPerEntry = 2000,
+  ) {}
+
+  append(records: LogRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    for (const r of records) this.pending.push(r);
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Appends in flight or waiting. */
+  get backlog(): number {
+    return this.pending.length + this.inflight;
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const records = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    this.inflight += records.length;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const pipe = this.redis.pipeline();
+        for (let i = 0; i < records.length; i += this.maxPerEntry) {
+          pipe.xadd(this.stream, '*', 'j', JSON.stringify(records.slice(i, i + this.maxPerEntry)));
+        }
+        const results = (await pipe.exec()) ?? [];
+        const failed = results.find(([err]) => err);
+        if (failed) throw failed[0];
+        break;
+      } catch (err) {
+        this.onRetry(err, attempt + 1);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt)));
+      }
+    }
+    this.inflight -= records.length;
+    for (const w of waiters) w();
+  }
+}
+
+/** Reads the records of one reading-log entry (field `j`). */
+export function decodeEntry(fields: string[]): LogRecord[] {
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i] === 'j') return JSON.parse(fields[i + 1]) as LogRecord[];
+  }
+  return [];
+}

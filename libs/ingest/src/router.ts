@@ -1,0 +1,185 @@
+import type Redis from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { LogRecord, Names, Position, RuleJob } from '@lg/contracts';
+import { partitionOf, RULE_JOB_NAME } from '@lg/contracts';
+import { Leases } from '@lg/redis';
+import { decodeEntry } from './reading-log';
+import { claimIdle, ensureGroup, readGroup } from './streams';
+
+export interface RouterOptions {
+  partitions: number;
+  consumer: string;
+  leaseTtlMs?: number;
+  /** Entries read per pass; a pass becomes at most one job per partition. */
+  batchEntries?: number;
+  onError?: (err: unknown) => void;
+  onRouted?: (records: number, jobs: number) => void;
+}
+
+/**
+ * Hands the reading log to the rules: reads the log in order and adds, per pass, one BullMQ job per rule
+ * partition with that partition's records. Batching across many MQTT messages keeps the job rate far
+ * below BullMQ's ceiling at 20k readings/s. One router is active at a time (a lease), because two would
+ * interleave a partition's jobs out of log order; a new holder first claims what the old one left pending.
+ * It also publishes the newest truck positions once a second.
+ */
+export class ReadingRouter {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private positions = new Map<string, Position>();
+  private positionsTimer: NodeJS.Timeout | undefined;
+  private readonly leases: Leases;
+  private holding = false;
+  private renewedAt = 0;
+  /** Set after (re)acquiring the lease or an error: our own pending entries must go first. */
+  private checkPending = true;
+
+  constructor(
+    private readonly blocking: Redis,
+    private readonly redis: Redis,
+    private readonly n: Names,
+    private readonly queues: Queue[],
+    private readonly o: RouterOptions,
+  ) {
+    this.leases = new Leases(redis, o.consumer, o.leaseTtlMs ?? 5000);
+  }
+
+  get leaseKey(): string {
+    return `${this.n.prefix}:router:lease`;
+  }
+
+  get active(): boolean {
+    return this.holding;
+  }
+
+  async start(): Promise<void> {
+    await ensureGroup(this.redis, this.n.readings, this.n.routeGroup);
+    this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.positionsTimer);
+    await this.loop;
+    if (this.holding) await this.leases.release(this.leaseKey).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 50;
+    while (!this.stopped) {
+      try {
+        if (!(await this.holdLease())) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
+        const count = this.o.batchEntries ?? 500;
+        let entries: Array<[string, string[]]> = [];
+        if (this.checkPending) {
+          // Our own pending entries first (left by a crash of this consumer or claimed from a dead one).
+          const pending = await readGroup(
+            this.redis,
+            this.n.routeGroup,
+            this.o.consumer,
+            [this.n.readings],
+            ['0'],
+            count,
+            null,
+          );
+          entries = pending.get(this.n.readings) ?? [];
+          if (entries.length === 0) this.checkPending = false;
+        }
+        if (!this.checkPending) {
+          const fresh = await readGroup(
+            this.blocking,
+            this.n.routeGroup,
+            this.o.consumer,
+            [this.n.readings],
+            ['>'],
+            count,
+            1000,
+          );
+          entries = fresh.get(this.n.readings) ?? [];
+        }
+        if (entries.length > 0) await this.route(entries);
+        backoff = 50;
+      } catch (err) {
+        this.checkPending = true;
+        if (this.stopped) break;
+        this.o.onError?.(err);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(2000, backoff * 2);
+      }
+    }
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const now = Date.now();
+    const ttl = this.o.leaseTtlMs ?? 5000;
+    if (this.holding && now - this.renewedAt < ttl / 3) return true;
+    const had = this.holding;
+    this.holding = had ? await this.leases.renew(this.leaseKey) : await this.leases.acquire(this.leaseKey);
+    if (this.holding) {
+      this.renewedAt = now;
+      if (!had) {
+        await claimIdle(this.redis, this.n.readings, this.n.routeGroup, this.o.consumer, 0);
+        this.checkPending = true;
+      }
+    }
+    return this.holding;
+  }
+
+  private async route(entries: Array<[string, string[]]>): Promise<void> {
+    const byPartition = new Map<number, LogRecord[]>();
+    let count = 0;
+    for (const [, fields] of entries) {
+      for (const record of decodeEntry(fields)) {
+        count++;
+        const p = partitionOf(record.device, this.o.partitions);
+        let list = byPartition.get(p);
+        if (!list) byPartition.set(p, (list = []));
+        list.push(record);
+        if (record.t === 'r' && record.kind === 'truck' && record.q === 'ok') this.notePosition(record);
+      }
+    }
+    const upTo = entries[entries.length - 1][0];
+    await Promise.all(
+      [...byPartition].map(([partition, records]) => {
+        const job: RuleJob = { partition, upTo, records };
+        return this.queues[partition].add(RULE_JOB_NAME, job, {
+          removeOnComplete: true,
+          removeOnFail: 1000,
+          attempts: 20,
+          backoff: { type: 'exponential', delay: 200 },
+        });
+      }),
+    );
+    await this.redis.xack(this.n.readings, this.n.routeGroup, ...entries.map((e) => e[0]));
+    this.o.onRouted?.(count, byPartition.size);
+  }
+
+  private notePosition(r: Extract<LogRecord, { t: 'r' }>): void {
+    const prev = this.positions.get(r.device);
+    if (prev && Date.parse(prev.ts) > r.ts) return;
+    this.positions.set(r.device, {
+      id: r.device,
+      owner: r.owner,
+      lat: r.f.lat as number,
+      lon: r.f.lon as number,
+      speed: r.f.speed as number,
+      heading: typeof r.f.heading === 'number' ? r.f.heading : null,
+      ts: new Date(r.ts).toISOString(),
+    });
+  }
+
+  private async publishPositions(): Promise<void> {
+    if (this.positions.size === 0) return;
+    const batch = [...this.positions.values()];
+    this.positions = new Map();
+    try {
+      await this.redis.publish(this.n.positionsChannel, JSON.stringify(batch));
+    } catch (err) {
+      this.o.onError?.(err);
+    }
+  }
+}

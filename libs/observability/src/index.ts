@@ -1,0 +1,5 @@
+export * from './metrics';
+export * from './health';
+export * from './health.controller';
+export * from './health.module';
+export * from './bootstrap';

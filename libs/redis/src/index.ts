@@ -1,0 +1,3 @@
+export * from './connections';
+export * from './leases';
+export * from './fenced-batch';

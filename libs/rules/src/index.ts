@@ -1,0 +1,4 @@
+export * from './rule';
+export * from './pack';
+export * from './engine';
+export * from './rules/gas-lel';

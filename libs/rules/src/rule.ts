@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { DeviceKind, ReadingRecord } from '@lg/contracts';
+import type { RuleSignal } from '@lg/alerts';
+import type { Device } from '@lg/registry';
+
+/**
+ * A rule is a pure function of its state for one device, one reading and its configuration. It has no
+ * clock of its own: time is the reading's event time. It returns its next state and, when the alert
+ * should change, a signal (`fire` with a severity, or `clear`).
+ */
+export interface RuleContext {
+  device: Device;
+}
+
+export interface RuleOutput<S> {
+  state: S;
+  signal?: RuleSignal;
+}
+
+export interface Rule<S, C> {
+  name: string;
+  kinds: readonly DeviceKind[];
+  /** Defaults of the rule pack; validated overrides come from the pack file and `PUT /api/rules/{rule}`. */
+  defaults: C;
+  configSchema: z.ZodType<C>;
+  initial(): S;
+  evaluate(state: S, reading: ReadingRecord, config: C, ctx: RuleContext): RuleOutput<S>;
+}
+
+/** Erases a rule's own types for storage in the table; safe because state and config travel together. */
+export type AnyRule = Rule<unknown, unknown>;
+export function defineRule<S, C>(rule: Rule<S, C>): AnyRule {
+  return rule as unknown as AnyRule;
+}

@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Registry } from '@lg/registry';
+import { freePort, ManagedProcess, Services, waitFor } from '@lg/services';
+
+export type AppName = 'ingest' | 'worker' | 'gateway';
+
+export interface PlatformOptions {
+  registryFile?: string;
+  apps?: AppName[];
+  /** Extra environment for every app. */
+  env?: Record<string, string>;
+  observers?: Array<{ username: string; password: string }>;
+}
+
+const ROOT = resolve(__dirname, '../../..');
+
+/**
+ * The whole platform for an end-to-end test: Mosquitto, Redis and InfluxDB on free ports in a temporary
+ * folder, then the built apps started as processes (from dist/, as in production), each waited on until
+ * its `/ready` answers 200. Everything it starts it stops, and the folder goes with it.
+ */
+export class Platform {
+  readonly apps = new Map<AppName, { proc: ManagedProcess; port: number; env: Record<string, string> }>();
+  readonly prefix = `t${randomBytes(4).toString('hex')}`;
+  readonly database = `test_${randomBytes(4).toString('hex')}`;
+  readonly jwtSecret = randomBytes(32).toString('hex');
+
+  private constructor(
+    readonly dir: string,
+    readonly services: Services,
+    readonly registryFile: string,
+    readonly registry: Registry,
+    /** This platform's MQTT topic root: tests never see each other's messages. */
+    readonly root: string,
+  ) {}
+
+  static async start(o: PlatformOptions = {}): Promise<Platform> {
+    const registryFile = resolve(ROOT, o.registryFile ?? 'config/registry/longgang.json');
+    const registry = Registry.load(registryFile);
+    const dir = mkdtempSync(join(tmpdir(), 'lg-e2e-'));
+    let services: Services | undefined;
+    try {
+      const root = `t${randomBytes(3).toString('hex')}/v1`;
+      services = await Services.start({ dir, registry, root, observers: o.observers });
+      const platform = new Platform(dir, services, registryFile, registry, root);
+      for (const app of o.apps ?? ['ingest', 'worker', 'gateway']) await platform.startApp(app, o.env);
+      return platform;
+    } catch (err) {
+      await services?.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  baseEnv(): Record<string, string> {
+    return {
+      LG_MODE: 'demo',
+      LOG_LEVEL: 'warn',
+      REGISTRY_FILE: this.registryFile,
+      REDIS_URL: this.services.redisUrl,
+      REDIS_PREFIX: this.prefix,
+      RULE_PARTITIONS: '4',
+      INFLUX_URL: this.services.influxUrl,
+      INFLUX_API: 'v1',
+      INFLUX_DB: this.database,
+      MQTT_URL: this.services.mqttUrl,
+      MQTT_USERNAME: 'lg-ingest',
+      MQTT_PASSWORD: 'lg-ingest',
+      MQTT_TOPIC_ROOT: this.root,
+      JWT_SECRET: this.jwtSecret,
+      HTTP_HOST: '127.0.0.1',
+    };
+  }
+
+  async startApp(app: AppName, extra: Record<string, string> = {}, instance = app): Promise<number> {
+    const main = join(ROOT, 'dist/apps', app, 'src/main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does)`);
+    const port = await freePort();
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...this.baseEnv(),
+      HTTP_PORT: String(port),
+      INGEST_INSTANCE: `${instance}-1`,
+      WORKER_ID: `${instance}-1`,
+      ...extra,
+    };
+    const proc = ManagedProcess.start(instance, process.execPath, [main], join(this.dir, `${instance}.log`), {
+      env,
+      cwd: ROOT,
+    });
+    this.apps.set(instance as AppName, { proc, port, env });
+    await waitFor(
+      `${instance} /ready (log: ${join(this.dir, `${instance}.log`)})`,
+      async () => {
+        if (!proc.alive) throw new Error(`${instance} exited; see ${join(this.dir, `${instance}.log`)}`);
+        const res = await fetch(`http://127.0.0.1:${port}/ready`);
+        return res.status === 200;
+      },
+      30_000,
+      100,
+    );
+    return port;
+  }
+
+  url(app: AppName): string {
+    const a = this.apps.get(app);
+    if (!a) throw new Error(`${app} is not running`);
+    return `http://127.0.0.1:${a.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.values()].map((a) => a.proc.stop()));
+    await this.services.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async influxQuery(q: string): Promise<Array<Record<string, unknown>>> {
+    const res = await fetch(
+      `${this.services.influxUrl}/query?db=${this.database}&epoch=ms&q=${encodeURIComponent(q)}`,
+    );
+    const body = (await res.json()) as {
+      results: Array<{ series?: Array<{ columns: string[]; values: unknown[][] }> }>;
+    };
+    const series = body.results[0]?.series ?? [];
+    return series.flatMap((s) => s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]]))));
+  }
+}

@@ -1,0 +1,47 @@
+import { Registry } from '@lg/registry';
+import { loadSimulatorConfig, type SimulatorConfig } from '../config';
+
+/** Flags every command accepts (node:util parseArgs option table). */
+export const COMMON_OPTIONS = {
+  url: { type: 'string' },
+  root: { type: 'string' },
+  registry: { type: 'string' },
+  mode: { type: 'string' },
+  secrets: { type: 'string' },
+  devices: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CommonFlags {
+  url?: string;
+  root?: string;
+  registry?: string;
+  mode?: string;
+  secrets?: string;
+  speedup?: string;
+  seed?: string;
+}
+
+export function configFrom(flags: CommonFlags): SimulatorConfig {
+  return loadSimulatorConfig({
+    MQTT_URL: flags.url,
+    MQTT_TOPIC_ROOT: flags.root,
+    REGISTRY_FILE: flags.registry,
+    LG_MODE: flags.mode,
+    SIM_SECRETS_FILE: flags.secrets,
+    SIM_SPEEDUP: flags.speedup,
+    SIM_SEED: flags.seed,
+  });
+}
+
+export function loadRegistry(config: SimulatorConfig): Registry {
+  return Registry.load(config.REGISTRY_FILE);
+}
+
+/** A mistake in how the command was called: exit code 2 and a pointer to --help. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

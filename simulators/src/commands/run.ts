@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { passwordSource } from '../config';
+import { simulateDevices } from '../devices';
+import { parseDuration } from '../duration';
+import { describePublish, Fleet, type FleetStats } from '../fleet';
+import { selectDevices } from '../select';
+import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
+
+function summary(s: FleetStats): string {
+  const extra = [
+    s.refused && `${s.refused} refused`,
+    s.failed && `${s.failed} failed`,
+    s.skipped && `${s.skipped} skipped`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${s.connected}/${s.devices} connected, ${s.published} readings published, ${s.accepted} accepted${extra ? ', ' + extra : ''}`;
+}
+
+function durationFlag(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new UsageError(`--${name}: ${(err as Error).message}`);
+  }
+}
+
+/** Runs the fleet until Ctrl-C (SIGINT/SIGTERM) or `--duration`, then stops it cleanly. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...COMMON_OPTIONS,
+      speedup: { type: 'string' },
+      duration: { type: 'string' },
+      seed: { type: 'string' },
+      'stats-every': { type: 'string' },
+    },
+    strict: true,
+  });
+  const config = configFrom(values);
+  const durationMs = durationFlag('duration', values.duration, 0);
+  const statsEveryMs = durationFlag('stats-every', values['stats-every'], 60_000);
+  const registry = loadRegistry(config);
+  const devices = selectDevices(registry, values.devices);
+  if (devices.length === 0) throw new UsageError('no device selected');
+  const passwordOf = passwordSource(config);
+  // Surface a missing secret before connecting anyone.
+  for (const d of devices) passwordOf(d.id);
+
+  // Each refusal is worth one line per device and reason, not one per reading.
+  const reported = new Set<string>();
+  const fleet = await Fleet.start({
+    url: config.MQTT_URL,
+    root: config.MQTT_TOPIC_ROOT,
+    devices: simulateDevices(devices, config.SIM_SEED),
+    passwordOf,
+    speedup: config.SIM_SPEEDUP,
+    seed: config.SIM_SEED,
+    onPublish: (e) => {
+      if (e.ok && e.ack.accepted) return;
+      const key = `${e.device}:${e.ok ? e.ack.reasonCode : e.error.message}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      console.error(`simulator: ${describePublish(e)}`);
+    },
+    onTrouble: (device, what) => console.error(`simulator: ${device}: ${what}`),
+  });
+  const kinds = ['truck', 'slope', 'gas']
+    .map((k) => `${devices.filter((d) => d.kind === k).length} ${k}`)
+    .join(', ');
+  console.log(
+    `simulator: ${devices.length} devices (${kinds}) publishing to ${config.MQTT_URL} under ${config.MQTT_TOPIC_ROOT}` +
+      (config.SIM_SPEEDUP !== 1 ? `, intervals divided by ${config.SIM_SPEEDUP}` : '') +
+      (durationMs ? `, for ${values.duration}` : ', Ctrl-C to stop'),
+  );
+
+  return new Promise<number>((resolve) => {
+    const timers: NodeJS.Timeout[] = [];
+    if (statsEveryMs > 0)
+      timers.push(setInterval(() => console.log(`simulator: ${summary(fleet.stats())}`), statsEveryMs));
+    let stopping = false;
+    const stop = (why: string): void => {
+      if (stopping) {
+        console.error('simulator: stopping already; exiting without waiting');
+        process.exit(130);
+      }
+      stopping = true;
+      for (const t of timers) clearTimeout(t);
+      console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
+      fleet.stop().then(
+        () => {
+          console.log(`simulator: stopped: ${summary(fleet.stats())}`);
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve(0);
+        },
+        (err: Error) => {
+          console.error(`simulator: stop failed: ${err.message}`);
+          resolve(1);
+        },
+      );
+    };
+    const onSignal = (signal: NodeJS.Signals): void => stop(signal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (durationMs > 0) timers.push(setTimeout(() => stop(`ran for ${values.duration}`), durationMs));
+  });
+}

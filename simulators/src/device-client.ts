@@ -1,0 +1,181 @@
+import { connect, ReasonCodes, type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+
+/** The broker's answer to a QoS 1 publish (MQTT v5 PUBACK reason code). */
+export interface PubAck {
+  /** 0x00 success, 0x10 success with no subscriber, ≥ 0x80 refused (0x87: not authorized by the ACL). */
+  reasonCode: number;
+  /** Human text of the code, e.g. `Not authorized`. */
+  reason: string;
+  /** The broker accepted the message (reason code below 0x80). */
+  accepted: boolean;
+}
+
+export function pubAck(reasonCode: number): PubAck {
+  const text = (ReasonCodes as Record<number, string>)[reasonCode];
+  return {
+    reasonCode,
+    reason: reasonCode === 0 ? 'Success' : (text ?? 'Unknown reason code'),
+    accepted: reasonCode < 0x80,
+  };
+}
+
+export function formatPubAck(ack: PubAck): string {
+  return `0x${ack.reasonCode.toString(16).padStart(2, '0')} ${ack.reason}`;
+}
+
+export interface DeviceClientOptions {
+  url: string;
+  clientId: string;
+  username: string;
+  password: string;
+  /** A retained message the broker publishes if the connection dies without a DISCONNECT. */
+  will?: { topic: string; payload: string };
+  /** Published retained at QoS 1 on every (re)connect, e.g. `{"online": true}`. */
+  onConnect?: { topic: string; payload: string };
+  /** Milliseconds between reconnect attempts; 0 disables reconnecting. */
+  reconnectPeriodMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * One MQTT v5 connection of a simulated device (or owner platform): QoS 1 publishes that report the broker's
+ * PUBACK reason code, a retained last will, a clean close and an abrupt one (as a crash or power loss).
+ * The only place in the simulator that touches the MQTT client library.
+ */
+export class DeviceClient {
+  /** PUBACK reason codes by packet identifier, recorded as acks arrive and taken by the publish callback. */
+  private readonly acks = new Map<number, number>();
+  private closed = false;
+
+  private constructor(
+    private readonly client: MqttClient,
+    readonly options: DeviceClientOptions,
+  ) {
+    client.on('packetreceive', (packet: Packet) => {
+      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+        this.acks.set(packet.messageId, packet.reasonCode ?? 0);
+      }
+    });
+    if (options.onConnect) {
+      const { topic, payload } = options.onConnect;
+      client.on('connect', () => {
+        // Fire and forget: a refusal is logged by whoever watches `error`, and the next connect retries.
+        client.publish(topic, payload, { qos: 1, retain: true }, () => undefined);
+      });
+    }
+  }
+
+  /** Connects; rejects with the broker's reason (bad credentials, refused, unreachable) on the first failure. */
+  static connect(o: DeviceClientOptions): Promise<DeviceClient> {
+    const options: IClientOptions = {
+      protocolVersion: 5,
+      clientId: o.clientId,
+      username: o.username,
+      password: o.password,
+      clean: true,
+      keepalive: 30,
+      reconnectPeriod: o.reconnectPeriodMs ?? 2000,
+      connectTimeout: o.connectTimeoutMs ?? 10_000,
+      will: o.will
+        ? { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true }
+        : undefined,
+    };
+    return new Promise((resolve, reject) => {
+      const client = connect(o.url, options);
+      const device = new DeviceClient(client, o);
+      const onConnect = (): void => {
+        client.off('error', onError);
+        client.off('close', onClose);
+        resolve(device);
+      };
+      const onError = (err: Error): void => {
+        client.off('connect', onConnect);
+        client.off('close', onClose);
+        client.end(true);
+        reject(
+          new Error(`${o.clientId}: cannot connect to ${o.url} as ${o.username}: ${err.message}`, {
+            cause: err,
+          }),
+        );
+      };
+      // Without reconnects a refused TCP connection only shows as `close`.
+      const onClose = (): void => {
+        if (options.reconnectPeriod !== 0) return;
+        onError(new Error('connection closed before CONNACK'));
+      };
+      client.once('connect', onConnect);
+      client.once('error', onError);
+      client.on('close', onClose);
+    });
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** Listen to connection trouble after the first connect (reconnects happen on their own). */
+  onTrouble(listener: (event: 'offline' | 'reconnect' | 'error', detail?: Error) => void): void {
+    this.client.on('offline', () => listener('offline'));
+    this.client.on('reconnect', () => listener('reconnect'));
+    this.client.on('error', (err) => listener('error', err));
+  }
+
+  /**
+   * Publishes at QoS 1 and resolves with the PUBACK. A refusal by the broker resolves too (see `accepted`);
+   * a connection that closes before the ack rejects.
+   */
+  publish(topic: string, payload: string | Buffer, opts: { retain?: boolean } = {}): Promise<PubAck> {
+    return new Promise((resolve, reject) => {
+      this.client.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (err, packet) => {
+        const code = (err as { code?: unknown } | undefined)?.code;
+        if (err && typeof code === 'number') {
+          resolve(pubAck(code));
+          return;
+        }
+        if (err) {
+          reject(new Error(`publish to ${topic} failed: ${err.message}`, { cause: err }));
+          return;
+        }
+        const id = packet?.messageId;
+        const reasonCode = id !== undefined ? (this.acks.get(id) ?? 0) : 0;
+        if (id !== undefined) this.acks.delete(id);
+        resolve(pubAck(reasonCode));
+      });
+    });
+  }
+
+  /**
+   * Clean shutdown: publishes `lastWords` (retained, e.g. `{"online": false}`) if connected, then sends
+   * DISCONNECT so that the broker drops the will. Bounded by `timeoutMs`.
+   */
+  async close(lastWords?: { topic: string; payload: string }, timeoutMs = 5000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (lastWords && this.client.connected) {
+      await withTimeout(this.publish(lastWords.topic, lastWords.payload, { retain: true }), timeoutMs).catch(
+        () => undefined,
+      );
+    }
+    const ended = await withTimeout(this.client.endAsync(false), timeoutMs).then(
+      () => true,
+      () => false,
+    );
+    if (!ended) await this.client.endAsync(true);
+  }
+
+  /** Drops the connection without DISCONNECT, as a crash would: the broker publishes the will. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.endAsync(true);
+  }
+}
+
+/** Resolves or rejects as `promise` does, or rejects after `ms`; the timer never outlives the call. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

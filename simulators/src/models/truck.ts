@@ -1,0 +1,214 @@
+import { bearingDeg, distanceM, offsetM, type LatLon } from './geo';
+import { polyline, positionAt, type Polyline } from './polyline';
+import { clamp, gaussian, round, uniform, type Random } from './random';
+import type { Route } from './routes';
+
+/**
+ * A hazmat truck shuttling along a route: it accelerates to a cruising speed under the road's limit, stops
+ * now and then (lights, junctions) with the engine on, parks at each end with the ignition off (loading,
+ * unloading) and drives back. Pure: time only advances through `stepTruck`, randomness only from `rng`.
+ */
+export type TruckPhase = 'driving' | 'stopping' | 'stopped' | 'parked';
+
+export interface TruckParams {
+  /** m/s² */
+  acceleration: number;
+  /** m/s², also used to stop at the route's end */
+  deceleration: number;
+  /** Driving time between two short stops, seconds. */
+  driveBetweenStopsSec: [number, number];
+  /** Short stop (lights, junctions) with the engine on, seconds. */
+  shortStopSec: [number, number];
+  /** Parking at each end of the route with the ignition off, seconds. */
+  parkSec: [number, number];
+  /** How far under the road's limit the driver cruises, km/h. */
+  cruiseUnderLimitKmh: [number, number];
+  /** Standard deviation of the GPS fix, metres. */
+  gpsNoiseM: number;
+}
+
+export const DEFAULT_TRUCK_PARAMS: TruckParams = {
+  acceleration: 0.8,
+  deceleration: 1.5,
+  driveBetweenStopsSec: [90, 600],
+  shortStopSec: [15, 90],
+  parkSec: [8 * 60, 25 * 60],
+  cruiseUnderLimitKmh: [5, 18],
+  gpsNoiseM: 2.5,
+};
+
+export interface TruckState {
+  /** Metres from the route's first point. */
+  distanceM: number;
+  /** 1: towards the last point; -1: back towards the first. */
+  direction: 1 | -1;
+  /** m/s */
+  speed: number;
+  phase: TruckPhase;
+  /** Seconds left in the current phase (driving: until the next short stop; stopped/parked: until moving). */
+  phaseLeftSec: number;
+  /** Target speed while driving, m/s. */
+  cruise: number;
+}
+
+export interface TruckModel {
+  route: Route;
+  line: Polyline;
+  params: TruckParams;
+}
+
+export function truckModel(route: Route, params: TruckParams = DEFAULT_TRUCK_PARAMS): TruckModel {
+  return { route, line: polyline(route.points), params };
+}
+
+const KMH = 1 / 3.6;
+
+function newCruise(model: TruckModel, rng: Random): number {
+  const [lo, hi] = model.params.cruiseUnderLimitKmh;
+  return (model.route.limitKmh - uniform(rng, lo, hi)) * KMH;
+}
+
+/** A truck somewhere along its route, driving. */
+export function initialTruckState(model: TruckModel, rng: Random): TruckState {
+  const cruise = newCruise(model, rng);
+  return {
+    distanceM: uniform(rng, 0.05, 0.95) * model.line.lengthM,
+    direction: rng.next() < 0.5 ? 1 : -1,
+    speed: cruise * uniform(rng, 0.5, 1),
+    phase: 'driving',
+    phaseLeftSec: uniform(rng, ...model.params.driveBetweenStopsSec),
+    cruise,
+  };
+}
+
+/** Metres left to the end the truck is heading for. */
+function remainingM(model: TruckModel, s: TruckState): number {
+  return s.direction === 1 ? model.line.lengthM - s.distanceM : s.distanceM;
+}
+
+/** One second or less of motion. */
+function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckState {
+  const p = model.params;
+  switch (s.phase) {
+    case 'stopped':
+    case 'parked': {
+      const left = s.phaseLeftSec - dt;
+      if (left > 0) return { ...s, phaseLeftSec: left };
+      const direction = s.phase === 'parked' ? (-s.direction as 1 | -1) : s.direction;
+      return {
+        ...s,
+        direction,
+        phase: 'driving',
+        phaseLeftSec: uniform(rng, ...p.driveBetweenStopsSec),
+        cruise: newCruise(model, rng),
+      };
+    }
+    case 'driving':
+    case 'stopping': {
+      const remaining = remainingM(model, s);
+      const brakingM = (s.speed * s.speed) / (2 * p.deceleration);
+      const mustStop = s.phase === 'stopping' || remaining <= brakingM + s.speed * dt;
+      let speed: number;
+      if (mustStop) {
+        // Brake so as to stop exactly at the end of the route, or at the usual rate for a short stop.
+        const needed = remaining > 0.5 ? (s.speed * s.speed) / (2 * remaining) : p.deceleration * 4;
+        const decel = s.phase === 'stopping' ? p.deceleration : Math.max(needed, 0.1);
+        speed = Math.max(0, s.speed - decel * dt);
+      } else if (s.speed < s.cruise) {
+        speed = Math.min(s.cruise, s.speed + p.acceleration * dt);
+      } else {
+        speed = Math.max(s.cruise, s.speed - p.deceleration * dt);
+      }
+      const moved = Math.min(((s.speed + speed) / 2) * dt, remaining);
+      const distanceM = clamp(s.distanceM + s.direction * moved, 0, model.line.lengthM);
+      const atEnd = remainingM(model, { ...s, distanceM }) < 1;
+      if (atEnd || (mustStop && speed < 0.3 && remaining - moved < 1)) {
+        return { ...s, distanceM, speed: 0, phase: 'parked', phaseLeftSec: uniform(rng, ...p.parkSec) };
+      }
+      if (s.phase === 'stopping' && speed === 0) {
+        return { ...s, distanceM, speed: 0, phase: 'stopped', phaseLeftSec: uniform(rng, ...p.shortStopSec) };
+      }
+      const left = s.phaseLeftSec - dt;
+      if (s.phase === 'driving' && left <= 0)
+        return { ...s, distanceM, speed, phase: 'stopping', phaseLeftSec: 0 };
+      return { ...s, distanceM, speed, phaseLeftSec: left };
+    }
+  }
+}
+
+/** Advances the truck by `dtSec` seconds, integrating in steps of at most one second. */
+export function stepTruck(model: TruckModel, state: TruckState, dtSec: number, rng: Random): TruckState {
+  let s = state;
+  let left = Math.max(0, dtSec);
+  while (left > 1e-9) {
+    const dt = Math.min(1, left);
+    s = tick(model, s, dt, rng);
+    left -= dt;
+  }
+  return s;
+}
+
+/** Where the truck really is (no GPS noise). */
+export function truckPosition(model: TruckModel, state: TruckState): LatLon {
+  const at = positionAt(model.line, state.distanceM);
+  return { lat: at.lat, lon: at.lon };
+}
+
+/** What the terminal reports besides its position. */
+export interface TruckReadingContext {
+  /** The previous true position and reported heading: heading comes from motion, kept while standing. */
+  previous?: { position: LatLon; heading: number };
+  sats: number;
+}
+
+export interface TruckReading {
+  ts: number;
+  lat: number;
+  lon: number;
+  speed: number;
+  heading: number;
+  alt: number;
+  sats: number;
+  ignition: boolean;
+  alarm: number;
+}
+
+/** Turns the model's state into a JT/T 808-style position report at `ts`. */
+export function truckReading(
+  model: TruckModel,
+  state: TruckState,
+  ts: number,
+  ctx: TruckReadingContext,
+  rng: Random,
+): TruckReading {
+  const truth = truckPosition(model, state);
+  let heading: number;
+  if (ctx.previous && distanceM(ctx.previous.position, truth) >= 2) {
+    heading = bearingDeg(ctx.previous.position, truth);
+  } else if (ctx.previous) {
+    heading = ctx.previous.heading;
+  } else {
+    const seg = positionAt(model.line, state.distanceM).segmentBearing;
+    heading = state.direction === 1 ? seg : (seg + 180) % 360;
+  }
+  const noise = model.params.gpsNoiseM;
+  const fix = offsetM(truth, gaussian(rng) * noise, gaussian(rng) * noise);
+  const speedKmh = state.speed > 0 ? Math.max(0, state.speed * 3.6 + gaussian(rng) * 0.5) : 0;
+  return {
+    ts,
+    lat: round(fix.lat, 6),
+    lon: round(fix.lon, 6),
+    speed: round(speedKmh, 1),
+    heading: Math.round(heading) % 360,
+    alt: round(40 + 25 * Math.sin(state.distanceM / 3000) + gaussian(rng) * 1.5, 1),
+    sats: ctx.sats,
+    ignition: state.phase !== 'parked',
+    alarm: 0,
+  };
+}
+
+/** Satellites in view drift by one now and then, between 6 and 16. */
+export function nextSats(sats: number, rng: Random): number {
+  const r = rng.next();
+  return clamp(sats + (r < 0.15 ? -1 : r > 0.85 ? 1 : 0), 6, 16);
+}

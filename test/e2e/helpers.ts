@@ -1,0 +1,67 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import type { Alert, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
+import { waitFor } from '@lg/services';
+
+export async function login(gateway: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${gateway}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`login ${username}: HTTP ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A `/live` client that records every alert it is sent. */
+export class LiveClient {
+  readonly alerts: Alert[] = [];
+  initial: Alert[] | undefined;
+
+  private constructor(readonly socket: LiveSocket) {
+    socket.on('alert', (a) => this.alerts.push(a));
+    socket.on('alerts', (list) => (this.initial = list));
+  }
+
+  static async connect(gateway: string, token: string): Promise<LiveClient> {
+    const socket: LiveSocket = io(`${gateway}/live`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const client = new LiveClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+    await waitFor('the initial alerts event', () => client.initial !== undefined, 10_000);
+    return client;
+  }
+
+  async waitForAlert(match: (a: Alert) => boolean, what: string, timeoutMs = 10_000): Promise<Alert> {
+    let found: Alert | undefined;
+    await waitFor(what, () => (found = this.alerts.find(match)) !== undefined, timeoutMs, 10);
+    return found!;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export async function connectDevice(url: string, username: string, password = username): Promise<MqttClient> {
+  const client = mqtt.connect(url, {
+    username,
+    password,
+    clientId: `${username}-${Math.random().toString(36).slice(2, 8)}`,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  return client;
+}
