@@ -9,7 +9,10 @@ import { DEMO_JWT_SECRET, jwtSecretProblem, parseDurationSeconds } from '@lg/aut
  * from the sources (`apps/gateway/src`) or from the build (`dist/apps/gateway/src`).
  */
 export function defaultPublicDir(): string {
-  const candidates = [join(__dirname, '..', 'public'), join(__dirname, '..', '..', '..', '..', 'apps', 'gateway', 'public')];
+  const candidates = [
+    join(__dirname, '..', 'public'),
+    join(__dirname, '..', '..', '..', '..', 'apps', 'gateway', 'public'),
+  ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? resolve(candidates[0]);
 }
 
@@ -26,7 +29,10 @@ const duration = (def: string, minSec: number, maxSec: number) =>
         return z.NEVER;
       }
       if (seconds < minSec || seconds > maxSec) {
-        ctx.addIssue({ code: 'custom', message: `must be between ${minSec} s and ${maxSec} s, got ${seconds} s` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be between ${minSec} s and ${maxSec} s, got ${seconds} s`,
+        });
         return z.NEVER;
       }
       return seconds;
@@ -36,7 +42,8 @@ const duration = (def: string, minSec: number, maxSec: number) =>
 function originProblem(origin: string): string | null {
   try {
     const url = new URL(origin);
-    if (url.origin !== origin.replace(/\/$/, '')) return `"${origin}" is not an origin (scheme://host[:port])`;
+    if (url.origin !== origin.replace(/\/$/, ''))
+      return `"${origin}" is not an origin (scheme://host[:port])`;
     return null;
   } catch {
     return `"${origin}" is not an origin (scheme://host[:port])`;
@@ -79,7 +86,12 @@ export const gatewayConfigSchema = modeSchema
   .superRefine((c, ctx) => {
     if (c.LG_MODE !== 'production') return;
     const problem = jwtSecretProblem(c.JWT_SECRET);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `production refuses this secret: it ${problem}` });
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: `production refuses this secret: it ${problem}`,
+      });
     if (!c.USERS_FILE) {
       ctx.addIssue({
         code: 'custom',

@@ -57,6 +57,10 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       'kind',
     ]);
     const stored = metrics.counter('lg_ingest_points_stored_total', 'Points written to InfluxDB');
+    const refused = metrics.counter(
+      'lg_ingest_points_refused_total',
+      'Points InfluxDB refused for good (malformed, type conflict)',
+    );
     const routed = metrics.counter('lg_ingest_records_routed_total', 'Records handed to the rule partitions');
     const handoffRetries = metrics.counter(
       'lg_ingest_handoff_retries_total',
@@ -109,7 +113,18 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       this.connections.open('store-read', { blocking: true }),
       redis,
       n,
-      this.influx,
+      {
+        write: async (lines) => {
+          const result = await this.influx.write(lines);
+          if (result.rejected.length > 0) {
+            refused.inc(result.rejected.length);
+            this.logger.warn(
+              `InfluxDB refused ${result.rejected.length} point(s), e.g. ${result.rejected[0].reason}`,
+            );
+          }
+          stored.inc(result.written);
+        },
+      },
       {
         reading: readingLine,
         transition: (r) => alertTransitionLine(r.transition, r.alert),
@@ -117,7 +132,6 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       {
         consumer: c.INGEST_INSTANCE,
         onError: (err) => this.logger.warn(`storing to InfluxDB: ${String(err)}`),
-        onStored: (points) => stored.inc(points),
       },
     );
     const queueConnection = this.connections.open('queues', { blocking: true });
@@ -142,7 +156,10 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       const d = await checkDurability(redis);
       return d.ok ? { ok: true } : { ok: false, detail: d.problems.join('; ') };
     });
-    readiness.register('influxdb', async () => ({ ok: await this.influx.ping() }));
+    readiness.register('influxdb', async () => {
+      const p = await this.influx.ping();
+      return { ok: p.ok, detail: p.ok ? `InfluxDB ${p.version ?? ''}`.trim() : p.error };
+    });
     readiness.register('mqtt', () => {
       const up = this.mqtt.connectedCount();
       return Promise.resolve({ ok: up > 0, detail: `${up}/${c.INGEST_CONNECTIONS} connections up` });

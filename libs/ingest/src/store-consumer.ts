@@ -19,7 +19,6 @@ export interface StoreConsumerOptions {
   /** Pending entries of a consumer silent this long are taken over (a dead ingest process). */
   claimIdleMs?: number;
   onError?: (err: unknown) => void;
-  onStored?: (points: number) => void;
 }
 
 /**
@@ -132,6 +131,5 @@ export class StoreConsumer {
     for (const [stream, entries] of batch) {
       if (entries.length > 0) await this.redis.xack(stream, this.n.storeGroup, ...entries.map((e) => e[0]));
     }
-    this.o.onStored?.(out.length);
   }
 }

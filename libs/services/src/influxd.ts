@@ -8,6 +8,8 @@ export interface InfluxServerOptions {
   port: number;
   /** The RPC port for backups; bound to loopback too. */
   rpcPort: number;
+  /** Largest write body accepted, bytes (`[http] max-body-size`); default 25 MiB as in InfluxDB. */
+  maxBodySize?: number;
 }
 
 /** InfluxDB 1.x configuration: loopback only, data under `dir`, no phoning home, no self-monitoring. */
@@ -25,7 +27,7 @@ export function influxConfig(o: InfluxServerOptions): string {
     '[http]',
     `  bind-address = "127.0.0.1:${o.port}"`,
     '  log-enabled = false',
-    '  max-body-size = 26214400',
+    `  max-body-size = ${o.maxBodySize ?? 26214400}`,
     '[monitor]',
     '  store-enabled = false',
     '[continuous_queries]',

@@ -52,20 +52,14 @@ export function influxLiteral(value: QueryParam): string {
     if (Number.isNaN(value.getTime())) throw new RangeError('query parameter is an invalid Date');
     return influxString(value.toISOString());
   }
-  switch (typeof value) {
-    case 'string':
-      return influxString(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number': {
-      if (!Number.isFinite(value)) throw new RangeError(`query parameter ${value} is not a finite number`);
-      const text = String(value);
-      // InfluxQL has no exponent notation.
-      return text.includes('e')
-        ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
-        : text;
-    }
-  }
+  if (typeof value === 'string') return influxString(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (!Number.isFinite(value)) throw new RangeError(`query parameter ${value} is not a finite number`);
+  const text = String(value);
+  // InfluxQL has no exponent notation.
+  return text.includes('e')
+    ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
+    : text;
 }
 
 /** Parameters as the `params` JSON of `/query` expects them (Dates as RFC 3339 strings). */

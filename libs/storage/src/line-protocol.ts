@@ -69,16 +69,39 @@ function tag(key: string, value: string): string {
   return value === '' ? '' : ',' + key + '=' + escapeKey(value);
 }
 
-/** Field names that the contract declares as integers, per kind (e.g. `sats`, `alarm` of a truck). */
-const INTEGER_FIELDS: Record<DeviceKind, ReadonlySet<string>> = {
-  truck: integerFieldsOf('truck'),
-  slope: integerFieldsOf('slope'),
-  gas: integerFieldsOf('gas'),
+/**
+ * An integer as text. V8 formats numbers above 2^31 (epoch-ms times) several times slower than small ones,
+ * which it also caches; two small halves are about 4× faster for the two times of every reading.
+ */
+export function integerText(n: number): string {
+  if (n < 1e9 && n > -1e9) return '' + n;
+  if (n < 0 || n > Number.MAX_SAFE_INTEGER) return String(n);
+  const high = Math.floor(n / 1e6);
+  const low = '' + (n - high * 1e6);
+  return high + ZEROS[6 - low.length] + low;
+}
+const ZEROS = ['', '0', '00', '000', '0000', '00000'];
+
+/** How a field of the contract is written: its escaped key with `=`, and whether it is an integer. */
+interface FieldCodec {
+  prefix: string;
+  integer: boolean;
+}
+
+const FIELD_CODECS: Record<DeviceKind, ReadonlyMap<string, FieldCodec>> = {
+  truck: codecsOf('truck'),
+  slope: codecsOf('slope'),
+  gas: codecsOf('gas'),
 };
 
-function integerFieldsOf(kind: DeviceKind): ReadonlySet<string> {
+function codecsOf(kind: DeviceKind): ReadonlyMap<string, FieldCodec> {
   const specs = FIELD_SPECS[kind];
-  return new Set(Object.keys(specs).filter((name) => specs[name].type === 'integer'));
+  return new Map(
+    Object.keys(specs).map((name) => [
+      name,
+      { prefix: escapeKey(name) + '=', integer: specs[name].type === 'integer' },
+    ]),
+  );
 }
 
 /**
@@ -91,40 +114,39 @@ function integerFieldsOf(kind: DeviceKind): ReadonlySet<string> {
  * Non-finite numbers are left out (line protocol cannot carry them; validation already refuses them).
  */
 export function readingLine(r: ReadingRecord): string {
-  const integers = INTEGER_FIELDS[r.kind];
+  const codecs = FIELD_CODECS[r.kind];
   let fields = '';
   for (const name in r.f) {
     const value = r.f[name];
+    const codec = codecs.get(name);
     let encoded: string;
-    switch (typeof value) {
-      case 'number':
-        if (!Number.isFinite(value)) continue;
-        // Math.trunc: a stray fraction must not turn the field into a float, which would make every later
-        // integer write to this shard a field type conflict.
-        encoded = integers.has(name) ? Math.trunc(value) + 'i' : floatValue(value);
-        break;
-      case 'boolean':
-        encoded = value ? 'true' : 'false';
-        break;
-      case 'string':
-        encoded = quoteString(value);
-        break;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) continue;
+      // Math.trunc: a stray fraction must not turn an integer field into a float, which would make every
+      // later integer write to this shard a field type conflict.
+      encoded = codec?.integer ? integerText(Math.trunc(value)) + 'i' : floatValue(value);
+    } else if (typeof value === 'boolean') {
+      encoded = value ? 'true' : 'false';
+    } else {
+      encoded = quoteString(value);
     }
-    fields += (fields === '' ? '' : ',') + escapeKey(name) + '=' + encoded;
+    fields += (fields === '' ? '' : ',') + (codec?.prefix ?? escapeKey(name) + '=') + encoded;
   }
   if (r.q === 'bad' && r.why !== undefined && r.why.length > 0) {
     fields += (fields === '' ? '' : ',') + 'why=' + quoteString(r.why.join(','));
   }
-  fields += (fields === '' ? '' : ',') + 'rx=' + Math.trunc(r.rx) + 'i';
+  fields += (fields === '' ? '' : ',') + 'rx=' + integerText(Math.trunc(r.rx)) + 'i';
+  // kind and q are closed enums that need no escaping.
   return (
-    escapeMeasurement(r.kind) +
+    r.kind +
     tag('device', r.device) +
     tag('owner', r.owner) +
-    tag('q', r.q) +
+    ',q=' +
+    r.q +
     ' ' +
     fields +
     ' ' +
-    Math.trunc(r.ts)
+    integerText(Math.trunc(r.ts))
   );
 }
 
@@ -162,7 +184,7 @@ export function alertTransitionLine(
     ' ' +
     fields +
     ' ' +
-    at
+    integerText(at)
   );
 }
 

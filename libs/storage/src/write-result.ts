@@ -27,7 +27,10 @@ export type WriteFailure = 'timeout' | 'refused' | 'closed';
 export class InfluxWriteError extends Error {
   constructor(
     message: string,
-    /** `timeout`: not accepted within the retry window; `refused`: an error status; `closed`: shut down. */
+    /**
+     * `timeout`: not accepted within the retry window (the last answer may be a 429/5xx status);
+     * `refused`: an answer no retry can change (401, 403, 404, unknown retention policy); `closed`: shut down.
+     */
     readonly failure: WriteFailure,
     /** HTTP status of the last attempt, when there was a response. */
     readonly status?: number,
@@ -39,11 +42,12 @@ export class InfluxWriteError extends Error {
     this.name = 'InfluxWriteError';
   }
 
-  /** True when the same write may succeed later without anyone changing anything (overload, outage). */
+  /**
+   * True when the same write may succeed later without anyone changing anything (overload, outage,
+   * shutdown); false when InfluxDB refused it for a reason someone must fix (auth, unknown database).
+   */
   get transient(): boolean {
-    return (
-      this.failure !== 'refused' || this.status === undefined || this.status === 429 || this.status >= 500
-    );
+    return this.failure !== 'refused';
   }
 }
 

@@ -26,7 +26,8 @@ const single = <T extends z.ZodTypeAny>(schema: T) =>
     return v;
   }, schema);
 
-const quoted = (v: unknown) => JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
+const quoted = (v: unknown) =>
+  JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
 
 const bool = single(
   z.string().transform((v, ctx) => {
@@ -37,10 +38,12 @@ const bool = single(
   }),
 );
 
-const oneOf = <T extends [string, ...string[]]>(values: Readonly<T>) =>
+const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
   single(
-    z.enum(values as T, {
-      errorMap: (_issue, ctx) => ({ message: `must be one of ${values.join(', ')}, got ${quoted(ctx.data)}` }),
+    z.enum(values, {
+      errorMap: (_issue, ctx) => ({
+        message: `must be one of ${values.join(', ')}, got ${quoted(ctx.data)}`,
+      }),
     }),
   );
 
@@ -57,7 +60,10 @@ export const instant = single(
     }
     const parsed = parseTimestamp(v);
     if (parsed.ok) return parsed.ts;
-    ctx.addIssue({ code: 'custom', message: `must be epoch milliseconds or ISO-8601 with a zone, got ${quoted(v)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be epoch milliseconds or ISO-8601 with a zone, got ${quoted(v)}`,
+    });
     return z.NEVER;
   }),
 );
@@ -66,7 +72,10 @@ const intIn = (min: number, max: number) =>
   single(
     z.string().transform((v, ctx) => {
       if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got ${quoted(v)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number from ${min} to ${max}, got ${quoted(v)}`,
+        });
         return z.NEVER;
       }
       return Number(v);
@@ -147,7 +156,10 @@ const every = single(
   z.string().transform((v, ctx) => {
     const seconds = /^\d+[smhd]$/.test(v) ? parseDurationSeconds(v) : null;
     if (seconds === null || seconds < 1 || seconds > 86_400) {
-      ctx.addIssue({ code: 'custom', message: `must be a bucket width from 1s to 1d such as 30s, 1m, 1h, got ${quoted(v)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a bucket width from 1s to 1d such as 30s, 1m, 1h, got ${quoted(v)}`,
+      });
       return z.NEVER;
     }
     return { text: v, ms: seconds * 1000 };
@@ -155,7 +167,14 @@ const every = single(
 );
 
 export function seriesQuerySchema(now: () => number = Date.now) {
-  return withRange({ field: single(z.string({ required_error: 'is required' }).min(1, 'is required')), every: every.optional() }, 86_400_000, now);
+  return withRange(
+    {
+      field: single(z.string({ required_error: 'is required' }).min(1, 'is required')),
+      every: every.optional(),
+    },
+    86_400_000,
+    now,
+  );
 }
 export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
 
@@ -163,7 +182,8 @@ export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
 export function describeIssues(error: z.ZodError, what: string): string {
   return error.issues
     .map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
       const name = issue.path.join('.') || what;
       if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${name}: is required`;
       return `${name}: ${issue.message}`;

@@ -26,7 +26,8 @@ export class ParamPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown,
 
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value);
-    if (!result.success) throw new BadRequestException(`${this.name}: ${result.error.issues[0]?.message ?? 'is invalid'}`);
+    if (!result.success)
+      throw new BadRequestException(`${this.name}: ${result.error.issues[0]?.message ?? 'is invalid'}`);
     return result.data as z.output<S>;
   }
 }

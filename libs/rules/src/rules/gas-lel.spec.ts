@@ -1,9 +1,9 @@
 import type { ReadingRecord } from '@lg/contracts';
 import type { Device } from '@lg/registry';
-import { gasLel, type GasLelState } from './gas-lel';
+import { gasLel, type GasLelConfig, type GasLelState } from './gas-lel';
 
 const device: Device = { id: 'G001', kind: 'gas', owner: 'P01', intervalSec: 30 };
-const config = gasLel.defaults;
+const config = gasLel.defaults as GasLelConfig;
 const t0 = Date.parse('2026-05-01T08:00:00Z');
 
 function reading(secondsIn: number, lel: number, q: 'ok' | 'bad' = 'ok'): ReadingRecord {

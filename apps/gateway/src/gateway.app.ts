@@ -1,0 +1,76 @@
+import type { Response } from 'express';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { GatewayConfig } from './config';
+import { GatewayModule } from './gateway.module';
+import { expressErrorHandler, HttpErrorFilter } from './http/error.filter';
+import { LiveIoAdapter } from './live/io.adapter';
+
+/** Largest JSON body accepted. */
+export const BODY_LIMIT = '64kb';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function logLevels(level: GatewayConfig['LOG_LEVEL']): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/** The dashboard page may load only its own files and talk only to its own origin. */
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * Builds the gateway application (not yet listening): REST API with JSON errors, `/live`, the dashboard
+ * at `/`, OpenAPI at `/api/docs`. `main.ts` and the integration tests both start it this way.
+ */
+export async function createGateway(
+  config: GatewayConfig,
+  logger?: LogLevel[] | false,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
+    abortOnError: false,
+    bodyParser: false,
+    logger: logger ?? logLevels(config.LOG_LEVEL),
+  });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Same-origin requests (the dashboard) need no CORS; other browser origins only when listed.
+  app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false });
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config.CORS_ORIGINS));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useStaticAssets(config.GATEWAY_PUBLIC_DIR, {
+    index: 'index.html',
+    setHeaders: (res: Response) => {
+      res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+    },
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Longgang public-safety monitoring — gateway API')
+      .setDescription(
+        'Contract v1. Log in at POST /api/auth/login, then send `Authorization: Bearer <token>`. Errors are ' +
+          '`{statusCode, error, message}`. Live events: Socket.IO namespace `/live` with `auth: {token}`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await app.init();
+  // After the routes: what fails before Nest's router (a body that is not JSON or too large) answers JSON too.
+  app.use(expressErrorHandler);
+  return app;
+}

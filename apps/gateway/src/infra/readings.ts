@@ -1,0 +1,160 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { AlertTransition, DeviceKind } from '@lg/contracts';
+import { Readiness } from '@lg/observability';
+import {
+  ALERT_EVENT_MEASUREMENT,
+  alertTransitionFromRow,
+  influxIdentifier,
+  InfluxRepository,
+  type InfluxRow,
+} from '@lg/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+
+/** One fix of a truck's track. Times are ISO-8601 UTC. */
+export interface TrackPoint {
+  ts: string;
+  lat: number;
+  lon: number;
+  speed: number | null;
+  heading: number | null;
+  /** Quality: `ok`, or `bad` for an unqualified record (stored, shown, kept out of the rules). */
+  q: 'ok' | 'bad' | null;
+}
+
+/** One point of a series: a reading, or the mean of a bucket starting at `ts`. */
+export interface SeriesPoint {
+  ts: string;
+  value: number | string | boolean | null;
+  /** Readings in the bucket (aggregated series only). */
+  count?: number;
+  q?: 'ok' | 'bad' | null;
+}
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const num = (v: unknown) => (typeof v === 'number' ? v : null);
+const quality = (v: unknown) => (v === 'ok' || v === 'bad' ? v : null);
+
+/**
+ * The gateway's InfluxDB (read side): tracks, series and alert transitions, in InfluxQL with bound
+ * parameters. Measurements `truck`/`slope`/`gas` tagged `device`, `owner`, `q`; `alert_event` tagged `alert`.
+ */
+@Injectable()
+export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('influx');
+  private readonly influx: InfluxRepository;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
+    this.influx = new InfluxRepository(
+      {
+        url: config.INFLUX_URL,
+        api: config.INFLUX_API,
+        db: config.INFLUX_DB,
+        org: config.INFLUX_ORG,
+        token: config.INFLUX_TOKEN,
+        createDb: config.INFLUX_CREATE_DB,
+      },
+      this.logger,
+    );
+    readiness.register('influxdb', async () => {
+      const ping = await this.influx.ping();
+      return ping.ok
+        ? { ok: true, detail: ping.version ? `InfluxDB ${ping.version}` : undefined }
+        : { ok: false, detail: ping.error };
+    });
+  }
+
+  /** Makes sure the database exists, without holding up start-up: `/ready` reports InfluxDB meanwhile. */
+  onApplicationBootstrap(): void {
+    this.influx.init().catch((err: unknown) => {
+      this.logger.warn(`InfluxDB is not ready yet: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.influx.close(1000);
+  }
+
+  async alertHistory(alertId: string): Promise<AlertTransition[]> {
+    const rows = await this.rows(
+      `SELECT * FROM ${influxIdentifier(ALERT_EVENT_MEASUREMENT)} WHERE "alert" = $alert ORDER BY time ASC LIMIT 10000`,
+      { alert: alertId },
+    );
+    return rows
+      .map((row) => alertTransitionFromRow(row))
+      .filter((t): t is AlertTransition => t !== undefined);
+  }
+
+  /** Fixes of a truck in [from, to), oldest first, at most `limit`. */
+  async track(device: string, w: Window, limit: number): Promise<TrackPoint[]> {
+    const rows = await this.rows(
+      `SELECT "lat", "lon", "speed", "heading", "q" FROM "truck" WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
+      { device, from: new Date(w.from), to: new Date(w.to) },
+    );
+    const points: TrackPoint[] = [];
+    for (const r of rows) {
+      const lat = num(r.lat);
+      const lon = num(r.lon);
+      if (typeof r.time !== 'number' || lat === null || lon === null) continue;
+      points.push({
+        ts: iso(r.time),
+        lat,
+        lon,
+        speed: num(r.speed),
+        heading: num(r.heading),
+        q: quality(r.q),
+      });
+    }
+    return points;
+  }
+
+  /** The readings of one field in [from, to), oldest first, at most `limit`. */
+  async rawSeries(
+    kind: DeviceKind,
+    device: string,
+    field: string,
+    w: Window,
+    limit: number,
+  ): Promise<SeriesPoint[]> {
+    const f = influxIdentifier(field);
+    const rows = await this.rows(
+      `SELECT ${f} AS "value", "q" FROM ${influxIdentifier(kind)} WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
+      { device, from: new Date(w.from), to: new Date(w.to) },
+    );
+    return rows
+      .filter((r) => typeof r.time === 'number' && r.value !== null && r.value !== undefined)
+      .map((r) => ({ ts: iso(r.time as number), value: r.value, q: quality(r.q) }));
+  }
+
+  /** The mean of a numeric field per bucket of `everyMs`, empty buckets left out. */
+  async meanSeries(
+    kind: DeviceKind,
+    device: string,
+    field: string,
+    w: Window,
+    everyMs: number,
+  ): Promise<SeriesPoint[]> {
+    const f = influxIdentifier(field);
+    const rows = await this.rows(
+      `SELECT mean(${f}) AS "value", count(${f}) AS "count" FROM ${influxIdentifier(kind)} WHERE "device" = $device AND time >= $from AND time < $to GROUP BY time(${Math.round(everyMs / 1000)}s) fill(none)`,
+      { device, from: new Date(w.from), to: new Date(w.to) },
+    );
+    return rows
+      .filter((r) => typeof r.time === 'number')
+      .map((r) => ({ ts: iso(r.time as number), value: num(r.value), count: num(r.count) ?? 0 }));
+  }
+
+  private rows(influxql: string, params: Record<string, string | Date>): Promise<InfluxRow[]> {
+    return this.influx.queryRows(influxql, params);
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AlertStore } from '@lg/alerts';
+import { names, type Names } from '@lg/contracts';
+import { Readiness } from '@lg/observability';
+import { checkDurability, RedisConnections } from '@lg/redis';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+
+/** Presence of a device as ingest keeps it in the `presence` hash. */
+export interface Presence {
+  /** Event time of the last reading, epoch ms. */
+  lastSeen: number;
+  /** When it was received, epoch ms. */
+  rx: number;
+  online: boolean;
+  changedAt: number;
+}
+
+/**
+ * The gateway's Redis: one command connection (alerts, presence), plus dedicated connections for the
+ * blocking live-stream read and the positions subscription. Closed last on shutdown.
+ */
+@Injectable()
+export class GatewayRedis implements OnApplicationShutdown {
+  readonly names: Names;
+  readonly commands: Redis;
+  readonly alerts: AlertStore;
+  private readonly connections: RedisConnections;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
+    this.names = names(config.REDIS_PREFIX);
+    this.connections = new RedisConnections(config.REDIS_URL, `gateway-${process.pid}`);
+    this.commands = this.connections.open('commands');
+    this.alerts = new AlertStore(this.commands, this.names);
+    readiness.register('redis', async () => {
+      await this.commands.ping();
+      const durability = await checkDurability(this.commands);
+      return durability.ok ? { ok: true } : { ok: false, detail: durability.problems.join('; ') };
+    });
+  }
+
+  /** A connection of its own for a blocking read (XREAD BLOCK): it retries forever. */
+  openBlocking(purpose: string): Redis {
+    return this.connections.open(purpose, { blocking: true });
+  }
+
+  /** A connection for SUBSCRIBE (it can do nothing else once subscribed). */
+  openSubscriber(purpose: string): Redis {
+    return this.connections.open(purpose, { blocking: true });
+  }
+
+  /** Presence of these devices, by ID; devices never seen are left out. */
+  async presence(ids: readonly string[]): Promise<Map<string, Presence>> {
+    const out = new Map<string, Presence>();
+    if (ids.length === 0) return out;
+    const values = await this.commands.hmget(this.names.presence, ...ids);
+    values.forEach((json, i) => {
+      if (!json) return;
+      try {
+        const p = JSON.parse(json) as Partial<Presence>;
+        if (typeof p.lastSeen === 'number' && typeof p.online === 'boolean') {
+          out.set(ids[i], {
+            lastSeen: p.lastSeen,
+            rx: p.rx ?? p.lastSeen,
+            online: p.online,
+            changedAt: p.changedAt ?? 0,
+          });
+        }
+      } catch {
+        // A malformed entry is treated as never seen rather than failing the whole list.
+      }
+    });
+    return out;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections.closeAll();
+  }
+}

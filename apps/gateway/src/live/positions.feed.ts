@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { Position } from '@lg/contracts';
+import { GatewayRedis } from '../infra/redis';
+
+/** Positions are pushed at most this often. */
+export const POSITIONS_INTERVAL_MS = 1000;
+
+/**
+ * Truck positions from the positions channel (each ingest process publishes a batch about once a second).
+ * Batches are merged by truck, newest fix winning, and handed on at most once a second: only the trucks that
+ * moved since the last push. The newest fix of every truck is kept for clients that connect later.
+ */
+@Injectable()
+export class PositionsFeed {
+  private readonly logger = new Logger('positions');
+  private subscriber: Redis | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly latest = new Map<string, Position>();
+  private pending = new Map<string, Position>();
+  private malformed = 0;
+
+  constructor(private readonly redis: GatewayRedis) {}
+
+  async start(onBatch: (positions: Position[]) => void): Promise<void> {
+    if (this.subscriber) return;
+    const subscriber = this.redis.openSubscriber('positions');
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => this.merge(message));
+    // ioredis subscribes again by itself after a reconnect.
+    await subscriber.subscribe(this.redis.names.positionsChannel);
+    this.timer = setInterval(() => {
+      if (this.pending.size === 0) return;
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      onBatch(batch);
+    }, POSITIONS_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+  }
+
+  /** The newest fix of every truck seen, for a client that just connected. */
+  snapshot(): Position[] {
+    return [...this.latest.values()];
+  }
+
+  merge(message: string): void {
+    let batch: unknown;
+    try {
+      batch = JSON.parse(message);
+    } catch {
+      batch = undefined;
+    }
+    if (!Array.isArray(batch)) {
+      if (this.malformed++ % 1000 === 0)
+        this.logger.warn('ignored a positions message that is not a JSON array');
+      return;
+    }
+    for (const p of batch as unknown[]) {
+      if (!isPosition(p)) continue;
+      const known = this.latest.get(p.id);
+      if (known && Date.parse(known.ts) > Date.parse(p.ts)) continue;
+      this.latest.set(p.id, p);
+      this.pending.set(p.id, p);
+    }
+  }
+}
+
+function isPosition(p: unknown): p is Position {
+  if (typeof p !== 'object' || p === null) return false;
+  const o = p as Record<string, unknown>;
+  return (
+    typeof o.id === 'string' &&
+    typeof o.owner === 'string' &&
+    typeof o.lat === 'number' &&
+    typeof o.lon === 'number' &&
+    typeof o.ts === 'string' &&
+    !Number.isNaN(Date.parse(o.ts))
+  );
+}

@@ -1,0 +1,5 @@
+export * from './line-protocol';
+export * from './influxql';
+export * from './influx-transport';
+export * from './write-result';
+export * from './influx-repository';

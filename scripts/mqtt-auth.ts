@@ -1,0 +1,122 @@
+/**
+ * Writes Mosquitto's password file (hashed) and ACL for a production deployment from the registry:
+ *
+ *   node dist/scripts/mqtt-auth.js --out deploy/mosquitto --passwords deploy/secrets/mqtt.json [--generate]
+ *
+ * The passwords file is JSON `{"<username>": "<password>", ...}` holding the ingest identity, every owner
+ * (company, slope site, pipeline network) and every device of the registry. `--generate` adds a random
+ * password for every identity that has none and saves the file; otherwise a missing one is an error. The
+ * same file serves the simulator (`--secrets`). Needs `mosquitto_passwd` (Debian package mosquitto).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_TOPIC_ROOT } from '@lg/contracts';
+import { Registry } from '@lg/registry';
+import { mqttIdentities, writeMosquittoAuth } from '@lg/services';
+
+const USAGE = `Usage: node dist/scripts/mqtt-auth.js --out DIR --passwords FILE [options]
+
+Writes DIR/passwd (hashed with mosquitto_passwd) and DIR/acl from the registry: every owner publishes only
+for its own devices, every device only as itself, the ingest identity reads everything under the root.
+
+  --out DIR            where to write passwd and acl (e.g. deploy/mosquitto)
+  --passwords FILE     JSON {"<username>": "<password>"} with the ingest user, every owner and every device
+  --generate           give every identity missing from FILE a random password and save FILE
+  --registry FILE      default config/registry/longgang.json
+  --root ROOT          topic root, default ${DEFAULT_TOPIC_ROOT}
+  --ingest-user NAME   the ingest identity, default lg-ingest (its password: FILE[NAME])
+  --observer NAME      an extra read-only identity over the whole root (repeatable; password from FILE)
+  --allow-demo         accept passwords equal to the user name (demo only; refused otherwise)
+`;
+
+const passwordsSchema = z.record(z.string().min(1, 'empty password'));
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      passwords: { type: 'string' },
+      generate: { type: 'boolean', default: false },
+      registry: { type: 'string', default: 'config/registry/longgang.json' },
+      root: { type: 'string', default: DEFAULT_TOPIC_ROOT },
+      'ingest-user': { type: 'string', default: 'lg-ingest' },
+      observer: { type: 'string', multiple: true, default: [] },
+      'allow-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.out || !values.passwords) {
+    console.error(`mqtt-auth: --out and --passwords are required\n\n${USAGE}`);
+    return 2;
+  }
+  const registry = Registry.load(values.registry);
+  const file = values.passwords;
+  let passwords: Record<string, string> = {};
+  if (existsSync(file)) {
+    const parsed = passwordsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file} must be a JSON object of username → non-empty password`);
+    passwords = parsed.data;
+  } else if (!values.generate) {
+    throw new Error(`${file} does not exist (use --generate to create it with random passwords)`);
+  }
+
+  const ingestUser = values['ingest-user'];
+  const names = [
+    ingestUser,
+    ...values.observer,
+    ...registry.data.companies.map((c) => c.id),
+    ...registry.data.slopeSites.map((s) => s.id),
+    ...registry.data.pipelineNetworks.map((p) => p.id),
+    ...registry.allDevices().map((d) => d.id),
+  ];
+  const missing = names.filter((n) => passwords[n] === undefined);
+  if (missing.length > 0) {
+    if (!values.generate) {
+      const shown =
+        missing.slice(0, 10).join(', ') + (missing.length > 10 ? `, … (${missing.length} in all)` : '');
+      throw new Error(`${file} has no password for ${shown}; add them or pass --generate`);
+    }
+    for (const n of missing) passwords[n] = randomBytes(18).toString('base64url');
+    writeFileSync(file, JSON.stringify(passwords, null, 2) + '\n', { mode: 0o600 });
+    console.log(`mqtt-auth: generated ${missing.length} password(s) into ${file}`);
+  }
+  const demo = names.filter((n) => passwords[n] === n);
+  if (demo.length > 0 && !values['allow-demo']) {
+    throw new Error(
+      `demo passwords (equal to the user name) for ${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}: ` +
+        'production refuses them (pass --allow-demo for a demo broker)',
+    );
+  }
+
+  const password = (username: string): string => passwords[username];
+  const { users, acl } = mqttIdentities(registry, {
+    root: values.root,
+    ingest: { username: ingestUser, password: password(ingestUser) },
+    observers: values.observer.map((username) => ({ username, password: password(username) })),
+    passwordOf: password,
+  });
+  writeMosquittoAuth(values.out, users, acl);
+  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  console.log(
+    `mqtt-auth: wrote ${rel(join(values.out, 'passwd'))} (${users.length} users, hashed) and ` +
+      `${rel(join(values.out, 'acl'))}; a running broker picks them up on SIGHUP ` +
+      '(docker compose kill -s HUP mosquitto)',
+  );
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  const e = err as Error;
+  console.error(`mqtt-auth: ${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,486 @@
+/**
+ * `npm start`: the whole platform on one machine, in demo mode. Starts Mosquitto, Redis and InfluxDB on
+ * loopback with their data under `.run/services` (kept between runs), then the ingest, worker and gateway
+ * apps and the device simulator as child processes with their logs under `.run/logs`, and stops them all in
+ * reverse order on Ctrl-C. `scripts/run.js start` runs this in its own process group and forwards signals,
+ * so that a Ctrl-C reaches only this process and the shutdown keeps its order.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
+import { Registry } from '@lg/registry';
+import { freePort, ManagedProcess, Services, waitFor } from '@lg/services';
+
+/** The project root: this file runs as dist/scripts/stack.js. */
+const ROOT = resolve(__dirname, '..', '..');
+
+const port = z.coerce.number().int().min(1).max(65535).optional();
+
+/**
+ * Settings of `npm start`. A port given here is used as it is (and start-up fails if it is taken); a default
+ * port that is taken is replaced by a free one, since something else on the machine owns it.
+ */
+const stackSchema = z.object({
+  MQTT_PORT: port,
+  REDIS_PORT: port,
+  INFLUX_PORT: port,
+  INFLUX_RPC_PORT: port,
+  GATEWAY_PORT: port,
+  INGEST_PORT: port,
+  WORKER_PORT: port,
+  REGISTRY_FILE: z.string().min(1).default('config/registry/longgang.json'),
+  MQTT_TOPIC_ROOT: mqttSchema.shape.MQTT_TOPIC_ROOT,
+  /** Seconds each app may take to answer `GET /ready` with 200. */
+  READY_TIMEOUT_SEC: env.int(90, 1, 3600),
+});
+
+type PortName = 'mqtt' | 'redis' | 'influx' | 'influxRpc' | 'gateway' | 'ingest' | 'worker';
+
+const PORTS: Record<
+  PortName,
+  { variable: keyof z.infer<typeof stackSchema>; default: number; what: string }
+> = {
+  mqtt: { variable: 'MQTT_PORT', default: 1883, what: 'MQTT' },
+  redis: { variable: 'REDIS_PORT', default: 6379, what: 'Redis' },
+  influx: { variable: 'INFLUX_PORT', default: 8086, what: 'InfluxDB HTTP' },
+  influxRpc: { variable: 'INFLUX_RPC_PORT', default: 8088, what: 'InfluxDB RPC' },
+  gateway: { variable: 'GATEWAY_PORT', default: 3000, what: 'gateway HTTP' },
+  ingest: { variable: 'INGEST_PORT', default: 3001, what: 'ingest HTTP' },
+  worker: { variable: 'WORKER_PORT', default: 3002, what: 'worker HTTP' },
+};
+
+const DEMO_OBSERVER = { username: 'lg-observer', password: 'lg-observer' };
+
+function say(line = ''): void {
+  console.log(line);
+}
+
+function warn(line: string): void {
+  console.error(`npm start: ${line}`);
+}
+
+/** Can we bind the port on loopback? Fails when anything listens on it, on 127.0.0.1 or on all addresses. */
+function portFree(p: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen({ port: p, host: '127.0.0.1', exclusive: true }, () => server.close(() => done(true)));
+  });
+}
+
+async function choosePorts(config: z.infer<typeof stackSchema>): Promise<Record<PortName, number>> {
+  const chosen = {} as Record<PortName, number>;
+  const taken = new Set<number>();
+  for (const name of Object.keys(PORTS) as PortName[]) {
+    const spec = PORTS[name];
+    const wanted = config[spec.variable] as number | undefined;
+    if (wanted !== undefined) {
+      if (taken.has(wanted) || !(await portFree(wanted))) {
+        throw new Error(`${spec.variable}=${wanted}: port ${wanted} is already in use; choose another`);
+      }
+      chosen[name] = wanted;
+    } else if (!taken.has(spec.default) && (await portFree(spec.default))) {
+      chosen[name] = spec.default;
+    } else {
+      let p = await freePort();
+      while (taken.has(p)) p = await freePort();
+      chosen[name] = p;
+      say(
+        `note: port ${spec.default} (${spec.what}) is taken by something else on this machine; using ${p} ` +
+          `(set ${spec.variable} to choose)`,
+      );
+    }
+    taken.add(chosen[name]);
+  }
+  return chosen;
+}
+
+/** The last lines of a log file, for an error message. */
+function tail(file: string, lines = 15): string {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd().split('\n');
+    return text
+      .slice(-lines)
+      .map((l) => '    | ' + l)
+      .join('\n');
+  } catch {
+    return '    (no log written)';
+  }
+}
+
+interface App {
+  name: 'ingest' | 'worker' | 'gateway';
+  port: number;
+  env: Record<string, string>;
+}
+
+class Stack {
+  private services?: Services;
+  private readonly apps = new Map<string, ManagedProcess>();
+  private simulator?: ManagedProcess;
+  private stopping = false;
+
+  constructor(
+    private readonly logsDir: string,
+    private readonly rel: (p: string) => string,
+  ) {}
+
+  async startServices(
+    registry: Registry,
+    dir: string,
+    ports: Record<PortName, number>,
+    root: string,
+  ): Promise<Services> {
+    this.services = await Services.start({
+      dir,
+      registry,
+      root,
+      observers: [DEMO_OBSERVER],
+      ports: { mqtt: ports.mqtt, redis: ports.redis, influx: ports.influx, influxRpc: ports.influxRpc },
+    });
+    return this.services;
+  }
+
+  private logFile(name: string): string {
+    return join(this.logsDir, `${name}.log`);
+  }
+
+  /** Starts a node entry point with its log under .run/logs; the log gets a header per run. */
+  private spawn(
+    name: string,
+    entry: string,
+    args: string[],
+    extraEnv: Record<string, string>,
+  ): ManagedProcess {
+    const file = join(ROOT, entry);
+    if (!existsSync(file)) {
+      throw new Error(`${entry} does not exist: build first (npm run build, which npm start runs)`);
+    }
+    const log = this.logFile(name);
+    appendFileSync(log, `\n===== ${name} started ${new Date().toISOString()} =====\n`);
+    return ManagedProcess.start(name, process.execPath, [file, ...args], log, {
+      cwd: ROOT,
+      env: { ...process.env, ...extraEnv },
+    });
+  }
+
+  async startApps(apps: App[], readyTimeoutMs: number): Promise<void> {
+    for (const app of apps) {
+      this.apps.set(app.name, this.spawn(app.name, `dist/apps/${app.name}/src/main.js`, [], app.env));
+    }
+    await Promise.all(
+      apps.map(async (app) => {
+        const proc = this.apps.get(app.name)!;
+        const log = this.rel(this.logFile(app.name));
+        const url = `http://127.0.0.1:${app.port}/ready`;
+        let lastStatus = 'no answer';
+        const ready = waitFor(
+          `${app.name} ${url}`,
+          async () => {
+            const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+            lastStatus = `HTTP ${res.status}`;
+            await res.body?.cancel();
+            return res.status === 200;
+          },
+          readyTimeoutMs,
+          250,
+        );
+        const exited = proc.waitExit().then((code) => {
+          throw new Error(
+            `${app.name} exited with code ${code} while starting; its log (${log}):\n${tail(proc.logFile)}`,
+          );
+        });
+        try {
+          await Promise.race([ready, exited]);
+        } catch (err) {
+          if (!proc.alive) throw err;
+          throw new Error(
+            `${app.name} was not ready within ${readyTimeoutMs / 1000} s (GET ${url}: ${lastStatus}); ` +
+              `its log (${log}):\n${tail(proc.logFile)}`,
+            { cause: err },
+          );
+        }
+        exited.catch(() => undefined);
+        say(`${app.name.padEnd(8)} ready on http://127.0.0.1:${app.port} (log ${log})`);
+      }),
+    );
+    for (const [name, proc] of this.apps) this.watch(name, proc);
+  }
+
+  async startSimulator(
+    mqttUrl: string,
+    root: string,
+    extraArgs: string[],
+    registryFile: string,
+  ): Promise<void> {
+    const sim = this.spawn(
+      'simulator',
+      'dist/simulators/src/cli.js',
+      ['run', '--url', mqttUrl, '--root', root, '--stats-every', '5m', ...extraArgs],
+      { LG_MODE: 'demo', REGISTRY_FILE: registryFile },
+    );
+    this.simulator = sim;
+    const log = this.rel(sim.logFile);
+    const exited = sim.waitExit().then((code) => {
+      throw new Error(`the simulator exited with code ${code}; its log (${log}):\n${tail(sim.logFile)}`);
+    });
+    // The simulator says so once every device is connected.
+    const publishing = waitFor(
+      'the simulator to connect its devices',
+      () =>
+        readFileSync(sim.logFile, 'utf8')
+          .split('===== simulator started')
+          .at(-1)!
+          .includes(' publishing to '),
+      30_000,
+      100,
+    );
+    await Promise.race([publishing, exited]);
+    exited.catch(() => undefined);
+    this.watch('simulator', sim);
+  }
+
+  /** Reports a process that dies while the stack runs; the rest keeps running for inspection. */
+  private watch(name: string, proc: ManagedProcess): void {
+    void proc.waitExit().then((code) => {
+      if (this.stopping) return;
+      warn(
+        `${name} exited unexpectedly (code ${code}); its log (${this.rel(proc.logFile)}):\n${tail(proc.logFile)}`,
+      );
+      warn('the rest keeps running; Ctrl-C stops everything');
+    });
+  }
+
+  /** Simulator first (its devices publish offline while the broker is up), then the apps, then services. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.simulator) {
+      say('stopping the simulator…');
+      await this.simulator.stop(10_000);
+    }
+    if (this.apps.size > 0) {
+      say(`stopping ${[...this.apps.keys()].join(', ')}…`);
+      await Promise.all([...this.apps.values()].map((p) => p.stop(15_000)));
+    }
+    if (this.services) {
+      say('stopping Mosquitto, Redis and InfluxDB…');
+      await this.services.stop();
+    }
+  }
+
+  /** Second Ctrl-C: no more waiting. */
+  async kill(): Promise<void> {
+    this.stopping = true;
+    const all = [this.simulator, ...this.apps.values()].filter((p): p is ManagedProcess => p !== undefined);
+    if (this.services) all.push(this.services.mosquitto, this.services.redis, this.services.influx);
+    await Promise.all(all.map((p) => p.kill()));
+  }
+}
+
+/**
+ * One `npm start` per project: two would share `.run/services` (one Redis AOF, one Mosquitto database).
+ * The claim is a pid file, released at exit; a stale one (its process gone) is taken over.
+ */
+function claimRunDir(runDir: string): void {
+  const pidFile = join(runDir, 'stack.pid');
+  try {
+    const other = Number(readFileSync(pidFile, 'utf8').trim());
+    if (other && other !== process.pid) {
+      process.kill(other, 0);
+      throw new Error(`another npm start (pid ${other}) is running in this project; stop it first (Ctrl-C)`);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ESRCH') throw err;
+  }
+  writeFileSync(pidFile, String(process.pid));
+  process.on('exit', () => {
+    try {
+      if (readFileSync(pidFile, 'utf8').trim() === String(process.pid)) unlinkSync(pidFile);
+    } catch {
+      // already gone
+    }
+  });
+}
+
+/** Rejects once `signal` aborts: raced against start-up steps so that Ctrl-C need not wait out a deadline. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new Error('start-up interrupted'));
+    signal.addEventListener('abort', () => reject(new Error('start-up interrupted')), { once: true });
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      'no-sim': { type: 'boolean', default: false },
+      speedup: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    say(`Usage: npm start [-- --no-sim] [-- --speedup N]
+Starts Mosquitto, Redis, InfluxDB, the ingest, worker and gateway apps and the demo device fleet.
+Ports from MQTT_PORT, REDIS_PORT, INFLUX_PORT, INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT
+(defaults 1883, 6379, 8086, 8088, 3000, 3001, 3002; a taken default is replaced by a free port).
+Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops everything.`);
+    return 0;
+  }
+  const config = loadConfig(stackSchema);
+  const runDir = join(ROOT, '.run');
+  const logsDir = join(runDir, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  // Relative to the project root, which is every child's working directory.
+  const registryFile = config.REGISTRY_FILE;
+  const registry = Registry.load(resolve(ROOT, registryFile));
+  const root = config.MQTT_TOPIC_ROOT;
+
+  claimRunDir(runDir);
+  const stack = new Stack(logsDir, rel);
+  const interrupt = new AbortController();
+  let running = false;
+  let firstSignalAt = 0;
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((r) => (resolveStopped = r));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const now = Date.now();
+    if (interrupt.signal.aborted) {
+      // npm and the terminal may both deliver one Ctrl-C: only a second press a moment later forces.
+      if (now - firstSignalAt < 1000) return;
+      warn(`${signal} again: killing everything without waiting`);
+      void stack.kill().finally(() => process.exit(130));
+      return;
+    }
+    firstSignalAt = now;
+    interrupt.abort();
+    say(`\n${signal}: stopping…`);
+    if (!running) return; // the start-up sequence notices and stops what it started
+    stack.stop().then(
+      () => {
+        say('stopped.');
+        resolveStopped(0);
+      },
+      (err: Error) => {
+        warn(`stop failed: ${err.message}`);
+        resolveStopped(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  try {
+    const ports = await choosePorts(config);
+    say(
+      `starting Mosquitto :${ports.mqtt}, Redis :${ports.redis}, InfluxDB :${ports.influx} ` +
+        `(data in ${rel(join(runDir, 'services'))})…`,
+    );
+    const services = await stack.startServices(registry, join(runDir, 'services'), ports, root);
+    interrupt.signal.throwIfAborted();
+
+    const jwtFile = join(runDir, 'jwt-secret');
+    const jwtSecret = randomBytes(48).toString('base64url');
+    writeFileSync(jwtFile, jwtSecret + '\n', { mode: 0o600 });
+
+    const common: Record<string, string> = {
+      LG_MODE: 'demo',
+      REGISTRY_FILE: registryFile,
+      REDIS_URL: services.redisUrl,
+      REDIS_PREFIX: 'lg',
+      RULE_PARTITIONS: '8',
+      INFLUX_URL: services.influxUrl,
+      INFLUX_API: 'v1',
+      INFLUX_DB: 'longgang',
+      HTTP_HOST: '127.0.0.1',
+    };
+    const apps: App[] = [
+      {
+        name: 'ingest',
+        port: ports.ingest,
+        env: {
+          ...common,
+          HTTP_PORT: String(ports.ingest),
+          MQTT_URL: services.mqttUrl,
+          MQTT_USERNAME: 'lg-ingest',
+          MQTT_PASSWORD: 'lg-ingest',
+          MQTT_TOPIC_ROOT: root,
+          INGEST_INSTANCE: 'ingest-1',
+        },
+      },
+      {
+        name: 'worker',
+        port: ports.worker,
+        env: { ...common, HTTP_PORT: String(ports.worker), WORKER_ID: 'worker-1' },
+      },
+      {
+        name: 'gateway',
+        port: ports.gateway,
+        env: {
+          ...common,
+          HTTP_PORT: String(ports.gateway),
+          JWT_SECRET: jwtSecret,
+          // The dashboard is served from the gateway itself; this admits its localhost alias too.
+          CORS_ORIGINS: `http://localhost:${ports.gateway}`,
+        },
+      },
+    ];
+    say('starting ingest, worker and gateway…');
+    await Promise.race([stack.startApps(apps, config.READY_TIMEOUT_SEC * 1000), aborted(interrupt.signal)]);
+
+    if (!values['no-sim']) {
+      const args = values.speedup ? ['--speedup', values.speedup] : [];
+      await Promise.race([
+        stack.startSimulator(services.mqttUrl, root, args, registryFile),
+        aborted(interrupt.signal),
+      ]);
+    }
+    running = true;
+    printBanner(ports, root, rel(logsDir), !values['no-sim']);
+    return await stopped;
+  } catch (err) {
+    if (!interrupt.signal.aborted) {
+      warn(err instanceof ConfigError ? err.message : `start-up failed: ${(err as Error).message}`);
+    }
+    await stack.stop();
+    say('stopped.');
+    return interrupt.signal.aborted ? 0 : 1;
+  }
+}
+
+function printBanner(ports: Record<PortName, number>, root: string, logs: string, simulating: boolean): void {
+  const mqtt = `-h 127.0.0.1 -p ${ports.mqtt} -V mqttv5`;
+  const gas = `${root}/gas/P01/G001/telemetry`;
+  say(`
+Longgang safety platform is running (demo mode)
+  Dashboard   http://127.0.0.1:${ports.gateway}/        API docs http://127.0.0.1:${ports.gateway}/api/docs
+  Logins      operator / operator (command centre); c01 … c12, password = name (one company each)
+  MQTT        127.0.0.1:${ports.mqtt}, MQTT v5, topic root ${root}; every owner (C01, S01, P01…) and device
+              (T001, G001…) logs in with password = its name. ${simulating ? 'The demo fleet is publishing.' : 'No simulator (--no-sim).'}
+  Watch all   mosquitto_sub ${mqtt} -u ${DEMO_OBSERVER.username} -P ${DEMO_OBSERVER.password} -t '${root}/#' -v
+  Red alert   a gas reading of 60 % LEL from detector G001, published by its pipeline network P01:
+              mosquitto_pub ${mqtt} -u P01 -P P01 -q 1 -t ${gas} -m "{\\"ts\\":$(date +%s%3N),\\"lel\\":60}"
+              ts is epoch milliseconds (now: ${Date.now()}) or an ISO-8601 string with a zone, e.g.
+              -m '{"ts":"${new Date().toISOString()}","lel":60}'. Or: npm run sim -- publish --url mqtt://127.0.0.1:${ports.mqtt} --device G001 --lel 60
+  Services    Redis redis://127.0.0.1:${ports.redis}, InfluxDB http://127.0.0.1:${ports.influx} (database longgang)
+  Logs        ${logs}/{ingest,worker,gateway,simulator}.log
+Ctrl-C stops everything.`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // Bad settings, a registry that does not load, another instance: the message is the whole story.
+    if (err instanceof Error) warn(err.message);
+    else console.error('npm start failed:', err);
+    process.exit(1);
+  },
+);

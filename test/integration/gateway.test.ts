@@ -1,0 +1,498 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
+import {
+  names,
+  type Alert,
+  type AckResponse,
+  type ClientToServerEvents,
+  type DeviceEvent,
+  type LiveRecord,
+  type Position,
+  type ServerToClientEvents,
+  type Severity,
+} from '@lg/contracts';
+import { FencedBatch, Leases } from '@lg/redis';
+import { alertTransitionLine, readingLine } from '@lg/storage';
+import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import { gatewayConfig } from '../../apps/gateway/src/config';
+import { createGateway } from '../../apps/gateway/src/gateway.app';
+import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
+
+type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Everything one Socket.IO client received, by event. */
+interface Inbox {
+  alerts: Alert[][];
+  alert: Alert[];
+  positions: Position[][];
+  device: DeviceEvent[];
+}
+
+describe('gateway (real Redis and InfluxDB)', () => {
+  let dir: string;
+  let redisProc: ManagedProcess;
+  let influxProc: ManagedProcess;
+  let redis: Redis;
+  let app: NestExpressApplication;
+  let base: string;
+  let influxUrl: string;
+  const db = 'gw_test';
+  const prefix = `gw${randomBytes(4).toString('hex')}`;
+  const n = names(prefix);
+  let store: AlertStore;
+  let leases: Leases;
+  const clients: LiveClient[] = [];
+  let clock = Date.parse('2026-05-01T08:00:00Z');
+
+  /** Writes alert transitions the way the worker does: fenced by a partition lease. */
+  async function stage(subject: AlertSubject, severity: Severity, message = 'test'): Promise<Alert> {
+    clock += 1000;
+    const result = applySignal(
+      undefined,
+      subject,
+      { type: 'fire', severity, value: 90, threshold: 60, message },
+      clock,
+      (since) => ({ level: 'company', unit: subject.owner, since, notify: [] }),
+    );
+    if (!result) throw new Error('no transition');
+    const batch = new FencedBatch(n.partitionLease(0), leases.owner);
+    store.stage(batch, result.alert, result.transition, true);
+    await batch.exec(redis);
+    return result.alert;
+  }
+
+  const truck = (device: string, owner: string, rule = 'truck.overspeed'): AlertSubject => ({
+    rule,
+    kind: 'truck',
+    owner,
+    device,
+  });
+
+  async function influxWrite(lines: string[]): Promise<void> {
+    const res = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, { method: 'POST', body: lines.join('\n') });
+    expect(res.status).toBe(204);
+  }
+
+  async function api(path: string, token?: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+    const res = await fetch(base + path, {
+      ...init,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body };
+  }
+
+  async function login(username: string, password = username): Promise<string> {
+    const { status, body } = await api('/api/auth/login', undefined, {
+      method: 'POST',
+      body: JSON.stringify({ username, password }),
+    });
+    expect(status).toBe(200);
+    return body.token as string;
+  }
+
+  function connect(token: string | undefined): { socket: LiveClient; inbox: Inbox } {
+    const socket: LiveClient = io(`${base}/live`, {
+      auth: token === undefined ? {} : { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    clients.push(socket);
+    const inbox: Inbox = { alerts: [], alert: [], positions: [], device: [] };
+    socket.on('alerts', (list) => inbox.alerts.push(list));
+    socket.on('alert', (a) => inbox.alert.push(a));
+    socket.on('positions', (p) => inbox.positions.push(p));
+    socket.on('device', (d) => inbox.device.push(d));
+    return { socket, inbox };
+  }
+
+  let seeded: { c01: Alert; c02: Alert; gas: Alert };
+  let operatorToken: string;
+  let c01Token: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-gateway-'));
+    const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
+    [redisProc, influxProc] = await Promise.all([
+      startRedisServer({ dir: join(dir, 'redis'), port: redisPort }),
+      startInfluxServer({ dir: join(dir, 'influxdb'), port: influxPort, rpcPort }),
+    ]);
+    influxUrl = `http://127.0.0.1:${influxPort}`;
+    redis = new Redis(`redis://127.0.0.1:${redisPort}`);
+    store = new AlertStore(redis, n);
+    leases = new Leases(redis, 'test-worker', 60_000);
+    expect(await leases.acquire(n.partitionLease(0))).toBe(true);
+
+    seeded = {
+      c01: await stage(truck('T001', 'C01'), 'red', 'T001 overspeed'),
+      c02: await stage(truck('T004', 'C02'), 'orange', 'T004 overspeed'),
+      gas: await stage({ rule: 'gas.lel', kind: 'gas', owner: 'P01', device: 'G001' }, 'orange', 'G001 lel'),
+    };
+    await redis.hset(
+      n.presence,
+      'T001',
+      JSON.stringify({ lastSeen: clock, rx: clock + 50, online: true, changedAt: clock - 60_000 }),
+    );
+
+    const config = gatewayConfig({
+      LG_MODE: 'demo',
+      REGISTRY_FILE: 'config/registry/longgang.json',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_PREFIX: prefix,
+      INFLUX_URL: influxUrl,
+      INFLUX_DB: db,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOGIN_MAX_FAILURES: '3',
+      LOG_LEVEL: 'warn',
+    });
+    app = await createGateway(config, ['error']);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const reader = app.get(LiveStreamReader);
+    await waitFor('the live stream reader to start', () => reader.started);
+    // The gateway creates the database at start-up (INFLUX_CREATE_DB).
+    await waitFor('the InfluxDB database', async () => {
+      const res = await fetch(`${influxUrl}/query?q=SHOW%20DATABASES`);
+      return JSON.stringify(await res.json()).includes(db);
+    });
+    [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
+  });
+
+  afterAll(async () => {
+    for (const socket of clients) socket.disconnect();
+    await app?.close();
+    await redis?.quit();
+    await Promise.all([redisProc?.stop(), influxProc?.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('login', () => {
+    it('issues a token for a demo user and refuses a wrong password', async () => {
+      const ok = await api('/api/auth/login', undefined, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'c01', password: 'c01' }),
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body.user).toEqual({ username: 'c01', role: 'company', company: 'C01' });
+      const me = await api('/api/auth/me', ok.body.token);
+      expect(me.body).toEqual({ username: 'c01', role: 'company', company: 'C01' });
+
+      const wrong = await api('/api/auth/login', undefined, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'operator', password: 'nope' }),
+      });
+      expect(wrong).toEqual({
+        status: 401,
+        body: { statusCode: 401, error: 'Unauthorized', message: 'wrong user name or password' },
+      });
+    });
+
+    it('answers 429 after repeated failures for one user from one address', async () => {
+      const attempt = () =>
+        api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c05', password: 'x' }) });
+      for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+      const limited = await attempt();
+      expect(limited.status).toBe(429);
+      expect(limited.body.message).toMatch(/too many failed logins for "c05"/);
+      // even the right password waits
+      expect(
+        (await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c05', password: 'c05' }) }))
+          .status,
+      ).toBe(429);
+      // another user from the same address is not affected
+      expect((await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c06', password: 'c06' }) })).status).toBe(200);
+    });
+
+    it('refuses missing and forged tokens with 401', async () => {
+      expect(await api('/api/alerts')).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized' } });
+      expect((await api('/api/alerts', 'forged.token.value')).status).toBe(401);
+    });
+
+    it('answers bad bodies with JSON errors', async () => {
+      const notJson = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":',
+      });
+      expect(notJson.status).toBe(400);
+      expect(await notJson.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      const huge = await api('/api/auth/login', undefined, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'x', password: 'y'.repeat(70_000) }),
+      });
+      expect(huge).toMatchObject({ status: 413, body: { statusCode: 413, error: 'Payload Too Large' } });
+      const missing = await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'x' }) });
+      expect(missing.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'password: is required' });
+    });
+  });
+
+  describe('alerts', () => {
+    it('lists every alert newest first for the operator, with filters', async () => {
+      const all = await api('/api/alerts', operatorToken);
+      expect(all.status).toBe(200);
+      const ids = (all.body as Alert[]).map((a) => a.id);
+      expect(ids.slice(-3)).toEqual([seeded.gas.id, seeded.c02.id, seeded.c01.id]);
+      const gas = await api('/api/alerts?kind=gas', operatorToken);
+      expect((gas.body as Alert[]).map((a) => a.id)).toEqual([seeded.gas.id]);
+      const c02 = await api('/api/alerts?owner=C02&severity=orange&active=true', operatorToken);
+      expect((c02.body as Alert[]).map((a) => a.id)).toEqual([seeded.c02.id]);
+      const limited = await api('/api/alerts?limit=1', operatorToken);
+      expect(limited.body).toHaveLength(1);
+      const future = await api('/api/alerts?since=2100-01-01T00:00:00Z', operatorToken);
+      expect(future.body).toEqual([]);
+    });
+
+    it('refuses a bad parameter with 400 naming it', async () => {
+      const bad = await api('/api/alerts?severity=purple', operatorToken);
+      expect(bad).toEqual({
+        status: 400,
+        body: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'severity: must be one of blue, yellow, orange, red, got "purple"',
+        },
+      });
+      expect((await api('/api/alerts?limit=abc', operatorToken)).body.message).toMatch(/^limit: /);
+      expect((await api('/api/alerts?activ=true', operatorToken)).body.message).toBe('unknown query parameter activ');
+    });
+
+    it('shows a company only its own trucks’ alerts', async () => {
+      const mine = await api('/api/alerts', c01Token);
+      expect(mine.status).toBe(200);
+      const owners = new Set((mine.body as Alert[]).map((a) => a.owner));
+      expect([...owners]).toEqual(['C01']);
+      expect((mine.body as Alert[]).some((a) => a.id === seeded.c01.id)).toBe(true);
+      expect(await api(`/api/alerts/${encodeURIComponent(seeded.c02.id)}`, c01Token)).toMatchObject({
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found' },
+      });
+      expect((await api(`/api/alerts/${encodeURIComponent(seeded.gas.id)}/history`, c01Token)).status).toBe(404);
+      const ackOther = await api(`/api/alerts/${encodeURIComponent(seeded.c02.id)}/ack`, c01Token, {
+        method: 'POST',
+        body: JSON.stringify({ note: 'not mine' }),
+      });
+      expect(ackOther.status).toBe(404);
+      expect((await store.get(seeded.c02.id))?.acknowledged).toBe(false);
+      expect((await api('/api/alerts?kind=gas', c01Token)).status).toBe(403);
+      expect((await api('/api/alerts?owner=C02', c01Token)).status).toBe(403);
+    });
+
+    it('acknowledges with a note, idempotently, and keeps the history', async () => {
+      const path = `/api/alerts/${encodeURIComponent(seeded.gas.id)}/ack`;
+      const tooLong = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: 'x'.repeat(501) }) });
+      expect(tooLong.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'note: must be at most 500 characters' });
+      const acked = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: '已通知管网单位' }) });
+      expect(acked.status).toBe(200);
+      expect(acked.body).toMatchObject({ id: seeded.gas.id, acknowledged: true, ackedBy: 'operator', note: '已通知管网单位' });
+      const again = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: 'second' }) });
+      expect(again.body).toMatchObject({ acknowledged: true, note: '已通知管网单位', ackedAt: acked.body.ackedAt });
+
+      // ingest stores transitions from the live stream in InfluxDB; here we write them as it does.
+      const entries = await redis.xrange(n.live, '-', '+');
+      const lines = entries
+        .map(([, fields]) => JSON.parse(fields[1]) as LiveRecord)
+        .filter((r): r is Extract<LiveRecord, { t: 'alert' }> => r.t === 'alert' && r.alert.id === seeded.gas.id)
+        .map((r) => alertTransitionLine(r.transition, r.alert));
+      expect(lines).toHaveLength(2);
+      await influxWrite(lines);
+      const history = await api(`/api/alerts/${encodeURIComponent(seeded.gas.id)}/history`, operatorToken);
+      expect(history.status).toBe(200);
+      expect(history.body).toMatchObject([
+        { alertId: seeded.gas.id, type: 'opened', by: 'system', severity: 'orange' },
+        { alertId: seeded.gas.id, type: 'acknowledged', by: 'operator', note: '已通知管网单位' },
+      ]);
+      expect((await api('/api/alerts/no~such~alert/ack', operatorToken, { method: 'POST' })).status).toBe(404);
+    });
+  });
+
+  describe('devices and readings', () => {
+    beforeAll(async () => {
+      const t0 = Date.parse('2026-05-01T07:00:00Z');
+      const lines: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        for (const [device, owner] of [
+          ['T001', 'C01'],
+          ['T004', 'C02'],
+        ]) {
+          lines.push(
+            readingLine({
+              t: 'r',
+              kind: 'truck',
+              owner,
+              device,
+              ts: t0 + i * 10_000,
+              rx: t0 + i * 10_000 + 100,
+              q: 'ok',
+              f: { lat: 22.7 + i * 0.001, lon: 114.2, speed: 40 + i, heading: 90 },
+            }),
+          );
+        }
+        lines.push(
+          readingLine({ t: 'r', kind: 'gas', owner: 'P01', device: 'G001', ts: t0 + i * 30_000, rx: t0, q: 'ok', f: { lel: i } }),
+        );
+      }
+      await influxWrite(lines);
+    });
+
+    it('lists the registry with presence, scoped to the user', async () => {
+      const all = await api('/api/devices', operatorToken);
+      expect(all.body).toHaveLength(9);
+      const t001 = (all.body as Array<{ id: string; lastSeen: string | null; online: boolean }>).find((d) => d.id === 'T001');
+      expect(t001).toMatchObject({ kind: 'truck', owner: 'C01', online: true, lastSeen: new Date(clock).toISOString() });
+      const t002 = (all.body as Array<{ id: string }>).find((d) => d.id === 'T002');
+      expect(t002).toMatchObject({ lastSeen: null, online: false });
+      const mine = await api('/api/devices', c01Token);
+      expect((mine.body as Array<{ id: string }>).map((d) => d.id)).toEqual(['T001', 'T002', 'T003']);
+    });
+
+    it('serves a truck track and refuses another company’s truck as not found', async () => {
+      const q = '?from=2026-05-01T06:59:00Z&to=2026-05-01T08:00:00Z';
+      const track = await api(`/api/trucks/T001/track${q}`, c01Token);
+      expect(track.status).toBe(200);
+      expect(track.body).toMatchObject({ id: 'T001', owner: 'C01', truncated: false });
+      expect(track.body.points).toHaveLength(10);
+      expect(track.body.points[0]).toEqual({ ts: '2026-05-01T07:00:00.000Z', lat: 22.7, lon: 114.2, speed: 40, heading: 90, q: 'ok' });
+      expect(await api(`/api/trucks/T004/track${q}`, c01Token)).toMatchObject({ status: 404, body: { message: 'truck T004 not found' } });
+      expect((await api(`/api/trucks/T004/track${q}`, operatorToken)).body.points).toHaveLength(10);
+      expect((await api('/api/trucks/NOPE/track', operatorToken)).status).toBe(404);
+      expect((await api('/api/trucks/T001/track?from=yesterday', c01Token)).body.message).toMatch(/^from: /);
+    });
+
+    it('serves series, raw and per bucket, with field validation and tenant rules', async () => {
+      const q = 'from=2026-05-01T07:00:00Z&to=2026-05-01T07:10:00Z';
+      const raw = await api(`/api/devices/G001/series?field=lel&${q}`, operatorToken);
+      expect(raw.status).toBe(200);
+      expect(raw.body.points).toHaveLength(10);
+      expect(raw.body.points[3]).toEqual({ ts: '2026-05-01T07:01:30.000Z', value: 3, q: 'ok' });
+      const mean = await api(`/api/devices/G001/series?field=lel&every=1m&${q}`, operatorToken);
+      expect(mean.body.every).toBe('1m');
+      expect(mean.body.points[0]).toEqual({ ts: '2026-05-01T07:00:00.000Z', value: 0.5, count: 2 });
+      expect((await api(`/api/devices/G001/series?field=speed&${q}`, operatorToken)).body.message).toMatch(
+        /field: "speed" is not a field of a gas device/,
+      );
+      expect((await api(`/api/devices/G001/series?field=lel&every=1s&from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z`, operatorToken)).status).toBe(400);
+      expect(await api(`/api/devices/G001/series?field=lel&${q}`, c01Token)).toMatchObject({
+        status: 403,
+        body: { statusCode: 403, error: 'Forbidden' },
+      });
+      expect((await api(`/api/devices/T004/series?field=speed&${q}`, c01Token)).status).toBe(404);
+      expect((await api(`/api/devices/T001/series?field=speed&${q}`, c01Token)).body.points).toHaveLength(10);
+    });
+  });
+
+  describe('live feed', () => {
+    it('refuses a connection without a valid token', async () => {
+      for (const token of [undefined, 'bad-token']) {
+        const { socket } = connect(token);
+        const message = await new Promise<string>((resolve) => socket.once('connect_error', (err) => resolve(err.message)));
+        expect(message).toBe('unauthorized');
+      }
+    });
+
+    it('pushes alerts to the rooms allowed to see them and takes acknowledgements', async () => {
+      const op = connect(operatorToken);
+      const c01 = connect(c01Token);
+      await waitFor('both clients to get the open alerts', () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+      const opOpen = op.inbox.alerts[0].map((a) => a.id);
+      expect(opOpen).toEqual(expect.arrayContaining([seeded.c01.id, seeded.c02.id]));
+      expect(c01.inbox.alerts[0].every((a) => a.owner === 'C01' && a.kind === 'truck')).toBe(true);
+      expect(c01.inbox.alerts[0].map((a) => a.id)).toContain(seeded.c01.id);
+
+      const other = await stage(truck('T005', 'C02'), 'yellow');
+      const mine = await stage(truck('T002', 'C01'), 'orange');
+      await waitFor('the operator to get both alerts', () =>
+        [other.id, mine.id].every((id) => op.inbox.alert.some((a) => a.id === id)),
+      );
+      // The stream is read in order: once c01 has its own, the other company's would have come before.
+      await waitFor('c01 to get its alert', () => c01.inbox.alert.some((a) => a.id === mine.id));
+      expect(c01.inbox.alert.some((a) => a.owner !== 'C01')).toBe(false);
+
+      const refused: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: other.id });
+      expect(refused).toEqual({ ok: false, error: `alert ${other.id} not found` });
+      const invalid: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: mine.id, note: 'x'.repeat(501) });
+      expect(invalid).toEqual({ ok: false, error: 'note: must be at most 500 characters' });
+
+      const acked: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: mine.id, note: '司机已减速' });
+      expect(acked).toMatchObject({ ok: true, alert: { id: mine.id, acknowledged: true, ackedBy: 'c01', note: '司机已减速' } });
+      await waitFor('the operator to see the acknowledgement', () =>
+        op.inbox.alert.some((a) => a.id === mine.id && a.acknowledged),
+      );
+      expect((await store.get(mine.id))?.acknowledged).toBe(true);
+    });
+
+    it('pushes device events and positions by tenant', async () => {
+      const op = connect(operatorToken);
+      const c01 = connect(c01Token);
+      await waitFor('both clients to connect', () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+      const event = (id: string, kind: DeviceEvent['kind'], owner: string): DeviceEvent => ({
+        id,
+        kind,
+        owner,
+        online: false,
+        ts: new Date(clock).toISOString(),
+      });
+      for (const d of [event('SL-S01-1', 'slope', 'S01'), event('T004', 'truck', 'C02'), event('T003', 'truck', 'C01')]) {
+        await redis.xadd(n.live, '*', 'j', JSON.stringify({ t: 'device', device: d } satisfies LiveRecord));
+      }
+      await waitFor('c01 to get its truck’s event', () => c01.inbox.device.some((d) => d.id === 'T003'));
+      await waitFor('the operator to get all three', () => op.inbox.device.length === 3);
+      expect(c01.inbox.device.map((d) => d.id)).toEqual(['T003']);
+
+      const ts = new Date(clock).toISOString();
+      const positions: Position[] = [
+        { id: 'T001', owner: 'C01', lat: 22.71, lon: 114.21, speed: 50, heading: 90, ts },
+        { id: 'T004', owner: 'C02', lat: 22.72, lon: 114.22, speed: 30, heading: null, ts },
+      ];
+      await redis.publish(n.positionsChannel, JSON.stringify(positions));
+      await waitFor('the operator to get both positions', () => op.inbox.positions.flat().length === 2);
+      await waitFor('c01 to get its truck’s position', () => c01.inbox.positions.flat().length >= 1);
+      expect(c01.inbox.positions.flat().map((p) => p.id)).toEqual(['T001']);
+
+      // A client that connects later gets the newest positions it may see right away.
+      const late = connect(c01Token);
+      await waitFor('the late client to get positions', () => late.inbox.positions.length === 1);
+      expect(late.inbox.positions[0].map((p) => p.id)).toEqual(['T001']);
+    });
+  });
+
+  describe('operations', () => {
+    it('reports ready with Redis and InfluxDB up, and serves health, metrics, docs and the dashboard', async () => {
+      const ready = await api('/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({ ready: true, dependencies: { redis: { ok: true }, influxdb: { ok: true } } });
+      expect((await api('/health')).body).toMatchObject({ status: 'ok', app: 'gateway' });
+      const metrics = await api('/metrics');
+      expect(metrics.body).toMatch(/lg_gateway_logins_total\{outcome="ok"/);
+      expect(metrics.body).toMatch(/lg_gateway_live_connections/);
+      const openapi = await api('/api/docs/openapi.json');
+      expect(openapi.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(Object.keys(openapi.body.paths)).toEqual(
+        expect.arrayContaining(['/api/auth/login', '/api/alerts', '/api/alerts/{id}/ack', '/api/devices/{id}/series']),
+      );
+      expect((await fetch(`${base}/api/docs`)).status).toBe(200);
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(await page.text()).toContain('/socket.io/socket.io.js');
+      expect((await fetch(`${base}/socket.io/socket.io.js`)).status).toBe(200);
+      expect((await fetch(`${base}/app.js`)).status).toBe(200);
+      expect(await api('/api/nothing-here', operatorToken)).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
+    });
+  });
+});
