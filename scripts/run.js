@@ -261,7 +261,9 @@ function test() {
 }
 
 async function main() {
-  const [command, ...args] = process.argv.slice(2);
+  const [command, ...rest] = process.argv.slice(2);
+  // `node scripts/run.js start -- --no-sim` as well as npm's `npm start -- --no-sim`.
+  const args = rest[0] === '--' ? rest.slice(1) : rest;
   if (!['start', 'test', 'sim'].includes(command)) {
     console.error(USAGE);
     return 2;

@@ -99,11 +99,14 @@ async function choosePorts(config: z.infer<typeof stackSchema>): Promise<Record<
   return chosen;
 }
 
-/** The last lines of a log file, for an error message. */
-function tail(file: string, lines = 15): string {
+/** The last lines of a log file written since the process's latest start, for an error message. */
+function tail(file: string, lines = 20): string {
   try {
-    const text = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const runs = readFileSync(file, 'utf8').split(/^===== .* started .* =====$/m);
+    const text = runs[runs.length - 1].trim();
+    if (!text) return '    (nothing logged)';
     return text
+      .split('\n')
       .slice(-lines)
       .map((l) => '    | ' + l)
       .join('\n');

@@ -98,11 +98,7 @@ export class Fleet {
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (failures.length > 0) {
       await Promise.all(members.map((m) => m.client.abort()));
-      const shown = failures.slice(0, 3).map((e) => e.message);
-      const more = failures.length > 3 ? ` (and ${failures.length - 3} more)` : '';
-      throw new Error(
-        `${failures.length} of ${o.devices.length} devices could not connect: ${shown.join('; ')}${more}`,
-      );
+      throw new Error(connectFailure(failures, o.devices.length, o.url));
     }
     const fleet = new Fleet(o, members);
     fleet.schedule();
@@ -204,4 +200,17 @@ export function describePublish(e: PublishEvent): string {
   return e.ok
     ? `${e.device} → ${e.topic}: ${formatPubAck(e.ack)}`
     : `${e.device} → ${e.topic}: ${e.error.message}`;
+}
+
+/** One line for many failed connections: usually they share one cause (broker down, wrong secrets file). */
+function connectFailure(failures: Error[], total: number, url: string): string {
+  const byCause = new Map<string, number>();
+  for (const f of failures) {
+    const cause = f.cause instanceof Error ? f.cause.message : f.message;
+    byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+  }
+  const causes = [...byCause].map(
+    ([cause, n]) => `${cause} (${n === total ? 'every device' : `${n} devices`})`,
+  );
+  return `${failures.length} of ${total} devices could not connect to ${url}: ${causes.slice(0, 3).join('; ')}`;
 }

@@ -24,6 +24,10 @@ import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
 import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
 
+/** Response bodies are checked with matchers, not typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Everything one Socket.IO client received, by event. */
@@ -75,11 +79,18 @@ describe('gateway (real Redis and InfluxDB)', () => {
   });
 
   async function influxWrite(lines: string[]): Promise<void> {
-    const res = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, { method: 'POST', body: lines.join('\n') });
+    const res = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, {
+      method: 'POST',
+      body: lines.join('\n'),
+    });
     expect(res.status).toBe(204);
   }
 
-  async function api(path: string, token?: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  async function api(
+    path: string,
+    token?: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: Json }> {
     const res = await fetch(base + path, {
       ...init,
       headers: {
@@ -205,22 +216,39 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('answers 429 after repeated failures for one user from one address', async () => {
       const attempt = () =>
-        api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c05', password: 'x' }) });
+        api('/api/auth/login', undefined, {
+          method: 'POST',
+          body: JSON.stringify({ username: 'c05', password: 'x' }),
+        });
       for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
       const limited = await attempt();
       expect(limited.status).toBe(429);
       expect(limited.body.message).toMatch(/too many failed logins for "c05"/);
       // even the right password waits
       expect(
-        (await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c05', password: 'c05' }) }))
-          .status,
+        (
+          await api('/api/auth/login', undefined, {
+            method: 'POST',
+            body: JSON.stringify({ username: 'c05', password: 'c05' }),
+          })
+        ).status,
       ).toBe(429);
       // another user from the same address is not affected
-      expect((await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'c06', password: 'c06' }) })).status).toBe(200);
+      expect(
+        (
+          await api('/api/auth/login', undefined, {
+            method: 'POST',
+            body: JSON.stringify({ username: 'c06', password: 'c06' }),
+          })
+        ).status,
+      ).toBe(200);
     });
 
     it('refuses missing and forged tokens with 401', async () => {
-      expect(await api('/api/alerts')).toMatchObject({ status: 401, body: { statusCode: 401, error: 'Unauthorized' } });
+      expect(await api('/api/alerts')).toMatchObject({
+        status: 401,
+        body: { statusCode: 401, error: 'Unauthorized' },
+      });
       expect((await api('/api/alerts', 'forged.token.value')).status).toBe(401);
     });
 
@@ -237,8 +265,15 @@ describe('gateway (real Redis and InfluxDB)', () => {
         body: JSON.stringify({ username: 'x', password: 'y'.repeat(70_000) }),
       });
       expect(huge).toMatchObject({ status: 413, body: { statusCode: 413, error: 'Payload Too Large' } });
-      const missing = await api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify({ username: 'x' }) });
-      expect(missing.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'password: is required' });
+      const missing = await api('/api/auth/login', undefined, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'x' }),
+      });
+      expect(missing.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'password: is required',
+      });
     });
   });
 
@@ -269,7 +304,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
         },
       });
       expect((await api('/api/alerts?limit=abc', operatorToken)).body.message).toMatch(/^limit: /);
-      expect((await api('/api/alerts?activ=true', operatorToken)).body.message).toBe('unknown query parameter activ');
+      expect((await api('/api/alerts?activ=true', operatorToken)).body.message).toBe(
+        'unknown query parameter activ',
+      );
     });
 
     it('shows a company only its own trucks’ alerts', async () => {
@@ -282,7 +319,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
         status: 404,
         body: { statusCode: 404, error: 'Not Found' },
       });
-      expect((await api(`/api/alerts/${encodeURIComponent(seeded.gas.id)}/history`, c01Token)).status).toBe(404);
+      expect((await api(`/api/alerts/${encodeURIComponent(seeded.gas.id)}/history`, c01Token)).status).toBe(
+        404,
+      );
       const ackOther = await api(`/api/alerts/${encodeURIComponent(seeded.c02.id)}/ack`, c01Token, {
         method: 'POST',
         body: JSON.stringify({ note: 'not mine' }),
@@ -295,19 +334,43 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('acknowledges with a note, idempotently, and keeps the history', async () => {
       const path = `/api/alerts/${encodeURIComponent(seeded.gas.id)}/ack`;
-      const tooLong = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: 'x'.repeat(501) }) });
-      expect(tooLong.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'note: must be at most 500 characters' });
-      const acked = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: '已通知管网单位' }) });
+      const tooLong = await api(path, operatorToken, {
+        method: 'POST',
+        body: JSON.stringify({ note: 'x'.repeat(501) }),
+      });
+      expect(tooLong.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'note: must be at most 500 characters',
+      });
+      const acked = await api(path, operatorToken, {
+        method: 'POST',
+        body: JSON.stringify({ note: '已通知管网单位' }),
+      });
       expect(acked.status).toBe(200);
-      expect(acked.body).toMatchObject({ id: seeded.gas.id, acknowledged: true, ackedBy: 'operator', note: '已通知管网单位' });
-      const again = await api(path, operatorToken, { method: 'POST', body: JSON.stringify({ note: 'second' }) });
-      expect(again.body).toMatchObject({ acknowledged: true, note: '已通知管网单位', ackedAt: acked.body.ackedAt });
+      expect(acked.body).toMatchObject({
+        id: seeded.gas.id,
+        acknowledged: true,
+        ackedBy: 'operator',
+        note: '已通知管网单位',
+      });
+      const again = await api(path, operatorToken, {
+        method: 'POST',
+        body: JSON.stringify({ note: 'second' }),
+      });
+      expect(again.body).toMatchObject({
+        acknowledged: true,
+        note: '已通知管网单位',
+        ackedAt: acked.body.ackedAt,
+      });
 
       // ingest stores transitions from the live stream in InfluxDB; here we write them as it does.
       const entries = await redis.xrange(n.live, '-', '+');
       const lines = entries
         .map(([, fields]) => JSON.parse(fields[1]) as LiveRecord)
-        .filter((r): r is Extract<LiveRecord, { t: 'alert' }> => r.t === 'alert' && r.alert.id === seeded.gas.id)
+        .filter(
+          (r): r is Extract<LiveRecord, { t: 'alert' }> => r.t === 'alert' && r.alert.id === seeded.gas.id,
+        )
         .map((r) => alertTransitionLine(r.transition, r.alert));
       expect(lines).toHaveLength(2);
       await influxWrite(lines);
@@ -317,7 +380,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
         { alertId: seeded.gas.id, type: 'opened', by: 'system', severity: 'orange' },
         { alertId: seeded.gas.id, type: 'acknowledged', by: 'operator', note: '已通知管网单位' },
       ]);
-      expect((await api('/api/alerts/no~such~alert/ack', operatorToken, { method: 'POST' })).status).toBe(404);
+      expect((await api('/api/alerts/no~such~alert/ack', operatorToken, { method: 'POST' })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -344,7 +409,16 @@ describe('gateway (real Redis and InfluxDB)', () => {
           );
         }
         lines.push(
-          readingLine({ t: 'r', kind: 'gas', owner: 'P01', device: 'G001', ts: t0 + i * 30_000, rx: t0, q: 'ok', f: { lel: i } }),
+          readingLine({
+            t: 'r',
+            kind: 'gas',
+            owner: 'P01',
+            device: 'G001',
+            ts: t0 + i * 30_000,
+            rx: t0,
+            q: 'ok',
+            f: { lel: i },
+          }),
         );
       }
       await influxWrite(lines);
@@ -353,8 +427,15 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('lists the registry with presence, scoped to the user', async () => {
       const all = await api('/api/devices', operatorToken);
       expect(all.body).toHaveLength(9);
-      const t001 = (all.body as Array<{ id: string; lastSeen: string | null; online: boolean }>).find((d) => d.id === 'T001');
-      expect(t001).toMatchObject({ kind: 'truck', owner: 'C01', online: true, lastSeen: new Date(clock).toISOString() });
+      const t001 = (all.body as Array<{ id: string; lastSeen: string | null; online: boolean }>).find(
+        (d) => d.id === 'T001',
+      );
+      expect(t001).toMatchObject({
+        kind: 'truck',
+        owner: 'C01',
+        online: true,
+        lastSeen: new Date(clock).toISOString(),
+      });
       const t002 = (all.body as Array<{ id: string }>).find((d) => d.id === 'T002');
       expect(t002).toMatchObject({ lastSeen: null, online: false });
       const mine = await api('/api/devices', c01Token);
@@ -367,8 +448,18 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect(track.status).toBe(200);
       expect(track.body).toMatchObject({ id: 'T001', owner: 'C01', truncated: false });
       expect(track.body.points).toHaveLength(10);
-      expect(track.body.points[0]).toEqual({ ts: '2026-05-01T07:00:00.000Z', lat: 22.7, lon: 114.2, speed: 40, heading: 90, q: 'ok' });
-      expect(await api(`/api/trucks/T004/track${q}`, c01Token)).toMatchObject({ status: 404, body: { message: 'truck T004 not found' } });
+      expect(track.body.points[0]).toEqual({
+        ts: '2026-05-01T07:00:00.000Z',
+        lat: 22.7,
+        lon: 114.2,
+        speed: 40,
+        heading: 90,
+        q: 'ok',
+      });
+      expect(await api(`/api/trucks/T004/track${q}`, c01Token)).toMatchObject({
+        status: 404,
+        body: { message: 'truck T004 not found' },
+      });
       expect((await api(`/api/trucks/T004/track${q}`, operatorToken)).body.points).toHaveLength(10);
       expect((await api('/api/trucks/NOPE/track', operatorToken)).status).toBe(404);
       expect((await api('/api/trucks/T001/track?from=yesterday', c01Token)).body.message).toMatch(/^from: /);
@@ -386,7 +477,14 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect((await api(`/api/devices/G001/series?field=speed&${q}`, operatorToken)).body.message).toMatch(
         /field: "speed" is not a field of a gas device/,
       );
-      expect((await api(`/api/devices/G001/series?field=lel&every=1s&from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z`, operatorToken)).status).toBe(400);
+      expect(
+        (
+          await api(
+            `/api/devices/G001/series?field=lel&every=1s&from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z`,
+            operatorToken,
+          )
+        ).status,
+      ).toBe(400);
       expect(await api(`/api/devices/G001/series?field=lel&${q}`, c01Token)).toMatchObject({
         status: 403,
         body: { statusCode: 403, error: 'Forbidden' },
@@ -400,7 +498,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('refuses a connection without a valid token', async () => {
       for (const token of [undefined, 'bad-token']) {
         const { socket } = connect(token);
-        const message = await new Promise<string>((resolve) => socket.once('connect_error', (err) => resolve(err.message)));
+        const message = await new Promise<string>((resolve) =>
+          socket.once('connect_error', (err) => resolve(err.message)),
+        );
         expect(message).toBe('unauthorized');
       }
     });
@@ -408,7 +508,10 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('pushes alerts to the rooms allowed to see them and takes acknowledgements', async () => {
       const op = connect(operatorToken);
       const c01 = connect(c01Token);
-      await waitFor('both clients to get the open alerts', () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+      await waitFor(
+        'both clients to get the open alerts',
+        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
+      );
       const opOpen = op.inbox.alerts[0].map((a) => a.id);
       expect(opOpen).toEqual(expect.arrayContaining([seeded.c01.id, seeded.c02.id]));
       expect(c01.inbox.alerts[0].every((a) => a.owner === 'C01' && a.kind === 'truck')).toBe(true);
@@ -425,11 +528,20 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
       const refused: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: other.id });
       expect(refused).toEqual({ ok: false, error: `alert ${other.id} not found` });
-      const invalid: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: mine.id, note: 'x'.repeat(501) });
+      const invalid: AckResponse = await c01.socket.emitWithAck('alert:ack', {
+        id: mine.id,
+        note: 'x'.repeat(501),
+      });
       expect(invalid).toEqual({ ok: false, error: 'note: must be at most 500 characters' });
 
-      const acked: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: mine.id, note: '司机已减速' });
-      expect(acked).toMatchObject({ ok: true, alert: { id: mine.id, acknowledged: true, ackedBy: 'c01', note: '司机已减速' } });
+      const acked: AckResponse = await c01.socket.emitWithAck('alert:ack', {
+        id: mine.id,
+        note: '司机已减速',
+      });
+      expect(acked).toMatchObject({
+        ok: true,
+        alert: { id: mine.id, acknowledged: true, ackedBy: 'c01', note: '司机已减速' },
+      });
       await waitFor('the operator to see the acknowledgement', () =>
         op.inbox.alert.some((a) => a.id === mine.id && a.acknowledged),
       );
@@ -439,7 +551,10 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('pushes device events and positions by tenant', async () => {
       const op = connect(operatorToken);
       const c01 = connect(c01Token);
-      await waitFor('both clients to connect', () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+      await waitFor(
+        'both clients to connect',
+        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
+      );
       const event = (id: string, kind: DeviceEvent['kind'], owner: string): DeviceEvent => ({
         id,
         kind,
@@ -447,7 +562,11 @@ describe('gateway (real Redis and InfluxDB)', () => {
         online: false,
         ts: new Date(clock).toISOString(),
       });
-      for (const d of [event('SL-S01-1', 'slope', 'S01'), event('T004', 'truck', 'C02'), event('T003', 'truck', 'C01')]) {
+      for (const d of [
+        event('SL-S01-1', 'slope', 'S01'),
+        event('T004', 'truck', 'C02'),
+        event('T003', 'truck', 'C01'),
+      ]) {
         await redis.xadd(n.live, '*', 'j', JSON.stringify({ t: 'device', device: d } satisfies LiveRecord));
       }
       await waitFor('c01 to get its truck’s event', () => c01.inbox.device.some((d) => d.id === 'T003'));
@@ -475,15 +594,26 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('reports ready with Redis and InfluxDB up, and serves health, metrics, docs and the dashboard', async () => {
       const ready = await api('/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body).toMatchObject({ ready: true, dependencies: { redis: { ok: true }, influxdb: { ok: true } } });
+      expect(ready.body).toMatchObject({
+        ready: true,
+        dependencies: { redis: { ok: true }, influxdb: { ok: true } },
+      });
       expect((await api('/health')).body).toMatchObject({ status: 'ok', app: 'gateway' });
       const metrics = await api('/metrics');
       expect(metrics.body).toMatch(/lg_gateway_logins_total\{outcome="ok"/);
       expect(metrics.body).toMatch(/lg_gateway_live_connections/);
       const openapi = await api('/api/docs/openapi.json');
-      expect(openapi.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(openapi.body.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
       expect(Object.keys(openapi.body.paths)).toEqual(
-        expect.arrayContaining(['/api/auth/login', '/api/alerts', '/api/alerts/{id}/ack', '/api/devices/{id}/series']),
+        expect.arrayContaining([
+          '/api/auth/login',
+          '/api/alerts',
+          '/api/alerts/{id}/ack',
+          '/api/devices/{id}/series',
+        ]),
       );
       expect((await fetch(`${base}/api/docs`)).status).toBe(200);
       const page = await fetch(`${base}/`);
@@ -492,7 +622,10 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect(await page.text()).toContain('/socket.io/socket.io.js');
       expect((await fetch(`${base}/socket.io/socket.io.js`)).status).toBe(200);
       expect((await fetch(`${base}/app.js`)).status).toBe(200);
-      expect(await api('/api/nothing-here', operatorToken)).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
+      expect(await api('/api/nothing-here', operatorToken)).toMatchObject({
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found' },
+      });
     });
   });
 });

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { GatewayConfig } from './config';
-import { GatewayModule } from './gateway.module';
+import { GatewayModule, prepareGateway } from './gateway.module';
 import { expressErrorHandler, HttpErrorFilter } from './http/error.filter';
 import { LiveIoAdapter } from './live/io.adapter';
 
@@ -37,7 +37,8 @@ export async function createGateway(
   config: GatewayConfig,
   logger?: LogLevel[] | false,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
+  const startup = await prepareGateway(config);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(startup), {
     abortOnError: false,
     bodyParser: false,
     logger: logger ?? logLevels(config.LOG_LEVEL),

@@ -11,7 +11,7 @@ import {
   type UserRecord,
 } from '@lg/auth';
 import { HealthModule } from '@lg/observability';
-import { Registry } from '@lg/registry';
+import { Registry, RegistryError } from '@lg/registry';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { GatewayRedis } from './infra/redis';
 import { ReadingsStore } from './infra/readings';
@@ -25,8 +25,8 @@ import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
 
-/** The users file in production (demo credentials refused); the demo accounts otherwise. */
-async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
+/** The users file (demo credentials refused in production), or the demo accounts when there is none. */
+export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
   const companies = registry.allCompanies().map((company) => company.id);
   if (!c.USERS_FILE) return new UserDirectory(await demoUsers(companies));
   let users: UserRecord[];
@@ -45,23 +45,44 @@ async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDire
   return new UserDirectory(users);
 }
 
+/** The registry, with a failure reported as a configuration problem naming REGISTRY_FILE. */
+export function loadRegistry(c: GatewayConfig): Registry {
+  try {
+    return Registry.load(c.REGISTRY_FILE);
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+      throw new ConfigError([`REGISTRY_FILE: ${err.message}${cause}`]);
+    }
+    throw err;
+  }
+}
+
+/** What the gateway needs before it can start, checked before any connection is opened. */
+export interface GatewayStartup {
+  config: GatewayConfig;
+  registry: Registry;
+  users: UserDirectory;
+}
+
+export async function prepareGateway(config: GatewayConfig): Promise<GatewayStartup> {
+  const registry = loadRegistry(config);
+  return { config, registry, users: await loadUsers(config, registry) };
+}
+
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot({ config, registry, users }: GatewayStartup): DynamicModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.forApp('gateway')],
       controllers: [AuthController, AlertsController, DevicesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: Registry, useFactory: () => Registry.load(config.REGISTRY_FILE) },
+        { provide: Registry, useValue: registry },
         { provide: TokenService, useValue: new TokenService(config.JWT_SECRET, config.JWT_TTL) },
-        {
-          provide: UserDirectory,
-          inject: [Registry],
-          useFactory: (registry: Registry) => loadUsers(config, registry),
-        },
+        { provide: UserDirectory, useValue: users },
         AuthGuard,
         GatewayRedis,
         ReadingsStore,

@@ -64,19 +64,20 @@ export class TokenService {
   /** Throws `InvalidTokenError` for a token that is missing, malformed, forged, expired or of an unknown shape. */
   verify(token: unknown, nowMs = Date.now()): VerifiedToken {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('no token');
-    let claims: Claims;
+    let decoded: unknown;
     try {
-      claims = jwt.verify(token, this.secret, {
+      decoded = jwt.verify(token, this.secret, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         clockTimestamp: Math.floor(nowMs / 1000),
-      }) as Claims;
+      });
     } catch (err) {
       throw new InvalidTokenError(err instanceof jwt.TokenExpiredError ? 'token expired' : 'invalid token', {
         cause: err,
       });
     }
-    const { sub, role, company, exp } = claims;
+    if (typeof decoded !== 'object' || decoded === null) throw new InvalidTokenError('invalid token');
+    const { sub, role, company, exp } = decoded as Claims;
     if (typeof sub !== 'string' || !sub || typeof exp !== 'number')
       throw new InvalidTokenError('invalid token');
     const expiresAt = exp * 1000;

@@ -86,7 +86,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `"${value.length > 20 ? value.slice(0, 20) + '…' : value}"`;
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
 }
 
 export function parseTimestamp(value: unknown): { ok: true; ts: number } | { ok: false; message: string } {
@@ -179,7 +179,7 @@ export function validateReading(
         }
         break;
     }
-    fields[name] = value as FieldValue;
+    fields[name] = value;
   }
   if (kind === 'gas') {
     if (fields.fault !== undefined) bad.push('fault');

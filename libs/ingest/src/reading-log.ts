@@ -54,7 +54,7 @@ export class ReadingLog {
         }
         const results = (await pipe.exec()) ?? [];
         const failed = results.find(([err]) => err);
-        if (failed) throw failed[0];
+        if (failed?.[0]) throw failed[0];
         break;
       } catch (err) {
         this.onRetry(err, attempt + 1);

@@ -70,6 +70,8 @@ export class ManagedProcess {
     try {
       const child = spawn(command, args, {
         stdio: ['ignore', fd, fd],
+        // Tools we start inherit our environment unless told otherwise, as a shell would do.
+        // eslint-disable-next-line no-restricted-properties
         env: options.env ?? process.env,
         cwd: options.cwd,
       });

@@ -145,7 +145,8 @@ interface Job {
   /** The client write APIs of this job: one, plus one per split or resend. */
   apis: Set<WriteApi>;
   settled: boolean;
-  retried: boolean;
+  /** The error of the last attempt that was retried, for the message when the retry window ends. */
+  lastRetried?: string;
   done: Promise<void>;
   markDone(): void;
 }
@@ -223,8 +224,9 @@ export class InfluxRepository {
    */
   async init(): Promise<void> {
     const ping = await this.ping();
-    if (!ping.ok)
+    if (!ping.ok) {
       throw new Error(`InfluxDB at ${this.config.url} is not reachable: ${ping.error ?? 'no answer'}`);
+    }
     if (this.config.api !== 'v1') return;
     const { db } = splitBucket(this.config.db);
     const series = await this.run('SHOW DATABASES', undefined, undefined);
@@ -255,9 +257,11 @@ export class InfluxRepository {
       const group = this.open ?? (this.open = { lines: [], callers: [] });
       group.callers.push({ offset: group.lines.length, count: lines.length, resolve, reject });
       for (const line of lines) group.lines.push(line);
-      if (group.lines.length >= this.settings.batchSize || this.settings.flushIntervalMs <= 0)
+      if (group.lines.length >= this.settings.batchSize || this.settings.flushIntervalMs <= 0) {
         this.seal(group);
-      else group.timer ??= setTimeout(() => this.seal(group), this.settings.flushIntervalMs);
+      } else {
+        group.timer ??= setTimeout(() => this.seal(group), this.settings.flushIntervalMs);
+      }
     });
   }
 
@@ -406,7 +410,6 @@ export class InfluxRepository {
       rejected: new Map(),
       apis: new Set(),
       settled: false,
-      retried: false,
       done,
       markDone,
     };
@@ -465,9 +468,9 @@ export class InfluxRepository {
     if (attempt <= this.settings.maxRetries && Date.now() < expires && isTransient(error, status)) {
       this.counters.retries++;
       const message = `InfluxDB write of ${batch.length} lines failed (${describe(error)}), retrying (attempt ${attempt})`;
-      if (job.retried) this.logger.debug?.(message);
+      if (job.lastRetried !== undefined) this.logger.debug?.(message);
       else this.logger.warn(`${message}; retries continue for up to ${this.settings.retryTimeoutMs} ms`);
-      job.retried = true;
+      job.lastRetried = describe(error);
       return undefined;
     }
     this.settleBatch(job, error, status, batch, attempt);
@@ -512,7 +515,8 @@ export class InfluxRepository {
         job,
         this.timeoutError(
           job,
-          `${attempt} attempts, the last: ${influxMessage ?? describe(error)}`,
+          // Past the deadline the client reports its own "Max retry time exceeded"; the cause is the last retry's.
+          `${attempt} attempts, the last failed with: ${influxMessage ?? job.lastRetried ?? describe(error)}`,
           status,
           error,
         ),

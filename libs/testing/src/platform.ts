@@ -23,7 +23,7 @@ const ROOT = resolve(__dirname, '../../..');
  * its `/ready` answers 200. Everything it starts it stops, and the folder goes with it.
  */
 export class Platform {
-  readonly apps = new Map<AppName, { proc: ManagedProcess; port: number; env: Record<string, string> }>();
+  readonly apps = new Map<string, { proc: ManagedProcess; port: number; env: Record<string, string> }>();
   readonly prefix = `t${randomBytes(4).toString('hex')}`;
   readonly database = `test_${randomBytes(4).toString('hex')}`;
   readonly jwtSecret = randomBytes(32).toString('hex');
@@ -75,10 +75,10 @@ export class Platform {
     };
   }
 
-  async startApp(app: AppName, extra: Record<string, string> = {}, instance = app): Promise<number> {
+  async startApp(app: AppName, extra: Record<string, string> = {}, instance: string = app): Promise<number> {
     const main = join(ROOT, 'dist/apps', app, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does)`);
-    const port = await freePort();
+    const port = extra.HTTP_PORT ? Number(extra.HTTP_PORT) : await freePort();
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       ...this.baseEnv(),
@@ -91,7 +91,7 @@ export class Platform {
       env,
       cwd: ROOT,
     });
-    this.apps.set(instance as AppName, { proc, port, env });
+    this.apps.set(instance, { proc, port, env });
     await waitFor(
       `${instance} /ready (log: ${join(this.dir, `${instance}.log`)})`,
       async () => {
@@ -105,7 +105,21 @@ export class Platform {
     return port;
   }
 
-  url(app: AppName): string {
+  /** SIGKILL: the process gets no chance to flush or acknowledge anything. */
+  async kill(instance: string): Promise<void> {
+    await this.apps.get(instance)?.proc.kill();
+  }
+
+  /** Starts a stopped or killed app again with the same identity (client IDs, consumer names, port). */
+  async restart(instance: string, app: AppName): Promise<void> {
+    const before = this.apps.get(instance);
+    if (!before) throw new Error(`${instance} was never started`);
+    await before.proc.stop();
+    await this.startApp(app, { ...before.env, HTTP_PORT: String(before.port) }, instance);
+  }
+
+  /** Base URL of a running app, by its instance name (the app's name unless started under another). */
+  url(app: string): string {
     const a = this.apps.get(app);
     if (!a) throw new Error(`${app} is not running`);
     return `http://127.0.0.1:${a.port}`;

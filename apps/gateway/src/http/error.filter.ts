@@ -40,7 +40,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     let message = exception.message;
     if (typeof response === 'string') message = response;
     else if (response && typeof response === 'object' && 'message' in response) {
-      const m = (response as { message: unknown }).message;
+      const m = response.message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
     }
     return { statusCode: status, error: reasonPhrase(status), message };

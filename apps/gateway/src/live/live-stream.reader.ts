@@ -4,8 +4,6 @@ import type Redis from 'ioredis';
 import type { LiveRecord } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
 
-type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
-
 /**
  * Follows the live stream (alert transitions, device online/offline) with XREAD BLOCK on a connection of
  * its own, from the stream's newest entry at start. Every gateway reads every entry: it is a fan-out, not
@@ -50,15 +48,7 @@ export class LiveStreamReader {
           const newest = await client.xrevrange(key, '+', '-', 'COUNT', 1);
           this.lastId = newest[0]?.[0] ?? '0-0';
         }
-        const reply = (await client.xread(
-          'COUNT',
-          500,
-          'BLOCK',
-          5000,
-          'STREAMS',
-          key,
-          this.lastId,
-        )) as StreamReply;
+        const reply = await client.xread('COUNT', 500, 'BLOCK', 5000, 'STREAMS', key, this.lastId);
         failures = 0;
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# One image for the three apps (ingest, worker, gateway) and the simulator; docker-compose.yml picks the
+# command. Build: docker build -t longgang-platform .
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY apps apps
+COPY libs libs
+COPY simulators simulators
+COPY scripts scripts
+COPY config config
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# What the runtime needs: compiled code, production modules, the registry, and the apps' static files
+# (the gateway serves the dashboard from apps/gateway/public).
+RUN mkdir -p /out \
+  && cp -r dist node_modules config package.json /out/ \
+  && for d in apps/*/public; do if [ -d "$d" ]; then mkdir -p "/out/$d" && cp -r "$d/." "/out/$d/"; fi; done
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    LG_MODE=production \
+    HTTP_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /out/ ./
+USER node
+EXPOSE 3000 3001 3002
+# Each service of docker-compose.yml sets its own command; this default is the gateway.
+CMD ["node", "dist/apps/gateway/src/main.js"]
