@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBinary } from './binaries';
-import { ManagedProcess, waitFor } from './process';
+import { ManagedProcess, StopWaiting, waitFor } from './process';
 
 export interface InfluxServerOptions {
   dir: string;
@@ -49,7 +49,7 @@ export async function startInfluxServer(o: InfluxServerOptions): Promise<Managed
   await waitFor(
     `influxd on port ${o.port} (log: ${o.dir}/influxd.log)`,
     async () => {
-      if (!proc.alive) throw new Error('influxd exited');
+      if (!proc.alive) throw new StopWaiting('influxd exited');
       const res = await fetch(`http://127.0.0.1:${o.port}/ping`);
       return res.status === 204;
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { createConnection } from 'node:net';
 import { findBinary } from './binaries';
-import { ManagedProcess, waitFor } from './process';
+import { ManagedProcess, StopWaiting, waitFor } from './process';
 
 export interface MosquittoOptions {
   dir: string;
@@ -78,7 +78,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<ManagedProces
     join(o.dir, 'mosquitto.stdout.log'),
   );
   await waitFor(`mosquitto on port ${o.port} (log: ${o.dir}/mosquitto.log)`, async () => {
-    if (!proc.alive) throw new Error('mosquitto exited');
+    if (!proc.alive) throw new StopWaiting('mosquitto exited');
     return connects(o.port);
   });
   return proc;

@@ -18,6 +18,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Thrown by a `waitFor` check when waiting longer cannot help (the process being waited on died). */
+export class StopWaiting extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StopWaiting';
+  }
+}
+
 /** Polls `check` until it returns true or the deadline passes; the error names what was awaited. */
 export async function waitFor(
   what: string,
@@ -31,6 +39,8 @@ export async function waitFor(
     try {
       if (await check()) return;
     } catch (err) {
+      if (err instanceof StopWaiting)
+        throw new Error(`gave up waiting for ${what}: ${err.message}`, { cause: err });
       lastError = err;
     }
     if (Date.now() > deadline) {

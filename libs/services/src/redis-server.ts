@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { findBinary } from './binaries';
-import { ManagedProcess, waitFor } from './process';
+import { ManagedProcess, StopWaiting, waitFor } from './process';
 
 export interface RedisServerOptions {
   dir: string;
@@ -62,7 +62,7 @@ export async function startRedisServer(o: RedisServerOptions): Promise<ManagedPr
     join(o.dir, 'redis.stdout.log'),
   );
   await waitFor(`redis on port ${o.port} (log: ${o.dir}/redis.log)`, async () => {
-    if (!proc.alive) throw new Error('redis-server exited');
+    if (!proc.alive) throw new StopWaiting('redis-server exited');
     return ping(o.port);
   });
   return proc;

@@ -33,12 +33,6 @@ export class Services {
 
   static async start(o: ServicesOptions): Promise<Services> {
     mkdirSync(o.dir, { recursive: true });
-    const ports = {
-      mqtt: o.ports?.mqtt ?? (await freePort()),
-      redis: o.ports?.redis ?? (await freePort()),
-      influx: o.ports?.influx ?? (await freePort()),
-      influxRpc: o.ports?.influxRpc ?? (await freePort()),
-    };
     const root = o.root ?? 'lg/v1';
     const ingest = o.ingest ?? { username: 'lg-ingest', password: 'lg-ingest' };
     const identities = mqttIdentities(o.registry, {
@@ -47,28 +41,41 @@ export class Services {
       observers: o.observers,
       passwordOf: o.passwordOf ?? ((u) => u),
     });
+    // A port the kernel handed out can be taken by someone else before the service binds it (tests run
+    // side by side); a service that dies at start on a port we picked is started again on a fresh one.
+    const withPort = async <T>(
+      given: number | undefined,
+      start: (port: number) => Promise<T>,
+    ): Promise<[T, number]> => {
+      for (let attempt = 1; ; attempt++) {
+        const port = given ?? (await freePort());
+        try {
+          return [await start(port), port];
+        } catch (err) {
+          if (given !== undefined || attempt >= 3) throw err;
+        }
+      }
+    };
     const started: ManagedProcess[] = [];
+    const keep = <T extends ManagedProcess>(p: T): T => {
+      started.push(p);
+      return p;
+    };
     try {
-      const [mosquitto, redis, influx] = await Promise.all([
-        startMosquitto({ dir: join(o.dir, 'mosquitto'), port: ports.mqtt, ...identities }).then((p) => {
-          started.push(p);
-          return p;
-        }),
-        startRedisServer({ dir: join(o.dir, 'redis'), port: ports.redis, password: o.redisPassword }).then(
-          (p) => {
-            started.push(p);
-            return p;
-          },
+      const [[mosquitto, mqtt], [redis, redisPort], [[influx, influxPort], influxRpc]] = await Promise.all([
+        withPort(o.ports?.mqtt, (port) =>
+          startMosquitto({ dir: join(o.dir, 'mosquitto'), port, ...identities }).then(keep),
         ),
-        startInfluxServer({
-          dir: join(o.dir, 'influxdb'),
-          port: ports.influx,
-          rpcPort: ports.influxRpc,
-        }).then((p) => {
-          started.push(p);
-          return p;
-        }),
+        withPort(o.ports?.redis, (port) =>
+          startRedisServer({ dir: join(o.dir, 'redis'), port, password: o.redisPassword }).then(keep),
+        ),
+        withPort(o.ports?.influxRpc, (rpcPort) =>
+          withPort(o.ports?.influx, (port) =>
+            startInfluxServer({ dir: join(o.dir, 'influxdb'), port, rpcPort }).then(keep),
+          ),
+        ),
       ]);
+      const ports = { mqtt, redis: redisPort, influx: influxPort, influxRpc };
       return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword);
     } catch (err) {
       await Promise.all(started.map((p) => p.stop()));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Registry } from '@lg/registry';
-import { freePort, ManagedProcess, Services, waitFor } from '@lg/services';
+import { freePort, ManagedProcess, Services, StopWaiting, waitFor } from '@lg/services';
 
 export type AppName = 'ingest' | 'worker' | 'gateway';
 
@@ -42,15 +42,19 @@ export class Platform {
     const registry = Registry.load(registryFile);
     const dir = mkdtempSync(join(tmpdir(), 'lg-e2e-'));
     let services: Services | undefined;
+    let platform: Platform | undefined;
     try {
       const root = `t${randomBytes(3).toString('hex')}/v1`;
       services = await Services.start({ dir, registry, root, observers: o.observers });
-      const platform = new Platform(dir, services, registryFile, registry, root);
+      platform = new Platform(dir, services, registryFile, registry, root);
       for (const app of o.apps ?? ['ingest', 'worker', 'gateway']) await platform.startApp(app, o.env);
       return platform;
     } catch (err) {
-      await services?.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (platform) await platform.stop();
+      else {
+        await services?.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
       throw err;
     }
   }
@@ -95,7 +99,8 @@ export class Platform {
     await waitFor(
       `${instance} /ready (log: ${join(this.dir, `${instance}.log`)})`,
       async () => {
-        if (!proc.alive) throw new Error(`${instance} exited; see ${join(this.dir, `${instance}.log`)}`);
+        if (!proc.alive)
+          throw new StopWaiting(`${instance} exited; see ${join(this.dir, `${instance}.log`)}`);
         const res = await fetch(`http://127.0.0.1:${port}/ready`);
         return res.status === 200;
       },
