@@ -77,6 +77,14 @@ function main(): number {
     ...registry.data.pipelineNetworks.map((p) => p.id),
     ...registry.allDevices().map((d) => d.id),
   ];
+  const demo = names.filter((n) => passwords[n] === n);
+  if (demo.length > 0 && !values['allow-demo']) {
+    throw new Error(
+      `demo passwords (equal to the user name) for ${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}: ` +
+        'production refuses them (pass --allow-demo for a demo broker)',
+    );
+  }
+
   const missing = names.filter((n) => passwords[n] === undefined);
   if (missing.length > 0) {
     if (!values.generate) {
@@ -88,14 +96,6 @@ function main(): number {
     writeFileSync(file, JSON.stringify(passwords, null, 2) + '\n', { mode: 0o600 });
     console.log(`mqtt-auth: generated ${missing.length} password(s) into ${file}`);
   }
-  const demo = names.filter((n) => passwords[n] === n);
-  if (demo.length > 0 && !values['allow-demo']) {
-    throw new Error(
-      `demo passwords (equal to the user name) for ${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}: ` +
-        'production refuses them (pass --allow-demo for a demo broker)',
-    );
-  }
-
   const password = (username: string): string => passwords[username];
   const { users, acl } = mqttIdentities(registry, {
     root: values.root,
@@ -104,7 +104,10 @@ function main(): number {
     passwordOf: password,
   });
   writeMosquittoAuth(values.out, users, acl);
-  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  const rel = (p: string): string => {
+    const r = relative(process.cwd(), p);
+    return r && !r.startsWith('..') ? r : p;
+  };
   console.log(
     `mqtt-auth: wrote ${rel(join(values.out, 'passwd'))} (${users.length} users, hashed) and ` +
       `${rel(join(values.out, 'acl'))}; a running broker picks them up on SIGHUP ` +

@@ -27,8 +27,9 @@ const USAGE =
 
 class StepError extends Error {}
 
+/** Progress goes to stderr, so that `npm run sim -- list > devices.txt` gets the command's output alone. */
 function log(line) {
-  console.log(`[run] ${line}`);
+  console.error(`[run] ${line}`);
 }
 
 function fail(message) {

@@ -404,6 +404,8 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
       INFLUX_API: 'v1',
       INFLUX_DB: 'longgang',
       HTTP_HOST: '127.0.0.1',
+      // The logs go to files: no terminal colour codes in them.
+      NO_COLOR: '1',
     };
     const apps: App[] = [
       {

@@ -96,7 +96,8 @@ export const gatewayConfigSchema = modeSchema
       ctx.addIssue({
         code: 'custom',
         path: ['USERS_FILE'],
-        message: 'production needs a users file (demo users are refused); see docs for the format',
+        message:
+          'production needs a users file (demo users are refused); see apps/gateway/README.md for the format',
       });
     }
   });

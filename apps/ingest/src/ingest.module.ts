@@ -1,19 +1,21 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthModule } from '@lg/observability';
 import { Registry } from '@lg/registry';
-import { INGEST_CONFIG, ingestConfig, type IngestConfig } from './config';
+import { INGEST_CONFIG, type IngestConfig } from './config';
 import { IngestRuntime } from './ingest.runtime';
 
-@Module({
-  imports: [HealthModule.forApp('ingest')],
-  providers: [
-    { provide: INGEST_CONFIG, useFactory: ingestConfig },
-    {
-      provide: Registry,
-      inject: [INGEST_CONFIG],
-      useFactory: (c: IngestConfig) => Registry.load(c.REGISTRY_FILE),
-    },
-    IngestRuntime,
-  ],
-})
-export class IngestModule {}
+@Module({})
+export class IngestModule {
+  /** The module for a configuration validated before Nest starts (see `bootstrapApp`). */
+  static forConfig(config: IngestConfig): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [HealthModule.forApp('ingest')],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },
+        IngestRuntime,
+      ],
+    };
+  }
+}

@@ -1,19 +1,21 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthModule } from '@lg/observability';
 import { Registry } from '@lg/registry';
-import { WORKER_CONFIG, workerConfig, type WorkerConfig } from './config';
+import { WORKER_CONFIG, type WorkerConfig } from './config';
 import { WorkerRuntime } from './worker.runtime';
 
-@Module({
-  imports: [HealthModule.forApp('worker')],
-  providers: [
-    { provide: WORKER_CONFIG, useFactory: workerConfig },
-    {
-      provide: Registry,
-      inject: [WORKER_CONFIG],
-      useFactory: (c: WorkerConfig) => Registry.load(c.REGISTRY_FILE),
-    },
-    WorkerRuntime,
-  ],
-})
-export class WorkerModule {}
+@Module({})
+export class WorkerModule {
+  /** The module for a configuration validated before Nest starts (see `bootstrapApp`). */
+  static forConfig(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [HealthModule.forApp('worker')],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },
+        WorkerRuntime,
+      ],
+    };
+  }
+}

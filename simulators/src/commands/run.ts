@@ -80,13 +80,15 @@ export async function runCommand(args: string[]): Promise<number> {
     const timers: NodeJS.Timeout[] = [];
     if (statsEveryMs > 0)
       timers.push(setInterval(() => console.log(`simulator: ${summary(fleet.stats())}`), statsEveryMs));
-    let stopping = false;
+    let stoppingSince = 0;
     const stop = (why: string): void => {
-      if (stopping) {
+      if (stoppingSince) {
+        // npm and the terminal may both deliver one Ctrl-C: only a second press a moment later forces.
+        if (Date.now() - stoppingSince < 1000) return;
         console.error('simulator: stopping already; exiting without waiting');
         process.exit(130);
       }
-      stopping = true;
+      stoppingSince = Date.now();
       for (const t of timers) clearTimeout(t);
       console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
       fleet.stop().then(

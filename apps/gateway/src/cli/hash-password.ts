@@ -9,7 +9,9 @@ import { hashPassword } from '@lg/auth';
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (password.length < 12) {
     process.stderr.write('refused: use a password of at least 12 characters\n');
     process.exit(1);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AlertStore } from '@lg/alerts';
 import { names, type Names } from '@lg/contracts';
@@ -26,6 +26,7 @@ export class GatewayRedis implements OnApplicationShutdown {
   readonly commands: Redis;
   readonly alerts: AlertStore;
   private readonly connections: RedisConnections;
+  private readonly logger = new Logger('redis');
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
     this.names = names(config.REDIS_PREFIX);
@@ -73,7 +74,8 @@ export class GatewayRedis implements OnApplicationShutdown {
     return out;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.connections.closeAll();
+    this.logger.log(`Redis connections closed${signal ? ` (${signal})` : ''}`);
   }
 }

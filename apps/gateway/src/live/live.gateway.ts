@@ -89,6 +89,7 @@ export class LiveGateway
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.logger.log(`stopping the live feed (${this.nsp?.sockets.size ?? 0} connections)`);
     this.positions.stop();
     await this.stream.stop();
     for (const socket of this.nsp?.sockets.values() ?? []) clearTimeout(socket.data.expiry);

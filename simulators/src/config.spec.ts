@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@lg/config';
+import { loadSimulatorConfig, passwordSource, SecretsError } from './config';
+
+describe('simulator config', () => {
+  it('takes the environment, with flags winning', () => {
+    const c = loadSimulatorConfig(
+      { MQTT_URL: 'mqtt://127.0.0.1:2883', SIM_SPEEDUP: undefined },
+      { MQTT_URL: 'mqtt://broker:1883', MQTT_TOPIC_ROOT: 'tenant/v1', SIM_SPEEDUP: '5', PATH: '/bin' },
+    );
+    expect(c).toEqual({
+      LG_MODE: 'demo',
+      REGISTRY_FILE: 'config/registry/longgang.json',
+      MQTT_URL: 'mqtt://127.0.0.1:2883',
+      MQTT_TOPIC_ROOT: 'tenant/v1',
+      SIM_SPEEDUP: 5,
+      SIM_SEED: 1,
+    });
+  });
+
+  it('names the flag and the variable of a bad value', () => {
+    expect(() => loadSimulatorConfig({ SIM_SPEEDUP: '0' }, {})).toThrow(ConfigError);
+    expect(() => loadSimulatorConfig({ SIM_SPEEDUP: '0' }, {})).toThrow(/--speedup \/ SIM_SPEEDUP:/);
+    expect(() => loadSimulatorConfig({}, { MQTT_TOPIC_ROOT: 'lg/#' })).toThrow(/--root \/ MQTT_TOPIC_ROOT:/);
+  });
+});
+
+describe('passwords', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'lg-secrets-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the name in demo mode', () => {
+    expect(passwordSource({ LG_MODE: 'demo', SIM_SECRETS_FILE: undefined })('T001')).toBe('T001');
+  });
+
+  it('refuses to guess in production', () => {
+    expect(() => passwordSource({ LG_MODE: 'production', SIM_SECRETS_FILE: undefined })).toThrow(
+      /production needs device secrets/,
+    );
+  });
+
+  it('reads a secrets file and names a missing entry', () => {
+    const file = join(dir, 'mqtt.json');
+    writeFileSync(file, JSON.stringify({ T001: 's3cret' }));
+    const passwordOf = passwordSource({ LG_MODE: 'production', SIM_SECRETS_FILE: file });
+    expect(passwordOf('T001')).toBe('s3cret');
+    expect(() => passwordOf('T002')).toThrow(`${file} has no password for T002`);
+  });
+
+  it('explains a secrets file it cannot use', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '["not", "a", "map"]');
+    expect(() => passwordSource({ LG_MODE: 'demo', SIM_SECRETS_FILE: file })).toThrow(SecretsError);
+    expect(() => passwordSource({ LG_MODE: 'demo', SIM_SECRETS_FILE: join(dir, 'none.json') })).toThrow(
+      /cannot read the secrets file/,
+    );
+  });
+});
