@@ -11,7 +11,7 @@ import { PartitionEvaluator, RuleWorkers } from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { resolvePack, type RulePackConfig } from '@lg/rules';
+import { resolvePack, type RulePack } from '@lg/rules';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 
 /** Wires the worker process: partition leases → BullMQ workers → rule evaluation → alerts in Redis. */
@@ -20,7 +20,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('worker');
   private readonly connections: RedisConnections;
   private readonly workers: RuleWorkers;
-  private pack: RulePackConfig = resolvePack();
+  private pack: RulePack = resolvePack();
 
   constructor(
     @Inject(WORKER_CONFIG) c: WorkerConfig,

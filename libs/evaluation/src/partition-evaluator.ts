@@ -3,7 +3,7 @@ import type { Alert, Escalation, LiveRecord, Names, ReadingRecord, RuleJob } fro
 import { AlertStore, applySignal, LIVE_STREAM_MAXLEN } from '@lg/alerts';
 import { FencedBatch } from '@lg/redis';
 import type { Device, Registry } from '@lg/registry';
-import { emptyDeviceState, evaluateReading, type DeviceRuleState, type RulePackConfig } from '@lg/rules';
+import { emptyDeviceState, evaluateReading, type DeviceRuleState, type RulePack } from '@lg/rules';
 import { updatePresence, type Presence } from './presence';
 
 export interface EvaluationOutcome {
@@ -28,7 +28,7 @@ export class PartitionEvaluator {
     private readonly owner: string,
   ) {}
 
-  async evaluate(job: RuleJob, pack: RulePackConfig): Promise<EvaluationOutcome> {
+  async evaluate(job: RuleJob, pack: RulePack): Promise<EvaluationOutcome> {
     const outcome: EvaluationOutcome = { evaluated: 0, late: 0, unknown: 0, transitions: 0, deviceEvents: 0 };
     const ids = [...new Set(job.records.map((r) => r.device))];
     if (ids.length === 0) return outcome;
@@ -74,7 +74,7 @@ export class PartitionEvaluator {
       }
       if (record.t !== 'r') continue;
       const before = state.get(record.device)!;
-      const result = evaluateReading(before, record, device, pack);
+      const result = evaluateReading(before, record, { device, registry: this.registry }, pack);
       if (result.late) {
         outcome.late++;
         continue;

@@ -2,7 +2,7 @@ import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { ruleJobSchema, type Names, type RuleJob } from '@lg/contracts';
 import { LeaseLostError, type RedisConnections } from '@lg/redis';
-import type { RulePackConfig } from '@lg/rules';
+import type { RulePack } from '@lg/rules';
 import type { EvaluationOutcome, PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
 
@@ -31,7 +31,7 @@ export class RuleWorkers {
     redis: Redis,
     private readonly n: Names,
     private readonly evaluator: PartitionEvaluator,
-    private readonly pack: () => RulePackConfig,
+    private readonly pack: () => RulePack,
     private readonly o: RuleWorkersOptions,
   ) {
     this.ownership = new PartitionOwnership(

@@ -1,11 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
-import type { ChainStep, Company, Device, DutyUnit, Grid, RegistryData, SlopeSite } from './types';
+import {
+  ZONE_TYPES,
+  type ChainStep,
+  type Company,
+  type Device,
+  type DutyUnit,
+  type Grid,
+  type RegistryData,
+  type RestrictedZone,
+  type RoadCorridor,
+  type SlopeSite,
+} from './types';
 
 const id = z.string().regex(ID_PATTERN, 'IDs are [A-Za-z0-9_-]{1,64}');
 const contact = z.object({ name: z.string(), phone: z.string(), role: z.string().optional() });
 const unit = { id, name: z.string(), duty: z.array(contact) };
+
+const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 const registrySchema = z.object({
   version: z.literal(1),
@@ -42,6 +56,31 @@ const registrySchema = z.object({
       un: z.array(z.string()).optional(),
     }),
   ),
+  zones: z
+    .array(
+      z.object({
+        id,
+        name: z.string(),
+        type: z.enum(ZONE_TYPES),
+        polygon: z.array(lonLat).min(3),
+        severity: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
+        windows: z.array(z.object({ from: hhmm, to: hhmm })).optional(),
+        grid: id.optional(),
+      }),
+    )
+    .optional(),
+  corridors: z
+    .array(
+      z.object({
+        id,
+        name: z.string(),
+        class: z.literal('expressway'),
+        limitKmh: z.number().positive(),
+        polyline: z.array(lonLat).min(2),
+        halfWidthM: z.number().positive(),
+      }),
+    )
+    .optional(),
 });
 
 export class RegistryError extends Error {
@@ -141,6 +180,14 @@ export class Registry {
 
   allCompanies(): Company[] {
     return this.data.companies;
+  }
+
+  zones(): readonly RestrictedZone[] {
+    return this.data.zones ?? [];
+  }
+
+  corridors(): readonly RoadCorridor[] {
+    return this.data.corridors ?? [];
   }
 
   slopeSite(id: string): SlopeSite | undefined {

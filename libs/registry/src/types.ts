@@ -62,6 +62,45 @@ export interface Device {
   un?: string[];
 }
 
+/** A point as `[lon, lat]`, WGS-84 degrees (GeoJSON order). */
+export type LonLat = [number, number];
+
+/** A daily time window in Asia/Shanghai local time, `HH:MM`; `to` before `from` wraps past midnight. */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export const ZONE_TYPES = ['tunnel', 'water_source', 'school', 'other'] as const;
+export type ZoneType = (typeof ZONE_TYPES)[number];
+
+/** An area closed to hazmat trucks, always or in time windows. */
+export interface RestrictedZone {
+  id: string;
+  name: string;
+  type: ZoneType;
+  /** Closed ring of `[lon, lat]` points (the last may repeat the first). */
+  polygon: LonLat[];
+  /** Severity of an entry alert; default red. */
+  severity?: 'blue' | 'yellow' | 'orange' | 'red';
+  /** When set, the ban holds only inside these windows. */
+  windows?: TimeWindow[];
+  /** The grid responsible for the area. */
+  grid?: string;
+}
+
+/** A road class that sets the speed limit along a polyline (expressways: 80 km/h; elsewhere 60 km/h). */
+export interface RoadCorridor {
+  id: string;
+  name: string;
+  class: 'expressway';
+  /** Speed limit for hazmat trucks along it, km/h. */
+  limitKmh: number;
+  polyline: LonLat[];
+  /** Half-width of the corridor, metres. */
+  halfWidthM: number;
+}
+
 export interface RegistryData {
   version: number;
   /** Free text: the fixture is synthetic, not real district data. */
@@ -74,6 +113,8 @@ export interface RegistryData {
   slopeSites: SlopeSite[];
   pipelineNetworks: PipelineNetwork[];
   devices: Device[];
+  zones?: RestrictedZone[];
+  corridors?: RoadCorridor[];
 }
 
 export interface ChainStep {

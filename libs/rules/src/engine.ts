@@ -1,7 +1,7 @@
 import type { ReadingRecord } from '@lg/contracts';
 import type { RuleSignal } from '@lg/alerts';
-import type { Device } from '@lg/registry';
-import { RULES, type RulePackConfig } from './pack';
+import { configFor, type RulePack } from './pack';
+import type { RuleContext, RuleOutput } from './rule';
 
 /** What the rule engine keeps per device between readings. */
 export interface DeviceRuleState {
@@ -22,25 +22,69 @@ export function emptyDeviceState(): DeviceRuleState {
   return { lastTs: 0, rules: {}, alerts: {} };
 }
 
+type Step = (rule: { name: string }, before: unknown, config: unknown) => RuleOutput<unknown> | null;
+
+function run(
+  state: DeviceRuleState,
+  ctx: RuleContext,
+  pack: RulePack,
+  ts: number,
+  step: Step,
+): { rules: Record<string, unknown>; emissions: RuleEmission[] } {
+  const rules = { ...state.rules };
+  const emissions: RuleEmission[] = [];
+  for (const r of pack.rules.values()) {
+    if (!r.enabled || !r.rule.kinds.includes(ctx.device.kind)) continue;
+    const before = rules[r.rule.name] ?? r.rule.initial();
+    const out = step(r.rule, before, configFor(r, ctx.device));
+    if (!out) continue;
+    rules[r.rule.name] = out.state;
+    if (out.signal) emissions.push({ rule: r.rule.name, signal: out.signal, ts });
+  }
+  return { rules, emissions };
+}
+
 /**
- * Runs every rule of the device's kind over one reading. Late and duplicate readings (event time not after
- * the newest one seen) do not touch rule state: they can neither open nor clear an alert by themselves.
+ * Runs every enabled rule of the device's kind over one reading. Late and duplicate readings (event time
+ * not after the newest one seen) do not touch rule state: they can neither open nor clear an alert.
  */
 export function evaluateReading(
   state: DeviceRuleState,
   reading: ReadingRecord,
-  device: Device,
-  pack: RulePackConfig,
+  ctx: RuleContext,
+  pack: RulePack,
 ): { state: DeviceRuleState; emissions: RuleEmission[]; late: boolean } {
   if (reading.ts <= state.lastTs) return { state, emissions: [], late: true };
-  const rules = { ...state.rules };
-  const emissions: RuleEmission[] = [];
-  for (const rule of RULES) {
-    if (!rule.kinds.includes(reading.kind)) continue;
-    const before = rules[rule.name] ?? rule.initial();
-    const out = rule.evaluate(before, reading, pack[rule.name], { device });
-    rules[rule.name] = out.state;
-    if (out.signal) emissions.push({ rule: rule.name, signal: out.signal, ts: reading.ts });
-  }
+  const { rules, emissions } = run(state, ctx, pack, reading.ts, (rule, before, config) => {
+    const r = pack.rules.get(rule.name)!.rule;
+    return r.evaluate(before, reading, config, ctx);
+  });
   return { state: { ...state, lastTs: reading.ts, rules }, emissions, late: false };
+}
+
+/** Gives the rules that asked for it a tick at `now` (clock time, ms): silence has lasted long enough. */
+export function tickDevice(
+  state: DeviceRuleState,
+  now: number,
+  ctx: RuleContext,
+  pack: RulePack,
+): { state: DeviceRuleState; emissions: RuleEmission[] } {
+  const { rules, emissions } = run(state, ctx, pack, now, (rule, before, config) => {
+    const r = pack.rules.get(rule.name)!.rule;
+    if (!r.tick || !r.deadline) return null;
+    const due = r.deadline(before, config, ctx);
+    return due !== null && due <= now ? r.tick(before, now, config, ctx) : null;
+  });
+  return { state: { ...state, rules }, emissions };
+}
+
+/** The earliest time any rule wants a tick for this device, or null. */
+export function nextDeadline(state: DeviceRuleState, ctx: RuleContext, pack: RulePack): number | null {
+  let next: number | null = null;
+  for (const r of pack.rules.values()) {
+    if (!r.enabled || !r.rule.deadline || !r.rule.kinds.includes(ctx.device.kind)) continue;
+    const due = r.rule.deadline(state.rules[r.rule.name] ?? r.rule.initial(), configFor(r, ctx.device), ctx);
+    if (due !== null && (next === null || due < next)) next = due;
+  }
+  return next;
 }

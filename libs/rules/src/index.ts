@@ -1,4 +1,5 @@
 export * from './rule';
+export * from './table';
 export * from './pack';
 export * from './engine';
 export * from './rules/gas-lel';

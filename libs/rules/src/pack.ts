@@ -1,10 +1,37 @@
+import { z } from 'zod';
+import type { Device } from '@lg/registry';
 import type { AnyRule } from './rule';
-import { gasLel } from './rules/gas-lel';
+import { RULES } from './table';
 
-/** Every rule of the platform, by name. The full default pack of domain.md grows here, one file a rule. */
-export const RULES: readonly AnyRule[] = [gasLel];
+/**
+ * The rule pack: every rule's thresholds, from the rule's defaults, the pack file
+ * (`config/rules/pack.json`) and live changes (`PUT /api/rules/{rule}`), with overrides per owner
+ * (a company, a slope site, a pipeline network) and per device. Every effective configuration is validated
+ * when the pack is resolved, so a bad value is refused before it reaches a rule.
+ */
+export const ruleOverrideSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    config: z.record(z.unknown()).optional(),
+    owners: z.record(z.record(z.unknown())).optional(),
+    devices: z.record(z.record(z.unknown())).optional(),
+  })
+  .strict();
 
-export type RulePackConfig = Record<string, unknown>;
+export type RuleOverride = z.infer<typeof ruleOverrideSchema>;
+export type RulePackOverrides = Record<string, RuleOverride>;
+
+export interface ResolvedRule {
+  rule: AnyRule;
+  enabled: boolean;
+  config: unknown;
+  owners: Map<string, unknown>;
+  devices: Map<string, unknown>;
+}
+
+export interface RulePack {
+  rules: Map<string, ResolvedRule>;
+}
 
 export class RuleConfigError extends Error {
   constructor(message: string) {
@@ -13,21 +40,73 @@ export class RuleConfigError extends Error {
   }
 }
 
-/** The defaults of every rule, merged with validated overrides. */
-export function resolvePack(overrides: Record<string, unknown> = {}): RulePackConfig {
-  const out: RulePackConfig = {};
-  for (const rule of RULES) {
-    const merged = { ...(rule.defaults as object), ...((overrides[rule.name] as object | undefined) ?? {}) };
-    const parsed = rule.configSchema.safeParse(merged);
-    if (!parsed.success) {
-      throw new RuleConfigError(
-        `${rule.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`).join('; ')}`,
-      );
+function validate(rule: AnyRule, where: string, value: object): unknown {
+  const parsed = rule.configSchema.safeParse(value);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    throw new RuleConfigError(`${rule.name}${where}: ${why}`);
+  }
+  return parsed.data;
+}
+
+/** Merges the defaults with each layer of overrides (later layers win) and validates every result. */
+export function resolvePack(...layers: RulePackOverrides[]): RulePack {
+  for (const layer of layers) {
+    for (const name of Object.keys(layer)) {
+      if (!RULES.some((r) => r.name === name)) throw new RuleConfigError(`unknown rule ${name}`);
+      const shape = ruleOverrideSchema.safeParse(layer[name]);
+      if (!shape.success) {
+        throw new RuleConfigError(
+          `${name}: ${shape.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        );
+      }
     }
-    out[rule.name] = parsed.data;
   }
-  for (const name of Object.keys(overrides)) {
-    if (!RULES.some((r) => r.name === name)) throw new RuleConfigError(`unknown rule ${name}`);
+  const rules = new Map<string, ResolvedRule>();
+  for (const rule of RULES) {
+    const mine = layers.map((l) => l[rule.name]).filter((o): o is RuleOverride => o !== undefined);
+    const base = Object.assign({}, rule.defaults as object, ...mine.map((o) => o.config ?? {})) as object;
+    const resolved: ResolvedRule = {
+      rule,
+      enabled: mine.reduce<boolean>((on, o) => o.enabled ?? on, true),
+      config: validate(rule, '', base),
+      owners: new Map(),
+      devices: new Map(),
+    };
+    for (const kind of ['owners', 'devices'] as const) {
+      const merged = new Map<string, object>();
+      for (const o of mine)
+        for (const [id, v] of Object.entries(o[kind] ?? {})) merged.set(id, { ...merged.get(id), ...v });
+      for (const [id, v] of merged)
+        resolved[kind].set(id, validate(rule, ` (${kind.slice(0, -1)} ${id})`, { ...base, ...v }));
+    }
+    rules.set(rule.name, resolved);
   }
-  return out;
+  return { rules };
+}
+
+/** The configuration a rule applies to one device: the device's override, else its owner's, else the pack's. */
+export function configFor(r: ResolvedRule, device: Device): unknown {
+  return r.devices.get(device.id) ?? r.owners.get(device.owner) ?? r.config;
+}
+
+/** The pack as JSON for `GET /api/rules`: each rule's effective thresholds and overrides. */
+export function describePack(pack: RulePack): Array<{
+  rule: string;
+  kinds: readonly string[];
+  enabled: boolean;
+  config: unknown;
+  defaults: unknown;
+  owners: Record<string, unknown>;
+  devices: Record<string, unknown>;
+}> {
+  return [...pack.rules.values()].map((r) => ({
+    rule: r.rule.name,
+    kinds: r.rule.kinds,
+    enabled: r.enabled,
+    config: r.config,
+    defaults: r.rule.defaults,
+    owners: Object.fromEntries(r.owners),
+    devices: Object.fromEntries(r.devices),
+  }));
 }

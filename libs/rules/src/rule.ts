@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DeviceKind, ReadingRecord } from '@lg/contracts';
 import type { RuleSignal } from '@lg/alerts';
-import type { Device } from '@lg/registry';
+import type { Device, Registry } from '@lg/registry';
 
 /**
  * A rule is a pure function of its state for one device, one reading and its configuration. It has no
@@ -10,6 +10,8 @@ import type { Device } from '@lg/registry';
  */
 export interface RuleContext {
   device: Device;
+  /** Zones, road corridors, slope sites (buildings), the responsibility chain. */
+  registry: Registry;
 }
 
 export interface RuleOutput<S> {
@@ -25,6 +27,14 @@ export interface Rule<S, C> {
   configSchema: z.ZodType<C>;
   initial(): S;
   evaluate(state: S, reading: ReadingRecord, config: C, ctx: RuleContext): RuleOutput<S>;
+  /**
+   * Rules that fire on silence (offline) say when, in event time (epoch ms), they want `tick` if no
+   * reading came first; null for never. The worker keeps one deadline per device in a sorted set, so
+   * quiet devices cost nothing until one is due.
+   */
+  deadline?(state: S, config: C, ctx: RuleContext): number | null;
+  /** Called at or after the deadline with the clock's time (ms) when no reading came in between. */
+  tick?(state: S, now: number, config: C, ctx: RuleContext): RuleOutput<S>;
 }
 
 /** Erases a rule's own types for storage in the table; safe because state and config travel together. */

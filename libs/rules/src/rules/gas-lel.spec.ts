@@ -1,9 +1,10 @@
 import type { ReadingRecord } from '@lg/contracts';
-import type { Device } from '@lg/registry';
+import { Registry, type Device } from '@lg/registry';
 import { gasLel, type GasLelConfig, type GasLelState } from './gas-lel';
 
 const device: Device = { id: 'G001', kind: 'gas', owner: 'P01', intervalSec: 30 };
 const config = gasLel.defaults as GasLelConfig;
+const registry = Registry.load('config/registry/longgang.json');
 const t0 = Date.parse('2026-05-01T08:00:00Z');
 
 function reading(secondsIn: number, lel: number, q: 'ok' | 'bad' = 'ok'): ReadingRecord {
@@ -24,7 +25,7 @@ function run(sequence: Array<[number, number, ('ok' | 'bad')?]>): Array<[number,
   let state = gasLel.initial() as GasLelState;
   const out: Array<[number, string, string?]> = [];
   for (const [s, lel, q] of sequence) {
-    const r = gasLel.evaluate(state, reading(s, lel, q), config, { device });
+    const r = gasLel.evaluate(state, reading(s, lel, q), config, { device, registry });
     state = r.state as GasLelState;
     if (r.signal) out.push(r.signal.type === 'fire' ? [s, 'fire', r.signal.severity] : [s, 'clear']);
   }
