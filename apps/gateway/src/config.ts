@@ -76,6 +76,8 @@ export const gatewayConfigSchema = modeSchema
           if (problem) ctx.addIssue({ code: 'custom', message: problem });
         }
       }),
+      /** The rule pack file the workers use (GET/PUT /api/rules layer live changes over it). */
+      RULE_PACK_FILE: z.string().min(1).default('config/rules/pack.json'),
       /** The dashboard's static files. */
       GATEWAY_PUBLIC_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultPublicDir())),
       /** Failed logins allowed per user name and address within LOGIN_WINDOW before 429. */

@@ -21,6 +21,7 @@ import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { DevicesController } from './http/devices.controller';
+import { RulesController } from './http/rules.controller';
 import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
@@ -77,7 +78,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.forApp('gateway')],
-      controllers: [AuthController, AlertsController, DevicesController],
+      controllers: [AuthController, AlertsController, DevicesController, RulesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Registry, useValue: registry },

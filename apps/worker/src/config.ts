@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { env, httpSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
+import { parseEscalationDelays } from '@lg/evaluation';
 
 /** Every variable the worker process reads, validated at start-up. */
 export const workerConfigSchema = modeSchema
@@ -15,8 +16,35 @@ export const workerConfigSchema = modeSchema
         .default(`worker-${hostname()}-${process.pid}`),
       /** A dead worker's partitions are taken over after this long, ms. */
       PARTITION_LEASE_MS: env.int(5000, 1000, 60_000),
+      /** The rule pack file: thresholds and per-owner/per-device overrides over the rules' defaults. */
+      RULE_PACK_FILE: z.string().min(1).default('config/rules/pack.json'),
+      /** Delay before an unacknowledged alert climbs one step, per severity, e.g. `red=5m,orange=15m,yellow=60m,blue=never`. */
+      ESCALATION_DELAYS: z
+        .string()
+        .default('red=5m,orange=15m,yellow=60m,blue=never')
+        .transform((text, ctx) => {
+          try {
+            return parseEscalationDelays(text);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            return z.NEVER;
+          }
+        }),
+      /** How often due timers (offline, escalation) are looked for, ms. */
+      TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
+      /** Demo/test only: the clock runs ahead by an offset kept in Redis, so tests can make minutes pass. */
+      LG_TEST_CLOCK: env.bool(false),
     }),
-  );
+  )
+  .superRefine((c, ctx) => {
+    if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LG_TEST_CLOCK'],
+        message: 'the test clock is refused in production',
+      });
+    }
+  });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -5,13 +5,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
-import { PartitionEvaluator, RuleWorkers } from '@lg/evaluation';
+import { OffsetClock, PartitionEvaluator, RulePackStore, RuleWorkers, systemClock } from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { resolvePack, type RulePack } from '@lg/rules';
+import type { RulePack } from '@lg/rules';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 
 /** Wires the worker process: partition leases → BullMQ workers → rule evaluation → alerts in Redis. */
@@ -20,7 +21,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('worker');
   private readonly connections: RedisConnections;
   private readonly workers: RuleWorkers;
-  private pack: RulePack = resolvePack();
+  private readonly packs: RulePackStore;
+  private readonly subscriber: Redis;
+  private readonly channel: string;
+  private pack: RulePack;
 
   constructor(
     @Inject(WORKER_CONFIG) c: WorkerConfig,
@@ -29,15 +33,32 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     readiness: Readiness,
   ) {
     const n = names(c.REDIS_PREFIX);
+    this.channel = n.rulesChannel;
     this.connections = new RedisConnections(c.REDIS_URL, c.WORKER_ID);
     const redis = this.connections.open('commands');
-    const evaluator = new PartitionEvaluator(redis, n, registry, new AlertStore(redis, n), c.WORKER_ID);
+    this.subscriber = this.connections.open('rules-changed', { blocking: true });
+    this.packs = new RulePackStore(redis, n, c.RULE_PACK_FILE);
+    this.pack = this.packs.resolveFileOnly();
+    const clock = c.LG_TEST_CLOCK ? new OffsetClock(redis, n.clockOffset) : systemClock;
+    const evaluator = new PartitionEvaluator(
+      redis,
+      n,
+      registry,
+      new AlertStore(redis, n),
+      c.WORKER_ID,
+      c.ESCALATION_DELAYS,
+      clock,
+    );
     const evaluated = metrics.counter('lg_worker_readings_evaluated_total', 'Readings run through the rules');
     const late = metrics.counter(
       'lg_worker_readings_late_total',
       'Late or duplicate readings (stored, not evaluated)',
     );
     const transitions = metrics.counter('lg_worker_alert_transitions_total', 'Alert transitions written');
+    const escalations = metrics.counter(
+      'lg_worker_escalations_total',
+      'Alerts that climbed a step of their chain',
+    );
     const lag = metrics.histogram(
       'lg_worker_ingest_to_evaluation_seconds',
       'From ingest receipt to evaluation',
@@ -47,10 +68,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       partitions: c.RULE_PARTITIONS,
       workerId: c.WORKER_ID,
       leaseTtlMs: c.PARTITION_LEASE_MS,
+      timerIntervalMs: c.TIMER_INTERVAL_MS,
+      beforeTimers: clock instanceof OffsetClock ? () => clock.refresh() : undefined,
       onOutcome: (o, job) => {
         evaluated.inc(o.evaluated);
         late.inc(o.late);
         transitions.inc(o.transitions);
+        escalations.inc(o.escalations);
         const last = job.records[job.records.length - 1];
         if (last) lag.observe((Date.now() - last.rx) / 1000);
       },
@@ -73,8 +97,20 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.reloadPack();
+    await this.subscriber.subscribe(this.channel);
+    this.subscriber.on('message', () => void this.reloadPack());
     await this.workers.start();
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
+  }
+
+  /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */
+  private async reloadPack(): Promise<void> {
+    try {
+      this.pack = await this.packs.resolve();
+    } catch (err) {
+      this.logger.error(`rule pack not applied: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

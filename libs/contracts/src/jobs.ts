@@ -31,9 +31,14 @@ export const statusRecordSchema = z.object({
 
 export const ruleJobSchema = z.object({
   partition: z.number().int().nonnegative(),
-  /** The last reading-log entry ID included, for tracing. */
+  /** The last reading-log entry ID included, for tracing ('' for a timer job). */
   upTo: z.string(),
   records: z.array(z.discriminatedUnion('t', [readingRecordSchema, statusRecordSchema])),
+  /**
+   * Timer jobs carry no records but the clock time (ms) at which they were queued: due rule deadlines
+   * (offline) and escalations of the partition are processed then, in line with its readings.
+   */
+  tick: z.number().optional(),
 });
 
 export type RuleJob = z.infer<typeof ruleJobSchema>;

@@ -19,6 +19,12 @@ export interface Names {
   partitionLease(partition: number): string;
   /** Hash: device ID → JSON rule state, one per partition. */
   partitionState(partition: number): string;
+  /** Sorted set: device ID → event time (ms) at which a rule wants a tick (silence-driven rules). */
+  partitionDeadlines(partition: number): string;
+  /** Sorted set: alert ID → clock time (ms) at which it climbs the next step of its chain. */
+  partitionEscalations(partition: number): string;
+  /** Clock offset (ms) of the test clock; read only where the test clock is enabled (demo mode). */
+  clockOffset: string;
   /** Hash: alert ID → alert fields. */
   alert(id: string): string;
   /** Sorted set of all alert IDs by opening time. */
@@ -47,6 +53,9 @@ export function names(prefix: string): Names {
     rulesQueue: (p) => `rules-${p}`,
     partitionLease: (p) => `${prefix}:{p${p}}:lease`,
     partitionState: (p) => `${prefix}:{p${p}}:state`,
+    partitionDeadlines: (p) => `${prefix}:{p${p}}:deadlines`,
+    partitionEscalations: (p) => `${prefix}:{p${p}}:escalations`,
+    clockOffset: `${prefix}:clock:offset`,
     alert: (id) => `${prefix}:alert:${id}`,
     alertIndex: `${prefix}:alerts`,
     openAlerts: `${prefix}:alerts:open`,

@@ -16,7 +16,7 @@ end
 return #ops
 `;
 
-const ALLOWED = new Set(['HSET', 'HDEL', 'ZADD', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
+const ALLOWED = new Set(['HSET', 'HDEL', 'ZADD', 'ZREM', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
 
 export class LeaseLostError extends Error {
   constructor(lease: string, options?: ErrorOptions) {

@@ -1,0 +1,47 @@
+import type { Alert, Escalation, Severity } from '@lg/contracts';
+import type { Device, Registry } from '@lg/registry';
+
+/** Per-severity delay before an unacknowledged alert climbs one step, ms; null: never. */
+export type EscalationDelays = Record<Severity, number | null>;
+
+export const DEFAULT_ESCALATION_DELAYS: EscalationDelays = {
+  red: 5 * 60_000,
+  orange: 15 * 60_000,
+  yellow: 60 * 60_000,
+  blue: null,
+};
+
+/** Parses `red=5m,orange=15m,yellow=60m,blue=never`. */
+export function parseEscalationDelays(text: string): EscalationDelays {
+  const out: EscalationDelays = { ...DEFAULT_ESCALATION_DELAYS };
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^(red|orange|yellow|blue)=(never|(\d+)(ms|s|m|h))$/.exec(part);
+    if (!m) throw new Error(`"${part}" is not severity=delay (e.g. red=5m, blue=never)`);
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[4] as 'ms' | 's' | 'm' | 'h'];
+    out[m[1] as Severity] = m[2] === 'never' ? null : Number(m[3]) * unit;
+  }
+  return out;
+}
+
+/** The first step of the device's chain: where a new alert starts. */
+export function initialEscalation(registry: Registry, device: Device, since: string): Escalation {
+  const first = registry.chainOf(device)[0];
+  return { level: first.level, unit: first.unit.id, since, notify: first.unit.duty };
+}
+
+/** The next step above the alert's current one, or null at the top (the district). */
+export function nextEscalation(
+  registry: Registry,
+  device: Device,
+  alert: Alert,
+  since: string,
+): Escalation | null {
+  const chain = registry.chainOf(device);
+  const at = chain.findIndex((s) => s.level === alert.escalation.level);
+  const next = chain[at + 1];
+  if (!next) return null;
+  return { level: next.level, unit: next.unit.id, since, notify: next.unit.duty };
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import type Redis from 'ioredis';
+import type { Names } from '@lg/contracts';
+import {
+  resolvePack,
+  RuleConfigError,
+  ruleOverrideSchema,
+  type RuleOverride,
+  type RulePack,
+  type RulePackOverrides,
+} from '@lg/rules';
+
+/**
+ * Where the rule pack comes from: the rules' defaults, then the pack file (`RULE_PACK_FILE`), then live
+ * changes made through `PUT /api/rules/{rule}`, kept in Redis and announced on a channel so that every
+ * worker applies them at once. A change is validated against the whole pack before it is stored.
+ */
+export class RulePackStore {
+  private readonly file: RulePackOverrides;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly n: Names,
+    filePath: string | undefined,
+  ) {
+    this.file = filePath ? readPackFile(filePath) : {};
+  }
+
+  /** The pack without live changes: what a worker applies before Redis has answered. */
+  resolveFileOnly(): RulePack {
+    return resolvePack(this.file);
+  }
+
+  async live(): Promise<RulePackOverrides> {
+    const raw = await this.redis.hgetall(this.n.rulePack);
+    const out: RulePackOverrides = {};
+    for (const [rule, json] of Object.entries(raw)) out[rule] = JSON.parse(json) as RuleOverride;
+    return out;
+  }
+
+  async resolve(): Promise<RulePack> {
+    return resolvePack(this.file, await this.live());
+  }
+
+  /** Replaces the live override of one rule. Throws `RuleConfigError` naming what is wrong. */
+  async update(rule: string, body: unknown): Promise<RulePack> {
+    const parsed = ruleOverrideSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new RuleConfigError(
+        `${rule}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+      );
+    }
+    const live = await this.live();
+    const pack = resolvePack(this.file, { ...live, [rule]: parsed.data });
+    await this.redis
+      .multi()
+      .hset(this.n.rulePack, rule, JSON.stringify(parsed.data))
+      .publish(this.n.rulesChannel, rule)
+      .exec();
+    return pack;
+  }
+}
+
+function readPackFile(path: string): RulePackOverrides {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new RuleConfigError(`cannot read rule pack file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as RulePackOverrides;
+  } catch (err) {
+    throw new RuleConfigError(`rule pack file ${path} is not JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,153 @@
+import Redis from 'ioredis';
+import type { MqttClient } from 'mqtt';
+import { Platform } from '@lg/testing';
+import { names, partitionOf } from '@lg/contracts';
+import { waitFor } from '@lg/services';
+import { connectDevice, LiveClient, login } from './helpers';
+
+/**
+ * The time-driven parts and the live rule pack, on the built apps: an unacknowledged red alert climbs its
+ * chain (grid → community → street → district) as the test clock is moved on; an acknowledgement stops
+ * it; a late reading neither clears nor reopens; thresholds change live through PUT /api/rules.
+ */
+describe('rule engine: escalation, late readings, live thresholds', () => {
+  let platform: Platform;
+  let redis: Redis;
+  let device: MqttClient;
+  let operator: LiveClient;
+  let token: string;
+  let gateway: string;
+
+  const moveClock = (ms: number) => redis.set(names(platform.prefix).clockOffset, String(ms));
+  const publish = (detector: string, body: object) =>
+    device.publishAsync(`${platform.root}/gas/P01/${detector}/telemetry`, JSON.stringify(body), { qos: 1 });
+  const api = (path: string, init: RequestInit = {}, bearer = token) =>
+    fetch(`${gateway}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...init.headers },
+    });
+
+  beforeAll(async () => {
+    platform = await Platform.start({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } });
+    redis = new Redis(platform.services.redisUrl);
+    gateway = platform.url('gateway');
+    token = await login(gateway, 'operator', 'operator');
+    operator = await LiveClient.connect(gateway, token);
+    device = await connectDevice(platform.services.mqttUrl, 'P01');
+  });
+
+  afterAll(async () => {
+    operator?.close();
+    await device?.endAsync();
+    await redis?.quit();
+    await platform?.stop();
+  });
+
+  it('escalates an unacknowledged red alert step by step and stops once it is acknowledged', async () => {
+    const ts = Date.now();
+    await publish('G001', { ts, lel: 65 });
+    const opened = await operator.waitForAlert(
+      (a) => a.device === 'G001' && a.severity === 'red',
+      'the red alert',
+    );
+    expect(opened.escalation).toMatchObject({ level: 'grid', unit: 'GR-BJ11' });
+
+    await moveClock(5 * 60_000 + 1000);
+    const community = await operator.waitForAlert(
+      (a) => a.id === opened.id && a.escalation.level === 'community',
+      'escalation to the community after 5 min',
+    );
+    expect(community.escalation.notify.length).toBeGreaterThan(0);
+    await moveClock(10 * 60_000 + 2000);
+    await operator.waitForAlert(
+      (a) => a.id === opened.id && a.escalation.level === 'street',
+      'escalation to the street',
+    );
+
+    const res = await api(`/api/alerts/${encodeURIComponent(opened.id)}/ack`, {
+      method: 'POST',
+      body: JSON.stringify({ note: 'grid officer on site' }),
+    });
+    expect(res.status).toBe(200);
+    await operator.waitForAlert((a) => a.id === opened.id && a.acknowledged, 'the acknowledgement on /live');
+    const seen = operator.alerts.length;
+    // Past the street step's due time: the timer finds the alert acknowledged and drops it.
+    await moveClock(30 * 60_000);
+    const escalations = names(platform.prefix).partitionEscalations(partitionOf('G001', 4));
+    await waitFor(
+      'the acknowledged alert to leave the escalation schedule',
+      async () => (await redis.zscore(escalations, opened.id)) === null,
+    );
+    expect(
+      operator.alerts.slice(seen).filter((a) => a.id === opened.id && a.escalation.level === 'district'),
+    ).toEqual([]);
+
+    await publish('G001', { ts: ts + 1000, lel: 5 });
+    await publish('G001', { ts: ts + 32_000, lel: 5 });
+    await operator.waitForAlert((a) => a.id === opened.id && !a.active, 'the clearing of the alert');
+
+    const history = (await (
+      await api(`/api/alerts/${encodeURIComponent(opened.id)}/history`)
+    ).json()) as Array<{
+      type: string;
+    }>;
+    expect(history.map((h) => h.type)).toEqual(
+      expect.arrayContaining(['opened', 'escalated', 'acknowledged', 'cleared']),
+    );
+  });
+
+  it('does not let a late reading clear or reopen a live alert', async () => {
+    const now = Date.now();
+    await publish('G002', { ts: now, lel: 70 });
+    const alert = await operator.waitForAlert((a) => a.device === 'G002' && a.active, 'the G002 alert');
+    const before = operator.alerts.filter((a) => a.id === alert.id).length;
+    // Two minutes older than the alarm, and below every threshold: late, so stored but not evaluated.
+    await publish('G002', [
+      { ts: now - 120_000, lel: 0 },
+      { ts: now - 60_000, lel: 0 },
+    ]);
+    // A later in-order reading that keeps it red proves the late ones were processed before it.
+    await publish('G002', { ts: now + 1000, lel: 71 });
+    await platform.influxQuery(`SELECT lel FROM gas WHERE device = 'G002'`);
+    const metrics = async () =>
+      (await (await fetch(`${platform.url('worker')}/metrics`)).text()).match(
+        /lg_worker_readings_late_total\S* (\d+)/,
+      );
+    const { waitFor } = await import('@lg/services');
+    await waitFor('the late readings counted', async () => Number((await metrics())?.[1] ?? 0) >= 2);
+    const transitions = operator.alerts.filter((a) => a.id === alert.id);
+    expect(transitions.length).toBe(before);
+    const current = (await (await api(`/api/alerts/${encodeURIComponent(alert.id)}`)).json()) as {
+      active: boolean;
+    };
+    expect(current.active).toBe(true);
+  });
+
+  it('changes thresholds live through PUT /api/rules, refusing bad values and non-operators', async () => {
+    const rules = (await (await api('/api/rules')).json()) as Array<{
+      rule: string;
+      config: { orange: number };
+    }>;
+    expect(rules.find((r) => r.rule === 'gas.lel')?.config.orange).toBe(25);
+
+    const bad = await api('/api/rules/gas.lel', {
+      method: 'PUT',
+      body: JSON.stringify({ config: { red: 10 } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/red must be above orange/);
+
+    const c01 = await login(gateway, 'c01', 'c01');
+    expect((await api('/api/rules', {}, c01)).status).toBe(403);
+    expect((await api('/api/rules/nope', { method: 'PUT', body: '{}' })).status).toBe(404);
+
+    const ok = await api('/api/rules/gas.lel', {
+      method: 'PUT',
+      body: JSON.stringify({ devices: { G010: { orange: 15 } } }),
+    });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { devices: Record<string, { orange: number }> }).devices.G010.orange).toBe(
+      15,
+    );
+  });
+});
