@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { names } from '@lg/contracts';
 import { IngestPipeline, ReadingLog, ReadingRouter, RejectionReporter, StoreConsumer } from '@lg/ingest';
 import { IngestMqttClient } from '@lg/mqtt';
@@ -29,6 +30,11 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly router: ReadingRouter;
   private readonly queues: Queue[];
   private readonly log: ReadingLog;
+  private readonly redis: Redis;
+  private readonly background: Promise<void>[] = [];
+  /** What start-up still waits for, and why: shown on /ready. */
+  private readonly waitingFor = new Map<string, string>();
+  private stopping = false;
 
   constructor(
     @Inject(INGEST_CONFIG) c: IngestConfig,
@@ -38,7 +44,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     const n = names(c.REDIS_PREFIX);
     this.connections = new RedisConnections(c.REDIS_URL, c.INGEST_INSTANCE);
-    const redis = this.connections.open('commands');
+    const redis = (this.redis = this.connections.open('commands'));
     this.influx = new InfluxRepository({
       url: c.INFLUX_URL,
       api: c.INFLUX_API,
@@ -162,19 +168,56 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     });
     readiness.register('mqtt', () => {
       const up = this.mqtt.connectedCount();
-      return Promise.resolve({ ok: up > 0, detail: `${up}/${c.INGEST_CONNECTIONS} connections up` });
+      const waiting = this.waitingFor.get('a durable Redis');
+      const detail = waiting
+        ? `not connecting until Redis is durable: ${waiting}`
+        : `${up}/${c.INGEST_CONNECTIONS} connections up`;
+      return Promise.resolve({ ok: up > 0, detail });
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.influx.init();
-    await this.store.start();
     await this.router.start();
-    await this.mqtt.connect();
-    this.logger.log('ingest running');
+    // Neither waits for the other, nor blocks start-up: /ready tells what is missing meanwhile.
+    this.background.push(
+      this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
+    );
+    this.background.push(
+      this.whenReachable('a durable Redis', () => this.requireDurableRedis()).then(() => this.mqtt.connect()),
+    );
+  }
+
+  /**
+   * Readings are acknowledged to the broker once they are in Redis, so Redis must keep them: ingest does not
+   * take a single message from the broker (which keeps queueing for our sessions) until Redis has AOF on
+   * and no eviction.
+   */
+  private async requireDurableRedis(): Promise<void> {
+    const d = await checkDurability(this.redis);
+    if (!d.ok) throw new Error(d.problems.join('; '));
+  }
+
+  /** Retries `attempt` every 2 s until it succeeds or the process stops, logging the first failure. */
+  private async whenReachable(what: string, attempt: () => Promise<void>): Promise<void> {
+    for (let tries = 0; !this.stopping; tries++) {
+      try {
+        await attempt();
+        if (tries > 0) this.logger.log(`${what}: ok now`);
+        this.waitingFor.delete(what);
+        return;
+      } catch (err) {
+        this.waitingFor.set(what, err instanceof Error ? err.message : String(err));
+        if (tries === 0 || tries % 30 === 0)
+          this.logger.warn(`waiting for ${what}: ${this.waitingFor.get(what)}`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+    throw new Error('stopping');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
     await this.mqtt.close();
     await this.router.stop();

@@ -6,6 +6,9 @@ import type { RulePack } from '@lg/rules';
 import type { EvaluationOutcome, PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
 
+/** BullMQ job lock of a rule job: how long a dead worker's running job stays out of reach, ms. */
+const LOCK_MS = 10_000;
+
 export interface RuleWorkersOptions {
   partitions: number;
   workerId: string;
@@ -29,6 +32,7 @@ export interface RuleWorkersOptions {
 export class RuleWorkers {
   private readonly workers = new Map<number, Worker>();
   private readonly queues = new Map<number, Queue>();
+  private readonly starting = new Map<number, Promise<void>>();
   /** Partitions with a timer job queued and not yet run: one at a time is enough. */
   private readonly tickQueued = new Set<number>();
   private readonly ownership: PartitionOwnership;
@@ -37,7 +41,7 @@ export class RuleWorkers {
 
   constructor(
     private readonly connections: RedisConnections,
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly n: Names,
     private readonly evaluator: PartitionEvaluator,
     private readonly pack: () => RulePack,
@@ -93,21 +97,71 @@ export class RuleWorkers {
     }
   }
 
+  /**
+   * Starts consuming a partition without holding up the ownership loop (which must keep renewing the
+   * other leases): first the jobs a dead owner left active, then the queue.
+   */
   private startPartition(p: number): Promise<void> {
-    const worker = new Worker(this.n.rulesQueue(p), (job: Job) => this.process(job), {
-      connection: this.connections.bullConnection(),
-      prefix: this.n.bullPrefix,
-      concurrency: 1,
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
-      maxStalledCount: 10,
-    });
-    worker.on('error', (err) => this.o.onError?.(err, `partition ${p}`));
-    this.workers.set(p, worker);
+    const start = this.recoverOrphans(p)
+      .then(() => {
+        if (!this.ownership.ownedPartitions().includes(p)) return;
+        const worker = new Worker(this.n.rulesQueue(p), (job: Job) => this.process(job), {
+          connection: this.connections.bullConnection(),
+          prefix: this.n.bullPrefix,
+          concurrency: 1,
+          lockDuration: LOCK_MS,
+          stalledInterval: LOCK_MS,
+          maxStalledCount: 10,
+        });
+        worker.on('error', (err) => this.o.onError?.(err, `partition ${p}`));
+        this.workers.set(p, worker);
+      })
+      .catch((err) => this.o.onError?.(err, `starting partition ${p}`));
+    this.starting.set(p, start);
     return Promise.resolve();
   }
 
+  /**
+   * A job that was running when its worker died stays "active" until its lock expires; BullMQ would then
+   * put it back in the queue, but by that time the next jobs of the partition could have run, and the
+   * orphan's readings would arrive late. So the new owner waits for the dead worker's lock to expire and
+   * runs the orphan itself, first. Re-running a job that had in fact been committed changes nothing: its
+   * readings are duplicates by event time.
+   */
+  private async recoverOrphans(p: number): Promise<void> {
+    const queue = this.queueFor(p);
+    const active = (await queue.getActive()).sort((a, b) => Number(a.id) - Number(b.id));
+    for (const job of active) {
+      const lock = `${this.n.bullPrefix}:${this.n.rulesQueue(p)}:${job.id}:lock`;
+      const deadline = Date.now() + LOCK_MS + 5000;
+      while ((await this.redis.exists(lock)) === 1 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      // Still locked: its worker is alive after all (a slow job); it will finish it.
+      if ((await this.redis.exists(lock)) === 1) continue;
+      try {
+        await this.process(job);
+      } catch (err) {
+        this.o.onError?.(err, `orphaned job ${job.id} of partition ${p}`);
+      }
+      await job.remove().catch((err: unknown) => this.o.onError?.(err, `removing orphaned job ${job.id}`));
+    }
+  }
+
+  private queueFor(p: number): Queue {
+    let queue = this.queues.get(p);
+    if (!queue) {
+      queue = new Queue(this.n.rulesQueue(p), {
+        connection: this.connections.bullConnection(),
+        prefix: this.n.bullPrefix,
+      });
+      this.queues.set(p, queue);
+    }
+    return queue;
+  }
+
   private async stopPartition(p: number): Promise<void> {
+    await this.starting.get(p);
+    this.starting.delete(p);
     const worker = this.workers.get(p);
     this.workers.delete(p);
     this.tickQueued.delete(p);
