@@ -6,7 +6,11 @@ const { compilerOptions } = require('./tsconfig.json');
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  moduleNameMapper: {
+    // The dashboard imports the contract's browser-safe modules one by one (`@lg/contracts/alert`).
+    '^@lg/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+    ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  },
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
 };
 
@@ -24,6 +28,18 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/faults.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/browser.ts'],
     },
   ],
 };

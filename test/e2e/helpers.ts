@@ -51,14 +51,26 @@ export class LiveClient {
   }
 }
 
-export async function connectDevice(url: string, username: string, password = username): Promise<MqttClient> {
+/**
+ * An MQTT v5 client for a device or owner identity. `survive` keeps a persistent session and reconnects,
+ * so that publishes made across a broker restart are delivered once it is back.
+ */
+export async function connectDevice(
+  url: string,
+  username: string,
+  password = username,
+  survive = false,
+): Promise<MqttClient> {
   const client = mqtt.connect(url, {
     username,
     password,
     clientId: `${username}-${Math.random().toString(36).slice(2, 8)}`,
     protocolVersion: 5,
-    reconnectPeriod: 0,
+    reconnectPeriod: survive ? 200 : 0,
+    clean: !survive,
+    ...(survive ? { properties: { sessionExpiryInterval: 3600 } } : {}),
   });
+  if (survive) client.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

@@ -15,8 +15,17 @@ export const ingestConfigSchema = modeSchema
         .string()
         .regex(/^[A-Za-z0-9_-]{1,48}$/)
         .default(`ingest-${hostname()}`),
-      /** MQTT connections in the shared subscription (see docs: throughput grows with them). */
+      /** MQTT connections of this process (throughput grows with them: see README). */
       INGEST_CONNECTIONS: env.int(8, 1, 64),
+      /**
+       * `owners`: each connection has exclusive persistent subscriptions to a share of the registry's owners
+       * (survives broker restarts; scale out with INGEST_INSTANCES/INGEST_INDEX). `shared`: one shared
+       * subscription (elastic, but Mosquitto 2.0 loses it on a broker restart).
+       */
+      INGEST_SUBSCRIPTION: z.enum(['owners', 'shared']).default('owners'),
+      /** With `owners`: how many ingest processes split the owners, and which one this is (0-based). */
+      INGEST_INSTANCES: env.int(1, 1, 64),
+      INGEST_INDEX: env.int(0, 0, 63),
       INGEST_SHARE_GROUP: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,48}$/)
@@ -28,6 +37,13 @@ export const ingestConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
+    if (c.INGEST_INDEX >= c.INGEST_INSTANCES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INGEST_INDEX'],
+        message: `must be below INGEST_INSTANCES (${c.INGEST_INSTANCES})`,
+      });
+    }
     if (c.LG_MODE === 'production' && c.MQTT_PASSWORD === c.MQTT_USERNAME) {
       ctx.addIssue({
         code: 'custom',

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { names } from '@lg/contracts';
+import { ingestSubscription, names, ownerSubscriptions } from '@lg/contracts';
 import { IngestPipeline, ReadingLog, ReadingRouter, RejectionReporter, StoreConsumer } from '@lg/ingest';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
@@ -108,8 +108,18 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         password: c.MQTT_PASSWORD,
         root: c.MQTT_TOPIC_ROOT,
         clientIdBase: c.INGEST_INSTANCE,
-        connections: c.INGEST_CONNECTIONS,
-        shareGroup: c.INGEST_SHARE_GROUP,
+        subscriptions:
+          c.INGEST_SUBSCRIPTION === 'shared'
+            ? Array.from({ length: c.INGEST_CONNECTIONS }, () => [
+                ingestSubscription(c.MQTT_TOPIC_ROOT, c.INGEST_SHARE_GROUP),
+              ])
+            : ownerSubscriptions(
+                c.MQTT_TOPIC_ROOT,
+                registry.owners(),
+                c.INGEST_INSTANCES,
+                c.INGEST_INDEX,
+                c.INGEST_CONNECTIONS,
+              ),
         sessionExpirySec: c.MQTT_SESSION_EXPIRY_SEC,
       },
       (topic, payload) => pipeline.handle(topic, payload),

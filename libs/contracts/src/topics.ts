@@ -58,3 +58,35 @@ export function rejectedTopic(root: string, kind: string, owner: string, device:
 export function ingestSubscription(root: string, group: string): string {
   return `$share/${group}/${root}/+/+/+/+`;
 }
+
+/**
+ * Exclusive subscriptions split by owner: connection `c` of ingest instance `i` (of `instances`, each with
+ * `connections`) subscribes to the topics of the owners that hash to slot `i × connections + c`. Unlike a
+ * shared subscription, an ordinary persistent subscription survives a broker restart (Mosquitto 2.0 does
+ * not restore shared ones), and the broker's ACL lets nobody publish under an owner the registry does not
+ * know, so these filters see every message a device can send.
+ */
+export function ownerSubscriptions(
+  root: string,
+  owners: readonly string[],
+  instances: number,
+  instance: number,
+  connections: number,
+): string[][] {
+  const slots = instances * connections;
+  const out: string[][] = Array.from({ length: connections }, () => []);
+  for (const owner of owners) {
+    const slot = ownerSlot(owner, slots);
+    if (Math.floor(slot / connections) === instance) out[slot % connections].push(`${root}/+/${owner}/+/+`);
+  }
+  return out;
+}
+
+function ownerSlot(owner: string, slots: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < owner.length; i++) {
+    h ^= owner.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % slots;
+}

@@ -201,14 +201,18 @@ export class PartitionEvaluator {
         emission.signal.type === 'fire' && !emission.signal.location
           ? { ...emission.signal, ...locate(device, record) }
           : emission.signal;
-      const change = applySignal(current, subject, signal, emission.ts, (since) =>
+      // A transition never goes back in time: a tick opens at clock time, and a reading's event time may
+      // be a little behind it.
+      const at = current ? Math.max(emission.ts, Date.parse(current.updatedAt)) : emission.ts;
+      const change = applySignal(current, subject, signal, at, (since) =>
         initialEscalation(this.registry, device, since),
       );
       if (!change) continue;
       const isNew = change.alert.id !== currentId;
       state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
       this.commitAlert(w, change.alert, change.transition, isNew);
-      if (change.transition.type !== 'cleared') this.scheduleEscalation(w, change.alert);
+      if (change.transition.type !== 'cleared' || !change.alert.acknowledged)
+        this.scheduleEscalation(w, change.alert);
     }
   }
 
@@ -218,11 +222,14 @@ export class PartitionEvaluator {
     w.outcome.transitions++;
   }
 
-  /** An active alert nobody took climbs its chain after its severity's delay (clock time). */
+  /**
+   * An alert nobody took climbs its chain after its severity's delay (clock time) — also once its
+   * condition cleared: an SOS or a truck that moved while offline still needs a person to take it.
+   */
   private scheduleEscalation(w: Workspace, alert: Alert): void {
     const delay = this.delays[alert.severity];
     const key = this.n.partitionEscalations(w.partition);
-    if (delay === null || !alert.active || alert.acknowledged) w.batch.add('ZREM', key, alert.id);
+    if (delay === null || alert.acknowledged) w.batch.add('ZREM', key, alert.id);
     else w.batch.add('ZADD', key, String(this.clock.now() + delay), alert.id);
   }
 
@@ -230,7 +237,7 @@ export class PartitionEvaluator {
     const key = this.n.partitionEscalations(w.partition);
     const alert = w.alerts.get(id);
     const device = alert ? this.registry.device(alert.device) : undefined;
-    if (!alert || !device || !alert.active || alert.acknowledged || !isOpen(alert)) {
+    if (!alert || !device || alert.acknowledged || !isOpen(alert)) {
       w.batch.add('ZREM', key, id);
       return;
     }
@@ -314,7 +321,8 @@ export class PartitionEvaluator {
 }
 
 function locate(device: Device, record?: ReadingRecord): { location?: Alert['location'] } {
-  if (record && typeof record.f.lat === 'number' && typeof record.f.lon === 'number') {
+  // Only a qualified fix locates an alert: an SOS sent with a 0,0 fix is placed where the truck was last seen.
+  if (record && record.q === 'ok' && typeof record.f.lat === 'number' && typeof record.f.lon === 'number') {
     return { location: { lat: record.f.lat, lon: record.f.lon } };
   }
   if (device.lat !== undefined && device.lon !== undefined)

@@ -83,6 +83,9 @@ export class RuleWorkers {
     await this.o.beforeTimers?.();
     for (const p of this.owned()) {
       if (this.tickQueued.has(p) || !(await this.evaluator.due(p))) continue;
+      // Readings still waiting in the partition's queue may be the very ones that answer a deadline: a
+      // device is only found silent once its partition has caught up.
+      if ((await this.queueFor(p).getWaitingCount()) > 0) continue;
       let queue = this.queues.get(p);
       if (!queue) {
         queue = new Queue(this.n.rulesQueue(p), {

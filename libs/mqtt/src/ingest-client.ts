@@ -1,5 +1,4 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import { ingestSubscription } from '@lg/contracts';
 
 export interface IngestMqttOptions {
   url: string;
@@ -9,10 +8,10 @@ export interface IngestMqttOptions {
   /** Base of the client IDs; connection i is `${clientIdBase}-${i}`. Stable across restarts, so that a
    *  restarted ingest resumes its persistent sessions and gets its unacknowledged messages again. */
   clientIdBase: string;
-  /** Connections in the shared subscription. mqtt.js handles one PUBLISH at a time per connection and we
-   *  acknowledge only after a durable hand-off, so throughput grows with connections (performance.md). */
-  connections: number;
-  shareGroup: string;
+  /** Topic filters of each connection; their count is the number of connections. mqtt.js handles one
+   *  PUBLISH at a time per connection and we acknowledge only after a durable hand-off, so throughput
+   *  grows with connections (performance.md). */
+  subscriptions: string[][];
   /** How long the broker keeps a session (and queues for it) while ingest is away, seconds. */
   sessionExpirySec: number;
 }
@@ -20,8 +19,8 @@ export interface IngestMqttOptions {
 export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
 
 /**
- * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, a shared subscription
- * so ingest processes split the load. The broker's acknowledgement (PUBACK) of a message goes out only
+ * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, several connections
+ * each with its own topic filters (owner-split or shared, see `ownerSubscriptions`). The broker's acknowledgement (PUBACK) of a message goes out only
  * when `handler` resolved — the handler resolves after the message's readings are durable.
  */
 export class IngestMqttClient {
@@ -34,7 +33,7 @@ export class IngestMqttClient {
   ) {}
 
   async connect(timeoutMs = 15_000): Promise<void> {
-    for (let i = 0; i < this.o.connections; i++) this.clients.push(this.open(i));
+    for (let i = 0; i < this.o.subscriptions.length; i++) this.clients.push(this.open(i));
     await Promise.all(
       this.clients.map(
         (client, i) =>
@@ -78,16 +77,16 @@ export class IngestMqttClient {
         },
       );
     };
-    client.on('connect', (connack) => {
-      const subscription = ingestSubscription(this.o.root, this.o.shareGroup);
-      if (connack.sessionPresent) return;
-      client.subscribe(subscription, { qos: 1 }, (err, granted) => {
+    client.on('connect', () => {
+      // Subscribe on every connect, even when the broker kept our session: a broker may restore a session
+      // without some of its subscriptions (Mosquitto 2.0 drops shared ones on restart). It is idempotent.
+      const filters = this.o.subscriptions[i];
+      if (filters.length === 0) return;
+      client.subscribe(filters, { qos: 1 }, (err, granted) => {
         if (err) this.onError(err, i);
-        else if (granted?.some((g) => g.qos > 2)) {
-          this.onError(
-            new Error(`broker refused subscription ${subscription} (reason ${granted[0].qos})`),
-            i,
-          );
+        for (const g of granted ?? []) {
+          if (g.qos > 2)
+            this.onError(new Error(`broker refused subscription ${g.topic} (reason ${g.qos})`), i);
         }
       });
     });

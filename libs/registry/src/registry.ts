@@ -98,7 +98,7 @@ export class Registry {
   private readonly devices = new Map<string, Device>();
   private readonly companies = new Map<string, Company>();
   private readonly slopeSites = new Map<string, SlopeSite>();
-  private readonly owners = new Map<string, DutyUnit>();
+  private readonly ownerUnits = new Map<string, DutyUnit>();
   private readonly grids = new Map<string, Grid>();
   private readonly communities = new Map<string, RegistryData['communities'][number]>();
   private readonly streets = new Map<string, RegistryData['streets'][number]>();
@@ -118,17 +118,17 @@ export class Registry {
     }
     for (const c of data.companies) {
       this.companies.set(c.id, c);
-      this.owners.set(c.id, c);
+      this.ownerUnits.set(c.id, c);
     }
     for (const s of data.slopeSites) {
       if (!this.grids.has(s.grid)) throw new RegistryError(`slope site ${s.id}: unknown grid ${s.grid}`);
       this.slopeSites.set(s.id, s);
-      this.owners.set(s.id, s);
+      this.ownerUnits.set(s.id, s);
     }
-    for (const p of data.pipelineNetworks) this.owners.set(p.id, p);
+    for (const p of data.pipelineNetworks) this.ownerUnits.set(p.id, p);
     for (const d of data.devices) {
       if (this.devices.has(d.id)) throw new RegistryError(`device ${d.id} is registered twice`);
-      if (this.owners.has(d.id)) throw new RegistryError(`device ${d.id} has the ID of an owner`);
+      if (this.ownerUnits.has(d.id)) throw new RegistryError(`device ${d.id} has the ID of an owner`);
       const expected = d.kind === 'truck' ? this.companies : d.kind === 'slope' ? this.slopeSites : null;
       if (expected ? !expected.has(d.owner) : !data.pipelineNetworks.some((p) => p.id === d.owner)) {
         throw new RegistryError(`device ${d.id}: owner ${d.owner} is not a registered ${d.kind} owner`);
@@ -194,9 +194,14 @@ export class Registry {
     return this.slopeSites.get(id);
   }
 
+  /** Every owner ID: companies, slope sites, pipeline networks. */
+  owners(): string[] {
+    return [...this.ownerUnits.keys()];
+  }
+
   /** Is this name an owner (company, slope site, pipeline network)? */
   isOwner(id: string): boolean {
-    return this.owners.has(id);
+    return this.ownerUnits.has(id);
   }
 
   /** The grid a fixed asset belongs to: the device's own grid, else its slope site's. */

@@ -55,6 +55,9 @@ export function evaluateReading(
   pack: RulePack,
 ): { state: DeviceRuleState; emissions: RuleEmission[]; late: boolean } {
   if (reading.ts <= state.lastTs) return { state, emissions: [], late: true };
+  // A reading dated in the future is stored (unqualified) but must not move the device's clock forward:
+  // one bad clock reading would make every later, correct reading look late.
+  if (reading.why?.includes('future_ts')) return { state, emissions: [], late: false };
   const { rules, emissions } = run(state, ctx, pack, reading.ts, (rule, before, config) => {
     const r = pack.rules.get(rule.name)!.rule;
     return r.evaluate(before, reading, config, ctx);

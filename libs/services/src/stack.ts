@@ -24,12 +24,46 @@ export interface ServicesOptions {
 export class Services {
   private constructor(
     readonly dir: string,
-    readonly mosquitto: ManagedProcess,
-    readonly redis: ManagedProcess,
-    readonly influx: ManagedProcess,
+    public mosquitto: ManagedProcess,
+    public redis: ManagedProcess,
+    public influx: ManagedProcess,
     readonly ports: { mqtt: number; redis: number; influx: number; influxRpc: number },
     readonly redisPassword: string | undefined,
+    private readonly identities: ReturnType<typeof mqttIdentities>,
   ) {}
+
+  /**
+   * Stops a service (SIGTERM: it saves what it holds, as in a planned restart) and starts it again on the
+   * same port with the same data. Resolves once it answers again.
+   */
+  async restart(service: 'mosquitto' | 'redis' | 'influx'): Promise<void> {
+    switch (service) {
+      case 'mosquitto':
+        await this.mosquitto.stop();
+        this.mosquitto = await startMosquitto({
+          dir: join(this.dir, 'mosquitto'),
+          port: this.ports.mqtt,
+          ...this.identities,
+        });
+        break;
+      case 'redis':
+        await this.redis.stop();
+        this.redis = await startRedisServer({
+          dir: join(this.dir, 'redis'),
+          port: this.ports.redis,
+          password: this.redisPassword,
+        });
+        break;
+      case 'influx':
+        await this.influx.stop();
+        this.influx = await startInfluxServer({
+          dir: join(this.dir, 'influxdb'),
+          port: this.ports.influx,
+          rpcPort: this.ports.influxRpc,
+        });
+        break;
+    }
+  }
 
   static async start(o: ServicesOptions): Promise<Services> {
     mkdirSync(o.dir, { recursive: true });
@@ -76,7 +110,7 @@ export class Services {
         ),
       ]);
       const ports = { mqtt, redis: redisPort, influx: influxPort, influxRpc };
-      return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword);
+      return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword, identities);
     } catch (err) {
       await Promise.all(started.map((p) => p.stop()));
       throw err;

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { defineRule } from '../rule';
+
+/**
+ * device.offline — any device silent for `factor` (3) × its registered reporting interval
+ * (`Device.intervalSec`), but never less than `minSilenceSec`: yellow. Driven by the engine's timer: the
+ * rule asks for a tick at last message + the allowed silence, and fires when it comes; the last message
+ * counts from the later of its event time and its receipt time, so a device whose clock runs behind does
+ * not look silent. The next message, of any quality, clears it.
+ *
+ * Trucks report at their nominal interval only while driving or with the ignition on; a parked truck's
+ * terminal sleeps and reports rarely, so after a report that shows it parked (not moving, ignition not on)
+ * the allowed silence is `parkedSilenceSec` (1 h; null: parked trucks are never offline here).
+ */
+export const deviceOfflineConfig = z
+  .object({
+    /** Allowed silence as a multiple of the device's reporting interval. */
+    factor: z.number().min(1).max(1000),
+    /** Floor of the allowed silence, seconds. */
+    minSilenceSec: z
+      .number()
+      .nonnegative()
+      .max(86_400 * 7),
+    /** Allowed silence after a truck report that shows it parked, seconds; null for no limit. */
+    parkedSilenceSec: z
+      .number()
+      .positive()
+      .max(86_400 * 7)
+      .nullable(),
+    /** Speed above which a truck is moving, km/h. */
+    movingKmh: z.number().nonnegative().max(60),
+  })
+  .strict();
+
+export type DeviceOfflineConfig = z.infer<typeof deviceOfflineConfig>;
+
+export interface DeviceOfflineState {
+  /** When the last message was heard (later of its event and receipt time), any quality. */
+  heardAt: number | null;
+  /** Trucks: parked at the last report. */
+  parked: boolean;
+  offline: boolean;
+  /** Trucks: last qualified position, for the alert's location. */
+  lat: number | null;
+  lon: number | null;
+}
+
+export const deviceOffline = defineRule<DeviceOfflineState, DeviceOfflineConfig>({
+  name: 'device.offline',
+  kinds: ['truck', 'slope', 'gas'],
+  defaults: { factor: 3, minSilenceSec: 0, parkedSilenceSec: 3600, movingKmh: 5 },
+  configSchema: deviceOfflineConfig,
+  initial: () => ({ heardAt: null, parked: false, offline: false, lat: null, lon: null }),
+  evaluate(state, reading, c) {
+    const { speed, ignition, lat, lon } = reading.f;
+    const ok = reading.q === 'ok';
+    let parked = false;
+    if (reading.kind === 'truck') {
+      parked =
+        ok && typeof speed === 'number'
+          ? speed <= c.movingKmh && ignition !== true
+          : typeof ignition === 'boolean'
+            ? !ignition
+            : state.parked;
+    }
+    const located = ok && typeof lat === 'number' && typeof lon === 'number';
+    // Receipt time too: a device whose clock runs behind must not look silent the moment it reports.
+    const heardAt = Math.max(reading.ts, reading.rx);
+    const next: DeviceOfflineState = {
+      heardAt,
+      parked,
+      offline: false,
+      lat: located ? lat : state.lat,
+      lon: located ? lon : state.lon,
+    };
+    if (!state.offline) return { state: next };
+    const silentMin = state.heardAt === null ? 0 : Math.round((heardAt - state.heardAt) / 60_000);
+    return {
+      state: next,
+      signal: { type: 'clear', value: silentMin, message: `设备恢复上报（中断约 ${silentMin} 分钟）` },
+    };
+  },
+  deadline(state, c, ctx) {
+    if (state.heardAt === null || state.offline) return null;
+    if (ctx.device.kind === 'truck' && state.parked) {
+      return c.parkedSilenceSec === null ? null : state.heardAt + c.parkedSilenceSec * 1000;
+    }
+    return state.heardAt + Math.max(c.factor * ctx.device.intervalSec, c.minSilenceSec) * 1000;
+  },
+  tick(state, now, c, ctx) {
+    const silentSec = state.heardAt === null ? 0 : Math.round((now - state.heardAt) / 1000);
+    const allowed =
+      ctx.device.kind === 'truck' && state.parked && c.parkedSilenceSec !== null
+        ? c.parkedSilenceSec
+        : Math.max(c.factor * ctx.device.intervalSec, c.minSilenceSec);
+    const location =
+      state.lat !== null && state.lon !== null
+        ? { lat: state.lat, lon: state.lon }
+        : ctx.device.lat !== undefined && ctx.device.lon !== undefined
+          ? { lat: ctx.device.lat, lon: ctx.device.lon }
+          : undefined;
+    return {
+      state: { ...state, offline: true },
+      signal: {
+        type: 'fire',
+        severity: 'yellow',
+        value: silentSec,
+        threshold: allowed,
+        message: `设备离线：已 ${silentSec >= 120 ? `${Math.floor(silentSec / 60)} 分钟` : `${silentSec} 秒`}未上报（上报周期 ${ctx.device.intervalSec} 秒）`,
+        ...(location ? { location } : {}),
+      },
+    };
+  },
+});

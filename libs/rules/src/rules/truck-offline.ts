@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { defineRule } from '../rule';
+
+/**
+ * truck.offline — a truck that was driving (speed over `movingKmh`) or had its ignition on at its last
+ * report, and then sent nothing for `silenceSec` (300 s): yellow. Driven by the engine's timer, not by a
+ * reading: the rule asks for a tick at last report + `silenceSec`, and fires when it comes. The last
+ * report counts from the later of its event time and its receipt time, so a terminal whose clock runs
+ * behind does not look silent. Any report clears it, qualified or not (the terminal is talking again). A truck parked with its ignition off may go
+ * quiet without an alert here; device.offline covers terminals that stop reporting altogether.
+ */
+export const truckOfflineConfig = z
+  .object({
+    /** Silence after a moving / ignition-on report that makes the truck offline, seconds. */
+    silenceSec: z.number().positive().max(86_400),
+    /** Speed above which the truck is moving, km/h. */
+    movingKmh: z.number().nonnegative().max(60),
+  })
+  .strict();
+
+export type TruckOfflineConfig = z.infer<typeof truckOfflineConfig>;
+
+export interface TruckOfflineState {
+  /** When the last report was heard (later of its event and receipt time), any quality. */
+  heardAt: number | null;
+  /** Was the truck moving or its ignition on at the last report? */
+  armed: boolean;
+  offline: boolean;
+  /** Last qualified position, for the alert's location. */
+  lat: number | null;
+  lon: number | null;
+}
+
+export const truckOffline = defineRule<TruckOfflineState, TruckOfflineConfig>({
+  name: 'truck.offline',
+  kinds: ['truck'],
+  defaults: { silenceSec: 300, movingKmh: 5 },
+  configSchema: truckOfflineConfig,
+  initial: () => ({ heardAt: null, armed: false, offline: false, lat: null, lon: null }),
+  evaluate(state, reading, c) {
+    const { speed, ignition, lat, lon } = reading.f;
+    const ok = reading.q === 'ok';
+    const armed =
+      ok && typeof speed === 'number'
+        ? speed > c.movingKmh || ignition === true
+        : typeof ignition === 'boolean'
+          ? ignition
+          : state.armed;
+    const located = ok && typeof lat === 'number' && typeof lon === 'number';
+    // Receipt time too: a device whose clock runs behind must not look silent the moment it reports.
+    const heardAt = Math.max(reading.ts, reading.rx);
+    const next: TruckOfflineState = {
+      heardAt,
+      armed,
+      offline: false,
+      lat: located ? lat : state.lat,
+      lon: located ? lon : state.lon,
+    };
+    if (!state.offline) return { state: next };
+    const silentMin = state.heardAt === null ? 0 : Math.round((heardAt - state.heardAt) / 60_000);
+    return {
+      state: next,
+      signal: { type: 'clear', value: silentMin, message: `车辆恢复上报（中断约 ${silentMin} 分钟）` },
+    };
+  },
+  deadline(state, c) {
+    return state.armed && !state.offline && state.heardAt !== null
+      ? state.heardAt + c.silenceSec * 1000
+      : null;
+  },
+  tick(state, now, c) {
+    const silentSec = state.heardAt === null ? c.silenceSec : Math.round((now - state.heardAt) / 1000);
+    return {
+      state: { ...state, offline: true },
+      signal: {
+        type: 'fire',
+        severity: 'yellow',
+        value: silentSec,
+        threshold: c.silenceSec,
+        message: `车辆离线：行驶或点火状态下已 ${Math.floor(silentSec / 60)} 分钟无定位上报`,
+        ...(state.lat !== null && state.lon !== null ? { location: { lat: state.lat, lon: state.lon } } : {}),
+      },
+    };
+  },
+});

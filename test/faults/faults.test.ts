@@ -1,0 +1,198 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { MqttClient } from 'mqtt';
+import { Platform } from '@lg/testing';
+import { waitFor } from '@lg/services';
+import type { Alert } from '@lg/contracts';
+import { connectDevice, LiveClient, login } from '../e2e/helpers';
+import { duplicateDeliveries, NumberedLoad, results, type FaultRow } from './harness';
+
+/**
+ * The fault suite (`npm run test:faults`): for each fault, uniquely numbered readings are published
+ * under load while the fault strikes; afterwards the stored set must equal the acknowledged set exactly,
+ * a gas alarm raised during the fault must arrive, and no alert transition may arrive twice.
+ */
+const TRUCKS = [
+  { id: 'T001', owner: 'C01' },
+  { id: 'T002', owner: 'C01' },
+  { id: 'T003', owner: 'C01' },
+  { id: 'T004', owner: 'C02' },
+  { id: 'T005', owner: 'C02' },
+];
+const RATE = 400;
+
+interface Fault {
+  name: string;
+  /** Extra worker processes, for faults that take one away. */
+  workers?: number;
+  strike(platform: Platform): Promise<void>;
+  /** Time the fault lasts under load before `heal`, ms. */
+  holdMs?: number;
+  heal?(platform: Platform): Promise<void>;
+  /** A device flooding beside the load. */
+  flood?: boolean;
+}
+
+const FAULTS: Fault[] = [
+  {
+    name: 'kill -9 of ingest',
+    strike: (p) => p.kill('ingest'),
+    heal: (p) => p.restart('ingest', 'ingest'),
+  },
+  {
+    name: 'kill -9 of a worker (another takes over)',
+    workers: 2,
+    strike: (p) => p.kill('worker'),
+  },
+  {
+    name: 'kill -9 of the gateway',
+    strike: (p) => p.kill('gateway'),
+    heal: (p) => p.restart('gateway', 'gateway'),
+  },
+  {
+    name: 'Redis restart',
+    strike: (p) => p.services.restart('redis'),
+  },
+  {
+    name: 'InfluxDB stopped (SIGSTOP) for a minute',
+    strike: (p) => Promise.resolve(p.services.influx.pause()),
+    holdMs: 60_000,
+    heal: (p) => Promise.resolve(p.services.influx.resume()),
+  },
+  {
+    name: 'broker restart',
+    strike: (p) => p.services.restart('mosquitto'),
+  },
+  {
+    name: 'a flooding device',
+    strike: () => Promise.resolve(),
+    flood: true,
+  },
+];
+
+describe('fault suite', () => {
+  afterAll(() => {
+    mkdirSync('artifacts', { recursive: true });
+    writeFileSync('artifacts/faults.json', JSON.stringify(results, null, 2));
+    const table = [
+      '| fault | readings sent | acknowledged | stored | lost | duplicate alerts |',
+      '|---|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.fault} | ${r.sent} | ${r.acknowledged} | ${r.stored} | ${r.lost} | ${r.duplicateAlerts} |`,
+      ),
+    ].join('\n');
+    writeFileSync('artifacts/faults.md', table + '\n');
+    console.log(table);
+  });
+
+  for (const fault of FAULTS) {
+    it(fault.name, async () => {
+      const platform = await Platform.start({ env: { LOG_LEVEL: 'error' } });
+      let operator: LiveClient | undefined;
+      let gas: MqttClient | undefined;
+      let flooder: MqttClient | undefined;
+      try {
+        for (let i = 2; i <= (fault.workers ?? 1); i++) await platform.startApp('worker', {}, `worker${i}`);
+        const gateway = platform.url('gateway');
+        operator = await LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+        gas = await connectDevice(platform.services.mqttUrl, 'P01', 'P01', true);
+        const load = new NumberedLoad(platform, TRUCKS, RATE);
+        await load.start();
+        let flooding: Promise<void> | undefined;
+        if (fault.flood) {
+          flooder = await connectDevice(platform.services.mqttUrl, 'C02', 'C02', true);
+          const f = flooder;
+          flooding = (async () => {
+            // T005 floods with 3,000 readings as fast as the broker takes them, its event times in a
+            // range of their own so they do not mix with the numbered load.
+            const start = Date.now() - 7_200_000;
+            for (let i = 0; i < 3000; i += 100) {
+              await Promise.all(
+                Array.from({ length: 100 }, (_, k) =>
+                  f.publishAsync(
+                    `${platform.root}/truck/C02/T005/telemetry`,
+                    JSON.stringify({ ts: start + (i + k) * 10, lat: 22.7, lon: 114.3, speed: 10 }),
+                    { qos: 1 },
+                  ),
+                ),
+              );
+            }
+          })();
+        }
+        // The fault strikes under load, holds while a set number of readings is published, and heals;
+        // the load goes on until readings are acknowledged again.
+        await waitFor('load to be acknowledged before the fault', () => load.ackedCount >= RATE * 2, 30_000);
+        await fault.strike(platform);
+        // The gas alarm goes off while the fault holds: it must still arrive, once.
+        await gas.publishAsync(
+          `${platform.root}/gas/P01/G001/telemetry`,
+          JSON.stringify({ ts: Date.now(), lel: 62 }),
+          {
+            qos: 1,
+          },
+        );
+        const during = load.sent;
+        const holdReadings = (RATE * (fault.holdMs ?? 3000)) / 1000;
+        await waitFor(
+          'load published during the fault',
+          () => load.sent >= during + holdReadings,
+          (fault.holdMs ?? 3000) * 3,
+        );
+        await fault.heal?.(platform);
+        const after = load.ackedCount;
+        await waitFor(
+          'acknowledgements flowing after recovery',
+          () => load.ackedCount >= after + RATE * 2,
+          120_000,
+        );
+        await load.stop();
+        await flooding;
+
+        if (fault.name.includes('gateway')) {
+          // The client's connection died with the gateway: a new one gets the open alerts on connect.
+          operator.close();
+          operator = await LiveClient.connect(
+            platform.url('gateway'),
+            await login(platform.url('gateway'), 'operator', 'operator'),
+          );
+        }
+        const storedResult = await load.stored();
+        const live = operator;
+        await waitFor(
+          'the gas alarm raised during the fault',
+          () =>
+            [...live.alerts, ...(live.initial ?? [])].some(
+              (a: Alert) => a.device === 'G001' && a.severity === 'red',
+            ),
+          60_000,
+        );
+        const row: FaultRow = {
+          fault: fault.name,
+          sent: load.sent,
+          acknowledged: load.ackedCount,
+          stored: storedResult.stored,
+          lost: storedResult.lost,
+          duplicateAlerts: duplicateDeliveries(live.alerts),
+        };
+        results.push(row);
+        expect(row).toMatchObject({ lost: 0, duplicateAlerts: 0 });
+        expect(storedResult.extra).toBe(0);
+        expect(row.acknowledged).toBe(row.sent);
+        const res = await fetch(`${platform.url('gateway')}/api/alerts?kind=gas`, {
+          headers: {
+            authorization: `Bearer ${await login(platform.url('gateway'), 'operator', 'operator')}`,
+          },
+        });
+        const g001 = ((await res.json()) as Alert[]).filter(
+          (a) => a.device === 'G001' && a.rule === 'gas.lel',
+        );
+        expect(g001).toHaveLength(1);
+      } finally {
+        operator?.close();
+        await gas?.endAsync();
+        await flooder?.endAsync();
+        await platform.stop();
+      }
+    });
+  }
+});

@@ -1,0 +1,141 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Alert } from '@lg/contracts';
+import type { Platform } from '@lg/testing';
+import { waitFor } from '@lg/services';
+
+/**
+ * A steady load of uniquely numbered truck readings (unique event time per truck), published with QoS 1
+ * through the companies' own identities. Every reading whose PUBACK came back is "acknowledged"; the
+ * fault suite then checks that InfluxDB holds exactly that set.
+ */
+export class NumberedLoad {
+  readonly acked = new Map<string, Set<number>>();
+  private readonly clients = new Map<string, MqttClient>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  sent = 0;
+  ackedCount = 0;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly trucks: Array<{ id: string; owner: string }>,
+    private readonly ratePerSec: number,
+    private readonly base = Date.now() - 3_600_000,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const owner of new Set(this.trucks.map((t) => t.owner))) {
+      const client = mqtt.connect(this.platform.services.mqttUrl, {
+        username: owner,
+        password: owner,
+        clientId: `load-${owner}-${Math.random().toString(36).slice(2, 8)}`,
+        protocolVersion: 5,
+        clean: false,
+        properties: { sessionExpiryInterval: 3600 },
+        reconnectPeriod: 200,
+      });
+      client.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      });
+      this.clients.set(owner, client);
+    }
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const inflight = new Set<Promise<void>>();
+    const started = Date.now();
+    let n = 0;
+    while (this.running) {
+      const due = Math.floor(((Date.now() - started) / 1000) * this.ratePerSec);
+      while (n < due && inflight.size < 500) {
+        const truck = this.trucks[n % this.trucks.length];
+        const ts = this.base + Math.floor(n / this.trucks.length) * 1000;
+        const reading = {
+          ts,
+          lat: 22.7 + (n % 1000) * 1e-5,
+          lon: 114.25,
+          speed: 30 + (n % 40),
+          heading: n % 360,
+        };
+        const client = this.clients.get(truck.owner)!;
+        const topic = `${this.platform.root}/truck/${truck.owner}/${truck.id}/telemetry`;
+        this.sent++;
+        const p = client.publishAsync(topic, JSON.stringify(reading), { qos: 1 }).then(
+          () => {
+            let set = this.acked.get(truck.id);
+            if (!set) this.acked.set(truck.id, (set = new Set()));
+            set.add(ts);
+            this.ackedCount++;
+          },
+          () => undefined,
+        );
+        const tracked = p.finally(() => inflight.delete(tracked));
+        inflight.add(tracked);
+        n++;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all(inflight);
+  }
+
+  /** Stops publishing and waits for every outstanding PUBACK (the broker resends across its restarts). */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.all([...this.clients.values()].map((c) => c.endAsync()));
+  }
+
+  /** Waits until InfluxDB holds every acknowledged reading; returns what it holds per truck. */
+  async stored(timeoutMs = 120_000): Promise<{ stored: number; lost: number; extra: number }> {
+    let result = { stored: 0, lost: 0, extra: 0 };
+    const check = async () => {
+      let stored = 0;
+      let lost = 0;
+      let extra = 0;
+      for (const [truck, acked] of this.acked) {
+        const rows = await this.platform.influxQuery(
+          `SELECT speed FROM truck WHERE device = '${truck}' AND time >= ${this.base}ms AND time < ${this.base + 86_400_000}ms`,
+        );
+        const times = new Set(rows.map((r) => Number(r.time)));
+        stored += times.size;
+        for (const ts of acked) if (!times.has(ts)) lost++;
+        for (const ts of times) if (!acked.has(ts)) extra++;
+      }
+      result = { stored, lost, extra };
+      return lost === 0;
+    };
+    try {
+      await waitFor('every acknowledged reading in InfluxDB', check, timeoutMs, 500);
+    } catch {
+      // Report what is missing rather than only a timeout.
+    }
+    return result;
+  }
+}
+
+/** Transitions delivered more than once to one client (same alert, same state). */
+export function duplicateDeliveries(alerts: Alert[]): number {
+  const seen = new Set<string>();
+  let dup = 0;
+  for (const a of alerts) {
+    const key = `${a.id}|${a.updatedAt}|${a.severity}|${a.active}|${a.acknowledged}|${a.escalation.level}`;
+    if (seen.has(key)) dup++;
+    seen.add(key);
+  }
+  return dup;
+}
+
+export interface FaultRow {
+  fault: string;
+  sent: number;
+  acknowledged: number;
+  stored: number;
+  lost: number;
+  duplicateAlerts: number;
+}
+
+export const results: FaultRow[] = [];
