@@ -8,7 +8,13 @@ export interface AppSettings {
   LOG_LEVEL: LogLevel;
 }
 
-const OWN_ERRORS = new Set(['RegistryError', 'ConfigError', 'InfluxWriteError', 'InfluxQueryError', 'RuleConfigError']);
+const OWN_ERRORS = new Set([
+  'RegistryError',
+  'ConfigError',
+  'InfluxWriteError',
+  'InfluxQueryError',
+  'RuleConfigError',
+]);
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
