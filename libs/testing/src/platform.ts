@@ -15,7 +15,8 @@ export interface PlatformOptions {
   observers?: Array<{ username: string; password: string }>;
 }
 
-const ROOT = resolve(__dirname, '../../..');
+/** The repository: three levels up from the sources, four from their build in dist/. */
+const ROOT = ((up) => (up.endsWith('/dist') ? resolve(up, '..') : up))(resolve(__dirname, '../../..'));
 
 /**
  * The whole platform for an end-to-end test: Mosquitto, Redis and InfluxDB on free ports in a temporary
