@@ -13,11 +13,11 @@ COPY simulators simulators
 COPY scripts scripts
 COPY config config
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# What the runtime needs: compiled code, production modules, the registry, and the apps' static files
-# (the gateway serves the dashboard from apps/gateway/public).
-RUN mkdir -p /out \
+# What the runtime needs: compiled code (with the dashboard bundle in dist/dashboard), production modules,
+# the registry and rule pack, and the simulator's scenario files.
+RUN mkdir -p /out/simulators \
   && cp -r dist node_modules config package.json /out/ \
-  && for d in apps/*/public; do if [ -d "$d" ]; then mkdir -p "/out/$d" && cp -r "$d/." "/out/$d/"; fi; done
+  && cp -r simulators/scenarios /out/simulators/
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

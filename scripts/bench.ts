@@ -116,7 +116,6 @@ async function main(): Promise<void> {
     // 2. The platform.
     for (const app of ['ingest', 'worker', 'gateway'] as const)
       await platform.startApp(app, { LOG_LEVEL: 'warn' });
-    const ingest = platform.url('ingest');
     const worker = platform.url('worker');
     const storedCount = async () => {
       const rows = await platform.influxQuery('SELECT count(rx) FROM truck');

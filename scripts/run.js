@@ -4,7 +4,8 @@
 // Plain Node with no dependencies, because it runs before `npm install`: it makes a fresh Debian machine
 // with only Node.js 20 able to run the project. It installs the npm packages when node_modules is missing
 // or stale, installs Debian's mosquitto, redis-server, influxdb (and chromium for the browser tests) when
-// missing, without letting their system services start, builds dist/, then runs the command.
+// missing, without letting their system services start, builds dist/ (the dashboard included), then runs
+// the command.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -13,7 +14,15 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const APT_PACKAGES = ['mosquitto', 'mosquitto-clients', 'redis-server', 'influxdb', 'chromium'];
+// fonts-noto-cjk: legible Chinese in the browser tests' screenshots (the tests themselves need no font).
+const APT_PACKAGES = [
+  'mosquitto',
+  'mosquitto-clients',
+  'redis-server',
+  'influxdb',
+  'chromium',
+  'fonts-noto-cjk',
+];
 const SERVICE_BINARIES = {
   mosquitto: ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'],
   mosquitto_passwd: ['/usr/bin/mosquitto_passwd'],
@@ -23,7 +32,7 @@ const SERVICE_BINARIES = {
 const CHROMIUM = '/usr/bin/chromium';
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 const USAGE =
-  'usage: node scripts/run.js <start|test|sim> [args]   (npm start, npm test, npm run sim -- --help)';
+  'usage: node scripts/run.js <start|test|sim|bench> [args]   (npm start, npm test, npm run sim -- --help, npm run bench -- --quick)';
 
 class StepError extends Error {}
 
@@ -242,6 +251,9 @@ function test() {
       () => jest('integration', ['--runInBand'], totals) || fail('integration tests failed'),
     ],
     ['e2e tests', () => jest('e2e', ['--runInBand'], totals) || fail('e2e tests failed')],
+    ['browser tests', () => jest('browser', ['--runInBand'], totals) || fail('browser tests failed')],
+    // The fault suite (also `npm run test:faults`): every fault under load, stored set = acknowledged set.
+    ['fault suite', () => jest('faults', ['--runInBand'], totals) || fail('fault suite failed')],
   ];
   for (const [name, step] of steps) {
     try {
@@ -256,7 +268,9 @@ function test() {
     }
   }
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  log(`all steps passed in ${minutes} min (typecheck, lint, cycles, unit, integration, e2e)`);
+  log(
+    `all steps passed in ${minutes} min (typecheck, lint, cycles, unit, integration, e2e, browser, faults)`,
+  );
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return 0;
 }
@@ -265,7 +279,7 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   // `node scripts/run.js start -- --no-sim` as well as npm's `npm start -- --no-sim`.
   const args = rest[0] === '--' ? rest.slice(1) : rest;
-  if (!['start', 'test', 'sim'].includes(command)) {
+  if (!['start', 'test', 'sim', 'bench'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
@@ -280,6 +294,8 @@ async function main() {
       return exec('dist/scripts/stack.js', args);
     case 'sim':
       return exec('dist/simulators/src/cli.js', args);
+    case 'bench':
+      return exec('dist/scripts/bench.js', args);
   }
   return 2;
 }

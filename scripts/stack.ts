@@ -424,7 +424,8 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
       {
         name: 'worker',
         port: ports.worker,
-        env: { ...common, HTTP_PORT: String(ports.worker), WORKER_ID: 'worker-1' },
+        // Demo only: the test clock lets `npm run sim -- scenario offline-moved` make minutes pass.
+        env: { ...common, HTTP_PORT: String(ports.worker), WORKER_ID: 'worker-1', LG_TEST_CLOCK: 'true' },
       },
       {
         name: 'gateway',

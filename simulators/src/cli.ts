@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { listCommand } from './commands/list';
+import { loadCommand } from './commands/load';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
+import { scenarioCommand } from './commands/scenario';
 import { UsageError } from './commands/common';
 import { USAGE } from './help';
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   run: runCommand,
+  scenario: scenarioCommand,
+  load: loadCommand,
   publish: publishCommand,
   list: listCommand,
 };
@@ -38,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) {
-    console.error(`unknown command "${command}": use run, publish or list (--help for more)`);
+    console.error(`unknown command "${command}": use run, scenario, load, publish or list (--help for more)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

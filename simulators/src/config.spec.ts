@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@lg/config';
-import { loadSimulatorConfig, passwordSource, SecretsError } from './config';
+import { loadSimulatorConfig, operatorPassword, passwordSource, SecretsError } from './config';
 
 describe('simulator config', () => {
   it('takes the environment, with flags winning', () => {
@@ -17,6 +17,10 @@ describe('simulator config', () => {
       MQTT_TOPIC_ROOT: 'tenant/v1',
       SIM_SPEEDUP: 5,
       SIM_SEED: 1,
+      SIM_GATEWAY_URL: 'http://127.0.0.1:3000',
+      SIM_OPERATOR_USER: 'operator',
+      SIM_REDIS_PREFIX: 'lg',
+      SIM_CLOCK_SETTLE_MS: 2000,
     });
   });
 
@@ -57,5 +61,19 @@ describe('passwords', () => {
     expect(() => passwordSource({ LG_MODE: 'demo', SIM_SECRETS_FILE: join(dir, 'none.json') })).toThrow(
       /cannot read the secrets file/,
     );
+  });
+});
+
+describe('operator password for scenarios', () => {
+  it('is the user name in demo mode unless given, and required in production', () => {
+    expect(
+      operatorPassword({ LG_MODE: 'demo', SIM_OPERATOR_USER: 'operator', SIM_OPERATOR_PASSWORD: undefined }),
+    ).toBe('operator');
+    expect(
+      operatorPassword({ LG_MODE: 'production', SIM_OPERATOR_USER: 'op', SIM_OPERATOR_PASSWORD: 's3cret' }),
+    ).toBe('s3cret');
+    expect(() =>
+      operatorPassword({ LG_MODE: 'production', SIM_OPERATOR_USER: 'op', SIM_OPERATOR_PASSWORD: undefined }),
+    ).toThrow(/needs the operator password/);
   });
 });

@@ -19,6 +19,21 @@ export const simulatorEnvSchema = z.object({
   SIM_SPEEDUP: z.coerce.number().positive().max(10_000).default(1),
   /** Seed of the fleet's randomness: the same seed replays the same behaviour. */
   SIM_SEED: env.int(1),
+  /** The gateway whose `/live` feed and REST API scenarios check their expectations against. */
+  SIM_GATEWAY_URL: env.url('http://127.0.0.1:3000'),
+  /** Operator login for scenarios (`POST /api/auth/login`); demo mode seeds operator/operator. */
+  SIM_OPERATOR_USER: z.string().min(1).default('operator'),
+  /** Its password; demo mode defaults to the user name, production mode requires it. */
+  SIM_OPERATOR_PASSWORD: z.string().min(1).optional(),
+  /** The platform's Redis, only for scenarios that move its test clock (LG_TEST_CLOCK on the worker). */
+  SIM_REDIS_URL: z.string().url().optional(),
+  /** The platform's REDIS_PREFIX (where the test clock's offset is kept). */
+  SIM_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('lg'),
+  /** How long after moving the test clock the worker has surely read it: two of its timer rounds, ms. */
+  SIM_CLOCK_SETTLE_MS: env.int(2000, 0, 60_000),
 });
 
 export type SimulatorConfig = z.infer<typeof simulatorEnvSchema>;
@@ -32,6 +47,12 @@ export const FLAG_OF: Record<keyof SimulatorConfig, string> = {
   SIM_SECRETS_FILE: '--secrets',
   SIM_SPEEDUP: '--speedup',
   SIM_SEED: '--seed',
+  SIM_GATEWAY_URL: '--gateway',
+  SIM_OPERATOR_USER: '--user',
+  SIM_OPERATOR_PASSWORD: '--password',
+  SIM_REDIS_URL: '--redis',
+  SIM_REDIS_PREFIX: '--redis-prefix',
+  SIM_CLOCK_SETTLE_MS: '--clock-settle-ms',
 };
 
 /**
@@ -102,4 +123,17 @@ export function passwordSource(
     );
   }
   return (username) => username;
+}
+
+/** The operator password for scenarios: given, else the user name in demo mode; production must give it. */
+export function operatorPassword(
+  config: Pick<SimulatorConfig, 'LG_MODE' | 'SIM_OPERATOR_USER' | 'SIM_OPERATOR_PASSWORD'>,
+): string {
+  if (config.SIM_OPERATOR_PASSWORD) return config.SIM_OPERATOR_PASSWORD;
+  if (config.LG_MODE === 'production') {
+    throw new SecretsError(
+      'LG_MODE=production needs the operator password: --password or SIM_OPERATOR_PASSWORD',
+    );
+  }
+  return config.SIM_OPERATOR_USER;
 }

@@ -122,11 +122,17 @@ export class DeviceClient {
 
   /**
    * Publishes at QoS 1 and resolves with the PUBACK. A refusal by the broker resolves too (see `accepted`);
-   * a connection that closes before the ack rejects.
+   * a connection that closes before the ack rejects. At QoS 0 (load tests only) it resolves once the
+   * message is written, with reason 0.
    */
-  publish(topic: string, payload: string | Buffer, opts: { retain?: boolean } = {}): Promise<PubAck> {
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    opts: { retain?: boolean; qos?: 0 | 1 } = {},
+  ): Promise<PubAck> {
+    const qos = opts.qos ?? 1;
     return new Promise((resolve, reject) => {
-      this.client.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (err, packet) => {
+      this.client.publish(topic, payload, { qos, retain: opts.retain ?? false }, (err, packet) => {
         const code = (err as { code?: unknown } | undefined)?.code;
         if (err && typeof code === 'number') {
           resolve(pubAck(code));
@@ -142,6 +148,21 @@ export class DeviceClient {
         resolve(pubAck(reasonCode));
       });
     });
+  }
+
+  /**
+   * Subscribes at QoS 1 and hands every message on the filter to `onMessage`; rejects if the broker refuses
+   * the subscription (an identity may read only its own rejections).
+   */
+  async subscribe(filter: string, onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
+    this.client.on('message', (topic, payload) => onMessage(topic, payload));
+    const granted = await this.client.subscribeAsync(filter, { qos: 1 });
+    const refused = granted.find((g) => g.qos >= 0x80);
+    if (refused) {
+      throw new Error(
+        `${this.options.username} may not subscribe to ${filter} (reason 0x${refused.qos.toString(16)})`,
+      );
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Device } from '@lg/registry';
 import { gasReading, type GasParams } from './models/gas';
 import type { LatLon } from './models/geo';
 import { seededRandom, seedOf, uniform, type Random } from './models/random';
-import { LONGGANG_ROUTES, type Route } from './models/routes';
+import { ROAD_ROUTES, type Route } from './models/routes';
 import { slopeReading, type SlopeParams } from './models/slope';
 import {
   initialTruckState,
@@ -81,12 +81,16 @@ class SimulatedSlopeSensor implements SimulatedDevice {
   ) {
     this.params = {
       baselineTs: SLOPE_BASELINE_TS,
-      rateMmPerDay: uniform(rng, 0.05, 0.25),
-      noiseMm: 0.05,
+      rateMmPerDay: uniform(rng, 0.05, 0.2),
+      noiseMm: 0.03,
       tiltDeg: uniform(rng, 0.2, 1.2),
       tiltRateDegPerDay: uniform(rng, 0.0001, 0.0004),
       tiltNoiseDeg: 0.0005,
       weatherSeed: seedOf('weather', device.owner),
+      // A few hundredths of a millimetre per 10 mm shower, arriving over hours: visible in the rate, far
+      // from an alarm unless the rain is heavy and the slope already moving.
+      rainResponseMmPerMm: uniform(rng, 0.001, 0.003),
+      rainLagHours: uniform(rng, 6, 12),
     };
   }
 
@@ -116,16 +120,22 @@ class SimulatedGasDetector implements SimulatedDevice {
 }
 
 /**
- * Behaviour models for registry devices. Trucks take the routes in turn, so a small fleet covers them all;
- * every device's randomness derives from its ID and `seed`, so a run is reproducible.
+ * Behaviour models for registry devices. Trucks take the routes in turn (by default the district's
+ * ordinary roads; `fleetRoutes(registry.corridors())` adds the expressways), so a small fleet covers them
+ * all; every device's randomness derives from its ID and `seed`, so a run is reproducible.
  */
-export function simulateDevices(devices: readonly Device[], seed = 1): SimulatedDevice[] {
+export function simulateDevices(
+  devices: readonly Device[],
+  seed = 1,
+  routes: readonly Route[] = ROAD_ROUTES,
+): SimulatedDevice[] {
+  if (routes.length === 0) throw new Error('simulateDevices needs at least one route for trucks');
   let truckIndex = 0;
   return devices.map((device) => {
     const rng = seededRandom(seedOf(seed, device.id));
     switch (device.kind) {
       case 'truck':
-        return new SimulatedTruck(device, LONGGANG_ROUTES[truckIndex++ % LONGGANG_ROUTES.length], rng);
+        return new SimulatedTruck(device, routes[truckIndex++ % routes.length], rng);
       case 'slope':
         return new SimulatedSlopeSensor(device, rng);
       case 'gas':

@@ -32,6 +32,13 @@ export interface FleetOptions {
   onPublish?: (event: PublishEvent) => void;
   /** Connection trouble after start: offline, reconnecting, errors. */
   onTrouble?: (device: string, what: string) => void;
+  /**
+   * Connections opened at once (default 32). Hundreds of simultaneous CONNECTs make the broker's replies
+   * late enough to time out; a paced start connects ~500 devices in a second or two.
+   */
+  connectConcurrency?: number;
+  /** Called as devices connect, with how many have and how many there are. */
+  onConnected?: (connected: number, total: number) => void;
 }
 
 export type PublishEvent =
@@ -80,20 +87,23 @@ export class Fleet {
 
   /** Connects every device (rejecting, with every connection closed, if any cannot) and starts reporting. */
   static async start(o: FleetOptions): Promise<Fleet> {
-    const results = await Promise.allSettled(
-      o.devices.map(async (sim) => {
-        const d = sim.device;
-        const client = await DeviceClient.connect({
-          url: o.url,
-          clientId: d.id,
-          username: d.id,
-          password: o.passwordOf(d.id),
-          will: { topic: statusTopic(o.root, d), payload: OFFLINE },
-          onConnect: { topic: statusTopic(o.root, d), payload: ONLINE },
-        });
-        return { sim, client, inFlight: 0 } satisfies Member;
-      }),
-    );
+    const jitter = seededRandom(seedOf('reconnect', o.seed ?? 1));
+    let connected = 0;
+    const results = await inBatches(o.devices, o.connectConcurrency ?? 32, async (sim) => {
+      const d = sim.device;
+      const client = await DeviceClient.connect({
+        url: o.url,
+        clientId: d.id,
+        username: d.id,
+        password: o.passwordOf(d.id),
+        will: { topic: statusTopic(o.root, d), payload: OFFLINE },
+        onConnect: { topic: statusTopic(o.root, d), payload: ONLINE },
+        // Spread reconnects: after a broker restart the whole fleet must not knock at the same instant.
+        reconnectPeriodMs: 2000 + Math.round(jitter.next() * 3000),
+      });
+      o.onConnected?.(++connected, o.devices.length);
+      return { sim, client, inFlight: 0 } satisfies Member;
+    });
     const members = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (failures.length > 0) {
@@ -213,4 +223,26 @@ function connectFailure(failures: Error[], total: number, url: string): string {
     ([cause, n]) => `${cause} (${n === total ? 'every device' : `${n} devices`})`,
   );
   return `${failures.length} of ${total} devices could not connect to ${url}: ${causes.slice(0, 3).join('; ')}`;
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, settling every one (in input order). */
+async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<Array<PromiseSettledResult<R>>> {
+  const results: Array<PromiseSettledResult<R>> = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await task(items[i]) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
 }

@@ -4,13 +4,18 @@ const fieldList = (['truck', 'slope', 'gas'] as const)
   .map((kind) => `      ${kind.padEnd(6)} ${Object.keys(FIELD_SPECS[kind]).join(', ')}`)
   .join('\n');
 
-export const USAGE = `Longgang device simulator
+export const USAGE = `Longgang device simulator (docs/simulators.md)
 
 Usage: npm run sim -- <command> [options]     (or: node dist/simulators/src/cli.js <command> [options])
 
 Commands:
-  run       the demo fleet: every registry device (or --devices) on its own MQTT v5 connection,
-            reporting at its registry interval until Ctrl-C or --duration
+  run       the demo fleet: every registry device on its own MQTT v5 connection (client ID and password
+            of its own, retained last will), reporting at its registry interval until Ctrl-C or --duration;
+            the devices the scenarios drive are left out unless named
+  scenario  run scenario files (simulators/scenarios) against a running platform and check the alerts and
+            rejections each one states: scenario --list | scenario NAME... | scenario --all
+  load      N devices at R readings/s in total over one connection per owner, QoS 1, counting what the
+            broker acknowledged; a JSON summary at the end
   publish   publish one reading (or status) as one device and print the broker's PUBACK reason code
   list      the registry's devices with their topics and intervals
 
@@ -29,6 +34,39 @@ run:
   --duration D         stop after D: 90s, 10m, 2h (default: until Ctrl-C)
   --seed N             seed of the simulated behaviour       SIM_SEED     1
   --stats-every D      print a summary line every D (default 60s; 0 for never)
+  --with-scenario-devices   simulate the scenarios' devices too (they are left out by default)
+
+scenario:
+  --list               the scenarios: name, rules, devices, what happens
+  --all                run every scenario, one after the other
+  --dry-run            no platform: check the scenarios against this checkout's rule pack in memory
+  --gateway URL        gateway for /live and the REST API    SIM_GATEWAY_URL        http://127.0.0.1:3000
+  --user NAME          operator login                        SIM_OPERATOR_USER      operator
+  --password PW        its password (demo: the name)         SIM_OPERATOR_PASSWORD
+  --use ALIAS=ID       drive another device than the scenario's (e.g. for a re-run on a running platform)
+  --redis URL          the platform's Redis, for scenarios that move its test clock (worker started with
+                       LG_TEST_CLOCK=true, demo mode)        SIM_REDIS_URL
+  --redis-prefix P     the platform's REDIS_PREFIX           SIM_REDIS_PREFIX       lg
+  --clock-settle-ms N  wait after moving the clock: 2 × the worker's TIMER_INTERVAL_MS   2000
+  --json               the reports as JSON on stdout (progress on stderr)
+  -q, --quiet          no progress lines
+  Exit code 0 when every scenario passed, 1 otherwise.
+
+load:
+  --devices N          simulated devices (default 50): the registry's, in order, cycling past its end
+  --kinds LIST         only these kinds: truck,gas,slope (default all)
+  --synthetic          generated IDs (LT000001, LG000001, …) instead; ingest refuses them unless the
+                       registry has them (scripts/registry/generate-longgang.ts --synthetic N)
+  --rate R             readings per second, all devices together (default 1000)
+  --duration D         how long to send (default 30s)
+  --qos 0|1            (default 1)
+  --batch K            readings per message (an array; default 1)
+  --window W           unacknowledged messages per connection (default 64)
+  --connections-per-owner K  (default 1)
+  --out FILE           the JSON summary to FILE instead of stdout
+  --acked FILE         the acknowledged readings, one line per device: {"device": ID, "ts": [...]}
+  --progress / --no-progress  the live line on stderr (default: on a terminal)
+  Exit code 0 when every reading sent was acknowledged.
 
 publish:
   --device ID          the device (required)
@@ -45,7 +83,10 @@ ${fieldList}
 
 Examples:
   npm run sim -- run --speedup 10 --duration 5m
-  npm run sim -- run --devices gas,T001
+  npm run sim -- scenario --list
+  npm run sim -- scenario overspeed
+  npm run sim -- scenario --all --dry-run
+  npm run sim -- load --devices 200 --rate 2000 --duration 30s --out load.json
   npm run sim -- publish --device G001 --lel 60              # a red gas alert
   npm run sim -- publish --device T001 --speed 95 --ts 2026-05-01T08:00:00+08:00
   npm run sim -- publish --device G001 --owner P02           # refused: not G001's topic

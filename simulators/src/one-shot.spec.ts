@@ -41,14 +41,12 @@ describe('one-shot readings', () => {
 
 describe('device selection', () => {
   it('takes IDs and kinds, in registry order', () => {
+    const trucks = registry.allDevices().filter((d) => d.kind === 'truck');
     expect(selectDevices(registry, 'G001,truck').map((d) => d.id)).toEqual([
-      'T001',
-      'T002',
-      'T003',
-      'T004',
-      'T005',
+      ...trucks.map((d) => d.id),
       'G001',
     ]);
+    expect(selectDevices(registry, 'G001,T002,T001').map((d) => d.id)).toEqual(['T001', 'T002', 'G001']);
     expect(selectDevices(registry).length).toBe(registry.allDevices().length);
     expect(() => selectDevices(registry, 'gas,X9')).toThrow('unknown device or kind: X9');
   });

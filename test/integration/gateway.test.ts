@@ -162,7 +162,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     const config = gatewayConfig({
       LG_MODE: 'demo',
-      REGISTRY_FILE: 'config/registry/longgang.json',
+      REGISTRY_FILE: 'config/registry/minimal.json',
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       REDIS_PREFIX: prefix,
       INFLUX_URL: influxUrl,
@@ -619,9 +619,11 @@ describe('gateway (real Redis and InfluxDB)', () => {
       const page = await fetch(`${base}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-      expect(await page.text()).toContain('/socket.io/socket.io.js');
+      // The built dashboard (dist/dashboard): its bundle is served too.
+      const script = /<script type="module" crossorigin src="([^"]+)"/.exec(await page.text())?.[1];
+      expect(script).toMatch(/^\/assets\/.+\.js$/);
+      expect((await fetch(`${base}${script}`)).status).toBe(200);
       expect((await fetch(`${base}/socket.io/socket.io.js`)).status).toBe(200);
-      expect((await fetch(`${base}/app.js`)).status).toBe(200);
       expect(await api('/api/nothing-here', operatorToken)).toMatchObject({
         status: 404,
         body: { statusCode: 404, error: 'Not Found' },

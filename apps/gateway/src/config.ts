@@ -3,15 +3,17 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
 import { DEMO_JWT_SECRET, jwtSecretProblem, parseDurationSeconds } from '@lg/auth';
+import { mapTilesSchema } from './http/map.config';
 
 /**
- * The dashboard's folder: `apps/gateway/public` of the repository, found from this file whether it runs
- * from the sources (`apps/gateway/src`) or from the build (`dist/apps/gateway/src`).
+ * The dashboard's folder: `dist/dashboard` of the repository (built from `apps/dashboard` by `npm run
+ * build`), found from this file whether it runs from the build (`dist/apps/gateway/src`) or from the
+ * sources (`apps/gateway/src`).
  */
 export function defaultPublicDir(): string {
   const candidates = [
-    join(__dirname, '..', 'public'),
-    join(__dirname, '..', '..', '..', '..', 'apps', 'gateway', 'public'),
+    join(__dirname, '..', '..', '..', 'dashboard'),
+    join(__dirname, '..', '..', '..', 'dist', 'dashboard'),
   ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? resolve(candidates[0]);
 }
@@ -55,6 +57,7 @@ export const gatewayConfigSchema = modeSchema
   .merge(redisSchema)
   .merge(influxSchema)
   .merge(httpSchema(3000))
+  .merge(mapTilesSchema)
   .merge(
     z.object({
       /** HS256 signing secret of the JWTs. Production: at least 32 characters and not the demo default. */

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { GatewayConfig } from './config';
 import { GatewayModule, prepareGateway } from './gateway.module';
 import { expressErrorHandler, HttpErrorFilter } from './http/error.filter';
+import { tileOrigins } from './http/map.config';
 import { LiveIoAdapter } from './live/io.adapter';
 
 /** Largest JSON body accepted. */
@@ -17,17 +18,22 @@ export function logLevels(level: GatewayConfig['LOG_LEVEL']): LogLevel[] {
   return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 }
 
-/** The dashboard page may load only its own files and talk only to its own origin. */
-const DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+/**
+ * The dashboard page may load only its own files and talk only to its own origin; images may also come
+ * from the map's tile server when one is configured (MAP_TILES_URL).
+ */
+export function dashboardCsp(tileSources: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["img-src 'self' data:", ...tileSources].join(' '),
+    "connect-src 'self' ws: wss:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 /**
  * Builds the gateway application (not yet listening): REST API with JSON errors, `/live`, the dashboard
@@ -49,10 +55,11 @@ export async function createGateway(
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false });
   app.useWebSocketAdapter(new LiveIoAdapter(app, config.CORS_ORIGINS));
   app.useGlobalFilters(new HttpErrorFilter());
+  const csp = dashboardCsp(tileOrigins(config));
   app.useStaticAssets(config.GATEWAY_PUBLIC_DIR, {
     index: 'index.html',
     setHeaders: (res: Response) => {
-      res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+      res.setHeader('Content-Security-Policy', csp);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Referrer-Policy', 'no-referrer');
     },

@@ -21,7 +21,11 @@ import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { DevicesController } from './http/devices.controller';
+import { MapController } from './http/map.controller';
 import { RulesController } from './http/rules.controller';
+import { ScorecardController } from './http/scorecard.controller';
+import { ScorecardBackend } from './access/scorecard.backend';
+import { ScorecardService } from './access/scorecard.service';
 import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
@@ -78,7 +82,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.forApp('gateway')],
-      controllers: [AuthController, AlertsController, DevicesController, RulesController],
+      controllers: [
+        AuthController,
+        AlertsController,
+        DevicesController,
+        RulesController,
+        MapController,
+        ScorecardController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Registry, useValue: registry },
@@ -90,6 +101,8 @@ export class GatewayModule {
         AlertsService,
         DevicesService,
         LoginService,
+        ScorecardBackend,
+        ScorecardService,
         LiveStreamReader,
         PositionsFeed,
         LiveGateway,

@@ -32,6 +32,11 @@ export const ingestConfigSchema = modeSchema
         .default('lg-ingest'),
       /** How long the broker keeps our sessions and queues for them while we are away, seconds. */
       MQTT_SESSION_EXPIRY_SEC: env.int(7 * 24 * 3600, 60),
+      /** GPS drift point rule: a truck fix implying more than this speed from the previous one, km/h… */
+      DRIFT_MAX_KMH: env.int(160, 1),
+      /** …or jumping more than this many metres in under DRIFT_JUMP_SEC seconds, is stored unqualified (`drift`). */
+      DRIFT_JUMP_M: env.int(1000, 1),
+      DRIFT_JUMP_SEC: env.int(10, 1),
       /** Readings later than now + this are stored unqualified (`future_ts`), ms. */
       FUTURE_TOLERANCE_MS: env.int(60_000, 0),
     }),

@@ -8,7 +8,14 @@ import {
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { ingestSubscription, names, ownerSubscriptions } from '@lg/contracts';
-import { IngestPipeline, ReadingLog, ReadingRouter, RejectionReporter, StoreConsumer } from '@lg/ingest';
+import {
+  DriftDetector,
+  IngestPipeline,
+  ReadingLog,
+  ReadingRouter,
+  RejectionReporter,
+  StoreConsumer,
+} from '@lg/ingest';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
@@ -100,6 +107,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
           if (bad) received.inc({ kind, quality: 'bad' }, bad);
         },
       },
+      new DriftDetector({ maxKmh: c.DRIFT_MAX_KMH, jumpM: c.DRIFT_JUMP_M, jumpSec: c.DRIFT_JUMP_SEC }),
     );
     this.mqtt = new IngestMqttClient(
       {

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { env, httpSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
+import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
 import { parseEscalationDelays } from '@lg/evaluation';
 
 /** Every variable the worker process reads, validated at start-up. */
 export const workerConfigSchema = modeSchema
   .merge(redisSchema)
+  .merge(influxSchema)
   .merge(httpSchema(3002))
   .merge(
     z.object({
@@ -32,6 +33,11 @@ export const workerConfigSchema = modeSchema
         }),
       /** How often due timers (offline, escalation) are looked for, ms. */
       TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
+      /** When the daily scorecard of yesterday is computed: a cron pattern in Asia/Shanghai (default 00:30). */
+      SCORECARD_CRON: z
+        .string()
+        .regex(/^\S+( \S+){4,5}$/, 'a cron pattern of 5 or 6 fields, e.g. "30 0 * * *"')
+        .default('30 0 * * *'),
       /** Demo/test only: the clock runs ahead by an offset kept in Redis, so tests can make minutes pass. */
       LG_TEST_CLOCK: env.bool(false),
     }),

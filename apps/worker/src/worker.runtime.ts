@@ -13,6 +13,7 @@ import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
+import { ScorecardDaily } from '@lg/scorecard';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 
 /** Wires the worker process: partition leases → BullMQ workers → rule evaluation → alerts in Redis. */
@@ -24,6 +25,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly packs: RulePackStore;
   private readonly subscriber: Redis;
   private readonly channel: string;
+  private readonly scorecard: ScorecardDaily;
   private pack: RulePack;
 
   constructor(
@@ -40,6 +42,12 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.packs = new RulePackStore(redis, n, c.RULE_PACK_FILE);
     this.pack = this.packs.resolveFileOnly();
     const clock = c.LG_TEST_CLOCK ? new OffsetClock(redis, n.clockOffset) : systemClock;
+    metrics.gauge(
+      'lg_worker_clock_offset_ms',
+      'How far the test clock runs ahead of the wall clock, ms',
+      [],
+      () => clock.now() - Date.now(),
+    );
     const evaluator = new PartitionEvaluator(
       redis,
       n,
@@ -81,6 +89,23 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       onError: (err, where) =>
         this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
     });
+    this.scorecard = new ScorecardDaily({
+      influx: {
+        url: c.INFLUX_URL,
+        api: c.INFLUX_API,
+        db: c.INFLUX_DB,
+        org: c.INFLUX_ORG,
+        token: c.INFLUX_TOKEN,
+        createDb: false,
+      },
+      redis,
+      prefix: c.REDIS_PREFIX,
+      bullPrefix: n.bullPrefix,
+      connection: () => this.connections.bullConnection(),
+      registry,
+      cron: c.SCORECARD_CRON,
+      logger: new Logger('scorecard'),
+    });
     metrics.gauge(
       'lg_worker_partitions_owned',
       'Rule partitions this worker evaluates',
@@ -101,6 +126,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.subscriber.subscribe(this.channel);
     this.subscriber.on('message', () => void this.reloadPack());
     await this.workers.start();
+    await this.scorecard.start();
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
   }
 
@@ -115,6 +141,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.workers.stop();
+    await this.scorecard.stop();
     await this.connections.closeAll();
   }
 }

@@ -6,3 +6,4 @@ export * from './records';
 export * from './events';
 export * from './names';
 export * from './jobs';
+export * from './geo';

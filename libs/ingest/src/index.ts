@@ -4,3 +4,4 @@ export * from './pipeline';
 export * from './streams';
 export * from './router';
 export * from './store-consumer';
+export * from './drift';

@@ -3,6 +3,7 @@ import { parseDeviceTopic, parseStatus, parseTelemetry } from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
+import type { DriftDetector } from './drift';
 
 export interface PipelineOptions {
   root: string;
@@ -30,6 +31,7 @@ export class IngestPipeline {
     private readonly log: ReadingLog,
     private readonly rejections: RejectionReporter,
     private readonly counters: PipelineCounters,
+    private readonly drift?: DriftDetector,
   ) {
     this.now = o.now ?? Date.now;
   }
@@ -82,6 +84,17 @@ export class IngestPipeline {
     // A backlog batch may come in any order; the rules want it in event time.
     const readings =
       result.readings.length > 1 ? [...result.readings].sort((a, b) => a.ts - b.ts) : result.readings;
+    if (kind === 'truck' && this.drift) {
+      for (const r of readings) {
+        // Only a fix that is otherwise good is compared: a fix already out of range says nothing of drift.
+        if (
+          r.bad.length === 0 &&
+          this.drift.drifted(deviceId, r.ts, r.fields.lat as number, r.fields.lon as number)
+        ) {
+          r.bad.push('drift');
+        }
+      }
+    }
     let bad = 0;
     const records: LogRecord[] = readings.map((r) => {
       if (r.bad.length > 0) bad++;

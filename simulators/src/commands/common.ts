@@ -20,6 +20,12 @@ export interface CommonFlags {
   secrets?: string;
   speedup?: string;
   seed?: string;
+  gateway?: string;
+  user?: string;
+  password?: string;
+  redis?: string;
+  'redis-prefix'?: string;
+  'clock-settle-ms'?: string;
 }
 
 export function configFrom(flags: CommonFlags): SimulatorConfig {
@@ -31,6 +37,12 @@ export function configFrom(flags: CommonFlags): SimulatorConfig {
     SIM_SECRETS_FILE: flags.secrets,
     SIM_SPEEDUP: flags.speedup,
     SIM_SEED: flags.seed,
+    SIM_GATEWAY_URL: flags.gateway,
+    SIM_OPERATOR_USER: flags.user,
+    SIM_OPERATOR_PASSWORD: flags.password,
+    SIM_REDIS_URL: flags.redis,
+    SIM_REDIS_PREFIX: flags['redis-prefix'],
+    SIM_CLOCK_SETTLE_MS: flags['clock-settle-ms'],
   });
 }
 

@@ -3,6 +3,9 @@ import { passwordSource } from '../config';
 import { simulateDevices } from '../devices';
 import { parseDuration } from '../duration';
 import { describePublish, Fleet, type FleetStats } from '../fleet';
+import { fleetRoutes } from '../models/routes';
+import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
+import { ScenarioError } from '../scenarios/schema';
 import { selectDevices } from '../select';
 import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
 
@@ -26,6 +29,18 @@ function durationFlag(name: string, text: string | undefined, fallback: number):
   }
 }
 
+/** Devices the scenario files drive; none when the files are not there (e.g. a runtime image). */
+function reservedForScenarios(): Set<string> {
+  let dir: string;
+  try {
+    dir = scenariosDir();
+  } catch (err) {
+    if (err instanceof ScenarioError) return new Set();
+    throw err;
+  }
+  return scenarioDevices(loadAllScenarios(dir));
+}
+
 /** Runs the fleet until Ctrl-C (SIGINT/SIGTERM) or `--duration`, then stops it cleanly. */
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +51,7 @@ export async function runCommand(args: string[]): Promise<number> {
       duration: { type: 'string' },
       seed: { type: 'string' },
       'stats-every': { type: 'string' },
+      'with-scenario-devices': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -43,7 +59,15 @@ export async function runCommand(args: string[]): Promise<number> {
   const durationMs = durationFlag('duration', values.duration, 0);
   const statsEveryMs = durationFlag('stats-every', values['stats-every'], 60_000);
   const registry = loadRegistry(config);
-  const devices = selectDevices(registry, values.devices);
+  let devices = selectDevices(registry, values.devices);
+  // The devices scenarios drive stay out of the demo fleet (unless named), so that a scenario can run
+  // against `npm start`: the fleet's live readings would make the scenario's own timeline late.
+  let reserved = 0;
+  if (!values.devices && !values['with-scenario-devices']) {
+    const drill = reservedForScenarios();
+    reserved = devices.filter((d) => drill.has(d.id)).length;
+    devices = devices.filter((d) => !drill.has(d.id));
+  }
   if (devices.length === 0) throw new UsageError('no device selected');
   const passwordOf = passwordSource(config);
   // Surface a missing secret before connecting anyone.
@@ -54,7 +78,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const fleet = await Fleet.start({
     url: config.MQTT_URL,
     root: config.MQTT_TOPIC_ROOT,
-    devices: simulateDevices(devices, config.SIM_SEED),
+    devices: simulateDevices(devices, config.SIM_SEED, fleetRoutes(registry.corridors())),
     passwordOf,
     speedup: config.SIM_SPEEDUP,
     seed: config.SIM_SEED,
@@ -66,12 +90,16 @@ export async function runCommand(args: string[]): Promise<number> {
       console.error(`simulator: ${describePublish(e)}`);
     },
     onTrouble: (device, what) => console.error(`simulator: ${device}: ${what}`),
+    onConnected: (n, total) => {
+      if (n % 100 === 0 && n < total) console.log(`simulator: ${n}/${total} devices connected…`);
+    },
   });
   const kinds = ['truck', 'slope', 'gas']
     .map((k) => `${devices.filter((d) => d.kind === k).length} ${k}`)
     .join(', ');
   console.log(
     `simulator: ${devices.length} devices (${kinds}) publishing to ${config.MQTT_URL} under ${config.MQTT_TOPIC_ROOT}` +
+      (reserved > 0 ? ` (${reserved} left to the scenarios)` : '') +
       (config.SIM_SPEEDUP !== 1 ? `, intervals divided by ${config.SIM_SPEEDUP}` : '') +
       (durationMs ? `, for ${values.duration}` : ', Ctrl-C to stop'),
   );

@@ -1,7 +1,15 @@
 import { validateReading } from '@lg/contracts';
 import { gasReading, loopCurrentMa, type GasParams } from './gas';
 import { seededRandom } from './random';
-import { creepAt, DAY_MS, rainAt, slopeReading, type SlopeParams } from './slope';
+import {
+  creepAt,
+  DAY_MS,
+  rainAt,
+  rainDisplacementAt,
+  slopeReading,
+  trendAt,
+  type SlopeParams,
+} from './slope';
 
 const T0 = Date.UTC(2026, 4, 1);
 const options = { now: T0 + 100 * DAY_MS, futureToleranceMs: 0 };
@@ -52,6 +60,42 @@ describe('slope creep', () => {
     expect(wet).toBeLessThan(0.25);
     expect(Math.max(...hours)).toBeLessThanOrEqual(10.2);
     expect(Math.min(...hours)).toBe(0);
+  });
+});
+
+describe('slope response to rain', () => {
+  const wet: SlopeParams = {
+    baselineTs: T0,
+    rateMmPerDay: 0.2,
+    noiseMm: 0.05,
+    tiltDeg: 0.5,
+    tiltRateDegPerDay: 0.0002,
+    tiltNoiseDeg: 0.0005,
+    weatherSeed: 3,
+    rainResponseMmPerMm: 0.004,
+    rainLagHours: 6,
+  };
+  const hour = 3_600_000;
+
+  it('moves only with rain, never back, and by the response times the rain once it has soaked in', () => {
+    expect(rainDisplacementAt({ ...wet, rainResponseMmPerMm: 0 }, T0 + 10 * DAY_MS)).toBe(0);
+    let previous = 0;
+    let rain = 0;
+    for (let h = 0; h < 20 * 24; h++) {
+      const ts = T0 + h * hour + 30 * 60_000;
+      const extra = rainDisplacementAt(wet, ts);
+      expect(extra).toBeGreaterThanOrEqual(previous - 1e-12);
+      previous = extra;
+      if (h > 0) rain += rainAt(wet.weatherSeed, T0 + (h - 1) * hour);
+    }
+    expect(rain).toBeGreaterThan(0);
+    // Two dry days later every drop has arrived: the extra displacement is 0.004 mm per mm of rain.
+    const later = T0 + 20 * 24 * hour + 48 * hour;
+    const total = Array.from({ length: 20 * 24 + 48 }, (_, h) =>
+      rainAt(wet.weatherSeed, T0 + h * hour),
+    ).reduce((a, b) => a + b, 0);
+    expect(rainDisplacementAt(wet, later)).toBeCloseTo(0.004 * total, 2);
+    expect(trendAt(wet, later)).toBeCloseTo(creepAt(wet, later) + rainDisplacementAt(wet, later), 9);
   });
 });
 

@@ -1,7 +1,8 @@
 import { FIELD_SPECS, validateReading } from '@lg/contracts';
 import { bearingDeg, distanceM, type LatLon } from './geo';
 import { seededRandom } from './random';
-import { LONGGANG_ROUTES } from './routes';
+import { fleetRoutes } from './routes';
+import { CORRIDORS } from '../district/geography';
 import {
   initialTruckState,
   stepTruck,
@@ -13,6 +14,18 @@ import {
 } from './truck';
 
 const T0 = Date.UTC(2026, 4, 1, 0, 0, 0);
+
+/** The ordinary roads and the expressways, as the fleet drives them. */
+const LONGGANG_ROUTES = fleetRoutes(
+  CORRIDORS.map((c) => ({
+    id: c.id,
+    name: c.name,
+    class: 'expressway' as const,
+    limitKmh: 80,
+    halfWidthM: 60,
+    polyline: c.points.map(([lat, lon]): [number, number] => [lon, lat]),
+  })),
+);
 
 /** Drives a truck for `seconds`, reporting every `everySec`, as the fleet does. */
 function drive(routeIndex: number, seconds: number, everySec: number, seed = 7) {
@@ -50,7 +63,8 @@ describe('truck model', () => {
       const speeds = states.map((s) => s.speed * 3.6);
       expect(Math.max(...speeds)).toBeLessThanOrEqual(route.limitKmh);
       expect(Math.max(...speeds)).toBeGreaterThan(route.limitKmh - 25);
-      expect(states.some((s) => s.phase === 'stopped')).toBe(true);
+      // Lights and junctions stop it on ordinary roads; expressways have none.
+      expect(states.some((s) => s.phase === 'stopped')).toBe(!route.expressway);
       expect(states.some((s) => s.phase === 'parked')).toBe(true);
       // It shuttles: both directions are driven.
       expect(new Set(states.map((s) => s.direction)).size).toBe(2);
@@ -59,6 +73,24 @@ describe('truck model', () => {
         expect(r.ignition).toBe(states[k + 1].phase !== 'parked');
         if (states[k + 1].phase === 'parked') expect(r.speed).toBe(0);
       });
+    });
+  });
+
+  it('rests at least 20 min before 1 h 45 min of driving: the demo never trips the fatigue limits', () => {
+    LONGGANG_ROUTES.forEach((_route, i) => {
+      const { states } = drive(i, 2 * 24 * 3600, 10, 11 + i);
+      let driving = 0;
+      let still = 0;
+      let worst = 0;
+      for (const s of states) {
+        if (s.speed * 3.6 > 5) {
+          driving += 10;
+          still = 0;
+        } else if ((still += 10) >= 20 * 60) driving = 0;
+        worst = Math.max(worst, driving);
+      }
+      expect(worst).toBeLessThan(105 * 60);
+      expect(worst).toBeGreaterThan(20 * 60);
     });
   });
 

@@ -21,6 +21,12 @@ export interface TruckParams {
   shortStopSec: [number, number];
   /** Parking at each end of the route with the ignition off, seconds. */
   parkSec: [number, number];
+  /**
+   * After this much driving, seconds, the next park is a rest of `restSec` (at least 20 min resets the
+   * fatigue count; a driver keeps well under the 2 h night limit).
+   */
+  restAfterSec: number;
+  restSec: [number, number];
   /** How far under the road's limit the driver cruises, km/h. */
   cruiseUnderLimitKmh: [number, number];
   /** Standard deviation of the GPS fix, metres. */
@@ -32,7 +38,9 @@ export const DEFAULT_TRUCK_PARAMS: TruckParams = {
   deceleration: 1.5,
   driveBetweenStopsSec: [90, 600],
   shortStopSec: [15, 90],
-  parkSec: [8 * 60, 25 * 60],
+  parkSec: [8 * 60, 18 * 60],
+  restAfterSec: 60 * 60,
+  restSec: [25 * 60, 45 * 60],
   cruiseUnderLimitKmh: [5, 18],
   gpsNoiseM: 2.5,
 };
@@ -49,6 +57,8 @@ export interface TruckState {
   phaseLeftSec: number;
   /** Target speed while driving, m/s. */
   cruise: number;
+  /** Driving (and short stops) since the last rest, seconds. */
+  drivenSec: number;
 }
 
 export interface TruckModel {
@@ -57,8 +67,12 @@ export interface TruckModel {
   params: TruckParams;
 }
 
+/** Expressways have no lights or junctions: a truck keeps going until the end of the route. */
+const NO_STOPS: [number, number] = [1e9, 1e9];
+
 export function truckModel(route: Route, params: TruckParams = DEFAULT_TRUCK_PARAMS): TruckModel {
-  return { route, line: polyline(route.points), params };
+  const effective = route.expressway ? { ...params, driveBetweenStopsSec: NO_STOPS } : params;
+  return { route, line: polyline(route.points), params: effective };
 }
 
 const KMH = 1 / 3.6;
@@ -78,6 +92,7 @@ export function initialTruckState(model: TruckModel, rng: Random): TruckState {
     phase: 'driving',
     phaseLeftSec: uniform(rng, ...model.params.driveBetweenStopsSec),
     cruise,
+    drivenSec: 0,
   };
 }
 
@@ -93,7 +108,9 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
     case 'stopped':
     case 'parked': {
       const left = s.phaseLeftSec - dt;
-      if (left > 0) return { ...s, phaseLeftSec: left };
+      // A short stop at lights pauses the driver's day; parking does not add to it.
+      const drivenSec = s.phase === 'stopped' ? s.drivenSec + dt : s.drivenSec;
+      if (left > 0) return { ...s, phaseLeftSec: left, drivenSec };
       const direction = s.phase === 'parked' ? (-s.direction as 1 | -1) : s.direction;
       return {
         ...s,
@@ -101,6 +118,7 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
         phase: 'driving',
         phaseLeftSec: uniform(rng, ...p.driveBetweenStopsSec),
         cruise: newCruise(model, rng),
+        drivenSec,
       };
     }
     case 'driving':
@@ -120,18 +138,35 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
         speed = Math.max(s.cruise, s.speed - p.deceleration * dt);
       }
       const moved = Math.min(((s.speed + speed) / 2) * dt, remaining);
+      const drivenSec = s.drivenSec + dt;
       const distanceM = clamp(s.distanceM + s.direction * moved, 0, model.line.lengthM);
       const atEnd = remainingM(model, { ...s, distanceM }) < 1;
       if (atEnd || (mustStop && speed < 0.3 && remaining - moved < 1)) {
-        return { ...s, distanceM, speed: 0, phase: 'parked', phaseLeftSec: uniform(rng, ...p.parkSec) };
+        // Loading or unloading; after an hour at the wheel, the driver's rest (which resets the count).
+        const rest = drivenSec >= p.restAfterSec;
+        return {
+          ...s,
+          distanceM,
+          speed: 0,
+          phase: 'parked',
+          phaseLeftSec: uniform(rng, ...(rest ? p.restSec : p.parkSec)),
+          drivenSec: rest ? 0 : drivenSec,
+        };
       }
       if (s.phase === 'stopping' && speed === 0) {
-        return { ...s, distanceM, speed: 0, phase: 'stopped', phaseLeftSec: uniform(rng, ...p.shortStopSec) };
+        return {
+          ...s,
+          distanceM,
+          speed: 0,
+          phase: 'stopped',
+          phaseLeftSec: uniform(rng, ...p.shortStopSec),
+          drivenSec,
+        };
       }
       const left = s.phaseLeftSec - dt;
       if (s.phase === 'driving' && left <= 0)
-        return { ...s, distanceM, speed, phase: 'stopping', phaseLeftSec: 0 };
-      return { ...s, distanceM, speed, phaseLeftSec: left };
+        return { ...s, distanceM, speed, phase: 'stopping', phaseLeftSec: 0, drivenSec };
+      return { ...s, distanceM, speed, phaseLeftSec: left, drivenSec };
     }
   }
 }

@@ -1,0 +1,264 @@
+import type { Api } from '../api';
+import { h } from '../dom';
+import { label, localMessage, t } from '../i18n';
+import type { Store } from '../state';
+import { formatDateTime } from '../time';
+import type { Alert, AlertTransition, Building } from '../types';
+
+export interface AlertDetailDeps {
+  store: Store;
+  api: Api;
+  acknowledge: (id: string, note: string | undefined) => Promise<Alert>;
+  showDevice: (id: string) => void;
+}
+
+/**
+ * One alert in the drawer: what, where and since when; the escalation level with the duty contacts to
+ * call; the actions (buildings to evacuate for a red slope); the acknowledgement form; and the history of
+ * its transitions (`GET /api/alerts/{id}/history`), reloaded when the alert changes.
+ */
+export class AlertDetail {
+  readonly el = h('div', { class: 'detail alert-detail' });
+  private readonly facts = h('div', { class: 'detail-facts' });
+  private readonly ack = h('form', { class: 'ack-form' });
+  private readonly note = h('textarea', { name: 'note', maxlength: 500, rows: 2, 'data-role': 'ack-note' });
+  private readonly ackButton = h('button', { type: 'submit', 'data-role': 'ack' });
+  private readonly ackError = h('p', { class: 'error', role: 'alert' });
+  private readonly history = h('div', { class: 'history' });
+  private historyTimer: number | undefined;
+  private closed = false;
+
+  constructor(
+    private alert: Alert,
+    private readonly d: AlertDetailDeps,
+  ) {
+    this.el.dataset.alertId = alert.id;
+    this.ack.append(this.note, this.ackButton, this.ackError);
+    this.ack.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.submit();
+    });
+    this.el.append(
+      this.facts,
+      this.ack,
+      h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
+      this.history,
+    );
+    this.render();
+    void this.loadHistory();
+  }
+
+  get id(): string {
+    return this.alert.id;
+  }
+
+  /** A newer copy of the alert arrived (from this screen or another). */
+  update(next: Alert): void {
+    if (next.updatedAt === this.alert.updatedAt && next.acknowledged === this.alert.acknowledged) return;
+    this.alert = next;
+    this.render();
+    window.clearTimeout(this.historyTimer);
+    this.historyTimer = window.setTimeout(() => void this.loadHistory(), 300);
+  }
+
+  /** The language changed. */
+  refresh(): void {
+    this.render();
+    void this.loadHistory();
+  }
+
+  close(): void {
+    this.closed = true;
+    window.clearTimeout(this.historyTimer);
+  }
+
+  private render(): void {
+    const a = this.alert;
+    const { store } = this.d;
+    this.el.className = `detail alert-detail sev-${a.severity} ${a.acknowledged ? 'acked' : 'unacked'}`;
+    this.el.dataset.acknowledged = String(a.acknowledged);
+    const row = (key: Parameters<typeof t>[0], ...value: Array<Node | string>) =>
+      h('div', { class: 'fact' }, h('dt', {}, t(key)), h('dd', {}, ...value));
+    const deviceLink = h(
+      'button',
+      { type: 'button', class: 'link', 'data-role': 'show-device' },
+      store.deviceLabel(a.device),
+    );
+    deviceLink.addEventListener('click', () => this.d.showDevice(a.device));
+    const facts = h(
+      'dl',
+      {},
+      row('alert.device', deviceLink, ` ${a.device !== store.deviceLabel(a.device) ? a.device : ''}`),
+      row('alert.owner', store.name(a.owner)),
+      row('alert.value', fmtValue(a.value)),
+      row('alert.threshold', fmtValue(a.threshold)),
+      row('alert.opened', formatDateTime(a.openedAt)),
+      row('alert.updated', formatDateTime(a.updatedAt)),
+    );
+    if (a.clearedAt) facts.append(row('alert.cleared', formatDateTime(a.clearedAt)));
+    if (a.acknowledged) {
+      facts.append(
+        row(
+          'alert.acked',
+          t('alert.ackedBy', { who: a.ackedBy ?? '', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' }),
+          ...(a.note ? [h('br'), h('q', { class: 'note' }, a.note)] : []),
+        ),
+      );
+    }
+    if (a.count > 1) facts.append(row('alert.count', String(a.count)));
+    if (a.location)
+      facts.append(row('alert.location', `${a.location.lat.toFixed(5)}, ${a.location.lon.toFixed(5)}`));
+
+    const esc = a.escalation;
+    const escalation = h(
+      'section',
+      { class: 'escalation', 'data-level': esc.level },
+      h('h3', {}, t('alert.escalation')),
+      h(
+        'p',
+        { class: 'level' },
+        h('b', {}, label('level', esc.level)),
+        esc.unit ? ` ${store.name(esc.unit)}` : '',
+        ` · ${t('alert.escalationSince', { time: formatDateTime(esc.since) })}`,
+      ),
+      h('h4', {}, t('alert.contacts')),
+      h(
+        'ul',
+        { class: 'contacts' },
+        ...esc.notify.map((c) =>
+          h(
+            'li',
+            {},
+            h('span', { class: 'contact-name' }, c.name),
+            c.role ? h('span', { class: 'contact-role' }, c.role) : null,
+            h('a', { href: `tel:${c.phone.replace(/[^0-9+]/g, '')}`, class: 'contact-phone' }, c.phone),
+          ),
+        ),
+      ),
+    );
+
+    const buildings = new Map<string, Building>();
+    for (const site of store.map.slopeSites) for (const b of site.buildings) buildings.set(b.id, b);
+    const actions = a.actions?.length
+      ? h(
+          'section',
+          { class: 'actions' },
+          h('h3', {}, t('alert.actions')),
+          ...a.actions.map((act) =>
+            h(
+              'div',
+              { class: `action action-${act.type}`, 'data-action': act.type },
+              h('p', {}, localMessage(act.description)),
+              act.targets?.length
+                ? h(
+                    'ul',
+                    { class: 'targets', 'aria-label': t('alert.evacuate') },
+                    ...act.targets.map((id) => {
+                      const b = buildings.get(id);
+                      return h(
+                        'li',
+                        { 'data-building': id },
+                        h('b', {}, b?.name ?? id),
+                        b?.address ? ` ${b.address}` : '',
+                        b?.occupants !== undefined ? ` · ${t('alert.occupants', { n: b.occupants })}` : '',
+                      );
+                    }),
+                  )
+                : null,
+            ),
+          ),
+        )
+      : null;
+
+    this.facts.replaceChildren(
+      h(
+        'header',
+        { class: 'detail-head' },
+        h('span', { class: `sev-badge sev-${a.severity}` }, label('sev', a.severity)),
+        h('h2', {}, label('rule', a.rule)),
+        h(
+          'span',
+          { class: 'chips' },
+          h(
+            'span',
+            { class: `chip ${a.active ? 'active' : 'cleared'}` },
+            a.active ? t('state.active') : t('state.cleared'),
+          ),
+          h(
+            'span',
+            { class: `chip ${a.acknowledged ? 'acked' : 'unacked'}`, 'data-role': 'ack-state' },
+            a.acknowledged ? t('state.acked') : t('state.unacked'),
+          ),
+        ),
+      ),
+      h('p', { class: 'message' }, localMessage(a.message)),
+      facts,
+      escalation,
+      actions ?? '',
+    );
+    this.ack.hidden = a.acknowledged;
+    this.note.placeholder = t('alert.note');
+    this.ackButton.textContent = t('alert.ack');
+  }
+
+  private async submit(): Promise<void> {
+    this.ackButton.disabled = true;
+    this.ackError.textContent = '';
+    try {
+      const note = this.note.value.trim();
+      const acked = await this.d.acknowledge(this.alert.id, note || undefined);
+      this.d.store.upsertAlert(acked);
+      this.update(acked);
+      this.note.value = '';
+    } catch (err) {
+      this.ackError.textContent = t('alert.ackFailed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    } finally {
+      this.ackButton.disabled = false;
+    }
+  }
+
+  private async loadHistory(): Promise<void> {
+    try {
+      const list = await this.d.api.get<AlertTransition[]>(
+        `/api/alerts/${encodeURIComponent(this.alert.id)}/history`,
+      );
+      if (this.closed) return;
+      this.history.replaceChildren(
+        list.length === 0
+          ? h('p', { class: 'empty' }, t('alert.historyEmpty'))
+          : h(
+              'ol',
+              { class: 'timeline' },
+              ...list.map((tr) =>
+                h(
+                  'li',
+                  { class: `sev-${tr.severity}`, 'data-transition': tr.type },
+                  h('time', {}, formatDateTime(tr.at)),
+                  h('b', {}, label('transition', tr.type)),
+                  h('span', { class: 'sev-label' }, label('sev', tr.severity)),
+                  tr.value !== null ? h('span', { class: 'value' }, fmtValue(tr.value)) : null,
+                  h('span', { class: 'by' }, tr.by),
+                  tr.note ? h('q', { class: 'note' }, tr.note) : null,
+                ),
+              ),
+            ),
+      );
+    } catch (err) {
+      if (this.closed) return;
+      this.history.replaceChildren(
+        h(
+          'p',
+          { class: 'error' },
+          t('alert.historyError', { error: err instanceof Error ? err.message : String(err) }),
+        ),
+      );
+    }
+  }
+}
+
+function fmtValue(v: number | string | null): string {
+  if (v === null) return '—';
+  return typeof v === 'number' ? String(Math.round(v * 100) / 100) : v;
+}

@@ -1,0 +1,183 @@
+import { byId, h, setOptions, text } from '../dom';
+import { label, localMessage, onLangChange, t } from '../i18n';
+import { schedule } from '../scheduler';
+import type { Store } from '../state';
+import { formatAge, formatDateTime } from '../time';
+import type { Alert, Severity } from '../types';
+import { VirtualList } from '../vlist';
+import { compareAlerts, countOpen, isOpen, matches, type AlertFilter, type AlertStateFilter } from './order';
+
+const SEVERITIES_DESC: Severity[] = ['red', 'orange', 'yellow', 'blue'];
+
+/** The alert list with its filters, and the open counts in the header. */
+export class AlertList {
+  private readonly list: VirtualList<Alert>;
+  private readonly selects = {
+    kind: byId<HTMLSelectElement>('filter-kind'),
+    street: byId<HTMLSelectElement>('filter-street'),
+    company: byId<HTMLSelectElement>('filter-company'),
+    severity: byId<HTMLSelectElement>('filter-severity'),
+    state: byId<HTMLSelectElement>('filter-state'),
+  };
+  private selected: string | undefined;
+  private closedLoaded = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly onSelect: (alert: Alert) => void,
+    private readonly loadClosed: () => Promise<void>,
+  ) {
+    this.list = new VirtualList<Alert>(byId('alert-list'), {
+      name: 'alert-list',
+      rowHeight: () => cssPixels('--alert-row-h', 64),
+      key: (a) => a.id,
+      render: (row, a) => this.renderRow(row, a),
+      onSelect: (a) => this.onSelect(a),
+    });
+    for (const select of Object.values(this.selects)) {
+      select.addEventListener('change', () => {
+        if (select === this.selects.state && select.value === 'all' && !this.closedLoaded) {
+          this.closedLoaded = true;
+          void this.loadClosed();
+        }
+        this.invalidate();
+      });
+    }
+    // Operators filter by every dimension; a company user has only its own trucks to look at.
+    for (const name of ['kind', 'street', 'company'] as const) this.selects[name].hidden = !store.isOperator;
+    this.fillFilters();
+    onLangChange(() => {
+      this.fillFilters();
+      this.invalidate();
+    });
+    store.on('alerts', () => this.invalidate());
+    // Ages ("3 分钟前") move on by themselves.
+    window.setInterval(() => this.list.invalidate(), 10_000);
+  }
+
+  select(id: string | undefined): void {
+    this.selected = id;
+    if (id) this.list.reveal(id);
+    this.list.invalidate();
+  }
+
+  invalidate(): void {
+    schedule('alerts', () => this.render());
+  }
+
+  private filter(): AlertFilter {
+    const v = (s: HTMLSelectElement) => s.value || undefined;
+    return {
+      kind: v(this.selects.kind),
+      street: v(this.selects.street),
+      company: v(this.selects.company),
+      severity: v(this.selects.severity) as Severity | undefined,
+      state: (this.selects.state.value || 'open') as AlertStateFilter,
+    };
+  }
+
+  private fillFilters(): void {
+    const { map } = this.store;
+    setOptions(this.selects.kind, [
+      ['', t('filter.allKinds')],
+      ...(['truck', 'slope', 'gas'] as const).map((k): [string, string] => [k, label('kind', k)]),
+    ]);
+    setOptions(this.selects.street, [
+      ['', t('filter.allStreets')],
+      ...map.streets.map((s): [string, string] => [s.id, this.store.name(s.id)]),
+    ]);
+    setOptions(this.selects.company, [
+      ['', t('filter.allCompanies')],
+      ...map.companies.map((c): [string, string] => [c.id, `${c.id} ${this.store.name(c.id)}`]),
+    ]);
+    setOptions(this.selects.severity, [
+      ['', t('filter.allSeverities')],
+      ...SEVERITIES_DESC.map((s): [string, string] => [s, label('sev', s)]),
+    ]);
+    setOptions(this.selects.state, [
+      ['open', t('filter.open')],
+      ['unacked', t('filter.unacked')],
+      ['all', t('filter.all')],
+    ]);
+  }
+
+  private render(): void {
+    const f = this.filter();
+    const all = [...this.store.alerts.values()];
+    const shown = all.filter((a) => matches(a, f, (x) => this.store.streetOfAlert(x))).sort(compareAlerts);
+    this.list.setItems(shown);
+    const open = all.filter(isOpen).length;
+    text(
+      byId('alert-count'),
+      shown.length === open && f.state === 'open'
+        ? t('alerts.open', { n: open })
+        : `${t('alerts.open', { n: open })} · ${t('alerts.shown', { shown: shown.length, total: all.length })}`,
+    );
+    byId('alerts-empty').hidden = shown.length > 0;
+    const counts = countOpen(all);
+    for (const sev of SEVERITIES_DESC) {
+      const el = document.querySelector(`#summary [data-sev="${sev}"] b`);
+      if (el) text(el, String(counts[sev]));
+    }
+  }
+
+  private renderRow(row: HTMLElement, a: Alert): void {
+    if (!row.firstChild) {
+      row.append(
+        h('span', { class: 'sev-bar' }),
+        h(
+          'span',
+          { class: 'row-main' },
+          h(
+            'span',
+            { class: 'row-title' },
+            h('b', { class: 'rule' }),
+            h('span', { class: 'device' }),
+            h('span', { class: 'owner' }),
+          ),
+          h('span', { class: 'message' }),
+          h('span', { class: 'row-meta' }, h('span', { class: 'state' }), h('span', { class: 'level' })),
+        ),
+        h('span', { class: 'row-side' }, h('span', { class: 'sev-label' }), h('time', { class: 'age' })),
+      );
+    }
+    row.className = [
+      'vrow',
+      'alert-row',
+      `sev-${a.severity}`,
+      a.active ? 'active' : 'cleared',
+      a.acknowledged ? 'acked' : 'unacked',
+      a.id === this.selected ? 'selected' : '',
+    ].join(' ');
+    row.dataset.alertId = a.id;
+    row.dataset.device = a.device;
+    row.dataset.rule = a.rule;
+    row.dataset.severity = a.severity;
+    row.dataset.acknowledged = String(a.acknowledged);
+    const q = (cls: string) => row.querySelector(`.${cls}`) as HTMLElement;
+    text(q('rule'), label('rule', a.rule));
+    text(q('device'), this.store.deviceLabel(a.device));
+    text(q('owner'), this.store.name(a.owner));
+    text(q('message'), localMessage(a.message));
+    text(
+      q('state'),
+      [
+        a.active ? t('state.active') : t('state.cleared'),
+        a.acknowledged ? t('state.acked') : t('state.unacked'),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    );
+    text(q('level'), `${label('level', a.escalation.level)}${a.count > 1 ? ` ×${a.count}` : ''}`);
+    text(q('sev-label'), label('sev', a.severity));
+    const age = q('age');
+    text(age, formatAge(a.openedAt, Date.now()));
+    age.title = formatDateTime(a.openedAt);
+  }
+}
+
+/** A pixel length from a CSS custom property on the body (it changes with the layout). */
+export function cssPixels(name: string, fallback: number): number {
+  const v = parseFloat(getComputedStyle(document.body).getPropertyValue(name));
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}

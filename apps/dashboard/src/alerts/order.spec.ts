@@ -1,0 +1,80 @@
+import type { Alert } from '../types';
+import { compareAlerts, countOpen, isNewer, matches, worstByDevice, type AlertFilter } from './order';
+
+let n = 0;
+function alert(p: Partial<Alert>): Alert {
+  n++;
+  return {
+    id: `a${n}`,
+    rule: 'gas.lel',
+    severity: 'orange',
+    active: true,
+    acknowledged: false,
+    kind: 'gas',
+    owner: 'P01',
+    device: `G${n}`,
+    message: 'm',
+    value: 30,
+    threshold: 25,
+    openedAt: '2026-05-01T08:00:00.000Z',
+    updatedAt: '2026-05-01T08:00:00.000Z',
+    count: 1,
+    escalation: { level: 'grid', since: '2026-05-01T08:00:00.000Z', notify: [] },
+    ...p,
+  };
+}
+
+describe('alert list order and filters', () => {
+  it('puts active alerts first, then red before orange before yellow before blue, newest first', () => {
+    const cleared = alert({ severity: 'red', active: false, id: 'cleared-red' });
+    const oldRed = alert({ severity: 'red', id: 'old-red', openedAt: '2026-05-01T07:00:00.000Z' });
+    const newRed = alert({ severity: 'red', id: 'new-red', openedAt: '2026-05-01T09:00:00.000Z' });
+    const yellow = alert({ severity: 'yellow', id: 'yellow' });
+    const blue = alert({ severity: 'blue', id: 'blue' });
+    const orange = alert({ severity: 'orange', id: 'orange' });
+    const sorted = [blue, cleared, yellow, oldRed, orange, newRed].sort(compareAlerts).map((a) => a.id);
+    expect(sorted).toEqual(['new-red', 'old-red', 'orange', 'yellow', 'blue', 'cleared-red']);
+  });
+
+  it('keeps the later copy of an alert, and the acknowledged one of two at the same time', () => {
+    const a = alert({});
+    const later = { ...a, updatedAt: '2026-05-01T08:01:00.000Z', severity: 'red' as const };
+    expect(isNewer(later, a)).toBe(true);
+    expect(isNewer(a, later)).toBe(false);
+    expect(isNewer({ ...a, acknowledged: true }, a)).toBe(true);
+    expect(isNewer(a, { ...a, acknowledged: true })).toBe(false);
+    expect(isNewer(a, undefined)).toBe(true);
+  });
+
+  it('filters by kind, street, company, severity and state', () => {
+    const gas = alert({ kind: 'gas', device: 'G001' });
+    const truck = alert({ kind: 'truck', owner: 'C01', device: 'T001', severity: 'red' });
+    const closed = alert({ kind: 'truck', owner: 'C02', active: false, acknowledged: true });
+    const acked = alert({ kind: 'truck', owner: 'C02', acknowledged: true });
+    const all = [gas, truck, closed, acked];
+    const street = (a: Alert) => (a.device === 'G001' ? 'ST-BJ' : undefined);
+    const pick = (f: Partial<AlertFilter>) =>
+      all.filter((a) => matches(a, { state: 'open', ...f }, street)).map((a) => a.id);
+    expect(pick({})).toEqual([gas.id, truck.id, acked.id]);
+    expect(pick({ state: 'all' })).toEqual(all.map((a) => a.id));
+    expect(pick({ state: 'unacked' })).toEqual([gas.id, truck.id]);
+    expect(pick({ kind: 'truck' })).toEqual([truck.id, acked.id]);
+    expect(pick({ company: 'C01' })).toEqual([truck.id]);
+    expect(pick({ severity: 'red' })).toEqual([truck.id]);
+    expect(pick({ street: 'ST-BJ' })).toEqual([gas.id]);
+  });
+
+  it('lights each device with its worst open alert and counts open alerts per severity', () => {
+    const list = [
+      alert({ device: 'X', severity: 'yellow' }),
+      alert({ device: 'X', severity: 'red', rule: 'device.fault' }),
+      alert({ device: 'Y', severity: 'red', active: false, acknowledged: true }),
+      alert({ device: 'Z', severity: 'blue' }),
+    ];
+    expect([...worstByDevice(list)]).toEqual([
+      ['X', 'red'],
+      ['Z', 'blue'],
+    ]);
+    expect(countOpen(list)).toEqual({ red: 1, orange: 0, yellow: 1, blue: 1 });
+  });
+});

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Registry } from '@lg/registry';
+import { ScorecardEngine, ScorecardResults, ScorecardSettingsStore, ScorecardSource } from '@lg/scorecard';
+import { InfluxRepository } from '@lg/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GatewayRedis } from '../infra/redis';
+
+/**
+ * The gateway's scorecard engine: its own InfluxDB repository (queries of records and alert transitions,
+ * kept results in measurement `scorecard`) and the live settings in Redis, shared with the workers.
+ */
+@Injectable()
+export class ScorecardBackend implements OnApplicationShutdown {
+  readonly engine: ScorecardEngine;
+  readonly settings: ScorecardSettingsStore;
+  private readonly influx: InfluxRepository;
+  private readonly logger = new Logger('scorecard');
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, registry: Registry, redis: GatewayRedis) {
+    this.influx = new InfluxRepository(
+      {
+        url: config.INFLUX_URL,
+        api: config.INFLUX_API,
+        db: config.INFLUX_DB,
+        org: config.INFLUX_ORG,
+        token: config.INFLUX_TOKEN,
+        createDb: false,
+      },
+      this.logger,
+    );
+    this.settings = new ScorecardSettingsStore(redis.commands, redis.names.prefix, (m) =>
+      this.logger.warn(m),
+    );
+    this.engine = new ScorecardEngine(
+      registry,
+      new ScorecardSource(this.influx),
+      new ScorecardResults(this.influx),
+      () => this.settings.get(),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.influx.close(1000);
+  }
+}

@@ -1,0 +1,142 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@lg/auth';
+import { Registry } from '@lg/registry';
+import {
+  dayStart,
+  periodLabel,
+  scorecardCsv,
+  ScorecardSettingsError,
+  scorecardXlsx,
+  summaryOf,
+  type CompanyDetail,
+  type CompanyScorecard,
+  type DistrictScorecard,
+  type ExportFormat,
+  type ScorecardSettings,
+  type TrendPoint,
+} from '@lg/scorecard';
+import type { ExportQuery, ScorecardRange, TrendQuery } from '../http/scorecard.queries';
+import { ScorecardBackend } from './scorecard.backend';
+
+/** The ranking as one user may see it: an operator every company ranked, a company only itself (no rank). */
+export interface RankingView {
+  from: string;
+  to: string;
+  regional: DistrictScorecard['regional'];
+  companies: Array<CompanyScorecard & { rank?: number }>;
+}
+
+export type CompanyView = CompanyDetail & { from: string; to: string; rank?: number };
+
+export interface TrendView {
+  company: string;
+  days: number;
+  points: TrendPoint[];
+}
+
+export interface ExportFile {
+  body: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+export interface SettingsView {
+  /** The settings in force (defaults filled in). */
+  settings: ScorecardSettings;
+  /** What an operator set. */
+  overrides: unknown;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * The scorecard as one user may see it. The whole district is computed (each company is scored against
+ * the regional averages), then cut down: a company user gets its own company only, and another company's
+ * scorecard, trend or export is answered exactly like a company that does not exist (404).
+ */
+@Injectable()
+export class ScorecardService {
+  constructor(
+    private readonly backend: ScorecardBackend,
+    private readonly registry: Registry,
+  ) {}
+
+  async ranking(principal: Principal, range: ScorecardRange): Promise<RankingView> {
+    const district = await this.backend.engine.district(range.from, range.to);
+    const companies =
+      principal.role === 'operator'
+        ? district.companies.map((c) => summaryOf(c))
+        : district.companies
+            .filter((c) => c.company === principal.company)
+            .map(({ rank: _rank, ...c }) => summaryOf(c));
+    return { from: district.from, to: district.to, regional: district.regional, companies };
+  }
+
+  async company(principal: Principal, companyId: string, range: ScorecardRange): Promise<CompanyView> {
+    this.visible(principal, companyId);
+    const district = await this.backend.engine.district(range.from, range.to);
+    const found = district.companies.find((c) => c.company === companyId);
+    if (!found) throw notFound(companyId);
+    const { rank, ...detail } = found;
+    return {
+      from: district.from,
+      to: district.to,
+      ...(principal.role === 'operator' ? { rank } : {}),
+      ...detail,
+    };
+  }
+
+  async trend(principal: Principal, companyId: string, q: TrendQuery): Promise<TrendView> {
+    this.visible(principal, companyId);
+    const points = await this.backend.engine.trend(companyId, dayStart(q.to), q.days);
+    return { company: companyId, days: q.days, points };
+  }
+
+  async export(principal: Principal, companyId: string, q: ExportQuery): Promise<ExportFile> {
+    const view = await this.company(principal, companyId, q);
+    const period = { from: view.from, to: view.to };
+    const body = q.format === 'csv' ? scorecardCsv(view, q.lang) : await scorecardXlsx(view, period, q.lang);
+    return {
+      body,
+      contentType: CONTENT_TYPES[q.format],
+      filename: `scorecard-${companyId}-${periodLabel(view.from, view.to)}-${q.lang}.${q.format}`,
+    };
+  }
+
+  async settings(principal: Principal): Promise<SettingsView> {
+    operatorOnly(principal);
+    return {
+      settings: await this.backend.settings.get(),
+      overrides: await this.backend.settings.overrides(),
+    };
+  }
+
+  async replaceSettings(principal: Principal, body: unknown): Promise<SettingsView> {
+    operatorOnly(principal);
+    try {
+      const settings = await this.backend.settings.replace(body);
+      return { settings, overrides: body ?? {} };
+    } catch (err) {
+      if (err instanceof ScorecardSettingsError) throw new BadRequestException(err.message);
+      throw err;
+    }
+  }
+
+  /** 404 for an unknown company and, for a company user, for every company but its own. */
+  private visible(principal: Principal, companyId: string): void {
+    if (principal.role === 'company' && principal.company !== companyId) throw notFound(companyId);
+    if (!this.registry.company(companyId)) throw notFound(companyId);
+  }
+}
+
+function notFound(companyId: string): NotFoundException {
+  return new NotFoundException(`company ${companyId} not found`);
+}
+
+function operatorOnly(principal: Principal): void {
+  if (principal.role !== 'operator')
+    throw new ForbiddenException('the scorecard settings are for operators only');
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { DAY_MS, dayStart, EXPORT_FORMATS, EXPORT_LANGS } from '@lg/scorecard';
+import { instant } from './queries';
+
+/**
+ * Query strings of the scorecard endpoints, checked like every other (400 naming the parameter; unknown
+ * parameters refused). Periods are [from, to); without them, yesterday (Asia/Shanghai), the regulator's
+ * daily report.
+ */
+
+/** Widest period computed on demand. */
+export const MAX_SCORECARD_RANGE_MS = 31 * DAY_MS;
+export const MAX_TREND_DAYS = 90;
+
+const quoted = (v: unknown) =>
+  JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
+
+const single = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v, ctx) => {
+    if (Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: 'given more than once' });
+      return z.NEVER;
+    }
+    return v;
+  }, schema);
+
+const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
+  single(
+    z.enum(values, {
+      errorMap: (_issue, ctx) => ({
+        message: `must be one of ${values.join(', ')}, got ${quoted(ctx.data)}`,
+      }),
+    }),
+  );
+
+export interface ScorecardRange {
+  from: number;
+  to: number;
+}
+
+function range<T extends z.ZodRawShape>(shape: T, now: () => number) {
+  return z
+    .object({ from: instant.optional(), to: instant.optional(), ...shape })
+    .strict()
+    .transform((q, ctx) => {
+      const to = q.to ?? (q.from !== undefined ? q.from + DAY_MS : dayStart(now()));
+      const from = q.from ?? to - DAY_MS;
+      if (from >= to) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+        return z.NEVER;
+      }
+      if (to - from > MAX_SCORECARD_RANGE_MS) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from..to spans more than 31 days' });
+        return z.NEVER;
+      }
+      return { ...q, from, to };
+    });
+}
+
+export function scorecardQuerySchema(now: () => number = Date.now) {
+  return range({}, now);
+}
+
+export function exportQuerySchema(now: () => number = Date.now) {
+  return range(
+    { format: oneOf(EXPORT_FORMATS).default('csv'), lang: oneOf(EXPORT_LANGS).default('zh') },
+    now,
+  );
+}
+export type ExportQuery = z.output<ReturnType<typeof exportQuerySchema>>;
+
+export function trendQuerySchema(now: () => number = Date.now) {
+  return z
+    .object({
+      days: single(
+        z.string().transform((v, ctx) => {
+          if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > MAX_TREND_DAYS) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `must be a whole number from 1 to ${MAX_TREND_DAYS}, got ${quoted(v)}`,
+            });
+            return z.NEVER;
+          }
+          return Number(v);
+        }),
+      ).default('30'),
+      /** The trend ends with the day before the one containing `to` (default now: up to yesterday). */
+      to: instant.optional(),
+    })
+    .strict()
+    .transform((q) => ({ days: q.days, to: q.to ?? now() }));
+}
+export type TrendQuery = z.output<ReturnType<typeof trendQuerySchema>>;
+
+export const companyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}');

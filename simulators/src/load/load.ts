@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import { deviceTopic } from '@lg/contracts';
+import type { Device } from '@lg/registry';
+import { DeviceClient } from '../device-client';
+import { simulateDevices, type Reading, type SimulatedDevice } from '../devices';
+import type { Route } from '../models/routes';
+
+/**
+ * Load mode: many simulated devices over few connections (one per owner identity — a company's platform
+ * publishes for all its trucks, a pipeline gateway for all its detectors), at a fixed total rate of
+ * readings, QoS 1, every reading uniquely identified by (device, ts): each device's event times are
+ * strictly increasing. It counts what it sent and what the broker acknowledged, and can hand back the
+ * acknowledged (device, ts) pairs so that a test can compare them with what was stored.
+ */
+export interface LoadOptions {
+  url: string;
+  root: string;
+  /** Devices to simulate; `streams` beyond their number cycle over them (sharing their timelines). */
+  devices: readonly Device[];
+  /** Simulated devices (streams), default the number of devices. */
+  streams?: number;
+  /** Readings per second, all devices together. */
+  rate: number;
+  durationMs: number;
+  qos?: 0 | 1;
+  /** Password of an owner identity. */
+  passwordOf: (username: string) => string;
+  connectionsPerOwner?: number;
+  /** Messages awaiting their PUBACK per connection before it waits (default 64). */
+  window?: number;
+  /** Readings per message (a batch array when above 1; default 1). */
+  batch?: number;
+  seed?: number;
+  routes?: readonly Route[];
+  /** Keep the acknowledged (device, ts) pairs (memory: ~16 bytes a reading). */
+  record?: boolean;
+  /** How long to wait for outstanding acknowledgements after the last send, ms (default 30 s). */
+  drainTimeoutMs?: number;
+  onProgress?: (p: LoadProgress) => void;
+  progressEveryMs?: number;
+  /** Stops sending early (Ctrl-C); what was sent is still drained and counted. */
+  signal?: AbortSignal;
+}
+
+export interface LoadProgress {
+  elapsedMs: number;
+  sent: number;
+  acked: number;
+  inFlight: number;
+  /** Readings due but not yet sent (the connections' windows are full). */
+  queued: number;
+  /** Acknowledged readings per second over the last progress interval. */
+  rate: number;
+}
+
+export interface LoadSummary {
+  devices: number;
+  streams: number;
+  connections: number;
+  qos: 0 | 1;
+  batch: number;
+  targetRate: number;
+  /** Time spent sending, ms. */
+  durationMs: number;
+  /** Time spent waiting for the last acknowledgements, ms. */
+  drainMs: number;
+  /** Readings published. */
+  sent: number;
+  /** Readings whose message the broker acknowledged as accepted (QoS 1; at QoS 0, written). */
+  acked: number;
+  /** Of those, acknowledged with 0x10 "no matching subscribers": nobody (no ingest) took them. */
+  noSubscribers: number;
+  /** Readings refused by the broker (PUBACK ≥ 0x80). */
+  refused: number;
+  /** Readings whose publish failed (connection lost before the acknowledgement). */
+  failed: number;
+  /** Readings still unacknowledged when the drain timed out. */
+  unacknowledged: number;
+  /** Readings that were due but never sent because the windows stayed full (the target was not met). */
+  behind: number;
+  /** Acknowledged readings per second of sending time. */
+  achievedRate: number;
+  /** Publish → PUBACK, ms (QoS 1). */
+  ackLatencyMs: { p50: number; p95: number; p99: number; max: number } | null;
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface LoadResult {
+  summary: LoadSummary;
+  /** Acknowledged event times per device (with `record`). */
+  acked: Map<string, number[]>;
+}
+
+interface Connection {
+  client: DeviceClient;
+  inFlight: number;
+  queue: Array<{ device: Device; readings: Reading[] }>;
+}
+
+interface Stream {
+  device: Device;
+  connection: Connection;
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  if (o.devices.length === 0) throw new Error('load needs at least one device');
+  if (!(o.rate > 0)) throw new Error('load needs a positive rate');
+  const qos = o.qos ?? 1;
+  const batch = Math.max(1, Math.floor(o.batch ?? 1));
+  const window = Math.max(1, o.window ?? 64);
+  const streamCount = o.streams ?? o.devices.length;
+  const used = o.devices.slice(0, Math.min(streamCount, o.devices.length));
+
+  // One behaviour model and one clock per device ID, whatever the number of streams on it.
+  const models = new Map<string, SimulatedDevice>();
+  for (const sim of simulateDevices(used, o.seed ?? 1, o.routes)) models.set(sim.device.id, sim);
+  const lastTs = new Map<string, number>();
+
+  const owners = [...new Set(used.map((d) => d.owner))];
+  const perOwner = Math.max(1, o.connectionsPerOwner ?? 1);
+  const connections = new Map<string, Connection[]>();
+  const all: Connection[] = [];
+  try {
+    for (const owner of owners) {
+      const list: Connection[] = [];
+      for (let k = 0; k < perOwner; k++) {
+        const client = await DeviceClient.connect({
+          url: o.url,
+          clientId: `load-${owner}-${k}-${randomBytes(3).toString('hex')}`,
+          username: owner,
+          password: o.passwordOf(owner),
+          reconnectPeriodMs: 1000,
+        });
+        const c: Connection = { client, inFlight: 0, queue: [] };
+        list.push(c);
+        all.push(c);
+      }
+      connections.set(owner, list);
+    }
+  } catch (err) {
+    await Promise.all(all.map((c) => c.client.abort()));
+    throw err;
+  }
+  const ownerTurn = new Map<string, number>();
+  const streams: Stream[] = Array.from({ length: streamCount }, (_, i) => {
+    const device = used[i % used.length];
+    const list = connections.get(device.owner)!;
+    const turn = ownerTurn.get(device.owner) ?? 0;
+    ownerTurn.set(device.owner, turn + 1);
+    return { device, connection: list[turn % list.length] };
+  });
+
+  const acked = new Map<string, number[]>();
+  const counters = { sent: 0, acked: 0, noSubscribers: 0, refused: 0, failed: 0, behind: 0 };
+  const latencies: number[] = [];
+  const pending = new Set<Promise<void>>();
+  let queued = 0;
+
+  const topicOf = (d: Device): string =>
+    deviceTopic(o.root, { kind: d.kind, owner: d.owner, device: d.id, channel: 'telemetry' });
+
+  const send = (c: Connection): void => {
+    while (c.inFlight < window && c.queue.length > 0) {
+      const item = c.queue.shift()!;
+      queued -= item.readings.length;
+      const payload = JSON.stringify(item.readings.length === 1 ? item.readings[0] : item.readings);
+      const n = item.readings.length;
+      const sentAt = performance.now();
+      c.inFlight++;
+      counters.sent += n;
+      const done = c.client.publish(topicOf(item.device), payload, { qos }).then(
+        (ack) => {
+          if (!ack.accepted) {
+            counters.refused += n;
+            return;
+          }
+          counters.acked += n;
+          if (ack.reasonCode === 0x10) counters.noSubscribers += n;
+          if (qos === 1 && latencies.length < 2_000_000) latencies.push(performance.now() - sentAt);
+          if (o.record) {
+            let list = acked.get(item.device.id);
+            if (!list) acked.set(item.device.id, (list = []));
+            for (const r of item.readings) list.push(r.ts);
+          }
+        },
+        () => {
+          counters.failed += n;
+        },
+      );
+      const tracked = done.finally(() => {
+        c.inFlight--;
+        pending.delete(tracked);
+        send(c);
+      });
+      pending.add(tracked);
+    }
+  };
+
+  const issue = (s: Stream): void => {
+    const model = models.get(s.device.id)!;
+    const readings: Reading[] = [];
+    for (let k = 0; k < batch; k++) {
+      // Strictly increasing event time per device: (device, ts) identifies the reading.
+      const ts = Math.max(Date.now(), (lastTs.get(s.device.id) ?? 0) + 1);
+      lastTs.set(s.device.id, ts);
+      readings.push(model.read(ts));
+    }
+    s.connection.queue.push({ device: s.device, readings });
+    queued += readings.length;
+  };
+
+  const started = Date.now();
+  const startedPerf = performance.now();
+  let issued = 0;
+  let next = 0;
+  let lastProgress = { at: startedPerf, acked: 0 };
+  const progressEvery = o.progressEveryMs ?? 500;
+  let progressAt = startedPerf + progressEvery;
+  // Readings allowed to wait for a window before the generator holds back: one second's worth.
+  const maxQueued = Math.max(batch * all.length, o.rate);
+
+  await new Promise<void>((resolve) => {
+    const step = (): void => {
+      const now = performance.now();
+      const elapsed = now - startedPerf;
+      const finished = elapsed >= o.durationMs || o.signal?.aborted === true;
+      const target = finished
+        ? Math.floor((o.rate * Math.min(elapsed, o.durationMs)) / 1000)
+        : Math.floor((o.rate * elapsed) / 1000);
+      const touched = new Set<Connection>();
+      while (issued + batch <= target) {
+        if (queued >= maxQueued) {
+          // Every window is full and a second's worth waits: this rate is beyond what gets acknowledged.
+          counters.behind += target - issued;
+          issued = target;
+          break;
+        }
+        const s = streams[next];
+        next = (next + 1) % streams.length;
+        issue(s);
+        touched.add(s.connection);
+        issued += batch;
+      }
+      for (const c of touched) send(c);
+      if (o.onProgress && now >= progressAt) {
+        const dt = (now - lastProgress.at) / 1000;
+        o.onProgress({
+          elapsedMs: elapsed,
+          sent: counters.sent,
+          acked: counters.acked,
+          inFlight: all.reduce((n, c) => n + c.inFlight, 0),
+          queued,
+          rate: dt > 0 ? (counters.acked - lastProgress.acked) / dt : 0,
+        });
+        lastProgress = { at: now, acked: counters.acked };
+        progressAt = now + progressEvery;
+      }
+      if (finished) {
+        resolve();
+        return;
+      }
+      // Timers run at millisecond resolution; a few ms per round keeps batches of sends efficient.
+      setTimeout(step, 2);
+    };
+    step();
+  });
+  const sendingMs = Math.min(performance.now() - startedPerf, o.durationMs);
+
+  // Drain: what is queued goes out as windows free up; then wait for the last acknowledgements.
+  const drainStart = performance.now();
+  const drainDeadline = drainStart + (o.drainTimeoutMs ?? 30_000);
+  for (const c of all) send(c);
+  while ((pending.size > 0 || queued > 0) && performance.now() < drainDeadline) {
+    if (o.onProgress && performance.now() >= progressAt) {
+      o.onProgress({
+        elapsedMs: performance.now() - startedPerf,
+        sent: counters.sent,
+        acked: counters.acked,
+        inFlight: all.reduce((n, c) => n + c.inFlight, 0),
+        queued,
+        rate: 0,
+      });
+      progressAt = performance.now() + progressEvery;
+    }
+    await Promise.race([Promise.race(pending), new Promise((r) => setTimeout(r, 50))]);
+  }
+  const unacknowledged = [...all].reduce((n, c) => n + c.inFlight, 0) + queued;
+  const drainMs = performance.now() - drainStart;
+  await Promise.all(all.map((c) => c.client.close(undefined, 5000)));
+
+  const sorted = Float64Array.from(latencies).sort();
+  const summary: LoadSummary = {
+    devices: used.length,
+    streams: streamCount,
+    connections: all.length,
+    qos,
+    batch,
+    targetRate: o.rate,
+    durationMs: Math.round(sendingMs),
+    drainMs: Math.round(drainMs),
+    sent: counters.sent,
+    acked: counters.acked,
+    noSubscribers: counters.noSubscribers,
+    refused: counters.refused,
+    failed: counters.failed,
+    unacknowledged,
+    behind: counters.behind,
+    achievedRate: sendingMs > 0 ? Math.round((counters.acked / sendingMs) * 1000 * 10) / 10 : 0,
+    ackLatencyMs:
+      sorted.length > 0
+        ? {
+            p50: round2(percentile(sorted, 0.5)),
+            p95: round2(percentile(sorted, 0.95)),
+            p99: round2(percentile(sorted, 0.99)),
+            max: round2(sorted[sorted.length - 1]),
+          }
+        : null,
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date().toISOString(),
+  };
+  return { summary, acked };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -1,0 +1,330 @@
+import { z } from 'zod';
+import { CHANNELS, DEVICE_KINDS, ID_PATTERN, REJECT_REASONS, SEVERITIES } from '@lg/contracts';
+import { parseDuration } from '../duration';
+
+/**
+ * The scenario file format (`simulators/scenarios/*.json`, docs/simulators.md): which devices act, what
+ * they publish on a timeline of event time, where the runner waits or acknowledges, and what the platform
+ * must do in return — the alerts (rule, device, severity sequence, cleared or not), the rejections, and
+ * optionally what is stored.
+ */
+
+/** A duration such as `35s`, `4h10m`, `500ms`; becomes milliseconds. */
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+const alias = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'an alias: a letter, then letters, digits, _ or -');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+/** `[lon, lat]`, as in the registry. */
+const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/**
+ * How a field's value is made for each reading of a step: a constant (`null` leaves the field out), a
+ * sequence cycled over the readings, a linear ramp from the first to the last reading, or a steady rate of
+ * change per day/hour/minute/second continuing from the field's previous value (cumulative slope
+ * displacement). `noise` adds seeded Gaussian noise (standard deviation); `round` the decimals kept.
+ */
+export const valueSpecSchema = z.union([
+  scalar,
+  z.object({ seq: z.array(scalar).min(1) }).strict(),
+  z
+    .object({
+      ramp: z.tuple([z.number(), z.number()]),
+      noise: z.number().nonnegative().optional(),
+      round: z.number().int().min(0).max(9).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      rate: z.number(),
+      per: z.enum(['day', 'hour', 'minute', 'second']),
+      from: z.number().optional(),
+      noise: z.number().nonnegative().optional(),
+      round: z.number().int().min(0).max(9).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      around: z.number(),
+      noise: z.number().nonnegative(),
+      round: z.number().int().min(0).max(9).optional(),
+    })
+    .strict(),
+]);
+export type ValueSpec = z.infer<typeof valueSpecSchema>;
+
+/**
+ * Where a truck is for each reading of a step (sets `lat`, `lon` and `heading`):
+ * - `path`: drives along a road (`road:<id>` of the district's roads, `corridor:<id>` of the registry) or
+ *   a line of `[lon, lat]` points, advancing by the reading's `speed`; `start` is metres from the path's
+ *   first point, or `continue` to go on from where the truck is on the same path; `reverse` drives it
+ *   backwards; `pingpong` turns round at the ends.
+ * - `stay`: stands at a point (`here`: where it is), optionally jittered by `jitterM` (GPS drift).
+ * - `jump`: a single wrong fix at a point, leaving the truck where it really is (a GPS jump).
+ */
+export const motionSchema = z.union([
+  z
+    .object({
+      path: z.union([z.string().regex(/^(road|corridor):[A-Za-z0-9_-]+$/), z.array(lonLat).min(2)]),
+      start: z.union([z.literal('continue'), z.number().nonnegative()]).default('continue'),
+      reverse: z.boolean().default(false),
+      pingpong: z.boolean().default(false),
+      noiseM: z.number().nonnegative().default(2),
+    })
+    .strict(),
+  z
+    .object({
+      stay: z.union([lonLat, z.literal('here')]),
+      jitterM: z.number().nonnegative().default(0),
+    })
+    .strict(),
+  z.object({ jump: lonLat }).strict(),
+]);
+export type Motion = z.infer<typeof motionSchema>;
+
+/**
+ * Readings of one device on the timeline: at `at`, then every `every`, `count` of them (or for `for`).
+ * A device's consecutive readings steps between two waits go out as ONE batch message (an array), so
+ * that the worker evaluates them in one go. `live` stamps a single reading with the wall clock when it is
+ * sent instead of the timeline (the tail of a scenario anchored in another time of day).
+ */
+export const readingsStepSchema = z
+  .object({
+    type: z.literal('readings'),
+    device: alias,
+    at: duration.default('0s'),
+    every: duration.optional(),
+    count: z.number().int().positive().max(1000).optional(),
+    for: duration.optional(),
+    live: z.boolean().default(false),
+    fields: z.record(valueSpecSchema).default({}),
+    motion: motionSchema.optional(),
+    /** Why the step is there, shown in reports. */
+    note: z.string().optional(),
+  })
+  .strict()
+  .refine((s) => !(s.count !== undefined && s.for !== undefined), { message: 'give count or for, not both' })
+  .refine((s) => (s.count ?? 1) === 1 || s.for !== undefined || s.every !== undefined, {
+    message: 'several readings need every',
+  })
+  .refine((s) => s.for === undefined || s.every !== undefined, { message: 'for needs every' })
+  .refine((s) => !s.live || ((s.count ?? 1) === 1 && s.for === undefined), {
+    message: 'live is one reading',
+  });
+export type ReadingsStep = z.infer<typeof readingsStepSchema>;
+
+/**
+ * One message exactly as given, for input the platform must refuse: `text` (not JSON), `json` (any JSON;
+ * the string "$ts" anywhere becomes the step's event time in epoch ms, "$ts-2000" two seconds before), `bytes` (that many copies of
+ * `fill`: oversized), `base64` (e.g. invalid UTF-8), or `repeat` (an array of `count` copies of a reading
+ * whose "$ts" becomes event time + i ms: a batch that is too large). Sent as `as` (`device`, `owner` or
+ * another identity) to the device's topic, or to `topic` with parts replaced. `puback` is what the
+ * broker must answer: `accepted`, or `refused` (≥ 0x80, e.g. 0x87 not authorized by the ACL).
+ */
+export const rawStepSchema = z
+  .object({
+    type: z.literal('raw'),
+    device: alias,
+    at: duration.default('0s'),
+    as: z.string().default('device'),
+    topic: z
+      .object({
+        kind: z.enum(DEVICE_KINDS).optional(),
+        owner: z.string().regex(ID_PATTERN).optional(),
+        device: z.string().regex(ID_PATTERN).optional(),
+        channel: z.enum(CHANNELS).optional(),
+      })
+      .strict()
+      .optional(),
+    payload: z.union([
+      z.object({ text: z.string() }).strict(),
+      z.object({ json: z.unknown() }).strict(),
+      z
+        .object({
+          bytes: z
+            .number()
+            .int()
+            .positive()
+            .max(4 * 1024 * 1024),
+          fill: z.string().length(1).default(' '),
+        })
+        .strict(),
+      z.object({ base64: z.string() }).strict(),
+      z.object({ repeat: z.record(z.unknown()), count: z.number().int().positive().max(100_000) }).strict(),
+    ]),
+    puback: z.enum(['accepted', 'refused']).default('accepted'),
+    note: z.string().optional(),
+  })
+  .strict();
+export type RawStep = z.infer<typeof rawStepSchema>;
+
+/** Waits until an alert of `rule` on `device` is seen (with that severity / active state, if given). */
+export const waitStepSchema = z
+  .object({
+    type: z.literal('wait'),
+    rule: z.string(),
+    device: alias,
+    severity: z.enum(SEVERITIES).optional(),
+    active: z.boolean().optional(),
+    timeout: duration.default('20s'),
+    note: z.string().optional(),
+  })
+  .strict();
+export type WaitStep = z.infer<typeof waitStepSchema>;
+
+/** Acknowledges the alert of `rule` on `device` as the operator (`alert:ack` on `/live`), waiting for it. */
+export const ackStepSchema = z
+  .object({
+    type: z.literal('ack'),
+    rule: z.string(),
+    device: alias,
+    note: z.string().optional(),
+    timeout: duration.default('20s'),
+  })
+  .strict();
+export type AckStep = z.infer<typeof ackStepSchema>;
+
+/**
+ * Sets the platform's test clock `offset` ahead of the wall clock (relative to where it stood when the
+ * scenario started; `0s` puts it back). Silence-driven rules (device.offline, truck.offline) measure
+ * silence from when a report was received, so only the clock can make minutes of silence pass in a
+ * moment. Needs the worker's test clock (LG_TEST_CLOCK=true, demo mode) and the runner's access to it.
+ */
+export const clockStepSchema = z
+  .object({
+    type: z.literal('clock'),
+    offset: duration,
+    note: z.string().optional(),
+  })
+  .strict();
+export type ClockStep = z.infer<typeof clockStepSchema>;
+
+export const stepSchema = z.union([
+  readingsStepSchema,
+  rawStepSchema,
+  waitStepSchema,
+  ackStepSchema,
+  clockStepSchema,
+]);
+export type Step = z.infer<typeof stepSchema>;
+
+/**
+ * An alert the scenario must cause. `severities` is the sequence of severities the alert takes on `/live`
+ * (repeats collapsed); `cleared` whether it ends inactive; `acknowledged` whether it ends acknowledged
+ * (checked when given); `evacuate` that its red transition carries the `evacuate` action naming every
+ * building the slope site threatens.
+ */
+export const alertExpectationSchema = z
+  .object({
+    rule: z.string(),
+    device: alias,
+    severities: z.array(z.enum(SEVERITIES)).min(1),
+    cleared: z.boolean(),
+    acknowledged: z.boolean().optional(),
+    evacuate: z.boolean().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type AlertExpectation = z.infer<typeof alertExpectationSchema>;
+
+/** A rejection on `{root}/_rejected/...` for a topic the scenario published to (device: alias or ID). */
+export const rejectionExpectationSchema = z
+  .object({
+    device: z.string().regex(ID_PATTERN),
+    reason: z.enum(REJECT_REASONS),
+    count: z.number().int().positive().default(1),
+    index: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type RejectionExpectation = z.infer<typeof rejectionExpectationSchema>;
+
+/**
+ * What is stored for a device over the scenario's time span: `count` readings (trucks: fixes of the track
+ * API; gas: `lel` values; slope: `disp` values), `bad` of them unqualified (trucks only).
+ */
+export const storedExpectationSchema = z
+  .object({
+    device: alias,
+    count: z.number().int().nonnegative(),
+    bad: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type StoredExpectation = z.infer<typeof storedExpectationSchema>;
+
+/**
+ * Where the timeline sits in time. `now` (default): it ends when the scenario starts, every event time in
+ * the recent past. `localWindow`: it ends at the latest moment such that all of it falls inside this
+ * daily window of Asia/Shanghai local time (e.g. daytime for the 4 h fatigue limit); `live` readings
+ * then carry the wall clock.
+ */
+export const anchorSchema = z.union([
+  z.literal('now'),
+  z.object({ localWindow: z.object({ from: hhmm, to: hhmm }).strict() }).strict(),
+]);
+export type Anchor = z.infer<typeof anchorSchema>;
+
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case words joined by -'),
+    title: z.string(),
+    description: z.string(),
+    /** The rules the scenario exercises (for the listing and for pending rules). */
+    rules: z.array(z.string()).default([]),
+    /** Alias → registry device ID. Each scenario has devices of its own, so all can run on one platform. */
+    devices: z.record(alias, z.string().regex(ID_PATTERN)),
+    anchor: anchorSchema.default('now'),
+    /** Overall deadline of the run, after the last step. */
+    timeout: duration.default('45s'),
+    steps: z.array(stepSchema).min(1),
+    expect: z
+      .object({
+        alerts: z.array(alertExpectationSchema).default([]),
+        rejections: z.array(rejectionExpectationSchema).default([]),
+        stored: z.array(storedExpectationSchema).default([]),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const aliases = new Set(Object.keys(s.devices));
+    const check = (value: string, path: Array<string | number>): void => {
+      if (!aliases.has(value))
+        ctx.addIssue({ code: 'custom', path, message: `unknown device alias "${value}"` });
+    };
+    s.steps.forEach((step, i) => {
+      if (step.type !== 'clock') check(step.device, ['steps', i, 'device']);
+    });
+    s.expect.alerts.forEach((a, i) => check(a.device, ['expect', 'alerts', i, 'device']));
+    s.expect.stored.forEach((a, i) => check(a.device, ['expect', 'stored', i, 'device']));
+  });
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export class ScenarioError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Validates a parsed scenario file, naming the file and each problem's path. */
+export function parseScenario(json: unknown, file: string): Scenario {
+  const result = scenarioSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 8)
+      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+      .join('; ');
+    throw new ScenarioError(`${file}: ${problems}`);
+  }
+  return result.data;
+}

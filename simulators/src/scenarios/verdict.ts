@@ -1,0 +1,153 @@
+import type { Alert, RejectReason, Severity } from '@lg/contracts';
+import type { Device, Registry } from '@lg/registry';
+import type { AlertExpectation, RejectionExpectation } from './schema';
+
+/**
+ * Compares what the platform did with what a scenario states: pure functions over the observed `/live`
+ * alert events and `_rejected` messages, used both while waiting (is everything there yet?) and for the
+ * final verdict (is there exactly that, and nothing else?).
+ */
+
+/** One alert as the scenario saw it on `/live`, from its first transition to its last. */
+export interface AlertSummary {
+  id: string;
+  rule: string;
+  device: string;
+  /** Severities in the order they were taken, repeats collapsed. */
+  severities: Severity[];
+  active: boolean;
+  acknowledged: boolean;
+  /** `evacuate` targets carried by a red transition, if any. */
+  evacuate?: string[];
+  events: number;
+}
+
+export function summarizeAlerts(events: readonly Alert[]): AlertSummary[] {
+  const byId = new Map<string, AlertSummary>();
+  for (const a of events) {
+    let s = byId.get(a.id);
+    if (!s) {
+      s = {
+        id: a.id,
+        rule: a.rule,
+        device: a.device,
+        severities: [],
+        active: a.active,
+        acknowledged: a.acknowledged,
+        events: 0,
+      };
+      byId.set(a.id, s);
+    }
+    if (s.severities[s.severities.length - 1] !== a.severity) s.severities.push(a.severity);
+    s.active = a.active;
+    s.acknowledged = a.acknowledged;
+    s.events++;
+    const evacuate = a.severity === 'red' ? a.actions?.find((x) => x.type === 'evacuate') : undefined;
+    if (evacuate) s.evacuate = evacuate.targets ?? [];
+  }
+  return [...byId.values()];
+}
+
+export function describeAlert(s: AlertSummary): string {
+  return `${s.rule} on ${s.device}: ${s.severities.join(' → ')}, ${s.active ? 'active' : 'cleared'}${s.acknowledged ? ', acknowledged' : ''}`;
+}
+
+function describeExpected(e: AlertExpectation, device: string): string {
+  return (
+    `${e.rule} on ${device}: ${e.severities.join(' → ')}, ${e.cleared ? 'cleared' : 'active'}` +
+    (e.acknowledged === undefined ? '' : e.acknowledged ? ', acknowledged' : ', not acknowledged') +
+    (e.evacuate ? ', with evacuation' : '')
+  );
+}
+
+/** The buildings a slope sensor's site threatens, by name. */
+function buildingsOf(registry: Registry, device: Device): string[] {
+  return registry.slopeSite(device.owner)?.buildings.map((b) => b.name) ?? [];
+}
+
+/**
+ * Differences between the expected alerts and the observed ones: a missing alert, a different severity
+ * sequence or end state, and any alert on the scenario's devices it does not state. Empty when they agree.
+ * Several expectations for one rule and device match its alerts in order of opening.
+ */
+export function compareAlerts(
+  expected: readonly AlertExpectation[],
+  devices: Readonly<Record<string, Device>>,
+  observed: readonly AlertSummary[],
+  registry: Registry,
+): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  for (const e of expected) {
+    const device = devices[e.device];
+    const candidate = observed.find((s) => !used.has(s.id) && s.rule === e.rule && s.device === device.id);
+    const want = describeExpected(e, device.id);
+    if (!candidate) {
+      problems.push(`missing alert: ${want}`);
+      continue;
+    }
+    used.add(candidate.id);
+    const same =
+      candidate.severities.length === e.severities.length &&
+      candidate.severities.every((s, i) => s === e.severities[i]) &&
+      candidate.active === !e.cleared &&
+      (e.acknowledged === undefined || candidate.acknowledged === e.acknowledged);
+    let evacuation = true;
+    if (e.evacuate) {
+      const targets = candidate.evacuate;
+      evacuation = targets !== undefined && buildingsOf(registry, device).every((b) => targets.includes(b));
+    }
+    if (!same || !evacuation) {
+      problems.push(
+        `alert differs: expected ${want}; saw ${describeAlert(candidate)}` +
+          (e.evacuate
+            ? ` (evacuate: ${candidate.evacuate ? candidate.evacuate.join('、') || 'no buildings' : 'none'})`
+            : ''),
+      );
+    }
+  }
+  for (const s of observed) if (!used.has(s.id)) problems.push(`unexpected alert: ${describeAlert(s)}`);
+  return problems;
+}
+
+export interface ObservedRejection {
+  /** Device ID in the refused message's topic. */
+  device: string;
+  reason: RejectReason;
+  index?: number;
+  message: string;
+}
+
+/** Differences between the expected rejections and the observed ones (a multiset by device, reason, index). */
+export function compareRejections(
+  expected: readonly RejectionExpectation[],
+  aliases: Readonly<Record<string, Device>>,
+  observed: readonly ObservedRejection[],
+): string[] {
+  const problems: string[] = [];
+  const left = [...observed];
+  // Expectations naming a batch index first, so that an unindexed one does not take their rejection.
+  const ordered = [...expected].sort((a, b) => Number(b.index !== undefined) - Number(a.index !== undefined));
+  for (const e of ordered) {
+    const device = aliases[e.device]?.id ?? e.device;
+    for (let i = 0; i < e.count; i++) {
+      const at = left.findIndex(
+        (r) => r.device === device && r.reason === e.reason && (e.index === undefined || r.index === e.index),
+      );
+      if (at < 0) {
+        const seen = e.count > 1 ? ` (${i} of ${e.count} seen)` : '';
+        problems.push(
+          `missing rejection: ${e.reason} for ${device}${e.index !== undefined ? ` at index ${e.index}` : ''}${seen}`,
+        );
+        break;
+      }
+      left.splice(at, 1);
+    }
+  }
+  for (const r of left) {
+    problems.push(
+      `unexpected rejection: ${r.reason} for ${r.device}${r.index !== undefined ? ` at index ${r.index}` : ''} (${r.message})`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's chromium package: the tests download no browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Screenshots of the main screens, kept as test artifacts (gitignored). */
+export const SCREENSHOTS = resolve(__dirname, '../../artifacts/screenshots');
+
+/**
+ * Headless Chromium with nothing that reaches out to the network by itself. `launch` gives every browser a
+ * fresh temporary profile (user-data-dir) and removes it on close.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Screen {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors, for the tests to assert there were none. */
+  errors: string[];
+}
+
+export interface ScreenOptions {
+  layout: 'wall' | 'laptop';
+  viewport: { width: number; height: number };
+  /** The browser's own zone: the dashboard must show Asia/Shanghai times whatever it is. */
+  timezoneId?: string;
+}
+
+/** A browser session (its own cookies and storage) with the dashboard open, not yet logged in. */
+export async function openScreen(browser: Browser, gateway: string, o: ScreenOptions): Promise<Screen> {
+  const context = await browser.newContext({
+    viewport: o.viewport,
+    locale: 'zh-CN',
+    timezoneId: o.timezoneId ?? 'UTC',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  await page.goto(`${gateway}/?layout=${o.layout}`);
+  return { context, page, errors };
+}
+
+/** Logs in through the form and waits for the dashboard to have loaded its data. */
+export async function logIn(page: Page, username: string, password = username): Promise<void> {
+  await page.fill('#login-form input[name="username"]', username);
+  await page.fill('#login-form input[name="password"]', password);
+  await page.click('#login-form button[type="submit"]');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * Resolves with the browser's clock (epoch ms) at the moment a selector first matches in the page, found
+ * by a MutationObserver rather than by polling; -1 if it does not within the timeout.
+ */
+export async function armAppearance(
+  page: Page,
+  selector: string,
+  timeoutMs = 10_000,
+): Promise<() => Promise<number>> {
+  const key = `seen_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ key, selector, timeoutMs }) => {
+      const w = window as unknown as Record<string, Promise<number>>;
+      w[key] = new Promise<number>((resolve) => {
+        if (document.querySelector(selector)) return resolve(Date.now());
+        const observer = new MutationObserver(() => {
+          if (!document.querySelector(selector)) return;
+          observer.disconnect();
+          resolve(Date.now());
+        });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        });
+        setTimeout(() => {
+          observer.disconnect();
+          resolve(-1);
+        }, timeoutMs);
+      });
+    },
+    { key, selector, timeoutMs },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, Promise<number>>)[key], key);
+}
+
+/** The number at the start of an element's text, e.g. the open-alert count. */
+export function firstNumber(text: string | null): number {
+  const m = /\d+/.exec(text ?? '');
+  return m ? Number(m[0]) : NaN;
+}
