@@ -22,6 +22,7 @@ export interface DevicePresence {
 export interface StoredPoint {
   ts: string;
   q?: 'ok' | 'bad' | null;
+  why?: string[];
 }
 
 export class GatewayError extends Error {

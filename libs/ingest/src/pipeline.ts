@@ -84,22 +84,21 @@ export class IngestPipeline {
     // A backlog batch may come in any order; the rules want it in event time.
     const readings =
       result.readings.length > 1 ? [...result.readings].sort((a, b) => a.ts - b.ts) : result.readings;
-    if (kind === 'truck' && this.drift) {
-      for (const r of readings) {
-        // Only a fix that is otherwise good is compared: a fix already out of range says nothing of drift.
-        if (
-          r.bad.length === 0 &&
-          this.drift.drifted(deviceId, r.ts, r.fields.lat as number, r.fields.lon as number)
-        ) {
-          r.bad.push('drift');
-        }
-      }
-    }
     let bad = 0;
     const records: LogRecord[] = readings.map((r) => {
-      if (r.bad.length > 0) bad++;
-      return r.bad.length > 0
-        ? { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'bad', why: r.bad, f: r.fields }
+      if (r.bad.length > 0) {
+        bad++;
+        return { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'bad', why: r.bad, f: r.fields };
+      }
+      // Drift depends on the truck's previous fix, which a restarted ingest no longer has: a redelivered
+      // reading could get another verdict. So drift is a reason in `why` but leaves the quality tag `q`
+      // (stateless, always the same for the same reading) alone, and a reading stored twice lands once.
+      // The rule engine keeps drifted fixes out of threshold rules all the same.
+      const drifted =
+        kind === 'truck' &&
+        this.drift?.drifted(deviceId, r.ts, r.fields.lat as number, r.fields.lon as number);
+      return drifted
+        ? { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'ok', why: ['drift'], f: r.fields }
         : { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'ok', f: r.fields };
     });
     this.counters.accepted(kind, records.length - bad, bad);

@@ -58,9 +58,12 @@ export function evaluateReading(
   // A reading dated in the future is stored (unqualified) but must not move the device's clock forward:
   // one bad clock reading would make every later, correct reading look late.
   if (reading.why?.includes('future_ts')) return { state, emissions: [], late: false };
+  // A drifted fix (a GPS jump) is qualified by its fields but must not drive threshold rules.
+  const seen: ReadingRecord =
+    reading.q === 'ok' && reading.why?.includes('drift') ? { ...reading, q: 'bad' } : reading;
   const { rules, emissions } = run(state, ctx, pack, reading.ts, (rule, before, config) => {
     const r = pack.rules.get(rule.name)!.rule;
-    return r.evaluate(before, reading, config, ctx);
+    return r.evaluate(before, seen, config, ctx);
   });
   return { state: { ...state, lastTs: reading.ts, rules }, emissions, late: false };
 }

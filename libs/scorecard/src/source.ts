@@ -42,25 +42,19 @@ export class ScorecardSource {
     }
     const unqualified = new Map<string, UnqualifiedRecord[]>();
     for (const [device, rows] of await this.pages(owner, 'bad', '"lat", "lon", "speed", "why"', from, to)) {
-      const records: UnqualifiedRecord[] = [];
-      for (const r of rows) {
-        if (typeof r.time !== 'number') continue;
-        const reasons = typeof r.why === 'string' && r.why !== '' ? r.why.split(',') : [];
-        const lat = num(r.lat);
-        const lon = num(r.lon);
-        // Ingest marks drift jumps unqualified (kept out of the rules), but for the regulator a drifted fix
-        // is a well-formed record: it counts as qualified, and drift is measured by its own rate.
-        if (reasons.length === 1 && reasons[0] === 'drift' && lat !== null && lon !== null) {
-          const fixes = qualified.get(device) ?? [];
-          fixes.push({ ts: r.time, lat, lon, speed: num(r.speed) ?? 0 });
-          qualified.set(device, fixes);
-          continue;
-        }
-        records.push({ ts: r.time, reasons, lat, lon, speed: num(r.speed) });
-      }
-      if (records.length > 0) unqualified.set(device, records);
+      unqualified.set(
+        device,
+        rows
+          .filter((r) => typeof r.time === 'number')
+          .map((r) => ({
+            ts: r.time as number,
+            reasons: typeof r.why === 'string' && r.why !== '' ? r.why.split(',') : [],
+            lat: num(r.lat),
+            lon: num(r.lon),
+            speed: num(r.speed),
+          })),
+      );
     }
-    for (const fixes of qualified.values()) fixes.sort((a, b) => a.ts - b.ts);
     return { qualified, unqualified };
   }
 

@@ -54,12 +54,13 @@ describe('readingLine', () => {
     expect(line).toBe('truck,device=T0001,owner=C01,q=ok lat=1,lon=1,rx=1767225600035i 1767225600000');
   });
 
-  it('adds why for an unqualified reading, and not for a qualified one', () => {
+  it('adds why for an unqualified or flagged reading, and not for a plain qualified one', () => {
     const bad = truck({ lat: 1, lon: 1, speed: 200 }, { q: 'bad', why: ['speed_out_of_range', 'future_ts'] });
     expect(readingLine(bad)).toBe(
       'truck,device=T0001,owner=C01,q=bad lat=1,lon=1,speed=200,why="speed_out_of_range,future_ts",rx=1767225600035i 1767225600000',
     );
-    expect(readingLine(truck({ lat: 1, lon: 1, speed: 1 }, { why: ['x'] }))).not.toContain('why=');
+    expect(readingLine(truck({ lat: 1, lon: 1, speed: 1 }))).not.toContain('why=');
+    expect(readingLine(truck({ lat: 1, lon: 1, speed: 1 }, { why: ['drift'] }))).toContain(',why="drift",');
   });
 
   it('escapes tag values and field keys', () => {

@@ -108,7 +108,7 @@ function codecsOf(kind: DeviceKind): ReadonlyMap<string, FieldCodec> {
  * The line of one reading: measurement = kind (`truck`|`slope`|`gas`); tags `device`, `owner`, `q`
  * (`ok`|`bad`), nothing else, so a reading written twice lands on the same series and time; fields from
  * `r.f` (contract integers such as `alarm`, `sats` as `123i`, other numbers as floats, booleans, quoted
- * strings), `why` (reasons joined by commas) when bad, and `rx` (time received, epoch ms, integer);
+ * strings), `why` (reasons joined by commas) when unqualified or flagged (`drift`), and `rx` (time received, epoch ms, integer);
  * timestamp `r.ts` in epoch ms (precision `ms`).
  *
  * Non-finite numbers are left out (line protocol cannot carry them; validation already refuses them).
@@ -132,7 +132,7 @@ export function readingLine(r: ReadingRecord): string {
     }
     fields += (fields === '' ? '' : ',') + (codec?.prefix ?? escapeKey(name) + '=') + encoded;
   }
-  if (r.q === 'bad' && r.why !== undefined && r.why.length > 0) {
+  if (r.why !== undefined && r.why.length > 0) {
     fields += (fields === '' ? '' : ',') + 'why=' + quoteString(r.why.join(','));
   }
   fields += (fields === '' ? '' : ',') + 'rx=' + integerText(Math.trunc(r.rx)) + 'i';

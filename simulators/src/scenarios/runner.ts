@@ -443,7 +443,11 @@ async function storedCount(
 ): Promise<{ count: number; bad: number }> {
   if (kind === 'truck') {
     const points = await gateway.track(id, from, to);
-    return { count: points.length, bad: points.filter((p) => p.q === 'bad').length };
+    // Unqualified, or flagged as a drift jump (which keeps its quality tag: see the contract docs).
+    return {
+      count: points.length,
+      bad: points.filter((p) => p.q === 'bad' || p.why?.includes('drift')).length,
+    };
   }
   const points = await gateway.series(id, kind === 'gas' ? 'lel' : 'disp', from, to);
   return { count: points.length, bad: points.filter((p) => p.q === 'bad').length };

@@ -132,6 +132,13 @@ export class TrackPointDto {
   @ApiProperty({ nullable: true, type: Number, example: 52.5, description: 'km/h' }) speed!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 90, description: 'degrees' }) heading!: number | null;
   @ApiProperty({ nullable: true, enum: ['ok', 'bad'], example: 'ok' }) q!: string | null;
+  @ApiProperty({
+    required: false,
+    type: [String],
+    example: ['drift'],
+    description: 'Why the fix is unqualified (e.g. speed_out_of_range), or `drift` for a GPS jump',
+  })
+  why?: string[];
 }
 
 export class TrackDto {

@@ -25,6 +25,8 @@ export interface TrackPoint {
   heading: number | null;
   /** Quality: `ok`, or `bad` for an unqualified record (stored, shown, kept out of the rules). */
   q: 'ok' | 'bad' | null;
+  /** Why it is unqualified, or flagged (`drift`: a GPS jump, kept out of the rules), when it is. */
+  why?: string[];
 }
 
 /** One point of a series: a reading, or the mean of a bucket starting at `ts`. */
@@ -98,7 +100,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
   /** Fixes of a truck in [from, to), oldest first, at most `limit`. */
   async track(device: string, w: Window, limit: number): Promise<TrackPoint[]> {
     const rows = await this.rows(
-      `SELECT "lat", "lon", "speed", "heading", "q" FROM "truck" WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
+      `SELECT "lat", "lon", "speed", "heading", "q", "why" FROM "truck" WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
       { device, from: new Date(w.from), to: new Date(w.to) },
     );
     const points: TrackPoint[] = [];
@@ -113,6 +115,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
         speed: num(r.speed),
         heading: num(r.heading),
         q: quality(r.q),
+        ...(typeof r.why === 'string' && r.why !== '' ? { why: r.why.split(',') } : {}),
       });
     }
     return points;
