@@ -223,7 +223,8 @@ class Stack {
     const sim = this.spawn(
       'simulator',
       'dist/simulators/src/cli.js',
-      ['run', '--url', mqttUrl, '--root', root, '--stats-every', '5m', ...extraArgs],
+      // The whole fleet, scenario devices included: the demo shows every truck moving.
+      ['run', '--url', mqttUrl, '--root', root, '--stats-every', '5m', '--with-scenario-devices', ...extraArgs],
       { LG_MODE: 'demo', REGISTRY_FILE: registryFile },
     );
     this.simulator = sim;
