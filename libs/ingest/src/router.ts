@@ -12,6 +12,8 @@ export interface RouterOptions {
   leaseTtlMs?: number;
   /** Entries read per pass; a pass becomes at most one job per partition. */
   batchEntries?: number;
+  /** How long a pass waits for more entries once it has some, ms (default 5): bigger jobs, fewer of them. */
+  lingerMs?: number;
   onError?: (err: unknown) => void;
   onRouted?: (records: number, jobs: number) => void;
 }
@@ -100,6 +102,22 @@ export class ReadingRouter {
             1000,
           );
           entries = fresh.get(this.n.readings) ?? [];
+          // Linger: a pass becomes one job per partition, and BullMQ costs per job, not per reading. Letting a
+          // few milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful.
+          const linger = this.o.lingerMs ?? 5;
+          if (entries.length > 0 && entries.length < count && linger > 0) {
+            await new Promise((r) => setTimeout(r, linger));
+            const more = await readGroup(
+              this.redis,
+              this.n.routeGroup,
+              this.o.consumer,
+              [this.n.readings],
+              ['>'],
+              count - entries.length,
+              null,
+            );
+            entries = entries.concat(more.get(this.n.readings) ?? []);
+          }
         }
         if (entries.length > 0) await this.route(entries);
         backoff = 50;

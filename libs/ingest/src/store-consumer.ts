@@ -16,6 +16,8 @@ export interface LineBuilders {
 export interface StoreConsumerOptions {
   consumer: string;
   batchEntries?: number;
+  /** How long a pass waits for more entries once it has some, ms (default 20): bigger InfluxDB writes. */
+  lingerMs?: number;
   /** Pending entries of a consumer silent this long are taken over (a dead ingest process). */
   claimIdleMs?: number;
   onError?: (err: unknown) => void;
@@ -104,6 +106,23 @@ export class StoreConsumer {
             count,
             1000,
           );
+          // Linger: InfluxDB and the HTTP round trip cost per request; a little waiting makes requests big.
+          const got = [...batch.values()].reduce((n, e) => n + e.length, 0);
+          const linger = this.o.lingerMs ?? 20;
+          if (got > 0 && got < count && linger > 0) {
+            await new Promise((r) => setTimeout(r, linger));
+            const more = await readGroup(
+              this.redis,
+              this.n.storeGroup,
+              this.o.consumer,
+              streams,
+              ['>', '>'],
+              count - got,
+              null,
+            );
+            for (const [stream, entries] of more)
+              batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
+          }
         }
         await this.store(batch);
         backoff = 100;
