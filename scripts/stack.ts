@@ -224,7 +224,17 @@ class Stack {
       'simulator',
       'dist/simulators/src/cli.js',
       // The whole fleet, scenario devices included: the demo shows every truck moving.
-      ['run', '--url', mqttUrl, '--root', root, '--stats-every', '5m', '--with-scenario-devices', ...extraArgs],
+      [
+        'run',
+        '--url',
+        mqttUrl,
+        '--root',
+        root,
+        '--stats-every',
+        '5m',
+        '--with-scenario-devices',
+        ...extraArgs,
+      ],
       { LG_MODE: 'demo', REGISTRY_FILE: registryFile },
     );
     this.simulator = sim;
