@@ -126,14 +126,20 @@ export interface TimeRange {
   to: number;
 }
 
-/** `from`/`to` with defaults (the last `defaultSpanMs` up to now), `from` < `to`, at most MAX_RANGE_MS. */
-function withRange<T extends z.ZodRawShape>(shape: T, defaultSpanMs: number, now: () => number) {
+/**
+ * `from`/`to` as epoch ms, with defaults when one or both are missing, `from` < `to`, and at most
+ * MAX_RANGE_MS apart: the one time-window check of every query that takes a period.
+ */
+export function withRange<T extends z.ZodRawShape>(
+  shape: T,
+  defaults: (given: { from?: number; to?: number }, now: number) => { from: number; to: number },
+  now: () => number,
+) {
   return z
     .object({ from: instant.optional(), to: instant.optional(), ...shape })
     .strict()
     .transform((q, ctx) => {
-      const to = q.to ?? now();
-      const from = q.from ?? to - defaultSpanMs;
+      const { from, to } = defaults({ from: q.from, to: q.to }, now());
       if (from >= to) {
         ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
         return z.NEVER;
@@ -146,8 +152,16 @@ function withRange<T extends z.ZodRawShape>(shape: T, defaultSpanMs: number, now
     });
 }
 
+/** Defaults for a recent window: up to now, `spanMs` long. */
+function lastSpan(spanMs: number) {
+  return (q: { from?: number; to?: number }, now: number) => {
+    const to = q.to ?? now;
+    return { from: q.from ?? to - spanMs, to };
+  };
+}
+
 export function trackQuerySchema(now: () => number = Date.now) {
-  return withRange({}, 3_600_000, now);
+  return withRange({}, lastSpan(3_600_000), now);
 }
 export type TrackQuery = z.output<ReturnType<typeof trackQuerySchema>>;
 
@@ -172,7 +186,7 @@ export function seriesQuerySchema(now: () => number = Date.now) {
       field: single(z.string({ required_error: 'is required' }).min(1, 'is required')),
       every: every.optional(),
     },
-    86_400_000,
+    lastSpan(86_400_000),
     now,
   );
 }

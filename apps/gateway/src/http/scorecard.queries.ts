@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DAY_MS, dayStart, EXPORT_FORMATS, EXPORT_LANGS } from '@lg/scorecard';
-import { instant } from './queries';
+import { instant, MAX_RANGE_MS, withRange } from './queries';
 
 /**
  * Query strings of the scorecard endpoints, checked like every other (400 naming the parameter; unknown
@@ -9,7 +9,7 @@ import { instant } from './queries';
  */
 
 /** Widest period computed on demand. */
-export const MAX_SCORECARD_RANGE_MS = 31 * DAY_MS;
+export const MAX_SCORECARD_RANGE_MS = MAX_RANGE_MS;
 export const MAX_TREND_DAYS = 90;
 
 const quoted = (v: unknown) =>
@@ -38,23 +38,16 @@ export interface ScorecardRange {
   to: number;
 }
 
+/** A scorecard period defaults to one whole day: the day `from` starts, else yesterday (local days). */
 function range<T extends z.ZodRawShape>(shape: T, now: () => number) {
-  return z
-    .object({ from: instant.optional(), to: instant.optional(), ...shape })
-    .strict()
-    .transform((q, ctx) => {
-      const to = q.to ?? (q.from !== undefined ? q.from + DAY_MS : dayStart(now()));
-      const from = q.from ?? to - DAY_MS;
-      if (from >= to) {
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-        return z.NEVER;
-      }
-      if (to - from > MAX_SCORECARD_RANGE_MS) {
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from..to spans more than 31 days' });
-        return z.NEVER;
-      }
-      return { ...q, from, to };
-    });
+  return withRange(
+    shape,
+    (q, at) => {
+      const to = q.to ?? (q.from !== undefined ? q.from + DAY_MS : dayStart(at));
+      return { from: q.from ?? to - DAY_MS, to };
+    },
+    now,
+  );
 }
 
 export function scorecardQuerySchema(now: () => number = Date.now) {

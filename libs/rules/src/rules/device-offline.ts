@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../rule';
+import { backOnline, heard, underWay } from './silence';
 
 /**
  * device.offline — any device silent for `factor` (3) × its registered reporting interval
@@ -52,33 +53,12 @@ export const deviceOffline = defineRule<DeviceOfflineState, DeviceOfflineConfig>
   configSchema: deviceOfflineConfig,
   initial: () => ({ heardAt: null, parked: false, offline: false, lat: null, lon: null }),
   evaluate(state, reading, c) {
-    const { speed, ignition, lat, lon } = reading.f;
-    const ok = reading.q === 'ok';
-    let parked = false;
-    if (reading.kind === 'truck') {
-      parked =
-        ok && typeof speed === 'number'
-          ? speed <= c.movingKmh && ignition !== true
-          : typeof ignition === 'boolean'
-            ? !ignition
-            : state.parked;
-    }
-    const located = ok && typeof lat === 'number' && typeof lon === 'number';
-    // Receipt time too: a device whose clock runs behind must not look silent the moment it reports.
-    const heardAt = Math.max(reading.ts, reading.rx);
-    const next: DeviceOfflineState = {
-      heardAt,
-      parked,
-      offline: false,
-      lat: located ? lat : state.lat,
-      lon: located ? lon : state.lon,
-    };
+    // A parked truck is one not under way; other kinds are never parked.
+    const parked = reading.kind === 'truck' && !underWay(reading, c.movingKmh, !state.parked);
+    const report = heard(reading, state);
+    const next: DeviceOfflineState = { ...report, parked, offline: false };
     if (!state.offline) return { state: next };
-    const silentMin = state.heardAt === null ? 0 : Math.round((heardAt - state.heardAt) / 60_000);
-    return {
-      state: next,
-      signal: { type: 'clear', value: silentMin, message: `设备恢复上报（中断约 ${silentMin} 分钟）` },
-    };
+    return { state: next, signal: backOnline(state.heardAt, report.heardAt, '设备') };
   },
   deadline(state, c, ctx) {
     if (state.heardAt === null || state.offline) return null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../rule';
+import { backOnline, heard, underWay } from './silence';
 
 /**
  * truck.offline — a truck that was driving (speed over `movingKmh`) or had its ignition on at its last
@@ -38,30 +39,14 @@ export const truckOffline = defineRule<TruckOfflineState, TruckOfflineConfig>({
   configSchema: truckOfflineConfig,
   initial: () => ({ heardAt: null, armed: false, offline: false, lat: null, lon: null }),
   evaluate(state, reading, c) {
-    const { speed, ignition, lat, lon } = reading.f;
-    const ok = reading.q === 'ok';
-    const armed =
-      ok && typeof speed === 'number'
-        ? speed > c.movingKmh || ignition === true
-        : typeof ignition === 'boolean'
-          ? ignition
-          : state.armed;
-    const located = ok && typeof lat === 'number' && typeof lon === 'number';
-    // Receipt time too: a device whose clock runs behind must not look silent the moment it reports.
-    const heardAt = Math.max(reading.ts, reading.rx);
+    const report = heard(reading, state);
     const next: TruckOfflineState = {
-      heardAt,
-      armed,
+      ...report,
+      armed: underWay(reading, c.movingKmh, state.armed),
       offline: false,
-      lat: located ? lat : state.lat,
-      lon: located ? lon : state.lon,
     };
     if (!state.offline) return { state: next };
-    const silentMin = state.heardAt === null ? 0 : Math.round((heardAt - state.heardAt) / 60_000);
-    return {
-      state: next,
-      signal: { type: 'clear', value: silentMin, message: `车辆恢复上报（中断约 ${silentMin} 分钟）` },
-    };
+    return { state: next, signal: backOnline(state.heardAt, report.heardAt, '车辆') };
   },
   deadline(state, c) {
     return state.armed && !state.offline && state.heardAt !== null
