@@ -101,6 +101,60 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     expect(types.filter((t) => t === 'escalated')).toHaveLength(2);
   });
 
+  it("takes an offline truck's alert up its company's chain and clears it when the truck reports again", async () => {
+    const company = await connectDevice(platform.services.mqttUrl, 'C03');
+    const truck = platform.registry.device('T040')!;
+    expect(truck.owner).toBe('C03');
+    const fix = (ts: number) => ({ ts, lat: 22.72, lon: 114.25, speed: 42, ignition: true, sats: 11 });
+    const report = (ts: number) =>
+      company.publishAsync(`${platform.root}/truck/C03/T040/telemetry`, JSON.stringify(fix(ts)), { qos: 1 });
+    try {
+      // The clock may be anywhere after the test before: put it back, then let the truck drive a little.
+      await moveClock(0);
+      const start = Date.now();
+      for (let i = 0; i < 3; i++) await report(start - 20_000 + i * 10_000);
+      await waitFor('T040 to be heard', async () => {
+        const devices = (await (await api('/api/devices')).json()) as Array<{
+          id: string;
+          lastSeen: string | null;
+        }>;
+        return devices.some((d) => d.id === 'T040' && d.lastSeen !== null);
+      });
+
+      // Six minutes of silence under way: truck.offline (yellow), at the company.
+      await moveClock(6 * 60_000);
+      const offline = await operator.waitForAlert(
+        (a) => a.device === 'T040' && a.rule === 'truck.offline' && a.active,
+        'truck.offline on T040',
+      );
+      expect(offline).toMatchObject({ severity: 'yellow', escalation: { level: 'company', unit: 'C03' } });
+      expect(offline.escalation.notify.length).toBeGreaterThan(0);
+
+      // Nobody takes it: a yellow alert climbs after 60 min, from the company to the district.
+      await moveClock(6 * 60_000 + 61 * 60_000);
+      const district = await operator.waitForAlert(
+        (a) => a.id === offline.id && a.escalation.level === 'district',
+        'truck.offline escalated to the district after 60 min',
+      );
+      expect(district.active).toBe(true);
+      expect(district.escalation.notify.length).toBeGreaterThan(0);
+
+      // The clock back to the wall, and the truck reports again: the alert clears (still unacknowledged).
+      await moveClock(0);
+      await report(Date.now());
+      const cleared = await operator.waitForAlert(
+        (a) => a.id === offline.id && !a.active,
+        'truck.offline cleared by the next report',
+      );
+      expect(cleared).toMatchObject({ acknowledged: false, escalation: { level: 'district' } });
+      expect(operator.alerts.filter((a) => a.id === offline.id).map((a) => a.escalation.level)).toEqual(
+        expect.arrayContaining(['company', 'district']),
+      );
+    } finally {
+      await company.endAsync();
+    }
+  });
+
   it('does not let a late reading clear or reopen a live alert', async () => {
     const now = Date.now();
     await publish('G002', { ts: now, lel: 70 });

@@ -1,3 +1,4 @@
+import { parseEscalationDelays } from '@lg/evaluation';
 import { Platform } from '@lg/testing';
 import { GatewayClient } from '../../simulators/src/gateway-client';
 import { loadScenario, scenarioNames, scenariosDir } from '../../simulators/src/scenarios/catalog';
@@ -10,8 +11,14 @@ import { RedisTestClock } from '../../simulators/src/test-clock';
  * `_rejected` topics (rejections), the broker's PUBACKs and the REST API (stored readings). A scenario
  * passes only if the platform produced exactly the alerts and rejections it states. Scenarios use devices
  * of their own, so they share one platform; the worker's test clock is on for the silence-driven ones.
+ *
+ * Escalation runs on delays of seconds here, so that every alert nobody acknowledged is seen climbing its
+ * whole chain on `/live` (step by step, none early, none after an acknowledgement). Not in scenarios that
+ * move the test clock: an alert opened while the clock was ahead is due minutes after it is put back
+ * (their escalation is proven with the clock in rule-engine.test.ts).
  */
 const TIMER_INTERVAL_MS = 100;
+const ESCALATION_DELAYS = 'red=1s,orange=1500ms,yellow=2s,blue=never';
 
 describe('scenarios, end to end', () => {
   const dir = scenariosDir();
@@ -21,7 +28,11 @@ describe('scenarios, end to end', () => {
 
   beforeAll(async () => {
     platform = await Platform.start({
-      env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: String(TIMER_INTERVAL_MS) },
+      env: {
+        LG_TEST_CLOCK: 'true',
+        TIMER_INTERVAL_MS: String(TIMER_INTERVAL_MS),
+        ESCALATION_DELAYS,
+      },
     });
     gateway = await GatewayClient.login(platform.url('gateway'), 'operator', 'operator');
     clock = new RedisTestClock(platform.services.redisUrl, platform.prefix, 3 * TIMER_INTERVAL_MS);
@@ -41,6 +52,9 @@ describe('scenarios, end to end', () => {
       gateway,
       passwordOf: (u) => u,
       clock,
+      escalation: scenario.steps.some((s) => s.type === 'clock')
+        ? undefined
+        : parseEscalationDelays(ESCALATION_DELAYS),
     });
     // The whole report on failure: what was seen, what differs, and rules the platform lacks.
     if (!report.passed) throw new Error(formatReport(report));

@@ -6,7 +6,9 @@ import type { GatewayClient, LiveFeed } from '../gateway-client';
 import type { TestClock } from '../test-clock';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
 import { ScenarioError, type Scenario } from './schema';
+import type { EscalationDelays } from '@lg/evaluation';
 import {
+  checkEscalation,
   compareAlerts,
   compareRejections,
   describeAlert,
@@ -32,6 +34,12 @@ export interface ScenarioRunOptions {
   log?: (line: string) => void;
   /** The platform's test clock, for scenarios with `clock` steps (silence-driven rules). */
   clock?: TestClock;
+  /**
+   * The platform's escalation delays, when known (its ESCALATION_DELAYS): the run then also waits until
+   * every alert nobody acknowledged has climbed its whole chain, and checks each climb (in order, none
+   * after an acknowledgement, none early). Meant for platforms with delays of seconds, as in the tests.
+   */
+  escalation?: EscalationDelays;
 }
 
 export interface ScenarioReport {
@@ -240,9 +248,11 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     }
 
     // Everything stated seen (or the deadline), the last readings evaluated, then quiet.
+    const escalation = o.escalation;
     const satisfied = (): boolean =>
       compareAlerts(scenario.expect.alerts, plan.devices, summarizeAlerts(events), o.registry).length === 0 &&
-      compareRejections(scenario.expect.rejections, plan.devices, rejections).length === 0;
+      compareRejections(scenario.expect.rejections, plan.devices, rejections).length === 0 &&
+      (!escalation || checkEscalation(events, o.registry, escalation).climbing.length === 0);
     if (!aborted) await until(satisfied, scenario.timeout, 50);
     const evaluated = await until(
       async () => {
@@ -389,6 +399,10 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       ...compareAlerts(scenario.expect.alerts, plan.devices, report.alerts, o.registry),
       ...compareRejections(scenario.expect.rejections, plan.devices, rejections),
     );
+    if (o.escalation) {
+      const verdict = checkEscalation(events, o.registry, o.escalation);
+      report.failures.push(...verdict.problems, ...verdict.climbing.map((c) => `did not climb on: ${c}`));
+    }
   }
   report.passed = report.failures.length === 0;
   report.durationMs = Date.now() - started;

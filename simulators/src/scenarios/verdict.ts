@@ -1,4 +1,5 @@
 import type { Alert, RejectReason, Severity } from '@lg/contracts';
+import type { EscalationDelays } from '@lg/evaluation';
 import type { Device, Registry } from '@lg/registry';
 import type { AlertExpectation, RejectionExpectation } from './schema';
 
@@ -150,4 +151,72 @@ export function compareRejections(
     );
   }
   return problems;
+}
+
+/** What the escalation of the observed alerts shows: wrong climbs, and alerts that should climb further. */
+export interface EscalationVerdict {
+  problems: string[];
+  /** Alerts nobody acknowledged whose severity escalates and which are not yet at the top of their chain. */
+  climbing: string[];
+}
+
+/**
+ * Checks how the observed alerts climbed their chain of responsibility (from the registry: a truck's
+ * company, or the asset's grid → community → street, then the district), given the platform's
+ * per-severity delays: each starts at the chain's first step and takes every step in order; none climbs
+ * after it was acknowledged, nor while its severity never escalates (blue); two climbs are at least the
+ * delay of the alert's severity apart. An alert still due to climb is `climbing`, not a problem: the
+ * caller waits for it, and reports what is left at its deadline.
+ */
+export function checkEscalation(
+  events: readonly Alert[],
+  registry: Registry,
+  delays: EscalationDelays,
+): EscalationVerdict {
+  const problems: string[] = [];
+  const climbing: string[] = [];
+  const byId = new Map<string, Alert[]>();
+  for (const a of events) byId.set(a.id, [...(byId.get(a.id) ?? []), a]);
+  for (const seen of byId.values()) {
+    const first = seen[0];
+    const device = registry.device(first.device);
+    if (!device) continue;
+    const chain = registry.chainOf(device).map((s) => s.level);
+    const what = `${first.rule} on ${first.device}`;
+    /** Each step as first seen, and whether the alert was acknowledged by then. */
+    const steps: Array<{ alert: Alert; acked: boolean }> = [];
+    let acked = false;
+    for (const a of seen) {
+      if (steps[steps.length - 1]?.alert.escalation.level !== a.escalation.level)
+        steps.push({ alert: a, acked });
+      acked ||= a.acknowledged;
+    }
+    const levels = steps.map((s) => s.alert.escalation.level);
+    if (!levels.every((l, i) => l === chain[i])) {
+      problems.push(`${what} climbed ${levels.join(' → ')}; its chain is ${chain.join(' → ')}`);
+      continue;
+    }
+    for (let i = 1; i < steps.length; i++) {
+      const { alert, acked: afterAck } = steps[i];
+      const delay = delays[alert.severity];
+      const gap = Date.parse(alert.escalation.since) - Date.parse(steps[i - 1].alert.escalation.since);
+      if (afterAck) problems.push(`${what} climbed to ${alert.escalation.level} after it was acknowledged`);
+      else if (delay === null)
+        problems.push(
+          `${what} climbed to ${alert.escalation.level} while ${alert.severity}, which never escalates`,
+        );
+      else if (i > 1 && gap < delay)
+        problems.push(
+          `${what} climbed to ${alert.escalation.level} ${gap} ms after the step before; ${alert.severity} waits ${delay} ms`,
+        );
+      if (alert.escalation.notify.length === 0)
+        problems.push(`${what} reached ${alert.escalation.level} without naming a duty contact`);
+    }
+    const last = seen[seen.length - 1];
+    if (!acked && delays[last.severity] !== null && levels.length < chain.length)
+      climbing.push(
+        `${what} (${last.severity}) is at ${levels[levels.length - 1]}, not yet at ${chain[chain.length - 1]}`,
+      );
+  }
+  return { problems, climbing };
 }
