@@ -14,6 +14,12 @@ export interface RouterOptions {
   batchEntries?: number;
   /** How long a pass waits for more entries once it has some, ms (default 5): bigger jobs, fewer of them. */
   lingerMs?: number;
+  /**
+   * How long a pass gathers entries while the rule workers are behind (a partition's queue has jobs
+   * waiting), ms (default 50). A worker that is busy cannot start the job any sooner, so waiting costs no
+   * latency, and each job then carries more readings for the same fixed cost per job.
+   */
+  busyLingerMs?: number;
   onError?: (err: unknown) => void;
   onRouted?: (records: number, jobs: number) => void;
 }
@@ -103,9 +109,12 @@ export class ReadingRouter {
           );
           entries = fresh.get(this.n.readings) ?? [];
           // Linger: a pass becomes one job per partition, and BullMQ costs per job, not per reading. Letting a
-          // few milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful.
-          const linger = this.o.lingerMs ?? 5;
-          if (entries.length > 0 && entries.length < count && linger > 0) {
+          // few milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful;
+          // while the workers are behind, a pass gathers longer and may take more entries.
+          const busy = entries.length > 0 && (await this.workersBehind());
+          const linger = busy ? (this.o.busyLingerMs ?? 50) : (this.o.lingerMs ?? 5);
+          const most = busy ? count * 4 : count;
+          if (entries.length > 0 && entries.length < most && linger > 0) {
             await new Promise((r) => setTimeout(r, linger));
             const more = await readGroup(
               this.redis,
@@ -113,7 +122,7 @@ export class ReadingRouter {
               this.o.consumer,
               [this.n.readings],
               ['>'],
-              count - entries.length,
+              most - entries.length,
               null,
             );
             entries = entries.concat(more.get(this.n.readings) ?? []);
@@ -145,6 +154,12 @@ export class ReadingRouter {
       }
     }
     return this.holding;
+  }
+
+  /** Whether some partition's queue has jobs no worker has started yet. */
+  private async workersBehind(): Promise<boolean> {
+    const waiting = await Promise.all(this.queues.map((q) => q.getWaitingCount()));
+    return waiting.some((n) => n > 0);
   }
 
   private async route(entries: Array<[string, string[]]>): Promise<void> {

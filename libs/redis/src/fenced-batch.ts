@@ -3,17 +3,20 @@ import type Redis from 'ioredis';
 /**
  * Runs a list of writes atomically, and only while the caller still holds its lease: a process that lost
  * its lease (paused, partitioned) cannot overwrite the work of the one that took over. Keys are declared
- * to Redis; each operation names its key by position.
+ * to Redis; each operation names its key by position. Operations travel as flat arguments (command, key
+ * position, argument count, arguments), so neither side encodes or decodes JSON for them.
  */
 const SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('LEASE_LOST') end
-local ops = cjson.decode(ARGV[2])
-for _, op in ipairs(ops) do
-  local args = {}
-  for j = 3, #op do args[#args + 1] = op[j] end
-  redis.call(op[1], KEYS[op[2]], unpack(args))
+local i = 2
+local n = 0
+while i <= #ARGV do
+  local command, key, count = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
+  redis.call(command, key, unpack(ARGV, i + 3, i + 2 + count))
+  i = i + 3 + count
+  n = n + 1
 end
-return #ops
+return n
 `;
 
 const ALLOWED = new Set(['HSET', 'HDEL', 'ZADD', 'ZREM', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
@@ -28,7 +31,8 @@ export class LeaseLostError extends Error {
 export class FencedBatch {
   private readonly keys: string[];
   private readonly keyIndex = new Map<string, number>();
-  private readonly ops: Array<Array<string | number>> = [];
+  private readonly args: string[] = [];
+  private count = 0;
 
   constructor(
     private readonly lease: string,
@@ -49,18 +53,19 @@ export class FencedBatch {
 
   add(command: string, key: string, ...args: string[]): this {
     if (!ALLOWED.has(command)) throw new Error(`command ${command} is not allowed in a fenced batch`);
-    this.ops.push([command, this.key(key), ...args]);
+    this.args.push(command, String(this.key(key)), String(args.length), ...args);
+    this.count++;
     return this;
   }
 
   get size(): number {
-    return this.ops.length;
+    return this.count;
   }
 
   async exec(redis: Redis): Promise<void> {
-    if (this.ops.length === 0) return;
+    if (this.count === 0) return;
     try {
-      await redis.eval(SCRIPT, this.keys.length, ...this.keys, this.owner, JSON.stringify(this.ops));
+      await redis.eval(SCRIPT, this.keys.length, ...this.keys, this.owner, ...this.args);
     } catch (err) {
       if (err instanceof Error && err.message.includes('LEASE_LOST'))
         throw new LeaseLostError(this.lease, { cause: err });

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { FencedBatch, LeaseLostError, Leases } from '@lg/redis';
+import { Registry } from '@lg/registry';
+import { Services } from '@lg/services';
+
+/** The worker's only write path, on a real Redis: all of a batch or none of it, and only under its lease. */
+describe('FencedBatch', () => {
+  let dir: string;
+  let services: Services;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-fenced-'));
+    services = await Services.start({ dir, registry: Registry.load('config/registry/minimal.json') });
+    redis = new Redis(services.redisUrl);
+  });
+
+  afterAll(async () => {
+    await redis?.quit();
+    await services?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies every operation, with any number of arguments, while the lease is ours', async () => {
+    const leases = new Leases(redis, 'worker-a', 10_000);
+    expect(await leases.acquire('fb:lease:1')).toBe(true);
+    const state = JSON.stringify({ rules: { 'gas.lel': { level: 'red' } }, note: 'quotes " and \\ survive' });
+    const batch = new FencedBatch('fb:lease:1', leases.owner)
+      .add('HSET', 'fb:state', 'G001', state, 'G002', '{}')
+      .add('ZADD', 'fb:deadlines', '1000', 'G001')
+      .add('SADD', 'fb:open', 'a1')
+      .add('XADD', 'fb:live', 'MAXLEN', '~', '100', '*', 'j', '{"t":"alert"}')
+      .add('ZREM', 'fb:deadlines', 'nobody')
+      .add('HDEL', 'fb:state', 'G002');
+    expect(batch.size).toBe(6);
+    await batch.exec(redis);
+    expect(await redis.hgetall('fb:state')).toEqual({ G001: state });
+    expect(await redis.zscore('fb:deadlines', 'G001')).toBe('1000');
+    expect(await redis.smembers('fb:open')).toEqual(['a1']);
+    const entries = await redis.xrange('fb:live', '-', '+');
+    expect(entries.map(([, fields]) => fields)).toEqual([['j', '{"t":"alert"}']]);
+  });
+
+  it('writes nothing once another owner holds the lease', async () => {
+    await redis.set('fb:lease:2', 'worker-b');
+    const batch = new FencedBatch('fb:lease:2', 'worker-a').add('HSET', 'fb:other', 'x', '1');
+    await expect(batch.exec(redis)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await redis.exists('fb:other')).toBe(0);
+  });
+
+  it('refuses a command outside the allowed set before anything is sent', () => {
+    expect(() => new FencedBatch('fb:lease:1', 'worker-a').add('FLUSHALL', 'x')).toThrow(
+      'command FLUSHALL is not allowed in a fenced batch',
+    );
+  });
+});
