@@ -28,6 +28,8 @@ interface Step {
   drainedInMs: number | null;
   storedInMs: number | null;
   evaluatedInMs: number | null;
+  /** CPU time of every process (load generator included) per acknowledged reading, µs. */
+  cpuUsPerReading: number;
   zeroLoss: boolean;
 }
 
@@ -35,6 +37,8 @@ interface ProcessUsage {
   name: string;
   cpuSeconds: number;
   cpuPercent: number;
+  /** CPU time per acknowledged reading, µs: what bounds the rate on a machine of this many cores. */
+  cpuUsPerReading: number;
   peakRssMb: number;
 }
 
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
       (await metric(worker, 'lg_worker_readings_evaluated_total')) +
       (await metric(worker, 'lg_worker_readings_late_total'));
     const pids = () => [
+      { name: 'load generator', pid: process.pid },
       ...[...platform.apps].map(([name, a]) => ({ name, pid: a.proc.pid! })),
       { name: 'mosquitto', pid: platform.services.mosquitto.pid! },
       { name: 'redis', pid: platform.services.redis.pid! },
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
         drainedInMs,
         storedInMs,
         evaluatedInMs,
+        cpuUsPerReading: 0,
         zeroLoss:
           stored === result.summary.acked && evaluated >= result.summary.acked && result.summary.failed === 0,
       };
@@ -183,14 +189,21 @@ async function main(): Promise<void> {
       log(
         `  acked ${result.summary.acked} at ${Math.round(result.summary.achievedRate)}/s, stored ${stored}, evaluated ${evaluated}, drained in ${drainedInMs ?? '>60000'} ms (stored ${storedInMs ?? '>60000'}, evaluated ${evaluatedInMs ?? '>60000'})${kept ? '' : ' (generator behind)'}`,
       );
-      if (kept && step.zeroLoss && drainedInMs !== null && drainedInMs < 5000) {
-        usage = after.map((a, i) => ({
-          name: a.name,
-          cpuSeconds: a.cpu - before[i].cpu,
-          cpuPercent: ((a.cpu - before[i].cpu) / elapsed) * 100,
-          peakRssMb: a.peakKb / 1024,
-        }));
-      }
+      const stepUsage = after.map((a, i) => ({
+        name: a.name,
+        cpuSeconds: a.cpu - before[i].cpu,
+        cpuPercent: ((a.cpu - before[i].cpu) / elapsed) * 100,
+        cpuUsPerReading: ((a.cpu - before[i].cpu) * 1e6) / Math.max(1, result.summary.acked),
+        peakRssMb: a.peakKb / 1024,
+      }));
+      step.cpuUsPerReading = stepUsage.reduce((sum, u) => sum + u.cpuUsPerReading, 0);
+      log(
+        `  CPU per reading: ${stepUsage.map((u) => `${u.name} ${u.cpuUsPerReading.toFixed(0)} µs`).join(', ')}; ` +
+          `all ${step.cpuUsPerReading.toFixed(0)} µs → at most ${Math.round((cpus().length * 1e6) / step.cpuUsPerReading)} readings/s on ${cpus().length} cores`,
+      );
+      // The clean step's figures, or the first step's when none is clean.
+      if ((kept && step.zeroLoss && drainedInMs !== null && drainedInMs < 5000) || usage.length === 0)
+        usage = stepUsage;
     }
     const sustained = steps
       .filter((s) => s.zeroLoss && s.drainedInMs !== null && s.drainedInMs < 5000 && s.summary.behind === 0)
@@ -276,6 +289,7 @@ async function main(): Promise<void> {
         drainedInMs: s.drainedInMs,
         storedInMs: s.storedInMs,
         evaluatedInMs: s.evaluatedInMs,
+        cpuUsPerReading: Math.round(s.cpuUsPerReading),
         zeroLoss: s.zeroLoss,
       })),
       latency: {
@@ -309,6 +323,7 @@ function markdown(r: {
     drainedInMs: number | null;
     storedInMs: number | null;
     evaluatedInMs: number | null;
+    cpuUsPerReading: number;
     zeroLoss: boolean;
   }>;
   latency: Record<string, { rate: number; p50: number; p95: number; p99: number; max: number; n: number }>;
@@ -329,18 +344,18 @@ function markdown(r: {
         `| publish → alert on Socket.IO at ${l.rate} readings/s (${k}), ms | p50 ${f(l.p50)} · p95 ${f(l.p95)} · p99 ${f(l.p99)} · max ${f(l.max)} (n=${l.n}) |`,
     ),
     '',
-    '| target readings/s | acknowledged | achieved/s | stored | evaluated | caught up after (stored · evaluated) | zero loss |',
-    '|---|---|---|---|---|---|---|',
+    '| target readings/s | acknowledged | achieved/s | stored | evaluated | caught up after (stored · evaluated) | CPU µs per reading, all processes | zero loss |',
+    '|---|---|---|---|---|---|---|---|',
     ...r.steps.map(
       (s) =>
-        `| ${s.target} | ${s.acked} | ${s.achieved} | ${s.stored} | ${s.evaluated} | ${ms(s.drainedInMs)} (${ms(s.storedInMs)} · ${ms(s.evaluatedInMs)}) | ${s.zeroLoss ? 'yes' : 'no'} |`,
+        `| ${s.target} | ${s.acked} | ${s.achieved} | ${s.stored} | ${s.evaluated} | ${ms(s.drainedInMs)} (${ms(s.storedInMs)} · ${ms(s.evaluatedInMs)}) | ${s.cpuUsPerReading} | ${s.zeroLoss ? 'yes' : 'no'} |`,
     ),
     '',
-    '| process (at the highest clean step) | CPU s | CPU % of one core | peak RSS MB |',
-    '|---|---|---|---|',
+    '| process (at the highest clean step) | CPU s | CPU % of one core | CPU µs per reading | peak RSS MB |',
+    '|---|---|---|---|---|',
     ...r.processes.map(
       (p) =>
-        `| ${p.name} | ${p.cpuSeconds.toFixed(1)} | ${p.cpuPercent.toFixed(0)} | ${p.peakRssMb.toFixed(0)} |`,
+        `| ${p.name} | ${p.cpuSeconds.toFixed(1)} | ${p.cpuPercent.toFixed(0)} | ${p.cpuUsPerReading.toFixed(0)} | ${p.peakRssMb.toFixed(0)} |`,
     ),
     '',
   ].join('\n');
