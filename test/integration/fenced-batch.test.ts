@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { FencedBatch, LeaseLostError, Leases } from '@lg/redis';
+import { FencedBatch, LeaseLostError, Leases, StaleWriteError } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import { Services } from '@lg/services';
 
@@ -49,6 +49,30 @@ describe('FencedBatch', () => {
     const batch = new FencedBatch('fb:lease:2', 'worker-a').add('HSET', 'fb:other', 'x', '1');
     await expect(batch.exec(redis)).rejects.toBeInstanceOf(LeaseLostError);
     expect(await redis.exists('fb:other')).toBe(0);
+  });
+
+  it('writes nothing when a field it read changed meanwhile (an acknowledgement), and commits when it did not', async () => {
+    const leases = new Leases(redis, 'worker-c', 10_000);
+    expect(await leases.acquire('fb:lease:3')).toBe(true);
+    await redis.hset('fb:alert', 'doc', '{"v":1}');
+    const write = () =>
+      new FencedBatch('fb:lease:3', leases.owner)
+        .expectField('fb:alert', 'ack', false)
+        .add('HSET', 'fb:alert', 'doc', '{"v":2}')
+        .add('XADD', 'fb:live3', '*', 'j', '{"acknowledged":false}');
+
+    // The gateway acknowledges between the worker's read and its commit.
+    await redis.hset('fb:alert', 'ack', '{"ackedBy":"operator"}');
+    await expect(write().exec(redis)).rejects.toBeInstanceOf(StaleWriteError);
+    expect(await redis.hget('fb:alert', 'doc')).toBe('{"v":1}');
+    expect(await redis.exists('fb:live3')).toBe(0);
+
+    // Read again: the acknowledgement is known, so the batch states it, and commits.
+    const again = new FencedBatch('fb:lease:3', leases.owner)
+      .expectField('fb:alert', 'ack', true)
+      .add('HSET', 'fb:alert', 'doc', '{"v":2}');
+    await again.exec(redis);
+    expect(await redis.hget('fb:alert', 'doc')).toBe('{"v":2}');
   });
 
   it('refuses a command outside the allowed set before anything is sent', () => {

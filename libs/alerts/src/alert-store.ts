@@ -173,11 +173,14 @@ export class AlertStore {
 
   /**
    * Adds the writes of one rule-driven transition to a fenced batch (worker side). The `ack` field is
-   * never touched here.
+   * never touched here; the batch commits only if nobody acknowledged the alert since the worker read it,
+   * so that a transition (an escalation above all) never goes out on `/live` as unacknowledged after its
+   * acknowledgement did.
    */
   stage(batch: FencedBatch, alert: Alert, transition: AlertTransition, isNew: boolean): void {
     const { acknowledged: _a, ackedAt: _t, ackedBy: _b, note: _n, ...doc } = alert;
     const key = this.n.alert(alert.id);
+    batch.expectField(key, 'ack', alert.acknowledged);
     batch.add(
       'HSET',
       key,

@@ -1,7 +1,7 @@
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { RULE_JOB_NAME, ruleJobSchema, type Names, type RuleJob } from '@lg/contracts';
-import { LeaseLostError, type RedisConnections } from '@lg/redis';
+import { LeaseLostError, StaleWriteError, type RedisConnections } from '@lg/redis';
 import type { RulePack } from '@lg/rules';
 import type { EvaluationOutcome, PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
@@ -189,6 +189,8 @@ export class RuleWorkers {
           if (parsed.data.tick !== undefined) this.tickQueued.delete(parsed.data.partition);
           throw err;
         }
+        // Someone acknowledged an alert while the job ran: nothing was written; evaluate again at once.
+        if (err instanceof StaleWriteError && attempt < 10) continue;
         this.o.onError?.(err, `partition ${parsed.data.partition}, attempt ${attempt + 1}`);
         await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
       }

@@ -4,11 +4,20 @@ import type Redis from 'ioredis';
  * Runs a list of writes atomically, and only while the caller still holds its lease: a process that lost
  * its lease (paused, partitioned) cannot overwrite the work of the one that took over. Keys are declared
  * to Redis; each operation names its key by position. Operations travel as flat arguments (command, key
- * position, argument count, arguments), so neither side encodes or decodes JSON for them.
+ * position, argument count, arguments), so neither side encodes or decodes JSON for them. A batch may also
+ * state what it read that others can change meanwhile (a hash field present or absent, such as an alert's
+ * acknowledgement written by the gateway): if any of that changed, nothing is written and the caller reads
+ * again.
  */
 const SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('LEASE_LOST') end
-local i = 2
+local i = 3
+for c = 1, tonumber(ARGV[2]) do
+  if tostring(redis.call('HEXISTS', KEYS[tonumber(ARGV[i])], ARGV[i + 1])) ~= ARGV[i + 2] then
+    return redis.error_reply('STALE ' .. KEYS[tonumber(ARGV[i])] .. ' ' .. ARGV[i + 1])
+  end
+  i = i + 3
+end
 local n = 0
 while i <= #ARGV do
   local command, key, count = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
@@ -28,10 +37,19 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** What the batch read changed before it could commit: nothing was written; read again and retry. */
+export class StaleWriteError extends Error {
+  constructor(what: string, options?: ErrorOptions) {
+    super(`${what} changed while the batch was prepared`, options);
+    this.name = 'StaleWriteError';
+  }
+}
+
 export class FencedBatch {
   private readonly keys: string[];
   private readonly keyIndex = new Map<string, number>();
   private readonly args: string[] = [];
+  private readonly checks: string[] = [];
   private count = 0;
 
   constructor(
@@ -58,6 +76,12 @@ export class FencedBatch {
     return this;
   }
 
+  /** Commits only if `field` of hash `key` is still present (or still absent) as when it was read. */
+  expectField(key: string, field: string, present: boolean): this {
+    this.checks.push(String(this.key(key)), field, present ? '1' : '0');
+    return this;
+  }
+
   get size(): number {
     return this.count;
   }
@@ -65,10 +89,21 @@ export class FencedBatch {
   async exec(redis: Redis): Promise<void> {
     if (this.count === 0) return;
     try {
-      await redis.eval(SCRIPT, this.keys.length, ...this.keys, this.owner, ...this.args);
+      const checks = String(this.checks.length / 3);
+      await redis.eval(
+        SCRIPT,
+        this.keys.length,
+        ...this.keys,
+        this.owner,
+        checks,
+        ...this.checks,
+        ...this.args,
+      );
     } catch (err) {
       if (err instanceof Error && err.message.includes('LEASE_LOST'))
         throw new LeaseLostError(this.lease, { cause: err });
+      const stale = err instanceof Error ? /STALE (.*)$/.exec(err.message) : null;
+      if (stale) throw new StaleWriteError(stale[1], { cause: err });
       throw err;
     }
   }
