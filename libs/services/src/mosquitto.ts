@@ -37,6 +37,8 @@ export function mosquittoConfig(o: MosquittoOptions): string {
     'max_inflight_messages 100',
     'max_packet_size 1048576',
     'persistent_client_expiration 7d',
+    // For a reload by hand after rotating a credential: kill -HUP $(cat <dir>/mosquitto.pid)
+    `pid_file ${join(o.dir, 'mosquitto.pid')}`,
     `log_dest file ${join(o.dir, 'mosquitto.log')}`,
     'log_type error',
     'log_type warning',
