@@ -94,13 +94,14 @@ async function main(): Promise<void> {
         rate,
         durationMs: seconds * 1000,
         passwordOf: (u) => u,
-        connectionsPerOwner: 2,
+        // One connection per company (the broker takes the username as the client ID: a second one would
+        // replace the first).
         window: 128,
       });
 
     // 1. The raw ceiling: a plain subscriber that only counts, no platform.
     log('raw ceiling: publisher → Mosquitto → counting subscriber');
-    const sub = mqtt.connect(platform.services.mqttUrl, {
+    const sub = mqtt.connect(platform.services.internalMqttUrl, {
       ...observer,
       protocolVersion: 5,
       clientId: 'bench-observer',

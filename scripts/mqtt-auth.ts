@@ -1,5 +1,5 @@
 /**
- * Writes Mosquitto's password file (hashed) and ACL for a production deployment from the registry:
+ * Writes Mosquitto's password files (hashed) and ACLs for a production deployment from the registry:
  *
  *   node dist/scripts/mqtt-auth.js --out deploy/mosquitto --passwords deploy/secrets/mqtt.json [--generate]
  *
@@ -19,10 +19,13 @@ import { mqttIdentities, writeMosquittoAuth } from '@lg/services';
 
 const USAGE = `Usage: node dist/scripts/mqtt-auth.js --out DIR --passwords FILE [options]
 
-Writes DIR/passwd (hashed with mosquitto_passwd) and DIR/acl from the registry: every owner publishes only
-for its own devices, every device only as itself, the ingest identity reads everything under the root.
+Writes, from the registry, the device listener's DIR/passwd and DIR/acl (every owner publishes only for
+its own devices, every device only as itself, each reads only its own rejections) and the internal
+listener's DIR/passwd-internal and DIR/acl-internal (the ingest identity reads everything under the root,
+observers too). Passwords are hashed with mosquitto_passwd. Rotate a credential: change it in FILE, run this
+again and send the broker SIGHUP; it drops the connections whose password changed, nothing else.
 
-  --out DIR            where to write passwd and acl (e.g. deploy/mosquitto)
+  --out DIR            where to write passwd, acl, passwd-internal, acl-internal (e.g. deploy/mosquitto)
   --passwords FILE     JSON {"<username>": "<password>"} with the ingest user, every owner and every device
   --generate           give every identity missing from FILE a random password and save FILE
   --registry FILE      default config/registry/longgang.json
@@ -97,21 +100,22 @@ function main(): number {
     console.log(`mqtt-auth: generated ${missing.length} password(s) into ${file}`);
   }
   const password = (username: string): string => passwords[username];
-  const { users, acl } = mqttIdentities(registry, {
+  const identities = mqttIdentities(registry, {
     root: values.root,
     ingest: { username: ingestUser, password: password(ingestUser) },
     observers: values.observer.map((username) => ({ username, password: password(username) })),
     passwordOf: password,
   });
-  writeMosquittoAuth(values.out, users, acl);
+  writeMosquittoAuth(values.out, identities);
   const rel = (p: string): string => {
     const r = relative(process.cwd(), p);
     return r && !r.startsWith('..') ? r : p;
   };
   console.log(
-    `mqtt-auth: wrote ${rel(join(values.out, 'passwd'))} (${users.length} users, hashed) and ` +
-      `${rel(join(values.out, 'acl'))}; a running broker picks them up on SIGHUP ` +
-      '(docker compose kill -s HUP mosquitto)',
+    `mqtt-auth: wrote ${rel(join(values.out, 'passwd'))} (${identities.devices.users.length} registry ` +
+      `identities, hashed), ${rel(join(values.out, 'acl'))}, ${rel(join(values.out, 'passwd-internal'))} ` +
+      `(${identities.internal.users.length} internal) and ${rel(join(values.out, 'acl-internal'))}; a ` +
+      'running broker picks them up on SIGHUP (docker compose kill -s HUP mosquitto)',
   );
   return 0;
 }

@@ -26,6 +26,7 @@ const port = z.coerce.number().int().min(1).max(65535).optional();
  */
 const stackSchema = z.object({
   MQTT_PORT: port,
+  MQTT_INTERNAL_PORT: port,
   REDIS_PORT: port,
   INFLUX_PORT: port,
   INFLUX_RPC_PORT: port,
@@ -38,13 +39,14 @@ const stackSchema = z.object({
   READY_TIMEOUT_SEC: env.int(90, 1, 3600),
 });
 
-type PortName = 'mqtt' | 'redis' | 'influx' | 'influxRpc' | 'gateway' | 'ingest' | 'worker';
+type PortName = 'mqtt' | 'mqttInternal' | 'redis' | 'influx' | 'influxRpc' | 'gateway' | 'ingest' | 'worker';
 
 const PORTS: Record<
   PortName,
   { variable: keyof z.infer<typeof stackSchema>; default: number; what: string }
 > = {
   mqtt: { variable: 'MQTT_PORT', default: 1883, what: 'MQTT' },
+  mqttInternal: { variable: 'MQTT_INTERNAL_PORT', default: 1884, what: 'MQTT internal listener' },
   redis: { variable: 'REDIS_PORT', default: 6379, what: 'Redis' },
   influx: { variable: 'INFLUX_PORT', default: 8086, what: 'InfluxDB HTTP' },
   influxRpc: { variable: 'INFLUX_RPC_PORT', default: 8088, what: 'InfluxDB RPC' },
@@ -143,7 +145,13 @@ class Stack {
       registry,
       root,
       observers: [DEMO_OBSERVER],
-      ports: { mqtt: ports.mqtt, redis: ports.redis, influx: ports.influx, influxRpc: ports.influxRpc },
+      ports: {
+        mqtt: ports.mqtt,
+        mqttInternal: ports.mqttInternal,
+        redis: ports.redis,
+        influx: ports.influx,
+        influxRpc: ports.influxRpc,
+      },
     });
     return this.services;
   }
@@ -342,8 +350,9 @@ async function main(): Promise<number> {
   if (values.help) {
     say(`Usage: npm start [-- --no-sim] [-- --speedup N]
 Starts Mosquitto, Redis, InfluxDB, the ingest, worker and gateway apps and the demo device fleet.
-Ports from MQTT_PORT, REDIS_PORT, INFLUX_PORT, INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT
-(defaults 1883, 6379, 8086, 8088, 3000, 3001, 3002; a taken default is replaced by a free port).
+Ports from MQTT_PORT (devices), MQTT_INTERNAL_PORT (ingest, observers), REDIS_PORT, INFLUX_PORT,
+INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT (defaults 1883, 1884, 6379, 8086, 8088, 3000, 3001,
+3002; a taken default is replaced by a free port).
 Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops everything.`);
     return 0;
   }
@@ -395,7 +404,7 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
   try {
     const ports = await choosePorts(config);
     say(
-      `starting Mosquitto :${ports.mqtt}, Redis :${ports.redis}, InfluxDB :${ports.influx} ` +
+      `starting Mosquitto :${ports.mqtt} (devices) and :${ports.mqttInternal} (platform), Redis :${ports.redis}, InfluxDB :${ports.influx} ` +
         `(data in ${rel(join(runDir, 'services'))})…`,
     );
     const services = await stack.startServices(registry, join(runDir, 'services'), ports, root);
@@ -425,7 +434,7 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
         env: {
           ...common,
           HTTP_PORT: String(ports.ingest),
-          MQTT_URL: services.mqttUrl,
+          MQTT_URL: services.internalMqttUrl,
           MQTT_USERNAME: 'lg-ingest',
           MQTT_PASSWORD: 'lg-ingest',
           MQTT_TOPIC_ROOT: root,
@@ -475,14 +484,17 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
 
 function printBanner(ports: Record<PortName, number>, root: string, logs: string, simulating: boolean): void {
   const mqtt = `-h 127.0.0.1 -p ${ports.mqtt} -V mqttv5`;
+  const internal = `-h 127.0.0.1 -p ${ports.mqttInternal} -V mqttv5`;
   const gas = `${root}/gas/P01/G001/telemetry`;
   say(`
 Longgang safety platform is running (demo mode)
   Dashboard   http://127.0.0.1:${ports.gateway}/        API docs http://127.0.0.1:${ports.gateway}/api/docs
   Logins      operator / operator (command centre); c01 … c12, password = name (one company each)
   MQTT        127.0.0.1:${ports.mqtt}, MQTT v5, topic root ${root}; every owner (C01, S01, P01…) and device
-              (T001, G001…) logs in with password = its name. ${simulating ? 'The demo fleet is publishing.' : 'No simulator (--no-sim).'}
-  Watch all   mosquitto_sub ${mqtt} -u ${DEMO_OBSERVER.username} -P ${DEMO_OBSERVER.password} -t '${root}/#' -v
+              (T001, G001…) logs in with password = its name; the broker takes the username as the client
+              ID (one session per identity). ${simulating ? 'The demo fleet is publishing.' : 'No simulator (--no-sim).'}
+  Watch all   on the internal listener (ingest and observers only, :${ports.mqttInternal}):
+              mosquitto_sub ${internal} -u ${DEMO_OBSERVER.username} -P ${DEMO_OBSERVER.password} -t '${root}/#' -v
   Red alert   a gas reading of 60 % LEL from detector G001, published by its pipeline network P01:
               mosquitto_pub ${mqtt} -u P01 -P P01 -q 1 -t ${gas} -m "{\\"ts\\":$(date +%s%3N),\\"lel\\":60}"
               ts is epoch milliseconds (now: ${Date.now()}) or an ISO-8601 string with a zone, e.g.

@@ -62,7 +62,6 @@ load:
   --qos 0|1            (default 1)
   --batch K            readings per message (an array; default 1)
   --window W           unacknowledged messages per connection (default 64)
-  --connections-per-owner K  (default 1)
   --out FILE           the JSON summary to FILE instead of stdout
   --acked FILE         the acknowledged readings, one line per device: {"device": ID, "ts": [...]}
   --progress / --no-progress  the live line on stderr (default: on a terminal)

@@ -100,7 +100,8 @@ describe('fault suite', () => {
         await load.start();
         let flooding: Promise<void> | undefined;
         if (fault.flood) {
-          flooder = await connectDevice(platform.services.mqttUrl, 'C02', 'C02', true);
+          // The device itself: its company's identity is taken by the numbered load (one session each).
+          flooder = await connectDevice(platform.services.mqttUrl, 'T005', 'T005', true);
           const f = flooder;
           flooding = (async () => {
             // T005 floods with 3,000 readings as fast as the broker takes them, its event times in a

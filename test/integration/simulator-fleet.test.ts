@@ -32,7 +32,7 @@ describe('the whole district fleet against a real Mosquitto', () => {
       root,
       observers: [{ username: 'observer', password: 'observer-secret' }],
     });
-    observer = await connectAsync(services.mqttUrl, {
+    observer = await connectAsync(services.internalMqttUrl, {
       protocolVersion: 5,
       clientId: 'fleet-observer',
       username: 'observer',

@@ -52,7 +52,7 @@ describe('device simulator against a real Mosquitto', () => {
       root,
       observers: [{ username: 'observer', password: 'observer-secret' }],
     });
-    observer = await observe(services.mqttUrl, `${root}/#`, 'observer-1');
+    observer = await observe(services.internalMqttUrl, `${root}/#`, 'observer-1');
   });
 
   afterAll(async () => {
@@ -122,7 +122,7 @@ describe('device simulator against a real Mosquitto', () => {
     expect(stats.accepted).toBe(stats.published);
 
     // A clean stop publishes {"online": false} and disconnects, so the retained status is offline for all.
-    const late = await observe(services.mqttUrl, `${root}/+/+/+/status`, 'observer-2');
+    const late = await observe(services.internalMqttUrl, `${root}/+/+/+/status`, 'observer-2');
     try {
       await waitFor('retained status of the three devices', () => late.got.length >= 3, 5000);
       for (const d of picked) {

@@ -133,6 +133,14 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       (topic, payload) => pipeline.handle(topic, payload),
       (err, i) => this.logger.warn(`MQTT connection ${i}: ${err.message}`),
     );
+    // On the device listener a registry identity's client ID is its username: a device named like one of
+    // our connections could take over that connection's session.
+    const taken = this.mqtt.clientIds().filter((id) => registry.device(id) || registry.isOwner(id));
+    if (taken.length > 0) {
+      throw new Error(
+        `INGEST_INSTANCE ${c.INGEST_INSTANCE} gives MQTT client IDs that are registry identities: ${taken.join(', ')}`,
+      );
+    }
     this.store = new StoreConsumer(
       this.connections.open('store-read', { blocking: true }),
       redis,

@@ -36,7 +36,8 @@ export const influxSchema = z.object({
 });
 
 export const mqttSchema = z.object({
-  MQTT_URL: env.url('mqtt://127.0.0.1:1883'),
+  /** The broker's internal listener (ingest's identity exists only there), not the devices' one. */
+  MQTT_URL: env.url('mqtt://127.0.0.1:1884'),
   MQTT_USERNAME: z.string().default('lg-ingest'),
   MQTT_PASSWORD: z.string().default('lg-ingest'),
   MQTT_TOPIC_ROOT: z

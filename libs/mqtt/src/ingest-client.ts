@@ -51,9 +51,14 @@ export class IngestMqttClient {
     );
   }
 
+  /** The client ID of each connection. */
+  clientIds(): string[] {
+    return this.o.subscriptions.map((_, i) => `${this.o.clientIdBase}-${i}`);
+  }
+
   private open(i: number): MqttClient {
     const options: IClientOptions = {
-      clientId: `${this.o.clientIdBase}-${i}`,
+      clientId: this.clientIds()[i],
       username: this.o.username,
       password: this.o.password,
       protocolVersion: 5,

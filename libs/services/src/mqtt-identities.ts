@@ -5,6 +5,23 @@ export interface MqttUser {
   password: string;
 }
 
+/** One listener's users (password file) and access rules (ACL file text). */
+export interface MqttAuth {
+  users: MqttUser[];
+  acl: string;
+}
+
+/**
+ * What the broker's two listeners admit. `devices`: the registry's identities, on the listener devices and
+ * company platforms reach, where the broker takes the username as the client ID (so no identity can take
+ * over another's session). `internal`: the platform's own identities (ingest, observers), on a listener
+ * that keeps the client IDs they send (ingest resumes one persistent session per connection).
+ */
+export interface MqttIdentities {
+  devices: MqttAuth;
+  internal: MqttAuth;
+}
+
 export interface MqttIdentityOptions {
   root: string;
   /** The platform's own ingest identity. */
@@ -18,14 +35,26 @@ export interface MqttIdentityOptions {
 /**
  * Broker identities from the registry: every owner (company platform, slope-site gateway, pipeline
  * network gateway) publishes only under its own owner ID; every device only as itself. Each may read
- * nothing but its own rejections. Ingest reads everything under the root and writes rejections.
+ * nothing but its own rejections. Ingest reads everything under the root and writes rejections; it and
+ * the observers exist only on the internal listener, the registry's identities only on the device one.
  */
-export function mqttIdentities(
-  registry: Registry,
-  o: MqttIdentityOptions,
-): { users: MqttUser[]; acl: string } {
-  const users: MqttUser[] = [o.ingest, ...(o.observers ?? [])];
-  const acl: string[] = [
+export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): MqttIdentities {
+  const internalUsers: MqttUser[] = [o.ingest, ...(o.observers ?? [])];
+  const data = registry.data;
+  const owners: Array<{ id: string; kind: string }> = [
+    ...data.companies.map((c) => ({ id: c.id, kind: 'truck' })),
+    ...data.slopeSites.map((s) => ({ id: s.id, kind: 'slope' })),
+    ...data.pipelineNetworks.map((p) => ({ id: p.id, kind: 'gas' })),
+  ];
+  const registryIds = new Set([...owners.map((x) => x.id), ...data.devices.map((d) => d.id)]);
+  for (const u of internalUsers) {
+    // The device listener uses the username as the client ID: an internal name that is also a registry
+    // identity would blur who is who in logs and sessions.
+    if (registryIds.has(u.username))
+      throw new Error(`MQTT user ${u.username} is both an internal identity and a registry identity`);
+  }
+
+  const internalAcl: string[] = [
     `# Generated from the registry; do not edit by hand.`,
     `user ${o.ingest.username}`,
     `topic read ${o.root}/#`,
@@ -33,16 +62,13 @@ export function mqttIdentities(
     '',
   ];
   for (const observer of o.observers ?? [])
-    acl.push(`user ${observer.username}`, `topic read ${o.root}/#`, '');
-  const data = registry.data;
-  const owners: Array<{ id: string; kind: string }> = [
-    ...data.companies.map((c) => ({ id: c.id, kind: 'truck' })),
-    ...data.slopeSites.map((s) => ({ id: s.id, kind: 'slope' })),
-    ...data.pipelineNetworks.map((p) => ({ id: p.id, kind: 'gas' })),
-  ];
+    internalAcl.push(`user ${observer.username}`, `topic read ${o.root}/#`, '');
+
+  const deviceUsers: MqttUser[] = [];
+  const deviceAcl: string[] = [`# Generated from the registry; do not edit by hand.`, ''];
   for (const owner of owners) {
-    users.push({ username: owner.id, password: o.passwordOf(owner.id) });
-    acl.push(
+    deviceUsers.push({ username: owner.id, password: o.passwordOf(owner.id) });
+    deviceAcl.push(
       `user ${owner.id}`,
       `topic write ${o.root}/${owner.kind}/${owner.id}/+/telemetry`,
       `topic write ${o.root}/${owner.kind}/${owner.id}/+/status`,
@@ -51,9 +77,9 @@ export function mqttIdentities(
     );
   }
   for (const device of data.devices) {
-    users.push({ username: device.id, password: o.passwordOf(device.id) });
+    deviceUsers.push({ username: device.id, password: o.passwordOf(device.id) });
     const base = `${o.root}/${device.kind}/${device.owner}/${device.id}`;
-    acl.push(
+    deviceAcl.push(
       `user ${device.id}`,
       `topic write ${base}/telemetry`,
       `topic write ${base}/status`,
@@ -61,5 +87,8 @@ export function mqttIdentities(
       '',
     );
   }
-  return { users, acl: acl.join('\n') + '\n' };
+  return {
+    devices: { users: deviceUsers, acl: deviceAcl.join('\n') + '\n' },
+    internal: { users: internalUsers, acl: internalAcl.join('\n') + '\n' },
+  };
 }

@@ -6,7 +6,7 @@ import type { ManagedProcess } from './process';
 import { startRedisServer } from './redis-server';
 import { startInfluxServer } from './influxd';
 import { startMosquitto } from './mosquitto';
-import { mqttIdentities, type MqttUser } from './mqtt-identities';
+import { mqttIdentities, type MqttIdentities, type MqttUser } from './mqtt-identities';
 
 export interface ServicesOptions {
   /** Folder for every service's data and logs. */
@@ -17,7 +17,8 @@ export interface ServicesOptions {
   observers?: MqttUser[];
   passwordOf?: (username: string) => string;
   redisPassword?: string;
-  ports?: Partial<{ mqtt: number; redis: number; influx: number; influxRpc: number }>;
+  /** `mqtt` is the device listener, `mqttInternal` ingest's and the observers' (see `mosquittoConfig`). */
+  ports?: Partial<{ mqtt: number; mqttInternal: number; redis: number; influx: number; influxRpc: number }>;
 }
 
 /** Mosquitto, Redis and InfluxDB on loopback, each under its own folder of `dir`. */
@@ -27,9 +28,9 @@ export class Services {
     public mosquitto: ManagedProcess,
     public redis: ManagedProcess,
     public influx: ManagedProcess,
-    readonly ports: { mqtt: number; redis: number; influx: number; influxRpc: number },
+    readonly ports: { mqtt: number; mqttInternal: number; redis: number; influx: number; influxRpc: number },
     readonly redisPassword: string | undefined,
-    private readonly identities: ReturnType<typeof mqttIdentities>,
+    private readonly identities: MqttIdentities,
   ) {}
 
   /**
@@ -43,7 +44,8 @@ export class Services {
         this.mosquitto = await startMosquitto({
           dir: join(this.dir, 'mosquitto'),
           port: this.ports.mqtt,
-          ...this.identities,
+          internalPort: this.ports.mqttInternal,
+          identities: this.identities,
         });
         break;
       case 'redis':
@@ -96,20 +98,23 @@ export class Services {
       return p;
     };
     try {
-      const [[mosquitto, mqtt], [redis, redisPort], [[influx, influxPort], influxRpc]] = await Promise.all([
-        withPort(o.ports?.mqtt, (port) =>
-          startMosquitto({ dir: join(o.dir, 'mosquitto'), port, ...identities }).then(keep),
-        ),
-        withPort(o.ports?.redis, (port) =>
-          startRedisServer({ dir: join(o.dir, 'redis'), port, password: o.redisPassword }).then(keep),
-        ),
-        withPort(o.ports?.influxRpc, (rpcPort) =>
-          withPort(o.ports?.influx, (port) =>
-            startInfluxServer({ dir: join(o.dir, 'influxdb'), port, rpcPort }).then(keep),
+      const [[[mosquitto, mqtt], mqttInternal], [redis, redisPort], [[influx, influxPort], influxRpc]] =
+        await Promise.all([
+          withPort(o.ports?.mqttInternal, (internalPort) =>
+            withPort(o.ports?.mqtt, (port) =>
+              startMosquitto({ dir: join(o.dir, 'mosquitto'), port, internalPort, identities }).then(keep),
+            ),
           ),
-        ),
-      ]);
-      const ports = { mqtt, redis: redisPort, influx: influxPort, influxRpc };
+          withPort(o.ports?.redis, (port) =>
+            startRedisServer({ dir: join(o.dir, 'redis'), port, password: o.redisPassword }).then(keep),
+          ),
+          withPort(o.ports?.influxRpc, (rpcPort) =>
+            withPort(o.ports?.influx, (port) =>
+              startInfluxServer({ dir: join(o.dir, 'influxdb'), port, rpcPort }).then(keep),
+            ),
+          ),
+        ]);
+      const ports = { mqtt, mqttInternal, redis: redisPort, influx: influxPort, influxRpc };
       return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword, identities);
     } catch (err) {
       await Promise.all(started.map((p) => p.stop()));
@@ -117,8 +122,19 @@ export class Services {
     }
   }
 
+  /** The device listener: registry identities (owners, devices), each its username as its client ID. */
   get mqttUrl(): string {
     return `mqtt://127.0.0.1:${this.ports.mqtt}`;
+  }
+
+  /** The internal listener: ingest and observers only. */
+  get internalMqttUrl(): string {
+    return `mqtt://127.0.0.1:${this.ports.mqttInternal}`;
+  }
+
+  /** The broker's generated auth files and log (passwd, acl, passwd-internal, acl-internal). */
+  get mosquittoDir(): string {
+    return join(this.dir, 'mosquitto');
   }
 
   get redisUrl(): string {

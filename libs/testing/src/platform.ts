@@ -71,7 +71,8 @@ export class Platform {
       INFLUX_URL: this.services.influxUrl,
       INFLUX_API: 'v1',
       INFLUX_DB: this.database,
-      MQTT_URL: this.services.mqttUrl,
+      // Ingest connects to the broker's internal listener; devices in tests use `services.mqttUrl`.
+      MQTT_URL: this.services.internalMqttUrl,
       MQTT_USERNAME: 'lg-ingest',
       MQTT_PASSWORD: 'lg-ingest',
       MQTT_TOPIC_ROOT: this.root,

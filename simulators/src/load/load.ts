@@ -7,7 +7,8 @@ import type { Route } from '../models/routes';
 
 /**
  * Load mode: many simulated devices over few connections (one per owner identity — a company's platform
- * publishes for all its trucks, a pipeline gateway for all its detectors), at a fixed total rate of
+ * publishes for all its trucks, a pipeline gateway for all its detectors; the platform's broker allows one
+ * session per identity, its username being its client ID), at a fixed total rate of
  * readings, QoS 1, every reading uniquely identified by (device, ts): each device's event times are
  * strictly increasing. It counts what it sent and what the broker acknowledged, and can hand back the
  * acknowledged (device, ts) pairs so that a test can compare them with what was stored.
@@ -25,7 +26,6 @@ export interface LoadOptions {
   qos?: 0 | 1;
   /** Password of an owner identity. */
   passwordOf: (username: string) => string;
-  connectionsPerOwner?: number;
   /** Messages awaiting their PUBACK per connection before it waits (default 64). */
   window?: number;
   /** Readings per message (a batch array when above 1; default 1). */
@@ -123,37 +123,28 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const lastTs = new Map<string, number>();
 
   const owners = [...new Set(used.map((d) => d.owner))];
-  const perOwner = Math.max(1, o.connectionsPerOwner ?? 1);
-  const connections = new Map<string, Connection[]>();
+  const connections = new Map<string, Connection>();
   const all: Connection[] = [];
   try {
     for (const owner of owners) {
-      const list: Connection[] = [];
-      for (let k = 0; k < perOwner; k++) {
-        const client = await DeviceClient.connect({
-          url: o.url,
-          clientId: `load-${owner}-${k}-${randomBytes(3).toString('hex')}`,
-          username: owner,
-          password: o.passwordOf(owner),
-          reconnectPeriodMs: 1000,
-        });
-        const c: Connection = { client, inFlight: 0, queue: [] };
-        list.push(c);
-        all.push(c);
-      }
-      connections.set(owner, list);
+      const client = await DeviceClient.connect({
+        url: o.url,
+        clientId: `load-${owner}-${randomBytes(3).toString('hex')}`,
+        username: owner,
+        password: o.passwordOf(owner),
+        reconnectPeriodMs: 1000,
+      });
+      const c: Connection = { client, inFlight: 0, queue: [] };
+      all.push(c);
+      connections.set(owner, c);
     }
   } catch (err) {
     await Promise.all(all.map((c) => c.client.abort()));
     throw err;
   }
-  const ownerTurn = new Map<string, number>();
   const streams: Stream[] = Array.from({ length: streamCount }, (_, i) => {
     const device = used[i % used.length];
-    const list = connections.get(device.owner)!;
-    const turn = ownerTurn.get(device.owner) ?? 0;
-    ownerTurn.set(device.owner, turn + 1);
-    return { device, connection: list[turn % list.length] };
+    return { device, connection: connections.get(device.owner)! };
   });
 
   const acked = new Map<string, number[]>();

@@ -164,6 +164,25 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
 
     await checkFreshDevices(plan, o.gateway);
 
+    // One connection per identity, for listening and publishing alike: the broker takes the username as
+    // the client ID, so a second connection as the same identity would replace the first.
+    const connections = new Map<string, DeviceClient>();
+    const connectionOf = async (identity: string): Promise<DeviceClient> => {
+      let c = connections.get(identity);
+      if (!c) {
+        c = await DeviceClient.connect({
+          url: o.mqttUrl,
+          clientId: `${identity}-scn-${randomBytes(3).toString('hex')}`,
+          username: identity,
+          password: o.passwordOf(identity),
+          reconnectPeriodMs: 0,
+        });
+        connections.set(identity, c);
+        clients.push(c);
+      }
+      return c;
+    };
+
     // Rejections come on the owners' topics: listen as each owner involved before publishing anything.
     const owners = new Set<string>();
     for (const a of plan.actions) {
@@ -173,14 +192,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       if (o.registry.isOwner(topicOwner)) owners.add(topicOwner);
     }
     for (const owner of owners) {
-      const listener = await DeviceClient.connect({
-        url: o.mqttUrl,
-        clientId: `${owner}-scn-${randomBytes(3).toString('hex')}`,
-        username: owner,
-        password: o.passwordOf(owner),
-        reconnectPeriodMs: 0,
-      });
-      clients.push(listener);
+      const listener = await connectionOf(owner);
       await listener.subscribe(`${o.root}/_rejected/+/${owner}/#`, (topic, payload) => {
         let body: Partial<Rejection>;
         try {
@@ -204,22 +216,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       });
     }
 
-    const publishers = new Map<string, DeviceClient>();
-    const publisher = async (identity: string): Promise<DeviceClient> => {
-      let c = publishers.get(identity);
-      if (!c) {
-        c = await DeviceClient.connect({
-          url: o.mqttUrl,
-          clientId: `${identity}-scn-${randomBytes(3).toString('hex')}`,
-          username: identity,
-          password: o.passwordOf(identity),
-          reconnectPeriodMs: 0,
-        });
-        publishers.set(identity, c);
-        clients.push(c);
-      }
-      return c;
-    };
+    const publisher = connectionOf;
 
     const sent = new Map<string, { first: number; last: number }>();
     const noteSent = (device: string, ts: number): void => {

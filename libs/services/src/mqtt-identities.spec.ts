@@ -1,0 +1,72 @@
+import { Registry } from '@lg/registry';
+import { mosquittoConfig } from './mosquitto';
+import { mqttIdentities } from './mqtt-identities';
+
+const registry = Registry.load('config/registry/longgang.json');
+const options = {
+  root: 'lg/v1',
+  ingest: { username: 'lg-ingest', password: 'ingest-secret' },
+  observers: [{ username: 'watcher', password: 'watcher-secret' }],
+  passwordOf: (u: string) => `pw-${u}`,
+};
+
+/** The ACL lines of one user. */
+function rulesOf(acl: string, user: string): string[] {
+  const blocks = acl.split('\n\n');
+  const block = blocks.find((b) => b.split('\n').includes(`user ${user}`));
+  return block ? block.split('\n').filter((l) => l.startsWith('topic ')) : [];
+}
+
+describe('mqttIdentities', () => {
+  const ids = mqttIdentities(registry, options);
+
+  it('puts the registry identities on the device listener and only the platform on the internal one', () => {
+    const deviceNames = ids.devices.users.map((u) => u.username);
+    expect(deviceNames).toEqual(
+      expect.arrayContaining(['C01', 'S01', 'P01', 'T001', 'G001', ...registry.owners()]),
+    );
+    expect(deviceNames).toHaveLength(registry.owners().length + registry.allDevices().length);
+    expect(deviceNames).not.toContain('lg-ingest');
+    expect(deviceNames).not.toContain('watcher');
+    expect(ids.internal.users).toEqual([options.ingest, options.observers[0]]);
+    expect(ids.devices.users.find((u) => u.username === 'T001')?.password).toBe('pw-T001');
+  });
+
+  it('lets an owner write under its own ID only, a device only its own topic, each read its rejections', () => {
+    expect(rulesOf(ids.devices.acl, 'C01')).toEqual([
+      'topic write lg/v1/truck/C01/+/telemetry',
+      'topic write lg/v1/truck/C01/+/status',
+      'topic read lg/v1/_rejected/+/C01/#',
+    ]);
+    const t001 = registry.device('T001')!;
+    expect(rulesOf(ids.devices.acl, 'T001')).toEqual([
+      `topic write lg/v1/truck/${t001.owner}/T001/telemetry`,
+      `topic write lg/v1/truck/${t001.owner}/T001/status`,
+      `topic read lg/v1/_rejected/truck/${t001.owner}/T001`,
+    ]);
+    expect(ids.devices.acl).not.toContain('lg-ingest');
+    expect(rulesOf(ids.internal.acl, 'lg-ingest')).toEqual([
+      'topic read lg/v1/#',
+      'topic write lg/v1/_rejected/#',
+    ]);
+    expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
+  });
+
+  it('refuses an internal identity named like a registry identity', () => {
+    expect(() =>
+      mqttIdentities(registry, { ...options, observers: [{ username: 'T001', password: 'x' }] }),
+    ).toThrow('MQTT user T001 is both an internal identity and a registry identity');
+  });
+
+  it('binds client IDs to usernames on the device listener only', () => {
+    const conf = mosquittoConfig({ dir: '/tmp/x', port: 1883, internalPort: 1884, identities: ids });
+    const [, devices, internal] = conf.split(/^listener /m);
+    expect(devices).toMatch(/^1883 127\.0\.0\.1\n/);
+    expect(devices).toContain('use_username_as_clientid true');
+    expect(devices).toContain('password_file /tmp/x/passwd\n');
+    expect(internal).toMatch(/^1884 127\.0\.0\.1\n/);
+    expect(internal).not.toContain('use_username_as_clientid');
+    expect(internal).toContain('password_file /tmp/x/passwd-internal\n');
+    expect(conf).toContain('per_listener_settings true');
+  });
+});
