@@ -6,7 +6,7 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as co
  */
 export function parseDuration(text: string): number {
   const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  if (bare) return Math.round(Number(bare[1]) * 1000);
+  if (bare) return bounded(text, Math.round(Number(bare[1]) * 1000));
   const part = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*/gy;
   const trimmed = text.trim();
   let total = 0;
@@ -19,7 +19,18 @@ export function parseDuration(text: string): number {
   if (trimmed.length === 0 || matched !== trimmed.length) {
     throw new Error(`"${text}" is not a duration: use e.g. 90s, 10m, 2h, 4h10m or a number of seconds`);
   }
-  return Math.round(total);
+  return bounded(text, Math.round(total));
+}
+
+/** Longest duration read: a year is more than any scenario, run or load needs. */
+const MAX_MS = 366 * 86_400_000;
+
+function bounded(text: string, ms: number): number {
+  if (!(ms <= MAX_MS)) {
+    const shown = text.length > 24 ? `${text.slice(0, 24)}…` : text;
+    throw new Error(`"${shown}" is too long: at most 366d`);
+  }
+  return ms;
 }
 
 /** Milliseconds as a short duration, e.g. `4h10m`, `35s`, `250ms`. */

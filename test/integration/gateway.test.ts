@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,10 @@ interface Inbox {
   positions: Position[][];
   device: DeviceEvent[];
 }
+
+/** The one other origin the test gateway lets browsers call it from (CORS_ORIGINS). */
+const ALLOWED_ORIGIN = 'https://ops.example.gov.cn';
+const OTHER_ORIGIN = 'https://evil.example.com';
 
 describe('gateway (real Redis and InfluxDB)', () => {
   let dir: string;
@@ -171,6 +176,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
       HTTP_PORT: '0',
       LOGIN_MAX_FAILURES: '3',
       LOG_LEVEL: 'warn',
+      CORS_ORIGINS: ALLOWED_ORIGIN,
     });
     app = await createGateway(config, ['error']);
     await app.listen(0, '127.0.0.1');
@@ -221,9 +227,20 @@ describe('gateway (real Redis and InfluxDB)', () => {
           body: JSON.stringify({ username: 'c05', password: 'x' }),
         });
       for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
-      const limited = await attempt();
+      const limited = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'c05', password: 'x' }),
+      });
       expect(limited.status).toBe(429);
-      expect(limited.body.message).toMatch(/too many failed logins for "c05"/);
+      // The window is 5 minutes: the wait is whole seconds within it.
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter >= 1 && retryAfter <= 300).toBe(true);
+      expect(await limited.json()).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `too many failed logins for "c05" from this address: try again in ${retryAfter} s`,
+      });
       // even the right password waits
       expect(
         (
@@ -528,6 +545,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
       const refused: AckResponse = await c01.socket.emitWithAck('alert:ack', { id: other.id });
       expect(refused).toEqual({ ok: false, error: `alert ${other.id} not found` });
+      expect((await store.get(other.id))?.acknowledged).toBe(false);
       const invalid: AckResponse = await c01.socket.emitWithAck('alert:ack', {
         id: mine.id,
         note: 'x'.repeat(501),
@@ -587,6 +605,218 @@ describe('gateway (real Redis and InfluxDB)', () => {
       const late = connect(c01Token);
       await waitFor('the late client to get positions', () => late.inbox.positions.length === 1);
       expect(late.inbox.positions[0].map((p) => p.id)).toEqual(['T001']);
+    });
+  });
+
+  describe('hardening', () => {
+    /** A raw HTTP exchange, for what fetch hides or refuses to send (huge or chunked bodies). */
+    function raw(
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      body?: { size: number; chunked?: boolean },
+    ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+      return new Promise((resolve, reject) => {
+        const req = request(`${base}${path}`, { method, headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+          res.on('error', reject);
+        });
+        // The server may answer and close before it has read everything: that is the point.
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+        });
+        if (!body) {
+          req.end();
+          return;
+        }
+        // A JSON document of `size` bytes: {"username":"x","password":"yyyy…"}.
+        const head = '{"username":"x","password":"';
+        const tail = '"}';
+        const chunk = 'y'.repeat(64 * 1024);
+        let left = body.size - head.length - tail.length;
+        req.write(head);
+        const pump = (): void => {
+          while (left > 0) {
+            const part = chunk.slice(0, Math.min(chunk.length, left));
+            left -= part.length;
+            if (!req.write(part)) {
+              req.once('drain', pump);
+              return;
+            }
+          }
+          req.end(tail);
+        };
+        pump();
+      });
+    }
+
+    it('lets browsers of the configured origins call the API, and no others', async () => {
+      const preflight = (origin: string) =>
+        fetch(`${base}/api/alerts`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+      const allowed = await preflight(ALLOWED_ORIGIN);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      expect(allowed.headers.get('access-control-allow-methods')).toContain('GET');
+      const other = await preflight(OTHER_ORIGIN);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+
+      const get = (origin: string) =>
+        fetch(`${base}/api/alerts`, { headers: { origin, authorization: `Bearer ${operatorToken}` } });
+      expect((await get(ALLOWED_ORIGIN)).headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      expect((await get(OTHER_ORIGIN)).headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('lets the live feed’s handshake in only from the gateway itself and the configured origins', async () => {
+      const handshake = (origin: string) =>
+        fetch(`${base}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+      const allowed = await handshake(ALLOWED_ORIGIN);
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      expect(await allowed.text()).toMatch(/^0\{"sid":/);
+      const own = await handshake(new URL(base).origin);
+      expect(own.status).toBe(200);
+      await own.text();
+      const other = await handshake(OTHER_ORIGIN);
+      expect(other.status).toBe(403);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      await other.text();
+
+      // Over WebSocket too, even with a valid token.
+      const ws = (origin: string) => {
+        const socket: LiveClient = io(`${base}/live`, {
+          auth: { token: operatorToken },
+          transports: ['websocket'],
+          extraHeaders: { origin },
+          reconnection: false,
+        });
+        clients.push(socket);
+        return new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (err) => resolve(`refused: ${err.message}`));
+        });
+      };
+      expect(await ws(ALLOWED_ORIGIN)).toBe('connected');
+      expect(await ws(OTHER_ORIGIN)).toMatch(/^refused: /);
+    });
+
+    it('answers a JSON body over 64 KiB with 413 in JSON, up to 10 MB and chunked, and keeps serving', async () => {
+      const expected = {
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request body is too large (limit 64 KiB)',
+      };
+      for (const [method, path, size, chunked] of [
+        ['POST', '/api/auth/login', 10 * 1024 * 1024, false],
+        ['POST', '/api/auth/login', 1024 * 1024, true],
+        ['PUT', '/api/rules/gas.lel', 10 * 1024 * 1024, false],
+        ['POST', '/api/alerts/x/ack', 65 * 1024 + 1, false],
+      ] as const) {
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          authorization: `Bearer ${operatorToken}`,
+          ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(size) }),
+        };
+        const res = await raw(method, path, headers, { size, chunked });
+        expect([path, res.status, JSON.parse(res.text)]).toEqual([path, 413, expected]);
+      }
+      // Still up, and a body just under the limit is read as usual.
+      expect((await api('/health')).status).toBe(200);
+      const under = await api('/api/auth/login', undefined, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'x', password: 'y'.repeat(60 * 1024) }),
+      });
+      expect(under).toMatchObject({ status: 400, body: { message: 'password: is too long' } });
+    });
+
+    it('requires a valid token on every REST route but login, health, readiness, metrics and the docs', async () => {
+      // Every route the gateway serves, as Express knows them (not only the documented ones).
+      type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+      const express = app.getHttpAdapter().getInstance() as {
+        router?: { stack: Layer[] };
+        _router?: { stack: Layer[] };
+      };
+      const routes = (express.router ?? express._router)!.stack.flatMap((layer) =>
+        layer.route
+          ? Object.keys(layer.route.methods).map((m) => ({
+              method: m.toUpperCase(),
+              path: layer.route!.path,
+            }))
+          : [],
+      );
+      const isPublic = (r: { method: string; path: string }) =>
+        (r.method === 'POST' && r.path === '/api/auth/login') ||
+        ['/health', '/ready', '/metrics'].includes(r.path) ||
+        r.path.startsWith('/api/docs');
+      const guarded = routes.filter((r) => !isPublic(r));
+      // The enumeration sees the whole API: a route added later is checked without touching this test.
+      expect(guarded.map((r) => `${r.method} ${r.path}`)).toEqual(
+        expect.arrayContaining([
+          'GET /api/alerts',
+          'POST /api/alerts/:id/ack',
+          'GET /api/alerts/:id/history',
+          'GET /api/devices',
+          'GET /api/trucks/:id/track',
+          'GET /api/devices/:id/series',
+          'GET /api/rules',
+          'PUT /api/rules/:rule',
+          'GET /api/map',
+          'GET /api/scorecard',
+          'PUT /api/scorecard/settings',
+          'GET /api/scorecard/:companyId/export',
+          'GET /api/auth/me',
+        ]),
+      );
+      const forged = `${operatorToken.slice(0, -4)}AAAA`;
+      for (const r of guarded) {
+        const path = r.path.replace(/:[A-Za-z]+/g, (p) =>
+          p === ':rule' ? 'gas.lel' : p === ':companyId' ? 'C01' : 'T001',
+        );
+        for (const token of [undefined, forged, 'not-a-jwt']) {
+          const res = await api(path, token, r.method === 'GET' ? {} : { method: r.method, body: '{}' });
+          expect([r.method, path, token === undefined ? 'no token' : 'bad token', res.status]).toEqual([
+            r.method,
+            path,
+            token === undefined ? 'no token' : 'bad token',
+            401,
+          ]);
+          expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+        }
+      }
+      // The public ones answer without a token.
+      for (const path of ['/health', '/ready', '/metrics', '/api/docs/openapi.json'])
+        expect((await api(path)).status).toBe(200);
+    });
+
+    it('refuses the main namespace and unknown ones, with or without a token', async () => {
+      const attempt = (path: string, token?: string) => {
+        const socket: LiveClient = io(`${base}${path}`, {
+          auth: token ? { token } : {},
+          transports: ['websocket'],
+          reconnection: false,
+        });
+        clients.push(socket);
+        return new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (err) => resolve(err.message));
+        });
+      };
+      expect(await attempt('/')).toBe('namespace / is not served: connect to /live with auth: {token}');
+      expect(await attempt('/', operatorToken)).toBe(
+        'namespace / is not served: connect to /live with auth: {token}',
+      );
+      expect(await attempt('/admin')).toBe('Invalid namespace');
+      expect(await attempt('/admin', operatorToken)).toBe('Invalid namespace');
+      expect(await attempt('/live')).toBe('unauthorized');
+      expect(await attempt('/live', operatorToken)).toBe('connected');
     });
   });
 

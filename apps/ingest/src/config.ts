@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { MAX_BATCH_READINGS } from '@lg/contracts';
+import { DEFAULT_DEVICE_RATE_LIMIT } from '@lg/ingest';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 
 /** Every variable the ingest process reads, validated at start-up. */
@@ -39,6 +41,13 @@ export const ingestConfigSchema = modeSchema
       DRIFT_JUMP_SEC: env.int(10, 1),
       /** Readings later than now + this are stored unqualified (`future_ts`), ms. */
       FUTURE_TOLERANCE_MS: env.int(60_000, 0),
+      /**
+       * Per-device rate limit (token bucket, in readings): readings per second a device may keep up; 0 turns
+       * the limit off. Beyond it a message is refused whole and reported as `rate_limited`.
+       */
+      INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
+      /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
+      INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
     }),
   )
   .superRefine((c, ctx) => {

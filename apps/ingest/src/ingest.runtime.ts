@@ -9,8 +9,10 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { ingestSubscription, names, ownerSubscriptions } from '@lg/contracts';
 import {
+  DeviceRateLimiter,
   DriftDetector,
   IngestPipeline,
+  MessageIntake,
   ReadingLog,
   ReadingRouter,
   RejectionReporter,
@@ -96,19 +98,27 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       count: (reason, kind) => rejected.inc({ reason, kind }),
       log: (message) => this.logger.warn(message),
     });
-    const pipeline = new IngestPipeline(
+    const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
-      log,
-      rejections,
       {
-        accepted: (kind, ok, bad) => {
-          if (ok) received.inc({ kind, quality: 'ok' }, ok);
-          if (bad) received.inc({ kind, quality: 'bad' }, bad);
-        },
+        drift: new DriftDetector({
+          maxKmh: c.DRIFT_MAX_KMH,
+          jumpM: c.DRIFT_JUMP_M,
+          jumpSec: c.DRIFT_JUMP_SEC,
+        }),
+        limiter:
+          c.INGEST_DEVICE_RATE > 0
+            ? new DeviceRateLimiter({ ratePerSec: c.INGEST_DEVICE_RATE, burst: c.INGEST_DEVICE_BURST })
+            : undefined,
       },
-      new DriftDetector({ maxKmh: c.DRIFT_MAX_KMH, jumpM: c.DRIFT_JUMP_M, jumpSec: c.DRIFT_JUMP_SEC }),
     );
+    const pipeline = new IngestPipeline(intake, log, rejections, {
+      accepted: (kind, ok, bad) => {
+        if (ok) received.inc({ kind, quality: 'ok' }, ok);
+        if (bad) received.inc({ kind, quality: 'bad' }, bad);
+      },
+    });
     this.mqtt = new IngestMqttClient(
       {
         url: c.MQTT_URL,

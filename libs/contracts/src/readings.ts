@@ -52,6 +52,23 @@ export const FIELD_SPECS: Record<DeviceKind, Record<string, FieldSpec>> = {
   },
 };
 
+/**
+ * Reasons a gas detector's reading tells nothing about the gas (domain facts: a fault, a reading outside
+ * 0–100 % LEL, an NAMUR NE43 loop current; and a time that cannot be placed). Other unqualified fields,
+ * such as an implausible battery level, leave the measurement standing: they must not hide a gas alarm.
+ */
+export const GAS_BLIND_REASONS: readonly string[] = [
+  'fault',
+  'lel_out_of_range',
+  'ma_out_of_range',
+  'future_ts',
+];
+
+/** Whether a gas reading unqualified for these reasons (`why`) still measures the gas. */
+export function gasReadingSees(why: readonly string[]): boolean {
+  return !why.some((w) => GAS_BLIND_REASONS.includes(w));
+}
+
 /** A reading that passed validation: event time, the known fields, and why it is unqualified (if it is). */
 export interface ValidReading {
   ts: number;
@@ -256,6 +273,10 @@ export function parseStatus(
 ): { ok: true; online: boolean } | { ok: false; error: ReadingError } {
   if (payload.length > 1024) {
     return { ok: false, error: { reason: 'too_large', message: 'status payload is larger than 1 KiB' } };
+  }
+  // As for telemetry: bytes that are not UTF-8 would otherwise decode to U+FFFD and might still parse.
+  if (!isUtf8(payload)) {
+    return { ok: false, error: { reason: 'invalid_json', message: 'status is not valid UTF-8' } };
   }
   let body: unknown;
   try {

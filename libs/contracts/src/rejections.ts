@@ -7,6 +7,8 @@ export const REJECT_REASONS = [
   'owner_mismatch',
   'batch_too_large',
   'bad_topic',
+  /** The device sent more than its rate limit at ingest (a token bucket per device, in readings). */
+  'rate_limited',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
 import type { Names } from '@lg/contracts';
+import type { Registry } from '@lg/registry';
 import {
+  checkOverrideTargets,
   resolvePack,
   RuleConfigError,
   ruleOverrideSchema,
@@ -42,14 +44,18 @@ export class RulePackStore {
     return resolvePack(this.file, await this.live());
   }
 
-  /** Replaces the live override of one rule. Throws `RuleConfigError` naming what is wrong. */
-  async update(rule: string, body: unknown): Promise<RulePack> {
+  /**
+   * Replaces the live override of one rule. Throws `RuleConfigError` naming what is wrong; with a registry,
+   * also when the override names an owner or device that is not registered or not of the rule's kinds.
+   */
+  async update(rule: string, body: unknown, registry?: Registry): Promise<RulePack> {
     const parsed = ruleOverrideSchema.safeParse(body);
     if (!parsed.success) {
       throw new RuleConfigError(
         `${rule}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
       );
     }
+    if (registry) checkOverrideTargets(rule, body, registry);
     const live = await this.live();
     const pack = resolvePack(this.file, { ...live, [rule]: parsed.data });
     await this.redis

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Device } from '@lg/registry';
+import type { DeviceKind } from '@lg/contracts';
+import type { Device, Registry } from '@lg/registry';
 import type { AnyRule } from './rule';
 import { RULES } from './table';
 
@@ -83,6 +84,40 @@ export function resolvePack(...layers: RulePackOverrides[]): RulePack {
     rules.set(rule.name, resolved);
   }
   return { rules };
+}
+
+function ownerKind(registry: Registry, id: string): DeviceKind | undefined {
+  if (registry.company(id)) return 'truck';
+  if (registry.slopeSite(id)) return 'slope';
+  if (registry.data.pipelineNetworks.some((p) => p.id === id)) return 'gas';
+  return undefined;
+}
+
+/**
+ * The owners and devices an override names must be registered, and of a kind the rule applies to: a typo
+ * in an ID would otherwise be stored and apply to nothing. Checked on `PUT /api/rules/{rule}` (the pack file
+ * may serve a larger registry than one process knows). Throws `RuleConfigError` naming the key.
+ */
+export function checkOverrideTargets(ruleName: string, override: unknown, registry: Registry): void {
+  const rule = RULES.find((r) => r.name === ruleName);
+  if (!rule) throw new RuleConfigError(`unknown rule ${ruleName}`);
+  const o = override as { owners?: object; devices?: object } | null;
+  for (const id of Object.keys(o?.owners ?? {})) {
+    const kind = ownerKind(registry, id);
+    if (!kind) throw new RuleConfigError(`${ruleName}: owners.${id}: no such owner in the registry`);
+    if (!rule.kinds.includes(kind))
+      throw new RuleConfigError(
+        `${ruleName}: owners.${id}: owns ${kind} devices, the rule is for ${rule.kinds.join(', ')}`,
+      );
+  }
+  for (const id of Object.keys(o?.devices ?? {})) {
+    const device = registry.device(id);
+    if (!device) throw new RuleConfigError(`${ruleName}: devices.${id}: no such device in the registry`);
+    if (!rule.kinds.includes(device.kind))
+      throw new RuleConfigError(
+        `${ruleName}: devices.${id}: is a ${device.kind}, the rule is for ${rule.kinds.join(', ')}`,
+      );
+  }
 }
 
 /** The configuration a rule applies to one device: the device's override, else its owner's, else the pack's. */

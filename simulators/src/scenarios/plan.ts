@@ -249,10 +249,15 @@ function move(
     } else {
       let d = m.distance + m.direction * (avgKmh / 3.6) * dt;
       if (motion.pingpong) {
-        while (d < 0 || d > line.lengthM) {
-          if (d > line.lengthM) d = 2 * line.lengthM - d;
-          else d = -d;
-          m.direction = m.direction === 1 ? -1 : 1;
+        if (!Number.isFinite(d))
+          throw new ScenarioError(`a speed of ${speedKmh} km/h takes the truck beyond any distance`);
+        // Fold the distance back and forth along the path in one go (a triangle wave): bouncing end to end
+        // step by step took forever for a truck that covers the path many times over between two readings.
+        if (line.lengthM > 0) {
+          const period = 2 * line.lengthM;
+          const r = ((d % period) + period) % period;
+          if (r > line.lengthM) m.direction = m.direction === 1 ? -1 : 1;
+          d = r <= line.lengthM ? r : period - r;
         }
       }
       m.distance = Math.min(Math.max(d, 0), line.lengthM);

@@ -117,6 +117,9 @@ export const readingsStepSchema = z
     message: 'several readings need every',
   })
   .refine((s) => s.for === undefined || s.every !== undefined, { message: 'for needs every' })
+  .refine((s) => s.for === undefined || !s.every || Math.round(s.for / s.every) <= 1000, {
+    message: 'for / every makes more than 1000 readings in one step: split it, or use a coarser every',
+  })
   .refine((s) => !s.live || ((s.count ?? 1) === 1 && s.for === undefined), {
     message: 'live is one reading',
   });
@@ -147,7 +150,10 @@ export const rawStepSchema = z
       .optional(),
     payload: z.union([
       z.object({ text: z.string() }).strict(),
-      z.object({ json: z.unknown() }).strict(),
+      // z.unknown() would also take `{}`: the key must be there (any JSON value, null included).
+      z
+        .object({ json: z.custom<unknown>((v) => v !== undefined, 'json: a JSON value is required') })
+        .strict(),
       z
         .object({
           bytes: z

@@ -192,13 +192,20 @@ export function seriesQuerySchema(now: () => number = Date.now) {
 }
 export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
 
+/** A name the client chose, cut short: a message names the parameter, it does not echo a huge one back. */
+const named = (name: string) => (name.length > 40 ? name.slice(0, 40) + '…' : name);
+
 /** Zod issues → one line naming each parameter and what is wrong with it. */
 export function describeIssues(error: z.ZodError, what: string): string {
   return error.issues
+    .slice(0, 10)
     .map((issue) => {
-      if (issue.code === 'unrecognized_keys')
-        return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-      const name = issue.path.join('.') || what;
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.slice(0, 5).map(named).join(', ');
+        const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+        return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${keys}${more}`;
+      }
+      const name = named(issue.path.join('.')) || what;
       if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${name}: is required`;
       return `${name}: ${issue.message}`;
     })

@@ -22,6 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { RulePackStore } from '@lg/evaluation';
+import { Registry } from '@lg/registry';
 import { describePack, RULES, RuleConfigError } from '@lg/rules';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from '../infra/redis';
@@ -42,7 +43,11 @@ type PackView = ReturnType<typeof describePack>;
 export class RulesController {
   private readonly store: RulePackStore;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, redis: GatewayRedis) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    redis: GatewayRedis,
+    private readonly registry: Registry,
+  ) {
     this.store = new RulePackStore(redis.commands, redis.names, config.RULE_PACK_FILE);
   }
 
@@ -73,7 +78,7 @@ export class RulesController {
     operatorOnly(user);
     if (!RULES.some((r) => r.name === rule)) throw new NotFoundException(`no rule named ${rule}`);
     try {
-      const pack = await this.store.update(rule, body ?? {});
+      const pack = await this.store.update(rule, body ?? {}, this.registry);
       return describePack(pack).find((r) => r.rule === rule)!;
     } catch (err) {
       if (err instanceof RuleConfigError) throw new BadRequestException(err.message);

@@ -24,6 +24,7 @@ import { Metrics } from '@lg/observability';
 import { AlertsService } from '../access/alerts.service';
 import { ackRequestSchema, describeIssues } from '../http/queries';
 import { LiveStreamReader } from './live-stream.reader';
+import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
 
 interface SocketData {
@@ -70,6 +71,7 @@ export class LiveGateway
   }
 
   afterInit(nsp: LiveNamespace): void {
+    refuseMainNamespace(nsp.server);
     nsp.use((socket, next) => {
       try {
         const auth = socket.handshake.auth as { token?: unknown } | undefined;

@@ -132,6 +132,26 @@ describe('gas.lel', () => {
     ).toEqual([]);
   });
 
+  it('alarms on a reading unqualified only for a side field, never on one that cannot see', () => {
+    const at = (secondsIn: number, lel: number, why: string[]): ReadingRecord => ({
+      ...reading(secondsIn, lel, 'bad'),
+      why,
+    });
+    let state = gasLel.initial() as GasLelState;
+    const signals: string[] = [];
+    for (const r of [
+      at(0, 60, ['fault']),
+      at(1, 60, ['ma_out_of_range']),
+      at(2, 60, ['future_ts']),
+      at(3, 60, ['battery_out_of_range']),
+    ]) {
+      const out = gasLel.evaluate(state, r, config, { device, registry });
+      state = out.state as GasLelState;
+      if (out.signal?.type === 'fire') signals.push(`${(r.ts - t0) / 1000}:${out.signal.severity}`);
+    }
+    expect(signals).toEqual(['3:red']);
+  });
+
   it('rejects a configuration whose red is not above orange', () => {
     expect(gasLel.configSchema.safeParse({ ...config, red: 20 }).success).toBe(false);
   });

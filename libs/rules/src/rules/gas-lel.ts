@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import type { Severity } from '@lg/contracts';
+import { gasReadingSees, type Severity } from '@lg/contracts';
 import { defineRule } from '../rule';
 
 /**
  * gas.lel — combustible gas (GB/T 50493-2019): level 1 at 25 % LEL (orange), level 2 at 50 % LEL (red).
  * Rises at once; lowers or clears only after the reading stayed under `clearRatio` × the threshold for
- * `clearSec` seconds, so a reading that hovers around a threshold does not flap. Unqualified readings
- * (a fault, an impossible value, an NE43 loop current) never count: they are device.fault's business.
+ * `clearSec` seconds, so a reading that hovers around a threshold does not flap. Readings of a detector
+ * that cannot see (a fault, an LEL outside 0–100 %, an NE43 loop current, a time in the future) never
+ * count: they are device.fault's business. Other unqualified fields (a battery level that cannot be) do
+ * not hide the gas.
  */
 export const gasLelConfig = z
   .object({
@@ -19,6 +21,7 @@ export const gasLelConfig = z
     /** …held for this many seconds. */
     clearSec: z.number().nonnegative().max(3600),
   })
+  .strict()
   .refine((c) => c.red > c.orange, { message: 'red must be above orange' });
 
 export type GasLelConfig = z.infer<typeof gasLelConfig>;
@@ -43,7 +46,10 @@ export const gasLel = defineRule<GasLelState, GasLelConfig>({
   initial: () => ({ level: null, belowSince: null }),
   evaluate(state, reading, c) {
     const lel = reading.f.lel;
-    if (reading.q !== 'ok' || typeof lel !== 'number') return { state };
+    // An unqualified reading counts only when what made it so leaves the measurement standing (an
+    // implausible battery level): a real gas alarm must not be hidden by a side field.
+    const sees = reading.q === 'ok' || (reading.why !== undefined && gasReadingSees(reading.why));
+    if (!sees || typeof lel !== 'number') return { state };
     const measured = levelOf(lel, c);
     const fire = (severity: 'orange' | 'red') => ({
       state: { level: severity, belowSince: null },
