@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { MqttClient } from 'mqtt';
+import { names } from '@lg/contracts';
+import { SCORECARD_QUEUE } from '@lg/scorecard';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import { connectDevice, login } from './helpers';
@@ -72,7 +74,7 @@ describe('scorecard, end to end', () => {
     c01Client = await connectDevice(platform.services.mqttUrl, 'C01');
     c02Client = await connectDevice(platform.services.mqttUrl, 'C02');
     redis = new IORedis(platform.services.redisUrl, { maxRetriesPerRequest: null });
-    queue = new Queue('scorecard', { connection: redis, prefix: `${platform.prefix}:bull` });
+    queue = new Queue(SCORECARD_QUEUE, { connection: redis, prefix: names(platform.prefix).bullPrefix });
   });
 
   afterAll(async () => {

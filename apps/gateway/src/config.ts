@@ -86,6 +86,11 @@ export const gatewayConfigSchema = modeSchema
       /** Failed logins allowed per user name and address within LOGIN_WINDOW before 429. */
       LOGIN_MAX_FAILURES: env.int(10, 1, 10_000),
       LOGIN_WINDOW: duration('5m', 1, 86_400),
+      /**
+       * Lease of the one gateway that hands the live stream to Socket.IO, ms: how soon another gateway takes
+       * over when it dies (one that stops hands over at once).
+       */
+      LIVE_LEASE_MS: env.int(5000, 1000, 60_000),
     }),
   )
   .superRefine((c, ctx) => {

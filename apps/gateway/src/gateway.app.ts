@@ -7,6 +7,8 @@ import type { GatewayConfig } from './config';
 import { GatewayModule, prepareGateway } from './gateway.module';
 import { expressErrorHandler, HttpErrorFilter } from './http/error.filter';
 import { tileOrigins } from './http/map.config';
+import { GatewayRedis } from './infra/redis';
+import { clusterOptions } from './live/cluster';
 import { LiveIoAdapter } from './live/io.adapter';
 
 /** Largest JSON body accepted. */
@@ -53,7 +55,11 @@ export async function createGateway(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // Same-origin requests (the dashboard) need no CORS; other browser origins only when listed.
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false });
-  app.useWebSocketAdapter(new LiveIoAdapter(app, config.CORS_ORIGINS));
+  // Several gateways share their Socket.IO rooms and recovery sessions through Redis.
+  const redis = app.get(GatewayRedis);
+  app.useWebSocketAdapter(
+    new LiveIoAdapter(app, config.CORS_ORIGINS, clusterOptions(redis.socketIoClient(), redis.names)),
+  );
   app.useGlobalFilters(new HttpErrorFilter());
   const csp = dashboardCsp(tileOrigins(config));
   app.useStaticAssets(config.GATEWAY_PUBLIC_DIR, {

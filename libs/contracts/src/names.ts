@@ -1,7 +1,13 @@
 /**
  * Names of every Redis stream, queue and key, derived from one prefix so that tests (and tenants of one
- * Redis) never collide. The partition number is in braces: a Redis Cluster hash tag that keeps one
- * partition's keys in one slot.
+ * Redis) never collide.
+ *
+ * Redis Cluster: keys that one Lua script or MULTI touches together must hash to one slot, so they carry
+ * the same hash tag (the part in braces). A rule evaluation commits the partition's state, the alerts,
+ * presence and the live stream in one fenced script, and an acknowledgement touches the alert, the open set
+ * and the live stream: all of these share the tag `{prefix}`. Each BullMQ queue's keys share a tag of their
+ * own (`{rules-3}`), which spreads the rule partitions' queues over the cluster. Everything else is used one
+ * key at a time and may land anywhere.
  */
 export interface Names {
   prefix: string;
@@ -13,7 +19,7 @@ export interface Names {
   storeGroup: string;
   /** Consumer group of the reading log that hands readings to the rule partitions. */
   routeGroup: string;
-  /** BullMQ queue name of one rule partition. */
+  /** BullMQ queue name of one rule partition (its own hash tag: every key of a BullMQ queue in one slot). */
   rulesQueue(partition: number): string;
   /** Lease that makes one worker the only evaluator of a partition. */
   partitionLease(partition: number): string;
@@ -41,29 +47,43 @@ export interface Names {
   rulePack: string;
   /** BullMQ prefix. */
   bullPrefix: string;
+  /** Lease of the one gateway that hands the live stream to Socket.IO (the others only serve clients). */
+  liveDispatchLease: string;
+  /** ID of the last live stream entry handed to Socket.IO, so that the next dispatcher goes on from it. */
+  liveDispatchCursor: string;
+  /** Socket.IO Redis streams adapter: its stream, and the prefix of its pub/sub channels. */
+  socketIo: string;
+  /** Socket.IO Redis streams adapter: prefix of the keys holding sessions for connection-state recovery. */
+  socketIoSessions: string;
 }
 
 export function names(prefix: string): Names {
+  // The shared hash tag of everything a rule evaluation or an acknowledgement writes in one script.
+  const core = `{${prefix}}`;
   return {
     prefix,
     readings: `${prefix}:readings`,
-    live: `${prefix}:live`,
+    live: `${core}:live`,
     storeGroup: 'store',
     routeGroup: 'route',
-    rulesQueue: (p) => `rules-${p}`,
-    partitionLease: (p) => `${prefix}:{p${p}}:lease`,
-    partitionState: (p) => `${prefix}:{p${p}}:state`,
-    partitionDeadlines: (p) => `${prefix}:{p${p}}:deadlines`,
-    partitionEscalations: (p) => `${prefix}:{p${p}}:escalations`,
+    rulesQueue: (p) => `{rules-${p}}`,
+    partitionLease: (p) => `${core}:p${p}:lease`,
+    partitionState: (p) => `${core}:p${p}:state`,
+    partitionDeadlines: (p) => `${core}:p${p}:deadlines`,
+    partitionEscalations: (p) => `${core}:p${p}:escalations`,
     clockOffset: `${prefix}:clock:offset`,
-    alert: (id) => `${prefix}:alert:${id}`,
-    alertIndex: `${prefix}:alerts`,
-    openAlerts: `${prefix}:alerts:open`,
-    presence: `${prefix}:presence`,
+    alert: (id) => `${core}:alert:${id}`,
+    alertIndex: `${core}:alerts`,
+    openAlerts: `${core}:alerts:open`,
+    presence: `${core}:presence`,
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,
     rulePack: `${prefix}:rules`,
     bullPrefix: `${prefix}:bull`,
+    liveDispatchLease: `${prefix}:live:dispatch:lease`,
+    liveDispatchCursor: `${prefix}:live:dispatch:cursor`,
+    socketIo: `${prefix}:socket.io`,
+    socketIoSessions: `${prefix}:socket.io:session:`,
   };
 }
 

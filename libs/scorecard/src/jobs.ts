@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { parseDay } from './days';
 import { previousDay, type DayOutcome, type ScorecardEngine } from './engine';
 
-/** BullMQ queue of the scorecard (its own, apart from the rule partitions). */
-export const SCORECARD_QUEUE = 'scorecard';
+/**
+ * BullMQ queue of the scorecard (its own, apart from the rule partitions). The braces are a Redis Cluster
+ * hash tag: BullMQ's scripts touch several keys of one queue, which must share a slot.
+ */
+export const SCORECARD_QUEUE = '{scorecard}';
 /** The job scheduler that computes yesterday every night. */
 export const SCORECARD_SCHEDULER = 'scorecard-daily';
 export const SCORECARD_JOB_NAME = 'day';

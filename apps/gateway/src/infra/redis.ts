@@ -18,7 +18,7 @@ export interface Presence {
 
 /**
  * The gateway's Redis: one command connection (alerts, presence), plus dedicated connections for the
- * blocking live-stream read and the positions subscription. Closed last on shutdown.
+ * blocking live-stream read, the positions subscription and the Socket.IO adapter. Closed last on shutdown.
  */
 @Injectable()
 export class GatewayRedis implements OnApplicationShutdown {
@@ -26,6 +26,9 @@ export class GatewayRedis implements OnApplicationShutdown {
   readonly commands: Redis;
   readonly alerts: AlertStore;
   private readonly connections: RedisConnections;
+  /** Connections the Socket.IO adapter opened for itself (its stream readers and its subscriber). */
+  private readonly adapterReaders: Redis[] = [];
+  private socketIo: Redis | undefined;
   private readonly logger = new Logger('redis');
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
@@ -48,6 +51,29 @@ export class GatewayRedis implements OnApplicationShutdown {
   /** A connection for SUBSCRIBE (it can do nothing else once subscribed). */
   openSubscriber(purpose: string): Redis {
     return this.connections.open(purpose, { blocking: true });
+  }
+
+  /**
+   * The connection the Socket.IO Redis streams adapter publishes on. The live stream dispatcher writes its
+   * cursor on this same connection, so that Redis applies the cursor only after the broadcasts before it.
+   * The adapter opens its readers with `duplicate()`: they come from here too, so that shutdown closes them.
+   */
+  socketIoClient(): Redis {
+    if (this.socketIo) return this.socketIo;
+    const client = this.connections.open('socket.io', { blocking: true });
+    client.duplicate = () => {
+      const reader = this.connections.open(`socket.io-${this.adapterReaders.length + 1}`, { blocking: true });
+      // The adapter disconnects its readers again after we did at shutdown; ioredis answers a second
+      // disconnect of an ended connection with a 2 s timer that holds the process open.
+      const disconnect = reader.disconnect.bind(reader);
+      reader.disconnect = (reconnect?: boolean) => {
+        if (reader.status !== 'end') disconnect(reconnect);
+      };
+      this.adapterReaders.push(reader);
+      return reader;
+    };
+    this.socketIo = client;
+    return client;
   }
 
   /** Presence of these devices, by ID; devices never seen are left out. */
@@ -75,6 +101,9 @@ export class GatewayRedis implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
+    // The adapter's readers may sit in XREAD BLOCK, which would hold QUIT for the whole block time; the
+    // Socket.IO server is closed by now, so nothing more is read from them.
+    for (const reader of this.adapterReaders) reader.disconnect();
     await this.connections.closeAll();
     this.logger.log(`Redis connections closed${signal ? ` (${signal})` : ''}`);
   }

@@ -6,12 +6,14 @@ import type { Server, ServerOptions } from 'socket.io';
 /**
  * Socket.IO server options: CORS limited to the configured origins, small messages, and a check of the
  * `Origin` of every browser connection (polling and WebSocket alike): the gateway's own origin or one of
- * CORS_ORIGINS. Clients that send no Origin (services, scripts) pass on to the token check.
+ * CORS_ORIGINS. Clients that send no Origin (services, scripts) pass on to the token check. `extra` adds
+ * the options of running several gateways (the Redis streams adapter, connection-state recovery).
  */
 export class LiveIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly origins: readonly string[],
+    private readonly extra: Partial<ServerOptions> = {},
   ) {
     super(app);
   }
@@ -19,6 +21,7 @@ export class LiveIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     return super.createIOServer(port, {
       ...options,
+      ...this.extra,
       cors: { origin: this.origins.length > 0 ? [...this.origins] : false },
       maxHttpBufferSize: 64 * 1024,
       allowRequest: (

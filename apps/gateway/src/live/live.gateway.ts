@@ -23,15 +23,20 @@ import { canSee, companyRoom, OPERATOR_ROOM, roomOf, roomsFor, TokenService, typ
 import { Metrics } from '@lg/observability';
 import { AlertsService } from '../access/alerts.service';
 import { ackRequestSchema, describeIssues } from '../http/queries';
+import { GatewayRedis } from '../infra/redis';
+import { releaseMissed } from './cluster';
 import { LiveStreamReader } from './live-stream.reader';
 import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
 
+/**
+ * Kept with the connection, and in Redis with its session for connection-state recovery: plain data only
+ * (the expiry timer lives in the gateway).
+ */
 interface SocketData {
   principal: Principal;
   /** Token expiry, epoch ms: the connection is closed then. */
   expiresAt: number;
-  expiry?: NodeJS.Timeout;
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -45,6 +50,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * gets `connect_error` `unauthorized`. Each connection joins one room, `operator` or `company:<id>`, and
  * every event is emitted to rooms only: alert transitions and device events to `operator` and, for trucks,
  * to the owning company's room; positions to `operator` (all) and to each company (its own trucks).
+ *
+ * Several gateways: alert and device events are broadcast by the one gateway that dispatches the live
+ * stream, through the Redis streams adapter, to the rooms of every gateway; positions, which every gateway
+ * receives anyway, go to its own clients only. A client that comes back within the recovery window is sent
+ * what it missed, whichever gateway it reconnects to, once its token has been checked again.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway
@@ -53,12 +63,15 @@ export class LiveGateway
   private readonly logger = new Logger('live');
   @WebSocketServer() private readonly nsp!: LiveNamespace;
   private readonly emitted: Counter<'event'>;
+  /** Closes each connection when its token expires. */
+  private readonly expiries = new Map<LiveSocket, NodeJS.Timeout>();
 
   constructor(
     private readonly tokens: TokenService,
     private readonly alerts: AlertsService,
     private readonly stream: LiveStreamReader,
     private readonly positions: PositionsFeed,
+    private readonly redis: GatewayRedis,
     metrics: Metrics,
   ) {
     this.emitted = metrics.counter('lg_gateway_live_events_total', 'Events pushed to /live rooms', ['event']);
@@ -68,25 +81,39 @@ export class LiveGateway
       [],
       () => this.nsp?.sockets.size ?? 0,
     );
+    metrics.gauge(
+      'lg_gateway_live_dispatcher',
+      '1 while this gateway hands the live stream to every gateway’s clients',
+      [],
+      () => (this.stream.dispatching ? 1 : 0),
+    );
   }
 
   afterInit(nsp: LiveNamespace): void {
     refuseMainNamespace(nsp.server);
+    // Runs on every connection, recovered ones included (skipMiddlewares: false): a client coming back
+    // within the recovery window, to whichever gateway, shows a valid token before it is sent anything.
     nsp.use((socket, next) => {
       try {
         const auth = socket.handshake.auth as { token?: unknown } | undefined;
         const { principal, expiresAt } = this.tokens.verify(auth?.token);
+        // A recovered session keeps its rooms: the token presented must be the same user's.
+        const before = socket.recovered ? socket.data?.principal : undefined;
+        if (before && roomOf(before) !== roomOf(principal)) throw new Error('another user’s session');
         socket.data.principal = principal;
         socket.data.expiresAt = expiresAt;
-        next();
       } catch {
+        releaseMissed(socket, false);
         next(new Error('unauthorized'));
+        return;
       }
+      releaseMissed(socket, true);
+      next();
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.stream.start((record) => this.dispatch(record));
+    this.stream.start((record) => this.dispatch(record), this.redis.socketIoClient());
     await this.positions.start((batch) => this.pushPositions(batch));
   }
 
@@ -94,7 +121,8 @@ export class LiveGateway
     this.logger.log(`stopping the live feed (${this.nsp?.sockets.size ?? 0} connections)`);
     this.positions.stop();
     await this.stream.stop();
-    for (const socket of this.nsp?.sockets.values() ?? []) clearTimeout(socket.data.expiry);
+    for (const timer of this.expiries.values()) clearTimeout(timer);
+    this.expiries.clear();
   }
 
   async handleConnection(socket: LiveSocket): Promise<void> {
@@ -104,18 +132,24 @@ export class LiveGateway
       return;
     }
     // An expired token must not keep its live feed: the client logs in again and reconnects.
-    socket.data.expiry = setTimeout(
-      () => socket.disconnect(true),
-      Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS),
+    this.expiries.set(
+      socket,
+      setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS)),
     );
+    // A recovered connection is back in its room and was sent what it missed; the contract still promises
+    // the open alerts on every connection, so it gets them as well.
     await socket.join(roomOf(principal));
     try {
       // Joined first: a transition arriving meanwhile is sent as well, and clients keep the newer copy.
-      socket.emit('alerts', await this.alerts.open(principal));
+      // Sent on this gateway only: with connection-state recovery, socket.emit would also append the whole
+      // snapshot to the adapter's Redis stream for every gateway to read, and it is sent again on every
+      // connection anyway.
+      const self = this.nsp.local.to(socket.id);
+      self.emit('alerts', await this.alerts.open(principal));
       const positions = this.positions
         .snapshot()
         .filter((p) => canSee(principal, { kind: 'truck', owner: p.owner }));
-      if (positions.length > 0) socket.emit('positions', positions);
+      if (positions.length > 0) self.emit('positions', positions);
     } catch (err) {
       this.logger.error(`cannot send the open alerts to ${principal.username}: ${describe(err)}`);
       socket.disconnect(true);
@@ -123,7 +157,8 @@ export class LiveGateway
   }
 
   handleDisconnect(socket: LiveSocket): void {
-    clearTimeout(socket.data.expiry);
+    clearTimeout(this.expiries.get(socket));
+    this.expiries.delete(socket);
   }
 
   @SubscribeMessage('alert:ack')
@@ -141,7 +176,7 @@ export class LiveGateway
     }
   }
 
-  /** One live stream entry → the rooms allowed to see it. */
+  /** One live stream entry → the rooms allowed to see it, on every gateway (called on the dispatcher only). */
   dispatch(record: LiveRecord): void {
     switch (record.t) {
       case 'alert':
@@ -155,15 +190,17 @@ export class LiveGateway
     }
   }
 
+  /** Every gateway gets every positions batch: each pushes them to its own clients only. */
   pushPositions(batch: Position[]): void {
-    this.nsp.to(OPERATOR_ROOM).emit('positions', batch);
+    const local = this.nsp.local;
+    local.to(OPERATOR_ROOM).emit('positions', batch);
     const byOwner = new Map<string, Position[]>();
     for (const p of batch) {
       const list = byOwner.get(p.owner);
       if (list) list.push(p);
       else byOwner.set(p.owner, [p]);
     }
-    for (const [owner, positions] of byOwner) this.nsp.to(companyRoom(owner)).emit('positions', positions);
+    for (const [owner, positions] of byOwner) local.to(companyRoom(owner)).emit('positions', positions);
     this.emitted.inc({ event: 'positions' });
   }
 }
