@@ -201,3 +201,21 @@ describe('the scenarios against this checkout’s rule pack (in memory, no platf
     expect(dryRunScenario(scenario, registry, now).failures).toEqual([]);
   });
 });
+
+describe('the scenarios give the same verdict whenever they are run', () => {
+  // A timeline anchored at "now" lands differently on the rules' averaging buckets and local days each
+  // time; the outcome must not depend on it (the slope scenario once did, one run in three).
+  const starts = Array.from({ length: 24 }, (_, i) => Date.UTC(2026, 10, 28, 0, 0) + i * 67 * 60_000);
+  it.each(scenarios.map((s) => [s.name, s] as const))(
+    '%s, from 24 start times over a day',
+    (_name, scenario) => {
+      const failing = starts
+        .map((now) => ({
+          at: new Date(now).toISOString(),
+          failures: dryRunScenario(scenario, registry, now).failures,
+        }))
+        .filter((r) => r.failures.length > 0);
+      expect(failing).toEqual([]);
+    },
+  );
+});
