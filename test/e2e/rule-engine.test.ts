@@ -182,6 +182,24 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     expect(current.active).toBe(true);
   });
 
+  it("counts a gap in a device's reports, so that data lost upstream is visible", async () => {
+    const gaps = async () =>
+      Number(
+        (await (await fetch(`${platform.url('worker')}/metrics`)).text()).match(
+          /lg_worker_reporting_gaps_total\{[^}]*kind="gas"[^}]*\} (\d+)/,
+        )?.[1] ?? 0,
+      );
+    const before = await gaps();
+    const detector = platform.registry.device('G003')!;
+    const now = Date.now();
+    // Two reports an interval apart, then one after ten intervals of nothing.
+    await publish('G003', { ts: now - 12 * detector.intervalSec * 1000, lel: 1 });
+    await publish('G003', { ts: now - 11 * detector.intervalSec * 1000, lel: 1 });
+    await publish('G003', { ts: now, lel: 1 });
+    await waitFor('the gap counted', async () => (await gaps()) >= before + 1);
+    expect(await gaps()).toBe(before + 1);
+  });
+
   it('changes thresholds live through PUT /api/rules, refusing bad values and non-operators', async () => {
     const rules = (await (await api('/api/rules')).json()) as Array<{
       rule: string;

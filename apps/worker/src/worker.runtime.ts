@@ -67,6 +67,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       'lg_worker_escalations_total',
       'Alerts that climbed a step of their chain',
     );
+    const gaps = metrics.counter(
+      'lg_worker_reporting_gaps_total',
+      "Readings that came more than 3 reporting intervals after the device's previous one (data lost upstream)",
+      ['kind'],
+    );
     const lag = metrics.histogram(
       'lg_worker_ingest_to_evaluation_seconds',
       'From ingest receipt to evaluation',
@@ -83,6 +88,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
         late.inc(o.late);
         transitions.inc(o.transitions);
         escalations.inc(o.escalations);
+        for (const [kind, count] of Object.entries(o.gaps)) gaps.inc({ kind }, count);
         const last = job.records[job.records.length - 1];
         if (last) lag.observe((Date.now() - last.rx) / 1000);
       },

@@ -3,6 +3,7 @@ import type {
   Alert,
   AlertTransition,
   DeviceEvent,
+  DeviceKind,
   LiveRecord,
   LogRecord,
   Names,
@@ -34,7 +35,15 @@ export interface EvaluationOutcome {
   deviceEvents: number;
   ticks: number;
   escalations: number;
+  /**
+   * Readings that came more than `GAP_FACTOR` reporting intervals after the device's previous one, by
+   * kind: a loss upstream (a device, its platform or a broker that dropped data) shows here, not silently.
+   */
+  gaps: Partial<Record<DeviceKind, number>>;
 }
+
+/** A reading this many of its device's reporting intervals after the previous one marks a gap. */
+export const GAP_FACTOR = 3;
 
 /** Timer work taken per tick job; the rest waits for the next one. */
 const TICK_BATCH = 1000;
@@ -52,6 +61,7 @@ class Workspace {
     deviceEvents: 0,
     ticks: 0,
     escalations: 0,
+    gaps: {},
   };
 
   constructor(
@@ -139,6 +149,8 @@ export class PartitionEvaluator {
         continue;
       }
       w.outcome.evaluated++;
+      if (before.lastTs > 0 && record.ts - before.lastTs > GAP_FACTOR * device.intervalSec * 1000)
+        w.outcome.gaps[device.kind] = (w.outcome.gaps[device.kind] ?? 0) + 1;
       w.state.set(record.device, result.state);
       w.touchedState.add(record.device);
       this.apply(w, device, result.emissions, record);

@@ -15,8 +15,8 @@ export interface RouterOptions {
   /** How long a pass waits for more entries once it has some, ms (default 5): bigger jobs, fewer of them. */
   lingerMs?: number;
   /**
-   * How long a pass gathers entries while the rule workers are behind (a partition's queue has jobs
-   * waiting), ms (default 50). A worker that is busy cannot start the job any sooner, so waiting costs no
+   * How long a pass gathers entries while the rule workers are behind (a partition's queue has two or
+   * more jobs waiting), ms (default 50). A worker that is busy cannot start the job any sooner, so waiting costs no
    * latency, and each job then carries more readings for the same fixed cost per job.
    */
   busyLingerMs?: number;
@@ -156,10 +156,14 @@ export class ReadingRouter {
     return this.holding;
   }
 
-  /** Whether some partition's queue has jobs no worker has started yet. */
+  /**
+   * Whether the workers are more than a pass behind: some partition's queue holds two or more jobs no
+   * worker has started. (One waiting job is the normal moment between a pass and its pick-up; treating it
+   * as busy would add the long linger to every alert at low load.)
+   */
   private async workersBehind(): Promise<boolean> {
     const waiting = await Promise.all(this.queues.map((q) => q.getWaitingCount()));
-    return waiting.some((n) => n > 0);
+    return waiting.some((n) => n >= 2);
   }
 
   private async route(entries: Array<[string, string[]]>): Promise<void> {
