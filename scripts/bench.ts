@@ -33,6 +33,18 @@ interface Step {
   zeroLoss: boolean;
 }
 
+/** What bench.json holds and bench.md shows: a step without the generator's full summary. */
+interface BenchReport {
+  machine: { cpus: number; model?: string; memoryGb: number; node: string };
+  at: string;
+  rawCeiling: number;
+  sustained: number;
+  ratio: number;
+  steps: Array<Omit<Step, 'summary'> & { acked: number; achieved: number }>;
+  latency: Record<string, { rate: number; p50: number; p95: number; p99: number; max: number; n: number }>;
+  processes: ProcessUsage[];
+}
+
 interface ProcessUsage {
   name: string;
   cpuSeconds: number;
@@ -270,7 +282,7 @@ async function main(): Promise<void> {
     live.close();
     await prober.endAsync();
 
-    const report = {
+    const report: BenchReport = {
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model,
@@ -281,17 +293,11 @@ async function main(): Promise<void> {
       rawCeiling: Math.round(rawCeiling),
       sustained: Math.round(sustained),
       ratio: rawCeiling > 0 ? sustained / rawCeiling : 0,
-      steps: steps.map((s) => ({
-        target: s.target,
-        acked: s.summary.acked,
-        achieved: Math.round(s.summary.achievedRate),
-        stored: s.stored,
-        evaluated: s.evaluated,
-        drainedInMs: s.drainedInMs,
-        storedInMs: s.storedInMs,
-        evaluatedInMs: s.evaluatedInMs,
+      steps: steps.map(({ summary, ...s }) => ({
+        ...s,
+        acked: summary.acked,
+        achieved: Math.round(summary.achievedRate),
         cpuUsPerReading: Math.round(s.cpuUsPerReading),
-        zeroLoss: s.zeroLoss,
       })),
       latency: {
         nominal: { rate: nominalRate, ...percentiles(nominal) },
@@ -309,27 +315,7 @@ async function main(): Promise<void> {
   }
 }
 
-function markdown(r: {
-  machine: { cpus: number; model?: string; memoryGb: number; node: string };
-  at: string;
-  rawCeiling: number;
-  sustained: number;
-  ratio: number;
-  steps: Array<{
-    target: number;
-    acked: number;
-    achieved: number;
-    stored: number;
-    evaluated: number;
-    drainedInMs: number | null;
-    storedInMs: number | null;
-    evaluatedInMs: number | null;
-    cpuUsPerReading: number;
-    zeroLoss: boolean;
-  }>;
-  latency: Record<string, { rate: number; p50: number; p95: number; p99: number; max: number; n: number }>;
-  processes: ProcessUsage[];
-}): string {
+function markdown(r: BenchReport): string {
   const f = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(1));
   const ms = (n: number | null) => (n === null ? '> 60 s' : `${n} ms`);
   return [
