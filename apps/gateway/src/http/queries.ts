@@ -17,7 +17,7 @@ export const MAX_RANGE_MS = 31 * 86_400_000;
 export const MAX_NOTE_LENGTH = 500;
 
 /** Express gives an array for a repeated parameter: refuse it instead of picking one. */
-const single = <T extends z.ZodTypeAny>(schema: T) =>
+export const single = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v, ctx) => {
     if (Array.isArray(v)) {
       ctx.addIssue({ code: 'custom', message: 'given more than once' });
@@ -26,8 +26,11 @@ const single = <T extends z.ZodTypeAny>(schema: T) =>
     return v;
   }, schema);
 
-const quoted = (v: unknown) =>
-  JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
+/** A name or value cut to 40 characters, so that a message never echoes a huge input. */
+const cut = (text: string) => (text.length > 40 ? text.slice(0, 40) + '…' : text);
+
+/** A value as a message quotes it. */
+export const quoted = (v: unknown) => JSON.stringify(typeof v === 'string' ? cut(v) : v);
 
 const bool = single(
   z.string().transform((v, ctx) => {
@@ -38,7 +41,7 @@ const bool = single(
   }),
 );
 
-const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
+export const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
   single(
     z.enum(values, {
       errorMap: (_issue, ctx) => ({
@@ -193,19 +196,17 @@ export function seriesQuerySchema(now: () => number = Date.now) {
 export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
 
 /** A name the client chose, cut short: a message names the parameter, it does not echo a huge one back. */
-const named = (name: string) => (name.length > 40 ? name.slice(0, 40) + '…' : name);
-
 /** Zod issues → one line naming each parameter and what is wrong with it. */
 export function describeIssues(error: z.ZodError, what: string): string {
   return error.issues
     .slice(0, 10)
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.slice(0, 5).map(named).join(', ');
+        const keys = issue.keys.slice(0, 5).map(cut).join(', ');
         const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
         return `unknown ${what} parameter${issue.keys.length > 1 ? 's' : ''} ${keys}${more}`;
       }
-      const name = named(issue.path.join('.')) || what;
+      const name = cut(issue.path.join('.')) || what;
       if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${name}: is required`;
       return `${name}: ${issue.message}`;
     })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DAY_MS, dayStart, EXPORT_FORMATS, EXPORT_LANGS } from '@lg/scorecard';
-import { instant, MAX_RANGE_MS, withRange } from './queries';
+import { instant, MAX_RANGE_MS, oneOf, quoted, single, withRange } from './queries';
 
 /**
  * Query strings of the scorecard endpoints, checked like every other (400 naming the parameter; unknown
@@ -11,27 +11,6 @@ import { instant, MAX_RANGE_MS, withRange } from './queries';
 /** Widest period computed on demand. */
 export const MAX_SCORECARD_RANGE_MS = MAX_RANGE_MS;
 export const MAX_TREND_DAYS = 90;
-
-const quoted = (v: unknown) =>
-  JSON.stringify(typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : v);
-
-const single = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((v, ctx) => {
-    if (Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: 'given more than once' });
-      return z.NEVER;
-    }
-    return v;
-  }, schema);
-
-const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
-  single(
-    z.enum(values, {
-      errorMap: (_issue, ctx) => ({
-        message: `must be one of ${values.join(', ')}, got ${quoted(ctx.data)}`,
-      }),
-    }),
-  );
 
 export interface ScorecardRange {
   from: number;
