@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { influxConnection } from '@lg/config';
 import { ingestSubscription, names, ownerSubscriptions } from '@lg/contracts';
 import {
   DeviceRateLimiter,
@@ -54,14 +55,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const n = names(c.REDIS_PREFIX);
     this.connections = new RedisConnections(c.REDIS_URL, c.INGEST_INSTANCE);
     const redis = (this.redis = this.connections.open('commands'));
-    this.influx = new InfluxRepository({
-      url: c.INFLUX_URL,
-      api: c.INFLUX_API,
-      db: c.INFLUX_DB,
-      org: c.INFLUX_ORG,
-      token: c.INFLUX_TOKEN,
-      createDb: c.INFLUX_CREATE_DB,
-    });
+    this.influx = new InfluxRepository(influxConnection(c));
 
     const received = metrics.counter('lg_ingest_readings_total', 'Readings accepted into the reading log', [
       'kind',

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { influxConnection } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
 import { OffsetClock, PartitionEvaluator, RulePackStore, RuleWorkers, systemClock } from '@lg/evaluation';
@@ -96,14 +97,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
         this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
     });
     this.scorecard = new ScorecardDaily({
-      influx: {
-        url: c.INFLUX_URL,
-        api: c.INFLUX_API,
-        db: c.INFLUX_DB,
-        org: c.INFLUX_ORG,
-        token: c.INFLUX_TOKEN,
-        createDb: false,
-      },
+      influx: { ...influxConnection(c), createDb: false },
       redis,
       prefix: c.REDIS_PREFIX,
       bullPrefix: n.bullPrefix,

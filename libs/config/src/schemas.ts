@@ -35,6 +35,18 @@ export const influxSchema = z.object({
   INFLUX_CREATE_DB: env.bool(true),
 });
 
+/** The InfluxDB connection these settings describe, in the storage layer's terms. */
+export function influxConnection(c: z.infer<typeof influxSchema>) {
+  return {
+    url: c.INFLUX_URL,
+    api: c.INFLUX_API,
+    db: c.INFLUX_DB,
+    org: c.INFLUX_ORG,
+    token: c.INFLUX_TOKEN,
+    createDb: c.INFLUX_CREATE_DB,
+  };
+}
+
 export const mqttSchema = z.object({
   /** The broker's internal listener (ingest's identity exists only there), not the devices' one. */
   MQTT_URL: env.url('mqtt://127.0.0.1:1884'),

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { influxConnection } from '@lg/config';
 import { Registry } from '@lg/registry';
 import { ScorecardEngine, ScorecardResults, ScorecardSettingsStore, ScorecardSource } from '@lg/scorecard';
 import { InfluxRepository } from '@lg/storage';
@@ -17,17 +18,7 @@ export class ScorecardBackend implements OnApplicationShutdown {
   private readonly logger = new Logger('scorecard');
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, registry: Registry, redis: GatewayRedis) {
-    this.influx = new InfluxRepository(
-      {
-        url: config.INFLUX_URL,
-        api: config.INFLUX_API,
-        db: config.INFLUX_DB,
-        org: config.INFLUX_ORG,
-        token: config.INFLUX_TOKEN,
-        createDb: false,
-      },
-      this.logger,
-    );
+    this.influx = new InfluxRepository({ ...influxConnection(config), createDb: false }, this.logger);
     this.settings = new ScorecardSettingsStore(redis.commands, redis.names.prefix, (m) =>
       this.logger.warn(m),
     );

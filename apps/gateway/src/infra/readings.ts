@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { influxConnection } from '@lg/config';
 import type { AlertTransition, DeviceKind } from '@lg/contracts';
 import { Readiness } from '@lg/observability';
 import {
@@ -57,17 +58,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
   private readonly influx: InfluxRepository;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
-    this.influx = new InfluxRepository(
-      {
-        url: config.INFLUX_URL,
-        api: config.INFLUX_API,
-        db: config.INFLUX_DB,
-        org: config.INFLUX_ORG,
-        token: config.INFLUX_TOKEN,
-        createDb: config.INFLUX_CREATE_DB,
-      },
-      this.logger,
-    );
+    this.influx = new InfluxRepository(influxConnection(config), this.logger);
     readiness.register('influxdb', async () => {
       const ping = await this.influx.ping();
       return ping.ok
