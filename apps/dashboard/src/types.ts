@@ -1,12 +1,13 @@
 /**
  * Shapes of the gateway's REST answers the dashboard reads (contract v1 and `GET /api/map`). Alerts, live
- * events and positions come from the contracts lib itself.
+ * events, positions and the device views come from the contracts lib itself.
  */
 import type { DeviceKind } from '@lg/contracts/topics';
 
 export type { Alert, AlertTransition, Severity, EscalationLevel } from '@lg/contracts/alert';
 export type { DeviceEvent, Position } from '@lg/contracts/records';
 export type { ServerToClientEvents, ClientToServerEvents, AckResponse } from '@lg/contracts/events';
+export type { DeviceView, SeriesPoint, SeriesView, TrackPoint, TrackView } from '@lg/contracts/views';
 export type { DeviceKind };
 
 export type Principal =
@@ -17,59 +18,6 @@ export interface LoginResult {
   /** ISO-8601 UTC. */
   expiresAt: string;
   user: Principal;
-}
-
-/** `GET /api/devices`: a registry device with its presence. */
-export interface DeviceView {
-  id: string;
-  kind: DeviceKind;
-  owner: string;
-  name?: string;
-  lat?: number;
-  lon?: number;
-  grid?: string;
-  plate?: string;
-  hazmatClass?: string;
-  un?: string[];
-  /** Nominal reporting interval, seconds. */
-  intervalSec: number;
-  lastSeen: string | null;
-  online: boolean;
-}
-
-export interface TrackPoint {
-  ts: string;
-  lat: number;
-  lon: number;
-  speed: number | null;
-  heading: number | null;
-  q: 'ok' | 'bad' | null;
-}
-
-export interface TrackView {
-  id: string;
-  owner: string;
-  from: string;
-  to: string;
-  points: TrackPoint[];
-  truncated: boolean;
-}
-
-export interface SeriesPoint {
-  ts: string;
-  value: number | string | boolean | null;
-  count?: number;
-  q?: 'ok' | 'bad' | null;
-}
-
-export interface SeriesView {
-  id: string;
-  field: string;
-  from: string;
-  to: string;
-  every?: string;
-  points: SeriesPoint[];
-  truncated: boolean;
 }
 
 /** `[lon, lat]`, WGS-84. */

@@ -7,3 +7,4 @@ export * from './events';
 export * from './names';
 export * from './jobs';
 export * from './geo';
+export * from './views';

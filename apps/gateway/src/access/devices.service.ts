@@ -1,52 +1,10 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { FIELD_SPECS, type DeviceKind } from '@lg/contracts';
+import { FIELD_SPECS, type DeviceView, type SeriesView, type TrackView } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { Registry, type Device } from '@lg/registry';
 import { GatewayRedis } from '../infra/redis';
-import { ReadingsStore, type SeriesPoint, type TrackPoint } from '../infra/readings';
+import { ReadingsStore } from '../infra/readings';
 import { MAX_POINTS, type SeriesQuery, type TrackQuery } from '../http/queries';
-
-/** A registry device with its presence, as `GET /api/devices` lists it. */
-export interface DeviceView {
-  id: string;
-  kind: DeviceKind;
-  owner: string;
-  name?: string;
-  lat?: number;
-  lon?: number;
-  grid?: string;
-  plate?: string;
-  hazmatClass?: string;
-  un?: string[];
-  /** Nominal reporting interval, seconds. */
-  intervalSec: number;
-  /** Event time of its last reading, ISO-8601 UTC; null if it never reported. */
-  lastSeen: string | null;
-  online: boolean;
-}
-
-export interface TrackView {
-  id: string;
-  owner: string;
-  from: string;
-  to: string;
-  points: TrackPoint[];
-  /** More fixes exist in the range than the MAX_POINTS returned. */
-  truncated: boolean;
-}
-
-export interface SeriesView {
-  id: string;
-  kind: DeviceKind;
-  owner: string;
-  field: string;
-  from: string;
-  to: string;
-  /** The bucket width when aggregated (mean per bucket). */
-  every?: string;
-  points: SeriesPoint[];
-  truncated: boolean;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

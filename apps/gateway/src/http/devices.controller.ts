@@ -11,7 +11,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
-import { DevicesService, type DeviceView, type SeriesView, type TrackView } from '../access/devices.service';
+import type { DeviceView, SeriesView, TrackView } from '@lg/contracts';
+import { DevicesService } from '../access/devices.service';
 import { DeviceDto, ErrorDto, SeriesDto, TrackDto } from './dto';
 import {
   deviceIdSchema,

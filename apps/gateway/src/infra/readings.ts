@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { influxConnection } from '@lg/config';
-import type { AlertTransition, DeviceKind } from '@lg/contracts';
+import type { AlertTransition, DeviceKind, SeriesPoint, TrackPoint } from '@lg/contracts';
 import { Readiness } from '@lg/observability';
 import {
   ALERT_EVENT_MEASUREMENT,
@@ -16,28 +16,6 @@ import {
   type InfluxRow,
 } from '@lg/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-
-/** One fix of a truck's track. Times are ISO-8601 UTC. */
-export interface TrackPoint {
-  ts: string;
-  lat: number;
-  lon: number;
-  speed: number | null;
-  heading: number | null;
-  /** Quality: `ok`, or `bad` for an unqualified record (stored, shown, kept out of the rules). */
-  q: 'ok' | 'bad' | null;
-  /** Why it is unqualified, or flagged (`drift`: a GPS jump, kept out of the rules), when it is. */
-  why?: string[];
-}
-
-/** One point of a series: a reading, or the mean of a bucket starting at `ts`. */
-export interface SeriesPoint {
-  ts: string;
-  value: number | string | boolean | null;
-  /** Readings in the bucket (aggregated series only). */
-  count?: number;
-  q?: 'ok' | 'bad' | null;
-}
 
 export interface Window {
   from: number;

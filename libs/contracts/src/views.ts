@@ -1,0 +1,70 @@
+import type { DeviceKind } from './topics';
+
+/**
+ * Shapes of the gateway's device answers (contract v1: `GET /api/devices`, a truck's track, a device's
+ * series): written by the gateway, read by the dashboard. Times are ISO-8601 UTC.
+ */
+
+/** A registry device with its presence, as `GET /api/devices` lists it. */
+export interface DeviceView {
+  id: string;
+  kind: DeviceKind;
+  owner: string;
+  name?: string;
+  lat?: number;
+  lon?: number;
+  grid?: string;
+  plate?: string;
+  hazmatClass?: string;
+  un?: string[];
+  /** Nominal reporting interval, seconds. */
+  intervalSec: number;
+  /** Event time of its last reading; null if it never reported. */
+  lastSeen: string | null;
+  online: boolean;
+}
+
+/** One fix of a truck's track. */
+export interface TrackPoint {
+  ts: string;
+  lat: number;
+  lon: number;
+  speed: number | null;
+  heading: number | null;
+  /** Quality: `ok`, or `bad` for an unqualified record (stored, shown, kept out of the rules). */
+  q: 'ok' | 'bad' | null;
+  /** Why it is unqualified, or flagged (`drift`: a GPS jump, kept out of the rules), when it is. */
+  why?: string[];
+}
+
+export interface TrackView {
+  id: string;
+  owner: string;
+  from: string;
+  to: string;
+  points: TrackPoint[];
+  /** More fixes exist in the range than were returned. */
+  truncated: boolean;
+}
+
+/** One point of a series: a reading, or the mean of a bucket starting at `ts`. */
+export interface SeriesPoint {
+  ts: string;
+  value: number | string | boolean | null;
+  /** Readings in the bucket (aggregated series only). */
+  count?: number;
+  q?: 'ok' | 'bad' | null;
+}
+
+export interface SeriesView {
+  id: string;
+  kind: DeviceKind;
+  owner: string;
+  field: string;
+  from: string;
+  to: string;
+  /** The bucket width when aggregated (mean per bucket). */
+  every?: string;
+  points: SeriesPoint[];
+  truncated: boolean;
+}
