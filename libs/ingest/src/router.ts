@@ -10,14 +10,15 @@ export interface RouterOptions {
   partitions: number;
   consumer: string;
   leaseTtlMs?: number;
-  /** Entries read per pass; a pass becomes at most one job per partition. */
+  /** Entries read per pass (four times as many while the workers are behind); a pass becomes at most one
+   *  job per partition. */
   batchEntries?: number;
   /** How long a pass waits for more entries once it has some, ms (default 5): bigger jobs, fewer of them. */
   lingerMs?: number;
   /**
    * How long a pass gathers entries while the rule workers are behind (a partition's queue has two or
-   * more jobs waiting), ms (default 50). A worker that is busy cannot start the job any sooner, so waiting costs no
-   * latency, and each job then carries more readings for the same fixed cost per job.
+   * more jobs waiting), ms (default 50). A busy worker cannot start the job any sooner, so waiting costs
+   * no latency, and each job then carries more readings for the same fixed cost per job.
    */
   busyLingerMs?: number;
   onError?: (err: unknown) => void;
