@@ -1,1 +1,2 @@
+export * from './ack-window';
 export * from './ingest-client';

@@ -1,4 +1,6 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { writeToStream } from 'mqtt-packet';
+import { AckWindow } from './ack-window';
 
 export interface IngestMqttOptions {
   url: string;
@@ -8,23 +10,40 @@ export interface IngestMqttOptions {
   /** Base of the client IDs; connection i is `${clientIdBase}-${i}`. Stable across restarts, so that a
    *  restarted ingest resumes its persistent sessions and gets its unacknowledged messages again. */
   clientIdBase: string;
-  /** Topic filters of each connection; their count is the number of connections. mqtt.js handles one
-   *  PUBLISH at a time per connection and we acknowledge only after a durable hand-off, so throughput
-   *  grows with connections (performance.md). */
+  /** Topic filters of each connection; their count is the number of connections. */
   subscriptions: string[][];
   /** How long the broker keeps a session (and queues for it) while ingest is away, seconds. */
   sessionExpirySec: number;
+  /** Messages the broker may have in flight to one connection, i.e. in our hand-off at once (default 100). */
+  receiveMaximum?: number;
 }
+
+/**
+ * Given to mqtt.js's callback instead of letting it send the PUBACK itself: the message was taken and the
+ * next one may be read, but its acknowledgement waits in the connection's AckWindow.
+ */
+const HELD = new Error('PUBACK held until the message is durable');
 
 export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
 
 /**
  * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, several connections
- * each with its own topic filters (owner-split or shared, see `ownerSubscriptions`). The broker's acknowledgement (PUBACK) of a message goes out only
- * when `handler` resolved — the handler resolves after the message's readings are durable.
+ * each with its own topic filters (owner-split or shared, see `ownerSubscriptions`). The broker's
+ * acknowledgement (PUBACK) of a message goes out only when `handler` resolved — the handler resolves after
+ * the message's readings are durable — and in the order the messages came.
+ *
+ * mqtt.js reads the next PUBLISH of a connection only once the previous one's PUBACK is sent. Waiting for
+ * each hand-off there would cost one Redis round trip per message per connection, and the PUBACKs of one
+ * group commit would go out one socket write each. So the client is told to move on at once, and each
+ * connection's AckWindow sends the PUBACKs, in order, when their messages are durable: the broker's
+ * in-flight limit (`receiveMaximum`) is then the only bound on what is in the hand-off.
  */
 export class IngestMqttClient {
   private readonly clients: MqttClient[] = [];
+  /** Hand-offs in progress, over every connection. */
+  private handing = 0;
+  private idle: Array<() => void> = [];
+  private closing = false;
 
   constructor(
     private readonly o: IngestMqttOptions,
@@ -66,22 +85,40 @@ export class IngestMqttClient {
       keepalive: 30,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      properties: { sessionExpiryInterval: this.o.sessionExpirySec, receiveMaximum: 100 },
+      properties: {
+        sessionExpiryInterval: this.o.sessionExpirySec,
+        receiveMaximum: this.o.receiveMaximum ?? 100,
+      },
     };
     const client = mqtt.connect(this.o.url, options);
+    const acks = new AckWindow();
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+      // Closing: the message stays unread and unacknowledged, and the broker keeps it for the next session.
+      if (this.closing) return;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      this.handler(packet.topic, payload).then(
-        () => callback(),
-        // The handler retries its hand-off itself; an error here is a bug. Not acknowledging keeps the
-        // message with the broker, which redelivers it on reconnect.
-        (err: Error) => {
-          this.onError(err, i);
-          client.end(true);
-          client.reconnect();
-        },
-      );
+      const qos1 = packet.qos > 0 && packet.messageId !== undefined;
+      const ticket = qos1 ? acks.hold(packet.messageId!) : undefined;
+      this.handing++;
+      this.handler(packet.topic, payload)
+        .then(
+          () => {
+            if (!ticket) return callback(); // QoS 0: nothing to acknowledge, handled in turn
+            const ready = acks.settle(ticket);
+            // Written in one go: mqtt-packet corks the socket until the next tick, so they share a write.
+            if (client.connected)
+              for (const messageId of ready)
+                writeToStream({ cmd: 'puback', messageId, reasonCode: 0 }, client.stream, client.options);
+          },
+          // The handler retries its hand-off itself; an error here is a bug. Not acknowledging keeps the
+          // message with the broker, which redelivers it on reconnect.
+          (err: Error) => this.failed(client, acks, err, i),
+        )
+        .finally(() => {
+          if (--this.handing === 0) for (const resolve of this.idle.splice(0)) resolve();
+        });
+      if (ticket) callback(HELD);
     };
+    client.on('close', () => acks.reset());
     client.on('connect', () => {
       // Subscribe on every connect, even when the broker kept our session: a broker may restore a session
       // without some of its subscriptions (Mosquitto 2.0 drops shared ones on restart). It is idempotent.
@@ -99,6 +136,14 @@ export class IngestMqttClient {
     return client;
   }
 
+  /** A hand-off failed: drop what the connection held and start a new session, which gets it again. */
+  private failed(client: MqttClient, acks: AckWindow, err: Error, i: number): void {
+    this.onError(err, i);
+    acks.reset();
+    client.end(true);
+    client.reconnect();
+  }
+
   connectedCount(): number {
     return this.clients.filter((c) => c.connected).length;
   }
@@ -112,7 +157,20 @@ export class IngestMqttClient {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops taking messages, lets the hand-offs in progress finish (up to `drainMs`) so that their PUBACKs go
+   * out, then disconnects. What was not acknowledged by then the broker sends again to the next session.
+   */
+  async close(drainMs = 5000): Promise<void> {
+    this.closing = true;
+    if (this.handing > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idle.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs))),
+      ]);
+      clearTimeout(timer);
+    }
     await Promise.all(this.clients.map((c) => c.endAsync()));
   }
 }
