@@ -75,6 +75,39 @@ describe('FencedBatch', () => {
     expect(await redis.hget('fb:alert', 'doc')).toBe('{"v":2}');
   });
 
+  it('commits after Redis lost its script cache (SCRIPT FLUSH, a restart), sending the script body only then', async () => {
+    const leases = new Leases(redis, 'worker-d', 10_000);
+    expect(await leases.acquire('fb:lease:4')).toBe(true);
+    const write = (v: string) =>
+      new FencedBatch('fb:lease:4', leases.owner).add('HSET', 'fb:flushed', 'v', v);
+
+    await write('1').exec(redis);
+    await redis.script('FLUSH');
+    await write('2').exec(redis);
+    expect(await redis.hget('fb:flushed', 'v')).toBe('2');
+
+    // Cached again by that commit: the next one goes by SHA1 alone.
+    await redis.config('RESETSTAT');
+    await write('3').exec(redis);
+    const stats = await redis.info('commandstats');
+    expect(stats).toMatch(/cmdstat_evalsha:calls=1,.*failed_calls=0/);
+    expect(stats).not.toMatch(/cmdstat_eval:/);
+    expect(await redis.hget('fb:flushed', 'v')).toBe('3');
+
+    // A lost lease and a stale read are still told apart when the script had to be sent again.
+    await redis.script('FLUSH');
+    await redis.set('fb:lease:5', 'worker-e');
+    await expect(
+      new FencedBatch('fb:lease:5', 'worker-d').add('HSET', 'fb:flushed', 'v', 'x').exec(redis),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    await redis.script('FLUSH');
+    await redis.hset('fb:flushed', 'ack', '1');
+    await expect(write('4').expectField('fb:flushed', 'ack', false).exec(redis)).rejects.toBeInstanceOf(
+      StaleWriteError,
+    );
+    expect(await redis.hget('fb:flushed', 'v')).toBe('3');
+  });
+
   it('refuses a command outside the allowed set before anything is sent', () => {
     expect(() => new FencedBatch('fb:lease:1', 'worker-a').add('FLUSHALL', 'x')).toThrow(
       'command FLUSHALL is not allowed in a fenced batch',

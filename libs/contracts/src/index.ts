@@ -6,5 +6,6 @@ export * from './records';
 export * from './events';
 export * from './names';
 export * from './jobs';
+export * from './rule-job-check';
 export * from './geo';
 export * from './views';

@@ -3,12 +3,20 @@ import { DEVICE_KINDS } from './topics';
 
 /**
  * A rule job carries every record the router took for one partition in one pass, in log order. Job
- * payloads are validated before use: a malformed one fails without retry. Field values are checked with
- * one type test rather than a union, which costs zod an issue object per failed branch on every field.
+ * payloads are validated before use: a malformed one fails without retry.
+ *
+ * These schemas are the readable specification of a job and the source of its types. The worker checks
+ * each job with `checkRuleJob` (rule-job-check.ts), a hand-written equivalent that copies nothing; a
+ * property test holds the two to the same verdicts and messages. Change both together.
+ *
+ * Field values are checked with one type test rather than a union, which costs zod an issue object per
+ * failed branch on every field.
  */
+export const FIELD_VALUE_MESSAGE = 'must be a number, a string or a boolean';
+
 const fieldValue = z.custom<number | string | boolean>(
   (v) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean',
-  'must be a number, a string or a boolean',
+  FIELD_VALUE_MESSAGE,
 );
 
 export const readingRecordSchema = z.object({

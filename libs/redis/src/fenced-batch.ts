@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 
 /**
@@ -27,6 +28,13 @@ while i <= #ARGV do
 end
 return n
 `;
+
+/**
+ * Commits run the script by its SHA1 (EVALSHA), so Redis is not sent and does not hash the script body on
+ * every commit; Redis keeps scripts it has run in its script cache. After a restart or a SCRIPT FLUSH it
+ * answers NOSCRIPT, and the commit is sent once more with the body (EVAL), which caches it again.
+ */
+const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 const ALLOWED = new Set(['HSET', 'HDEL', 'ZADD', 'ZREM', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
 
@@ -89,22 +97,24 @@ export class FencedBatch {
   async exec(redis: Redis): Promise<void> {
     if (this.count === 0) return;
     try {
-      const checks = String(this.checks.length / 3);
-      await redis.eval(
-        SCRIPT,
-        this.keys.length,
-        ...this.keys,
-        this.owner,
-        checks,
-        ...this.checks,
-        ...this.args,
-      );
+      await this.run(redis);
     } catch (err) {
       if (err instanceof Error && err.message.includes('LEASE_LOST'))
         throw new LeaseLostError(this.lease, { cause: err });
       const stale = err instanceof Error ? /STALE (.*)$/.exec(err.message) : null;
       if (stale) throw new StaleWriteError(stale[1], { cause: err });
       throw err;
+    }
+  }
+
+  /** Runs the script by its SHA1, and with its body only when Redis no longer has it cached. */
+  private async run(redis: Redis): Promise<void> {
+    const args = [...this.keys, this.owner, String(this.checks.length / 3), ...this.checks, ...this.args];
+    try {
+      await redis.evalsha(SCRIPT_SHA, this.keys.length, ...args);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+      await redis.eval(SCRIPT, this.keys.length, ...args);
     }
   }
 }
