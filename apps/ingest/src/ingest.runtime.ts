@@ -8,7 +8,7 @@ import {
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { influxConnection } from '@lg/config';
-import { ingestSubscription, names, ownerSubscriptions } from '@lg/contracts';
+import { ingestSubscription, names, ownerSubscriptions, type Names } from '@lg/contracts';
 import {
   DeviceRateLimiter,
   DriftDetector,
@@ -18,6 +18,7 @@ import {
   ReadingRouter,
   RejectionReporter,
   StoreConsumer,
+  TruckPositions,
 } from '@lg/ingest';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
@@ -41,7 +42,10 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly queues: Queue[];
   private readonly log: ReadingLog;
   private readonly redis: Redis;
+  private readonly names: Names;
   private readonly background: Promise<void>[] = [];
+  private readonly positions = new TruckPositions();
+  private positionsTimer: NodeJS.Timeout | undefined;
   /** What start-up still waits for, and why: shown on /ready. */
   private readonly waitingFor = new Map<string, string>();
   private stopping = false;
@@ -52,7 +56,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     metrics: Metrics,
     readiness: Readiness,
   ) {
-    const n = names(c.REDIS_PREFIX);
+    const n = (this.names = names(c.REDIS_PREFIX));
     this.connections = new RedisConnections(c.REDIS_URL, c.INGEST_INSTANCE);
     const redis = (this.redis = this.connections.open('commands'));
     this.influx = new InfluxRepository(influxConnection(c));
@@ -82,11 +86,16 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       () => this.log.backlog,
     );
 
-    const log = (this.log = new ReadingLog(redis, n.readings, (err, attempt) => {
-      handoffRetries.inc();
-      if (attempt === 1 || attempt % 50 === 0)
-        this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
-    }));
+    const log = (this.log = new ReadingLog(
+      redis,
+      n.readings,
+      { partitions: c.RULE_PARTITIONS, line: readingLine },
+      (err, attempt) => {
+        handoffRetries.inc();
+        if (attempt === 1 || attempt % 50 === 0)
+          this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
+      },
+    ));
     const rejections = new RejectionReporter(c.MQTT_TOPIC_ROOT, {
       publish: (topic, body) => this.mqtt.publish(topic, body, 0),
       count: (reason, kind) => rejected.inc({ reason, kind }),
@@ -107,12 +116,18 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
             : undefined,
       },
     );
-    const pipeline = new IngestPipeline(intake, log, rejections, {
-      accepted: (kind, ok, bad) => {
-        if (ok) received.inc({ kind, quality: 'ok' }, ok);
-        if (bad) received.inc({ kind, quality: 'bad' }, bad);
+    const pipeline = new IngestPipeline(
+      intake,
+      log,
+      rejections,
+      {
+        accepted: (kind, ok, bad) => {
+          if (ok) received.inc({ kind, quality: 'ok' }, ok);
+          if (bad) received.inc({ kind, quality: 'bad' }, bad);
+        },
       },
-    });
+      this.positions,
+    );
     this.mqtt = new IngestMqttClient(
       {
         url: c.MQTT_URL,
@@ -208,6 +223,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.router.start();
+    this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
     // Neither waits for the other, nor blocks start-up: /ready tells what is missing meanwhile.
     this.background.push(
       this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
@@ -215,6 +231,17 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.background.push(
       this.whenReachable('a durable Redis', () => this.requireDurableRedis()).then(() => this.mqtt.connect()),
     );
+  }
+
+  /** The newest truck fixes this process took, once a second, for the gateways' map feed. */
+  private async publishPositions(): Promise<void> {
+    const batch = this.positions.take();
+    if (batch.length === 0) return;
+    try {
+      await this.redis.publish(this.names.positionsChannel, JSON.stringify(batch));
+    } catch (err) {
+      this.logger.warn(`publishing truck positions: ${String(err)}`);
+    }
   }
 
   /**
@@ -250,6 +277,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
     await this.mqtt.close();
+    clearInterval(this.positionsTimer);
     await this.router.stop();
     await this.store.stop();
     await Promise.all(this.queues.map((q) => q.close()));

@@ -55,4 +55,11 @@ export const ruleJobSchema = z.object({
 
 export type RuleJob = z.infer<typeof ruleJobSchema>;
 
+/**
+ * A rule job as queued. The router hands on a partition's records as the JSON text it read from the reading
+ * log (`recordsJson`), so that it neither parses nor serialises them; a job with `records` instead (a timer
+ * job, one queued by an earlier version) is a RuleJob as it is. `readRuleJob` turns either into a RuleJob.
+ */
+export type RuleJobWire = Omit<RuleJob, 'records'> & { records?: RuleJob['records']; recordsJson?: string };
+
 export const RULE_JOB_NAME = 'evaluate';

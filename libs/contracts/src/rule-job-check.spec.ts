@@ -1,5 +1,5 @@
 import { ruleJobSchema } from './jobs';
-import { checkRuleJob } from './rule-job-check';
+import { checkRuleJob, readRuleJob } from './rule-job-check';
 
 describe('checkRuleJob', () => {
   const reading = {
@@ -18,6 +18,24 @@ describe('checkRuleJob', () => {
     upTo: '1-0',
     records,
     ...more,
+  });
+
+  it("reads the router's JSON text of the records (recordsJson) and checks what it holds", () => {
+    const wire = { partition: 3, upTo: '1-0', recordsJson: JSON.stringify([reading, status]) };
+    expect(readRuleJob(wire)).toEqual({ ok: true, job: job([reading, status]) });
+    expect(readRuleJob({ ...wire, recordsJson: '[{"t":"r"' })).toEqual({
+      ok: false,
+      path: 'recordsJson',
+      message: expect.stringMatching(/^Invalid JSON: /),
+    });
+    expect(readRuleJob({ ...wire, recordsJson: JSON.stringify([{ ...reading, ts: 'soon' }]) })).toEqual({
+      ok: false,
+      path: 'records.0.ts',
+      message: 'Expected number, received string',
+    });
+    // A job with records is read as it is, whatever else it carries.
+    const plain = job([reading]);
+    expect(readRuleJob(plain)).toEqual({ ok: true, job: plain });
   });
 
   it('accepts readings, status records and timer jobs, and returns the very object it was given', () => {

@@ -29,6 +29,27 @@ const KIND_LIST = DEVICE_KINDS.map((k) => `'${k}'`).join(' | ');
 const QUALITY_LIST = `'ok' | 'bad'`;
 const TYPE_LIST = `'r' | 's'`;
 
+/**
+ * A queued job (RuleJobWire) made a RuleJob and checked: `recordsJson`, when the job has it instead of
+ * `records`, is parsed first, and text that is not JSON fails at path `recordsJson`.
+ */
+export function readRuleJob(data: unknown): RuleJobCheck {
+  if (typeName(data) === 'object') {
+    const wire = data as Record<string, unknown>;
+    if (wire.records === undefined && typeof wire.recordsJson === 'string') {
+      let records: unknown;
+      try {
+        records = JSON.parse(wire.recordsJson);
+      } catch (err) {
+        return fail('recordsJson', `Invalid JSON: ${(err as Error).message}`);
+      }
+      const { recordsJson: _text, ...rest } = wire;
+      return checkRuleJob({ ...rest, records });
+    }
+  }
+  return checkRuleJob(data);
+}
+
 export function checkRuleJob(data: unknown): RuleJobCheck {
   if (typeName(data) !== 'object') return fail('', expected('object', data));
   const job = data as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import type Redis from 'ioredis';
-import { checkRuleJob, RULE_JOB_NAME, type Names, type RuleJob } from '@lg/contracts';
+import { readRuleJob, RULE_JOB_NAME, type Names, type RuleJob } from '@lg/contracts';
 import { LeaseLostError, StaleWriteError, type RedisConnections } from '@lg/redis';
 import type { RulePack } from '@lg/rules';
 import type { EvaluationOutcome, PartitionEvaluator } from './partition-evaluator';
@@ -172,8 +172,9 @@ export class RuleWorkers {
   }
 
   private async process(job: Job): Promise<void> {
-    // Checked in place (no copy of the records, unlike ruleJobSchema.safeParse): see checkRuleJob.
-    const checked = checkRuleJob(job.data);
+    // Parsed from the router's JSON text if need be, and checked in place (no copy of the records, unlike
+    // ruleJobSchema.safeParse): see readRuleJob.
+    const checked = readRuleJob(job.data);
     if (!checked.ok)
       throw new UnrecoverableError(`malformed rule job ${job.id}: ${checked.path} ${checked.message}`);
     const data = checked.job;

@@ -1,6 +1,7 @@
 import type { MessageIntake } from './intake';
 import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
+import type { TruckPositions } from './positions';
 
 export interface PipelineCounters {
   accepted(kind: string, qualified: number, unqualified: number): void;
@@ -18,6 +19,7 @@ export class IngestPipeline {
     private readonly log: ReadingLog,
     private readonly rejections: RejectionReporter,
     private readonly counters: PipelineCounters,
+    private readonly positions: TruckPositions | undefined = undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,5 +37,7 @@ export class IngestPipeline {
     }
     if (ok + bad > 0) this.counters.accepted(records[0].kind, ok, bad);
     await this.log.append(records);
+    // Shown on the map only once durable, like everything else.
+    this.positions?.note(records);
   }
 }

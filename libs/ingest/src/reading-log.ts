@@ -1,12 +1,14 @@
 import type Redis from 'ioredis';
 import type { LogRecord } from '@lg/contracts';
+import { encodeEntry, type EntryLayout } from './log-entry';
 
 /**
  * The durable reading log: a Redis stream (AOF on) that ingest appends to before it acknowledges a
  * message to the broker. Appends are group-committed: every record handed in during one turn of the event
  * loop goes out in one XADD, and every caller is released when that XADD is acknowledged by Redis. A
  * failed flush is retried, with back-off, until Redis takes it: holding the acknowledgement back is what
- * keeps the broker from forgetting the message.
+ * keeps the broker from forgetting the message. Each entry is encoded once for both consumers
+ * (see log-entry.ts).
  */
 export class ReadingLog {
   private pending: LogRecord[] = [];
@@ -17,6 +19,7 @@ export class ReadingLog {
   constructor(
     private readonly redis: Redis,
     private readonly stream: string,
+    private readonly layout: EntryLayout,
     private readonly onRetry: (err: unknown, attempt: number) => void = () => undefined,
     /** Cap of records in one entry; a larger burst is split. */
     private readonly maxPerEntry = 2000,
@@ -46,12 +49,12 @@ export class ReadingLog {
     this.pending = [];
     this.waiters = [];
     this.inflight += records.length;
+    // Encoded once, outside the retries: only Redis failing is worth trying again.
+    const entries = chunks(records, this.maxPerEntry).map((chunk) => encodeEntry(chunk, this.layout));
     for (let attempt = 0; ; attempt++) {
       try {
         const pipe = this.redis.pipeline();
-        for (let i = 0; i < records.length; i += this.maxPerEntry) {
-          pipe.xadd(this.stream, '*', 'j', JSON.stringify(records.slice(i, i + this.maxPerEntry)));
-        }
+        for (const fields of entries) pipe.xadd(this.stream, '*', ...fields);
         const results = (await pipe.exec()) ?? [];
         const failed = results.find(([err]) => err);
         if (failed?.[0]) throw failed[0];
@@ -66,10 +69,9 @@ export class ReadingLog {
   }
 }
 
-/** Reads the records of one reading-log entry (field `j`). */
-export function decodeEntry(fields: string[]): LogRecord[] {
-  for (let i = 0; i < fields.length; i += 2) {
-    if (fields[i] === 'j') return JSON.parse(fields[i + 1]) as LogRecord[];
-  }
-  return [];
+function chunks<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return [items];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import type { Queue } from 'bullmq';
-import type { LogRecord, Names, Position, RuleJob } from '@lg/contracts';
+import type { LogRecord, Names, RuleJobWire } from '@lg/contracts';
 import { partitionOf, RULE_JOB_NAME } from '@lg/contracts';
 import { Leases } from '@lg/redis';
-import { decodeEntry } from './reading-log';
+import { decodeEntry, entrySize, entrySlices } from './log-entry';
 import { claimIdle, ensureGroup, readGroup } from './streams';
 
 export interface RouterOptions {
@@ -30,13 +30,12 @@ export interface RouterOptions {
  * partition with that partition's records. Batching across many MQTT messages keeps the job rate far
  * below BullMQ's ceiling at 20k readings/s. One router is active at a time (a lease), because two would
  * interleave a partition's jobs out of log order; a new holder first claims what the old one left pending.
- * It also publishes the newest truck positions once a second.
+ * It does not parse records: each entry holds every partition's records as one JSON array (log-entry.ts),
+ * and a job carries its partition's arrays joined into one.
  */
 export class ReadingRouter {
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private positions = new Map<string, Position>();
-  private positionsTimer: NodeJS.Timeout | undefined;
   private readonly leases: Leases;
   private holding = false;
   private renewedAt = 0;
@@ -63,13 +62,11 @@ export class ReadingRouter {
 
   async start(): Promise<void> {
     await ensureGroup(this.redis, this.n.readings, this.n.routeGroup);
-    this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.positionsTimer);
     await this.loop;
     if (this.holding) await this.leases.release(this.leaseKey).catch(() => undefined);
   }
@@ -168,22 +165,23 @@ export class ReadingRouter {
   }
 
   private async route(entries: Array<[string, string[]]>): Promise<void> {
-    const byPartition = new Map<number, LogRecord[]>();
+    const slices = new Map<number, string[]>();
     let count = 0;
     for (const [, fields] of entries) {
-      for (const record of decodeEntry(fields)) {
-        count++;
-        const p = partitionOf(record.device, this.o.partitions);
-        let list = byPartition.get(p);
-        if (!list) byPartition.set(p, (list = []));
-        list.push(record);
-        if (record.t === 'r' && record.kind === 'truck' && record.q === 'ok') this.notePosition(record);
+      count += entrySize(fields);
+      const bySlice = entrySlices(fields, this.o.partitions) ?? this.split(decodeEntry(fields));
+      for (const [p, json] of bySlice) {
+        if (json.length <= 2) continue; // []
+        let list = slices.get(p);
+        if (!list) slices.set(p, (list = []));
+        // The inside of the array: the partition's arrays of this pass become one.
+        list.push(json.slice(1, -1));
       }
     }
     const upTo = entries[entries.length - 1][0];
     await Promise.all(
-      [...byPartition].map(([partition, records]) => {
-        const job: RuleJob = { partition, upTo, records };
+      [...slices].map(([partition, parts]) => {
+        const job: RuleJobWire = { partition, upTo, recordsJson: `[${parts.join(',')}]` };
         return this.queues[partition].add(RULE_JOB_NAME, job, {
           removeOnComplete: true,
           removeOnFail: 1000,
@@ -193,31 +191,18 @@ export class ReadingRouter {
       }),
     );
     await this.redis.xack(this.n.readings, this.n.routeGroup, ...entries.map((e) => e[0]));
-    this.o.onRouted?.(count, byPartition.size);
+    this.o.onRouted?.(count, slices.size);
   }
 
-  private notePosition(r: Extract<LogRecord, { t: 'r' }>): void {
-    const prev = this.positions.get(r.device);
-    if (prev && Date.parse(prev.ts) > r.ts) return;
-    this.positions.set(r.device, {
-      id: r.device,
-      owner: r.owner,
-      lat: r.f.lat as number,
-      lon: r.f.lon as number,
-      speed: r.f.speed as number,
-      heading: typeof r.f.heading === 'number' ? r.f.heading : null,
-      ts: new Date(r.ts).toISOString(),
-    });
-  }
-
-  private async publishPositions(): Promise<void> {
-    if (this.positions.size === 0) return;
-    const batch = [...this.positions.values()];
-    this.positions = new Map();
-    try {
-      await this.redis.publish(this.n.positionsChannel, JSON.stringify(batch));
-    } catch (err) {
-      this.o.onError?.(err);
+  /** Records of an entry not split for our partition count, split now. */
+  private split(records: LogRecord[]): Map<number, string> {
+    const byPartition = new Map<number, LogRecord[]>();
+    for (const record of records) {
+      const p = partitionOf(record.device, this.o.partitions);
+      let list = byPartition.get(p);
+      if (!list) byPartition.set(p, (list = []));
+      list.push(record);
     }
+    return new Map([...byPartition].map(([p, list]) => [p, JSON.stringify(list)]));
   }
 }

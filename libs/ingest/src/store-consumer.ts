@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
-import type { LiveRecord, Names } from '@lg/contracts';
-import { decodeEntry } from './reading-log';
+import type { LiveRecord, Names, ReadingRecord } from '@lg/contracts';
+import { decodeEntry, entryLines } from './log-entry';
 import { claimIdle, ensureGroup, readGroup, trimConsumed, type StreamEntry } from './streams';
 
 /** The part of the InfluxDB repository the store consumer needs. */
@@ -9,7 +9,8 @@ export interface LineSink {
 }
 
 export interface LineBuilders {
-  reading(record: Extract<ReturnType<typeof decodeEntry>[number], { t: 'r' }>): string;
+  /** Only for entries written before ingest built the lines itself (see log-entry.ts). */
+  reading(record: ReadingRecord): string;
   transition(record: Extract<LiveRecord, { t: 'alert' }>): string;
 }
 
@@ -139,7 +140,10 @@ export class StoreConsumer {
   private async store(batch: Map<string, StreamEntry[]>): Promise<void> {
     const out: string[] = [];
     for (const [, fields] of batch.get(this.n.readings) ?? []) {
-      for (const record of decodeEntry(fields)) if (record.t === 'r') out.push(this.lines.reading(record));
+      const lines = entryLines(fields);
+      if (lines) for (const line of lines) out.push(line);
+      else
+        for (const record of decodeEntry(fields)) if (record.t === 'r') out.push(this.lines.reading(record));
     }
     for (const [, fields] of batch.get(this.n.live) ?? []) {
       const j = fields[fields.indexOf('j') + 1];

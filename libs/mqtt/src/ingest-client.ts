@@ -85,6 +85,8 @@ export class IngestMqttClient {
       keepalive: 30,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      // mqtt.js otherwise calls its debug logger several times per packet, disabled or not.
+      log: () => undefined,
       properties: {
         sessionExpiryInterval: this.o.sessionExpirySec,
         receiveMaximum: this.o.receiveMaximum ?? 100,
