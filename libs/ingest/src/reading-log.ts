@@ -21,8 +21,8 @@ export class ReadingLog {
     private readonly stream: string,
     private readonly layout: EntryLayout,
     private readonly onRetry: (err: unknown, attempt: number) => void = () => undefined,
-    /** Cap of records in one entry; a larger burst is split. */
-    private readonly maxPerEntry = 2000,
+    /** Cap of records in one entry; a larger burst is split (and a reader's pass stays bounded). */
+    private readonly maxPerEntry = 500,
   ) {}
 
   append(records: LogRecord[]): Promise<void> {

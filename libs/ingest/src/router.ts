@@ -10,9 +10,11 @@ export interface RouterOptions {
   partitions: number;
   consumer: string;
   leaseTtlMs?: number;
-  /** Entries read per pass (four times as many while the workers are behind); a pass becomes at most one
-   *  job per partition. */
+  /** Entries read at a time (default 50; an entry holds up to 500 records). */
   batchEntries?: number;
+  /** Records a pass gathers at most, four times as many while the workers are behind (default 5000); a
+   *  pass becomes at most one job per partition. */
+  batchRecords?: number;
   /** How long a pass waits for more entries once it has some, ms (default 5): bigger jobs, fewer of them. */
   lingerMs?: number;
   /**
@@ -79,7 +81,7 @@ export class ReadingRouter {
           await new Promise((r) => setTimeout(r, 500));
           continue;
         }
-        const count = this.o.batchEntries ?? 500;
+        const count = this.o.batchEntries ?? 50;
         let entries: Array<[string, string[]]> = [];
         if (this.checkPending) {
           // Our own pending entries first (left by a crash of this consumer or claimed from a dead one).
@@ -108,22 +110,33 @@ export class ReadingRouter {
           entries = fresh.get(this.n.readings) ?? [];
           // Linger: a pass becomes one job per partition, and BullMQ costs per job, not per reading. Letting a
           // few milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful;
-          // while the workers are behind, a pass gathers longer and may take more entries.
+          // while the workers are behind, a pass gathers longer and may take more records. A pass stops
+          // gathering at its record budget, which bounds a job's size (and the worker's memory for it).
           const busy = entries.length > 0 && (await this.workersBehind());
           const linger = busy ? (this.o.busyLingerMs ?? 50) : (this.o.lingerMs ?? 5);
-          const most = busy ? count * 4 : count;
-          if (entries.length > 0 && entries.length < most && linger > 0) {
+          const budget = (this.o.batchRecords ?? 5000) * (busy ? 4 : 1);
+          let records = entries.reduce((n, e) => n + entrySize(e[1]), 0);
+          if (entries.length > 0 && records < budget && linger > 0) {
             await new Promise((r) => setTimeout(r, linger));
-            const more = await readGroup(
-              this.redis,
-              this.n.routeGroup,
-              this.o.consumer,
-              [this.n.readings],
-              ['>'],
-              most - entries.length,
-              null,
-            );
-            entries = entries.concat(more.get(this.n.readings) ?? []);
+            while (records < budget) {
+              const more =
+                (
+                  await readGroup(
+                    this.redis,
+                    this.n.routeGroup,
+                    this.o.consumer,
+                    [this.n.readings],
+                    ['>'],
+                    count,
+                    null,
+                  )
+                ).get(this.n.readings) ?? [];
+              if (more.length === 0) break;
+              for (const e of more) {
+                entries.push(e);
+                records += entrySize(e[1]);
+              }
+            }
           }
         }
         if (entries.length > 0) await this.route(entries);

@@ -78,7 +78,8 @@ export class StoreConsumer {
 
   private async run(): Promise<void> {
     const streams = [this.n.readings, this.n.live];
-    const count = this.o.batchEntries ?? 200;
+    // An entry holds up to 500 readings: 50 entries bound a pass's lines in memory.
+    const count = this.o.batchEntries ?? 50;
     let backoff = 100;
     while (!this.stopped) {
       try {
