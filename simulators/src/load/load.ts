@@ -95,11 +95,33 @@ export interface LoadResult {
 interface Connection {
   client: DeviceClient;
   inFlight: number;
-  queue: Array<{ device: Device; readings: Reading[] }>;
+  queue: Message[];
+  /** `send` is running for this connection (a publish can fail synchronously: no recursion then). */
+  sending: boolean;
+}
+
+/** A device's model and clock, shared by the streams on it. */
+interface Target {
+  device: Device;
+  model: SimulatedDevice;
+  topic: string;
+  /** The last event time issued: each device's are strictly increasing, so (device, ts) identifies a reading. */
+  lastTs: number;
+  /** Acknowledged event times (with `record`). */
+  acked?: number[];
+}
+
+/** A message due, waiting for room in its connection's window. */
+interface Message {
+  target: Target;
+  payload: string;
+  /** Event time of its reading, or of each reading of a batch. */
+  ts: number | number[];
+  readings: number;
 }
 
 interface Stream {
-  device: Device;
+  target: Target;
   connection: Connection;
 }
 
@@ -118,9 +140,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const used = o.devices.slice(0, Math.min(streamCount, o.devices.length));
 
   // One behaviour model and one clock per device ID, whatever the number of streams on it.
-  const models = new Map<string, SimulatedDevice>();
-  for (const sim of simulateDevices(used, o.seed ?? 1, o.routes)) models.set(sim.device.id, sim);
-  const lastTs = new Map<string, number>();
+  const targets = new Map<string, Target>();
+  for (const model of simulateDevices(used, o.seed ?? 1, o.routes)) {
+    const d = model.device;
+    targets.set(d.id, {
+      device: d,
+      model,
+      topic: deviceTopic(o.root, { kind: d.kind, owner: d.owner, device: d.id, channel: 'telemetry' }),
+      lastTs: 0,
+    });
+  }
 
   const owners = [...new Set(used.map((d) => d.owner))];
   const connections = new Map<string, Connection>();
@@ -133,8 +162,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         username: owner,
         password: o.passwordOf(owner),
         reconnectPeriodMs: 1000,
+        steadyPings: true,
       });
-      const c: Connection = { client, inFlight: 0, queue: [] };
+      const c: Connection = { client, inFlight: 0, queue: [], sending: false };
       all.push(c);
       connections.set(owner, c);
     }
@@ -144,66 +174,77 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   const streams: Stream[] = Array.from({ length: streamCount }, (_, i) => {
     const device = used[i % used.length];
-    return { device, connection: connections.get(device.owner)! };
+    return { target: targets.get(device.id)!, connection: connections.get(device.owner)! };
   });
 
   const acked = new Map<string, number[]>();
   const counters = { sent: 0, acked: 0, noSubscribers: 0, refused: 0, failed: 0, behind: 0 };
   const latencies: number[] = [];
-  const pending = new Set<Promise<void>>();
   let queued = 0;
+  let inFlight = 0;
+  /** Wakes the drain once nothing is queued or in flight. */
+  let drained: (() => void) | undefined;
 
-  const topicOf = (d: Device): string =>
-    deviceTopic(o.root, { kind: d.kind, owner: d.owner, device: d.id, channel: 'telemetry' });
-
-  const send = (c: Connection): void => {
-    while (c.inFlight < window && c.queue.length > 0) {
-      const item = c.queue.shift()!;
-      queued -= item.readings.length;
-      const payload = JSON.stringify(item.readings.length === 1 ? item.readings[0] : item.readings);
-      const n = item.readings.length;
-      const sentAt = performance.now();
-      c.inFlight++;
-      counters.sent += n;
-      const done = c.client.publish(topicOf(item.device), payload, { qos }).then(
-        (ack) => {
-          if (!ack.accepted) {
-            counters.refused += n;
-            return;
-          }
-          counters.acked += n;
-          if (ack.reasonCode === 0x10) counters.noSubscribers += n;
-          if (qos === 1 && latencies.length < 2_000_000) latencies.push(performance.now() - sentAt);
-          if (o.record) {
-            let list = acked.get(item.device.id);
-            if (!list) acked.set(item.device.id, (list = []));
-            for (const r of item.readings) list.push(r.ts);
-          }
-        },
-        () => {
-          counters.failed += n;
-        },
-      );
-      const tracked = done.finally(() => {
-        c.inFlight--;
-        pending.delete(tracked);
-        send(c);
-      });
-      pending.add(tracked);
+  const settle = (m: Message, sentAt: number, err: Error | undefined, reasonCode: number): void => {
+    const n = m.readings;
+    if (err) {
+      counters.failed += n;
+    } else if (reasonCode >= 0x80) {
+      counters.refused += n;
+    } else {
+      counters.acked += n;
+      if (reasonCode === 0x10) counters.noSubscribers += n;
+      if (qos === 1 && latencies.length < 2_000_000) latencies.push(performance.now() - sentAt);
+      if (o.record) {
+        const t = m.target;
+        if (!t.acked) acked.set(t.device.id, (t.acked = []));
+        if (typeof m.ts === 'number') t.acked.push(m.ts);
+        else for (const ts of m.ts) t.acked.push(ts);
+      }
     }
   };
 
-  const issue = (s: Stream): void => {
-    const model = models.get(s.device.id)!;
-    const readings: Reading[] = [];
-    for (let k = 0; k < batch; k++) {
-      // Strictly increasing event time per device: (device, ts) identifies the reading.
-      const ts = Math.max(Date.now(), (lastTs.get(s.device.id) ?? 0) + 1);
-      lastTs.set(s.device.id, ts);
-      readings.push(model.read(ts));
+  const send = (c: Connection): void => {
+    if (c.sending) return;
+    c.sending = true;
+    while (c.inFlight < window && c.queue.length > 0) {
+      const m = c.queue.shift()!;
+      queued -= m.readings;
+      c.inFlight++;
+      inFlight++;
+      counters.sent += m.readings;
+      const sentAt = performance.now();
+      c.client.send(m.target.topic, m.payload, qos, false, (err, reasonCode) => {
+        c.inFlight--;
+        inFlight--;
+        settle(m, sentAt, err, reasonCode);
+        send(c);
+        if (inFlight === 0 && queued === 0) drained?.();
+      });
     }
-    s.connection.queue.push({ device: s.device, readings });
-    queued += readings.length;
+    c.sending = false;
+  };
+
+  const nextTs = (t: Target): number => (t.lastTs = Math.max(Date.now(), t.lastTs + 1));
+
+  const issue = (s: Stream): void => {
+    const t = s.target;
+    let m: Message;
+    if (batch === 1) {
+      const ts = nextTs(t);
+      m = { target: t, payload: JSON.stringify(t.model.read(ts)), ts, readings: 1 };
+    } else {
+      const times: number[] = [];
+      const readings: Reading[] = [];
+      for (let k = 0; k < batch; k++) {
+        const ts = nextTs(t);
+        times.push(ts);
+        readings.push(t.model.read(ts));
+      }
+      m = { target: t, payload: JSON.stringify(readings), ts: times, readings: batch };
+    }
+    s.connection.queue.push(m);
+    queued += batch;
   };
 
   const started = Date.now();
@@ -224,7 +265,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const target = finished
         ? Math.floor((o.rate * Math.min(elapsed, o.durationMs)) / 1000)
         : Math.floor((o.rate * elapsed) / 1000);
-      const touched = new Set<Connection>();
       while (issued + batch <= target) {
         if (queued >= maxQueued) {
           // Every window is full and a second's worth waits: this rate is beyond what gets acknowledged.
@@ -235,17 +275,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const s = streams[next];
         next = (next + 1) % streams.length;
         issue(s);
-        touched.add(s.connection);
         issued += batch;
       }
-      for (const c of touched) send(c);
+      for (const c of all) send(c);
       if (o.onProgress && now >= progressAt) {
         const dt = (now - lastProgress.at) / 1000;
         o.onProgress({
           elapsedMs: elapsed,
           sent: counters.sent,
           acked: counters.acked,
-          inFlight: all.reduce((n, c) => n + c.inFlight, 0),
+          inFlight,
           queued,
           rate: dt > 0 ? (counters.acked - lastProgress.acked) / dt : 0,
         });
@@ -267,21 +306,27 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const drainStart = performance.now();
   const drainDeadline = drainStart + (o.drainTimeoutMs ?? 30_000);
   for (const c of all) send(c);
-  while ((pending.size > 0 || queued > 0) && performance.now() < drainDeadline) {
+  while ((inFlight > 0 || queued > 0) && performance.now() < drainDeadline) {
     if (o.onProgress && performance.now() >= progressAt) {
       o.onProgress({
         elapsedMs: performance.now() - startedPerf,
         sent: counters.sent,
         acked: counters.acked,
-        inFlight: all.reduce((n, c) => n + c.inFlight, 0),
+        inFlight,
         queued,
         rate: 0,
       });
       progressAt = performance.now() + progressEvery;
     }
-    await Promise.race([Promise.race(pending), new Promise((r) => setTimeout(r, 50))]);
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      drained = resolve;
+      timer = setTimeout(resolve, 50);
+    });
+    clearTimeout(timer);
+    drained = undefined;
   }
-  const unacknowledged = [...all].reduce((n, c) => n + c.inFlight, 0) + queued;
+  const unacknowledged = inFlight + queued;
   const drainMs = performance.now() - drainStart;
   await Promise.all(all.map((c) => c.client.close(undefined, 5000)));
 

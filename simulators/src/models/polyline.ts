@@ -5,17 +5,22 @@ export interface Polyline {
   points: readonly LatLon[];
   /** `cumulative[i]` is the distance from the first point to point i. */
   cumulative: readonly number[];
+  /** `bearings[i]` is the bearing of the segment from point i to point i + 1, degrees in [0, 360). */
+  bearings: readonly number[];
   lengthM: number;
 }
 
 export function polyline(points: readonly LatLon[]): Polyline {
   if (points.length < 2) throw new Error('a polyline needs at least two points');
   const cumulative = [0];
-  for (let i = 1; i < points.length; i++)
+  const bearings: number[] = [];
+  for (let i = 1; i < points.length; i++) {
     cumulative.push(cumulative[i - 1] + distanceM(points[i - 1], points[i]));
+    bearings.push(bearingDeg(points[i - 1], points[i]));
+  }
   const lengthM = cumulative[cumulative.length - 1];
   if (lengthM <= 0) throw new Error('a polyline must have a length');
-  return { points, cumulative, lengthM };
+  return { points, cumulative, bearings, lengthM };
 }
 
 export interface PolylinePosition extends LatLon {
@@ -25,6 +30,19 @@ export interface PolylinePosition extends LatLon {
 
 /** The point `distance` metres along the polyline, clamped to its ends. */
 export function positionAt(line: Polyline, distance: number): PolylinePosition {
+  const { lo, fraction } = locate(line, distance);
+  const { lat, lon } = interpolate(line.points[lo], line.points[lo + 1], fraction);
+  return { lat, lon, segmentBearing: line.bearings[lo] };
+}
+
+/** `positionAt` without the bearing. */
+export function pointAt(line: Polyline, distance: number): LatLon {
+  const { lo, fraction } = locate(line, distance);
+  return interpolate(line.points[lo], line.points[lo + 1], fraction);
+}
+
+/** The segment [lo, lo + 1] that holds `distance` (clamped to the ends), and how far along it the point is. */
+function locate(line: Polyline, distance: number): { lo: number; fraction: number } {
   const d = Math.min(Math.max(distance, 0), line.lengthM);
   // Binary search for the segment [i, i+1] that holds d.
   let lo = 0;
@@ -34,9 +52,6 @@ export function positionAt(line: Polyline, distance: number): PolylinePosition {
     if (line.cumulative[mid] <= d) lo = mid;
     else hi = mid;
   }
-  const a = line.points[lo];
-  const b = line.points[hi];
   const span = line.cumulative[hi] - line.cumulative[lo];
-  const at = interpolate(a, b, span > 0 ? (d - line.cumulative[lo]) / span : 0);
-  return { ...at, segmentBearing: bearingDeg(a, b) };
+  return { lo, fraction: span > 0 ? (d - line.cumulative[lo]) / span : 0 };
 }

@@ -1,5 +1,5 @@
 import { bearingDeg, distanceM, offsetM, type LatLon } from './geo';
-import { polyline, positionAt, type Polyline } from './polyline';
+import { pointAt, polyline, positionAt, type Polyline } from './polyline';
 import { clamp, gaussian, round, uniform, type Random } from './random';
 import type { Route } from './routes';
 
@@ -97,11 +97,14 @@ export function initialTruckState(model: TruckModel, rng: Random): TruckState {
 }
 
 /** Metres left to the end the truck is heading for. */
-function remainingM(model: TruckModel, s: TruckState): number {
-  return s.direction === 1 ? model.line.lengthM - s.distanceM : s.distanceM;
+function remainingM(model: TruckModel, direction: 1 | -1, distanceM: number): number {
+  return direction === 1 ? model.line.lengthM - distanceM : distanceM;
 }
 
-/** One second or less of motion. */
+/**
+ * One second or less of motion. Every state is written out whole, fields in the same order: V8 copies a
+ * `{ ...s, field }` that overrides fields some thirty times slower, and this runs for every reading.
+ */
 function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckState {
   const p = model.params;
   switch (s.phase) {
@@ -110,11 +113,14 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
       const left = s.phaseLeftSec - dt;
       // A short stop at lights pauses the driver's day; parking does not add to it.
       const drivenSec = s.phase === 'stopped' ? s.drivenSec + dt : s.drivenSec;
-      if (left > 0) return { ...s, phaseLeftSec: left, drivenSec };
-      const direction = s.phase === 'parked' ? (-s.direction as 1 | -1) : s.direction;
+      if (left > 0) {
+        const { distanceM, direction, speed, phase, cruise } = s;
+        return { distanceM, direction, speed, phase, phaseLeftSec: left, cruise, drivenSec };
+      }
       return {
-        ...s,
-        direction,
+        distanceM: s.distanceM,
+        direction: s.phase === 'parked' ? (-s.direction as 1 | -1) : s.direction,
+        speed: s.speed,
         phase: 'driving',
         phaseLeftSec: uniform(rng, ...p.driveBetweenStopsSec),
         cruise: newCruise(model, rng),
@@ -123,7 +129,7 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
     }
     case 'driving':
     case 'stopping': {
-      const remaining = remainingM(model, s);
+      const remaining = remainingM(model, s.direction, s.distanceM);
       const brakingM = (s.speed * s.speed) / (2 * p.deceleration);
       const mustStop = s.phase === 'stopping' || remaining <= brakingM + s.speed * dt;
       let speed: number;
@@ -139,34 +145,31 @@ function tick(model: TruckModel, s: TruckState, dt: number, rng: Random): TruckS
       }
       const moved = Math.min(((s.speed + speed) / 2) * dt, remaining);
       const drivenSec = s.drivenSec + dt;
-      const distanceM = clamp(s.distanceM + s.direction * moved, 0, model.line.lengthM);
-      const atEnd = remainingM(model, { ...s, distanceM }) < 1;
+      const { direction, cruise } = s;
+      const distanceM = clamp(s.distanceM + direction * moved, 0, model.line.lengthM);
+      const atEnd = remainingM(model, direction, distanceM) < 1;
       if (atEnd || (mustStop && speed < 0.3 && remaining - moved < 1)) {
         // Loading or unloading; after an hour at the wheel, the driver's rest (which resets the count).
         const rest = drivenSec >= p.restAfterSec;
+        const phaseLeftSec = uniform(rng, ...(rest ? p.restSec : p.parkSec));
         return {
-          ...s,
           distanceM,
+          direction,
           speed: 0,
           phase: 'parked',
-          phaseLeftSec: uniform(rng, ...(rest ? p.restSec : p.parkSec)),
+          phaseLeftSec,
+          cruise,
           drivenSec: rest ? 0 : drivenSec,
         };
       }
       if (s.phase === 'stopping' && speed === 0) {
-        return {
-          ...s,
-          distanceM,
-          speed: 0,
-          phase: 'stopped',
-          phaseLeftSec: uniform(rng, ...p.shortStopSec),
-          drivenSec,
-        };
+        const phaseLeftSec = uniform(rng, ...p.shortStopSec);
+        return { distanceM, direction, speed: 0, phase: 'stopped', phaseLeftSec, cruise, drivenSec };
       }
       const left = s.phaseLeftSec - dt;
       if (s.phase === 'driving' && left <= 0)
-        return { ...s, distanceM, speed, phase: 'stopping', phaseLeftSec: 0, drivenSec };
-      return { ...s, distanceM, speed, phaseLeftSec: left, drivenSec };
+        return { distanceM, direction, speed, phase: 'stopping', phaseLeftSec: 0, cruise, drivenSec };
+      return { distanceM, direction, speed, phase: s.phase, phaseLeftSec: left, cruise, drivenSec };
     }
   }
 }
@@ -185,8 +188,7 @@ export function stepTruck(model: TruckModel, state: TruckState, dtSec: number, r
 
 /** Where the truck really is (no GPS noise). */
 export function truckPosition(model: TruckModel, state: TruckState): LatLon {
-  const at = positionAt(model.line, state.distanceM);
-  return { lat: at.lat, lon: at.lon };
+  return pointAt(model.line, state.distanceM);
 }
 
 /** What the terminal reports besides its position. */
@@ -194,6 +196,8 @@ export interface TruckReadingContext {
   /** The previous true position and reported heading: heading comes from motion, kept while standing. */
   previous?: { position: LatLon; heading: number };
   sats: number;
+  /** The true position, when the caller already has it (`truckPosition(model, state)`). */
+  truth?: LatLon;
 }
 
 export interface TruckReading {
@@ -216,7 +220,7 @@ export function truckReading(
   ctx: TruckReadingContext,
   rng: Random,
 ): TruckReading {
-  const truth = truckPosition(model, state);
+  const truth = ctx.truth ?? truckPosition(model, state);
   let heading: number;
   if (ctx.previous && distanceM(ctx.previous.position, truth) >= 2) {
     heading = bearingDeg(ctx.previous.position, truth);
