@@ -109,6 +109,9 @@ interface QuietReport {
     cpuPercent: number;
     emptyRssMb: number;
     rssMb: number;
+    /** The apps' V8 heap in use (`nodejs_heap_size_used_bytes`) at the end of each window. */
+    emptyHeapMb?: number;
+    heapMb?: number;
     peakRssMb: number;
   }>;
   /** Redis memory: `MEMORY USAGE` of the keys (exact, SAMPLES 0) and `used_memory`, bytes. */
@@ -476,17 +479,25 @@ async function quietPhase(o: {
       { name: 'influxd', pid: platform.services.influx.pid! },
     ];
     // CPU % of one core of each process over a window of `windowSeconds`, and its memory at the end.
+    // The apps' V8 heap in use: what they hold, as against what their RSS kept from a busier moment.
+    const heapMb = async (name: string) =>
+      platform.apps.has(name)
+        ? (await metric(platform.url(name), 'lg_nodejs_heap_size_used_bytes')) / 2 ** 20
+        : undefined;
     const quietWindow = async () => {
       const before = pids.map((p) => procStat(p.pid));
       const windowStart = performance.now();
       await new Promise((r) => setTimeout(r, o.windowSeconds * 1000));
       const after = pids.map((p) => procStat(p.pid));
       const seconds = (performance.now() - windowStart) / 1000;
-      return pids.map((p, i) => ({
-        cpuPercent: ((after[i].cpu - before[i].cpu) / seconds) * 100,
-        rssMb: after[i].rssKb / 1024,
-        peakRssMb: after[i].peakKb / 1024,
-      }));
+      return Promise.all(
+        pids.map(async (p, i) => ({
+          cpuPercent: ((after[i].cpu - before[i].cpu) / seconds) * 100,
+          rssMb: after[i].rssKb / 1024,
+          peakRssMb: after[i].peakKb / 1024,
+          heapMb: await heapMb(p.name),
+        })),
+      );
     };
     // The control: the same processes and registry before any device reported (no deadline at all).
     await new Promise((r) => setTimeout(r, 3000));
@@ -606,6 +617,8 @@ async function quietPhase(o: {
       cpuPercent: quiet[i].cpuPercent,
       emptyRssMb: empty[i].rssMb,
       rssMb: quiet[i].rssMb,
+      emptyHeapMb: empty[i].heapMb,
+      heapMb: quiet[i].heapMb,
       peakRssMb: quiet[i].peakRssMb,
     }));
     log(
@@ -721,11 +734,11 @@ function quietMarkdown(q: QuietReport): string[] {
     `| Redis: deadlines · rule state · presence (bytes per device) | ${mb(q.redis.deadlinesBytes)} (${perDevice(q.redis.deadlinesBytes)}) · ${mb(q.redis.stateBytes)} (${perDevice(q.redis.stateBytes)}) · ${mb(q.redis.presenceBytes)} (${perDevice(q.redis.presenceBytes)}) |`,
     `| Redis: reading log stream · used_memory before → after the reports | ${mb(q.redis.readingsStreamBytes)} · ${mb(q.redis.usedMemoryBefore)} → ${mb(q.redis.usedMemoryAfter)} |`,
     '',
-    `| process | CPU % of one core, no deadline → ${q.deadlines} deadlines | RSS MB, before → after the reports | peak RSS MB |`,
-    '|---|---|---|---|',
+    `| process | CPU % of one core, no deadline → ${q.deadlines} deadlines | RSS MB, before → after the reports | peak RSS MB | V8 heap used MB, before → after |`,
+    '|---|---|---|---|---|',
     ...q.processes.map(
       (p) =>
-        `| ${p.name} | ${p.emptyCpuPercent.toFixed(2)} → ${p.cpuPercent.toFixed(2)} | ${p.emptyRssMb.toFixed(0)} → ${p.rssMb.toFixed(0)} | ${p.peakRssMb.toFixed(0)} |`,
+        `| ${p.name} | ${p.emptyCpuPercent.toFixed(2)} → ${p.cpuPercent.toFixed(2)} | ${p.emptyRssMb.toFixed(0)} → ${p.rssMb.toFixed(0)} | ${p.peakRssMb.toFixed(0)} | ${p.heapMb === undefined ? '–' : `${p.emptyHeapMb?.toFixed(0)} → ${p.heapMb.toFixed(0)}`} |`,
     ),
     '',
   ];
