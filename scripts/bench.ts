@@ -4,18 +4,24 @@
  *  2. the platform's highest sustained rate with zero loss (every acknowledged reading stored in InfluxDB
  *     and evaluated by the rules), and its ratio to that ceiling;
  *  3. publish → alert-on-Socket.IO latency at the district's nominal load and at 10,000 readings/s;
- *  4. CPU and peak memory of every process.
+ *  4. CPU and peak memory of every process;
+ *  5. the quiet cost of a large registry (`quietPhase`): 100,000 devices that have each reported once, so
+ *     that each has a deadline in its partition's sorted set, then a window in which none is due.
+ * `--only throughput` runs 1–4, `--only quiet` 5 alone.
  * Writes artifacts/bench/bench.md, bench.json and latency.svg, and prints the Markdown.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
-import type { Alert, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
-import { waitFor } from '@lg/services';
+import { names, type Alert, type ClientToServerEvents, type ServerToClientEvents } from '@lg/contracts';
+import { Registry } from '@lg/registry';
+import { StopWaiting, waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
+import { generateRegistry, withSyntheticDevices } from '@lg/simulators/district/generate';
 import { runLoad, type LoadSummary } from '@lg/simulators/load/load';
 
 const OUT = 'artifacts/bench';
@@ -34,9 +40,14 @@ interface Step {
 }
 
 /** What bench.json holds and bench.md shows: a step without the generator's full summary. */
-interface BenchReport {
+interface BenchReport extends Partial<ThroughputReport> {
   machine: { cpus: number; model?: string; memoryGb: number; node: string };
   at: string;
+  quiet?: QuietReport;
+}
+
+/** Phases 1–4 (`--only throughput`). */
+interface ThroughputReport {
   rawCeiling: number;
   sustained: number;
   ratio: number;
@@ -54,13 +65,74 @@ interface ProcessUsage {
   peakRssMb: number;
 }
 
-function procStat(pid: number): { cpu: number; peakKb: number } {
+/**
+ * Phase 5 (`--only quiet`): what a large registry costs while its devices are quiet. Every device reported
+ * once (so each has a deadline in its partition's sorted set), then nothing is sent for `windowSeconds`
+ * and nothing is due: the worker's only work is its once-a-second `ZRANGEBYSCORE … LIMIT 0 1` per
+ * partition (and BullMQ's and the leases' housekeeping).
+ */
+interface QuietReport {
+  /** Registered devices; every one reported once. */
+  devices: number;
+  /** Identities in the broker's device password file (the owners only: see `quietPhase`). */
+  brokerIdentities: number;
+  /** Writing the registry, generating the broker's identities and hashing them, starting the services, s. */
+  servicesStartSeconds: number;
+  /** Each app from start to `/ready`, with the registry loaded, s. */
+  appStartSeconds: Record<string, number>;
+  reportRate: number;
+  /** Load passes it took: a device the generator skipped (it fell behind) reports in the next. */
+  reportPasses: number;
+  /** Readings acknowledged (a few devices at the end of the cycle may have reported twice). */
+  acked: number;
+  /** First publish → every device has a deadline in the sorted sets (evaluated), s. */
+  allReportedSeconds: number;
+  /** First publish → every reading stored in InfluxDB, s. */
+  allStoredSeconds: number;
+  /** Allowed silence the phase configures (device.offline minSilenceSec, truck.offline silenceSec), s. */
+  allowedSilenceSeconds: number;
+  windowSeconds: number;
+  /** Deadlines in the sorted sets (all partitions) during the window. */
+  deadlines: number;
+  /** Earliest deadline minus the end of the window, s: positive means nothing was due in the window. */
+  earliestDeadlineAfterWindowSeconds: number;
+  /** Alert transitions and readings evaluated during the window (both should be 0). */
+  windowTransitions: number;
+  windowEvaluated: number;
+  /**
+   * Per process: CPU % of one core over a window before any device reported (no deadline: the control)
+   * and over the quiet window; resident memory at the end of each window, and its peak.
+   */
+  processes: Array<{
+    name: string;
+    emptyCpuPercent: number;
+    cpuPercent: number;
+    emptyRssMb: number;
+    rssMb: number;
+    /** The apps' V8 heap in use (`nodejs_heap_size_used_bytes`) at the end of each window. */
+    emptyHeapMb?: number;
+    heapMb?: number;
+    peakRssMb: number;
+  }>;
+  /** Redis memory: `MEMORY USAGE` of the keys (exact, SAMPLES 0) and `used_memory`, bytes. */
+  redis: {
+    deadlinesBytes: number;
+    stateBytes: number;
+    presenceBytes: number;
+    readingsStreamBytes: number;
+    usedMemoryBefore: number;
+    usedMemoryAfter: number;
+  };
+}
+
+function procStat(pid: number): { cpu: number; peakKb: number; rssKb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpu = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, clock ticks of 10 ms
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpu, peakKb };
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpu, peakKb, rssKb };
 }
 
 function percentiles(values: number[]): { p50: number; p95: number; p99: number; max: number; n: number } {
@@ -79,22 +151,55 @@ async function metric(url: string, name: string): Promise<number> {
   return sum;
 }
 
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       rates: { type: 'string' },
       seconds: { type: 'string' },
+      only: { type: 'string' },
+      devices: { type: 'string' },
+      'quiet-seconds': { type: 'string' },
+      'report-rate': { type: 'string' },
     },
   });
   const stepSeconds = Number(values.seconds ?? (values.quick ? 8 : 20));
   const rates = (values.rates ?? (values.quick ? '5000,10000,20000' : '5000,10000,15000,20000,25000,30000'))
     .split(',')
     .map(Number);
+  if (values.only !== undefined && values.only !== 'throughput' && values.only !== 'quiet')
+    throw new Error(`--only takes "throughput" or "quiet", got "${values.only}"`);
+  const quiet = {
+    devices: Number(values.devices ?? 100_000),
+    windowSeconds: Number(values['quiet-seconds'] ?? (values.quick ? 10 : 30)),
+    reportRate: Number(values['report-rate'] ?? 5000),
+  };
+  for (const [k, v] of Object.entries(quiet))
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`--${k}: a positive whole number, got ${v}`);
   mkdirSync(OUT, { recursive: true });
+  const report: BenchReport = {
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    at: new Date().toISOString(),
+  };
+  if (values.only !== 'quiet') Object.assign(report, await throughputPhase(stepSeconds, rates));
+  if (values.only !== 'throughput') report.quiet = await quietPhase(quiet);
+  writeFileSync(join(OUT, 'bench.json'), JSON.stringify(report, null, 2));
+  const md = markdown(report);
+  writeFileSync(join(OUT, 'bench.md'), md);
+  process.stdout.write(md);
+}
+
+/** Phases 1–4 on the district's registry; writes latency.svg. */
+async function throughputPhase(stepSeconds: number, rates: number[]): Promise<ThroughputReport> {
   const observer = { username: 'bench-observer', password: `obs-${Date.now()}` };
   const platform = await Platform.start({ apps: [], observers: [observer], env: { LOG_LEVEL: 'warn' } });
-  const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
   try {
     const trucks = platform.registry.allDevices().filter((d) => d.kind === 'truck');
     const detectors = platform.registry.allDevices().filter((d) => d.kind === 'gas');
@@ -282,14 +387,8 @@ async function main(): Promise<void> {
     live.close();
     await prober.endAsync();
 
-    const report: BenchReport = {
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model,
-        memoryGb: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
-      at: new Date().toISOString(),
+    writeFileSync(join(OUT, 'latency.svg'), histogram(nominal, heavy));
+    return {
       rawCeiling: Math.round(rawCeiling),
       sustained: Math.round(sustained),
       ratio: rawCeiling > 0 ? sustained / rawCeiling : 0,
@@ -305,22 +404,291 @@ async function main(): Promise<void> {
       },
       processes: usage,
     };
-    writeFileSync(join(OUT, 'bench.json'), JSON.stringify(report, null, 2));
-    writeFileSync(join(OUT, 'latency.svg'), histogram(nominal, heavy));
-    const md = markdown(report);
-    writeFileSync(join(OUT, 'bench.md'), md);
-    process.stdout.write(md);
   } finally {
     await platform.stop();
   }
 }
 
+/**
+ * Phase 5. The registry is the district's with `devices` synthetic load devices appended (docs/registry.md).
+ * The load generator publishes through the owners' identities (one connection per company, pipeline network
+ * and slope site, as their platforms and gateways do), so the broker is started with the owners' identities
+ * only (`deviceIdentities: 'owners'`): Mosquitto 2.0 parses an ACL file in time quadratic in its users, and
+ * 100,000 device users would hold its start for over a minute. Every app loads the whole registry and
+ * ingest checks each reading's device, owner and kind against it as always. The reporting intervals of the synthetic
+ * devices (trucks 10 s, detectors 30 s, slope sensors 60 s) would make them due 30–180 s after their report
+ * (3 intervals), sooner than a report of 100,000 plus a window allows; the phase therefore runs the worker
+ * with a rule pack that allows `ALLOWED_SILENCE_S` of silence (device.offline `minSilenceSec`, truck.offline
+ * `silenceSec`), and checks that the earliest deadline in Redis lies after the window's end.
+ */
+const ALLOWED_SILENCE_S = 600;
+
+async function quietPhase(o: {
+  devices: number;
+  windowSeconds: number;
+  reportRate: number;
+}): Promise<QuietReport> {
+  log(`quiet: generating a registry with ${o.devices} synthetic devices`);
+  const files = mkdtempSync(join(tmpdir(), 'lg-bench-quiet-'));
+  const registryFile = join(files, 'registry.json');
+  const data = withSyntheticDevices(generateRegistry(), o.devices);
+  Registry.parse(data);
+  writeFileSync(registryFile, JSON.stringify(data));
+  const packFile = join(files, 'pack.json');
+  writeFileSync(
+    packFile,
+    JSON.stringify({
+      ...(JSON.parse(readFileSync('config/rules/pack.json', 'utf8')) as object),
+      'device.offline': { config: { minSilenceSec: ALLOWED_SILENCE_S } },
+      'truck.offline': { config: { silenceSec: ALLOWED_SILENCE_S } },
+    }),
+  );
+  log('quiet: starting the services');
+  const servicesStarted = Date.now();
+  const platform = await Platform.start({
+    registryFile,
+    apps: [],
+    deviceIdentities: 'owners',
+    env: { LOG_LEVEL: 'warn' },
+  }).catch((err: unknown) => {
+    rmSync(files, { recursive: true, force: true });
+    throw err;
+  });
+  const servicesStartSeconds = (Date.now() - servicesStarted) / 1000;
+  const redis = new Redis(platform.services.redisUrl, { lazyConnect: true });
+  try {
+    await redis.connect();
+    const n = names(platform.prefix);
+    const partitions = Number(platform.baseEnv().RULE_PARTITIONS);
+    const registry = platform.registry;
+    const devices = registry.allDevices();
+    const brokerIdentities = registry.owners().length;
+    log(`quiet: services up in ${servicesStartSeconds.toFixed(1)} s (${brokerIdentities} owner identities)`);
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+    const appStartSeconds: Record<string, number> = {};
+    for (const app of ['ingest', 'worker', 'gateway'] as const) {
+      const started = Date.now();
+      await platform.startApp(app, { LOG_LEVEL: 'warn', RULE_PACK_FILE: packFile });
+      appStartSeconds[app] = (Date.now() - started) / 1000;
+      log(`quiet: ${app} ready in ${appStartSeconds[app].toFixed(1)} s`);
+    }
+    const pids = [
+      ...[...platform.apps].map(([name, a]) => ({ name, pid: a.proc.pid! })),
+      { name: 'mosquitto', pid: platform.services.mosquitto.pid! },
+      { name: 'redis', pid: platform.services.redis.pid! },
+      { name: 'influxd', pid: platform.services.influx.pid! },
+    ];
+    // CPU % of one core of each process over a window of `windowSeconds`, and its memory at the end.
+    // The apps' V8 heap in use: what they hold, as against what their RSS kept from a busier moment.
+    const heapMb = async (name: string) =>
+      platform.apps.has(name)
+        ? (await metric(platform.url(name), 'lg_nodejs_heap_size_used_bytes')) / 2 ** 20
+        : undefined;
+    const quietWindow = async () => {
+      const before = pids.map((p) => procStat(p.pid));
+      const windowStart = performance.now();
+      await new Promise((r) => setTimeout(r, o.windowSeconds * 1000));
+      const after = pids.map((p) => procStat(p.pid));
+      const seconds = (performance.now() - windowStart) / 1000;
+      return Promise.all(
+        pids.map(async (p, i) => ({
+          cpuPercent: ((after[i].cpu - before[i].cpu) / seconds) * 100,
+          rssMb: after[i].rssKb / 1024,
+          peakRssMb: after[i].peakKb / 1024,
+          heapMb: await heapMb(p.name),
+        })),
+      );
+    };
+    // The control: the same processes and registry before any device reported (no deadline at all).
+    await new Promise((r) => setTimeout(r, 3000));
+    log(`quiet: ${o.windowSeconds} s window before any report (no deadline)`);
+    const empty = await quietWindow();
+    const usedMemoryBefore = await usedMemory();
+    const worker = platform.url('worker');
+    const ingest = platform.url('ingest');
+    const deadlines = async () => {
+      const p = redis.pipeline();
+      for (let i = 0; i < partitions; i++) p.zcard(n.partitionDeadlines(i));
+      return ((await p.exec()) ?? []).reduce((sum, [, c]) => sum + Number(c), 0);
+    };
+
+    // Every device once, through its owner's connection (what a company platform or gateway does). When
+    // the generator falls behind (an owner's window of unacknowledged messages stays full) it skips what is
+    // due; the devices that then have no deadline report in a further pass.
+    log(`quiet: ${devices.length} devices report once at ${o.reportRate} readings/s`);
+    const started = Date.now();
+    const passes: LoadSummary[] = [];
+    const evaluated = async () =>
+      (await metric(worker, 'lg_worker_readings_evaluated_total')) +
+      (await metric(worker, 'lg_worker_readings_late_total'));
+    const withDeadline = async () => {
+      const p = redis.pipeline();
+      for (let i = 0; i < partitions; i++) p.zrange(n.partitionDeadlines(i), 0, -1);
+      return new Set(((await p.exec()) ?? []).flatMap(([, ids]) => ids as string[]));
+    };
+    const reportAll = async (): Promise<void> => {
+      let missing = devices;
+      while (missing.length > 0) {
+        if (passes.length >= 5) throw new Error(`${missing.length} devices not reported after 5 passes`);
+        const { summary } = await runLoad({
+          url: platform.services.mqttUrl,
+          root: platform.root,
+          devices: missing,
+          rate: o.reportRate,
+          durationMs: Math.ceil((missing.length * 1000) / o.reportRate),
+          passwordOf: (u) => u,
+          window: 128,
+        });
+        passes.push(summary);
+        const ackedSoFar = passes.reduce((sum, p) => sum + p.acked, 0);
+        await waitFor(
+          'the acknowledged readings to be evaluated',
+          async () => (await evaluated()) >= ackedSoFar,
+          120_000,
+          200,
+        );
+        const reported = await withDeadline();
+        missing = missing.filter((d) => !reported.has(d.id));
+        if (missing.length > 0)
+          log(
+            `quiet: pass ${passes.length}: ${summary.acked} acknowledged, ${summary.behind} skipped (generator behind); ${missing.length} devices again`,
+          );
+      }
+    };
+    let allReportedSeconds = NaN;
+    let allStoredSeconds = NaN;
+    let acked = Infinity;
+    let load: LoadSummary | undefined;
+    const loading = reportAll().then(() => {
+      load = passes[passes.length - 1];
+      acked = passes.reduce((sum, p) => sum + p.acked, 0);
+    });
+    let failed: unknown;
+    loading.catch((err: unknown) => (failed = err));
+    let progressAt = Date.now() + 5000;
+    const progress = async () =>
+      `${await deadlines()} deadlines, ${await metric(ingest, 'lg_ingest_readings_total')} taken in, ` +
+      `${await metric(ingest, 'lg_ingest_rejected_total')} rejected, ` +
+      `${await metric(ingest, 'lg_ingest_points_stored_total')} stored, ` +
+      `${await metric(worker, 'lg_worker_readings_evaluated_total')} evaluated` +
+      `, ${passes.reduce((sum, p) => sum + p.acked, 0)} acknowledged in ${passes.length} passes`;
+    await waitFor(
+      'every device to have a deadline and every reading to be stored',
+      async () => {
+        if (Number.isNaN(allReportedSeconds) && (await deadlines()) >= devices.length)
+          allReportedSeconds = (Date.now() - started) / 1000;
+        if (
+          Number.isNaN(allStoredSeconds) &&
+          (await metric(ingest, 'lg_ingest_points_stored_total')) >= acked
+        )
+          allStoredSeconds = (Date.now() - started) / 1000;
+        if (failed !== undefined)
+          throw new StopWaiting(failed instanceof Error ? failed.message : JSON.stringify(failed));
+        if (Date.now() >= progressAt) {
+          log(`quiet: ${await progress()}`);
+          progressAt = Date.now() + 5000;
+        }
+        return !Number.isNaN(allReportedSeconds) && !Number.isNaN(allStoredSeconds) && load !== undefined;
+      },
+      180_000,
+      100,
+    ).catch(async (err: unknown) => {
+      throw new Error(`${(err as Error).message}: ${await progress()}`);
+    });
+    await loading;
+    const notAcked = passes.reduce((sum, p) => sum + p.failed + p.refused + p.unacknowledged, 0);
+    log(
+      `quiet: ${acked} acknowledged in ${passes.length} passes (${notAcked} not); every device has a deadline ` +
+        `after ${allReportedSeconds.toFixed(1)} s, stored after ${allStoredSeconds.toFixed(1)} s`,
+    );
+    // Everything after the last reading (stored, evaluated, the routing consumer acknowledged) settles.
+    await new Promise((r) => setTimeout(r, 5000));
+
+    log(`quiet: ${o.windowSeconds} s quiet window with ${await deadlines()} deadlines`);
+    const transitionsBefore = await metric(worker, 'lg_worker_alert_transitions_total');
+    const evaluatedBefore = await metric(worker, 'lg_worker_readings_evaluated_total');
+    const quiet = await quietWindow();
+    const windowEnd = Date.now();
+    const windowTransitions = (await metric(worker, 'lg_worker_alert_transitions_total')) - transitionsBefore;
+    const windowEvaluated = (await metric(worker, 'lg_worker_readings_evaluated_total')) - evaluatedBefore;
+    const processes = pids.map((p, i) => ({
+      name: p.name,
+      emptyCpuPercent: empty[i].cpuPercent,
+      cpuPercent: quiet[i].cpuPercent,
+      emptyRssMb: empty[i].rssMb,
+      rssMb: quiet[i].rssMb,
+      emptyHeapMb: empty[i].heapMb,
+      heapMb: quiet[i].heapMb,
+      peakRssMb: quiet[i].peakRssMb,
+    }));
+    log(
+      `quiet: CPU % of one core: ${processes.map((p) => `${p.name} ${p.cpuPercent.toFixed(2)}`).join(', ')}`,
+    );
+
+    const earliest = Math.min(
+      ...(await Promise.all(
+        Array.from({ length: partitions }, async (_, i) => {
+          const first = await redis.zrange(n.partitionDeadlines(i), 0, 0, 'WITHSCORES');
+          return first.length === 2 ? Number(first[1]) : Infinity;
+        }),
+      )),
+    );
+    const bytes = async (key: string) => Number((await redis.memory('USAGE', key, 'SAMPLES', 0)) ?? 0);
+    let deadlinesBytes = 0;
+    let stateBytes = 0;
+    for (let i = 0; i < partitions; i++) {
+      deadlinesBytes += await bytes(n.partitionDeadlines(i));
+      stateBytes += await bytes(n.partitionState(i));
+    }
+    const result: QuietReport = {
+      devices: devices.length,
+      brokerIdentities,
+      servicesStartSeconds,
+      appStartSeconds,
+      reportRate: o.reportRate,
+      reportPasses: passes.length,
+      acked,
+      allReportedSeconds,
+      allStoredSeconds,
+      allowedSilenceSeconds: ALLOWED_SILENCE_S,
+      windowSeconds: o.windowSeconds,
+      deadlines: await deadlines(),
+      earliestDeadlineAfterWindowSeconds: (earliest - windowEnd) / 1000,
+      windowTransitions,
+      windowEvaluated,
+      processes,
+      redis: {
+        deadlinesBytes,
+        stateBytes,
+        presenceBytes: await bytes(n.presence),
+        readingsStreamBytes: await bytes(n.readings),
+        usedMemoryBefore,
+        usedMemoryAfter: await usedMemory(),
+      },
+    };
+    if (result.earliestDeadlineAfterWindowSeconds <= 0)
+      log('quiet: WARNING a deadline fell inside the window: the window was not quiet');
+    return result;
+  } finally {
+    redis.disconnect();
+    await platform.stop();
+    rmSync(files, { recursive: true, force: true });
+  }
+}
+
 function markdown(r: BenchReport): string {
-  const f = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(1));
-  const ms = (n: number | null) => (n === null ? '> 60 s' : `${n} ms`);
   return [
     `## Benchmark (${r.at}, ${r.machine.cpus} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, every service on this machine)`,
     '',
+    ...(r.rawCeiling !== undefined ? throughputMarkdown(r as ThroughputReport) : []),
+    ...(r.quiet ? quietMarkdown(r.quiet) : []),
+  ].join('\n');
+}
+
+function throughputMarkdown(r: ThroughputReport): string[] {
+  const f = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(1));
+  const ms = (n: number | null) => (n === null ? '> 60 s' : `${n} ms`);
+  return [
     '| measure | value |',
     '|---|---|',
     `| raw ceiling: MQTT QoS 1 publisher → Mosquitto → counting subscriber | ${r.rawCeiling} readings/s |`,
@@ -345,7 +713,35 @@ function markdown(r: BenchReport): string {
         `| ${p.name} | ${p.cpuSeconds.toFixed(1)} | ${p.cpuPercent.toFixed(0)} | ${p.cpuUsPerReading.toFixed(0)} | ${p.peakRssMb.toFixed(0)} |`,
     ),
     '',
-  ].join('\n');
+  ];
+}
+
+function quietMarkdown(q: QuietReport): string[] {
+  const mb = (bytes: number) =>
+    bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const perDevice = (bytes: number) => Math.round(bytes / q.devices);
+  return [
+    `| ${q.devices} registered devices, each reported once, then ${q.windowSeconds.toFixed(0)} s quiet | value |`,
+    '|---|---|',
+    `| services start (broker: ${q.brokerIdentities} owner identities) · apps to ready | ${q.servicesStartSeconds.toFixed(1)} s · ${Object.entries(
+      q.appStartSeconds,
+    )
+      .map(([app, s]) => `${app} ${s.toFixed(1)} s`)
+      .join(', ')} |`,
+    `| every device reported once at ${q.reportRate}/s: evaluated (deadline set) · stored | ${q.allReportedSeconds.toFixed(1)} s · ${q.allStoredSeconds.toFixed(1)} s (${q.acked} acknowledged, ${q.reportPasses} ${q.reportPasses === 1 ? 'pass' : 'passes'}) |`,
+    `| deadlines in the sorted sets · earliest due after the window | ${q.deadlines} · ${q.earliestDeadlineAfterWindowSeconds.toFixed(0)} s (allowed silence ${q.allowedSilenceSeconds} s) |`,
+    `| evaluated · alert transitions in the window | ${q.windowEvaluated} · ${q.windowTransitions} |`,
+    `| Redis: deadlines · rule state · presence (bytes per device) | ${mb(q.redis.deadlinesBytes)} (${perDevice(q.redis.deadlinesBytes)}) · ${mb(q.redis.stateBytes)} (${perDevice(q.redis.stateBytes)}) · ${mb(q.redis.presenceBytes)} (${perDevice(q.redis.presenceBytes)}) |`,
+    `| Redis: reading log stream · used_memory before → after the reports | ${mb(q.redis.readingsStreamBytes)} · ${mb(q.redis.usedMemoryBefore)} → ${mb(q.redis.usedMemoryAfter)} |`,
+    '',
+    `| process | CPU % of one core, no deadline → ${q.deadlines} deadlines | RSS MB, before → after the reports | peak RSS MB | V8 heap used MB, before → after |`,
+    '|---|---|---|---|---|',
+    ...q.processes.map(
+      (p) =>
+        `| ${p.name} | ${p.emptyCpuPercent.toFixed(2)} → ${p.cpuPercent.toFixed(2)} | ${p.emptyRssMb.toFixed(0)} → ${p.rssMb.toFixed(0)} | ${p.peakRssMb.toFixed(0)} | ${p.heapMb === undefined ? '–' : `${p.emptyHeapMb?.toFixed(0)} → ${p.heapMb.toFixed(0)}`} |`,
+    ),
+    '',
+  ];
 }
 
 /** A latency histogram as SVG: two series, 5 ms buckets up to 100 ms. */

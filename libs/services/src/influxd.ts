@@ -46,6 +46,7 @@ export async function startInfluxServer(o: InfluxServerOptions): Promise<Managed
     ['-config', configFile],
     join(o.dir, 'influxd.log'),
   );
+  // One that does not come up in time is stopped, not left running while the caller tries another port.
   await waitFor(
     `influxd on port ${o.port} (log: ${o.dir}/influxd.log)`,
     async () => {
@@ -55,6 +56,9 @@ export async function startInfluxServer(o: InfluxServerOptions): Promise<Managed
     },
     30_000,
     100,
-  );
+  ).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
   return proc;
 }

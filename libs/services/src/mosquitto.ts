@@ -110,13 +110,17 @@ export async function startMosquitto(o: MosquittoOptions): Promise<ManagedProces
     ['-c', configFile],
     join(o.dir, 'mosquitto.stdout.log'),
   );
+  // One that does not come up in time is stopped, not left running while the caller tries another port.
   await waitFor(
     `mosquitto on ports ${o.port} and ${o.internalPort} (log: ${o.dir}/mosquitto.log)`,
     async () => {
       if (!proc.alive) throw new StopWaiting('mosquitto exited');
       return (await connects(o.port)) && (await connects(o.internalPort));
     },
-  );
+  ).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
   return proc;
 }
 

@@ -52,6 +52,14 @@ describe('mqttIdentities', () => {
     expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
   });
 
+  it('admits only the owners, with their rules unchanged, when asked for owners only (benches)', () => {
+    const owners = mqttIdentities(registry, { ...options, deviceIdentities: 'owners' });
+    expect(owners.devices.users.map((u) => u.username).sort()).toEqual([...registry.owners()].sort());
+    expect(rulesOf(owners.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));
+    expect(rulesOf(owners.devices.acl, 'T001')).toEqual([]);
+    expect(owners.internal).toEqual(ids.internal);
+  });
+
   it('refuses an internal identity named like a registry identity', () => {
     expect(() =>
       mqttIdentities(registry, { ...options, observers: [{ username: 'T001', password: 'x' }] }),

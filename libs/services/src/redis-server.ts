@@ -61,9 +61,13 @@ export async function startRedisServer(o: RedisServerOptions): Promise<ManagedPr
     redisArgs(o),
     join(o.dir, 'redis.stdout.log'),
   );
+  // One that does not come up in time is stopped, not left running while the caller tries another port.
   await waitFor(`redis on port ${o.port} (log: ${o.dir}/redis.log)`, async () => {
     if (!proc.alive) throw new StopWaiting('redis-server exited');
     return ping(o.port);
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
   });
   return proc;
 }

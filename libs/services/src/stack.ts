@@ -16,6 +16,8 @@ export interface ServicesOptions {
   ingest?: MqttUser;
   observers?: MqttUser[];
   passwordOf?: (username: string) => string;
+  /** Which registry identities the broker admits (see `MqttIdentityOptions.deviceIdentities`). */
+  deviceIdentities?: 'all' | 'owners';
   redisPassword?: string;
   /** `mqtt` is the device listener, `mqttInternal` ingest's and the observers' (see `mosquittoConfig`). */
   ports?: Partial<{ mqtt: number; mqttInternal: number; redis: number; influx: number; influxRpc: number }>;
@@ -76,6 +78,7 @@ export class Services {
       ingest,
       observers: o.observers,
       passwordOf: o.passwordOf ?? ((u) => u),
+      deviceIdentities: o.deviceIdentities,
     });
     // A port the kernel handed out can be taken by someone else before the service binds it (tests run
     // side by side); a service that dies at start on a port we picked is started again on a fresh one.

@@ -13,6 +13,11 @@ export interface PlatformOptions {
   /** Extra environment for every app. */
   env?: Record<string, string>;
   observers?: Array<{ username: string; password: string }>;
+  /**
+   * `owners`: the broker admits the registry's owners but not each device (bench of a 100,000-device
+   * registry published through the owners; see `MqttIdentityOptions.deviceIdentities`). Default `all`.
+   */
+  deviceIdentities?: 'all' | 'owners';
 }
 
 /** The repository: three levels up from the sources, four from their build in dist/. */
@@ -46,7 +51,13 @@ export class Platform {
     let platform: Platform | undefined;
     try {
       const root = `t${randomBytes(3).toString('hex')}/v1`;
-      services = await Services.start({ dir, registry, root, observers: o.observers });
+      services = await Services.start({
+        dir,
+        registry,
+        root,
+        observers: o.observers,
+        deviceIdentities: o.deviceIdentities,
+      });
       platform = new Platform(dir, services, registryFile, registry, root);
       for (const app of o.apps ?? ['ingest', 'worker', 'gateway']) await platform.startApp(app, o.env);
       return platform;
