@@ -27,5 +27,6 @@ WORKDIR /app
 COPY --from=build /out/ ./
 USER node
 EXPOSE 3000 3001 3002
-# Each service of docker-compose.yml sets its own command; this default is the gateway.
-CMD ["node", "dist/apps/gateway/src/main.js"]
+# Each service of docker-compose.yml sets its own command; this default is the gateway. The heap bound is
+# APP_NODE_FLAGS in libs/services/src/process.ts.
+CMD ["node", "--max-old-space-size=160", "dist/apps/gateway/src/main.js"]

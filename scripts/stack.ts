@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
 import { Registry } from '@lg/registry';
-import { freePort, ManagedProcess, Services, waitFor } from '@lg/services';
+import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, waitFor } from '@lg/services';
 
 /** The project root: this file runs as dist/scripts/stack.js. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -166,6 +166,7 @@ class Stack {
     entry: string,
     args: string[],
     extraEnv: Record<string, string>,
+    nodeFlags: readonly string[] = [],
   ): ManagedProcess {
     const file = join(ROOT, entry);
     if (!existsSync(file)) {
@@ -173,7 +174,7 @@ class Stack {
     }
     const log = this.logFile(name);
     appendFileSync(log, `\n===== ${name} started ${new Date().toISOString()} =====\n`);
-    return ManagedProcess.start(name, process.execPath, [file, ...args], log, {
+    return ManagedProcess.start(name, process.execPath, [...nodeFlags, file, ...args], log, {
       cwd: ROOT,
       env: { ...process.env, ...extraEnv },
     });
@@ -181,7 +182,10 @@ class Stack {
 
   async startApps(apps: App[], readyTimeoutMs: number): Promise<void> {
     for (const app of apps) {
-      this.apps.set(app.name, this.spawn(app.name, `dist/apps/${app.name}/src/main.js`, [], app.env));
+      this.apps.set(
+        app.name,
+        this.spawn(app.name, `dist/apps/${app.name}/src/main.js`, [], app.env, APP_NODE_FLAGS),
+      );
     }
     await Promise.all(
       apps.map(async (app) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Registry } from '@lg/registry';
-import { freePort, ManagedProcess, Services, StopWaiting, waitFor } from '@lg/services';
+import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, StopWaiting, waitFor } from '@lg/services';
 
 export type AppName = 'ingest' | 'worker' | 'gateway';
 
@@ -104,10 +104,16 @@ export class Platform {
       WORKER_ID: `${instance}-1`,
       ...extra,
     };
-    const proc = ManagedProcess.start(instance, process.execPath, [main], join(this.dir, `${instance}.log`), {
-      env,
-      cwd: ROOT,
-    });
+    const proc = ManagedProcess.start(
+      instance,
+      process.execPath,
+      [...APP_NODE_FLAGS, main],
+      join(this.dir, `${instance}.log`),
+      {
+        env,
+        cwd: ROOT,
+      },
+    );
     this.apps.set(instance, { proc, port, env });
     await waitFor(
       `${instance} /ready (log: ${join(this.dir, `${instance}.log`)})`,
