@@ -46,7 +46,7 @@ describe('IngestMqttClient acknowledgements', () => {
   });
 
   /** An ingest client whose hand-offs resolve only when the test says so. */
-  function ingest(base: string) {
+  function ingest(base: string, maxInHandOff?: number) {
     const taken: Array<{ body: string; done: () => void }> = [];
     const client = new IngestMqttClient(
       {
@@ -57,6 +57,7 @@ describe('IngestMqttClient acknowledgements', () => {
         clientIdBase: base,
         subscriptions: [[`t/${base}/+`]],
         sessionExpirySec: 60,
+        maxInHandOff,
       },
       (_topic, payload) =>
         new Promise<void>((resolve) => taken.push({ body: payload.toString(), done: resolve })),
@@ -113,5 +114,22 @@ describe('IngestMqttClient acknowledgements', () => {
 
   it('acknowledges what was settled in order, and only that', async () => {
     expect(await redeliveredAfter(5, [3, 1, 2])).toEqual(['4', '5']);
+  });
+
+  it('reads no further than its hand-off bound: the broker keeps the rest until there is room', async () => {
+    const base = `ack${++run}`;
+    const a = ingest(base, 2);
+    await a.client.connect();
+    for (let i = 1; i <= 6; i++) await device.publishAsync(`t/${base}/x`, String(i), { qos: 1 });
+    await waitFor('the first two', () => a.taken.length === 2, 10_000);
+    a.taken[0].done();
+    a.taken[1].done();
+    await waitFor('two more, once there was room', () => a.taken.length === 4, 10_000);
+    // All six reached the broker long before: only the bound kept 5 and 6 out.
+    expect(a.taken.map((t) => t.body)).toEqual(['1', '2', '3', '4']);
+    for (const t of a.taken.slice(2)) t.done();
+    await waitFor('the last two', () => a.taken.length === 6, 10_000);
+    for (const t of a.taken.slice(4)) t.done();
+    await a.client.close();
   });
 });
