@@ -7,12 +7,14 @@
  *  4. CPU and peak memory of every process;
  *  5. the quiet cost of a large registry (`quietPhase`): 100,000 devices that have each reported once, so
  *     that each has a deadline in its partition's sorted set, then a window in which none is due.
- * `--only throughput` runs 1–4, `--only quiet` 5 alone.
+ * `--only throughput` runs 1–4, `--only quiet` 5 alone. `--profile` also samples the CPU of every app and
+ * of the load generator during each step (artifacts/bench/profiles/<process>-at-<rate>.cpuprofile; the
+ * sampling costs CPU, so a profiled run's figures are not comparable with an unprofiled one's).
  * Writes artifacts/bench/bench.md, bench.json and latency.svg, and prints the Markdown.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import mqtt from 'mqtt';
@@ -23,6 +25,7 @@ import { StopWaiting, waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { generateRegistry, withSyntheticDevices } from '@lg/simulators/district/generate';
 import { runLoad, type LoadSummary } from '@lg/simulators/load/load';
+import { startCpuProfile } from './cpu-profile';
 
 const OUT = 'artifacts/bench';
 
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
       devices: { type: 'string' },
       'quiet-seconds': { type: 'string' },
       'report-rate': { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const stepSeconds = Number(values.seconds ?? (values.quick ? 8 : 20));
@@ -188,7 +192,8 @@ async function main(): Promise<void> {
     },
     at: new Date().toISOString(),
   };
-  if (values.only !== 'quiet') Object.assign(report, await throughputPhase(stepSeconds, rates));
+  if (values.only !== 'quiet')
+    Object.assign(report, await throughputPhase(stepSeconds, rates, values.profile ?? false));
   if (values.only !== 'throughput') report.quiet = await quietPhase(quiet);
   writeFileSync(join(OUT, 'bench.json'), JSON.stringify(report, null, 2));
   const md = markdown(report);
@@ -196,8 +201,15 @@ async function main(): Promise<void> {
   process.stdout.write(md);
 }
 
+/** Where `--profile` writes one CPU profile per process (the apps and the load generator) per step. */
+const PROFILES = join(OUT, 'profiles');
+
 /** Phases 1–4 on the district's registry; writes latency.svg. */
-async function throughputPhase(stepSeconds: number, rates: number[]): Promise<ThroughputReport> {
+async function throughputPhase(
+  stepSeconds: number,
+  rates: number[],
+  profile: boolean,
+): Promise<ThroughputReport> {
   const observer = { username: 'bench-observer', password: `obs-${Date.now()}` };
   const platform = await Platform.start({ apps: [], observers: [observer], env: { LOG_LEVEL: 'warn' } });
   try {
@@ -238,8 +250,40 @@ async function throughputPhase(stepSeconds: number, rates: number[]): Promise<Th
     log(`raw ceiling ≈ ${Math.round(rawCeiling)} readings/s`);
 
     // 2. The platform.
+    if (profile) {
+      mkdirSync(PROFILES, { recursive: true });
+      writeFileSync(join(PROFILES, 'control'), '');
+    }
     for (const app of ['ingest', 'worker', 'gateway'] as const)
-      await platform.startApp(app, { LOG_LEVEL: 'warn' });
+      await platform.startApp(app, {
+        LOG_LEVEL: 'warn',
+        ...(profile
+          ? {
+              NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
+              LG_CPU_PROFILE_DIR: resolve(PROFILES),
+              LG_CPU_PROFILE_NAME: app,
+            }
+          : {}),
+      });
+    /** With `--profile`: starts sampling every process of ours for the step; the result stops and writes. */
+    const profileStep = async (label: string): Promise<() => Promise<void>> => {
+      if (!profile) return () => Promise.resolve();
+      const control = join(PROFILES, 'control');
+      const written = () =>
+        [...platform.apps.keys()].map((app) => join(PROFILES, `${app}-${label}.cpuprofile`));
+      for (const file of written()) rmSync(file, { force: true });
+      writeFileSync(control, label);
+      const stopGenerator = await startCpuProfile();
+      return async () => {
+        writeFileSync(control, '');
+        await stopGenerator(join(PROFILES, `load-generator-${label}.cpuprofile`));
+        await waitFor(
+          'the apps to write their CPU profiles',
+          () => written().every((f) => existsSync(f)),
+          30_000,
+        );
+      };
+    };
     const worker = platform.url('worker');
     const storedCount = async () => {
       const rows = await platform.influxQuery('SELECT count(rx) FROM truck');
@@ -262,7 +306,9 @@ async function throughputPhase(stepSeconds: number, rates: number[]): Promise<Th
       const storedBefore = await storedCount();
       const evaluatedBefore = await evaluatedCount();
       const before = pids().map((p) => ({ ...p, ...procStat(p.pid) }));
+      const stopProfiles = await profileStep(`at-${target}`);
       const result = await load(target, stepSeconds);
+      await stopProfiles();
       const sentAt = Date.now();
       // When the store (InfluxDB) and the rules each caught up with what was acknowledged: which one lags
       // is what the next round of profiling looks at.
