@@ -21,17 +21,24 @@ export interface EntryLayout {
 }
 
 export function encodeEntry(records: readonly LogRecord[], layout: EntryLayout): string[] {
-  const byPartition: LogRecord[][] = [];
   const lines: string[] = [];
-  for (const r of records) {
-    const p = partitionOf(r.device, layout.partitions);
-    (byPartition[p] ??= []).push(r);
-    if (r.t === 'r') lines.push(layout.line(r));
-  }
+  for (const r of records) if (r.t === 'r') lines.push(layout.line(r));
   const fields = ['v', '2', 'k', String(layout.partitions), 'n', String(records.length)];
   fields.push('l', JSON.stringify(lines));
-  byPartition.forEach((list, p) => fields.push(`p${p}`, JSON.stringify(list)));
+  for (const [p, json] of splitRecords(records, layout.partitions)) fields.push(`p${p}`, json);
   return fields;
+}
+
+/** Each partition's records (those it has any of), as one JSON array, in log order. */
+function splitRecords(records: readonly LogRecord[], partitions: number): Map<number, string> {
+  const byPartition = new Map<number, LogRecord[]>();
+  for (const r of records) {
+    const p = partitionOf(r.device, partitions);
+    let list = byPartition.get(p);
+    if (!list) byPartition.set(p, (list = []));
+    list.push(r);
+  }
+  return new Map([...byPartition].map(([p, list]) => [p, JSON.stringify(list)]));
 }
 
 function field(fields: readonly string[], name: string): string | undefined {
@@ -63,11 +70,12 @@ export function entryLines(fields: readonly string[]): string[] | undefined {
 }
 
 /**
- * The JSON array of each partition's records, as written, when the entry was split by `partitions`
- * partitions; undefined when it was not (a first-version entry, or another partition count).
+ * The JSON array of each partition's records, for `partitions` partitions: as written when the entry was
+ * split that way, otherwise (a first-version entry, or another partition count) decoded and split now.
  */
-export function entrySlices(fields: readonly string[], partitions: number): Map<number, string> | undefined {
-  if (field(fields, 'v') !== '2' || field(fields, 'k') !== String(partitions)) return undefined;
+export function entrySlices(fields: readonly string[], partitions: number): Map<number, string> {
+  if (field(fields, 'v') !== '2' || field(fields, 'k') !== String(partitions))
+    return splitRecords(decodeEntry(fields), partitions);
   const out = new Map<number, string>();
   for (let i = 0; i < fields.length; i += 2) {
     if (fields[i].startsWith('p')) out.set(Number(fields[i].slice(1)), fields[i + 1]);

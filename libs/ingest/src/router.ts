@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import type { Queue } from 'bullmq';
-import type { LogRecord, Names, RuleJobWire } from '@lg/contracts';
-import { partitionOf, RULE_JOB_NAME } from '@lg/contracts';
+import type { Names, RuleJobWire } from '@lg/contracts';
+import { RULE_JOB_NAME } from '@lg/contracts';
 import { Leases } from '@lg/redis';
-import { decodeEntry, entrySize, entrySlices } from './log-entry';
+import { entrySize, entrySlices } from './log-entry';
 import { claimIdle, ensureGroup, readGroup } from './streams';
 
 export interface RouterOptions {
@@ -182,8 +182,7 @@ export class ReadingRouter {
     let count = 0;
     for (const [, fields] of entries) {
       count += entrySize(fields);
-      const bySlice = entrySlices(fields, this.o.partitions) ?? this.split(decodeEntry(fields));
-      for (const [p, json] of bySlice) {
+      for (const [p, json] of entrySlices(fields, this.o.partitions)) {
         if (json.length <= 2) continue; // []
         let list = slices.get(p);
         if (!list) slices.set(p, (list = []));
@@ -205,17 +204,5 @@ export class ReadingRouter {
     );
     await this.redis.xack(this.n.readings, this.n.routeGroup, ...entries.map((e) => e[0]));
     this.o.onRouted?.(count, slices.size);
-  }
-
-  /** Records of an entry not split for our partition count, split now. */
-  private split(records: LogRecord[]): Map<number, string> {
-    const byPartition = new Map<number, LogRecord[]>();
-    for (const record of records) {
-      const p = partitionOf(record.device, this.o.partitions);
-      let list = byPartition.get(p);
-      if (!list) byPartition.set(p, (list = []));
-      list.push(record);
-    }
-    return new Map([...byPartition].map(([p, list]) => [p, JSON.stringify(list)]));
   }
 }

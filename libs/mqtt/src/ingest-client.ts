@@ -42,8 +42,8 @@ export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
  * mqtt.js reads the next PUBLISH of a connection only once the previous one's PUBACK is sent. Waiting for
  * each hand-off there would cost one Redis round trip per message per connection, and the PUBACKs of one
  * group commit would go out one socket write each. So the client is told to move on at once, and each
- * connection's AckWindow sends the PUBACKs, in order, when their messages are durable: the broker's
- * in-flight limit (`receiveMaximum`) is then the only bound on what is in the hand-off.
+ * connection's AckWindow sends the PUBACKs, in order, when their messages are durable. What bounds the
+ * hand-off is `maxInHandOff`, not the broker's in-flight limit (see there).
  */
 export class IngestMqttClient {
   private readonly clients: MqttClient[] = [];

@@ -51,7 +51,6 @@ export async function waitFor(
   }
 }
 
-/** A child process we started, with its log file, that can be stopped, killed, paused and resumed. */
 /**
  * Node flags every platform app (ingest, worker, gateway) runs with, wherever it is started (npm start, the
  * tests and the bench, docker-compose). Left alone, V8 lets a busy process's heap fill with garbage up to a
@@ -61,6 +60,7 @@ export async function waitFor(
  */
 export const APP_NODE_FLAGS: readonly string[] = ['--max-old-space-size=160'];
 
+/** A child process we started, with its log file, that can be stopped, killed, paused and resumed. */
 export class ManagedProcess {
   private exited: Promise<number | null>;
   private running = true;
