@@ -1,4 +1,4 @@
-// Three tiers (see docs/testing.md): unit tests beside the code, integration tests against real services
+// The tiers (README, "Tests"): unit tests beside the code, integration tests against real services
 // started by libs/testing, end-to-end tests that start the built apps as processes.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
