@@ -12,7 +12,7 @@ import prettier from 'eslint-config-prettier';
  */
 const LIB_DEPENDENCIES = {
   contracts: [],
-  redis: [],
+  redis: ['contracts'],
   mqtt: [],
   config: ['contracts'],
   registry: ['contracts'],

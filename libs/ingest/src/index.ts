@@ -3,7 +3,6 @@ export * from './reading-log';
 export * from './rejections';
 export * from './intake';
 export * from './pipeline';
-export * from './streams';
 export * from './router';
 export * from './positions';
 export * from './store-consumer';

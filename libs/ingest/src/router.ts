@@ -2,9 +2,9 @@ import type Redis from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Names, RuleJobWire } from '@lg/contracts';
 import { RULE_JOB_NAME } from '@lg/contracts';
-import { Leases } from '@lg/redis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { claimIdle, GroupConsumer, HeldLease, type StreamBatch } from '@lg/redis';
 import { entrySize, entrySlices } from './log-entry';
-import { claimIdle, ensureGroup, readGroup } from './streams';
 
 export interface RouterOptions {
   partitions: number;
@@ -35,136 +35,74 @@ export interface RouterOptions {
  * It does not parse records: each entry holds every partition's records as one JSON array (log-entry.ts),
  * and a job carries its partition's arrays joined into one.
  */
-export class ReadingRouter {
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  private readonly leases: Leases;
-  private holding = false;
-  private renewedAt = 0;
-  /** Set after (re)acquiring the lease or an error: our own pending entries must go first. */
-  private checkPending = true;
+export class ReadingRouter extends GroupConsumer {
+  private readonly lease: HeldLease;
 
   constructor(
-    private readonly blocking: Redis,
-    private readonly redis: Redis,
+    blocking: Redis,
+    redis: Redis,
     private readonly n: Names,
     private readonly queues: Queue[],
     private readonly o: RouterOptions,
   ) {
-    this.leases = new Leases(redis, o.consumer, o.leaseTtlMs ?? 5000);
+    super(blocking, redis, {
+      group: n.routeGroup,
+      consumer: o.consumer,
+      streams: [n.readings],
+      batchEntries: o.batchEntries ?? 50,
+      backoff: { minMs: 50, maxMs: 2000 },
+      onError: o.onError,
+    });
+    this.lease = new HeldLease(redis, `${n.prefix}:router:lease`, o.consumer, {
+      ttlMs: o.leaseTtlMs ?? 5000,
+      // A new holder first takes over what the old one left pending, and routes it before anything new.
+      onAcquired: async () => {
+        await claimIdle(redis, n.readings, n.routeGroup, o.consumer, 0);
+        this.pendingFirst();
+      },
+    });
   }
 
   get leaseKey(): string {
-    return `${this.n.prefix}:router:lease`;
+    return this.lease.key;
   }
 
   get active(): boolean {
-    return this.holding;
+    return this.lease.held;
   }
 
-  async start(): Promise<void> {
-    await ensureGroup(this.redis, this.n.readings, this.n.routeGroup);
-    this.loop = this.run();
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.lease.release().catch(() => undefined);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    if (this.holding) await this.leases.release(this.leaseKey).catch(() => undefined);
+  protected override ready(): Promise<boolean> {
+    return this.lease.hold();
   }
 
-  private async run(): Promise<void> {
-    let backoff = 50;
-    while (!this.stopped) {
-      try {
-        if (!(await this.holdLease())) {
-          await new Promise((r) => setTimeout(r, 500));
-          continue;
-        }
-        const count = this.o.batchEntries ?? 50;
-        let entries: Array<[string, string[]]> = [];
-        if (this.checkPending) {
-          // Our own pending entries first (left by a crash of this consumer or claimed from a dead one).
-          const pending = await readGroup(
-            this.redis,
-            this.n.routeGroup,
-            this.o.consumer,
-            [this.n.readings],
-            ['0'],
-            count,
-            null,
-          );
-          entries = pending.get(this.n.readings) ?? [];
-          if (entries.length === 0) this.checkPending = false;
-        }
-        if (!this.checkPending) {
-          const fresh = await readGroup(
-            this.blocking,
-            this.n.routeGroup,
-            this.o.consumer,
-            [this.n.readings],
-            ['>'],
-            count,
-            1000,
-          );
-          entries = fresh.get(this.n.readings) ?? [];
-          // Linger: a pass becomes one job per partition, and BullMQ costs per job, not per reading. Letting a
-          // few milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful;
-          // while the workers are behind, a pass gathers longer and may take more records. A pass stops
-          // gathering at its record budget, which bounds a job's size (and the worker's memory for it).
-          const busy = entries.length > 0 && (await this.workersBehind());
-          const linger = busy ? (this.o.busyLingerMs ?? 50) : (this.o.lingerMs ?? 5);
-          const budget = (this.o.batchRecords ?? 5000) * (busy ? 4 : 1);
-          let records = entries.reduce((n, e) => n + entrySize(e[1]), 0);
-          if (entries.length > 0 && records < budget && linger > 0) {
-            await new Promise((r) => setTimeout(r, linger));
-            while (records < budget) {
-              const more =
-                (
-                  await readGroup(
-                    this.redis,
-                    this.n.routeGroup,
-                    this.o.consumer,
-                    [this.n.readings],
-                    ['>'],
-                    count,
-                    null,
-                  )
-                ).get(this.n.readings) ?? [];
-              if (more.length === 0) break;
-              for (const e of more) {
-                entries.push(e);
-                records += entrySize(e[1]);
-              }
-            }
-          }
-        }
-        if (entries.length > 0) await this.route(entries);
-        backoff = 50;
-      } catch (err) {
-        this.checkPending = true;
-        if (this.stopped) break;
-        this.o.onError?.(err);
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(2000, backoff * 2);
+  /**
+   * Linger: a pass becomes one job per partition, and BullMQ costs per job, not per reading. Letting a few
+   * milliseconds of entries gather makes jobs carry hundreds of readings instead of a handful; while the
+   * workers are behind, a pass gathers longer and may take more records. A pass stops gathering at its
+   * record budget, which bounds a job's size (and the worker's memory for it).
+   */
+  protected override async gather(batch: StreamBatch): Promise<void> {
+    const entries = batch.get(this.n.readings) ?? [];
+    const busy = await this.workersBehind();
+    const linger = busy ? (this.o.busyLingerMs ?? 50) : (this.o.lingerMs ?? 5);
+    const budget = (this.o.batchRecords ?? 5000) * (busy ? 4 : 1);
+    let records = entries.reduce((n, e) => n + entrySize(e[1]), 0);
+    if (records >= budget || linger <= 0) return;
+    await sleep(linger);
+    while (records < budget) {
+      const more = (await this.readMore(this.c.batchEntries)).get(this.n.readings) ?? [];
+      if (more.length === 0) break;
+      for (const e of more) {
+        entries.push(e);
+        records += entrySize(e[1]);
       }
     }
-  }
-
-  private async holdLease(): Promise<boolean> {
-    const now = Date.now();
-    const ttl = this.o.leaseTtlMs ?? 5000;
-    if (this.holding && now - this.renewedAt < ttl / 3) return true;
-    const had = this.holding;
-    this.holding = had ? await this.leases.renew(this.leaseKey) : await this.leases.acquire(this.leaseKey);
-    if (this.holding) {
-      this.renewedAt = now;
-      if (!had) {
-        await claimIdle(this.redis, this.n.readings, this.n.routeGroup, this.o.consumer, 0);
-        this.checkPending = true;
-      }
-    }
-    return this.holding;
+    batch.set(this.n.readings, entries);
   }
 
   /**
@@ -177,7 +115,8 @@ export class ReadingRouter {
     return waiting.some((n) => n >= 2);
   }
 
-  private async route(entries: Array<[string, string[]]>): Promise<void> {
+  protected async handle(batch: StreamBatch): Promise<void> {
+    const entries = batch.get(this.n.readings) ?? [];
     const slices = new Map<number, string[]>();
     let count = 0;
     for (const [, fields] of entries) {

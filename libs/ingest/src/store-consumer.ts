@@ -1,7 +1,15 @@
 import type Redis from 'ioredis';
 import type { LiveRecord, Names, ReadingRecord } from '@lg/contracts';
 import { decodeEntry, entryLines } from './log-entry';
-import { claimIdle, ensureGroup, readGroup, trimConsumed, type StreamEntry } from './streams';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  batchSize,
+  claimIdle,
+  GroupConsumer,
+  parseLiveEntry,
+  trimConsumed,
+  type StreamBatch,
+} from '@lg/redis';
 
 /** The part of the InfluxDB repository the store consumer needs. */
 export interface LineSink {
@@ -30,32 +38,36 @@ export interface StoreConsumerOptions {
  * leaves them pending for this consumer (or whoever claims them). Storage runs apart from rule evaluation:
  * a slow or stopped InfluxDB never holds back alerts.
  */
-export class StoreConsumer {
-  private stopped = false;
-  private loop: Promise<void> | undefined;
+export class StoreConsumer extends GroupConsumer {
   private maintenance: NodeJS.Timeout | undefined;
-  private checkPending = true;
 
   constructor(
-    private readonly blocking: Redis,
-    private readonly redis: Redis,
+    blocking: Redis,
+    redis: Redis,
     private readonly n: Names,
     private readonly sink: LineSink,
     private readonly lines: LineBuilders,
     private readonly o: StoreConsumerOptions,
-  ) {}
-
-  async start(): Promise<void> {
-    await ensureGroup(this.redis, this.n.readings, this.n.storeGroup);
-    await ensureGroup(this.redis, this.n.live, this.n.storeGroup);
-    this.maintenance = setInterval(() => void this.maintain(), 5000);
-    this.loop = this.run();
+  ) {
+    // An entry holds up to 500 readings: 50 entries bound a pass's lines in memory.
+    super(blocking, redis, {
+      group: n.storeGroup,
+      consumer: o.consumer,
+      streams: [n.readings, n.live],
+      batchEntries: o.batchEntries ?? 50,
+      backoff: { minMs: 100, maxMs: 5000 },
+      onError: o.onError,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  override async start(): Promise<void> {
+    await super.start();
+    this.maintenance = setInterval(() => void this.maintain(), 5000);
+  }
+
+  override async stop(): Promise<void> {
     clearInterval(this.maintenance);
-    await this.loop;
+    await super.stop();
   }
 
   private async maintain(): Promise<void> {
@@ -68,7 +80,7 @@ export class StoreConsumer {
           this.o.consumer,
           this.o.claimIdleMs ?? 60_000,
         );
-        if (claimed > 0) this.checkPending = true;
+        if (claimed > 0) this.pendingFirst();
       }
       await trimConsumed(this.redis, this.n.readings);
     } catch (err) {
@@ -76,69 +88,21 @@ export class StoreConsumer {
     }
   }
 
-  private async run(): Promise<void> {
-    const streams = [this.n.readings, this.n.live];
-    // An entry holds up to 500 readings: 50 entries bound a pass's lines in memory.
-    const count = this.o.batchEntries ?? 50;
-    let backoff = 100;
-    while (!this.stopped) {
-      try {
-        let batch: Map<string, StreamEntry[]>;
-        if (this.checkPending) {
-          batch = await readGroup(
-            this.redis,
-            this.n.storeGroup,
-            this.o.consumer,
-            streams,
-            ['0', '0'],
-            count,
-            null,
-          );
-          if ([...batch.values()].every((e) => e.length === 0)) {
-            this.checkPending = false;
-            continue;
-          }
-        } else {
-          batch = await readGroup(
-            this.blocking,
-            this.n.storeGroup,
-            this.o.consumer,
-            streams,
-            ['>', '>'],
-            count,
-            1000,
-          );
-          // Linger: InfluxDB and the HTTP round trip cost per request; a little waiting makes requests big.
-          const got = [...batch.values()].reduce((n, e) => n + e.length, 0);
-          const linger = this.o.lingerMs ?? 20;
-          if (got > 0 && got < count && linger > 0) {
-            await new Promise((r) => setTimeout(r, linger));
-            const more = await readGroup(
-              this.redis,
-              this.n.storeGroup,
-              this.o.consumer,
-              streams,
-              ['>', '>'],
-              count - got,
-              null,
-            );
-            for (const [stream, entries] of more)
-              batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
-          }
-        }
-        await this.store(batch);
-        backoff = 100;
-      } catch (err) {
-        this.checkPending = true;
-        if (this.stopped) break;
-        this.o.onError?.(err);
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(5000, backoff * 2);
-      }
-    }
+  /** Linger: InfluxDB and the HTTP round trip cost per request; a little waiting makes requests big. */
+  protected override async gather(batch: StreamBatch): Promise<void> {
+    const got = batchSize(batch);
+    const linger = this.o.lingerMs ?? 20;
+    if (got >= this.c.batchEntries || linger <= 0) return;
+    await sleep(linger);
+    const more = await this.readMore(this.c.batchEntries - got);
+    for (const [stream, entries] of more) batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
   }
 
-  private async store(batch: Map<string, StreamEntry[]>): Promise<void> {
+  protected handle(batch: StreamBatch): Promise<void> {
+    return this.store(batch);
+  }
+
+  private async store(batch: StreamBatch): Promise<void> {
     const out: string[] = [];
     for (const [, fields] of batch.get(this.n.readings) ?? []) {
       const lines = entryLines(fields);
@@ -147,8 +111,7 @@ export class StoreConsumer {
         for (const record of decodeEntry(fields)) if (record.t === 'r') out.push(this.lines.reading(record));
     }
     for (const [, fields] of batch.get(this.n.live) ?? []) {
-      const j = fields[fields.indexOf('j') + 1];
-      const record = j ? (JSON.parse(j) as LiveRecord) : undefined;
+      const record = parseLiveEntry(fields);
       if (record?.t === 'alert') out.push(this.lines.transition(record));
     }
     if (out.length > 0) await this.sink.write(out);

@@ -92,8 +92,20 @@ function nextId(id: string): string {
   return `${ms}-${Number(seq) + 1}`;
 }
 
+const STREAM_ID = /^\d+-\d+$/;
+
+/** Whether a string is a stream entry ID (`<ms>-<seq>`), e.g. a cursor read back from Redis. */
+export function isStreamId(id: string): boolean {
+  return STREAM_ID.test(id);
+}
+
+/**
+ * Orders two stream entry IDs (`<ms>-<seq>`): -1, 0 or 1. Both parts stay far below 2^53 (milliseconds
+ * since 1970, a sequence within one millisecond), so plain numbers compare them exactly.
+ */
 export function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am !== bm ? am - bm : as - bs;
+  const [am, as = 0] = a.split('-').map(Number);
+  const [bm, bs = 0] = b.split('-').map(Number);
+  const d = am !== bm ? am - bm : as - bs;
+  return d === 0 ? 0 : d < 0 ? -1 : 1;
 }
