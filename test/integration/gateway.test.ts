@@ -482,6 +482,22 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect((await api('/api/trucks/T001/track?from=yesterday', c01Token)).body.message).toMatch(/^from: /);
     });
 
+    it('gives a track the speed limit the overspeed rule applies to the truck now', async () => {
+      const q = '?from=2026-05-01T06:59:00Z&to=2026-05-01T08:00:00Z';
+      expect((await api(`/api/trucks/T001/track${q}`, c01Token)).body.roadLimitKmh).toBe(60);
+      const put = await api('/api/rules/truck.overspeed', operatorToken, {
+        method: 'PUT',
+        body: JSON.stringify({ owners: { C01: { roadLimitKmh: 50 } } }),
+      });
+      try {
+        expect(put.status).toBe(200);
+        expect((await api(`/api/trucks/T001/track${q}`, c01Token)).body.roadLimitKmh).toBe(50);
+        expect((await api(`/api/trucks/T004/track${q}`, operatorToken)).body.roadLimitKmh).toBe(60);
+      } finally {
+        await api('/api/rules/truck.overspeed', operatorToken, { method: 'PUT', body: JSON.stringify({}) });
+      }
+    });
+
     it('serves series, raw and per bucket, with field validation and tenant rules', async () => {
       const q = 'from=2026-05-01T07:00:00Z&to=2026-05-01T07:10:00Z';
       const raw = await api(`/api/devices/G001/series?field=lel&${q}`, operatorToken);

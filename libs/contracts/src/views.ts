@@ -45,6 +45,11 @@ export interface TrackView {
   points: TrackPoint[];
   /** More fixes exist in the range than were returned. */
   truncated: boolean;
+  /**
+   * The truck's speed limit off the expressway corridors, km/h: the `truck.overspeed` rule's
+   * `roadLimitKmh` for this truck as the live rule pack has it now (a corridor's own limit applies on it).
+   */
+  roadLimitKmh: number;
 }
 
 /** One point of a series: a reading, or the mean of a bucket starting at `ts`. */

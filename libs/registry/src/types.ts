@@ -1,4 +1,8 @@
-import type { DeviceKind, DutyContact } from '@lg/contracts';
+import type { Building, DeviceKind, DutyContact, RestrictedZone, RoadCorridor } from '@lg/contracts';
+
+// The places' geometry is part of the contract (`GET /api/map` shows it as the registry holds it).
+export { ZONE_TYPES } from '@lg/contracts';
+export type { Building, LonLat, RestrictedZone, RoadCorridor, TimeWindow, ZoneType } from '@lg/contracts';
 
 /**
  * The registry: who owns which device, where each asset sits in the responsibility chain
@@ -22,13 +26,6 @@ export interface Grid extends DutyUnit {
 
 export interface Company extends DutyUnit {
   nameEn?: string;
-}
-
-export interface Building {
-  id: string;
-  name: string;
-  address?: string;
-  occupants?: number;
 }
 
 export interface SlopeSite extends DutyUnit {
@@ -60,45 +57,6 @@ export interface Device {
   plate?: string;
   hazmatClass?: string;
   un?: string[];
-}
-
-/** A point as `[lon, lat]`, WGS-84 degrees (GeoJSON order). */
-export type LonLat = [number, number];
-
-/** A daily time window in Asia/Shanghai local time, `HH:MM`; `to` before `from` wraps past midnight. */
-export interface TimeWindow {
-  from: string;
-  to: string;
-}
-
-export const ZONE_TYPES = ['tunnel', 'water_source', 'school', 'other'] as const;
-export type ZoneType = (typeof ZONE_TYPES)[number];
-
-/** An area closed to hazmat trucks, always or in time windows. */
-export interface RestrictedZone {
-  id: string;
-  name: string;
-  type: ZoneType;
-  /** Closed ring of `[lon, lat]` points (the last may repeat the first). */
-  polygon: LonLat[];
-  /** Severity of an entry alert; default red. */
-  severity?: 'blue' | 'yellow' | 'orange' | 'red';
-  /** When set, the ban holds only inside these windows. */
-  windows?: TimeWindow[];
-  /** The grid responsible for the area. */
-  grid?: string;
-}
-
-/** A road class that sets the speed limit along a polyline (expressways: 80 km/h; elsewhere 60 km/h). */
-export interface RoadCorridor {
-  id: string;
-  name: string;
-  class: 'expressway';
-  /** Speed limit for hazmat trucks along it, km/h. */
-  limitKmh: number;
-  polyline: LonLat[];
-  /** Half-width of the corridor, metres. */
-  halfWidthM: number;
 }
 
 export interface RegistryData {

@@ -3,3 +3,4 @@ export * from './table';
 export * from './pack';
 export * from './engine';
 export * from './rules/gas-lel';
+export * from './rules/truck-overspeed';

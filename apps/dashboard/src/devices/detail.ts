@@ -3,11 +3,11 @@ import { lineChart, type Sample } from '../charts/line-chart';
 import { ratePerDay } from '../charts/scale';
 import { h, s } from '../dom';
 import { label, t, type MessageKey } from '../i18n';
-import { speedLimitAt } from '../map/geo';
 import { mercator } from '../map/projection';
 import type { DeviceState, Store } from '../state';
 import { formatAge, formatDateTime } from '../time';
 import type { Alert, SeriesView, TrackPoint, TrackView } from '../types';
+import { speedLimitAt } from '@lg/contracts/geo';
 import { statusOf } from './status';
 
 export interface GasThresholds {
@@ -237,7 +237,7 @@ export class DeviceDetail {
     this.seen(points.at(-1)?.ts);
     if (points.length === 0) return [h('p', { class: 'empty' }, t('chart.empty'))];
     const roads = this.d.store.map.corridors;
-    const limits = points.map((p) => speedLimitAt([p.lon, p.lat], roads));
+    const limits = points.map((p) => speedLimitAt(p.lat, p.lon, roads, track.roadLimitKmh));
     const violations = points
       .map((p, i) => ({ p, limit: limits[i] }))
       .filter(({ p, limit }) => p.speed !== null && p.speed > limit && p.q !== 'bad');
@@ -249,16 +249,18 @@ export class DeviceDetail {
       samples.push([ts, p.q === 'bad' ? null : p.speed]);
       prev = ts;
     }
-    const limitSet = [...new Set([60, ...roads.map((r) => r.limitKmh)])].sort((a, b) => a - b);
+    const limitSet = [...new Set([track.roadLimitKmh, ...roads.map((r) => r.limitKmh)])].sort(
+      (a, b) => a - b,
+    );
     const chart = lineChart({
       from,
       to,
       width: this.chartWidth(),
       height: 180,
       series: [{ samples, cls: 'speed' }],
-      thresholds: limitSet.map((n, i) => ({
+      thresholds: limitSet.map((n) => ({
         value: n,
-        cls: i === 0 ? 'limit' : 'limit-expressway',
+        cls: n === track.roadLimitKmh ? 'limit' : 'limit-expressway',
         label: t('chart.limit', { n }),
       })),
       marks: [

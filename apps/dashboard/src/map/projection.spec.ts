@@ -1,5 +1,4 @@
 import { wgs84ToGcj02 } from './gcj02';
-import { distanceM, distanceToPolylineM, speedLimitAt } from './geo';
 import { BASE_ZOOM, mercator, projector, tileUrl, tilesFor, tileZoom, unproject } from './projection';
 
 describe('map projection', () => {
@@ -28,18 +27,5 @@ describe('map projection', () => {
     expect(tileUrl('https://{s}.t.example/{z}/{x}/{y}.png', { z: 13, x: 1, y: 2 })).toBe(
       'https://a.t.example/13/1/2.png',
     );
-  });
-
-  it('measures distances and the truck speed limit along a corridor', () => {
-    expect(distanceM([114, 22.6], [114, 22.7])).toBeCloseTo(11_119, -1);
-    const road: [number, number][] = [
-      [114.1, 22.6],
-      [114.2, 22.6],
-    ];
-    expect(distanceToPolylineM([114.15, 22.601], road)).toBeCloseTo(111, 0);
-    expect(distanceToPolylineM([114.25, 22.6], road)).toBeCloseTo(5_137, -1);
-    const corridor = { limitKmh: 80, polyline: road, halfWidthM: 150 };
-    expect(speedLimitAt([114.15, 22.601], [corridor])).toBe(80);
-    expect(speedLimitAt([114.15, 22.61], [corridor])).toBe(60);
   });
 });

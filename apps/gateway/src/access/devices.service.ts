@@ -1,7 +1,16 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { FIELD_SPECS, type DeviceView, type SeriesView, type TrackView } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
+import { RulePackStore } from '@lg/evaluation';
 import { Registry, type Device } from '@lg/registry';
+import { configFor, truckOverspeed, type TruckOverspeedConfig } from '@lg/rules';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
 import { MAX_POINTS, type SeriesQuery, type TrackQuery } from '../http/queries';
@@ -15,11 +24,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 @Injectable()
 export class DevicesService {
+  private readonly rules: RulePackStore;
+
   constructor(
     private readonly registry: Registry,
     private readonly redis: GatewayRedis,
     private readonly readings: ReadingsStore,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.rules = new RulePackStore(redis.commands, redis.names, config.RULE_PACK_FILE);
+  }
 
   async list(principal: Principal): Promise<DeviceView[]> {
     const devices = this.registry.allDevices().filter((d) => canSee(principal, d));
@@ -57,7 +71,12 @@ export class DevicesService {
   async track(principal: Principal, id: string, q: TrackQuery): Promise<TrackView> {
     const device = this.visible(principal, id, 'truck');
     if (device.kind !== 'truck') throw new NotFoundException(`truck ${id} not found`);
-    const points = await this.readings.track(id, q, MAX_POINTS + 1);
+    const [points, pack] = await Promise.all([
+      this.readings.track(id, q, MAX_POINTS + 1),
+      this.rules.resolve(),
+    ]);
+    // The chart draws the limit the rule applies to this truck now, not a constant of the dashboard's.
+    const overspeed = pack.rules.get(truckOverspeed.name)!;
     return {
       id,
       owner: device.owner,
@@ -65,6 +84,7 @@ export class DevicesService {
       to: iso(q.to),
       points: points.slice(0, MAX_POINTS),
       truncated: points.length > MAX_POINTS,
+      roadLimitKmh: (configFor(overspeed, device) as TruckOverspeedConfig).roadLimitKmh,
     };
   }
 

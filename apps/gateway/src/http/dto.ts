@@ -148,6 +148,12 @@ export class TrackDto {
   @ApiProperty({ example: '2026-05-01T08:00:00.000Z' }) to!: string;
   @ApiProperty({ type: [TrackPointDto] }) points!: TrackPointDto[];
   @ApiProperty({ description: 'More fixes exist than the 10 000 returned' }) truncated!: boolean;
+  @ApiProperty({
+    example: 60,
+    description:
+      "The truck's speed limit off the expressway corridors, km/h: truck.overspeed's roadLimitKmh for it in the live rule pack",
+  })
+  roadLimitKmh!: number;
 }
 
 export class SeriesPointDto {

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { env } from '@lg/config';
+import { TILE_CRS } from '@lg/contracts';
 
 const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
-
-/** Coordinate systems a tile provider may draw in: WGS-84 (OSM and most others) or GCJ-02 (AMap, Tencent). */
-export const TILE_CRS = ['wgs84', 'gcj02'] as const;
-export type TileCrs = (typeof TILE_CRS)[number];
 
 /**
  * The dashboard map's optional tile layer. Without `MAP_TILES_URL` the map draws only the platform's own

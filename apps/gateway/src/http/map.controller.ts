@@ -10,7 +10,8 @@ import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { Registry } from '@lg/registry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ErrorDto } from './dto';
-import { mapView, type MapView } from './map.view';
+import type { MapView } from '@lg/contracts';
+import { mapView } from './map.view';
 
 /** The static layers of the dashboard's map, drawn from the registry (no tiles or other download needed). */
 @ApiTags('map')

@@ -1,35 +1,8 @@
 import type { Principal } from '@lg/auth';
-import type { Building, LonLat, Registry, RestrictedZone, RoadCorridor } from '@lg/registry';
+import type { MapView, Named } from '@lg/contracts';
+import type { Registry } from '@lg/registry';
 import { LONGGANG_BOUNDS, LONGGANG_OUTLINE } from './district-outline';
-import type { MapTilesConfig, TileCrs } from './map.config';
-
-interface Named {
-  id: string;
-  name: string;
-  nameEn?: string;
-}
-
-/**
- * What the dashboard's map and filters need from the registry besides the devices (`GET /api/devices`):
- * the district's outline and extent, roads and restricted zones, the places of the responsibility chain
- * and the owners' names. A company user gets its own company only, and nothing about slopes or gas networks.
- */
-export interface MapView {
-  district: Named;
-  /** Approximate outline, `[lon, lat]` WGS-84. */
-  outline: LonLat[];
-  bounds: { west: number; south: number; east: number; north: number };
-  streets: Named[];
-  communities: Array<Named & { street: string }>;
-  grids: Array<Named & { community: string }>;
-  companies: Named[];
-  pipelineNetworks: Array<Named & { operator?: string }>;
-  slopeSites: Array<Named & { lat: number; lon: number; grid: string; buildings: Building[] }>;
-  zones: RestrictedZone[];
-  corridors: RoadCorridor[];
-  /** The optional tile layer; absent when the deployment has none (the map then needs no network). */
-  tiles?: { url: string; crs: TileCrs; maxZoom: number; attribution?: string };
-}
+import type { MapTilesConfig } from './map.config';
 
 const named = <T extends Named>(u: T): Named => ({
   id: u.id,

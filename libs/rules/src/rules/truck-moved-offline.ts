@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { distanceM } from '@lg/contracts';
 import { defineRule } from '../rule';
-import { distanceM } from '../geo';
 
 /**
  * truck.moved_offline — a truck that reappears more than `distanceM` (1 km) from where it went silent,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Severity } from '@lg/contracts';
+import { corridorAt, type Severity } from '@lg/contracts';
 import { defineRule } from '../rule';
-import { corridorAt } from '../geo';
 import { holdLevel, initialHold, type LevelHold } from './level-hold';
 
 /**

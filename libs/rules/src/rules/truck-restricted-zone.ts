@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { SEVERITIES, severityRank, type Severity } from '@lg/contracts';
+import { SEVERITIES, severityRank, zonesAt, type Severity } from '@lg/contracts';
 import type { RestrictedZone, ZoneType } from '@lg/registry';
 import { defineRule } from '../rule';
-import { zonesAt } from '../geo';
 import { inAnyWindow } from '../local-time';
 
 /**

@@ -1,5 +1,5 @@
-import type { LonLat, RoadCorridor } from '@lg/registry';
-import { corridorAt, distanceM, distanceToPolylineM, inCorridor, pointInPolygon } from './geo';
+import type { LonLat, RoadCorridor } from './map';
+import { corridorAt, distanceM, distanceToPolylineM, inCorridor, pointInPolygon, speedLimitAt } from './geo';
 
 describe('geo', () => {
   it('measures great-circle distances', () => {
@@ -56,5 +56,26 @@ describe('geo', () => {
     expect(corridorAt(22.7002, 114.15, [narrow, wide])?.id).toBe('wide');
     expect(corridorAt(22.7004, 114.15, [narrow])).toBeUndefined();
     expect(corridorAt(22.7, 114.05, [narrow, wide])).toBeUndefined();
+  });
+
+  it('gives a truck the limit of the corridor it is on, and the road limit elsewhere', () => {
+    const road: LonLat[] = [
+      [114.1, 22.6],
+      [114.2, 22.6],
+    ];
+    const expressway: RoadCorridor = {
+      id: 'E1',
+      name: 'E1',
+      class: 'expressway',
+      limitKmh: 80,
+      polyline: road,
+      halfWidthM: 150,
+    };
+    // 0.001° of latitude ≈ 111 m from the centre line: inside; 0.01° ≈ 1.1 km: outside.
+    expect(speedLimitAt(22.601, 114.15, [expressway], 60)).toBe(80);
+    expect(speedLimitAt(22.61, 114.15, [expressway], 60)).toBe(60);
+    // The road limit is the rule's, whatever it is set to.
+    expect(speedLimitAt(22.61, 114.15, [expressway], 50)).toBe(50);
+    expect(speedLimitAt(22.601, 114.15, [], 50)).toBe(50);
   });
 });
