@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -43,7 +43,7 @@ export function dashboardCsp(tileSources: string[] = []): string {
  */
 export async function createGateway(
   config: GatewayConfig,
-  logger?: LogLevel[] | false,
+  logger?: LogLevel[] | false | LoggerService,
 ): Promise<NestExpressApplication> {
   const startup = await prepareGateway(config);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(startup), {

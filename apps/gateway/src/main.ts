@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@lg/config';
+import { installAppLogger } from '@lg/observability';
 import { gatewayConfig } from './config';
 import { createGateway } from './gateway.app';
 
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const logger = new Logger('gateway');
   try {
     const config = gatewayConfig();
-    const app = await createGateway(config);
+    const app = await createGateway(config, installAppLogger('gateway', config));
     app.enableShutdownHooks();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     logger.log(`gateway (${config.LG_MODE}) listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);

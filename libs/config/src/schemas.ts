@@ -7,6 +7,8 @@ export const modeSchema = z.object({
   /** `demo` seeds demo users and accepts demo credentials; `production` refuses both. */
   LG_MODE: z.enum(RUN_MODES).default('demo'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** `json` lines or readable `text`; unset: `json` in production, `text` in the demo. */
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
   /** Path of the registry JSON (companies, devices, zones, responsibility chain). */
   REGISTRY_FILE: z.string().min(1).default('config/registry/longgang.json'),
 });

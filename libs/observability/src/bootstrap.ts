@@ -1,11 +1,15 @@
+import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
 import { ConfigError } from '@lg/config';
+import { AppLogger, type LogFormat } from './logger';
 
 export interface AppSettings {
   HTTP_HOST: string;
   HTTP_PORT: number;
   LOG_LEVEL: LogLevel;
+  LOG_FORMAT?: LogFormat;
+  LG_MODE: 'demo' | 'production';
 }
 
 const OWN_ERRORS = new Set([
@@ -16,7 +20,24 @@ const OWN_ERRORS = new Set([
   'RuleConfigError',
 ]);
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+/**
+ * Makes every Logger of the process write through pino (`AppLogger`): app, instance and context on each
+ * line, JSON in production and readable text in the demo unless `LOG_FORMAT` says otherwise.
+ */
+export function installAppLogger(
+  app: string,
+  config: Pick<AppSettings, 'LOG_LEVEL' | 'LOG_FORMAT' | 'LG_MODE'>,
+  instance = `${hostname()}-${process.pid}`,
+): AppLogger {
+  const logger = new AppLogger({
+    app,
+    instance,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT ?? (config.LG_MODE === 'production' ? 'json' : 'text'),
+  });
+  Logger.overrideLogger(logger);
+  return logger;
+}
 
 /**
  * Starts a Nest app the same way for every process. The configuration is loaded and validated before
@@ -27,6 +48,8 @@ export async function bootstrapApp<C extends AppSettings>(
   name: string,
   load: () => C,
   module: (config: C) => Parameters<typeof NestFactory.create>[0],
+  /** The process's stable name in its logs (default: host and pid). */
+  instance?: (config: C) => string,
 ): Promise<INestApplication | undefined> {
   const logger = new Logger(name);
   let config: C;
@@ -38,11 +61,9 @@ export async function bootstrapApp<C extends AppSettings>(
     process.exitCode = 1;
     return undefined;
   }
+  const appLogger = installAppLogger(name, config, instance?.(config));
   try {
-    const app = await NestFactory.create(module(config), {
-      logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
-      abortOnError: false,
-    });
+    const app = await NestFactory.create(module(config), { logger: appLogger, abortOnError: false });
     app.enableShutdownHooks();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     logger.log(`${name} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
