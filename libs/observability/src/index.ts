@@ -3,3 +3,4 @@ export * from './health';
 export * from './health.controller';
 export * from './health.module';
 export * from './bootstrap';
+export * from './concurrency-limit';
