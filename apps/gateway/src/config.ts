@@ -126,6 +126,15 @@ export const gatewayConfigSchema = modeSchema
         }
       }),
       /**
+       * How long Redis keeps a closed alert (inactive and acknowledged) after it closed, seconds after
+       * parsing (`30d`); its history stays in InfluxDB. From one minute to ten years.
+       */
+      ALERT_RETENTION: duration('30d', 60, 3650 * 86_400),
+      /** Scorecard computations (every company from InfluxDB) running at once; the others wait. */
+      SCORECARD_MAX_COMPUTING: env.int(2, 1, 32),
+      /** Scorecard requests waiting for a computation at most; beyond, 503 with Retry-After. */
+      SCORECARD_MAX_WAITING: env.int(16, 0, 1000),
+      /**
        * Lease of the one gateway that hands the live stream to Socket.IO, ms: how soon another gateway takes
        * over when it dies (one that stops hands over at once).
        */
