@@ -121,6 +121,11 @@ describe('alert indexes and retention (real Redis)', () => {
     );
     expect(closed.alerts.map((a) => a.device)).toEqual(['T002', 'T001', 'T002']);
     expect(closed.read).toBe(3);
+    // The open alerts a company's live feed starts with: C01's five, of 3005 open in all.
+    expect(await redis.scard(n.openAlerts)).toBe(OTHERS + 5);
+    const open = await reads(() => store.open({ owners: new Set(['C01']), kind: 'truck' }));
+    expect(open.alerts.map((a) => a.id)).toEqual([...c01].reverse().map((a) => a.id));
+    expect(open.read).toBe(5);
   });
 
   it('lists closed alerts by reading as many as it returns', async () => {

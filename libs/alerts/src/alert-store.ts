@@ -152,8 +152,21 @@ export class AlertStore {
     return (await this.getMany([id])).get(id);
   }
 
+  /**
+   * Open alerts (active, or cleared and not acknowledged), newest first. Scoped to owners, it reads only
+   * the open alerts of those owners (the open set intersected with each owner's index: Redis walks the
+   * smaller of the two).
+   */
   async open(filter: AlertFilter = {}): Promise<Alert[]> {
-    const ids = await this.redis.smembers(this.n.openAlerts);
+    let ids: string[];
+    if (filter.owners && (await this.indexesReady())) {
+      const scoped = await Promise.all(
+        [...filter.owners].map((o) => this.redis.zinter(2, this.n.alertsOf(o), this.n.openAlerts)),
+      );
+      ids = scoped.flat();
+    } else {
+      ids = await this.redis.smembers(this.n.openAlerts);
+    }
     const alerts = [...(await this.getMany(ids)).values()].filter((a) => matches(a, filter));
     return alerts.sort(byNewest);
   }

@@ -41,6 +41,8 @@ export interface LoginAttempt {
   readonly user: string;
   readonly address: string;
   readonly at: number;
+  /** Counted against the user from every address too (it came from an address new to the user). */
+  readonly againstUser: boolean;
 }
 
 const DEFAULT_KNOWN_FOR_MS = 30 * 86_400_000;
@@ -142,7 +144,7 @@ export class LoginLimiter {
     this.address.add(address, nowMs);
     // A known address's failures do not count against the user from elsewhere either.
     if (!isKnown) this.user.add(user, nowMs);
-    return { allowed: true, attempt: { user, address, at: nowMs } };
+    return { allowed: true, attempt: { user, address, at: nowMs, againstUser: !isKnown } };
   }
 
   /** The password was right: the attempt was no failure, and this user's failures from here are forgiven. */
@@ -150,7 +152,7 @@ export class LoginLimiter {
     const pair = pairKey(attempt.user, attempt.address);
     this.userAddress.clear(pair);
     this.address.remove(attempt.address, attempt.at);
-    this.user.remove(attempt.user, attempt.at);
+    if (attempt.againstUser) this.user.remove(attempt.user, attempt.at);
     this.known.delete(pair);
     this.known.set(pair, attempt.at);
     if (this.known.size > this.maxKeys) {
@@ -165,7 +167,7 @@ export class LoginLimiter {
   cancelled(attempt: LoginAttempt): void {
     this.userAddress.remove(pairKey(attempt.user, attempt.address), attempt.at);
     this.address.remove(attempt.address, attempt.at);
-    this.user.remove(attempt.user, attempt.at);
+    if (attempt.againstUser) this.user.remove(attempt.user, attempt.at);
   }
 
   /** Keys held, for tests and metrics. */
