@@ -172,8 +172,8 @@ export class AlertStore {
   }
 
   /**
-   * Alerts newest first. An unacknowledged listing of everybody reads the open set (one entry per rule and
-   * device at most); every other walks the narrowest index by opening time — the owners' own when the
+   * Alerts newest first. An unacknowledged listing reads the open set (one entry per rule and device at
+   * most), through the owners' indexes when it names owners; every other walks the narrowest index by opening time — the owners' own when the
    * filter names owners, the active or inactive ones when it names a state — a page at a time, until
    * `limit` alerts match.
    */
@@ -183,13 +183,8 @@ export class AlertStore {
     if (filter.owner !== undefined)
       owners = owners ? owners.filter((o) => o === filter.owner) : [filter.owner];
     if (owners?.length === 0) return [];
-    if (
-      !owners &&
-      filter.active === undefined &&
-      filter.acknowledged === false &&
-      filter.since === undefined
-    ) {
-      return (await this.open(filter)).slice(0, limit);
+    if (filter.active === undefined && filter.acknowledged === false && filter.since === undefined) {
+      return (await this.open({ ...filter, ...(owners ? { owners: new Set(owners) } : {}) })).slice(0, limit);
     }
     if (!(await this.indexesReady())) return this.walk(this.n.alertIndex, filter, limit);
     const state: AlertIndexState | undefined =
