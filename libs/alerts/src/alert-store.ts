@@ -173,9 +173,9 @@ export class AlertStore {
 
   /**
    * Alerts newest first. An unacknowledged listing reads the open set (one entry per rule and device at
-   * most), through the owners' indexes when it names owners; every other walks the narrowest index by opening time — the owners' own when the
-   * filter names owners, the active or inactive ones when it names a state — a page at a time, until
-   * `limit` alerts match.
+   * most), through the owners' indexes when it names owners; every other walks the narrowest index by
+   * opening time — the owners' own when the filter names owners, the active or inactive ones when it names
+   * a state — a page at a time, until `limit` alerts match.
    */
   async list(filter: AlertFilter): Promise<Alert[]> {
     const limit = filter.limit ?? 100;
