@@ -28,6 +28,9 @@ describe('gateway configuration of logins, proxies and retention', () => {
     ).toThrow(
       /LOGIN_MAX_FAILURES_PER_USER: the per-user limit must be larger than the per-user-and-address limit/,
     );
+    expect(() =>
+      gatewayConfig({ ...demo, LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '10' }),
+    ).toThrow(/LOGIN_MAX_FAILURES_PER_ADDRESS: the per-address limit must be at least/);
     const c = gatewayConfig(demo);
     expect([c.LOGIN_MAX_FAILURES, c.LOGIN_MAX_FAILURES_PER_ADDRESS, c.LOGIN_MAX_FAILURES_PER_USER]).toEqual([
       10, 50, 100,

@@ -151,7 +151,9 @@ export const gatewayConfigSchema = modeSchema
     if (limits)
       ctx.addIssue({
         code: 'custom',
-        path: ['LOGIN_MAX_FAILURES_PER_USER'],
+        path: [
+          limits.includes('per-address') ? 'LOGIN_MAX_FAILURES_PER_ADDRESS' : 'LOGIN_MAX_FAILURES_PER_USER',
+        ],
         message: `${limits} (LOGIN_MAX_FAILURES ${c.LOGIN_MAX_FAILURES}, LOGIN_MAX_FAILURES_PER_ADDRESS ${c.LOGIN_MAX_FAILURES_PER_ADDRESS}, LOGIN_MAX_FAILURES_PER_USER ${c.LOGIN_MAX_FAILURES_PER_USER})`,
       });
     if (c.LG_MODE !== 'production') return;
