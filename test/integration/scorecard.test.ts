@@ -503,6 +503,83 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     });
   });
 
+  describe('requests that could multiply the work', () => {
+    /** Queries InfluxDB has answered so far (its own statistics). */
+    async function influxQueries(): Promise<number> {
+      const vars = (await (await fetch(`${influxUrl}/debug/vars`)).json()) as Record<string, Json>;
+      const httpd = Object.entries(vars).find(([key]) => key.startsWith('httpd'));
+      return Number(httpd?.[1].values.queryReq);
+    }
+
+    it('computes a period once, whatever milliseconds its requests add, and says which period it is', async () => {
+      // One request for a part of a day no one asked for yet: the queries one computation costs.
+      let before = await influxQueries();
+      const one = await api(
+        '/api/scorecard?from=2026-05-01T13:00:00%2B08:00&to=2026-05-01T15:00:00%2B08:00',
+        operator,
+      );
+      expect(one.status).toBe(200);
+      const perComputation = (await influxQueries()) - before;
+      expect(perComputation).toBeGreaterThan(0);
+
+      // Twelve at once for another part, each shifted by a millisecond: widened to whole hours, they are
+      // one period, computed once for all of them.
+      const start = Date.parse('2026-05-01T16:00:00+08:00');
+      const end = Date.parse('2026-05-01T18:00:00+08:00');
+      before = await influxQueries();
+      const shifted = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api(`/api/scorecard?from=${start + i}&to=${end - i}`, operator)),
+      );
+      expect((await influxQueries()) - before).toBe(perComputation);
+      for (const r of shifted) {
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual(shifted[0].body);
+      }
+      expect(shifted[0].body.from).toBe('2026-05-01T08:00:00.000Z');
+      expect(shifted[0].body.to).toBe('2026-05-01T10:00:00.000Z');
+    });
+
+    it('computes a bounded number of periods at once and answers the rest 503 with Retry-After', async () => {
+      // 40 distinct periods at once (one hour each, on days not kept): 2 are computed at a time, 16 wait.
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const from =
+            Date.parse('2026-04-01T01:00:00+08:00') + (i % 20) * 86_400_000 + Math.floor(i / 20) * 3_600_000;
+          return api(`/api/scorecard?from=${from}&to=${from + 3_600_000}`, operator);
+        }),
+      );
+      const busy = answers.filter((a) => a.status === 503);
+      expect(answers.filter((a) => a.status === 200).length + busy.length).toBe(40);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy[0].res.headers.get('retry-after')).toBe('5');
+      expect(busy[0].body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'too many scorecards being computed at once: try again in 5 s',
+      });
+    });
+
+    it('refuses times InfluxDB cannot store with 400, never 500', async () => {
+      const late = 'must be before 2262-01-01T00:00:00.000Z, the latest time the platform stores';
+      for (const [path, message] of [
+        ['/api/scorecard?to=8640000000000000', `to: ${late}`],
+        ['/api/scorecard?from=9214646400000', `from: ${late}`],
+        ['/api/scorecard?from=9214646399999', 'to: must be before 2262-01-01T00:00:00.000Z'],
+        ['/api/scorecard/C01?to=2262-04-12T00:00:00Z', `to: ${late}`],
+        ['/api/scorecard/C01/trend?to=8640000000000000', `to: ${late}`],
+        ['/api/alerts?since=8640000000000000', `since: ${late}`],
+        ['/api/trucks/T001/track?to=8640000000000000', `to: ${late}`],
+        [
+          '/api/devices/T001/series?field=speed&from=9000000000000000',
+          'from: ts 9000000000000000 is beyond the representable range',
+        ],
+      ]) {
+        const r = await api(path, operator);
+        expect({ path, status: r.status, message: r.body.message }).toEqual({ path, status: 400, message });
+      }
+    });
+  });
+
   describe('tenant isolation: c01 reaches nothing of C02', () => {
     let leases: Leases;
     let store: AlertStore;

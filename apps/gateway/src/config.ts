@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
-import { DEMO_JWT_SECRET, jwtSecretProblem, parseDurationSeconds } from '@lg/auth';
+import { DEMO_JWT_SECRET, jwtSecretProblem, loginLimitsProblem, parseDurationSeconds } from '@lg/auth';
 import { mapTilesSchema } from './http/map.config';
 
 /**
@@ -52,6 +53,22 @@ function originProblem(origin: string): string | null {
   }
 }
 
+/** Express's names for address ranges, accepted in TRUST_PROXY besides addresses and CIDR ranges. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why an entry of TRUST_PROXY is not an address, a CIDR range or one of Express's range names, or null. */
+export function trustedProxyProblem(entry: string): string | null {
+  if (TRUST_PROXY_NAMES.has(entry)) return null;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined)
+    return `"${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`;
+  if (bits === undefined) return null;
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return `"${entry}": the prefix length must be 0..${max}`;
+  return null;
+}
+
 /** Every variable the gateway reads, validated at start-up. */
 export const gatewayConfigSchema = modeSchema
   .merge(redisSchema)
@@ -85,7 +102,38 @@ export const gatewayConfigSchema = modeSchema
       GATEWAY_PUBLIC_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultPublicDir())),
       /** Failed logins allowed per user name and address within LOGIN_WINDOW before 429. */
       LOGIN_MAX_FAILURES: env.int(10, 1, 10_000),
+      /** Failed logins allowed per address, whatever the user name, within LOGIN_WINDOW. */
+      LOGIN_MAX_FAILURES_PER_ADDRESS: env.int(50, 1, 100_000),
+      /**
+       * Failed logins allowed per user name from every address within LOGIN_WINDOW; addresses the user
+       * logged in from in the last 30 days stay exempt. Must exceed LOGIN_MAX_FAILURES.
+       */
+      LOGIN_MAX_FAILURES_PER_USER: env.int(100, 2, 1_000_000),
       LOGIN_WINDOW: duration('5m', 1, 86_400),
+      /** Password checks (scrypt, ~32 MiB and ~100 ms each) run at once; the rest wait. */
+      LOGIN_MAX_HASHING: env.int(2, 1, 64),
+      /** Logins waiting for a password check at most; beyond, 503 with Retry-After. */
+      LOGIN_MAX_WAITING: env.int(32, 0, 10_000),
+      /**
+       * The reverse proxies trusted to say who the client is (X-Forwarded-For), comma-separated: addresses,
+       * CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`. A request from anyone else is taken from its
+       * own address and its X-Forwarded-For is ignored. Default: none.
+       */
+      TRUST_PROXY: env.list('').superRefine((entries, ctx) => {
+        for (const e of entries) {
+          const problem = trustedProxyProblem(e);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
+      /**
+       * How long Redis keeps a closed alert (inactive and acknowledged) after it closed, seconds after
+       * parsing (`30d`); its history stays in InfluxDB. From one minute to ten years.
+       */
+      ALERT_RETENTION: duration('30d', 60, 3650 * 86_400),
+      /** Scorecard computations (every company from InfluxDB) running at once; the others wait. */
+      SCORECARD_MAX_COMPUTING: env.int(2, 1, 32),
+      /** Scorecard requests waiting for a computation at most; beyond, 503 with Retry-After. */
+      SCORECARD_MAX_WAITING: env.int(16, 0, 1000),
       /**
        * Lease of the one gateway that hands the live stream to Socket.IO, ms: how soon another gateway takes
        * over when it dies (one that stops hands over at once).
@@ -94,6 +142,20 @@ export const gatewayConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
+    const limits = loginLimitsProblem({
+      perUserAddress: c.LOGIN_MAX_FAILURES,
+      perAddress: c.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      perUser: c.LOGIN_MAX_FAILURES_PER_USER,
+      windowMs: c.LOGIN_WINDOW * 1000,
+    });
+    if (limits)
+      ctx.addIssue({
+        code: 'custom',
+        path: [
+          limits.includes('per-address') ? 'LOGIN_MAX_FAILURES_PER_ADDRESS' : 'LOGIN_MAX_FAILURES_PER_USER',
+        ],
+        message: `${limits} (LOGIN_MAX_FAILURES ${c.LOGIN_MAX_FAILURES}, LOGIN_MAX_FAILURES_PER_ADDRESS ${c.LOGIN_MAX_FAILURES_PER_ADDRESS}, LOGIN_MAX_FAILURES_PER_USER ${c.LOGIN_MAX_FAILURES_PER_USER})`,
+      });
     if (c.LG_MODE !== 'production') return;
     const problem = jwtSecretProblem(c.JWT_SECRET);
     if (problem)

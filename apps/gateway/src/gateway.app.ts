@@ -52,6 +52,8 @@ export async function createGateway(
     logger: logger ?? logLevels(config.LOG_LEVEL),
   });
   app.disable('x-powered-by');
+  // Only the listed proxies may say who the client is; everyone else is their socket's address.
+  app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // Same-origin requests (the dashboard) need no CORS; other browser origins only when listed.
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false });

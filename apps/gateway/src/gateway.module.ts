@@ -13,6 +13,7 @@ import {
 import { HealthModule } from '@lg/observability';
 import { Registry, RegistryError } from '@lg/registry';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { AlertRetention } from './infra/alert-retention';
 import { GatewayRedis } from './infra/redis';
 import { ReadingsStore } from './infra/readings';
 import { AlertsService } from './access/alerts.service';
@@ -97,6 +98,7 @@ export class GatewayModule {
         { provide: UserDirectory, useValue: users },
         AuthGuard,
         GatewayRedis,
+        AlertRetention,
         ReadingsStore,
         AlertsService,
         DevicesService,

@@ -1,5 +1,13 @@
 import type Redis from 'ioredis';
-import type { Alert, AlertTransition, DeviceKind, LiveRecord, Names, Severity } from '@lg/contracts';
+import type {
+  Alert,
+  AlertIndexState,
+  AlertTransition,
+  DeviceKind,
+  LiveRecord,
+  Names,
+  Severity,
+} from '@lg/contracts';
 import { isOpen, SEVERITIES } from '@lg/contracts';
 import type { FencedBatch } from '@lg/redis';
 import { acknowledge } from './lifecycle';
@@ -10,6 +18,12 @@ import { acknowledge } from './lifecycle';
  * `active` ('1'/'0', for scripts) and `ack` (who took it, written once by a gateway). Indexes: a sorted set
  * of every alert by opening time and a set of the open ones. Every transition is appended to the live
  * stream, which gateways push to dashboards and ingest stores in InfluxDB as `alert_event`.
+ *
+ * Listings read the narrowest index that holds what they ask for (see `Names.alertsOf`): per owner, per
+ * state (active/inactive), per owner and state, written by the worker with each transition; so a company's
+ * listing or a listing of cleared alerts reads its own part, not every alert of every tenant. Closed alerts
+ * (inactive and acknowledged) are deleted from Redis after a retention (`trimClosed`); their history stays
+ * in InfluxDB (`alert_event`).
  */
 interface AckFields {
   ackedAt: string;
@@ -49,6 +63,44 @@ return 'OK'
 `;
 
 export const LIVE_STREAM_MAXLEN = 200_000;
+
+/**
+ * Deletes a closed alert and its index entries, only if it is still inactive, acknowledged and as it was
+ * read (the worker never changes a closed alert, but a check costs nothing and keeps this safe whatever
+ * the lifecycle becomes). KEYS: the alert, then sorted-set indexes, then the open set (last).
+ */
+const TRIM_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'active') ~= '0' then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'ack') == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+for i = 2, #KEYS - 1 do redis.call('ZREM', KEYS[i], ARGV[2]) end
+redis.call('SREM', KEYS[#KEYS], ARGV[2])
+return 1
+`;
+
+/** What one pass of the retention did. */
+export interface TrimOutcome {
+  /** Cleared alerts looked at (those cleared before the cutoff, oldest first). */
+  examined: number;
+  deleted: number;
+  /**
+   * Where the next pass goes on (its `startAt`): 0 once this one reached the end. So that many cleared
+   * alerts nobody acknowledged cannot keep every pass from reaching the closed ones behind them.
+   */
+  next: number;
+  /** Did it reach the last alert cleared before the cutoff? */
+  done: boolean;
+}
+
+/**
+ * May this alert leave Redis? Only a closed one — inactive and acknowledged — that cleared and was
+ * acknowledged before `cutoffMs`. An active or unacknowledged alert never is, however old.
+ */
+export function closedBefore(alert: Alert, cutoffMs: number): boolean {
+  if (alert.active || !alert.acknowledged || !alert.clearedAt || !alert.ackedAt) return false;
+  return Date.parse(alert.clearedAt) < cutoffMs && Date.parse(alert.ackedAt) < cutoffMs;
+}
 
 export function mergeAlert(doc: string, ack: string | null | undefined): Alert {
   const alert = JSON.parse(doc) as Alert;
@@ -100,39 +152,200 @@ export class AlertStore {
     return (await this.getMany([id])).get(id);
   }
 
+  /**
+   * Open alerts (active, or cleared and not acknowledged), newest first. Scoped to owners, it reads only
+   * the open alerts of those owners (the open set intersected with each owner's index: Redis walks the
+   * smaller of the two).
+   */
   async open(filter: AlertFilter = {}): Promise<Alert[]> {
-    const ids = await this.redis.smembers(this.n.openAlerts);
+    let ids: string[];
+    if (filter.owners && (await this.indexesReady())) {
+      const scoped = await Promise.all(
+        [...filter.owners].map((o) => this.redis.zinter(2, this.n.alertsOf(o), this.n.openAlerts)),
+      );
+      ids = scoped.flat();
+    } else {
+      ids = await this.redis.smembers(this.n.openAlerts);
+    }
     const alerts = [...(await this.getMany(ids)).values()].filter((a) => matches(a, filter));
     return alerts.sort(byNewest);
   }
 
-  /** Alerts newest first. Open-alert queries read the open set; others walk the index by opening time. */
+  /**
+   * Alerts newest first. An unacknowledged listing reads the open set (one entry per rule and device at
+   * most), through the owners' indexes when it names owners; every other walks the narrowest index by
+   * opening time — the owners' own when the filter names owners, the active or inactive ones when it names
+   * a state — a page at a time, until `limit` alerts match.
+   */
   async list(filter: AlertFilter): Promise<Alert[]> {
     const limit = filter.limit ?? 100;
-    if (filter.active === true || (filter.acknowledged === false && filter.since === undefined)) {
-      return (await this.open(filter))
-        .filter((a) => !filter.since || Date.parse(a.openedAt) >= filter.since)
-        .slice(0, limit);
+    let owners: string[] | undefined = filter.owners ? [...filter.owners] : undefined;
+    if (filter.owner !== undefined)
+      owners = owners ? owners.filter((o) => o === filter.owner) : [filter.owner];
+    if (owners?.length === 0) return [];
+    if (filter.active === undefined && filter.acknowledged === false && filter.since === undefined) {
+      return (await this.open({ ...filter, ...(owners ? { owners: new Set(owners) } : {}) })).slice(0, limit);
     }
-    const out: Alert[] = [];
-    const page = Math.max(limit * 2, 200);
-    let max = '+inf';
+    if (!(await this.indexesReady())) return this.walk(this.n.alertIndex, filter, limit);
+    const state: AlertIndexState | undefined =
+      filter.active === undefined ? undefined : filter.active ? 'active' : 'inactive';
+    if (!owners) return this.walk(this.n.alertsOf(undefined, state), filter, limit);
+    const lists = await Promise.all(owners.map((o) => this.walk(this.n.alertsOf(o, state), filter, limit)));
+    return lists.length === 1 ? lists[0] : lists.flat().sort(byNewest).slice(0, limit);
+  }
+
+  /** Newest first, the alerts of one index that match, up to `limit`. */
+  private async walk(index: string, filter: AlertFilter, limit: number): Promise<Alert[]> {
+    // When the index alone decides (no filter on fields it does not hold), a page of `limit` is enough.
+    const narrowed =
+      filter.kind === undefined &&
+      filter.severity === undefined &&
+      filter.device === undefined &&
+      filter.acknowledged === undefined;
+    const page = narrowed ? limit : Math.min(Math.max(limit * 2, 100), 2000);
     const min = filter.since !== undefined ? String(filter.since) : '-inf';
-    for (;;) {
-      const ids = await this.redis.zrevrangebyscore(this.n.alertIndex, max, min, 'LIMIT', 0, page);
+    const out: Alert[] = [];
+    const seen = new Set<string>();
+    for (let offset = 0; ;) {
+      const ids = await this.redis.zrevrangebyscore(index, '+inf', min, 'LIMIT', offset, page);
       if (ids.length === 0) break;
-      const alerts = await this.getMany(ids);
-      for (const id of ids) {
+      // An alert opened meanwhile shifts the page: skip what was already read.
+      const fresh = ids.filter((id) => !seen.has(id));
+      const alerts = await this.getMany(fresh);
+      for (const id of fresh) {
+        seen.add(id);
         const a = alerts.get(id);
         if (a && matches(a, filter)) out.push(a);
-        if (out.length >= limit) return out;
+        if (out.length >= limit) return out.sort(byNewest);
       }
       if (ids.length < page) break;
-      const last = alerts.get(ids[ids.length - 1]);
-      if (!last) break;
-      max = `(${Date.parse(last.openedAt)}`;
+      offset += ids.length;
     }
-    return out;
+    return out.sort(byNewest);
+  }
+
+  private indexesBuilt = false;
+
+  /** Are the per-owner and per-state indexes complete (built by `buildIndexes`)? Cached once true. */
+  private async indexesReady(): Promise<boolean> {
+    if (!this.indexesBuilt) this.indexesBuilt = (await this.redis.exists(this.n.alertIndexesBuilt)) === 1;
+    return this.indexesBuilt;
+  }
+
+  /**
+   * Puts alerts written before the per-owner and per-state indexes existed into them, once (a flag marks
+   * it done); until then listings walk the index of every alert. Returns the alerts indexed. An alert that
+   * changes state while this runs may be left in both state indexes: listings check each alert's state
+   * anyway, so that costs a look, never a wrong answer.
+   */
+  async buildIndexes(batch = 500): Promise<number> {
+    if ((await this.redis.exists(this.n.alertIndexesBuilt)) === 1) return 0;
+    let count = 0;
+    for (let offset = 0; ; offset += batch) {
+      const ids = await this.redis.zrange(this.n.alertIndex, offset, offset + batch - 1);
+      if (ids.length === 0) break;
+      const alerts = await this.getMany(ids);
+      const pipe = this.redis.pipeline();
+      for (const a of alerts.values()) {
+        const opened = Date.parse(a.openedAt);
+        const state: AlertIndexState = a.active ? 'active' : 'inactive';
+        pipe.zadd(this.n.alertsOf(a.owner), opened, a.id);
+        pipe.zadd(this.n.alertsOf(undefined, state), opened, a.id);
+        pipe.zadd(this.n.alertsOf(a.owner, state), opened, a.id);
+        if (!a.active) pipe.zadd(this.n.clearedAlerts, Date.parse(a.clearedAt ?? a.updatedAt), a.id);
+      }
+      await pipe.exec();
+      count += alerts.size;
+      if (ids.length < batch) break;
+    }
+    await this.redis.set(this.n.alertIndexesBuilt, new Date().toISOString());
+    this.indexesBuilt = true;
+    return count;
+  }
+
+  /**
+   * The retention of closed alerts: deletes from Redis every alert that is inactive and acknowledged and
+   * has been so since before `cutoffMs`, looking at no more than `maxExamined` of the alerts that cleared
+   * before it (oldest first), from position `startAt` among them. Cleared alerts nobody acknowledged stay,
+   * and are stepped over.
+   */
+  async trimClosed(cutoffMs: number, maxExamined = 2000, startAt = 0): Promise<TrimOutcome> {
+    const outcome: TrimOutcome = { examined: 0, deleted: 0, next: 0, done: false };
+    // Alerts that stay (cleared, not acknowledged) are stepped over by position: `kept` of them precede
+    // the next one to look at.
+    let kept = startAt;
+    for (;;) {
+      if (outcome.examined >= maxExamined) {
+        outcome.next = kept;
+        break;
+      }
+      const size = Math.min(500, maxExamined - outcome.examined);
+      const ids = await this.redis.zrangebyscore(
+        this.n.clearedAlerts,
+        '-inf',
+        `(${cutoffMs}`,
+        'LIMIT',
+        kept,
+        size,
+      );
+      if (ids.length === 0) {
+        outcome.done = true;
+        break;
+      }
+      outcome.examined += ids.length;
+      const pipe = this.redis.pipeline();
+      for (const id of ids) pipe.hmget(this.n.alert(id), 'doc', 'ack');
+      const read = (await pipe.exec()) ?? [];
+      const trims = this.redis.pipeline();
+      /** Per command of `trims`: a trim script (true) or the removal of a vanished alert's entry. */
+      const scripts: boolean[] = [];
+      ids.forEach((id, i) => {
+        const [err, value] = read[i];
+        if (err) throw err;
+        const [doc, ack] = value as [string | null, string | null];
+        if (!doc) {
+          // Deleted by another gateway's pass meanwhile.
+          trims.zrem(this.n.clearedAlerts, id);
+          scripts.push(false);
+          return;
+        }
+        const alert = mergeAlert(doc, ack);
+        if (!closedBefore(alert, cutoffMs)) {
+          kept++;
+          return;
+        }
+        trims.eval(
+          TRIM_SCRIPT,
+          9,
+          this.n.alert(id),
+          this.n.alertIndex,
+          this.n.alertsOf(alert.owner),
+          this.n.alertsOf(alert.owner, 'active'),
+          this.n.alertsOf(alert.owner, 'inactive'),
+          this.n.alertsOf(undefined, 'active'),
+          this.n.alertsOf(undefined, 'inactive'),
+          this.n.clearedAlerts,
+          this.n.openAlerts,
+          doc,
+          id,
+        );
+        scripts.push(true);
+      });
+      if (scripts.length > 0) {
+        ((await trims.exec()) ?? []).forEach(([err, value], i) => {
+          if (err) throw err;
+          if (!scripts[i]) return;
+          if (value === 1) outcome.deleted++;
+          // 0: it changed since it was read; it stays and is looked at again next pass.
+          else kept++;
+        });
+      }
+      if (ids.length < size) {
+        outcome.done = true;
+        break;
+      }
+    }
+    return outcome;
   }
 
   /**
@@ -190,10 +403,30 @@ export class AlertStore {
       alert.active ? '1' : '0',
     );
     if (isNew) batch.add('ZADD', this.n.alertIndex, String(Date.parse(alert.openedAt)), alert.id);
+    this.stageIndexes(batch, alert, isNew);
     if (isOpen(alert)) batch.add('SADD', this.n.openAlerts, alert.id);
     else batch.add('SREM', this.n.openAlerts, alert.id);
     const live: LiveRecord = { t: 'alert', alert, transition };
     batch.add('XADD', this.n.live, 'MAXLEN', '~', String(LIVE_STREAM_MAXLEN), '*', 'j', JSON.stringify(live));
+  }
+
+  /** The per-owner and per-state index entries of an alert after a transition, and its clearing time. */
+  private stageIndexes(batch: FencedBatch, alert: Alert, isNew: boolean): void {
+    const opened = String(Date.parse(alert.openedAt));
+    const [state, other]: AlertIndexState[] = alert.active ? ['active', 'inactive'] : ['inactive', 'active'];
+    if (isNew) batch.add('ZADD', this.n.alertsOf(alert.owner), opened, alert.id);
+    batch.add('ZADD', this.n.alertsOf(undefined, state), opened, alert.id);
+    batch.add('ZREM', this.n.alertsOf(undefined, other), alert.id);
+    batch.add('ZADD', this.n.alertsOf(alert.owner, state), opened, alert.id);
+    batch.add('ZREM', this.n.alertsOf(alert.owner, other), alert.id);
+    if (alert.active) batch.add('ZREM', this.n.clearedAlerts, alert.id);
+    else
+      batch.add(
+        'ZADD',
+        this.n.clearedAlerts,
+        String(Date.parse(alert.clearedAt ?? alert.updatedAt)),
+        alert.id,
+      );
   }
 }
 

@@ -23,6 +23,10 @@ describe('names for Redis Cluster', () => {
       n.alert('gas.lel:G001:1700000000000'),
       n.alertIndex,
       n.openAlerts,
+      n.alertsOf('C01'),
+      n.alertsOf('C01', 'inactive'),
+      n.alertsOf(undefined, 'active'),
+      n.clearedAlerts,
       n.presence,
       n.live,
     ];

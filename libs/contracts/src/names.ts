@@ -37,6 +37,16 @@ export interface Names {
   alertIndex: string;
   /** Set of open alert IDs. */
   openAlerts: string;
+  /**
+   * Sorted sets of alert IDs by opening time, narrower than `alertIndex`: one owner's alerts
+   * (`alertsOf(owner)`), the active or inactive ones (`alertsOf(undefined, 'active')`), or both;
+   * `alertsOf(undefined)` is `alertIndex`.
+   */
+  alertsOf(owner: string | undefined, state?: AlertIndexState): string;
+  /** Sorted set: inactive alert ID → when it cleared (ms), walked by the retention of closed alerts. */
+  clearedAlerts: string;
+  /** Set once every alert is in the indexes of `alertsOf` (alerts written before they existed, backfilled). */
+  alertIndexesBuilt: string;
   /** Hash: device ID → JSON presence (last seen, online). */
   presence: string;
   /** Pub/sub channel of throttled truck positions. */
@@ -57,6 +67,9 @@ export interface Names {
   socketIoSessions: string;
 }
 
+/** The state dimension of the alert indexes: active (firing) or inactive (cleared). */
+export type AlertIndexState = 'active' | 'inactive';
+
 export function names(prefix: string): Names {
   // The shared hash tag of everything a rule evaluation or an acknowledgement writes in one script.
   const core = `{${prefix}}`;
@@ -75,6 +88,12 @@ export function names(prefix: string): Names {
     alert: (id) => `${core}:alert:${id}`,
     alertIndex: `${core}:alerts`,
     openAlerts: `${core}:alerts:open`,
+    alertsOf: (owner, state) =>
+      owner === undefined && state === undefined
+        ? `${core}:alerts`
+        : `${core}:alerts:by${owner !== undefined ? `:owner:${owner}` : ''}${state !== undefined ? `:${state}` : ''}`,
+    clearedAlerts: `${core}:alerts:cleared`,
+    alertIndexesBuilt: `${core}:alerts:indexes-built`,
     presence: `${core}:presence`,
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,

@@ -4,3 +4,4 @@ export * from './health.controller';
 export * from './health.module';
 export * from './bootstrap';
 export * from './logger';
+export * from './concurrency-limit';

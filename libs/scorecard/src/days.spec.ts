@@ -1,4 +1,4 @@
-import { dayLabel, dayStart, parseDay, splitByDay } from './days';
+import { dayLabel, dayStart, parseDay, splitByDay, wholeHours } from './days';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -24,5 +24,18 @@ describe('local days (Asia/Shanghai)', () => {
     expect(splitByDay(t('2026-04-30T16:00:00Z'), t('2026-05-01T16:00:00Z'))).toEqual([
       { from: t('2026-04-30T16:00:00Z'), to: t('2026-05-01T16:00:00Z'), day: t('2026-04-30T16:00:00Z') },
     ]);
+  });
+});
+
+describe('wholeHours', () => {
+  it('widens a period to whole hours, which are whole local hours too', () => {
+    const nine = Date.parse('2026-05-01T09:00:00+08:00');
+    expect(wholeHours(nine + 1, nine + 3 * 3_600_000 - 1)).toEqual({ from: nine, to: nine + 3 * 3_600_000 });
+    expect(wholeHours(nine, nine + 3_600_000)).toEqual({ from: nine, to: nine + 3_600_000 });
+    const midnight = dayStart(nine);
+    expect(wholeHours(midnight + 59 * 60_000, midnight + 86_400_000)).toEqual({
+      from: midnight,
+      to: midnight + 86_400_000,
+    });
   });
 });

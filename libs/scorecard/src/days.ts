@@ -4,6 +4,7 @@
  */
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 export const DAY_MS = 86_400_000;
+const HOUR = 3_600_000;
 
 /** Local midnight (epoch ms) of the day that contains `ts`. */
 export function dayStart(ts: number): number {
@@ -48,4 +49,13 @@ export function splitByDay(from: number, to: number): Slice[] {
     start = end;
   }
   return slices;
+}
+
+/**
+ * A period widened to whole hours: `from` down, `to` up. Asia/Shanghai is a whole number of hours from
+ * UTC, so local hours, and local midnights, are on this grid. Periods are cached and computed by these
+ * bounds, so that periods a few milliseconds apart share one computation.
+ */
+export function wholeHours(from: number, to: number): { from: number; to: number } {
+  return { from: Math.floor(from / HOUR) * HOUR, to: Math.ceil(to / HOUR) * HOUR };
 }

@@ -1,3 +1,4 @@
+import { ConcurrencyLimit } from '@lg/observability';
 import type { Registry } from '@lg/registry';
 import { fatigueTimes, overspeedCounts } from './alert-tallies';
 import {
@@ -8,7 +9,7 @@ import {
   type DistrictScorecard,
   type RegisteredTruck,
 } from './company';
-import { DAY_MS, dayLabel, dayStart, splitByDay, type Slice } from './days';
+import { DAY_MS, dayLabel, dayStart, splitByDay, wholeHours, type Slice } from './days';
 import type { ScorecardResults, StoredDay } from './results';
 import type { Points, Rates } from './score';
 import { dutyCheckRate, type ScorecardSettings } from './settings';
@@ -18,8 +19,14 @@ import { buildSlice, emptySlice, mergeSlices, type TruckSlice } from './truck-sl
 export interface ScorecardEngineOptions {
   /** A day is final (kept, and read back rather than computed) this long after its end, ms. Default 30 min. */
   finalAfterMs?: number;
-  /** Computed periods are reused for this long, ms. Default 30 s. */
+  /** Computed periods are reused for this long after they were computed, ms. Default 30 s. */
   cacheTtlMs?: number;
+  /** Periods kept computed at most (the least recently computed go first). Default 64. */
+  maxCached?: number;
+  /** Computations from InfluxDB (a period, or a trend's missing days) running at once. Default 2. */
+  maxComputing?: number;
+  /** Requests waiting for a computation at most; beyond, `BusyError`. Default 16. */
+  maxWaiting?: number;
   /** Wall clock, epoch ms. */
   now?: () => number;
 }
@@ -41,7 +48,8 @@ export interface DayOutcome {
 }
 
 interface CacheEntry {
-  at: number;
+  /** When it was computed; undefined while it is being computed (then it is never dropped). */
+  at?: number;
   value: Promise<DistrictScorecard>;
 }
 
@@ -59,6 +67,10 @@ export class ScorecardEngine {
   private readonly finalAfterMs: number;
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
+  private readonly maxCached: number;
+  /** Bounds the computations from InfluxDB that requests start (not the daily job's). */
+  private readonly computations: ConcurrencyLimit;
+  /** By period and settings; an entry being computed is shared by every request for it (single flight). */
   private readonly cache = new Map<string, CacheEntry>();
   /** Days being computed, so that concurrent requests share one computation. */
   private readonly computing = new Map<number, Promise<Map<string, CompanySlices>>>();
@@ -73,20 +85,52 @@ export class ScorecardEngine {
     this.finalAfterMs = options.finalAfterMs ?? 30 * 60_000;
     this.cacheTtlMs = options.cacheTtlMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.maxCached = options.maxCached ?? 64;
+    this.computations = new ConcurrencyLimit('scorecard computing', {
+      maxRunning: options.maxComputing ?? 2,
+      maxWaiting: options.maxWaiting ?? 16,
+    });
   }
 
-  /** Every company's scorecard for [from, to), ranked. */
-  async district(from: number, to: number): Promise<DistrictScorecard> {
+  /**
+   * Every company's scorecard for [from, to) widened to whole hours, ranked. Requests for one period share
+   * one computation while it runs and its result for `cacheTtlMs` after; at most `maxComputing` periods
+   * are computed at once, and a request beyond `maxWaiting` waiting ones gets `BusyError`.
+   */
+  async district(givenFrom: number, givenTo: number): Promise<DistrictScorecard> {
+    const { from, to } = wholeHours(givenFrom, givenTo);
     const settings = await this.settings();
     const key = `${from}:${to}:${JSON.stringify(settings)}`;
     const now = this.now();
-    for (const [k, entry] of this.cache) if (now - entry.at > this.cacheTtlMs) this.cache.delete(k);
+    for (const [k, entry] of this.cache) {
+      if (entry.at !== undefined && now - entry.at > this.cacheTtlMs) this.cache.delete(k);
+    }
     const hit = this.cache.get(key);
     if (hit) return hit.value;
-    const value = this.computeDistrict(from, to, settings);
-    this.cache.set(key, { at: now, value });
-    value.catch(() => this.cache.delete(key));
-    return value;
+    this.dropOldest(this.maxCached - 1);
+    const entry: CacheEntry = {
+      value: this.computations.run(() => this.computeDistrict(from, to, settings)),
+    };
+    this.cache.set(key, entry);
+    entry.value.then(
+      () => (entry.at = this.now()),
+      () => this.cache.delete(key),
+    );
+    return entry.value;
+  }
+
+  /** Computed periods held now, and computations running and waiting (tests, metrics). */
+  get load(): { cached: number; running: number; waiting: number } {
+    return { cached: this.cache.size, ...this.computations.load };
+  }
+
+  /** Drops computed periods, least recently computed first, until at most `keep` are held. */
+  private dropOldest(keep: number): void {
+    const done = [...this.cache].filter(([, e]) => e.at !== undefined).sort(([, a], [, b]) => a.at! - b.at!);
+    for (const [k] of done) {
+      if (this.cache.size <= keep) break;
+      this.cache.delete(k);
+    }
   }
 
   /** One company's scorecard for [from, to), with its trucks and evidence; undefined for an unknown company. */
@@ -127,8 +171,12 @@ export class ScorecardEngine {
     for (let day = first; day < endDay; day += DAY_MS) {
       if (!stored.has(day) && this.isFinal(day)) missing.push(day);
     }
-    for (const day of missing) await this.computeDaySlices(day, settings);
-    if (missing.length > 0) stored = await this.results.readDays(companyId, first, endDay);
+    if (missing.length > 0) {
+      await this.computations.run(async () => {
+        for (const day of missing) await this.computeDaySlices(day, settings);
+      });
+      stored = await this.results.readDays(companyId, first, endDay);
+    }
     const points: TrendPoint[] = [];
     for (let day = first; day < endDay; day += DAY_MS) {
       const d = stored.get(day);
@@ -252,8 +300,9 @@ export class ScorecardEngine {
         if (!detail) continue;
         await this.results.writeDay(day, detail, tallyCompany(input), [...input.slices.values()], computedAt);
       }
-      // Periods computed before this day was kept may hold an older view of it.
-      this.cache.clear();
+      // Periods computed before this day was kept may hold an older view of it; those being computed
+      // stay, so that their requests still share them.
+      for (const [k, e] of this.cache) if (e.at !== undefined) this.cache.delete(k);
       return slices;
     })();
     this.computing.set(day, work);

@@ -23,6 +23,13 @@ import {
 /** Timestamps of every line built here are epoch milliseconds: write with precision `ms`. */
 export const LINE_PRECISION = 'ms';
 
+/**
+ * InfluxDB stores times as signed 64-bit nanoseconds: 1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z. Times
+ * the API accepts in queries end at the start of 2262, which leaves room for the periods built from them
+ * (a default day after `from`, a period widened to whole hours) to stay storable.
+ */
+export const MAX_QUERY_TIME_MS = Date.UTC(2262, 0, 1);
+
 /** The measurement of alert transitions; readings go to the measurement named by their kind. */
 export const ALERT_EVENT_MEASUREMENT = 'alert_event';
 

@@ -27,6 +27,7 @@ export class ScorecardBackend implements OnApplicationShutdown {
       new ScorecardSource(this.influx),
       new ScorecardResults(this.influx),
       () => this.settings.get(),
+      { maxComputing: config.SCORECARD_MAX_COMPUTING, maxWaiting: config.SCORECARD_MAX_WAITING },
     );
   }
 

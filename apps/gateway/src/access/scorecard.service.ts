@@ -1,5 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
+import { BusyError } from '@lg/observability';
 import { Registry } from '@lg/registry';
 import {
   dayStart,
@@ -15,6 +16,7 @@ import {
   type ScorecardSettings,
   type TrendPoint,
 } from '@lg/scorecard';
+import { LoadSheddingException } from '../http/error.filter';
 import type { ExportQuery, ScorecardRange, TrendQuery } from '../http/scorecard.queries';
 import { ScorecardBackend } from './scorecard.backend';
 
@@ -65,7 +67,7 @@ export class ScorecardService {
   ) {}
 
   async ranking(principal: Principal, range: ScorecardRange): Promise<RankingView> {
-    const district = await this.backend.engine.district(range.from, range.to);
+    const district = await this.district(range);
     const companies =
       principal.role === 'operator'
         ? district.companies.map((c) => summaryOf(c))
@@ -77,7 +79,7 @@ export class ScorecardService {
 
   async company(principal: Principal, companyId: string, range: ScorecardRange): Promise<CompanyView> {
     this.visible(principal, companyId);
-    const district = await this.backend.engine.district(range.from, range.to);
+    const district = await this.district(range);
     const found = district.companies.find((c) => c.company === companyId);
     if (!found) throw notFound(companyId);
     const { rank, ...detail } = found;
@@ -91,8 +93,13 @@ export class ScorecardService {
 
   async trend(principal: Principal, companyId: string, q: TrendQuery): Promise<TrendView> {
     this.visible(principal, companyId);
-    const points = await this.backend.engine.trend(companyId, dayStart(q.to), q.days);
+    const points = await shed(() => this.backend.engine.trend(companyId, dayStart(q.to), q.days));
     return { company: companyId, days: q.days, points };
+  }
+
+  /** The district for a period widened to whole hours (the response says which). */
+  private district(range: ScorecardRange): Promise<DistrictScorecard> {
+    return shed(() => this.backend.engine.district(range.from, range.to));
   }
 
   async export(principal: Principal, companyId: string, q: ExportQuery): Promise<ExportFile> {
@@ -129,6 +136,17 @@ export class ScorecardService {
   private visible(principal: Principal, companyId: string): void {
     if (principal.role === 'company' && principal.company !== companyId) throw notFound(companyId);
     if (!this.registry.company(companyId)) throw notFound(companyId);
+  }
+}
+
+/** Too many computations running and waiting: 503 with Retry-After rather than one more. */
+async function shed<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof BusyError)
+      throw new LoadSheddingException('too many scorecards being computed at once: try again in 5 s', 5);
+    throw err;
   }
 }
 

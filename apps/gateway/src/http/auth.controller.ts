@@ -1,16 +1,17 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
-import { LoginService, TooManyLoginsException, type LoginResult } from '../access/login.service';
+import { LoginService, type LoginResult } from '../access/login.service';
 import { ErrorDto, LoginRequestDto, LoginResponseDto, UserDto } from './dto';
 import { loginBodySchema, type LoginBody } from './queries';
 import { ZodPipe } from './zod.pipe';
@@ -28,23 +29,21 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong user name or password' })
   @ApiTooManyRequestsResponse({
     type: ErrorDto,
-    description: 'Too many failed logins for this user from this address',
+    description:
+      'Too many failed logins for this user from this address, from this address, or for this user from ' +
+      'addresses it never logged in from; `Retry-After` says when to try again',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorDto,
+    description: 'Too many password checks at once; `Retry-After: 1`',
   })
   async login(
     @Body(new ZodPipe(loginBodySchema, 'body')) body: LoginBody,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResult> {
-    try {
-      return await this.logins.login(
-        body.username,
-        body.password,
-        req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      );
-    } catch (err) {
-      if (err instanceof TooManyLoginsException) res.setHeader('Retry-After', String(err.retryAfterSec));
-      throw err;
-    }
+    // req.ip: the socket's address, or the client's as a proxy of TRUST_PROXY reports it. Refusals carry
+    // Retry-After, set by the error filter.
+    return this.logins.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
   }
 
   @Get('me')

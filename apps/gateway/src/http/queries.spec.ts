@@ -59,6 +59,11 @@ describe('alert list query', () => {
       { since: '1700000000' },
       'since: ts 1700000000 is before 2000: epoch milliseconds expected (seconds given?)',
     ],
+    [
+      { since: '8640000000000000' },
+      'since: must be before 2262-01-01T00:00:00.000Z, the latest time the platform stores',
+    ],
+    [{ since: '2262-04-12T00:00:00Z' }, 'since: must be before 2262-01-01T00:00:00.000Z'],
     [{ limit: '0' }, 'limit: must be a whole number from 1 to 1000, got "0"'],
     [{ limit: '5000' }, 'limit: must be a whole number from 1 to 1000'],
     [{ limit: '1.5' }, 'limit: must be a whole number from 1 to 1000'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_KINDS, ID_PATTERN, parseTimestamp, SEVERITIES } from '@lg/contracts';
 import { parseDurationSeconds } from '@lg/auth';
+import { MAX_QUERY_TIME_MS } from '@lg/storage';
 
 /**
  * Query strings and bodies of the REST API. Every parameter is checked; a bad one is refused with 400 and a
@@ -52,17 +53,26 @@ export const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values:
 
 const id = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
 
-/** Epoch milliseconds (digits) or ISO-8601 with a zone → epoch ms. */
+const LATEST = new Date(MAX_QUERY_TIME_MS).toISOString();
+
+/** A time too late for InfluxDB to store (it would fail the query, not answer it). */
+function tooLate(ts: number, ctx: z.RefinementCtx): boolean {
+  if (ts < MAX_QUERY_TIME_MS) return false;
+  ctx.addIssue({ code: 'custom', message: `must be before ${LATEST}, the latest time the platform stores` });
+  return true;
+}
+
+/** Epoch milliseconds (digits) or ISO-8601 with a zone → epoch ms, from 2000 until MAX_QUERY_TIME_MS. */
 export const instant = single(
   z.string().transform((v, ctx) => {
     if (/^\d{1,16}$/.test(v)) {
       const parsed = parseTimestamp(Number(v));
-      if (parsed.ok) return parsed.ts;
+      if (parsed.ok) return tooLate(parsed.ts, ctx) ? z.NEVER : parsed.ts;
       ctx.addIssue({ code: 'custom', message: parsed.message });
       return z.NEVER;
     }
     const parsed = parseTimestamp(v);
-    if (parsed.ok) return parsed.ts;
+    if (parsed.ok) return tooLate(parsed.ts, ctx) ? z.NEVER : parsed.ts;
     ctx.addIssue({
       code: 'custom',
       message: `must be epoch milliseconds or ISO-8601 with a zone, got ${quoted(v)}`,
@@ -143,6 +153,11 @@ export function withRange<T extends z.ZodRawShape>(
     .strict()
     .transform((q, ctx) => {
       const { from, to } = defaults({ from: q.from, to: q.to }, now());
+      // A default a day after `from` may pass the latest time even when `from` did not.
+      if (to >= MAX_QUERY_TIME_MS) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: `must be before ${LATEST}` });
+        return z.NEVER;
+      }
       if (from >= to) {
         ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
         return z.NEVER;

@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -36,8 +37,8 @@ import {
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';
-const FROM = `${TIME}; default: the start of yesterday (Asia/Shanghai), or to − 1 day`;
-const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 day. At most 31 days after from`;
+const FROM = `${TIME}; default: the start of yesterday (Asia/Shanghai), or to − 1 day. Widened to a whole hour`;
+const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 day. At most 31 days after from; widened to a whole hour`;
 
 /**
  * The regulator's scorecard of the transport companies (交运发〔2016〕160号): rates, points and score per
@@ -47,6 +48,10 @@ const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 da
 @ApiTags('scorecard')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
+@ApiServiceUnavailableResponse({
+  type: ErrorDto,
+  description: 'Too many scorecard computations running and waiting; `Retry-After: 5`',
+})
 @UseGuards(AuthGuard)
 @Controller('api/scorecard')
 export class ScorecardController {
