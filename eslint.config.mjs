@@ -22,7 +22,7 @@ const LIB_DEPENDENCIES = {
   services: ['registry'],
   rules: ['contracts', 'registry', 'alerts'],
   alerts: ['contracts', 'redis'],
-  scorecard: ['contracts', 'registry', 'storage'],
+  scorecard: ['contracts', 'registry', 'storage', 'observability'],
   evaluation: ['alerts', 'contracts', 'redis', 'registry', 'rules'],
   ingest: ['contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
