@@ -9,6 +9,8 @@ export const modeSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** Path of the registry JSON (companies, devices, zones, responsibility chain). */
   REGISTRY_FILE: z.string().min(1).default('config/registry/longgang.json'),
+  /** Set by `npm start`: its supervisor's status file, shown on `/ready` (which other apps are down). */
+  STACK_STATUS_FILE: z.string().min(1).optional(),
 });
 
 export const redisSchema = z.object({
