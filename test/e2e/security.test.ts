@@ -299,10 +299,11 @@ describe('device identity', () => {
     ).toBe(0);
 
     // Each thief may read one thing: its own rejections.
+    const c03Truck = platform.registry.allDevices().find((d) => d.owner === 'C03')!.id;
     const thieves = [
       { name: 'P02', own: `${root}/gas/P02/G053`, allowed: `${root}/_rejected/+/P02/#` },
       { name: 'G053', own: `${root}/gas/P02/G053`, allowed: `${root}/_rejected/gas/P02/G053` },
-      { name: 'C03', own: `${root}/truck/C03/T-NONE`, allowed: `${root}/_rejected/+/C03/#` },
+      { name: 'C03', own: `${root}/truck/C03/${c03Truck}`, allowed: `${root}/_rejected/+/C03/#` },
     ];
     const conns = new Map<string, Conn>();
     const filters = [
