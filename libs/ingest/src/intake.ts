@@ -92,19 +92,29 @@ export class MessageIntake {
       };
     }
     const { kind, owner, device: deviceId, channel } = parsed.topic;
-    // Bookkeeping downstream (log windows, metrics) is keyed by the owner: only registered ones are kept.
-    const known = this.registry.isOwner(owner);
-    const where = { kind, owner: known ? owner : UNKNOWN, device: deviceId, topic };
+    const device = this.registry.device(deviceId);
+    // Whether the device does not exist or belongs to someone else, the answer is the same: a refusal
+    // never tells one tenant which devices another has.
+    if (!device || device.owner !== owner || device.kind !== kind) {
+      // Bookkeeping downstream (log windows, metrics) is keyed by the owner: only registered ones are kept.
+      const known = this.registry.isOwner(owner);
+      return {
+        records: NOTHING,
+        refused: [
+          {
+            where: { kind, owner: known ? owner : UNKNOWN, device: deviceId, topic },
+            reason: 'unknown_device',
+            message: `no ${kind} ${deviceId} is registered under ${owner}`,
+          },
+        ],
+      };
+    }
+    // A registered device's owner is a registered owner.
+    const where = { kind, owner, device: deviceId, topic };
     const refuse = (reason: RejectReason, message: string): Intake => ({
       records: NOTHING,
       refused: [{ where, reason, message }],
     });
-    const device = this.registry.device(deviceId);
-    // Whether the device does not exist or belongs to someone else, the answer is the same: a refusal
-    // never tells one tenant which devices another has.
-    if (!known || !device || device.owner !== owner || device.kind !== kind) {
-      return refuse('unknown_device', `no ${kind} ${deviceId} is registered under ${owner}`);
-    }
     const owners = this.guards.owners;
     const ownerWait = owners ? owners.take(owner, payload.length, rx) : 0;
     if (ownerWait > 0) return this.overOwnerLimit(where, channel, payload, rx, ownerWait);
