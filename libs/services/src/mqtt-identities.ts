@@ -37,7 +37,18 @@ export interface MqttIdentityOptions {
    * Leaving users out only refuses more; production and the tests keep the default, `all`.
    */
   deviceIdentities?: 'all' | 'owners';
+  /**
+   * An owner with at most this many devices (default 256) gets one write rule per device topic; a larger
+   * one keeps a `+` device level, bounded by ingest instead. Mosquitto checks a user's rules one by one at
+   * every publish, about 40 ns a rule on 2 cores: an owner with 10,056 named devices cost the broker 202 µs
+   * a telemetry publish against 5 µs with `+`; the district's largest owner (56 devices) 8 µs against 6.
+   * At 256 devices a telemetry publish scans at most 256 rules (telemetry rules come first), about 10 µs.
+   */
+  ownerDeviceRulesMax?: number;
 }
+
+/** Default of `MqttIdentityOptions.ownerDeviceRulesMax`. */
+export const OWNER_DEVICE_RULES_MAX = 256;
 
 /**
  * Broker identities from the registry: every owner (company platform, slope-site gateway, pipeline
@@ -85,7 +96,12 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     deviceUsers.push({ username: owner.id, password: o.passwordOf(owner.id) });
     deviceAcl.push(
       `user ${owner.id}`,
-      ...ownerWriteRules(o.root, owner, devicesOf.get(owner.id) ?? []),
+      ...ownerWriteRules(
+        o.root,
+        owner,
+        devicesOf.get(owner.id) ?? [],
+        o.ownerDeviceRulesMax ?? OWNER_DEVICE_RULES_MAX,
+      ),
       `topic read ${o.root}/_rejected/+/${owner.id}/#`,
       '',
     );
@@ -114,16 +130,21 @@ function deviceWriteRules(root: string, device: { id: string; kind: string; owne
 /**
  * An owner publishes the topics of its registered devices, each named: no `+` in the device level, so the
  * broker itself refuses a topic of a device the owner does not have, of any length, before it is queued
- * for ingest (and the registry, not the owner, bounds what ingest may be sent). Mosquitto checks a user's
- * rules one by one, so an owner's publish costs one comparison per rule before the match; the README's
- * bench section has the figures.
+ * for ingest. Telemetry rules come first: Mosquitto stops at the first rule that matches, and telemetry is
+ * nearly all of the traffic. An owner with more than `max` devices keeps a `+` device level instead (see
+ * `ownerDeviceRulesMax` for the cost); ingest refuses what does not fit the contract or the registry.
  */
 function ownerWriteRules(
   root: string,
   owner: { id: string; kind: string },
   devices: ReadonlyArray<{ id: string; kind: string }>,
+  max: number,
 ): string[] {
-  return devices
-    .filter((d) => d.kind === owner.kind)
-    .flatMap((d) => deviceWriteRules(root, { id: d.id, kind: d.kind, owner: owner.id }));
+  const own = devices.filter((d) => d.kind === owner.kind);
+  const base = `${root}/${owner.kind}/${owner.id}`;
+  if (own.length > max) return [`topic write ${base}/+/telemetry`, `topic write ${base}/+/status`];
+  return [
+    ...own.map((d) => `topic write ${base}/${d.id}/telemetry`),
+    ...own.map((d) => `topic write ${base}/${d.id}/status`),
+  ];
 }
