@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
+import { exitText } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, Supervisor, waitFor } from '@lg/services';
 
@@ -142,7 +143,7 @@ class Stack {
       {
         died: (name, code, delayMs, proc) => {
           warn(
-            `${name} exited unexpectedly (code ${code}); starting it again in ${delayMs / 1000} s. ` +
+            `${name} exited unexpectedly (${exitText(code)}); starting it again in ${delayMs / 1000} s. ` +
               `Its log (${this.rel(proc.logFile)}):\n${tail(proc.logFile)}`,
           );
         },

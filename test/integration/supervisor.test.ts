@@ -62,14 +62,18 @@ describe('supervisor', () => {
     expect(down).toMatchObject({ state: 'restarting', lastExit: { code: -1 } });
     const during = await peers();
     expect(during.ok).toBe(true);
-    expect(during.detail).toMatch(/^informational: ingest DOWN since .*last exit code -1 .*restart due at /);
+    expect(during.detail).toMatch(
+      /^informational: ingest DOWN since .*last killed by a signal at .*restart due at /,
+    );
 
     await waitFor('ingest to come back', () => supervisor!.process('ingest') !== first, 5000, 20);
     const back = supervisor.process('ingest')!;
     expect(back.alive).toBe(true);
     expect(back.pid).not.toBe(first.pid);
     expect(status(file).processes.ingest).toMatchObject({ state: 'up', pid: back.pid, restarts: 1 });
-    expect((await peers()).detail).toMatch(/^informational: ingest up \(restarted 1×, last exit code -1 at /);
+    expect((await peers()).detail).toMatch(
+      /^informational: ingest up \(restarted 1×, last killed by a signal at /,
+    );
     expect(status(file).processes.gateway).toMatchObject({ state: 'up', restarts: 0 });
   });
 

@@ -26,11 +26,16 @@ export function describeSupervised(status: SupervisorStatusFile, self: string): 
   const lines: string[] = [];
   for (const [name, s] of Object.entries(status.processes)) {
     if (name === self) continue;
-    const exit = s.lastExit ? `, last exit code ${s.lastExit.code} at ${s.lastExit.at}` : '';
+    const exit = s.lastExit ? `, last ${exitText(s.lastExit.code)} at ${s.lastExit.at}` : '';
     if (s.state === 'restarting')
       lines.push(`${name} DOWN since ${s.since}${exit}; restart due at ${s.nextStartAt ?? '?'}`);
     else if (s.state === 'stopped') lines.push(`${name} stopped since ${s.since}`);
     else lines.push(`${name} up${s.restarts > 0 ? ` (restarted ${s.restarts}×${exit})` : ''}`);
   }
   return lines.join('; ');
+}
+
+/** An exit code as `ManagedProcess` reports it: -1 stands for a signal (SIGKILL, an out-of-memory kill). */
+export function exitText(code: number | null): string {
+  return code === -1 ? 'killed by a signal' : `exit code ${code}`;
 }
