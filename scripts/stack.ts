@@ -12,8 +12,9 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
+import { exitText } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, waitFor } from '@lg/services';
+import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, Supervisor, waitFor } from '@lg/services';
 
 /** The project root: this file runs as dist/scripts/stack.js. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -127,12 +128,35 @@ class Stack {
   private services?: Services;
   private readonly apps = new Map<string, ManagedProcess>();
   private simulator?: ManagedProcess;
-  private stopping = false;
+  /**
+   * Starts an app or the simulator again when it dies (1, 2, 4 … 30 s apart while it keeps dying), as the
+   * compose file's restart policy does, and writes who is up to the status file the apps show on /ready.
+   */
+  private readonly supervisor: Supervisor;
 
   constructor(
     private readonly logsDir: string,
     private readonly rel: (p: string) => string,
-  ) {}
+    statusFile: string,
+  ) {
+    this.supervisor = new Supervisor(
+      {
+        died: (name, code, delayMs, proc) => {
+          warn(
+            `${name} exited unexpectedly (${exitText(code)}); starting it again in ${delayMs / 1000} s. ` +
+              `Its log (${this.rel(proc.logFile)}):\n${tail(proc.logFile)}`,
+          );
+        },
+        restarted: (name, proc, restarts) => {
+          if (name === 'simulator') this.simulator = proc;
+          else this.apps.set(name, proc);
+          warn(`${name} started again (pid ${proc.pid}; restart ${restarts} since npm start)`);
+        },
+        failed: (name, err) => warn(`${name} could not be started again: ${err.message}`),
+      },
+      statusFile,
+    );
+  }
 
   async startServices(
     registry: Registry,
@@ -223,7 +247,11 @@ class Stack {
         say(`${app.name.padEnd(8)} ready on http://127.0.0.1:${app.port} (log ${log})`);
       }),
     );
-    for (const [name, proc] of this.apps) this.watch(name, proc);
+    for (const app of apps) {
+      this.supervisor.add(app.name, this.apps.get(app.name)!, () =>
+        this.spawn(app.name, `dist/apps/${app.name}/src/main.js`, [], app.env, APP_NODE_FLAGS),
+      );
+    }
   }
 
   async startSimulator(
@@ -232,23 +260,25 @@ class Stack {
     extraArgs: string[],
     registryFile: string,
   ): Promise<void> {
-    const sim = this.spawn(
-      'simulator',
-      'dist/simulators/src/cli.js',
-      // The whole fleet, scenario devices included: the demo shows every truck moving.
-      [
-        'run',
-        '--url',
-        mqttUrl,
-        '--root',
-        root,
-        '--stats-every',
-        '5m',
-        '--with-scenario-devices',
-        ...extraArgs,
-      ],
-      { LG_MODE: 'demo', REGISTRY_FILE: registryFile },
-    );
+    const start = () =>
+      this.spawn(
+        'simulator',
+        'dist/simulators/src/cli.js',
+        // The whole fleet, scenario devices included: the demo shows every truck moving.
+        [
+          'run',
+          '--url',
+          mqttUrl,
+          '--root',
+          root,
+          '--stats-every',
+          '5m',
+          '--with-scenario-devices',
+          ...extraArgs,
+        ],
+        { LG_MODE: 'demo', REGISTRY_FILE: registryFile },
+      );
+    const sim = start();
     this.simulator = sim;
     const log = this.rel(sim.logFile);
     const exited = sim.waitExit().then((code) => {
@@ -267,23 +297,12 @@ class Stack {
     );
     await Promise.race([publishing, exited]);
     exited.catch(() => undefined);
-    this.watch('simulator', sim);
-  }
-
-  /** Reports a process that dies while the stack runs; the rest keeps running for inspection. */
-  private watch(name: string, proc: ManagedProcess): void {
-    void proc.waitExit().then((code) => {
-      if (this.stopping) return;
-      warn(
-        `${name} exited unexpectedly (code ${code}); its log (${this.rel(proc.logFile)}):\n${tail(proc.logFile)}`,
-      );
-      warn('the rest keeps running; Ctrl-C stops everything');
-    });
+    this.supervisor.add('simulator', sim, start);
   }
 
   /** Simulator first (its devices publish offline while the broker is up), then the apps, then services. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.supervisor.stop();
     if (this.simulator) {
       say('stopping the simulator…');
       await this.simulator.stop(10_000);
@@ -300,7 +319,7 @@ class Stack {
 
   /** Second Ctrl-C: no more waiting. */
   async kill(): Promise<void> {
-    this.stopping = true;
+    this.supervisor.stop();
     const all = [this.simulator, ...this.apps.values()].filter((p): p is ManagedProcess => p !== undefined);
     if (this.services) all.push(this.services.mosquitto, this.services.redis, this.services.influx);
     await Promise.all(all.map((p) => p.kill()));
@@ -371,7 +390,8 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
   const root = config.MQTT_TOPIC_ROOT;
 
   claimRunDir(runDir);
-  const stack = new Stack(logsDir, rel);
+  const statusFile = join(runDir, 'stack-status.json');
+  const stack = new Stack(logsDir, rel, statusFile);
   const interrupt = new AbortController();
   let running = false;
   let firstSignalAt = 0;
@@ -428,6 +448,8 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
       INFLUX_API: 'v1',
       INFLUX_DB: 'longgang',
       HTTP_HOST: '127.0.0.1',
+      // Each app's /ready tells which of the others is down, from what the supervisor writes here.
+      STACK_STATUS_FILE: statusFile,
       // The logs go to files: no terminal colour codes in them.
       NO_COLOR: '1',
     };

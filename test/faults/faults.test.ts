@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { Alert } from '@lg/contracts';
 import { connectDevice, LiveClient, login } from '../e2e/helpers';
-import { duplicateDeliveries, NumberedLoad, results, type FaultRow } from './harness';
+import { duplicateDeliveries, NumberedLoad, PeakMemory, results, type FaultRow } from './harness';
+import { fastDevice, longTopicFlood, OBSERVER, retainedAndOversized } from './abuse';
 
 /**
  * The fault suite (`npm run test:faults`): for each fault, uniquely numbered readings are published
@@ -20,11 +22,21 @@ const TRUCKS = [
 ];
 const RATE = 400;
 
+/** What an abusive client's strike leaves to check and report once the load is over. */
+interface Abuse {
+  /** Checks of the abuser's own traffic (e.g. its acknowledged readings stored). */
+  check?(): Promise<void>;
+  summary(): string | Promise<string>;
+}
+
 interface Fault {
   name: string;
   /** Extra worker processes, for faults that take one away. */
   workers?: number;
-  strike(platform: Platform): Promise<void>;
+  /** Environment of the apps (the suite runs them at LOG_LEVEL error). */
+  env?: Record<string, string>;
+  /** Returns an Abuse for the rows of abusive clients: no process may die in those. */
+  strike(platform: Platform): Promise<void | Abuse>;
   /** Time the fault lasts under load before `heal`, ms. */
   holdMs?: number;
   heal?(platform: Platform): Promise<void>;
@@ -83,19 +95,111 @@ const FAULTS: Fault[] = [
     strike: () => Promise.resolve(),
     flood: true,
   },
+  {
+    // Issue 13's incident: ingest died of 60,000-character topics and died again on their replay.
+    name: 'a flood of 60,000-character topics from one owner, ingest killed mid-flood',
+    // Rejections are logged as warnings: the row shows what the flood costs the log.
+    env: { LOG_LEVEL: 'warn' },
+    strike: async (p) => {
+      const flood = { viaOwner: 200, viaBroker: 2500, killAfter: 800 };
+      const logBefore = logSize(p, 'ingest');
+      const summary = await longTopicFlood(p, flood);
+      return {
+        check: async () => {
+          // The restarted ingest was handed the rest of the flood, refused it, and lived.
+          await waitFor(
+            'the replayed flood refused by the restarted ingest',
+            async () => (await rejected(p, 'bad_topic')) >= flood.viaBroker - flood.killAfter,
+            60_000,
+            500,
+          );
+        },
+        summary: async () =>
+          `${summary()}; the restarted ingest refused ${await rejected(p, 'bad_topic')} as bad_topic, ingest's ` +
+          `log grew ${logSize(p, 'ingest') - logBefore} bytes over the flood and its replay`,
+      };
+    },
+    heal: (p) => p.restart('ingest', 'ingest'),
+  },
+  {
+    name: 'retained and oversized publishes from one owner',
+    strike: async (p) => {
+      const abuse = await retainedAndOversized(p, { retained: 100, tooLarge: 20 });
+      return {
+        check: async () => {
+          for (const [truck, times] of abuse.retainedTs)
+            await waitFor(
+              `the retained readings of ${truck} stored`,
+              () => allStored(p, truck, times),
+              30_000,
+              500,
+            );
+        },
+        summary: abuse.summary,
+      };
+    },
+  },
+  {
+    name: 'one device at 100 times its rate',
+    strike: async (p) => {
+      const abuse = await fastDevice(p, { seconds: 15, rate: 100 });
+      return {
+        check: async () => {
+          await waitFor(
+            `every acknowledged reading of ${abuse.device} stored`,
+            () => allStored(p, abuse.device, abuse.acked),
+            60_000,
+            500,
+          );
+          expect(abuse.refusedNotices()).toBe(0);
+        },
+        summary: abuse.summary,
+      };
+    },
+  },
 ];
+
+/** Bytes of an app's log in the platform's folder. */
+function logSize(p: Platform, app: string): number {
+  return statSync(join(p.dir, `${app}.log`)).size;
+}
+
+/** Ingest's count of refusals for a reason, from its /metrics. */
+async function rejected(p: Platform, reason: string): Promise<number> {
+  const text = await (await fetch(`${p.url('ingest')}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(
+    new RegExp(`^lg_ingest_rejected_total\\{reason="${reason}"[^}]*\\} (\\d+)`, 'gm'),
+  ))
+    sum += Number(m[1]);
+  return sum;
+}
+
+/** Whether InfluxDB holds a truck reading at each of `times`. */
+async function allStored(p: Platform, truck: string, times: number[]): Promise<boolean> {
+  const from = Math.min(...times);
+  const to = Math.max(...times);
+  const rows = await p.influxQuery(
+    `SELECT speed FROM truck WHERE device = '${truck}' AND time >= ${from}ms AND time <= ${to}ms`,
+  );
+  const have = new Set(rows.map((r) => Number(r.time)));
+  return times.every((t) => have.has(t));
+}
 
 describe('fault suite', () => {
   afterAll(() => {
     mkdirSync('artifacts', { recursive: true });
     writeFileSync('artifacts/faults.json', JSON.stringify(results, null, 2));
     const table = [
-      '| fault | readings sent | acknowledged | stored | lost | duplicate alerts |',
-      '|---|---|---|---|---|---|',
+      '| fault | readings sent | acknowledged | stored | lost | duplicate alerts | peak RSS MB: ingest · broker · gateway |',
+      '|---|---|---|---|---|---|---|',
       ...results.map(
         (r) =>
-          `| ${r.fault} | ${r.sent} | ${r.acknowledged} | ${r.stored} | ${r.lost} | ${r.duplicateAlerts} |`,
+          `| ${r.fault} | ${r.sent} | ${r.acknowledged} | ${r.stored} | ${r.lost} | ${r.duplicateAlerts} | ` +
+          `${r.peakRssMb ? `${r.peakRssMb.ingest} · ${r.peakRssMb.broker} · ${r.peakRssMb.gateway}` : '–'} |`,
       ),
+      '',
+      ...results.filter((r) => r.abuse).map((r) => `- ${r.fault}: ${r.abuse}`),
     ].join('\n');
     writeFileSync('artifacts/faults.md', table + '\n');
     console.log(table);
@@ -103,7 +207,11 @@ describe('fault suite', () => {
 
   for (const fault of FAULTS) {
     it(fault.name, async () => {
-      const platform = await Platform.start({ env: { LOG_LEVEL: 'error' } });
+      const platform = await Platform.start({
+        env: { LOG_LEVEL: 'error', ...fault.env },
+        observers: [OBSERVER],
+      });
+      const memory = new PeakMemory(platform);
       let operator: LiveClient | undefined;
       let gas: MqttClient | undefined;
       let flooder: MqttClient | undefined;
@@ -146,7 +254,7 @@ describe('fault suite', () => {
         // The fault strikes under load, holds while a set number of readings is published, and heals;
         // the load goes on until readings are acknowledged again.
         await waitFor('load to be acknowledged before the fault', () => load.ackedCount >= rate * 2, 30_000);
-        await fault.strike(platform);
+        const abuse = await fault.strike(platform);
         // The gas alarm goes off while the fault holds: it must still arrive, once.
         await gas.publishAsync(
           `${platform.root}/gas/P01/G001/telemetry`,
@@ -190,6 +298,13 @@ describe('fault suite', () => {
             ),
           60_000,
         );
+        if (abuse) {
+          await abuse.check?.();
+          // No process died of it: every app and service still runs (a killed ingest was started again).
+          for (const [name, app] of platform.apps) expect([name, app.proc.alive]).toEqual([name, true]);
+          const s = platform.services;
+          expect([s.mosquitto.alive, s.redis.alive, s.influx.alive]).toEqual([true, true, true]);
+        }
         const row: FaultRow = {
           fault: fault.name,
           sent: load.sent,
@@ -197,6 +312,8 @@ describe('fault suite', () => {
           stored: storedResult.stored,
           lost: storedResult.lost,
           duplicateAlerts: duplicateDeliveries(live.alerts),
+          peakRssMb: memory.stop(),
+          ...(abuse ? { abuse: await abuse.summary() } : {}),
         };
         results.push(row);
         expect(row).toMatchObject({ lost: 0, duplicateAlerts: 0 });
@@ -212,6 +329,7 @@ describe('fault suite', () => {
         );
         expect(g001).toHaveLength(1);
       } finally {
+        memory.stop();
         operator?.close();
         await gas?.endAsync();
         await flooder?.endAsync();

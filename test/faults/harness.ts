@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import type { Platform } from '@lg/testing';
@@ -129,6 +130,50 @@ export function duplicateDeliveries(alerts: Alert[]): number {
   return dup;
 }
 
+/** Peak resident memory (VmHWM) of a process, MB, or undefined once it is gone. */
+function peakRssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The highest peak RSS of ingest, the broker and the gateway while a fault runs, whatever process holds
+ * the role at the time (a restarted ingest is a new process): sampled twice a second, since a killed
+ * process takes its peak with it.
+ */
+export class PeakMemory {
+  readonly peaks = { ingest: 0, broker: 0, gateway: 0 };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly platform: Platform) {
+    this.timer = setInterval(() => this.sample(), 500);
+    this.sample();
+  }
+
+  sample(): void {
+    const pids = {
+      ingest: this.platform.apps.get('ingest')?.proc.pid,
+      broker: this.platform.services.mosquitto.pid,
+      gateway: this.platform.apps.get('gateway')?.proc.pid,
+    };
+    for (const role of ['ingest', 'broker', 'gateway'] as const) {
+      const mb = peakRssMb(pids[role]);
+      if (mb !== undefined && mb > this.peaks[role]) this.peaks[role] = mb;
+    }
+  }
+
+  stop(): FaultRow['peakRssMb'] {
+    this.sample();
+    clearInterval(this.timer);
+    return { ...this.peaks };
+  }
+}
+
 export interface FaultRow {
   fault: string;
   sent: number;
@@ -136,6 +181,10 @@ export interface FaultRow {
   stored: number;
   lost: number;
   duplicateAlerts: number;
+  /** Peak RSS over the row, MB. */
+  peakRssMb?: { ingest: number; broker: number; gateway: number };
+  /** What an abusive client did and saw, for the rows that have one. */
+  abuse?: string;
 }
 
 export const results: FaultRow[] = [];

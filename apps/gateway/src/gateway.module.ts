@@ -82,7 +82,7 @@ export class GatewayModule {
   static forRoot({ config, registry, users }: GatewayStartup): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule.forApp('gateway')],
+      imports: [HealthModule.forApp('gateway', { supervisorStatusFile: config.STACK_STATUS_FILE })],
       controllers: [
         AuthController,
         AlertsController,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_BATCH_READINGS } from '@lg/contracts';
-import { DEFAULT_DEVICE_RATE_LIMIT } from '@lg/ingest';
+import { DEFAULT_DEVICE_RATE_LIMIT, DEFAULT_OWNER_RATE_LIMIT } from '@lg/ingest';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 
 /** Every variable the ingest process reads, validated at start-up. */
@@ -48,6 +48,13 @@ export const ingestConfigSchema = modeSchema
       INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
       /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
       INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
+      /**
+       * Per-owner rate limit, checked before a payload is parsed (token bucket in units: one per message
+       * and one per full KiB of payload): units per second an owner may keep up; 0 turns it off…
+       */
+      INGEST_OWNER_RATE: env.int(DEFAULT_OWNER_RATE_LIMIT.unitsPerSec, 0, 100_000_000),
+      /** …and how many units an owner that was quiet may send at once (a replay after an outage). */
+      INGEST_OWNER_BURST: env.int(DEFAULT_OWNER_RATE_LIMIT.burst, 1000, 1_000_000_000),
     }),
   )
   .superRefine((c, ctx) => {

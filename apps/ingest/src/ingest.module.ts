@@ -10,7 +10,7 @@ export class IngestModule {
   static forConfig(config: IngestConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [HealthModule.forApp('ingest')],
+      imports: [HealthModule.forApp('ingest', { supervisorStatusFile: config.STACK_STATUS_FILE })],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },

@@ -14,6 +14,7 @@ import {
   DriftDetector,
   IngestPipeline,
   MessageIntake,
+  OwnerRateLimiter,
   ReadingLog,
   ReadingRouter,
   RejectionReporter,
@@ -46,6 +47,9 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
   private positionsTimer: NodeJS.Timeout | undefined;
+  private readonly rejections: RejectionReporter;
+  /** Logs what the rejection log windows held back, once they ended. */
+  private rejectionsTimer: NodeJS.Timeout | undefined;
   /** What start-up still waits for, and why: shown on /ready. */
   private readonly waitingFor = new Map<string, string>();
   private stopping = false;
@@ -96,11 +100,11 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
       },
     ));
-    const rejections = new RejectionReporter(c.MQTT_TOPIC_ROOT, {
+    const rejections = (this.rejections = new RejectionReporter(c.MQTT_TOPIC_ROOT, {
       publish: (topic, body) => this.mqtt.publish(topic, body, 0),
       count: (reason, kind) => rejected.inc({ reason, kind }),
       log: (message) => this.logger.warn(message),
-    });
+    }));
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
@@ -113,6 +117,10 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         limiter:
           c.INGEST_DEVICE_RATE > 0
             ? new DeviceRateLimiter({ ratePerSec: c.INGEST_DEVICE_RATE, burst: c.INGEST_DEVICE_BURST })
+            : undefined,
+        owners:
+          c.INGEST_OWNER_RATE > 0
+            ? new OwnerRateLimiter({ unitsPerSec: c.INGEST_OWNER_RATE, burst: c.INGEST_OWNER_BURST })
             : undefined,
       },
     );
@@ -127,6 +135,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         },
       },
       this.positions,
+      Date.now,
+      (topic) => this.mqtt.publish(topic, '', 0, true),
     );
     this.mqtt = new IngestMqttClient(
       {
@@ -149,7 +159,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
               ),
         sessionExpirySec: c.MQTT_SESSION_EXPIRY_SEC,
       },
-      (topic, payload) => pipeline.handle(topic, payload),
+      (topic, payload, retained) => pipeline.handle(topic, payload, retained),
       (err, i) => this.logger.warn(`MQTT connection ${i}: ${err.message}`),
     );
     // On the device listener a registry identity's client ID is its username: a device named like one of
@@ -224,6 +234,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await this.router.start();
     this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
+    this.rejectionsTimer = setInterval(() => this.rejections.flush(Date.now()), 60_000);
     // Neither waits for the other, nor blocks start-up: /ready tells what is missing meanwhile.
     this.background.push(
       this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
@@ -278,6 +289,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
     await this.mqtt.close();
     clearInterval(this.positionsTimer);
+    clearInterval(this.rejectionsTimer);
+    this.rejections.flush(Infinity);
     await this.router.stop();
     await this.store.stop();
     await Promise.all(this.queues.map((q) => q.close()));

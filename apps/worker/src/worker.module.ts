@@ -10,7 +10,7 @@ export class WorkerModule {
   static forConfig(config: WorkerConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [HealthModule.forApp('worker')],
+      imports: [HealthModule.forApp('worker', { supervisorStatusFile: config.STACK_STATUS_FILE })],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },

@@ -11,6 +11,8 @@ export const modeSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'text']).optional(),
   /** Path of the registry JSON (companies, devices, zones, responsibility chain). */
   REGISTRY_FILE: z.string().min(1).default('config/registry/longgang.json'),
+  /** Set by `npm start`: its supervisor's status file, shown on `/ready` (which other apps are down). */
+  STACK_STATUS_FILE: z.string().min(1).optional(),
 });
 
 export const redisSchema = z.object({

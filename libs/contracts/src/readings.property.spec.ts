@@ -8,7 +8,7 @@ import {
   validateReading,
   type ParsedTelemetry,
 } from './readings';
-import { DEVICE_KINDS, deviceTopic, parseDeviceTopic, type DeviceKind } from './topics';
+import { DEVICE_KINDS, deviceTopic, maxDeviceTopicLength, parseDeviceTopic, type DeviceKind } from './topics';
 
 /**
  * Properties of the telemetry parser, the first code that sees what devices send: whatever arrives, it
@@ -74,7 +74,7 @@ const QUALIFIED: Record<DeviceKind, fc.Arbitrary<Record<string, unknown>>> = {
   slope: fc.record(
     {
       ts: goodTs,
-      disp: finite(-1e6, 1e6),
+      disp: finite(-5000, 5000),
       tilt: finite(-90, 90),
       rain: finite(0, 500),
       battery: finite(0, 100),
@@ -314,6 +314,42 @@ describe('telemetry parser: properties', () => {
     );
   });
 
+  it('gives every numeric field a domain range, and marks a value outside it unqualified by name', () => {
+    // Every number a device sends is bounded somewhere: a hard range (refused as schema) or a plausible one
+    // (stored, unqualified, kept out of threshold rules). `disp` had neither.
+    const cases = DEVICE_KINDS.flatMap((kind) =>
+      Object.entries(FIELD_SPECS[kind])
+        .filter(([, spec]) => spec.type === 'number' || spec.type === 'integer')
+        .map(([field, spec]) => ({ kind, field, spec })),
+    );
+    for (const { kind, field, spec } of cases)
+      expect([kind, field, spec.hard ?? spec.plausible]).not.toContain(undefined);
+    const plausible = cases.filter((c) => c.spec.plausible);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...plausible).chain(({ kind, field, spec }) => {
+          const [lo, hi] = spec.plausible!;
+          // Outside the plausible range but inside the hard one (beyond that it is a schema error).
+          const [min, max] = spec.hard ?? [-1.7e308, 1.7e308];
+          const above = hi + Math.max(1e-6, Math.abs(hi) * 1e-9);
+          const below = lo - Math.max(1e-6, Math.abs(lo) * 1e-9);
+          const sides = [
+            ...(above <= max ? [finite(above, max)] : []),
+            ...(below >= min ? [finite(min, below)] : []),
+          ];
+          const outside = fc.oneof(...sides);
+          return fc.tuple(fc.constant({ kind, field }), QUALIFIED[kind], outside);
+        }),
+        ([{ kind, field }, reading, value]) => {
+          const parsed = parseTelemetry(kind, json({ ...reading, [field]: value }), OPTS);
+          expect(parsed.errors).toEqual([]);
+          expect(parsed.readings[0].bad).toContain(`${field}_out_of_range`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses epoch seconds and times before 2000, stores a time in 2100 as unqualified', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: MIN_TS - 1 }), (ts) => {
@@ -484,10 +520,41 @@ describe('device topics: properties', () => {
         const topic = `lg/v1/${kind}/${ownerBad ? bad : good}/${ownerBad ? good : bad}/telemetry`;
         expect(parseDeviceTopic('lg/v1', topic)).toEqual({
           ok: false,
-          message: `${ownerBad ? 'ownerId' : 'deviceId'} must match [A-Za-z0-9_-]{1,64}`,
+          message:
+            topic.length > maxDeviceTopicLength('lg/v1')
+              ? `topic is longer than ${maxDeviceTopicLength('lg/v1')} characters`
+              : `${ownerBad ? 'ownerId' : 'deviceId'} must match [A-Za-z0-9_-]{1,64}`,
         });
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('refuses a topic longer than the contract allows before looking at it, whatever it holds', () => {
+    const max = maxDeviceTopicLength('lg/v1');
+    // The longest topic the contract has is accepted; one character more is refused, as is any size up to
+    // MQTT's 65,535 bytes.
+    const longest = deviceTopic('lg/v1', {
+      kind: 'slope',
+      owner: 'O'.repeat(64),
+      device: 'D'.repeat(64),
+      channel: 'telemetry',
+    });
+    expect(longest.length).toBe(max);
+    expect(parseDeviceTopic('lg/v1', longest)).toMatchObject({ ok: true });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: max + 1, max: 65_535 }),
+        fc.constantFrom('a', '/', '+', '#', 'é'),
+        (n, unit) => {
+          const topic = `lg/v1/gas/P01/${unit.repeat(n)}`.slice(0, n);
+          expect(parseDeviceTopic('lg/v1', topic)).toEqual({
+            ok: false,
+            message: `topic is longer than ${max} characters`,
+          });
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -38,7 +38,9 @@ export const FIELD_SPECS: Record<DeviceKind, Record<string, FieldSpec>> = {
     driver: { type: 'string', maxLength: 64 },
   },
   slope: {
-    disp: { type: 'number', required: true },
+    // Cumulative displacement since the baseline. A sensor (extensometer, GNSS) reading metres has either
+    // lost its baseline or the slope has failed: either way the value must not feed the rate rules.
+    disp: { type: 'number', required: true, plausible: [-5000, 5000] },
     tilt: { type: 'number', plausible: [-90, 90] },
     rain: { type: 'number', plausible: [0, 500] },
     battery: { type: 'number', plausible: [0, 100] },

@@ -3,11 +3,17 @@ export const REJECT_REASONS = [
   'invalid_json',
   'too_large',
   'schema',
+  /**
+   * The device is not registered under the owner and kind of the topic. Also a device of another owner:
+   * a refusal never tells which devices other tenants have.
+   */
   'unknown_device',
-  'owner_mismatch',
   'batch_too_large',
   'bad_topic',
-  /** The device sent more than its rate limit at ingest (a token bucket per device, in readings). */
+  /**
+   * The device sent more than its rate limit at ingest (a token bucket per device, in readings), or its
+   * owner more than the owner's (a token bucket per owner, in payload KiB, checked before parsing).
+   */
   'rate_limited',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -30,8 +30,34 @@ function isChannel(value: string): value is Channel {
   return (CHANNELS as readonly string[]).includes(value);
 }
 
-/** Splits a device topic; anything that is not exactly the contract's shape is refused with a reason. */
+/**
+ * The longest topic of the contract under `root`: `{root}/{kind}/{ownerId}/{deviceId}/{channel}` with the
+ * longest kind, two 64-character IDs and the longest channel. Anything longer is refused before it is split,
+ * kept or logged: MQTT allows 65,535 bytes, and a topic is the one part of a message an ACL with a `+`
+ * level does not bound.
+ */
+export function maxDeviceTopicLength(root: string): number {
+  return root.length + LEVELS_AFTER_ROOT;
+}
+
+/** `/{kind}/{ownerId}/{deviceId}/{channel}` at its longest (computed once: the check runs per message). */
+const LEVELS_AFTER_ROOT =
+  1 +
+  Math.max(...DEVICE_KINDS.map((k) => k.length)) +
+  1 +
+  64 +
+  1 +
+  64 +
+  1 +
+  Math.max(...CHANNELS.map((c) => c.length));
+
+/**
+ * Splits a device topic; anything that is not exactly the contract's shape is refused with a reason.
+ * Its length is checked first, so a topic of any size costs one comparison before it is refused.
+ */
 export function parseDeviceTopic(root: string, topic: string): TopicParseResult {
+  const max = maxDeviceTopicLength(root);
+  if (topic.length > max) return { ok: false, message: `topic is longer than ${max} characters` };
   if (!topic.startsWith(root + '/')) return { ok: false, message: `topic is not under ${root}/` };
   const parts = topic.slice(root.length + 1).split('/');
   if (parts.length !== 4) {
@@ -47,6 +73,14 @@ export function parseDeviceTopic(root: string, topic: string): TopicParseResult 
 
 export function deviceTopic(root: string, t: DeviceTopic): string {
   return `${root}/${t.kind}/${t.owner}/${t.device}/${t.channel}`;
+}
+
+/**
+ * At most `max` characters of an untrusted string, for a log line or a notice: longer ones are cut and say
+ * how long they were. Allocates only when it cuts.
+ */
+export function truncated(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length} characters)`;
 }
 
 /** Where a refused message is republished, with its reason. */

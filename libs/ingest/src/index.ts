@@ -8,3 +8,4 @@ export * from './positions';
 export * from './store-consumer';
 export * from './drift';
 export * from './device-rate-limit';
+export * from './owner-rate-limit';

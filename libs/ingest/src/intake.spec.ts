@@ -3,7 +3,8 @@ import { parseDeviceTopic, REJECT_REASONS, type ReadingRecord } from '@lg/contra
 import { Registry } from '@lg/registry';
 import { DeviceRateLimiter, DEFAULT_DEVICE_RATE_LIMIT, type DeviceRateLimit } from './device-rate-limit';
 import { DriftDetector } from './drift';
-import { MessageIntake, type Intake } from './intake';
+import { MessageIntake, OWNER_LIMIT_GAS_READ_BYTES, type Intake } from './intake';
+import { OwnerRateLimiter } from './owner-rate-limit';
 
 const registry = Registry.load('config/registry/minimal.json');
 const ROOT = 'lg/v1';
@@ -29,13 +30,22 @@ describe('message intake', () => {
       {
         where: { kind: 'gas', owner: 'P01', device: 'G999', topic: 'lg/v1/gas/P01/G999/telemetry' },
         reason: 'unknown_device',
-        message: 'device G999 is not registered',
+        message: 'no gas G999 is registered under P01',
       },
     ]);
-    expect(take('lg/v1/gas/C01/G001/telemetry')).toMatchObject([
-      { reason: 'owner_mismatch', message: 'device G001 is a gas of P01, not a gas of C01' },
+    // Another tenant's device gets the very same answer as one that does not exist: nothing names its owner.
+    expect(take('lg/v1/gas/C01/G001/telemetry')).toEqual([
+      {
+        where: { kind: 'gas', owner: 'C01', device: 'G001', topic: 'lg/v1/gas/C01/G001/telemetry' },
+        reason: 'unknown_device',
+        message: 'no gas G001 is registered under C01',
+      },
     ]);
-    expect(take('lg/v1/truck/P01/G001/telemetry')).toMatchObject([{ reason: 'owner_mismatch' }]);
+    expect(take('lg/v1/truck/P01/G001/telemetry')).toMatchObject([{ reason: 'unknown_device' }]);
+    // An owner the registry does not know is reported as `_`: bookkeeping is keyed by registered owners only.
+    expect(take('lg/v1/gas/NOBODY/G001/telemetry')).toMatchObject([
+      { reason: 'unknown_device', where: { owner: '_', device: 'G001' } },
+    ]);
     expect(intake().take('lg/v1/_rejected/gas/P01/G001', Buffer.from('{}'), T)).toEqual({
       records: [],
       refused: [],
@@ -75,7 +85,7 @@ describe('message intake', () => {
         if (topic.startsWith(`${ROOT}/_rejected/`)) return expect(out.refused).toEqual([]);
         expect(out.refused).toHaveLength(1);
         const [r] = out.refused;
-        expect(['bad_topic', 'unknown_device', 'owner_mismatch']).toContain(r.reason);
+        expect(['bad_topic', 'unknown_device']).toContain(r.reason);
         // Where the notice goes: {root}/_rejected/{kind}/{owner}/{device}, no level empty.
         for (const part of [r.where.kind, r.where.owner, r.where.device])
           expect(part.length).toBeGreaterThan(0);
@@ -294,5 +304,86 @@ describe('message intake', () => {
         { numRuns: 60 },
       );
     });
+  });
+
+  it('refuses a topic of any length or content as bad_topic, keeping only a bounded head of it', () => {
+    const owners = new Set(registry.owners());
+    fc.assert(
+      fc.property(
+        fc.constantFrom('gas/P01/', 'truck/C01/', 'slope/S01/', 'boat/P01/', 'gas/NOBODY/', ''),
+        fc.integer({ min: 140, max: 65_535 }),
+        fc.constantFrom('x', '/', 'é', '+'),
+        (prefix, n, unit) => {
+          const topic = `${ROOT}/${prefix}${unit.repeat(n)}/telemetry`;
+          const out = intake().take(topic, json({ ts: T, lel: 1 }), T);
+          expect(out.records).toEqual([]);
+          expect(out.refused).toHaveLength(1);
+          const [r] = out.refused;
+          expect(r.reason).toBe('bad_topic');
+          expect(r.where.topic.length).toBeLessThan(250);
+          expect(r.where.device).toBe('_');
+          expect(['truck', 'slope', 'gas', '_']).toContain(r.where.kind);
+          expect(r.where.owner === '_' || owners.has(r.where.owner)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // The owner still reads its notice (under its own ID), without the 60,000 characters.
+    const flood = `${ROOT}/gas/P01/${'a'.repeat(60_000)}1/telemetry`;
+    expect(intake().take(flood, json({ ts: T, lel: 1 }), T).refused[0]).toMatchObject({
+      where: { kind: 'gas', owner: 'P01', device: '_' },
+      reason: 'bad_topic',
+      message: 'topic is longer than 151 characters',
+    });
+  });
+
+  it('refuses an owner over its limit before parsing, and leaves the other owners alone', () => {
+    const guarded = () =>
+      new MessageIntake({ root: ROOT, futureToleranceMs: 60_000 }, registry, {
+        limiter: new DeviceRateLimiter(DEFAULT_DEVICE_RATE_LIMIT),
+        owners: new OwnerRateLimiter({ unitsPerSec: 10, burst: 1000 }),
+      });
+    const i = guarded();
+    const truck = 'lg/v1/truck/C01/T001/telemetry';
+    // 1000 units: a 10 KiB message costs 11, so 90 pass and the 91st is refused, unread (its JSON is broken).
+    const big = Buffer.from(`[${' '.repeat(10 * 1024)}`);
+    let invalid = 0;
+    for (let k = 0; k < 90; k++) if (i.take(truck, big, T).refused[0]?.reason === 'invalid_json') invalid++;
+    expect(invalid).toBe(90);
+    const over = i.take(truck, big, T).refused;
+    expect(over).toMatchObject([{ reason: 'rate_limited', where: { owner: 'C01' } }]);
+    expect(over[0].message).toMatch(
+      /owner C01 is over its rate limit of 10 units\/s .* refused unread; retry in 1 s/,
+    );
+    // Another company is not touched, and C01 gets through again once its bucket refilled.
+    const t004 = registry.device('T004')!;
+    const other = `lg/v1/truck/${t004.owner}/T004/telemetry`;
+    expect(readings(i.take(other, json({ ts: T, lat: 22.7, lon: 114.3, speed: 1 }), T))).toHaveLength(1);
+    expect(readings(i.take(truck, json({ ts: T, lat: 22.7, lon: 114.3, speed: 1 }), T + 2000))).toHaveLength(
+      1,
+    );
+  });
+
+  it('keeps the highest reading of a small gas message when its owner is over the limit', () => {
+    const i = new MessageIntake({ root: ROOT, futureToleranceMs: 60_000 }, registry, {
+      limiter: new DeviceRateLimiter(DEFAULT_DEVICE_RATE_LIMIT),
+      owners: new OwnerRateLimiter({ unitsPerSec: 1, burst: 1000 }),
+    });
+    const topic = 'lg/v1/gas/P01/G001/telemetry';
+    const filler = Buffer.from(' '.repeat(OWNER_LIMIT_GAS_READ_BYTES + 1));
+    while (i.take(topic, filler, T).refused[0]?.reason !== 'rate_limited');
+    // A large message is refused unread; a small one with an alarm keeps its highest reading.
+    const large = Buffer.from(JSON.stringify([{ ts: T, lel: 70 }]).padEnd(OWNER_LIMIT_GAS_READ_BYTES + 1));
+    expect(i.take(topic, large, T)).toMatchObject({ records: [], refused: [{ reason: 'rate_limited' }] });
+    const small = i.take(
+      topic,
+      json([
+        { ts: T - 1, lel: 20 },
+        { ts: T, lel: 70 },
+      ]),
+      T,
+    );
+    expect(readings(small)).toMatchObject([{ device: 'G001', ts: T, f: { lel: 70 } }]);
+    expect(small.refused[0].message).toMatch(/highest reading \(70 % LEL\) is kept/);
   });
 });

@@ -1,8 +1,17 @@
 import type { DeviceKind, LogRecord, RejectReason, ValidReading } from '@lg/contracts';
-import { gasReadingSees, parseDeviceTopic, parseStatus, parseTelemetry } from '@lg/contracts';
+import {
+  gasReadingSees,
+  isDeviceKind,
+  maxDeviceTopicLength,
+  parseDeviceTopic,
+  parseStatus,
+  parseTelemetry,
+  truncated,
+} from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import type { DriftDetector } from './drift';
 import type { DeviceRateLimiter, RateDecision } from './device-rate-limit';
+import type { OwnerRateLimiter } from './owner-rate-limit';
 
 export interface IntakeOptions {
   root: string;
@@ -37,7 +46,18 @@ export interface IntakeGuards {
   drift?: DriftDetector;
   /** Refuses a device's messages beyond its rate (`rate_limited`). */
   limiter?: DeviceRateLimiter;
+  /** Refuses an owner's messages beyond its rate, before parsing them (`rate_limited`). */
+  owners?: OwnerRateLimiter;
 }
+
+/** Stands for a level of a topic that is not a registered owner (or a kind), wherever it is reported. */
+const UNKNOWN = '_';
+
+/**
+ * A gas message of at most this many bytes is still read when its owner is over the owner's limit, for the
+ * alarm it may carry: a single reading is about 60 bytes, and parsing a small message costs microseconds.
+ */
+export const OWNER_LIMIT_GAS_READ_BYTES = 4096;
 
 const NOTHING: LogRecord[] = [];
 
@@ -48,40 +68,56 @@ const NOTHING: LogRecord[] = [];
  * Stateful only through its guards (a truck's previous fix, a device's token bucket).
  */
 export class MessageIntake {
+  private readonly rejectedPrefix: string;
+  /** The longest topic of the contract under the root (longer ones are refused unread). */
+  readonly maxTopicLength: number;
+
   constructor(
     private readonly o: IntakeOptions,
     private readonly registry: Registry,
     private readonly guards: IntakeGuards = {},
-  ) {}
+  ) {
+    this.rejectedPrefix = `${o.root}/_rejected/`;
+    this.maxTopicLength = maxDeviceTopicLength(o.root);
+  }
 
   take(topic: string, payload: Buffer, rx: number): Intake {
     const parsed = parseDeviceTopic(this.o.root, topic);
     if (!parsed.ok) {
       // Our own rejection notices and anything off-contract under the root are not device input.
-      if (topic.startsWith(`${this.o.root}/_rejected/`)) return { records: NOTHING, refused: [] };
-      const parts = topic.split('/');
-      const where = {
-        kind: parts.at(-4) || '_',
-        owner: parts.at(-3) || '_',
-        device: parts.at(-2) || '_',
-        topic,
+      if (topic.startsWith(this.rejectedPrefix)) return { records: NOTHING, refused: [] };
+      return {
+        records: NOTHING,
+        refused: [{ where: this.badTopic(topic), reason: 'bad_topic', message: parsed.message }],
       };
-      return { records: NOTHING, refused: [{ where, reason: 'bad_topic', message: parsed.message }] };
     }
     const { kind, owner, device: deviceId, channel } = parsed.topic;
+    const device = this.registry.device(deviceId);
+    // Whether the device does not exist or belongs to someone else, the answer is the same: a refusal
+    // never tells one tenant which devices another has.
+    if (!device || device.owner !== owner || device.kind !== kind) {
+      // Bookkeeping downstream (log windows, metrics) is keyed by the owner: only registered ones are kept.
+      const known = this.registry.isOwner(owner);
+      return {
+        records: NOTHING,
+        refused: [
+          {
+            where: { kind, owner: known ? owner : UNKNOWN, device: deviceId, topic },
+            reason: 'unknown_device',
+            message: `no ${kind} ${deviceId} is registered under ${owner}`,
+          },
+        ],
+      };
+    }
+    // A registered device's owner is a registered owner.
     const where = { kind, owner, device: deviceId, topic };
     const refuse = (reason: RejectReason, message: string): Intake => ({
       records: NOTHING,
       refused: [{ where, reason, message }],
     });
-    const device = this.registry.device(deviceId);
-    if (!device) return refuse('unknown_device', `device ${deviceId} is not registered`);
-    if (device.owner !== owner || device.kind !== kind) {
-      return refuse(
-        'owner_mismatch',
-        `device ${deviceId} is a ${device.kind} of ${device.owner}, not a ${kind} of ${owner}`,
-      );
-    }
+    const owners = this.guards.owners;
+    const ownerWait = owners ? owners.take(owner, payload.length, rx) : 0;
+    if (ownerWait > 0) return this.overOwnerLimit(where, channel, payload, rx, ownerWait);
     const limiter = this.guards.limiter;
     // An empty bucket refuses before parsing, so that a flooding device costs as little as possible; a gas
     // detector's message is read all the same, for the alarm it may carry (below).
@@ -147,6 +183,57 @@ export class MessageIntake {
     return drifted
       ? { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'ok', why: ['drift'], f: r.fields }
       : { t: 'r', kind, owner, device: deviceId, ts: r.ts, rx, q: 'ok', f: r.fields };
+  }
+
+  /**
+   * Where a topic off the contract is reported. Nothing of it is kept beyond a bounded head: the kind and
+   * owner only when they are a kind and a registered owner (so that the owner reads its notice on
+   * `{root}/_rejected/{kind}/{owner}/_`), the device never, the topic itself cut to 200 characters.
+   */
+  private badTopic(topic: string): RefusalSource {
+    const head = topic.slice(this.o.root.length + 1, this.maxTopicLength).split('/', 2);
+    const kind = head[0] !== undefined && isDeviceKind(head[0]) ? head[0] : UNKNOWN;
+    const owner = head[1] !== undefined && this.registry.isOwner(head[1]) ? head[1] : UNKNOWN;
+    return { kind, owner, device: UNKNOWN, topic: truncated(topic) };
+  }
+
+  /**
+   * The owner is over its limit: the message is refused unread. A small gas message is read all the same
+   * and its highest reading kept under the device's alarm pass (see DeviceRateLimiter.passAlarm), so that
+   * a network gateway flooding for one detector cannot hide another's gas alarm.
+   */
+  private overOwnerLimit(
+    where: RefusalSource & { kind: DeviceKind },
+    channel: string,
+    payload: Buffer,
+    rx: number,
+    waitMs: number,
+  ): Intake {
+    const { unitsPerSec, burst } = this.guards.owners!.limit;
+    const when = Number.isFinite(waitMs)
+      ? `retry in ${Math.max(1, Math.ceil(waitMs / 1000))} s`
+      : `a message can cost at most ${burst} units`;
+    const message =
+      `owner ${where.owner} is over its rate limit of ${unitsPerSec} units/s (one per message and per KiB, ` +
+      `burst ${burst}): this message is refused unread; ${when}`;
+    if (where.kind === 'gas' && channel === 'telemetry' && payload.length <= OWNER_LIMIT_GAS_READ_BYTES) {
+      const result = parseTelemetry('gas', payload, { now: rx, futureToleranceMs: this.o.futureToleranceMs });
+      const alarm = highestLel(result.readings);
+      const limiter = this.guards.limiter;
+      if (alarm && (!limiter || limiter.passAlarm(where.device, alarm.fields.lel as number, rx))) {
+        return {
+          records: [this.record('gas', where.owner, where.device, alarm, rx)],
+          refused: [
+            {
+              where,
+              reason: 'rate_limited',
+              message: `${message}, but its highest reading (${alarm.fields.lel} % LEL) is kept so that no gas alarm is lost`,
+            },
+          ],
+        };
+      }
+    }
+    return { records: NOTHING, refused: [{ where, reason: 'rate_limited', message }] };
   }
 
   /** Names the limit, what was refused (and kept), and when the device may try again. */

@@ -3,9 +3,14 @@ import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
 import type { TruckPositions } from './positions';
 
+const TELEMETRY = '/telemetry';
+
 export interface PipelineCounters {
   accepted(kind: string, qualified: number, unqualified: number): void;
 }
+
+/** Removes the broker's retained copy of a topic (publishes an empty retained message to it). */
+export type ClearRetained = (topic: string) => void;
 
 /**
  * One MQTT message in, durable records out: the intake decides what the message becomes (records, and
@@ -21,9 +26,20 @@ export class IngestPipeline {
     private readonly counters: PipelineCounters,
     private readonly positions: TruckPositions | undefined = undefined,
     private readonly now: () => number = Date.now,
+    private readonly clearRetained: ClearRetained | undefined = undefined,
   ) {}
 
-  async handle(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * `retained`: the publisher set the retain flag (ingest subscribes with Retain As Published). On a
+   * telemetry topic the flag is ignored: the reading is taken like any other, and the broker's retained
+   * copy is removed so that it holds nothing per topic for anyone. An empty retained message there is such
+   * a removal (ours or the device's), not a reading.
+   */
+  async handle(topic: string, payload: Buffer, retained = false): Promise<void> {
+    if (retained && topic.endsWith(TELEMETRY) && topic.length <= this.intake.maxTopicLength) {
+      if (payload.length === 0) return;
+      this.clearRetained?.(topic);
+    }
     const rx = this.now();
     const { records, refused } = this.intake.take(topic, payload, rx);
     for (const r of refused) this.rejections.report(r.where, r.reason, r.message, rx, r.index);

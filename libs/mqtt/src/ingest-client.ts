@@ -31,7 +31,8 @@ export interface IngestMqttOptions {
  */
 const HELD = new Error('PUBACK held until the message is durable');
 
-export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
+/** `retained`: the publisher set the retain flag (subscriptions keep it: Retain As Published). */
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => Promise<void>;
 
 /**
  * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, several connections
@@ -113,7 +114,7 @@ export class IngestMqttClient {
       const ticket = qos1 ? acks.hold(packet.messageId!) : undefined;
       this.handing++;
       inHandOff++;
-      this.handler(packet.topic, payload)
+      this.handler(packet.topic, payload, packet.retain)
         .then(
           () => {
             if (!ticket) return callback(); // QoS 0: nothing to acknowledge, handled in turn
@@ -147,7 +148,11 @@ export class IngestMqttClient {
       // without some of its subscriptions (Mosquitto 2.0 drops shared ones on restart). It is idempotent.
       const filters = this.o.subscriptions[i];
       if (filters.length === 0) return;
-      client.subscribe(filters, { qos: 1 }, (err, granted) => {
+      // Retain handling 2: the broker sends no retained message at subscribe time. Ingest subscribes on
+      // every connect, and would otherwise be handed every retained message again each time (a replay of
+      // whatever a client left there). Retain As Published: the handler learns that a publisher set the
+      // flag, and the pipeline removes such a copy from telemetry topics.
+      client.subscribe(filters, { qos: 1, rh: 2, rap: true }, (err, granted) => {
         if (err) this.onError(err, i);
         for (const g of granted ?? []) {
           if (g.qos > 2)
@@ -171,11 +176,14 @@ export class IngestMqttClient {
     return this.clients.filter((c) => c.connected).length;
   }
 
-  /** Publishes on the first connected connection; rejections are best-effort notices to the sender. */
-  publish(topic: string, payload: string, qos: 0 | 1 = 0): void {
+  /**
+   * Publishes on the first connected connection: rejections are best-effort notices to the sender, and an
+   * empty retained message removes the broker's retained copy of a topic.
+   */
+  publish(topic: string, payload: string, qos: 0 | 1 = 0, retain = false): void {
     const client = this.clients.find((c) => c.connected);
     if (!client) return;
-    client.publish(topic, payload, { qos }, (err) => {
+    client.publish(topic, payload, { qos, retain }, (err) => {
       if (err) this.onError(err, this.clients.indexOf(client));
     });
   }

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { describeSupervised, type SupervisorStatusFile } from '@lg/contracts';
+
 /**
  * Readiness: every dependency the process needs must answer. Each check returns a short status; a failing
  * one says why, so that `/ready` tells an operator what to fix.
@@ -43,4 +46,23 @@ export class Readiness {
     const dependencies = Object.fromEntries(entries);
     return { ready: entries.every(([, s]) => s.ok), dependencies };
   }
+}
+
+/**
+ * The other processes of a supervised stack, as its supervisor last wrote them. Informational: always ok,
+ * since this process serves whatever the others do (a gateway taken out of its balancer because ingest is
+ * restarting would only add an outage); the detail says who is down and when it is due back.
+ */
+export function supervisedPeersCheck(file: string, self: string): DependencyCheck {
+  return async () => {
+    try {
+      const status = JSON.parse(await readFile(file, 'utf8')) as SupervisorStatusFile;
+      return { ok: true, detail: `informational: ${describeSupervised(status, self) || 'no other process'}` };
+    } catch (err) {
+      return {
+        ok: true,
+        detail: `informational: no supervisor status in ${file} (${(err as Error).message})`,
+      };
+    }
+  };
 }

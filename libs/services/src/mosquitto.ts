@@ -35,6 +35,9 @@ export function mosquittoConfig(o: MosquittoOptions): string {
     `max_queued_messages ${o.maxQueuedMessages ?? 2_000_000}`,
     'max_queued_bytes 0',
     'max_inflight_messages 100',
+    // The hard limit of any packet (docs/contract.md): above it an MQTT 5 client gets DISCONNECT 0x95 and
+    // the connection closes. Payloads between the contract's 256 KiB and this still reach ingest, which
+    // refuses them with a `too_large` notice while the connection stays up.
     'max_packet_size 1048576',
     'persistent_client_expiration 7d',
     // For a reload by hand after rotating a credential: kill -HUP $(cat <dir>/mosquitto.pid)

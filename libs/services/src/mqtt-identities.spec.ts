@@ -1,6 +1,6 @@
 import { Registry } from '@lg/registry';
 import { mosquittoConfig } from './mosquitto';
-import { mqttIdentities } from './mqtt-identities';
+import { mqttIdentities, OWNER_DEVICE_RULES_MAX } from './mqtt-identities';
 
 const registry = Registry.load('config/registry/longgang.json');
 const options = {
@@ -32,12 +32,18 @@ describe('mqttIdentities', () => {
     expect(ids.devices.users.find((u) => u.username === 'T001')?.password).toBe('pw-T001');
   });
 
-  it('lets an owner write under its own ID only, a device only its own topic, each read its rejections', () => {
+  it('lets an owner write its registered devices’ topics only, a device only its own, each read its rejections', () => {
+    const c01 = registry.allDevices().filter((d) => d.owner === 'C01');
+    expect(c01.length).toBeGreaterThan(1);
     expect(rulesOf(ids.devices.acl, 'C01')).toEqual([
-      'topic write lg/v1/truck/C01/+/telemetry',
-      'topic write lg/v1/truck/C01/+/status',
+      ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/telemetry`),
+      ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/status`),
       'topic read lg/v1/_rejected/+/C01/#',
     ]);
+    // No wildcard in any write rule of the device listener: the broker bounds every topic it takes.
+    const writes = ids.devices.acl.split('\n').filter((l) => l.startsWith('topic write'));
+    expect(writes.length).toBe(4 * registry.allDevices().length);
+    expect(writes.filter((l) => /[+#]/.test(l))).toEqual([]);
     const t001 = registry.device('T001')!;
     expect(rulesOf(ids.devices.acl, 'T001')).toEqual([
       `topic write lg/v1/truck/${t001.owner}/T001/telemetry`,
@@ -48,8 +54,26 @@ describe('mqttIdentities', () => {
     expect(rulesOf(ids.internal.acl, 'lg-ingest')).toEqual([
       'topic read lg/v1/#',
       'topic write lg/v1/_rejected/#',
+      'topic write lg/v1/+/+/+/telemetry',
     ]);
     expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
+  });
+
+  it('keeps a `+` device level for an owner with more devices than the bound (Mosquitto scans rules)', () => {
+    const c01 = registry.allDevices().filter((d) => d.owner === 'C01').length;
+    const capped = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 - 1 });
+    expect(rulesOf(capped.devices.acl, 'C01')).toEqual([
+      'topic write lg/v1/truck/C01/+/telemetry',
+      'topic write lg/v1/truck/C01/+/status',
+      'topic read lg/v1/_rejected/+/C01/#',
+    ]);
+    const exact = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 });
+    expect(rulesOf(exact.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));
+    // The district's largest owner is far below the default bound.
+    const largest = Math.max(
+      ...registry.owners().map((o) => registry.allDevices().filter((d) => d.owner === o).length),
+    );
+    expect(largest).toBeLessThanOrEqual(OWNER_DEVICE_RULES_MAX);
   });
 
   it('admits only the owners, with their rules unchanged, when asked for owners only (benches)', () => {

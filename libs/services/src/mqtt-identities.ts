@@ -37,11 +37,22 @@ export interface MqttIdentityOptions {
    * Leaving users out only refuses more; production and the tests keep the default, `all`.
    */
   deviceIdentities?: 'all' | 'owners';
+  /**
+   * An owner with at most this many devices (default 256) gets one write rule per device topic; a larger
+   * one keeps a `+` device level, bounded by ingest instead. Mosquitto checks a user's rules one by one at
+   * every publish, about 40 ns a rule on 2 cores: an owner with 10,056 named devices cost the broker 202 µs
+   * a telemetry publish against 5 µs with `+`; the district's largest owner (56 devices) 8 µs against 6.
+   * At 256 devices a telemetry publish scans at most 256 rules (telemetry rules come first), about 10 µs.
+   */
+  ownerDeviceRulesMax?: number;
 }
+
+/** Default of `MqttIdentityOptions.ownerDeviceRulesMax`. */
+export const OWNER_DEVICE_RULES_MAX = 256;
 
 /**
  * Broker identities from the registry: every owner (company platform, slope-site gateway, pipeline
- * network gateway) publishes only under its own owner ID; every device only as itself. Each may read
+ * network gateway) publishes only for its own registered devices; every device only as itself. Each may read
  * nothing but its own rejections. Ingest reads everything under the root and writes rejections; it and
  * the observers exist only on the internal listener, the registry's identities only on the device one.
  */
@@ -66,30 +77,40 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     `user ${o.ingest.username}`,
     `topic read ${o.root}/#`,
     `topic write ${o.root}/_rejected/#`,
+    // Ingest removes a retained copy a client left on a telemetry topic (an empty retained message).
+    `topic write ${o.root}/+/+/+/telemetry`,
     '',
   ];
   for (const observer of o.observers ?? [])
     internalAcl.push(`user ${observer.username}`, `topic read ${o.root}/#`, '');
 
+  const devicesOf = new Map<string, Array<{ id: string; kind: string }>>();
+  for (const d of data.devices) {
+    let list = devicesOf.get(d.owner);
+    if (!list) devicesOf.set(d.owner, (list = []));
+    list.push(d);
+  }
   const deviceUsers: MqttUser[] = [];
   const deviceAcl: string[] = [`# Generated from the registry; do not edit by hand.`, ''];
   for (const owner of owners) {
     deviceUsers.push({ username: owner.id, password: o.passwordOf(owner.id) });
     deviceAcl.push(
       `user ${owner.id}`,
-      `topic write ${o.root}/${owner.kind}/${owner.id}/+/telemetry`,
-      `topic write ${o.root}/${owner.kind}/${owner.id}/+/status`,
+      ...ownerWriteRules(
+        o.root,
+        owner,
+        devicesOf.get(owner.id) ?? [],
+        o.ownerDeviceRulesMax ?? OWNER_DEVICE_RULES_MAX,
+      ),
       `topic read ${o.root}/_rejected/+/${owner.id}/#`,
       '',
     );
   }
   for (const device of o.deviceIdentities === 'owners' ? [] : data.devices) {
     deviceUsers.push({ username: device.id, password: o.passwordOf(device.id) });
-    const base = `${o.root}/${device.kind}/${device.owner}/${device.id}`;
     deviceAcl.push(
       `user ${device.id}`,
-      `topic write ${base}/telemetry`,
-      `topic write ${base}/status`,
+      ...deviceWriteRules(o.root, device),
       `topic read ${o.root}/_rejected/${device.kind}/${device.owner}/${device.id}`,
       '',
     );
@@ -98,4 +119,32 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     devices: { users: deviceUsers, acl: deviceAcl.join('\n') + '\n' },
     internal: { users: internalUsers, acl: internalAcl.join('\n') + '\n' },
   };
+}
+
+/** A device's own two topics: what it, and its owner on its behalf, may publish. */
+function deviceWriteRules(root: string, device: { id: string; kind: string; owner: string }): string[] {
+  const base = `${root}/${device.kind}/${device.owner}/${device.id}`;
+  return [`topic write ${base}/telemetry`, `topic write ${base}/status`];
+}
+
+/**
+ * An owner publishes the topics of its registered devices, each named: no `+` in the device level, so the
+ * broker itself refuses a topic of a device the owner does not have, of any length, before it is queued
+ * for ingest. Telemetry rules come first: Mosquitto stops at the first rule that matches, and telemetry is
+ * nearly all of the traffic. An owner with more than `max` devices keeps a `+` device level instead (see
+ * `ownerDeviceRulesMax` for the cost); ingest refuses what does not fit the contract or the registry.
+ */
+function ownerWriteRules(
+  root: string,
+  owner: { id: string; kind: string },
+  devices: ReadonlyArray<{ id: string; kind: string }>,
+  max: number,
+): string[] {
+  const own = devices.filter((d) => d.kind === owner.kind);
+  const base = `${root}/${owner.kind}/${owner.id}`;
+  if (own.length > max) return [`topic write ${base}/+/telemetry`, `topic write ${base}/+/status`];
+  return [
+    ...own.map((d) => `topic write ${base}/${d.id}/telemetry`),
+    ...own.map((d) => `topic write ${base}/${d.id}/status`),
+  ];
 }

@@ -87,11 +87,8 @@ export function dryRunScenario(
       return;
     }
     if (device.owner !== owner || device.kind !== kind) {
-      rejections.push({
-        device: id,
-        reason: 'owner_mismatch',
-        message: `a ${device.kind} of ${device.owner}`,
-      });
+      // As ingest does: another tenant's device is answered as unknown, never named.
+      rejections.push({ device: id, reason: 'unknown_device', message: 'not registered' });
       return;
     }
     const parsed = parseTelemetry(device.kind, payload, { now: real, futureToleranceMs: 60_000 });
@@ -132,9 +129,11 @@ export function dryRunScenario(
         break;
       }
       case 'raw': {
-        // The broker's ACL: an owner writes under itself, a device only its own topic.
-        const [, , , owner, id] = a.topic.split('/');
-        const allowed = a.identity === owner || (a.identity === id && registry.device(id)?.owner === owner);
+        // The broker's ACL: an owner writes the topics of its own registered devices, a device only its own.
+        const [, , kind, owner, id] = a.topic.split('/');
+        const device = registry.device(id);
+        const own = device?.owner === owner && device.kind === kind;
+        const allowed = own && (a.identity === owner || a.identity === id);
         if (allowed) ingest(a.topic, a.payload);
         if (allowed !== (a.expect === 'accepted'))
           failures.push(`the broker would ${allowed ? 'accept' : 'refuse'} ${a.note ?? a.topic}`);
