@@ -29,6 +29,10 @@ import { ScorecardService } from './access/scorecard.service';
 import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
+import { RejectionsFeed } from './live/rejections.feed';
+import { RejectionsController } from './http/rejections.controller';
+import { RejectionsService } from './access/rejections.service';
+import { RejectionHistory } from './infra/rejection-history';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -89,6 +93,7 @@ export class GatewayModule {
         RulesController,
         MapController,
         ScorecardController,
+        RejectionsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -105,6 +110,9 @@ export class GatewayModule {
         ScorecardService,
         LiveStreamReader,
         PositionsFeed,
+        RejectionHistory,
+        RejectionsService,
+        RejectionsFeed,
         LiveGateway,
       ],
     };

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { MAX_BATCH_READINGS } from '@lg/contracts';
+import { MAX_BATCH_READINGS, REJECTION_HISTORY_MAX_COUNT } from '@lg/contracts';
 import { DEFAULT_DEVICE_RATE_LIMIT } from '@lg/ingest';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 
@@ -48,6 +48,8 @@ export const ingestConfigSchema = modeSchema
       INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
       /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
       INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
+      /** Refused messages kept per owner for the integration console (also at most a week's). */
+      REJECTION_HISTORY_MAX: env.int(REJECTION_HISTORY_MAX_COUNT, 10, REJECTION_HISTORY_MAX_COUNT),
     }),
   )
   .superRefine((c, ctx) => {

@@ -16,6 +16,7 @@ import {
   MessageIntake,
   ReadingLog,
   ReadingRouter,
+  RejectionLog,
   RejectionReporter,
   StoreConsumer,
   TruckPositions,
@@ -43,6 +44,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly log: ReadingLog;
   private readonly redis: Redis;
   private readonly names: Names;
+  private readonly rejectionLog: RejectionLog;
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
   private positionsTimer: NodeJS.Timeout | undefined;
@@ -101,6 +103,16 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       count: (reason, kind) => rejected.inc({ reason, kind }),
       log: (message) => this.logger.warn(message),
     });
+    this.rejectionLog = new RejectionLog(redis, c.REDIS_PREFIX, (owner) => registry.isOwner(owner), {
+      maxPerOwner: c.REJECTION_HISTORY_MAX,
+      onError: (err) => this.logger.warn(`keeping refusals for the console: ${String(err)}`),
+    });
+    metrics.gauge(
+      'lg_ingest_rejections_unkept',
+      'Refusals not kept in the owners’ histories (beyond 100 per owner per 100 ms), since start',
+      [],
+      () => this.rejectionLog.dropped,
+    );
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
@@ -127,6 +139,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         },
       },
       this.positions,
+      Date.now,
+      this.rejectionLog,
     );
     this.mqtt = new IngestMqttClient(
       {
@@ -149,7 +163,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
               ),
         sessionExpirySec: c.MQTT_SESSION_EXPIRY_SEC,
       },
-      (topic, payload) => pipeline.handle(topic, payload),
+      (topic, payload, correlation) => pipeline.handle(topic, payload, correlation),
       (err, i) => this.logger.warn(`MQTT connection ${i}: ${err.message}`),
     );
     // On the device listener a registry identity's client ID is its username: a device named like one of
@@ -277,6 +291,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
     await this.mqtt.close();
+    await this.rejectionLog.stop();
     clearInterval(this.positionsTimer);
     await this.router.stop();
     await this.store.stop();

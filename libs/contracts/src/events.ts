@@ -1,5 +1,6 @@
 import type { Alert } from './alert';
 import type { DeviceEvent, Position } from './records';
+import type { RejectionRecord } from './rejection-history';
 
 /** Socket.IO namespace of the live feed. */
 export const LIVE_NAMESPACE = '/live';
@@ -14,6 +15,8 @@ export interface ServerToClientEvents {
   positions: (positions: Position[]) => void;
   /** On every online/offline change. */
   device: (event: DeviceEvent) => void;
+  /** A refused message of the user's own (operators: every owner's), as it is kept. */
+  rejection: (rejection: RejectionRecord) => void;
 }
 
 export interface AckRequest {

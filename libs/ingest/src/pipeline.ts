@@ -2,6 +2,7 @@ import type { MessageIntake } from './intake';
 import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
 import type { TruckPositions } from './positions';
+import { MessageEcho, type RejectionLog } from './rejection-log';
 
 export interface PipelineCounters {
   accepted(kind: string, qualified: number, unqualified: number): void;
@@ -21,12 +22,21 @@ export class IngestPipeline {
     private readonly counters: PipelineCounters,
     private readonly positions: TruckPositions | undefined = undefined,
     private readonly now: () => number = Date.now,
+    /** Keeps refusals per owner for the integration console (optional). */
+    private readonly history: RejectionLog | undefined = undefined,
   ) {}
 
-  async handle(topic: string, payload: Buffer): Promise<void> {
+  async handle(topic: string, payload: Buffer, correlationData?: Buffer): Promise<void> {
     const rx = this.now();
     const { records, refused } = this.intake.take(topic, payload, rx);
-    for (const r of refused) this.rejections.report(r.where, r.reason, r.message, rx, r.index);
+    if (refused.length > 0) {
+      const echo = new MessageEcho(payload, correlationData);
+      for (const r of refused) {
+        const e = echo.of(r);
+        this.rejections.report(r.where, r.reason, r.message, rx, r.index, e);
+        this.history?.note(r, payload, rx, e);
+      }
+    }
     if (records.length === 0) return;
     let ok = 0;
     let bad = 0;

@@ -26,6 +26,7 @@ export class RejectionReporter {
     message: string,
     nowMs: number,
     index?: number,
+    echo: { ts?: number | string; correlationData?: string } = {},
   ): void {
     this.sinks.count(reason, where.kind);
     const body: Rejection = {
@@ -34,6 +35,7 @@ export class RejectionReporter {
       ...(index !== undefined ? { index } : {}),
       topic: where.topic,
       receivedAt: new Date(nowMs).toISOString(),
+      ...echo,
     };
     this.sinks.publish(rejectedTopic(this.root, where.kind, where.owner, where.device), JSON.stringify(body));
     const key = `${where.device}|${reason}`;

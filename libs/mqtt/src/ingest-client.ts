@@ -31,7 +31,7 @@ export interface IngestMqttOptions {
  */
 const HELD = new Error('PUBACK held until the message is durable');
 
-export type MessageHandler = (topic: string, payload: Buffer) => Promise<void>;
+export type MessageHandler = (topic: string, payload: Buffer, correlationData?: Buffer) => Promise<void>;
 
 /**
  * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, several connections
@@ -113,7 +113,7 @@ export class IngestMqttClient {
       const ticket = qos1 ? acks.hold(packet.messageId!) : undefined;
       this.handing++;
       inHandOff++;
-      this.handler(packet.topic, payload)
+      this.handler(packet.topic, payload, packet.properties?.correlationData)
         .then(
           () => {
             if (!ticket) return callback(); // QoS 0: nothing to acknowledge, handled in turn

@@ -17,6 +17,7 @@ import {
   type ClientToServerEvents,
   type LiveRecord,
   type Position,
+  type RejectionRecord,
   type ServerToClientEvents,
 } from '@lg/contracts';
 import { canSee, companyRoom, OPERATOR_ROOM, roomOf, roomsFor, TokenService, type Principal } from '@lg/auth';
@@ -28,6 +29,7 @@ import { releaseMissed } from './cluster';
 import { LiveStreamReader } from './live-stream.reader';
 import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
+import { RejectionsFeed } from './rejections.feed';
 
 /**
  * Kept with the connection, and in Redis with its session for connection-state recovery: plain data only
@@ -73,6 +75,7 @@ export class LiveGateway
     private readonly positions: PositionsFeed,
     private readonly redis: GatewayRedis,
     metrics: Metrics,
+    private readonly rejections: RejectionsFeed,
   ) {
     this.emitted = metrics.counter('lg_gateway_live_events_total', 'Events pushed to /live rooms', ['event']);
     metrics.gauge(
@@ -115,11 +118,13 @@ export class LiveGateway
   async onApplicationBootstrap(): Promise<void> {
     this.stream.start((record) => this.dispatch(record), this.redis.socketIoClient());
     await this.positions.start((batch) => this.pushPositions(batch));
+    await this.rejections.start((record) => this.pushRejection(record));
   }
 
   async onModuleDestroy(): Promise<void> {
     this.logger.log(`stopping the live feed (${this.nsp?.sockets.size ?? 0} connections)`);
     this.positions.stop();
+    this.rejections.stop();
     await this.stream.stop();
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -188,6 +193,15 @@ export class LiveGateway
         this.emitted.inc({ event: 'device' });
         return;
     }
+  }
+
+  /**
+   * Every gateway gets every kept refusal: each pushes it to its own operators and to the owner's room (a
+   * company's; slope sites and pipeline networks have no users of their own).
+   */
+  pushRejection(record: RejectionRecord): void {
+    this.nsp.local.to([OPERATOR_ROOM, companyRoom(record.owner)]).emit('rejection', record);
+    this.emitted.inc({ event: 'rejection' });
   }
 
   /** Every gateway gets every positions batch: each pushes them to its own clients only. */
