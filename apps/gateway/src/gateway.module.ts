@@ -33,6 +33,9 @@ import { RejectionsFeed } from './live/rejections.feed';
 import { RejectionsController } from './http/rejections.controller';
 import { RejectionsService } from './access/rejections.service';
 import { RejectionHistory } from './infra/rejection-history';
+import { DutyFeed } from './live/duty.feed';
+import { DutyChecksController } from './http/duty-checks.controller';
+import { DutyChecksService } from './access/duty-checks.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -94,6 +97,7 @@ export class GatewayModule {
         MapController,
         ScorecardController,
         RejectionsController,
+        DutyChecksController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -113,6 +117,8 @@ export class GatewayModule {
         RejectionHistory,
         RejectionsService,
         RejectionsFeed,
+        DutyChecksService,
+        DutyFeed,
         LiveGateway,
       ],
     };

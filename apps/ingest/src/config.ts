@@ -48,6 +48,11 @@ export const ingestConfigSchema = modeSchema
       INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
       /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
       INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
+      /**
+       * Ask each company its duty checks at random times of the working day (settings in Redis, see
+       * docs/scorecard.md); off leaves only those operators ask (tests that count checks).
+       */
+      DUTY_CHECK_SCHEDULE: env.bool(true),
       /** Refused messages kept per owner for the integration console (also at most a week's). */
       REJECTION_HISTORY_MAX: env.int(REJECTION_HISTORY_MAX_COUNT, 10, REJECTION_HISTORY_MAX_COUNT),
     }),

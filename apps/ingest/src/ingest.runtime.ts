@@ -21,6 +21,7 @@ import {
   StoreConsumer,
   TruckPositions,
 } from '@lg/ingest';
+import { DutyCheckStore, DutyDesk, DutySettingsStore } from '@lg/duty';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
@@ -45,6 +46,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly redis: Redis;
   private readonly names: Names;
   private readonly rejectionLog: RejectionLog;
+  private readonly duty: DutyDesk;
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
   private positionsTimer: NodeJS.Timeout | undefined;
@@ -142,6 +144,30 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       Date.now,
       this.rejectionLog,
     );
+    // Duty checks (平台查岗) are asked and answered over this process's broker connection.
+    let dutyConnections = 0;
+    const duty = (this.duty = new DutyDesk(
+      new DutyCheckStore(redis, c.REDIS_PREFIX),
+      new DutySettingsStore(redis, c.REDIS_PREFIX),
+      {
+        root: c.MQTT_TOPIC_ROOT,
+        companies: registry.allCompanies().map((company) => company.id),
+        connection: () => this.connections.open(`duty-${++dutyConnections}`, { blocking: true }),
+        bullPrefix: n.bullPrefix,
+        schedule: c.DUTY_CHECK_SCHEDULE,
+        publish: (topic, body) => this.mqtt.publish(topic, body, 1),
+        onError: (err, where) =>
+          this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
+      },
+    ));
+    const handle = async (topic: string, payload: Buffer, correlation?: Buffer): Promise<void> => {
+      if (!duty.handles(topic)) return pipeline.handle(topic, payload, correlation);
+      try {
+        await duty.onAnswer(topic, payload);
+      } catch (err) {
+        this.logger.warn(`duty-check answer on ${topic.slice(0, 160)}: ${String(err)}`);
+      }
+    };
     this.mqtt = new IngestMqttClient(
       {
         url: c.MQTT_URL,
@@ -163,7 +189,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
               ),
         sessionExpirySec: c.MQTT_SESSION_EXPIRY_SEC,
       },
-      (topic, payload, correlation) => pipeline.handle(topic, payload, correlation),
+      handle,
       (err, i) => this.logger.warn(`MQTT connection ${i}: ${err.message}`),
     );
     // On the device listener a registry identity's client ID is its username: a device named like one of
@@ -243,7 +269,13 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
     );
     this.background.push(
-      this.whenReachable('a durable Redis', () => this.requireDurableRedis()).then(() => this.mqtt.connect()),
+      this.whenReachable('a durable Redis', () => this.requireDurableRedis())
+        .then(() => this.mqtt.connect())
+        .then(() =>
+          this.duty
+            .start()
+            .catch((err: unknown) => this.logger.error(`duty checks not started: ${String(err)}`)),
+        ),
     );
   }
 
@@ -290,6 +322,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.stopping = true;
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
+    await this.duty.stop();
     await this.mqtt.close();
     await this.rejectionLog.stop();
     clearInterval(this.positionsTimer);

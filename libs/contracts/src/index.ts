@@ -10,3 +10,4 @@ export * from './rule-job-check';
 export * from './geo';
 export * from './views';
 export * from './rejection-history';
+export * from './duty';

@@ -11,7 +11,7 @@ import {
 import { DAY_MS, dayLabel, dayStart, splitByDay, type Slice } from './days';
 import type { ScorecardResults, StoredDay } from './results';
 import type { Points, Rates } from './score';
-import { dutyCheckRate, type ScorecardSettings } from './settings';
+import { measuredDutyCheckRate, type DutyCheckTallies, type ScorecardSettings } from './settings';
 import type { ScorecardSource } from './source';
 import { buildSlice, emptySlice, mergeSlices, type TruckSlice } from './truck-slice';
 
@@ -22,6 +22,8 @@ export interface ScorecardEngineOptions {
   cacheTtlMs?: number;
   /** Wall clock, epoch ms. */
   now?: () => number;
+  /** The duty checks asked in a period; without it, the configured or default rates apply. */
+  dutyChecks?: DutyCheckTallies;
 }
 
 /** One point of a company's trend. */
@@ -59,6 +61,7 @@ export class ScorecardEngine {
   private readonly finalAfterMs: number;
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
+  private readonly dutyChecks: DutyCheckTallies | undefined;
   private readonly cache = new Map<string, CacheEntry>();
   /** Days being computed, so that concurrent requests share one computation. */
   private readonly computing = new Map<number, Promise<Map<string, CompanySlices>>>();
@@ -73,6 +76,7 @@ export class ScorecardEngine {
     this.finalAfterMs = options.finalAfterMs ?? 30 * 60_000;
     this.cacheTtlMs = options.cacheTtlMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.dutyChecks = options.dutyChecks;
   }
 
   /** Every company's scorecard for [from, to), ranked. */
@@ -155,6 +159,7 @@ export class ScorecardEngine {
       const pieces = await this.slicesOf(slice, kept, settings);
       for (const [company, list] of pieces) perCompany.get(company)?.push(...list.values());
     }
+    const duty = await this.dutyTallies(from, to);
     const inputs: CompanyInput[] = [];
     for (const c of companies) {
       const merged = new Map<string, TruckSlice>();
@@ -169,7 +174,7 @@ export class ScorecardEngine {
         if (m) merged.set(truck, m);
       }
       const onNetwork = await this.source.onNetwork(c.id, to - settings.accessLookbackDays * DAY_MS, to);
-      inputs.push(this.inputOf(c.id, merged, onNetwork, settings));
+      inputs.push(this.inputOf(c.id, merged, onNetwork, settings, duty));
     }
     return scoreDistrict(from, to, inputs, settings.evidenceLimit);
   }
@@ -179,6 +184,7 @@ export class ScorecardEngine {
     slices: Map<string, TruckSlice>,
     onNetwork: Set<string>,
     settings: ScorecardSettings,
+    duty: Awaited<ReturnType<DutyCheckTallies>> | undefined,
   ): CompanyInput {
     const company = this.registry.company(companyId);
     const input: CompanyInput = {
@@ -187,10 +193,23 @@ export class ScorecardEngine {
       trucks: this.trucksOf(companyId),
       slices,
       onNetwork,
-      dutyCheck: dutyCheckRate(settings, companyId),
+      dutyCheck: measuredDutyCheckRate(settings, companyId, duty?.get(companyId)),
     };
     if (company?.nameEn !== undefined) input.nameEn = company.nameEn;
     return input;
+  }
+
+  /** The duty checks of every company in [from, to), when there is a source of them. */
+  private async dutyTallies(
+    from: number,
+    to: number,
+  ): Promise<Awaited<ReturnType<DutyCheckTallies>> | undefined> {
+    if (!this.dutyChecks) return undefined;
+    return this.dutyChecks(
+      this.registry.allCompanies().map((c) => c.id),
+      from,
+      to,
+    );
   }
 
   private trucksOf(companyId: string): RegisteredTruck[] {
@@ -235,6 +254,7 @@ export class ScorecardEngine {
     if (running) return running;
     const work = (async () => {
       const slices = await this.computeSlices(day, day + DAY_MS, settings);
+      const duty = await this.dutyTallies(day, day + DAY_MS);
       const inputs: CompanyInput[] = [];
       for (const c of this.registry.allCompanies()) {
         const list = slices.get(c.id) ?? new Map<string, TruckSlice>();
@@ -243,7 +263,7 @@ export class ScorecardEngine {
           day + DAY_MS - settings.accessLookbackDays * DAY_MS,
           day + DAY_MS,
         );
-        inputs.push(this.inputOf(c.id, list, onNetwork, settings));
+        inputs.push(this.inputOf(c.id, list, onNetwork, settings, duty));
       }
       const scored = scoreDistrict(day, day + DAY_MS, inputs, settings.evidenceLimit);
       const computedAt = this.now();

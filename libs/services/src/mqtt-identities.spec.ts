@@ -37,6 +37,16 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/truck/C01/+/telemetry',
       'topic write lg/v1/truck/C01/+/status',
       'topic read lg/v1/_rejected/+/C01/#',
+      // Duty checks: its questions and answers' outcomes, and its answers, under its own branch only.
+      'topic read lg/v1/_duty/C01/question',
+      'topic read lg/v1/_duty/C01/result',
+      'topic write lg/v1/_duty/C01/+/answer',
+    ]);
+    // Slope sites and pipeline networks are not asked duty checks.
+    expect(rulesOf(ids.devices.acl, 'P01')).toEqual([
+      'topic write lg/v1/gas/P01/+/telemetry',
+      'topic write lg/v1/gas/P01/+/status',
+      'topic read lg/v1/_rejected/+/P01/#',
     ]);
     const t001 = registry.device('T001')!;
     expect(rulesOf(ids.devices.acl, 'T001')).toEqual([
@@ -48,6 +58,8 @@ describe('mqttIdentities', () => {
     expect(rulesOf(ids.internal.acl, 'lg-ingest')).toEqual([
       'topic read lg/v1/#',
       'topic write lg/v1/_rejected/#',
+      'topic write lg/v1/_duty/+/question',
+      'topic write lg/v1/_duty/+/result',
     ]);
     expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
   });

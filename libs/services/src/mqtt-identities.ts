@@ -66,6 +66,7 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     `user ${o.ingest.username}`,
     `topic read ${o.root}/#`,
     `topic write ${o.root}/_rejected/#`,
+    ...ingestDutyAcl(o.root),
     '',
   ];
   for (const observer of o.observers ?? [])
@@ -80,6 +81,7 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
       `topic write ${o.root}/${owner.kind}/${owner.id}/+/telemetry`,
       `topic write ${o.root}/${owner.kind}/${owner.id}/+/status`,
       `topic read ${o.root}/_rejected/+/${owner.id}/#`,
+      ...(owner.kind === 'truck' ? companyDutyAcl(o.root, owner.id) : []),
       '',
     );
   }
@@ -98,4 +100,21 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     devices: { users: deviceUsers, acl: deviceAcl.join('\n') + '\n' },
     internal: { users: internalUsers, acl: internalAcl.join('\n') + '\n' },
   };
+}
+
+/**
+ * Duty checks (平台查岗, docs/contract.md): a company's platform reads its questions and the outcome of its
+ * answers, and answers under its own branch only.
+ */
+export function companyDutyAcl(root: string, company: string): string[] {
+  return [
+    `topic read ${root}/_duty/${company}/question`,
+    `topic read ${root}/_duty/${company}/result`,
+    `topic write ${root}/_duty/${company}/+/answer`,
+  ];
+}
+
+/** Ingest asks the questions and sends each answer's outcome (it reads the answers with everything else). */
+export function ingestDutyAcl(root: string): string[] {
+  return [`topic write ${root}/_duty/+/question`, `topic write ${root}/_duty/+/result`];
 }

@@ -14,6 +14,7 @@ import type { Counter } from 'prom-client';
 import {
   LIVE_NAMESPACE,
   type AckResponse,
+  type DutyCheckView,
   type ClientToServerEvents,
   type LiveRecord,
   type Position,
@@ -30,6 +31,7 @@ import { LiveStreamReader } from './live-stream.reader';
 import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
 import { RejectionsFeed } from './rejections.feed';
+import { DutyFeed } from './duty.feed';
 
 /**
  * Kept with the connection, and in Redis with its session for connection-state recovery: plain data only
@@ -76,6 +78,7 @@ export class LiveGateway
     private readonly redis: GatewayRedis,
     metrics: Metrics,
     private readonly rejections: RejectionsFeed,
+    private readonly duty: DutyFeed,
   ) {
     this.emitted = metrics.counter('lg_gateway_live_events_total', 'Events pushed to /live rooms', ['event']);
     metrics.gauge(
@@ -119,12 +122,14 @@ export class LiveGateway
     this.stream.start((record) => this.dispatch(record), this.redis.socketIoClient());
     await this.positions.start((batch) => this.pushPositions(batch));
     await this.rejections.start((record) => this.pushRejection(record));
+    await this.duty.start((check) => this.pushDutyCheck(check));
   }
 
   async onModuleDestroy(): Promise<void> {
     this.logger.log(`stopping the live feed (${this.nsp?.sockets.size ?? 0} connections)`);
     this.positions.stop();
     this.rejections.stop();
+    this.duty.stop();
     await this.stream.stop();
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -202,6 +207,12 @@ export class LiveGateway
   pushRejection(record: RejectionRecord): void {
     this.nsp.local.to([OPERATOR_ROOM, companyRoom(record.owner)]).emit('rejection', record);
     this.emitted.inc({ event: 'rejection' });
+  }
+
+  /** Every gateway gets every duty-check change: to its own operators and the company asked. */
+  pushDutyCheck(check: DutyCheckView): void {
+    this.nsp.local.to([OPERATOR_ROOM, companyRoom(check.company)]).emit('duty-check', check);
+    this.emitted.inc({ event: 'duty-check' });
   }
 
   /** Every gateway gets every positions batch: each pushes them to its own clients only. */
