@@ -145,6 +145,14 @@ describe('workspace in a browser', () => {
     expect(latency).toBeLessThan(1000);
     expect(await company.page.locator('#rejection-rows tr').first().textContent()).toContain('T003');
 
+    // "Try a message": ingest's verdict, nothing stored.
+    await company.page.fill('#try-topic', `${platform.root}/truck/C01/T003/telemetry`);
+    await company.page.fill('#try-payload', '{"ts": 1777622400000, "lat": 22.7}');
+    await company.page.click('#try-submit');
+    await company.page.waitForSelector('#try-verdict:has-text("refused")');
+    expect(await company.page.locator('#try-verdict').textContent()).toContain('"reason": "schema"');
+    expect(await company.page.locator('#rejection-rows tr').count()).toBe(1);
+
     // An operator asks; the company sees the question with its countdown and answers it.
     const operator = await screen();
     await logIn(operator.page, 'operator');

@@ -111,6 +111,10 @@ describe('rejection history, end to end', () => {
     });
     expect(body.rejections.at(-1)?.excerpt).toBe('not json 11');
 
+    // Counted per owner in ingest's metrics, all 31 (the history keeps the newest 20).
+    const metrics = await (await fetch(`${platform.url('ingest')}/metrics`)).text();
+    expect(metrics).toMatch(/lg_ingest_rejected_by_owner_total\{owner="C01"[^}]*\} 31\n/);
+
     // The MQTT notice echoes the same.
     await waitFor('the schema notice on _rejected', () => notices.some((n) => n.reason === 'schema'));
     expect(notices.find((n) => n.reason === 'schema')).toMatchObject({
@@ -156,5 +160,51 @@ describe('rejection history, end to end', () => {
     expect(live.c01).toHaveLength(31);
     expect(live.c02.map((r) => r.owner)).toEqual(['C02']);
     expect(new Set(live.operator.map((r) => r.owner))).toEqual(new Set(['C01', 'C02', 'P01']));
+  });
+
+  it('tries a message with ingest’s own validation, storing, keeping and publishing nothing', async () => {
+    const before = await get<Listing>('c01', '/api/rejections?limit=1');
+    const post = async (user: string, body: unknown) => {
+      const res = await fetch(`${gateway}/api/messages/check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[user]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const ts = Date.now() - 60_000;
+    const tried = await post('c01', {
+      topic: `${platform.root}/truck/C01/T003/telemetry`,
+      payload: JSON.stringify([
+        { ts, lat: 22.7, lon: 114.2, speed: 10 },
+        { ts: ts + 1000, lat: 22.7, lon: 114.2, speed: 250 },
+        { ts: ts + 2000, lat: 22.7 },
+      ]),
+    });
+    expect(tried).toEqual({
+      status: 200,
+      body: {
+        verdict: 'partly',
+        stored: [
+          { ts: new Date(ts).toISOString(), quality: 'ok' },
+          { ts: new Date(ts + 1000).toISOString(), quality: 'bad', why: [expect.stringMatching(/speed/)] },
+        ],
+        refused: [{ reason: 'schema', message: expect.stringMatching(/lon|speed/), index: 2 }],
+      },
+    });
+    expect(
+      (await post('operator', { topic: `${platform.root}/truck/C01/T999/telemetry`, payload: '{}' })).body,
+    ).toMatchObject({
+      verdict: 'refused',
+      refused: [{ reason: 'unknown_device' }],
+    });
+    expect(
+      (await post('c01', { topic: `${platform.root}/truck/C02/T004/telemetry`, payload: '{}' })).status,
+    ).toBe(403);
+    expect((await post('c01', { topic: 'x' })).status).toBe(400);
+    // Nothing of it kept or stored.
+    const after = await get<Listing>('c01', '/api/rejections?limit=1');
+    expect(after.body.rejections[0].id).toBe(before.body.rejections[0].id);
+    expect(await platform.influxQuery(`SELECT count(rx) FROM truck WHERE device = 'T003'`)).toEqual([]);
   });
 });

@@ -230,6 +230,8 @@ const zh = {
   'ws.duty.code': '口令',
   'ws.duty.answer': '回复',
   'ws.duty.ask': '立即查岗',
+  'ws.try.title': '报文校验（不入库）',
+  'ws.try.submit': '校验',
   yes: '是',
   no: '否',
 } as const;
@@ -460,6 +462,8 @@ const en: Record<MessageKey, string> = {
   'ws.duty.code': 'Code',
   'ws.duty.answer': 'Answer',
   'ws.duty.ask': 'Ask now',
+  'ws.try.title': 'Try a message (nothing is stored)',
+  'ws.try.submit': 'Check',
   yes: 'yes',
   no: 'no',
 };

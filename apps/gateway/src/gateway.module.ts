@@ -34,6 +34,8 @@ import { RejectionsController } from './http/rejections.controller';
 import { RejectionsService } from './access/rejections.service';
 import { RejectionHistory } from './infra/rejection-history';
 import { DutyFeed } from './live/duty.feed';
+import { MessageCheckController } from './http/message-check.controller';
+import { MessageCheckService } from './access/message-check.service';
 import { DutyChecksController } from './http/duty-checks.controller';
 import { DutyChecksService } from './access/duty-checks.service';
 
@@ -98,6 +100,7 @@ export class GatewayModule {
         ScorecardController,
         RejectionsController,
         DutyChecksController,
+        MessageCheckController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -118,6 +121,7 @@ export class GatewayModule {
         RejectionsService,
         RejectionsFeed,
         DutyChecksService,
+        MessageCheckService,
         DutyFeed,
         LiveGateway,
       ],

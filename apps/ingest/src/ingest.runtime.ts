@@ -105,8 +105,15 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       count: (reason, kind) => rejected.inc({ reason, kind }),
       log: (message) => this.logger.warn(message),
     });
+    // Labelled by owner: the registry's owners only (the log ignores any other), so the series are bounded.
+    const rejectedByOwner = metrics.counter(
+      'lg_ingest_rejected_by_owner_total',
+      'Refused messages or readings per owner (company, slope site, pipeline network)',
+      ['owner'],
+    );
     this.rejectionLog = new RejectionLog(redis, c.REDIS_PREFIX, (owner) => registry.isOwner(owner), {
       maxPerOwner: c.REJECTION_HISTORY_MAX,
+      onRefusal: (owner) => rejectedByOwner.inc({ owner }),
       onError: (err) => this.logger.warn(`keeping refusals for the console: ${String(err)}`),
     });
     metrics.gauge(

@@ -89,6 +89,8 @@ export interface RejectionLogOptions {
   maxPerOwnerPerFlush?: number;
   /** How often pending refusals are written, ms (default 100). */
   flushMs?: number;
+  /** Every refusal of a registered owner, kept or not (per-owner metrics). */
+  onRefusal?: (owner: string) => void;
   onError?: (err: unknown) => void;
   now?: () => number;
 }
@@ -110,7 +112,8 @@ export class RejectionLog {
   private readonly pending = new Map<string, Pending[]>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly o: Required<Omit<RejectionLogOptions, 'onError'>> & Pick<RejectionLogOptions, 'onError'>;
+  private readonly o: Required<Omit<RejectionLogOptions, 'onError' | 'onRefusal'>> &
+    Pick<RejectionLogOptions, 'onError' | 'onRefusal'>;
   /** Refusals not kept because their owner's batch was full (a flood), since start. */
   dropped = 0;
   /** Refusals kept, since start. */
@@ -129,6 +132,7 @@ export class RejectionLog {
       flushMs: options.flushMs ?? 100,
       now: options.now ?? Date.now,
       onError: options.onError,
+      onRefusal: options.onRefusal,
     };
   }
 
@@ -136,6 +140,7 @@ export class RejectionLog {
   note(refusal: Refusal, payload: Buffer, rx: number, echo: RefusalEcho): void {
     const { owner } = refusal.where;
     if (!this.isOwner(owner)) return;
+    this.o.onRefusal?.(owner);
     let list = this.pending.get(owner);
     if (!list) this.pending.set(owner, (list = []));
     if (list.length >= this.o.maxPerOwnerPerFlush) {

@@ -80,6 +80,7 @@ export class ConsolePage {
       h('p', { class: 'ws-muted' }, t('ws.console.help')),
       h('section', {}, h('h3', {}, t('ws.duty.title')), this.duty),
       h('section', {}, h('h3', {}, t('ws.summary')), this.summary),
+      h('section', {}, h('h3', {}, t('ws.try.title')), this.tryForm()),
       h(
         'section',
         {},
@@ -224,6 +225,23 @@ export class ConsolePage {
       li.append(' ', input, button, error);
     }
     return li;
+  }
+
+  /** "Try a message": the verdict ingest would give, from its own validation code; nothing is stored. */
+  private tryForm(): HTMLElement {
+    const own = this.user.role === 'company' ? this.user.company : 'C01';
+    const topic = h('input', { id: 'try-topic', size: 48, maxlength: 512, value: `lg/v1/truck/${own}/` });
+    const payload = h('textarea', { id: 'try-payload', rows: 3, cols: 80, maxlength: 65_000 });
+    payload.value = '{"ts": ' + String(Date.now()) + ', "lat": 22.72, "lon": 114.24, "speed": 52}';
+    const out = h('pre', { id: 'try-verdict', class: 'ws-mono' });
+    const button = h('button', { type: 'button', class: 'tool', id: 'try-submit' }, t('ws.try.submit'));
+    button.addEventListener('click', () => {
+      this.api
+        .post<unknown>('/api/messages/check', { topic: topic.value, payload: payload.value })
+        .then((v) => (out.textContent = JSON.stringify(v, null, 2)))
+        .catch((err: unknown) => (out.textContent = err instanceof Error ? err.message : String(err)));
+    });
+    return h('div', { class: 'ws-try' }, h('p', {}, topic), h('p', {}, payload), h('p', {}, button), out);
   }
 
   private askForm(): HTMLElement {
