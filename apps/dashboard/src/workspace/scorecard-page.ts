@@ -394,7 +394,12 @@ export async function renderCompany(
   const tr = detail.trucks.find((x) => x.truck === truck);
   root.replaceChildren(
     crumbs,
-    h('h2', { id: 'truck-title' }, `${truck}${tr?.plate ? ` ${tr.plate}` : ''}`),
+    h(
+      'h2',
+      { id: 'truck-title' },
+      `${truck}${tr?.plate ? ` ${tr.plate}` : ''} `,
+      h('a', { class: 'tool', id: 'to-playback', href: `#/playback/${truck}/24` }, t('ws.play.title')),
+    ),
     periodBar(nav, rerender, exports),
     tr
       ? h(

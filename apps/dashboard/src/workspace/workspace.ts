@@ -4,6 +4,7 @@ import { onLangChange } from '../i18n';
 import type { Principal } from '../types';
 import { ConsolePage } from './console-page';
 import type { Period } from './periods';
+import { renderPlayback } from './playback';
 import { renderCompany, renderRanking, type ScorecardNav } from './scorecard-page';
 import type { DutyCheckView, RejectionRecord } from './types';
 
@@ -21,6 +22,8 @@ export class Workspace {
   private readonly console: ConsolePage;
   private period: Period = 'day';
   private rendering = 0;
+  /** Stops a running playback when the page changes. */
+  private stopPlayback: () => void = () => undefined;
 
   constructor(
     private readonly api: Api,
@@ -73,11 +76,13 @@ export class Workspace {
   private route(): void {
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
     const page = parts[0] ?? '';
-    document.body.dataset.page = page === 'scorecard' || page === 'console' ? page : 'monitor';
+    const pages = ['scorecard', 'console', 'playback'];
+    document.body.dataset.page = pages.includes(page) ? page : 'monitor';
+    this.stopPlayback();
     for (const b of document.querySelectorAll<HTMLElement>('#nav [data-nav]'))
       b.setAttribute('aria-pressed', String(b.dataset.nav === `#/${page}`));
     if (page !== 'console') this.console.close();
-    if (page !== 'scorecard' && page !== 'console') {
+    if (!pages.includes(page)) {
       this.view.hidden = true;
       this.monitor.hidden = false;
       window.dispatchEvent(new Event('resize'));
@@ -98,6 +103,15 @@ export class Workspace {
     delete this.view.dataset.rendered;
     if (page === 'console') {
       void done(this.console.open(this.view));
+      return;
+    }
+    if (page === 'playback' && parts[1]) {
+      const hours = Number(parts[2] ?? 1);
+      void done(
+        renderPlayback(this.view, this.api, parts[1], [1, 6, 24].includes(hours) ? hours : 1).then((stop) => {
+          this.stopPlayback = stop;
+        }),
+      );
       return;
     }
     // A company user has one page: its own (any other address leads there).
