@@ -65,7 +65,7 @@ export async function renderPlayback(
   const mine = alerts.filter((a) => a.device === truck && a.location);
   const spans = h(
     'span',
-    {},
+    { class: 'ws-spans' },
     ...PLAYBACK_SPANS.map((n) =>
       h(
         'a',
