@@ -7,7 +7,7 @@ import { describePublish, Fleet, type FleetStats } from '../fleet';
 import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
-import { selectDevices } from '../select';
+import { exceptDevices, selectDevices } from '../select';
 import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
@@ -54,6 +54,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'stats-every': { type: 'string' },
       'with-scenario-devices': { type: 'boolean', default: false },
       'duty-reliability': { type: 'string' },
+      except: { type: 'string' },
       'no-duty': { type: 'boolean', default: false },
     },
     strict: true,
@@ -63,6 +64,12 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsEveryMs = durationFlag('stats-every', values['stats-every'], 60_000);
   const registry = loadRegistry(config);
   let devices = selectDevices(registry, values.devices);
+  // A company testing its own platform against the demo: its trucks (and duty checks) are left to it.
+  try {
+    devices = exceptDevices(registry, devices, values.except);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   // The devices scenarios drive stay out of the demo fleet (unless named), so that a scenario can run
   // against `npm start`: the fleet's live readings would make the scenario's own timeline late.
   let reserved = 0;
