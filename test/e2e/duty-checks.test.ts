@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
 import type { DutyAnswerResult, DutyCheckView, DutyQuestion } from '@lg/contracts';
+import { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import { connectDevice, login, type LiveSocket } from './helpers';
@@ -211,5 +212,43 @@ describe('duty checks, end to end', () => {
     expect(
       (await call('operator', 'POST', '/api/duty-checks', { company: 'C01', deadlineSec: 1 })).status,
     ).toBe(400);
+  });
+
+  it('is answered over MQTT by the simulator’s person on duty, which changes the company’s measured rate', async () => {
+    const responder = await DutyResponder.start({
+      url: platform.services.mqttUrl,
+      root: platform.root,
+      companies: ['C02'],
+      passwordOf: (u) => u,
+      reliability: () => 1,
+      seed: 1,
+    });
+    try {
+      const res = await call<{ id: string }>('operator', 'POST', '/api/duty-checks', {
+        company: 'C02',
+        deadlineSec: 5,
+      });
+      expect(res.status).toBe(202);
+      let check: DutyCheckView | undefined;
+      await waitFor('the simulator’s answer', async () => {
+        const list = await call<{ checks: DutyCheckView[] }>(
+          'operator',
+          'GET',
+          '/api/duty-checks?company=C02',
+        );
+        check = list.body.checks.find((c) => c.id === res.body.id);
+        return check?.answeredAt !== undefined;
+      });
+      expect(check).toMatchObject({ status: 'in_time', answeredBy: 'C02值班员', via: 'mqtt' });
+      const period = `from=${startedAt - 60_000}&to=${Date.now() + 60_000}`;
+      const c02 = await call<{ dutyCheck: unknown }>('c02', 'GET', `/api/scorecard/C02?${period}`);
+      expect(c02.body.dutyCheck).toEqual({
+        rate: 1,
+        source: 'measured',
+        checks: { asked: 1, decided: 1, inTime: 1, late: 0, missed: 0 },
+      });
+    } finally {
+      await responder.stop();
+    }
   });
 });
