@@ -482,6 +482,8 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
           JWT_SECRET: jwtSecret,
           // The dashboard is served from the gateway itself; this admits its localhost alias too.
           CORS_ORIGINS: `http://localhost:${ports.gateway}`,
+          // "Try a message" judges topics under the same root as ingest.
+          MQTT_TOPIC_ROOT: root,
         },
       },
     ];

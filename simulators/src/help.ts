@@ -35,6 +35,11 @@ run:
   --seed N             seed of the simulated behaviour       SIM_SEED     1
   --stats-every D      print a summary line every D (default 60s; 0 for never)
   --with-scenario-devices   simulate the scenarios' devices too (they are left out by default)
+  --duty-reliability R answer the platform's duty checks (平台查岗) for the fleet's companies: R = 0.9
+                       for all, or C01=0.95,C02=0.6 (default: 0.5–1 per company, fixed by --seed)
+  --no-duty            leave the duty checks unanswered (a company's own platform answers them)
+  --except LIST        leave these owners, devices or kinds out: --except C03 leaves company C03's
+                       trucks and duty checks to its own platform
 
 scenario:
   --list               the scenarios: name, rules, devices, what happens

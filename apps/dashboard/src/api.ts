@@ -67,6 +67,20 @@ export class Api {
     return this.request<T>('GET', path, query);
   }
 
+  /** A file of the API (an export): its content and the name the server gave it. */
+  async download(path: string, query: Query): Promise<{ blob: Blob; name: string }> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const res = await send(`${path}?${params.toString()}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (res.status === 401) this.onUnauthorized();
+    if (!res.ok) await parse<never>(res);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'export';
+    return { blob: await res.blob(), name };
+  }
+
   post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, {}, body);
   }

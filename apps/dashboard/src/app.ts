@@ -13,6 +13,7 @@ import { schedule } from './scheduler';
 import type { Session } from './session';
 import { Store } from './state';
 import type { Alert, DeviceView, MapView, RuleView } from './types';
+import { Workspace } from './workspace/workspace';
 
 const DEFAULT_GAS: GasThresholds = { orange: 25, red: 50 };
 
@@ -157,7 +158,10 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     },
     positions: (list) => store.applyPositions(list),
     device: (e) => store.applyDeviceEvent(e),
+    rejection: (r) => workspace.onRejection(r),
+    dutyCheck: (c) => workspace.onDutyCheck(c),
   });
+  const workspace = new Workspace(api, session.user);
   window.addEventListener('pagehide', () => feed.close());
 }
 

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Alert, ClientToServerEvents, DeviceEvent, Position, ServerToClientEvents } from './types';
+import type { DutyCheckView, RejectionRecord } from './workspace/types';
 
 export interface LiveHandlers {
   connected: () => void;
@@ -10,6 +11,10 @@ export interface LiveHandlers {
   alert: (alert: Alert) => void;
   positions: (positions: Position[]) => void;
   device: (event: DeviceEvent) => void;
+  /** A refused message of one's own (operators: every owner's). */
+  rejection: (rejection: RejectionRecord) => void;
+  /** A duty check asked or answered. */
+  dutyCheck: (check: DutyCheckView) => void;
 }
 
 /** How long an acknowledgement may wait for the server's answer. */
@@ -38,6 +43,8 @@ export class LiveFeed {
     this.socket.on('alert', (a) => h.alert(a));
     this.socket.on('positions', (p) => h.positions(p));
     this.socket.on('device', (d) => h.device(d));
+    this.socket.on('rejection', (r) => h.rejection(r));
+    this.socket.on('duty-check', (c) => h.dutyCheck(c));
   }
 
   get connected(): boolean {

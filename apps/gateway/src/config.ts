@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
+import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 import { DEMO_JWT_SECRET, jwtSecretProblem, loginLimitsProblem, parseDurationSeconds } from '@lg/auth';
 import { mapTilesSchema } from './http/map.config';
 
@@ -139,6 +139,10 @@ export const gatewayConfigSchema = modeSchema
        * over when it dies (one that stops hands over at once).
        */
       LIVE_LEASE_MS: env.int(5000, 1000, 60_000),
+      /** "Try a message" (`POST /api/messages/check`) judges topics under this root, as ingest does… */
+      MQTT_TOPIC_ROOT: mqttSchema.shape.MQTT_TOPIC_ROOT,
+      /** …with ingest's tolerance of readings in the future, ms (set both apps alike). */
+      FUTURE_TOLERANCE_MS: env.int(60_000, 0),
     }),
   )
   .superRefine((c, ctx) => {

@@ -30,6 +30,15 @@ import { ScorecardService } from './access/scorecard.service';
 import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
+import { RejectionsFeed } from './live/rejections.feed';
+import { RejectionsController } from './http/rejections.controller';
+import { RejectionsService } from './access/rejections.service';
+import { RejectionHistory } from './infra/rejection-history';
+import { DutyFeed } from './live/duty.feed';
+import { MessageCheckController } from './http/message-check.controller';
+import { MessageCheckService } from './access/message-check.service';
+import { DutyChecksController } from './http/duty-checks.controller';
+import { DutyChecksService } from './access/duty-checks.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -90,6 +99,9 @@ export class GatewayModule {
         RulesController,
         MapController,
         ScorecardController,
+        RejectionsController,
+        DutyChecksController,
+        MessageCheckController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -107,6 +119,12 @@ export class GatewayModule {
         ScorecardService,
         LiveStreamReader,
         PositionsFeed,
+        RejectionHistory,
+        RejectionsService,
+        RejectionsFeed,
+        DutyChecksService,
+        MessageCheckService,
+        DutyFeed,
         LiveGateway,
       ],
     };

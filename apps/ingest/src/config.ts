@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { MAX_BATCH_READINGS } from '@lg/contracts';
+import { MAX_BATCH_READINGS, REJECTION_HISTORY_MAX_COUNT } from '@lg/contracts';
 import { DEFAULT_DEVICE_RATE_LIMIT, DEFAULT_OWNER_RATE_LIMIT } from '@lg/ingest';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 
@@ -55,6 +55,13 @@ export const ingestConfigSchema = modeSchema
       INGEST_OWNER_RATE: env.int(DEFAULT_OWNER_RATE_LIMIT.unitsPerSec, 0, 100_000_000),
       /** …and how many units an owner that was quiet may send at once (a replay after an outage). */
       INGEST_OWNER_BURST: env.int(DEFAULT_OWNER_RATE_LIMIT.burst, 1000, 1_000_000_000),
+      /**
+       * Ask each company its duty checks at random times of the working day (settings in Redis, see
+       * docs/scorecard.md); off leaves only those operators ask (tests that count checks).
+       */
+      DUTY_CHECK_SCHEDULE: env.bool(true),
+      /** Refused messages kept per owner for the integration console (also at most a week's). */
+      REJECTION_HISTORY_MAX: env.int(REJECTION_HISTORY_MAX_COUNT, 10, REJECTION_HISTORY_MAX_COUNT),
     }),
   )
   .superRefine((c, ctx) => {

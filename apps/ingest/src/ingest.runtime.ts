@@ -17,10 +17,12 @@ import {
   OwnerRateLimiter,
   ReadingLog,
   ReadingRouter,
+  RejectionLog,
   RejectionReporter,
   StoreConsumer,
   TruckPositions,
 } from '@lg/ingest';
+import { DutyCheckStore, DutyDesk, DutySettingsStore } from '@lg/duty';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
@@ -44,6 +46,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly log: ReadingLog;
   private readonly redis: Redis;
   private readonly names: Names;
+  private readonly rejectionLog: RejectionLog;
+  private readonly duty: DutyDesk;
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
   private positionsTimer: NodeJS.Timeout | undefined;
@@ -105,6 +109,23 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       count: (reason, kind) => rejected.inc({ reason, kind }),
       log: (message) => this.logger.warn(message),
     }));
+    // Labelled by owner: the registry's owners only (the log ignores any other), so the series are bounded.
+    const rejectedByOwner = metrics.counter(
+      'lg_ingest_rejected_by_owner_total',
+      'Refused messages or readings per owner (company, slope site, pipeline network)',
+      ['owner'],
+    );
+    this.rejectionLog = new RejectionLog(redis, c.REDIS_PREFIX, (owner) => registry.isOwner(owner), {
+      maxPerOwner: c.REJECTION_HISTORY_MAX,
+      onRefusal: (owner) => rejectedByOwner.inc({ owner }),
+      onError: (err) => this.logger.warn(`keeping refusals for the console: ${String(err)}`),
+    });
+    metrics.gauge(
+      'lg_ingest_rejections_unkept',
+      'Refusals not kept in the owners’ histories (beyond 100 per owner per 100 ms), since start',
+      [],
+      () => this.rejectionLog.dropped,
+    );
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
@@ -137,7 +158,37 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       this.positions,
       Date.now,
       (topic) => this.mqtt.publish(topic, '', 0, true),
+      this.rejectionLog,
     );
+    // Duty checks (平台查岗) are asked and answered over this process's broker connection.
+    let dutyConnections = 0;
+    const duty = (this.duty = new DutyDesk(
+      new DutyCheckStore(redis, c.REDIS_PREFIX),
+      new DutySettingsStore(redis, c.REDIS_PREFIX),
+      {
+        root: c.MQTT_TOPIC_ROOT,
+        companies: registry.allCompanies().map((company) => company.id),
+        connection: () => this.connections.open(`duty-${++dutyConnections}`, { blocking: true }),
+        bullPrefix: n.bullPrefix,
+        schedule: c.DUTY_CHECK_SCHEDULE,
+        publish: (topic, body) => this.mqtt.publish(topic, body, 1),
+        onError: (err, where) =>
+          this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
+      },
+    ));
+    const handle = async (
+      topic: string,
+      payload: Buffer,
+      retained: boolean,
+      correlation?: Buffer,
+    ): Promise<void> => {
+      if (!duty.handles(topic)) return pipeline.handle(topic, payload, retained, correlation);
+      try {
+        await duty.onAnswer(topic, payload);
+      } catch (err) {
+        this.logger.warn(`duty-check answer on ${topic.slice(0, 160)}: ${String(err)}`);
+      }
+    };
     this.mqtt = new IngestMqttClient(
       {
         url: c.MQTT_URL,
@@ -159,7 +210,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
               ),
         sessionExpirySec: c.MQTT_SESSION_EXPIRY_SEC,
       },
-      (topic, payload, retained) => pipeline.handle(topic, payload, retained),
+      handle,
       (err, i) => this.logger.warn(`MQTT connection ${i}: ${err.message}`),
     );
     // On the device listener a registry identity's client ID is its username: a device named like one of
@@ -240,7 +291,13 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
     );
     this.background.push(
-      this.whenReachable('a durable Redis', () => this.requireDurableRedis()).then(() => this.mqtt.connect()),
+      this.whenReachable('a durable Redis', () => this.requireDurableRedis())
+        .then(() => this.mqtt.connect())
+        .then(() =>
+          this.duty
+            .start()
+            .catch((err: unknown) => this.logger.error(`duty checks not started: ${String(err)}`)),
+        ),
     );
   }
 
@@ -287,7 +344,9 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.stopping = true;
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
+    await this.duty.stop();
     await this.mqtt.close();
+    await this.rejectionLog.stop();
     clearInterval(this.positionsTimer);
     clearInterval(this.rejectionsTimer);
     this.rejections.flush(Infinity);

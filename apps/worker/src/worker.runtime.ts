@@ -14,6 +14,7 @@ import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
+import { DutyCheckStore } from '@lg/duty';
 import { ScorecardDaily } from '@lg/scorecard';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 
@@ -96,6 +97,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       onError: (err, where) =>
         this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
     });
+    const duty = new DutyCheckStore(redis, c.REDIS_PREFIX);
     this.scorecard = new ScorecardDaily({
       influx: { ...influxConnection(c), createDb: false },
       redis,
@@ -105,6 +107,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       registry,
       cron: c.SCORECARD_CRON,
       logger: new Logger('scorecard'),
+      dutyChecks: (companies, from, to) => duty.tallies(companies, from, to, Date.now()),
     });
     metrics.gauge(
       'lg_worker_partitions_owned',

@@ -1,5 +1,7 @@
 import type { Alert } from './alert';
 import type { DeviceEvent, Position } from './records';
+import type { RejectionRecord } from './rejection-history';
+import type { DutyCheckView } from './duty';
 
 /** Socket.IO namespace of the live feed. */
 export const LIVE_NAMESPACE = '/live';
@@ -14,6 +16,10 @@ export interface ServerToClientEvents {
   positions: (positions: Position[]) => void;
   /** On every online/offline change. */
   device: (event: DeviceEvent) => void;
+  /** A refused message of the user's own (operators: every owner's), as it is kept. */
+  rejection: (rejection: RejectionRecord) => void;
+  /** A duty check of the user's company (operators: every company's) was asked or answered. */
+  'duty-check': (check: DutyCheckView) => void;
 }
 
 export interface AckRequest {

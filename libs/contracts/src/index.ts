@@ -11,3 +11,5 @@ export * from './geo';
 export * from './views';
 export * from './map';
 export * from './supervision';
+export * from './rejection-history';
+export * from './duty';

@@ -26,6 +26,10 @@ export interface Rejection {
   index?: number;
   topic: string;
   receivedAt: string;
+  /** The refused reading's own `ts`, echoed as sent, so that a platform can match the refusal to it. */
+  ts?: number | string;
+  /** The MQTT 5 correlation data of the refused message, hex (at most 64 bytes of it). */
+  correlationData?: string;
 }
 
 /** Limits of the telemetry payload (contract v1). */

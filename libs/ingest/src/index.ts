@@ -9,3 +9,4 @@ export * from './store-consumer';
 export * from './drift';
 export * from './device-rate-limit';
 export * from './owner-rate-limit';
+export * from './rejection-log';

@@ -2,6 +2,7 @@ import type { MessageIntake } from './intake';
 import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
 import type { TruckPositions } from './positions';
+import { MessageEcho, type RejectionLog } from './rejection-log';
 
 const TELEMETRY = '/telemetry';
 
@@ -27,22 +28,31 @@ export class IngestPipeline {
     private readonly positions: TruckPositions | undefined = undefined,
     private readonly now: () => number = Date.now,
     private readonly clearRetained: ClearRetained | undefined = undefined,
+    /** Keeps refusals per owner for the integration console (optional). */
+    private readonly history: RejectionLog | undefined = undefined,
   ) {}
 
   /**
    * `retained`: the publisher set the retain flag (ingest subscribes with Retain As Published). On a
    * telemetry topic the flag is ignored: the reading is taken like any other, and the broker's retained
    * copy is removed so that it holds nothing per topic for anyone. An empty retained message there is such
-   * a removal (ours or the device's), not a reading.
+   * a removal (ours or the device's), not a reading. `correlationData` is echoed in a refusal's notice.
    */
-  async handle(topic: string, payload: Buffer, retained = false): Promise<void> {
+  async handle(topic: string, payload: Buffer, retained = false, correlationData?: Buffer): Promise<void> {
     if (retained && topic.endsWith(TELEMETRY) && topic.length <= this.intake.maxTopicLength) {
       if (payload.length === 0) return;
       this.clearRetained?.(topic);
     }
     const rx = this.now();
     const { records, refused } = this.intake.take(topic, payload, rx);
-    for (const r of refused) this.rejections.report(r.where, r.reason, r.message, rx, r.index);
+    if (refused.length > 0) {
+      const echo = new MessageEcho(payload, correlationData);
+      for (const r of refused) {
+        const e = echo.of(r);
+        this.rejections.report(r.where, r.reason, r.message, rx, r.index, e);
+        this.history?.note(r, payload, rx, e);
+      }
+    }
     if (records.length === 0) return;
     let ok = 0;
     let bad = 0;

@@ -53,7 +53,14 @@ export class RejectionReporter {
     this.maxWindows = o.maxWindows ?? 10_000;
   }
 
-  report(where: RejectionSource, reason: RejectReason, message: string, nowMs: number, index?: number): void {
+  report(
+    where: RejectionSource,
+    reason: RejectReason,
+    message: string,
+    nowMs: number,
+    index?: number,
+    echo: { ts?: number | string; correlationData?: string } = {},
+  ): void {
     this.sinks.count(reason, where.kind);
     const topic = truncated(where.topic, REJECTION_TOPIC_CHARS);
     const text = truncated(message, REJECTION_MESSAGE_CHARS);
@@ -63,6 +70,7 @@ export class RejectionReporter {
       ...(index !== undefined ? { index } : {}),
       topic,
       receivedAt: new Date(nowMs).toISOString(),
+      ...echo,
     };
     this.sinks.publish(rejectedTopic(this.root, where.kind, where.owner, where.device), JSON.stringify(body));
 

@@ -31,8 +31,16 @@ export interface IngestMqttOptions {
  */
 const HELD = new Error('PUBACK held until the message is durable');
 
-/** `retained`: the publisher set the retain flag (subscriptions keep it: Retain As Published). */
-export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => Promise<void>;
+/**
+ * `retained`: the publisher set the retain flag (subscriptions keep it: Retain As Published);
+ * `correlationData`: the publisher's MQTT 5 correlation data, echoed in a rejection notice.
+ */
+export type MessageHandler = (
+  topic: string,
+  payload: Buffer,
+  retained: boolean,
+  correlationData?: Buffer,
+) => Promise<void>;
 
 /**
  * The broker, as ingest sees it: MQTT v5, QoS 1, persistent sessions with an expiry, several connections
@@ -114,7 +122,7 @@ export class IngestMqttClient {
       const ticket = qos1 ? acks.hold(packet.messageId!) : undefined;
       this.handing++;
       inHandOff++;
-      this.handler(packet.topic, payload, packet.retain)
+      this.handler(packet.topic, payload, packet.retain, packet.properties?.correlationData)
         .then(
           () => {
             if (!ticket) return callback(); // QoS 0: nothing to acknowledge, handled in turn

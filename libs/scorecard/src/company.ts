@@ -11,6 +11,7 @@ import {
   type Regional,
   type Tallies,
 } from './score';
+import type { DutyCheckRate } from './settings';
 import { byNewest, byWorstDrift, byWorstGap, type TruckSlice } from './truck-slice';
 
 /** A registered truck, as the registry knows it. */
@@ -29,7 +30,7 @@ export interface CompanyInput {
   slices: ReadonlyMap<string, TruckSlice>;
   /** Trucks that sent a qualified record before the period's end (within the look-back). */
   onNetwork: ReadonlySet<string>;
-  dutyCheck: { rate: number; source: 'configured' | 'default' };
+  dutyCheck: DutyCheckRate;
 }
 
 /** What makes a truck harmful to the score. */
@@ -120,7 +121,7 @@ export interface CompanyScorecard {
   rates: Rates;
   overspeeds: { count: number; perVehicle: number | null; regionalAverage: number };
   fatigue: { hours: number; perVehicle: number | null; regionalAverage: number };
-  dutyCheck: { rate: number; source: 'configured' | 'default' };
+  dutyCheck: DutyCheckRate;
   points: Points;
   score: number;
 }

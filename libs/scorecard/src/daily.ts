@@ -5,6 +5,7 @@ import { InfluxRepository, type InfluxRepositoryConfig, type StorageLogger } fro
 import { ScorecardEngine } from './engine';
 import { ScorecardJobs } from './jobs';
 import { ScorecardResults } from './results';
+import type { DutyCheckTallies } from './settings';
 import { ScorecardSettingsStore } from './settings-store';
 import { ScorecardSource } from './source';
 
@@ -21,6 +22,8 @@ export interface ScorecardDailyOptions {
   /** Cron pattern in Asia/Shanghai; default 00:30. */
   cron?: string;
   logger: StorageLogger & { log(message: string): void };
+  /** The duty checks of a period, for the measured duty-check rate. */
+  dutyChecks?: DutyCheckTallies;
 }
 
 /**
@@ -40,6 +43,7 @@ export class ScorecardDaily {
       new ScorecardSource(this.influx),
       new ScorecardResults(this.influx),
       () => settings.get(),
+      o.dutyChecks ? { dutyChecks: o.dutyChecks } : {},
     );
     this.jobs = new ScorecardJobs(engine, {
       connection: o.connection,

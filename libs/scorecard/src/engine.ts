@@ -12,7 +12,7 @@ import {
 import { DAY_MS, dayLabel, dayStart, splitByDay, wholeHours, type Slice } from './days';
 import type { ScorecardResults, StoredDay } from './results';
 import type { Points, Rates } from './score';
-import { dutyCheckRate, type ScorecardSettings } from './settings';
+import { measuredDutyCheckRate, type DutyCheckTallies, type ScorecardSettings } from './settings';
 import type { ScorecardSource } from './source';
 import { buildSlice, emptySlice, mergeSlices, type TruckSlice } from './truck-slice';
 
@@ -29,6 +29,8 @@ export interface ScorecardEngineOptions {
   maxWaiting?: number;
   /** Wall clock, epoch ms. */
   now?: () => number;
+  /** The duty checks asked in a period; without it, the configured or default rates apply. */
+  dutyChecks?: DutyCheckTallies;
 }
 
 /** One point of a company's trend. */
@@ -71,6 +73,7 @@ export class ScorecardEngine {
   /** Bounds the computations from InfluxDB that requests start (not the daily job's). */
   private readonly computations: ConcurrencyLimit;
   /** By period and settings; an entry being computed is shared by every request for it (single flight). */
+  private readonly dutyChecks: DutyCheckTallies | undefined;
   private readonly cache = new Map<string, CacheEntry>();
   /** Days being computed, so that concurrent requests share one computation. */
   private readonly computing = new Map<number, Promise<Map<string, CompanySlices>>>();
@@ -90,6 +93,7 @@ export class ScorecardEngine {
       maxRunning: options.maxComputing ?? 2,
       maxWaiting: options.maxWaiting ?? 16,
     });
+    this.dutyChecks = options.dutyChecks;
   }
 
   /**
@@ -203,6 +207,7 @@ export class ScorecardEngine {
       const pieces = await this.slicesOf(slice, kept, settings);
       for (const [company, list] of pieces) perCompany.get(company)?.push(...list.values());
     }
+    const duty = await this.dutyTallies(from, to);
     const inputs: CompanyInput[] = [];
     for (const c of companies) {
       const merged = new Map<string, TruckSlice>();
@@ -217,7 +222,7 @@ export class ScorecardEngine {
         if (m) merged.set(truck, m);
       }
       const onNetwork = await this.source.onNetwork(c.id, to - settings.accessLookbackDays * DAY_MS, to);
-      inputs.push(this.inputOf(c.id, merged, onNetwork, settings));
+      inputs.push(this.inputOf(c.id, merged, onNetwork, settings, duty));
     }
     return scoreDistrict(from, to, inputs, settings.evidenceLimit);
   }
@@ -227,6 +232,7 @@ export class ScorecardEngine {
     slices: Map<string, TruckSlice>,
     onNetwork: Set<string>,
     settings: ScorecardSettings,
+    duty: Awaited<ReturnType<DutyCheckTallies>> | undefined,
   ): CompanyInput {
     const company = this.registry.company(companyId);
     const input: CompanyInput = {
@@ -235,10 +241,23 @@ export class ScorecardEngine {
       trucks: this.trucksOf(companyId),
       slices,
       onNetwork,
-      dutyCheck: dutyCheckRate(settings, companyId),
+      dutyCheck: measuredDutyCheckRate(settings, companyId, duty?.get(companyId)),
     };
     if (company?.nameEn !== undefined) input.nameEn = company.nameEn;
     return input;
+  }
+
+  /** The duty checks of every company in [from, to), when there is a source of them. */
+  private async dutyTallies(
+    from: number,
+    to: number,
+  ): Promise<Awaited<ReturnType<DutyCheckTallies>> | undefined> {
+    if (!this.dutyChecks) return undefined;
+    return this.dutyChecks(
+      this.registry.allCompanies().map((c) => c.id),
+      from,
+      to,
+    );
   }
 
   private trucksOf(companyId: string): RegisteredTruck[] {
@@ -283,6 +302,7 @@ export class ScorecardEngine {
     if (running) return running;
     const work = (async () => {
       const slices = await this.computeSlices(day, day + DAY_MS, settings);
+      const duty = await this.dutyTallies(day, day + DAY_MS);
       const inputs: CompanyInput[] = [];
       for (const c of this.registry.allCompanies()) {
         const list = slices.get(c.id) ?? new Map<string, TruckSlice>();
@@ -291,7 +311,7 @@ export class ScorecardEngine {
           day + DAY_MS - settings.accessLookbackDays * DAY_MS,
           day + DAY_MS,
         );
-        inputs.push(this.inputOf(c.id, list, onNetwork, settings));
+        inputs.push(this.inputOf(c.id, list, onNetwork, settings, duty));
       }
       const scored = scoreDistrict(day, day + DAY_MS, inputs, settings.evidenceLimit);
       const computedAt = this.now();

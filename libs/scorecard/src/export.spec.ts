@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { scoreCompany, tallyCompany, type CompanyInput } from './company';
-import { periodLabel, scorecardCsv, scorecardXlsx, truckHeadings } from './export';
+import { localPeriod, localTime, periodLabel, scorecardCsv, scorecardXlsx, truckHeadings } from './export';
 import { emptySlice } from './truck-slice';
 
 const input: CompanyInput = {
@@ -62,9 +62,16 @@ describe('exports', () => {
     const scoreRow = summary?.getRow(summary.rowCount);
     expect(scoreRow?.getCell(1).value).toBe('总分');
     expect(scoreRow?.getCell(3).value).toBe(detail.score);
+    // The period in local time, as the regulator's reports show it.
+    expect(summary?.getRow(3).getCell(2).value).toBe('2026-05-01 00:00:00 – 2026-05-02 00:00:00 (UTC+8)');
     const en = new ExcelJS.Workbook();
     await en.xlsx.load((await scorecardXlsx(detail, period, 'en')) as unknown as ArrayBuffer);
     expect(en.worksheets.map((w) => w.name)).toEqual(['Summary', 'Vehicles', 'Evidence']);
+  });
+
+  it('shows times in Asia/Shanghai', () => {
+    expect(localTime('2026-04-30T16:00:00.000Z')).toBe('2026-05-01 00:00:00');
+    expect(localPeriod(period.from, period.to)).toBe('2026-05-01 00:00:00 – 2026-05-02 00:00:00 (UTC+8)');
   });
 
   it('names the period by local dates', () => {

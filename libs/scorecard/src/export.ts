@@ -180,6 +180,18 @@ export function periodLabel(from: string, to: string): string {
   return a.slice(0, 10) === b.slice(0, 10) ? a.slice(0, 10) : `${a.slice(0, 10)}_${b.slice(0, 10)}`;
 }
 
+/** A time as the regulator's reports show it: local (Asia/Shanghai), `2026-05-01 08:00:00`. */
+export function localTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A period in local time: `2026-05-01 00:00:00 – 2026-05-02 00:00:00 (UTC+8)`. */
+export function localPeriod(from: string, to: string): string {
+  return `${localTime(from)} – ${localTime(to)} (UTC+8)`;
+}
+
 /**
  * The per-truck table as CSV (UTF-8 with a byte-order mark, so that spreadsheets read the Chinese right;
  * CRLF line ends), one row per registered truck in fix-first order, then the company's totals.
@@ -205,7 +217,7 @@ export async function scorecardXlsx(
   const summary = wb.addWorksheet(TEXT.summary[lang]);
   summary.addRow([TEXT.title[lang]]).font = { bold: true, size: 14 };
   summary.addRow([TEXT.company[lang], `${detail.company} ${name}`]);
-  summary.addRow([TEXT.period[lang], `${period.from} – ${period.to}`]);
+  summary.addRow([TEXT.period[lang], localPeriod(period.from, period.to)]);
   summary.addRow([]);
   summary.addRow([TEXT.item[lang], TEXT.value[lang], TEXT.points[lang]]).font = { bold: true };
   for (const item of ITEMS) summary.addRow([item.title[lang], item.rate(detail), item.points(detail)]);
@@ -231,7 +243,7 @@ export async function scorecardXlsx(
     evidence.addRow([
       TEXT.gap[lang],
       g.truck,
-      `${g.from} – ${g.to}`,
+      `${localTime(g.from)} – ${localTime(g.to)}`,
       lang === 'zh'
         ? `间隔 ${g.distanceKm} km / ${g.minutes} 分钟`
         : `${g.distanceKm} km / ${g.minutes} min apart`,
@@ -242,7 +254,7 @@ export async function scorecardXlsx(
     evidence.addRow([
       TEXT.driftFix[lang],
       d.truck,
-      d.ts,
+      localTime(d.ts),
       lang === 'zh'
         ? `${d.seconds} 秒内跳变 ${d.distanceKm} km（折合 ${speed} km/h）`
         : `jumped ${d.distanceKm} km in ${d.seconds} s (${speed} km/h)`,
@@ -252,7 +264,7 @@ export async function scorecardXlsx(
     evidence.addRow([
       TEXT.unqualified[lang],
       u.truck,
-      u.ts,
+      localTime(u.ts),
       `${u.reasons.join(', ')} (lat ${u.lat ?? '-'}, lon ${u.lon ?? '-'}, speed ${u.speed ?? '-'})`,
     ]);
   }

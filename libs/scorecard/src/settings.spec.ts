@@ -1,4 +1,10 @@
-import { dutyCheckRate, parseScorecardSettings, ScorecardSettingsError, scorecardSettings } from './settings';
+import {
+  dutyCheckRate,
+  measuredDutyCheckRate,
+  parseScorecardSettings,
+  ScorecardSettingsError,
+  scorecardSettings,
+} from './settings';
 
 describe('scorecard settings', () => {
   it('defaults to the point rules of domain.md and full duty-check marks', () => {
@@ -29,5 +35,22 @@ describe('scorecard settings', () => {
     expect(() => parseScorecardSettings({ dutyCheck: { companies: { C01: 2 } } })).toThrow(
       /dutyCheck\.companies\.C01/,
     );
+  });
+});
+
+describe('measuredDutyCheckRate', () => {
+  const s = scorecardSettings({ dutyCheck: { default: 1, companies: { C03: 0.5 } } });
+
+  it('measures where a check was decided in the period', () => {
+    const tally = { asked: 5, decided: 4, inTime: 3, late: 1, missed: 0 };
+    expect(measuredDutyCheckRate(s, 'C03', tally)).toEqual({ rate: 0.75, source: 'measured', checks: tally });
+  });
+
+  it('falls back to the configured or default rate where none was', () => {
+    expect(measuredDutyCheckRate(s, 'C03', { asked: 1, decided: 0, inTime: 0, late: 0, missed: 0 })).toEqual({
+      rate: 0.5,
+      source: 'configured',
+    });
+    expect(measuredDutyCheckRate(s, 'C01', undefined)).toEqual({ rate: 1, source: 'default' });
   });
 });

@@ -113,7 +113,36 @@ export function parseScorecardSettings(input: unknown): ScorecardSettings {
   );
 }
 
-/** The duty-check response rate of a company and where it comes from. */
+/**
+ * A company's duty-check response rate and where it comes from: `measured` (checks answered in time ÷ checks
+ * whose outcome is known, in the period; `checks` gives the counts), else what an operator `configured`
+ * for the company, else the `default`.
+ */
+export interface DutyCheckRate {
+  rate: number;
+  source: 'measured' | 'configured' | 'default';
+  checks?: { asked: number; decided: number; inTime: number; late: number; missed: number };
+}
+
+/** Duty checks of each company asked in [from, to), as they stand (a callback: the checks live in Redis). */
+export type DutyCheckTallies = (
+  companies: readonly string[],
+  from: number,
+  to: number,
+) => Promise<Map<string, { asked: number; decided: number; inTime: number; late: number; missed: number }>>;
+
+/** The measured rate where a check was decided in the period, else the configured or default one. */
+export function measuredDutyCheckRate(
+  settings: ScorecardSettings,
+  company: string,
+  tally: { asked: number; decided: number; inTime: number; late: number; missed: number } | undefined,
+): DutyCheckRate {
+  if (tally && tally.decided > 0)
+    return { rate: tally.inTime / tally.decided, source: 'measured', checks: { ...tally } };
+  return dutyCheckRate(settings, company);
+}
+
+/** The duty-check response rate of a company as configured, and where it comes from. */
 export function dutyCheckRate(
   settings: ScorecardSettings,
   company: string,

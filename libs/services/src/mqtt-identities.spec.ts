@@ -39,6 +39,16 @@ describe('mqttIdentities', () => {
       ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/telemetry`),
       ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/status`),
       'topic read lg/v1/_rejected/+/C01/#',
+      // Duty checks: its questions and answers' outcomes, and its answers, under its own branch only.
+      'topic read lg/v1/_duty/C01/question',
+      'topic read lg/v1/_duty/C01/result',
+      'topic write lg/v1/_duty/C01/+/answer',
+    ]);
+    // Slope sites and pipeline networks are not asked duty checks.
+    expect(rulesOf(ids.devices.acl, 'P01')).toEqual([
+      'topic write lg/v1/gas/P01/+/telemetry',
+      'topic write lg/v1/gas/P01/+/status',
+      'topic read lg/v1/_rejected/+/P01/#',
     ]);
     // No wildcard in any write rule of the device listener: the broker bounds every topic it takes.
     const writes = ids.devices.acl.split('\n').filter((l) => l.startsWith('topic write'));
@@ -55,6 +65,8 @@ describe('mqttIdentities', () => {
       'topic read lg/v1/#',
       'topic write lg/v1/_rejected/#',
       'topic write lg/v1/+/+/+/telemetry',
+      'topic write lg/v1/_duty/+/question',
+      'topic write lg/v1/_duty/+/result',
     ]);
     expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
   });

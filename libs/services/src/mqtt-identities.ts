@@ -79,6 +79,7 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     `topic write ${o.root}/_rejected/#`,
     // Ingest removes a retained copy a client left on a telemetry topic (an empty retained message).
     `topic write ${o.root}/+/+/+/telemetry`,
+    ...ingestDutyAcl(o.root),
     '',
   ];
   for (const observer of o.observers ?? [])
@@ -103,6 +104,7 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
         o.ownerDeviceRulesMax ?? OWNER_DEVICE_RULES_MAX,
       ),
       `topic read ${o.root}/_rejected/+/${owner.id}/#`,
+      ...(owner.kind === 'truck' ? companyDutyAcl(o.root, owner.id) : []),
       '',
     );
   }
@@ -147,4 +149,20 @@ function ownerWriteRules(
     ...own.map((d) => `topic write ${base}/${d.id}/telemetry`),
     ...own.map((d) => `topic write ${base}/${d.id}/status`),
   ];
+}
+/**
+ * Duty checks (平台查岗, docs/contract.md): a company's platform reads its questions and the outcome of its
+ * answers, and answers under its own branch only.
+ */
+export function companyDutyAcl(root: string, company: string): string[] {
+  return [
+    `topic read ${root}/_duty/${company}/question`,
+    `topic read ${root}/_duty/${company}/result`,
+    `topic write ${root}/_duty/${company}/+/answer`,
+  ];
+}
+
+/** Ingest asks the questions and sends each answer's outcome (it reads the answers with everything else). */
+export function ingestDutyAcl(root: string): string[] {
+  return [`topic write ${root}/_duty/+/question`, `topic write ${root}/_duty/+/result`];
 }

@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { passwordSource } from '../config';
 import { simulateDevices } from '../devices';
 import { parseDuration } from '../duration';
+import { DutyResponder, parseReliability } from '../duty-responder';
 import { describePublish, Fleet, type FleetStats } from '../fleet';
 import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
-import { selectDevices } from '../select';
+import { exceptDevices, selectDevices } from '../select';
 import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
@@ -52,6 +53,9 @@ export async function runCommand(args: string[]): Promise<number> {
       seed: { type: 'string' },
       'stats-every': { type: 'string' },
       'with-scenario-devices': { type: 'boolean', default: false },
+      'duty-reliability': { type: 'string' },
+      except: { type: 'string' },
+      'no-duty': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -60,6 +64,12 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsEveryMs = durationFlag('stats-every', values['stats-every'], 60_000);
   const registry = loadRegistry(config);
   let devices = selectDevices(registry, values.devices);
+  // A company testing its own platform against the demo: its trucks (and duty checks) are left to it.
+  try {
+    devices = exceptDevices(registry, devices, values.except);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   // The devices scenarios drive stay out of the demo fleet (unless named), so that a scenario can run
   // against `npm start`: the fleet's live readings would make the scenario's own timeline late.
   let reserved = 0;
@@ -94,6 +104,38 @@ export async function runCommand(args: string[]): Promise<number> {
       if (n % 100 === 0 && n < total) console.log(`simulator: ${n}/${total} devices connected…`);
     },
   });
+  // The people on duty at the companies whose trucks the fleet drives answer the platform's duty checks.
+  let reliability: (company: string, seed: number) => number;
+  try {
+    reliability = parseReliability(values['duty-reliability']);
+  } catch (err) {
+    await fleet.stop();
+    throw new UsageError((err as Error).message);
+  }
+  const dutyCompanies = values['no-duty']
+    ? []
+    : [...new Set(devices.filter((d) => d.kind === 'truck').map((d) => d.owner))].sort();
+  const duty =
+    dutyCompanies.length > 0
+      ? await DutyResponder.start({
+          url: config.MQTT_URL,
+          root: config.MQTT_TOPIC_ROOT,
+          companies: dutyCompanies,
+          passwordOf,
+          reliability: (company) => reliability(company, config.SIM_SEED),
+          seed: config.SIM_SEED,
+          onAnswer: (company, q, b) =>
+            console.log(
+              `simulator: duty check ${q.id} of ${company}: ${b.answer === 'never' ? 'left unanswered' : `answered ${b.answer === 'late' ? 'late, ' : ''}in ${Math.round(b.afterMs / 1000)} s`}`,
+            ),
+        })
+      : undefined;
+  if (duty)
+    console.log(
+      `simulator: answering duty checks for ${dutyCompanies.length} companies (reliability ${dutyCompanies
+        .map((c) => `${c} ${reliability(c, config.SIM_SEED)}`)
+        .join(', ')})`,
+    );
   const kinds = ['truck', 'slope', 'gas']
     .map((k) => `${devices.filter((d) => d.kind === k).length} ${k}`)
     .join(', ');
@@ -119,7 +161,7 @@ export async function runCommand(args: string[]): Promise<number> {
       stoppingSince = Date.now();
       for (const t of timers) clearTimeout(t);
       console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
-      fleet.stop().then(
+      Promise.all([fleet.stop(), duty?.stop()]).then(
         () => {
           console.log(`simulator: stopped: ${summary(fleet.stats())}`);
           process.off('SIGINT', onSignal);

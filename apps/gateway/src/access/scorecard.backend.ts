@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { influxConnection } from '@lg/config';
+import { DutyCheckStore } from '@lg/duty';
 import { Registry } from '@lg/registry';
 import { ScorecardEngine, ScorecardResults, ScorecardSettingsStore, ScorecardSource } from '@lg/scorecard';
 import { InfluxRepository } from '@lg/storage';
@@ -22,12 +23,18 @@ export class ScorecardBackend implements OnApplicationShutdown {
     this.settings = new ScorecardSettingsStore(redis.commands, redis.names.prefix, (m) =>
       this.logger.warn(m),
     );
+    const duty = new DutyCheckStore(redis.commands, redis.names.prefix);
     this.engine = new ScorecardEngine(
       registry,
       new ScorecardSource(this.influx),
       new ScorecardResults(this.influx),
       () => this.settings.get(),
-      { maxComputing: config.SCORECARD_MAX_COMPUTING, maxWaiting: config.SCORECARD_MAX_WAITING },
+      {
+        maxComputing: config.SCORECARD_MAX_COMPUTING,
+        maxWaiting: config.SCORECARD_MAX_WAITING,
+        // The duty-check rate is measured from the checks asked in the period (libs/duty).
+        dutyChecks: (companies, from, to) => duty.tallies(companies, from, to, Date.now()),
+      },
     );
   }
 

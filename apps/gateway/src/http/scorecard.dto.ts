@@ -71,10 +71,16 @@ export class FatigueDto {
 export class DutyCheckDto {
   @ApiProperty({ example: 1 }) rate!: number;
   @ApiProperty({
-    enum: ['default', 'configured'],
-    description: 'No data source yet: the default is 1 (full marks) unless an operator entered a figure',
+    enum: ['measured', 'configured', 'default'],
+    description:
+      'measured: duty checks answered in time ÷ checks decided in the period; else an operator’s figure, else the default (1)',
   })
   source!: string;
+  @ApiPropertyOptional({
+    description: 'With measured: {asked, decided, inTime, late, missed}',
+    example: { asked: 3, decided: 3, inTime: 2, late: 1, missed: 0 },
+  })
+  checks?: object;
 }
 
 export class RegionalDto {

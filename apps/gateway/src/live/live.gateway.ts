@@ -14,9 +14,11 @@ import type { Counter } from 'prom-client';
 import {
   LIVE_NAMESPACE,
   type AckResponse,
+  type DutyCheckView,
   type ClientToServerEvents,
   type LiveRecord,
   type Position,
+  type RejectionRecord,
   type ServerToClientEvents,
 } from '@lg/contracts';
 import { canSee, companyRoom, OPERATOR_ROOM, roomOf, roomsFor, TokenService, type Principal } from '@lg/auth';
@@ -28,6 +30,8 @@ import { releaseMissed } from './cluster';
 import { LiveStreamReader } from './live-stream.reader';
 import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
+import { RejectionsFeed } from './rejections.feed';
+import { DutyFeed } from './duty.feed';
 
 /**
  * Kept with the connection, and in Redis with its session for connection-state recovery: plain data only
@@ -73,6 +77,8 @@ export class LiveGateway
     private readonly positions: PositionsFeed,
     private readonly redis: GatewayRedis,
     metrics: Metrics,
+    private readonly rejections: RejectionsFeed,
+    private readonly duty: DutyFeed,
   ) {
     this.emitted = metrics.counter('lg_gateway_live_events_total', 'Events pushed to /live rooms', ['event']);
     metrics.gauge(
@@ -115,11 +121,15 @@ export class LiveGateway
   async onApplicationBootstrap(): Promise<void> {
     this.stream.start((record) => this.dispatch(record), this.redis.socketIoClient());
     await this.positions.start((batch) => this.pushPositions(batch));
+    await this.rejections.start((record) => this.pushRejection(record));
+    await this.duty.start((check) => this.pushDutyCheck(check));
   }
 
   async onModuleDestroy(): Promise<void> {
     this.logger.log(`stopping the live feed (${this.nsp?.sockets.size ?? 0} connections)`);
     this.positions.stop();
+    this.rejections.stop();
+    this.duty.stop();
     await this.stream.stop();
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -188,6 +198,21 @@ export class LiveGateway
         this.emitted.inc({ event: 'device' });
         return;
     }
+  }
+
+  /**
+   * Every gateway gets every kept refusal: each pushes it to its own operators and to the owner's room (a
+   * company's; slope sites and pipeline networks have no users of their own).
+   */
+  pushRejection(record: RejectionRecord): void {
+    this.nsp.local.to([OPERATOR_ROOM, companyRoom(record.owner)]).emit('rejection', record);
+    this.emitted.inc({ event: 'rejection' });
+  }
+
+  /** Every gateway gets every duty-check change: to its own operators and the company asked. */
+  pushDutyCheck(check: DutyCheckView): void {
+    this.nsp.local.to([OPERATOR_ROOM, companyRoom(check.company)]).emit('duty-check', check);
+    this.emitted.inc({ event: 'duty-check' });
   }
 
   /** Every gateway gets every positions batch: each pushes them to its own clients only. */

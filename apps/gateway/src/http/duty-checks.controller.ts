@@ -1,0 +1,131 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { z } from 'zod';
+import { DUTY_CHECK_ID_PATTERN, ID_PATTERN, type DutyAnswerResult } from '@lg/contracts';
+import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import type { DutySettings } from '@lg/duty';
+import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
+import { ErrorDto } from './dto';
+import { quoted, single, withRange } from './queries';
+import { ParamPipe, ZodPipe } from './zod.pipe';
+
+const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
+const recentWeek = (q: { from?: number; to?: number }, now: number) => {
+  const to = q.to ?? now + 1;
+  return { from: q.from ?? to - 7 * 86_400_000, to };
+};
+const limit = single(
+  z.string().transform((v, ctx) => {
+    if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 1000) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to 1000, got ${quoted(v)}` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+);
+const listQuery = withRange(
+  { company: company.optional(), limit: limit.default('100') },
+  recentWeek,
+  Date.now,
+);
+const tallyQuery = withRange({ company: company.optional() }, recentWeek, Date.now);
+const askBody = z
+  .object({
+    company: z.string({ required_error: 'is required' }).regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'),
+    deadlineSec: z.number().int().min(5).max(86_400).optional(),
+  })
+  .strict();
+const answerBody = z.object({ code: z.string({ required_error: 'is required' }).min(1).max(16) }).strict();
+const checkId = z.string().regex(DUTY_CHECK_ID_PATTERN, 'is not a duty check ID');
+
+/**
+ * Duty checks (平台查岗): operators ask (or the schedule does, at random in working hours); the company asked
+ * answers over MQTT or here; each check ends in time, late or missed.
+ */
+@ApiTags('duty-checks')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
+@UseGuards(AuthGuard)
+@Controller('api/duty-checks')
+export class DutyChecksController {
+  constructor(private readonly duty: DutyChecksService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Duty checks asked in the period (default the last 7 days), newest first' })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'company', required: false, example: 'C01' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiOkResponse({ description: '{checks: DutyCheckView[]}' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiForbiddenResponse({ type: ErrorDto })
+  list(
+    @CurrentUser() user: Principal,
+    @Query(new ZodPipe(listQuery, 'query')) q: z.output<typeof listQuery>,
+  ): Promise<DutyCheckList> {
+    return this.duty.list(user, q);
+  }
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Per company: asked, decided, in time, late, missed, and the response rate' })
+  @ApiOkResponse({ description: '[{company, asked, decided, inTime, late, missed, rate}]' })
+  summary(
+    @CurrentUser() user: Principal,
+    @Query(new ZodPipe(tallyQuery, 'query')) q: z.output<typeof tallyQuery>,
+  ): Promise<DutyTallyView[]> {
+    return this.duty.tallies(user, q);
+  }
+
+  @Get('settings')
+  @ApiOperation({ summary: 'Checks per day, deadline and working hours (operators only)' })
+  @ApiForbiddenResponse({ type: ErrorDto })
+  settings(@CurrentUser() user: Principal): Promise<DutySettings> {
+    return this.duty.settings(user);
+  }
+
+  @Put('settings')
+  @ApiOperation({ summary: 'Replaces the settings (operators only); a bad key is a 400 naming it' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiForbiddenResponse({ type: ErrorDto })
+  putSettings(@CurrentUser() user: Principal, @Body() body: unknown): Promise<DutySettings> {
+    return this.duty.putSettings(user, body);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Asks a company now (operators only); the question goes out over MQTT within a moment',
+  })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such company' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'Over 50 checks for the company in 24 h' })
+  ask(
+    @CurrentUser() user: Principal,
+    @Body(new ZodPipe(askBody, 'body')) body: z.output<typeof askBody>,
+  ): Promise<{ id: string; company: string }> {
+    return this.duty.ask(user, body);
+  }
+
+  @Post(':id/answer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Answers a check of one’s own company from the dashboard (company users)' })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'Wrong code, already answered, or over 24 h old' })
+  answer(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParamPipe(checkId, 'id')) id: string,
+    @Body(new ZodPipe(answerBody, 'body')) body: z.output<typeof answerBody>,
+  ): Promise<DutyAnswerResult> {
+    return this.duty.answer(user, id, body.code);
+  }
+}

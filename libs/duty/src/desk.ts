@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { z } from 'zod';
+import {
+  DUTY_CHECK_ID_PATTERN,
+  MAX_DUTY_ANSWER_BYTES,
+  dutyQuestionTopic,
+  dutyResultTopic,
+  parseDutyAnswerTopic,
+  type DutyAnswerResult,
+  type DutyQuestion,
+} from '@lg/contracts';
+import {
+  answerProblem,
+  codeFrom,
+  localDayStart,
+  planDay,
+  questionText,
+  statusOf,
+  viewOf,
+  type DutyAnswerRecord,
+} from './checks';
+import type { DutySettingsStore } from './settings';
+import type { DutyCheckStore } from './store';
+
+/** BullMQ queue of the duty checks (its own hash tag). */
+export const DUTY_QUEUE = '{duty}';
+/** Plans each local day's random checks at 00:00 Asia/Shanghai. */
+export const DUTY_SCHEDULER = 'duty-plan';
+export const DUTY_TIMEZONE = 'Asia/Shanghai';
+
+/** An `ask` job: the gateway adds one when an operator asks; the day's plan adds the random ones. */
+export const askJobSchema = z
+  .object({
+    id: z.string().regex(DUTY_CHECK_ID_PATTERN),
+    company: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    askedBy: z.string().min(1).max(64),
+    deadlineSec: z.number().int().min(5).max(86_400).optional(),
+  })
+  .strict();
+export type AskJob = z.infer<typeof askJobSchema>;
+
+/** A new check ID. */
+export function newDutyCheckId(): string {
+  return `dc-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+/** Adds an operator's check to the queue (the gateway's side). */
+export async function queueDutyCheck(queue: Queue, job: AskJob): Promise<void> {
+  await queue.add('ask', askJobSchema.parse(job), {
+    jobId: job.id,
+    removeOnComplete: 1000,
+    removeOnFail: 1000,
+  });
+}
+
+/** Records an answer from either side; the outcome for the answering company. */
+export async function takeAnswer(
+  store: DutyCheckStore,
+  company: string,
+  id: string,
+  body: { code: string; by: string },
+  via: DutyAnswerRecord['via'],
+  now: number,
+): Promise<DutyAnswerResult & { view?: ReturnType<typeof viewOf>; first?: boolean }> {
+  const found = await store.get(id);
+  if (!found || found.check.company !== company)
+    return { id, ok: false, message: `no duty check ${id} for ${company}` };
+  if (found.answer) {
+    const status = statusOf(found.check, found.answer, now);
+    return { id, ok: false, status, message: `duty check ${id} was already answered by ${found.answer.by}` };
+  }
+  const problem = answerProblem(found.check, { code: body.code, at: now });
+  if (problem) return { id, ok: false, message: problem };
+  const kept = await store.answer(id, { at: now, by: body.by, via });
+  const view = viewOf(found.check, kept.answer, now);
+  if (!kept.first)
+    return { id, ok: false, status: view.status, message: `duty check ${id} was already answered` };
+  return {
+    id,
+    ok: true,
+    status: view.status,
+    message: view.status === 'in_time' ? 'answered in time' : 'answered after the deadline',
+    view,
+    first: true,
+  };
+}
+
+const answerBodySchema = z
+  .object({
+    code: z.string({ required_error: 'is required' }).min(1).max(16),
+    by: z.string({ required_error: 'is required: who answers' }).min(1).max(64),
+  })
+  .strict();
+
+export interface DutyDeskOptions {
+  root: string;
+  companies: readonly string[];
+  connection: () => ConnectionOptions;
+  /** BullMQ prefix (`{REDIS_PREFIX}:bull`). */
+  bullPrefix: string;
+  /** Plan random checks every day (default true); false asks only what operators ask. */
+  schedule?: boolean;
+  /** Publishes on the broker, QoS 1. */
+  publish: (topic: string, body: string) => void;
+  onError?: (err: unknown, context: string) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * The platform's side of the duty checks, in ingest (which holds the broker connection): plans each
+ * day's random checks, asks them (and the operators') over MQTT, and takes the answers the companies'
+ * platforms send. The plan's jobs have IDs of their day, company and number, so that several ingest
+ * processes, or a restart, plan each day once.
+ */
+export class DutyDesk {
+  private queue: Queue | undefined;
+  private worker: Worker | undefined;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly store: DutyCheckStore,
+    private readonly settings: DutySettingsStore,
+    private readonly o: DutyDeskOptions,
+  ) {
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+  }
+
+  async start(): Promise<void> {
+    this.queue = new Queue(DUTY_QUEUE, { connection: this.o.connection(), prefix: this.o.bullPrefix });
+    this.queue.on('error', (err) => this.o.onError?.(err, 'duty queue'));
+    if (this.o.schedule ?? true) {
+      await this.queue.upsertJobScheduler(
+        DUTY_SCHEDULER,
+        { pattern: '0 0 * * *', tz: DUTY_TIMEZONE },
+        { name: 'plan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+      // Today too, when started during the day (once per day whoever starts first).
+      const today = localDayStart(this.now());
+      await this.queue.add('plan', { day: today }, { jobId: `plan-${today}`, removeOnComplete: 100 });
+    } else {
+      await this.queue.removeJobScheduler(DUTY_SCHEDULER);
+    }
+    this.worker = new Worker(DUTY_QUEUE, (job: Job) => this.process(job), {
+      connection: this.o.connection(),
+      prefix: this.o.bullPrefix,
+      concurrency: 4,
+    });
+    this.worker.on('error', (err) => this.o.onError?.(err, 'duty worker'));
+    this.worker.on('failed', (job, err) => this.o.onError?.(err, `duty job ${job?.id ?? '?'}`));
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close();
+    await this.queue?.close();
+  }
+
+  /** Is this an answer topic (or anything else under `_duty`)? Such messages are not telemetry. */
+  handles(topic: string): boolean {
+    return topic.startsWith(`${this.o.root}/_duty/`);
+  }
+
+  /** An answer from a company's platform; the outcome goes back on its result topic. */
+  async onAnswer(topic: string, payload: Buffer): Promise<void> {
+    const where = parseDutyAnswerTopic(this.o.root, topic);
+    // The broker lets a company publish only under its own branch; anything else there is ignored.
+    if (!where || !this.o.companies.includes(where.company)) return;
+    const reply = (r: DutyAnswerResult) =>
+      this.o.publish(dutyResultTopic(this.o.root, where.company), JSON.stringify(r));
+    if (payload.length > MAX_DUTY_ANSWER_BYTES) {
+      reply({ id: where.id, ok: false, message: `an answer is at most ${MAX_DUTY_ANSWER_BYTES} bytes` });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      reply({
+        id: where.id,
+        ok: false,
+        message: 'the answer is not JSON: send {"code": "...", "by": "..."}',
+      });
+      return;
+    }
+    const parsed = answerBodySchema.safeParse(body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      reply({ id: where.id, ok: false, message: `${i.path.join('.') || 'answer'}: ${i.message}` });
+      return;
+    }
+    const result = await takeAnswer(this.store, where.company, where.id, parsed.data, 'mqtt', this.now());
+    const { view, first: _first, ...outcome } = result;
+    reply(outcome);
+    if (view) await this.store.announce(view);
+  }
+
+  private async process(job: Job): Promise<void> {
+    if (job.name === 'plan') return this.plan(job);
+    if (job.name === 'ask') {
+      const parsed = askJobSchema.safeParse(job.data);
+      if (!parsed.success)
+        throw new UnrecoverableError(`malformed duty job ${job.id}: ${parsed.error.message}`);
+      return this.ask(parsed.data);
+    }
+    throw new UnrecoverableError(`unknown duty job ${job.name}`);
+  }
+
+  private async plan(job: Job): Promise<void> {
+    const data = job.data as { day?: unknown };
+    const now = this.now();
+    const day =
+      typeof data.day === 'number' ? data.day : localDayStart(job.opts.prevMillis ?? job.timestamp ?? now);
+    const s = await this.settings.get();
+    const plan = planDay(
+      day,
+      this.o.companies,
+      { perDay: s.perDay, fromHour: s.fromHour, toHour: s.toHour },
+      this.random,
+    );
+    for (const p of plan) {
+      if (p.at < now) continue;
+      const id = `dc-${day.toString(36)}${p.company.toLowerCase().replace(/[^a-z0-9]/g, '')}${p.n}`;
+      await this.queue!.add('ask', { id, company: p.company, askedBy: 'schedule' } satisfies AskJob, {
+        jobId: `ask-${id}`,
+        delay: p.at - now,
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      });
+    }
+  }
+
+  private async ask(job: AskJob): Promise<void> {
+    if (!this.o.companies.includes(job.company))
+      throw new UnrecoverableError(`unknown company ${job.company}`);
+    let found = await this.store.get(job.id);
+    if (!found) {
+      const s = await this.settings.get();
+      const now = this.now();
+      const code = codeFrom(this.random());
+      const check = {
+        id: job.id,
+        company: job.company,
+        question: questionText(code),
+        code,
+        askedAt: now,
+        deadline: now + (job.deadlineSec ?? s.deadlineSec) * 1000,
+        askedBy: job.askedBy,
+      };
+      await this.store.create(check);
+      found = { check };
+    }
+    const { check } = found;
+    const question: DutyQuestion = {
+      id: check.id,
+      company: check.company,
+      question: check.question,
+      askedAt: new Date(check.askedAt).toISOString(),
+      deadline: new Date(check.deadline).toISOString(),
+    };
+    this.o.publish(dutyQuestionTopic(this.o.root, check.company), JSON.stringify(question));
+    await this.store.announce(viewOf(check, found.answer, this.now()));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './checks';
+export * from './settings';
+export * from './store';
+export * from './desk';

@@ -1,0 +1,213 @@
+import type { MqttClient } from 'mqtt';
+import type { Browser } from 'playwright-core';
+import { waitFor } from '@lg/services';
+import { Platform } from '@lg/testing';
+import { connectDevice } from '../e2e/helpers';
+import { armAppearance, launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+
+/**
+ * The transport companies' workspace in headless Chromium against the whole platform: an operator walks
+ * the ranking → a company → a truck → its evidence; a company user sees its own page only; a bad publish
+ * shows in the integration console within a second; a duty check asked by an operator is answered from the
+ * company's dashboard.
+ */
+describe('workspace in a browser', () => {
+  let platform: Platform;
+  let gateway: string;
+  let browser: Browser;
+  let c01: MqttClient;
+  const screens: Screen[] = [];
+  // Yesterday, Asia/Shanghai: the ranking's default period.
+  const DAY = 86_400_000;
+  const today = Math.floor((Date.now() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
+  const yesterday = today - DAY;
+
+  async function screen(layout: 'wall' | 'laptop' = 'laptop'): Promise<Screen> {
+    const s = await openScreen(browser, gateway, {
+      layout,
+      viewport: layout === 'wall' ? { width: 1920, height: 1080 } : { width: 1440, height: 900 },
+    });
+    screens.push(s);
+    return s;
+  }
+
+  beforeAll(async () => {
+    platform = await Platform.start({ env: { DUTY_CHECK_SCHEDULE: 'false' } });
+    gateway = platform.url('gateway');
+    browser = await launchChromium();
+    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+    // Yesterday's records of C01: T001 drives cleanly, T002 sends a record out of range (unqualified).
+    const at = yesterday + 10 * 3_600_000;
+    const fixes = Array.from({ length: 30 }, (_, i) => ({
+      ts: at + i * 10_000,
+      lat: 22.72 + i * 0.0002,
+      lon: 114.24,
+      speed: 30,
+    }));
+    const topic = (truck: string) => `${platform.root}/truck/C01/${truck}/telemetry`;
+    await c01.publishAsync(topic('T001'), JSON.stringify(fixes), { qos: 1 });
+    await c01.publishAsync(
+      topic('T002'),
+      JSON.stringify([
+        { ts: at, lat: 22.7, lon: 114.2, speed: 20 },
+        { ts: at + 10_000, lat: 22.7, lon: 114.2, speed: 250 },
+      ]),
+      { qos: 1 },
+    );
+    await waitFor('yesterday’s records in InfluxDB', async () => {
+      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE owner = 'C01'`);
+      return Number(rows[0]?.count ?? 0) === 32;
+    });
+  });
+
+  afterAll(async () => {
+    for (const s of screens) await s.context.close().catch(() => undefined);
+    await browser?.close();
+    await c01?.endAsync();
+    await platform?.stop();
+  });
+
+  afterEach(() => {
+    const errors = screens.flatMap((s) => s.errors.splice(0));
+    expect(errors).toEqual([]);
+  });
+
+  it('walks the operator’s ranking → a company → a truck → its evidence, sorting and in both layouts', async () => {
+    const { page } = await screen('wall');
+    await logIn(page, 'operator');
+    await page.click('#nav [data-nav="#/scorecard"]');
+    await page.waitForSelector('#workspace-view[data-rendered="#/scorecard"] #ranking-table tbody tr', {
+      timeout: 60_000,
+    });
+    expect(await page.locator('#ranking-table tbody tr').count()).toBe(12);
+    // Eight items, the score, rank and company; the district's averages below.
+    expect(await page.locator('#ranking-table thead th').count()).toBe(11);
+    expect(await page.locator('#ranking-table tfoot tr').count()).toBe(1);
+    // Sorted by score, highest first, when its header is clicked.
+    await page.click('#ranking-table th[data-sort="score"]');
+    const scores = (await page.locator('#ranking-table tbody td.score').allTextContents()).map(Number);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await screenshot(page, '20-scorecard-ranking-wall');
+
+    await page.click('#ranking-table tr[data-company="C01"]');
+    await page.waitForSelector('#workspace-view[data-rendered="#/scorecard/C01"] #trucks-table', {
+      timeout: 60_000,
+    });
+    expect(await page.locator('#items-table tbody tr').count()).toBe(8);
+    // Fix-first order: T002 (unqualified records) comes before the clean T001.
+    const trucks = await page
+      .locator('#trucks-table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.truck));
+    expect(trucks.indexOf('T002')).toBeLessThan(trucks.indexOf('T001'));
+    expect(await page.locator('.ws-trend').count()).toBe(1);
+    await screenshot(page, '21-scorecard-company-wall');
+
+    await page.click('#trucks-table tr[data-truck="T002"]');
+    await page.waitForSelector('#workspace-view[data-rendered="#/scorecard/C01/T002"] #ev-unqualified li');
+    const evidence = await page.locator('#ev-unqualified li').allTextContents();
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]).toMatch(/^T002 .* speed/);
+    await screenshot(page, '22-scorecard-truck-evidence');
+
+    // The export of what is on screen, through the scorecard's export.
+    const download = page.waitForEvent('download');
+    await page.click('[data-export="csv"]');
+    expect((await download).suggestedFilename()).toMatch(/^scorecard-C01-.*\.csv$/);
+  });
+
+  it('shows a company user its own page only', async () => {
+    const { page } = await screen();
+    await logIn(page, 'c01');
+    await page.click('#nav [data-nav="#/scorecard"]');
+    await page.waitForSelector('#workspace-view[data-rendered="#/scorecard/C01"] #company-title', {
+      timeout: 60_000,
+    });
+    expect(await page.locator('#ranking-table').count()).toBe(0);
+    // Another company's address leads back to its own.
+    await page.evaluate(() => (location.hash = '#/scorecard/C02'));
+    await page.waitForSelector('#workspace-view[data-rendered="#/scorecard/C01"] #company-title');
+    expect(await page.locator('#company-title').textContent()).toMatch(/^C01 /);
+    await screenshot(page, '23-scorecard-company-c01');
+  });
+
+  it('shows a bad publish in the integration console within a second, and answers a duty check', async () => {
+    const company = await screen();
+    await logIn(company.page, 'c01');
+    await company.page.click('#nav [data-nav="#/console"]');
+    await company.page.waitForSelector('#workspace-view[data-rendered="#/console"] #rejection-table');
+    const seen = await armAppearance(company.page, '#rejection-rows tr[data-reason="invalid_json"]');
+    const sentAt = Date.now();
+    await c01.publishAsync(`${platform.root}/truck/C01/T003/telemetry`, '{"ts": 1, "lat": ', { qos: 1 });
+    const at = await seen();
+    expect(at).toBeGreaterThan(0);
+    const latency = at - sentAt;
+    console.log(`bad publish → console row: ${latency} ms`);
+    expect(latency).toBeLessThan(1000);
+    expect(await company.page.locator('#rejection-rows tr').first().textContent()).toContain('T003');
+
+    // "Try a message": ingest's verdict, nothing stored.
+    await company.page.fill('#try-topic', `${platform.root}/truck/C01/T003/telemetry`);
+    await company.page.fill('#try-payload', '{"ts": 1777622400000, "lat": 22.7}');
+    await company.page.click('#try-submit');
+    await company.page.waitForSelector('#try-verdict:has-text("refused")');
+    expect(await company.page.locator('#try-verdict').textContent()).toContain('"reason": "schema"');
+    expect(await company.page.locator('#rejection-rows tr').count()).toBe(1);
+
+    // An operator asks; the company sees the question with its countdown and answers it.
+    const operator = await screen();
+    await logIn(operator.page, 'operator');
+    await operator.page.click('#nav [data-nav="#/console"]');
+    await operator.page.waitForSelector('#workspace-view[data-rendered="#/console"] #duty-ask');
+    await operator.page.click('#duty-ask');
+    const pending = company.page.locator('#duty-checks li[data-status="pending"]');
+    await pending.waitFor({ timeout: 10_000 });
+    expect(await pending.locator('.ws-countdown').textContent()).toMatch(/^(09|10):\d\d$/);
+    const code = /(\d{4})/.exec((await pending.textContent()) ?? '')![1];
+    await screenshot(company.page, '24-console-c01');
+    await pending.locator('input').fill(code);
+    await pending.locator('button').click();
+    await company.page.waitForSelector('#duty-checks li[data-status="in_time"]');
+    await operator.page.waitForSelector('#duty-checks li[data-status="in_time"]');
+    await screenshot(operator.page, '25-console-operator');
+  });
+
+  it('plays a truck’s track back: the truck moves along it and the speed chart’s cursor follows', async () => {
+    const start = Date.now() - 30 * 60_000;
+    const fixes = Array.from({ length: 30 }, (_, i) => ({
+      ts: start + i * 30_000,
+      lat: 22.7 + i * 0.002,
+      lon: 114.25 + i * 0.001,
+      speed: i < 3 ? 0 : 40,
+    }));
+    await c01.publishAsync(`${platform.root}/truck/C01/T006/telemetry`, JSON.stringify(fixes), { qos: 1 });
+    const { page } = await screen('wall');
+    await logIn(page, 'c01');
+    await page.evaluate(() => (location.hash = '#/playback/T006/1'));
+    await page.waitForSelector('#workspace-view[data-rendered="#/playback/T006/1"] #playback-map', {
+      timeout: 30_000,
+    });
+    expect(await page.locator('#playback-slider').getAttribute('max')).toBe('29');
+    const at = async () => ({
+      cx: Number(await page.locator('#playback-cursor').getAttribute('cx')),
+      cy: Number(await page.locator('#playback-cursor').getAttribute('cy')),
+      x: Number(await page.locator('svg line.cursor').getAttribute('x1')),
+      slider: Number(await page.locator('#playback-slider').inputValue()),
+    });
+    const before = await at();
+    expect(before.slider).toBe(0);
+    await page.selectOption('#playback-speed', '300');
+    await page.click('#playback-play');
+    await page.waitForFunction(
+      () => Number((document.querySelector('#playback-slider') as HTMLInputElement).value) >= 10,
+    );
+    const after = await at();
+    // North-east along the track: y falls as the latitude grows (Web Mercator), x grows.
+    expect(after.cx).toBeGreaterThan(before.cx);
+    expect(after.cy).toBeLessThan(before.cy);
+    expect(after.x).toBeGreaterThan(before.x);
+    await screenshot(page, '26-playback');
+    const download = page.waitForEvent('download');
+    await page.click('#playback-export');
+    expect((await download).suggestedFilename()).toMatch(/^track-T006-.*\.csv$/);
+  });
+});
