@@ -45,15 +45,19 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/_duty/C01/+/answer',
     ]);
     // Slope sites and pipeline networks are not asked duty checks.
+    const p01 = registry.allDevices().filter((d) => d.owner === 'P01');
     expect(rulesOf(ids.devices.acl, 'P01')).toEqual([
-      'topic write lg/v1/gas/P01/+/telemetry',
-      'topic write lg/v1/gas/P01/+/status',
+      ...p01.map((d) => `topic write lg/v1/gas/P01/${d.id}/telemetry`),
+      ...p01.map((d) => `topic write lg/v1/gas/P01/${d.id}/status`),
       'topic read lg/v1/_rejected/+/P01/#',
     ]);
-    // No wildcard in any write rule of the device listener: the broker bounds every topic it takes.
+    // No wildcard in any write rule of the device listener but a duty answer's check ID: the broker bounds
+    // every topic it takes (the answer's topic is parsed against a fixed pattern and never kept).
     const writes = ids.devices.acl.split('\n').filter((l) => l.startsWith('topic write'));
-    expect(writes.length).toBe(4 * registry.allDevices().length);
-    expect(writes.filter((l) => /[+#]/.test(l))).toEqual([]);
+    const dutyAnswers = writes.filter((l) => /^topic write lg\/v1\/_duty\/C\d\d\/\+\/answer$/.test(l));
+    expect(dutyAnswers).toHaveLength(registry.allCompanies().length);
+    expect(writes.length).toBe(4 * registry.allDevices().length + dutyAnswers.length);
+    expect(writes.filter((l) => /[+#]/.test(l) && !dutyAnswers.includes(l))).toEqual([]);
     const t001 = registry.device('T001')!;
     expect(rulesOf(ids.devices.acl, 'T001')).toEqual([
       `topic write lg/v1/truck/${t001.owner}/T001/telemetry`,
@@ -78,6 +82,9 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/truck/C01/+/telemetry',
       'topic write lg/v1/truck/C01/+/status',
       'topic read lg/v1/_rejected/+/C01/#',
+      'topic read lg/v1/_duty/C01/question',
+      'topic read lg/v1/_duty/C01/result',
+      'topic write lg/v1/_duty/C01/+/answer',
     ]);
     const exact = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 });
     expect(rulesOf(exact.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));
