@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import type { Alert, Severity } from './alert';
 import type { DeviceEvent, Position } from './records';
 
 /** Socket.IO namespace of the live feed. */
@@ -19,6 +19,8 @@ export interface ServerToClientEvents {
 export interface AckRequest {
   id: string;
   note?: string;
+  /** The severity the person saw: refused when the alert has been raised above it since. */
+  severity?: Severity;
 }
 
 export type AckResponse = { ok: true; alert: Alert } | { ok: false; error: string };
