@@ -149,7 +149,9 @@ export class PartitionEvaluator {
         continue;
       }
       w.outcome.evaluated++;
-      if (before.lastTs > 0 && record.ts - before.lastTs > GAP_FACTOR * device.intervalSec * 1000)
+      // The time the reading was evaluated at (its arrival, for a stamp in the future).
+      const at = result.state.lastTs;
+      if (before.lastTs > 0 && at - before.lastTs > GAP_FACTOR * device.intervalSec * 1000)
         w.outcome.gaps[device.kind] = (w.outcome.gaps[device.kind] ?? 0) + 1;
       w.state.set(record.device, result.state);
       w.touchedState.add(record.device);
