@@ -1,5 +1,14 @@
 import type { Escalation } from '@lg/contracts';
-import { acknowledge, applySignal, type RuleSignal } from './lifecycle';
+import type { ChainStep } from '@lg/registry';
+import { DEFAULT_ESCALATION_DELAYS } from './escalation';
+import {
+  acknowledge,
+  applySignal,
+  escalate,
+  escalationDue,
+  initialEscalation,
+  type RuleSignal,
+} from './lifecycle';
 
 const subject = { rule: 'gas.lel', kind: 'gas' as const, owner: 'P01', device: 'G001' };
 const esc = (since: string): Escalation => ({ level: 'grid', unit: 'GR-1', since, notify: [] });
@@ -170,5 +179,52 @@ describe('alert lifecycle', () => {
       expect(again.alert.companyAck).toBeUndefined();
       expect(again.alert).toMatchObject({ active: true, acknowledged: false, count: 2 });
     });
+  });
+});
+
+describe('escalation in the lifecycle', () => {
+  const duty = (name: string) => [{ name, phone: '0755-00000000' }];
+  const chain: ChainStep[] = [
+    { level: 'grid', unit: { id: 'GR-1', name: '网格', duty: duty('网格员') } },
+    { level: 'community', unit: { id: 'CM-1', name: '社区', duty: duty('社区值班') } },
+    { level: 'district', unit: { id: 'LG', name: '龙岗区', duty: duty('区值班') } },
+  ];
+  const start = (since: string) => initialEscalation(chain, since);
+
+  it('starts at the first step, climbs one step at a time with an escalated transition, and stops at the top', () => {
+    const opened = applySignal(undefined, subject, fire('red', 60), T, start)!.alert;
+    expect(opened.escalation).toEqual({
+      level: 'grid',
+      unit: 'GR-1',
+      since: new Date(T).toISOString(),
+      notify: duty('网格员'),
+    });
+    const up = escalate(opened, chain, T + 300_000)!;
+    expect(up.alert.escalation).toMatchObject({ level: 'community', unit: 'CM-1' });
+    expect(up.alert.updatedAt).toBe(new Date(T + 300_000).toISOString());
+    expect(up.transition).toMatchObject({
+      type: 'escalated',
+      by: 'system',
+      acknowledged: false,
+      severity: 'red',
+    });
+    const top = escalate(up.alert, chain, T + 600_000)!;
+    expect(top.alert.escalation.level).toBe('district');
+    expect(escalate(top.alert, chain, T + 900_000)).toBeNull();
+  });
+
+  it('does not climb an alert someone took, nor a closed one; a cleared one nobody took still climbs', () => {
+    const opened = applySignal(undefined, subject, fire('red', 60), T, start)!.alert;
+    const acked = acknowledge(opened, 'operator', undefined, T + 1000)!.alert;
+    expect(escalate(acked, chain, T + 300_000)).toBeNull();
+    const cleared = applySignal(opened, subject, clear, T + 2000, start)!.alert;
+    expect(escalate(cleared, chain, T + 300_000)?.alert.escalation.level).toBe('community');
+  });
+
+  it("is due after the severity's delay, never for blue or for an alert someone took", () => {
+    const red = applySignal(undefined, subject, fire('red', 60), T, start)!.alert;
+    expect(escalationDue(red, DEFAULT_ESCALATION_DELAYS, T + 10)).toBe(T + 10 + 5 * 60_000);
+    expect(escalationDue({ ...red, severity: 'blue' }, DEFAULT_ESCALATION_DELAYS, T)).toBeNull();
+    expect(escalationDue({ ...red, acknowledged: true }, DEFAULT_ESCALATION_DELAYS, T)).toBeNull();
   });
 });

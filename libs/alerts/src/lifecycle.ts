@@ -1,27 +1,18 @@
 import type {
   Acknowledgement,
   Alert,
-  AlertAction,
   AlertTransition,
   AlertTransitionType,
   DeviceKind,
   Escalation,
-  Severity,
 } from '@lg/contracts';
-import { severityRank } from '@lg/contracts';
+import { isOpen, severityRank } from '@lg/contracts';
+import type { ChainStep } from '@lg/registry';
+import type { RuleSignal } from '@lg/rules';
+import type { EscalationDelays } from './escalation';
 
-/** What a rule says about one device at one moment. */
-export type RuleSignal =
-  | {
-      type: 'fire';
-      severity: Severity;
-      value: number | string | null;
-      threshold: number | string | null;
-      message: string;
-      location?: { lat: number; lon: number };
-      actions?: AlertAction[];
-    }
-  | { type: 'clear'; value: number | string | null; message?: string };
+/** The rules own their signal type; named here too for the lifecycle's callers. */
+export type { RuleSignal };
 
 export interface AlertSubject {
   rule: string;
@@ -207,4 +198,37 @@ export function acknowledge(
     updatedAt: iso(atMs),
   };
   return { alert, transition: transition(alert, 'acknowledged', atMs, by) };
+}
+
+/** The first step of a responsibility chain (a device's, from the registry): where a new alert starts. */
+export function initialEscalation(chain: readonly ChainStep[], since: string): Escalation {
+  const first = chain[0];
+  return { level: first.level, unit: first.unit.id, since, notify: first.unit.duty };
+}
+
+/**
+ * When an alert next climbs (clock time, epoch ms), or null when it does not: a person took it, or its
+ * severity never escalates. An alert nobody took climbs after its severity's delay, also once its condition
+ * cleared: an SOS or a truck that moved while offline still needs a person to take it.
+ */
+export function escalationDue(alert: Alert, delays: EscalationDelays, nowMs: number): number | null {
+  const delay = delays[alert.severity];
+  return delay === null || alert.acknowledged ? null : nowMs + delay;
+}
+
+/**
+ * One step up the chain for an alert that is due to climb, at clock time `atMs`; null when it should not
+ * (taken, closed, or already at the top, the district).
+ */
+export function escalate(alert: Alert, chain: readonly ChainStep[], atMs: number): LifecycleResult | null {
+  if (alert.acknowledged || !isOpen(alert)) return null;
+  const next = chain[chain.findIndex((s) => s.level === alert.escalation.level) + 1];
+  if (!next) return null;
+  const since = iso(atMs);
+  const escalated: Alert = {
+    ...alert,
+    escalation: { level: next.level, unit: next.unit.id, since, notify: next.unit.duty },
+    updatedAt: since,
+  };
+  return { alert: escalated, transition: transition(escalated, 'escalated', atMs) };
 }

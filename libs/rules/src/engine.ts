@@ -1,7 +1,6 @@
 import { isAhead, type ReadingRecord } from '@lg/contracts';
-import type { RuleSignal } from '@lg/alerts';
 import { configFor, type RulePack } from './pack';
-import type { RuleContext, RuleOutput } from './rule';
+import type { RuleContext, RuleOutput, RuleSignal } from './rule';
 
 /** What the rule engine keeps per device between readings. */
 export interface DeviceRuleState {
