@@ -100,6 +100,28 @@ describe('acknowledgement and raise, racing (real Redis)', () => {
     });
   });
 
+  it('commits a raise and a later transition of the same alert in one batch (one job)', async () => {
+    subject.device = 'G004';
+    const orange = await workerCommits(undefined, fire('orange', 30));
+    await store.acknowledge(orange.id, 'operator', undefined, t + 10, 'district', 'orange');
+    const read = await workerReads(orange.id);
+    const raise = applySignal(read, subject, fire('red', 80), t + 1000, (since) => ({
+      level: 'grid',
+      since,
+      notify: [],
+    }))!;
+    const lower = applySignal(raise.alert, subject, fire('orange', 30), t + 2000, (since) => ({
+      level: 'grid',
+      since,
+      notify: [],
+    }))!;
+    const batch = new FencedBatch(n.partitionLease(0), leases.owner);
+    store.stage(batch, raise.alert, raise.transition, false);
+    store.stage(batch, lower.alert, lower.transition, false);
+    await batch.exec(redis);
+    expect(await store.get(orange.id)).toMatchObject({ severity: 'orange', acknowledged: false });
+  });
+
   it('an acknowledgement of what the alert was before a raise is refused, and writes nothing', async () => {
     subject.device = 'G002';
     const orange = await workerCommits(undefined, fire('orange', 30));
