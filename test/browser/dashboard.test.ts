@@ -178,6 +178,69 @@ describe('dashboard in a browser', () => {
     await wall.page.click('#drawer-close');
   });
 
+  it('flashes and beeps again when an acknowledged alert rises to red, and shows whose acknowledgement it cleared', async () => {
+    const { page } = wall;
+    const row = '#alert-list .vrow[data-rule="gas.lel"][data-device="G002"]';
+    const id = await page.getAttribute(row, 'data-alert-id');
+    expect(id).toBeTruthy();
+    type Counted = { lgBeeps: number };
+    const beeps = (p = page) => p.evaluate(() => (window as unknown as Counted).lgBeeps);
+    const flashing = (p = page) =>
+      p.$eval(`${row}[data-alert-id="${id}"]`, (el) => getComputedStyle(el).animationName === 'flash');
+    // Count the siren's tones (three oscillators a beep), then switch the sound on: that click is what
+    // browsers want before they play anything, and it beeps once.
+    for (const p of [page, laptop.page]) {
+      await p.evaluate(() => {
+        const w = window as unknown as Counted;
+        w.lgBeeps = 0;
+        const create = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function (this: AudioContext) {
+          w.lgBeeps++;
+          return create.call(this);
+        };
+      });
+      await p.click('#sound-toggle');
+      await p.waitForFunction(() => (window as unknown as Counted).lgBeeps >= 3);
+      await p.evaluate(() => ((window as unknown as Counted).lgBeeps = 0));
+    }
+
+    // The operator takes the orange alert on the wall.
+    expect(await page.getAttribute(row, 'data-severity')).toBe('orange');
+    await page.click(row);
+    const detail = `#drawer .alert-detail[data-alert-id="${id}"]`;
+    await page.waitForSelector(detail);
+    await page.fill(`${detail} [data-role="ack-note"]`, '巡检员前往查看');
+    await page.click(`${detail} [data-role="ack"]`);
+    await page.waitForSelector(`${row}[data-acknowledged="true"]`);
+    await laptop.page.waitForSelector(`${row}[data-acknowledged="true"]`);
+
+    // The detector reads 80 % LEL: red, and nobody has taken that.
+    const p01 = await owner('P01');
+    await publish(p01, 'gas/P01/G002/telemetry', { ts: Date.now(), lel: 80, gas: 'CH4' });
+    for (const s of [wall, laptop]) {
+      await s.page.waitForSelector(`${row}[data-severity="red"][data-acknowledged="false"]`);
+      expect(await flashing(s.page)).toBe(true);
+      // It beeps at once (not at the 20 s repeat: no other red alert waited for anyone before).
+      await s.page.waitForFunction(() => (window as unknown as Counted).lgBeeps >= 3, null, {
+        timeout: 3000,
+      });
+    }
+    // The open drawer offers the acknowledgement again, and the history says whose was cleared, and why.
+    await page.waitForSelector(`${detail}[data-acknowledged="false"] [data-role="ack"]`);
+    const cleared = `${detail} .timeline li[data-transition="raised"] [data-role="cleared-ack"]`;
+    await page.waitForSelector(cleared, { timeout: 10_000 });
+    expect(await page.textContent(cleared)).toContain('operator');
+    await screenshot(page, '05-raised-again');
+
+    // Taken again at red: it stops flashing.
+    await page.click(`${detail} [data-role="ack"]`);
+    await page.waitForSelector(`${row}[data-acknowledged="true"][data-severity="red"]`);
+    expect(await flashing(page)).toBe(false);
+    for (const p of [page, laptop.page]) await p.click('#sound-toggle');
+    expect(await beeps(laptop.page)).toBeGreaterThanOrEqual(3);
+    await page.click('#drawer-close');
+  });
+
   it('shows device details with charts from InfluxDB: a truck track with its overspeeds, LEL with thresholds, slope displacement', async () => {
     const [truck] = trucksOf('C01');
     const c01 = await owner('C01');

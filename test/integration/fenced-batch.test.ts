@@ -75,6 +75,21 @@ describe('FencedBatch', () => {
     expect(await redis.hget('fb:alert', 'doc')).toBe('{"v":2}');
   });
 
+  it('checks what the batch read, not what its own writes changed: a cleared acknowledgement then another write', async () => {
+    const leases = new Leases(redis, 'worker-f', 10_000);
+    expect(await leases.acquire('fb:lease:6')).toBe(true);
+    await redis.hset('fb:raised', 'doc', '{"v":1}', 'ack', '{"ackedBy":"operator"}');
+    // A raise clears the acknowledgement it read; a lowering later in the same job states it absent.
+    await new FencedBatch('fb:lease:6', leases.owner)
+      .expectField('fb:raised', 'ack', true)
+      .add('HSET', 'fb:raised', 'doc', '{"v":2}')
+      .add('HDEL', 'fb:raised', 'ack')
+      .expectField('fb:raised', 'ack', false)
+      .add('HSET', 'fb:raised', 'doc', '{"v":3}')
+      .exec(redis);
+    expect(await redis.hgetall('fb:raised')).toEqual({ doc: '{"v":3}' });
+  });
+
   it('commits after Redis lost its script cache (SCRIPT FLUSH, a restart), sending the script body only then', async () => {
     const leases = new Leases(redis, 'worker-d', 10_000);
     expect(await leases.acquire('fb:lease:4')).toBe(true);

@@ -12,7 +12,7 @@ import { LiveMap } from './map/live-map';
 import { schedule } from './scheduler';
 import type { Session } from './session';
 import { Store } from './state';
-import type { Alert, DeviceView, MapView, RuleView } from './types';
+import type { Alert, DeviceView, MapView, RuleView, Severity } from './types';
 import { Workspace } from './workspace/workspace';
 
 const DEFAULT_GAS: GasThresholds = { orange: 25, red: 50 };
@@ -44,6 +44,7 @@ export async function startDashboard(session: Session, logout: () => void): Prom
   ]);
   const store = new Store(session.user, map, devices);
   const siren = new Siren();
+  const alarming = (a: Alert) => isAlarming(a, session.user.role);
 
   type Open = { kind: 'alert'; view: AlertDetail } | { kind: 'device'; view: DeviceDetail };
   let open: Open | undefined;
@@ -60,9 +61,13 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     statusPanel.select(undefined);
   };
 
-  const acknowledge = async (id: string, note: string | undefined): Promise<Alert> => {
-    if (feed.connected) return feed.acknowledge(id, note);
-    return api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, note ? { note } : {});
+  // The severity the person saw goes along: an alert raised meanwhile is refused, to be looked at again.
+  const acknowledge = async (id: string, note: string | undefined, severity: Severity): Promise<Alert> => {
+    if (feed.connected) return feed.acknowledge(id, note, severity);
+    return api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, {
+      ...(note ? { note } : {}),
+      severity,
+    });
   };
 
   const showAlert = (alert: Alert) => {
@@ -147,14 +152,15 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     unauthorized: logout,
     alerts: (list) => {
       store.replaceOpen(list);
-      siren.update([...store.alerts.values()].some(isAlarming), false);
+      siren.update([...store.alerts.values()].some(alarming), false);
       initial = false;
     },
     alert: (a) => {
       const before = store.alerts.get(a.id);
       if (!store.upsertAlert(a)) return;
-      const fresh = !initial && isAlarming(a) && !(before && isAlarming(before));
-      siren.update(fresh || [...store.alerts.values()].some(isAlarming), fresh);
+      // A raise to red clears the acknowledgement: the alert is fresh again, and beeps.
+      const fresh = !initial && alarming(a) && !(before && alarming(before));
+      siren.update(fresh || [...store.alerts.values()].some(alarming), fresh);
     },
     positions: (list) => store.applyPositions(list),
     device: (e) => store.applyDeviceEvent(e),

@@ -1,5 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Alert, ClientToServerEvents, DeviceEvent, Position, ServerToClientEvents } from './types';
+import type {
+  Alert,
+  ClientToServerEvents,
+  DeviceEvent,
+  Position,
+  ServerToClientEvents,
+  Severity,
+} from './types';
 import type { DutyCheckView, RejectionRecord } from './workspace/types';
 
 export interface LiveHandlers {
@@ -51,11 +58,11 @@ export class LiveFeed {
     return this.socket.connected;
   }
 
-  acknowledge(id: string, note: string | undefined): Promise<Alert> {
+  acknowledge(id: string, note: string | undefined, severity: Severity): Promise<Alert> {
     return new Promise((resolve, reject) => {
       this.socket
         .timeout(ACK_TIMEOUT_MS)
-        .emit('alert:ack', { id, ...(note ? { note } : {}) }, (err, reply) => {
+        .emit('alert:ack', { id, ...(note ? { note } : {}), severity }, (err, reply) => {
           if (err) reject(err instanceof Error ? err : new Error(String(err)));
           else if (reply.ok) resolve(reply.alert);
           else reject(new Error(reply.error));

@@ -1,2 +1,3 @@
+export * from './escalation';
 export * from './lifecycle';
 export * from './alert-store';

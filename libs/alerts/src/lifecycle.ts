@@ -1,26 +1,18 @@
 import type {
+  Acknowledgement,
   Alert,
-  AlertAction,
   AlertTransition,
   AlertTransitionType,
   DeviceKind,
   Escalation,
-  Severity,
 } from '@lg/contracts';
-import { severityRank } from '@lg/contracts';
+import { isOpen, severityRank } from '@lg/contracts';
+import type { ChainStep } from '@lg/registry';
+import type { RuleSignal } from '@lg/rules';
+import type { EscalationDelays } from './escalation';
 
-/** What a rule says about one device at one moment. */
-export type RuleSignal =
-  | {
-      type: 'fire';
-      severity: Severity;
-      value: number | string | null;
-      threshold: number | string | null;
-      message: string;
-      location?: { lat: number; lon: number };
-      actions?: AlertAction[];
-    }
-  | { type: 'clear'; value: number | string | null; message?: string };
+/** The rules own their signal type; named here too for the lifecycle's callers. */
+export type { RuleSignal };
 
 export interface AlertSubject {
   rule: string;
@@ -41,7 +33,13 @@ export function alertId(subject: AlertSubject, openedAtMs: number): string {
   return `${subject.rule}~${subject.device}~${openedAtMs.toString(36)}`;
 }
 
-function transition(alert: Alert, type: AlertTransitionType, atMs: number, by = 'system'): AlertTransition {
+function transition(
+  alert: Alert,
+  type: AlertTransitionType,
+  atMs: number,
+  by = 'system',
+  extra: Partial<AlertTransition> = {},
+): AlertTransition {
   return {
     alertId: alert.id,
     type,
@@ -52,7 +50,33 @@ function transition(alert: Alert, type: AlertTransitionType, atMs: number, by = 
     acknowledged: alert.acknowledged,
     value: alert.value,
     ...(alert.note !== undefined && type === 'acknowledged' ? { note: alert.note } : {}),
+    ...extra,
   };
+}
+
+/**
+ * What a raise or a reopening takes away: the command centre's acknowledgement and a company's taking. A
+ * person took the alert at a lower severity, or before it came back; what it is now must be seen and taken
+ * again. Returns the alert without them, what was cleared (for the transition), and the transition time,
+ * kept after the cleared acknowledgements so that every copy of the alert orders after them.
+ */
+function clearAcks(
+  open: Alert,
+  atMs: number,
+): { rest: Alert; cleared: Partial<AlertTransition>; atMs: number } {
+  // Who and when; the note stays in the history's `acknowledged` transition.
+  const { ackedAt, ackedBy, note: _note, companyAck, ...rest } = open;
+  const cleared: Partial<AlertTransition> = {};
+  let at = atMs;
+  if (open.acknowledged && ackedAt !== undefined && ackedBy !== undefined) {
+    cleared.clearedAck = { by: ackedBy, at: ackedAt };
+    at = Math.max(at, Date.parse(ackedAt) + 1);
+  }
+  if (companyAck) {
+    cleared.clearedCompanyAck = { by: companyAck.by, at: companyAck.at };
+    at = Math.max(at, Date.parse(companyAck.at) + 1);
+  }
+  return { rest: { ...rest, acknowledged: false }, cleared, atMs: at };
 }
 
 /**
@@ -89,7 +113,9 @@ export function applySignal(
       return { alert, transition: transition(alert, 'opened', atMs) };
     }
     if (!open.active) {
-      const { clearedAt: _cleared, ...rest } = open;
+      // Open and inactive means nobody at the command centre took it; a company's taking is cleared.
+      const { rest: unacked, cleared, atMs: at } = clearAcks(open, atMs);
+      const { clearedAt: _cleared, ...rest } = unacked;
       const alert: Alert = {
         ...rest,
         active: true,
@@ -99,24 +125,31 @@ export function applySignal(
         threshold: signal.threshold,
         ...(signal.location ? { location: signal.location } : {}),
         ...(signal.actions ? { actions: signal.actions } : {}),
-        updatedAt: iso(atMs),
+        updatedAt: iso(at),
         count: open.count + 1,
       };
-      return { alert, transition: transition(alert, 'reopened', atMs) };
+      const extra = { previousSeverity: open.severity, ...cleared };
+      return { alert, transition: transition(alert, 'reopened', at, 'system', extra) };
     }
     if (signal.severity === open.severity) return null;
+    const raised = severityRank(signal.severity) > severityRank(open.severity);
+    // A raise must be seen again by everyone on duty; a lowering keeps whoever took the alert.
+    const { rest, cleared, atMs: at } = raised ? clearAcks(open, atMs) : { rest: open, cleared: {}, atMs };
     const alert: Alert = {
-      ...open,
+      ...rest,
       severity: signal.severity,
       message: signal.message,
       value: signal.value,
       threshold: signal.threshold,
       ...(signal.location ? { location: signal.location } : {}),
       ...(signal.actions ? { actions: signal.actions } : {}),
-      updatedAt: iso(atMs),
+      updatedAt: iso(at),
     };
-    const type = severityRank(signal.severity) > severityRank(open.severity) ? 'raised' : 'lowered';
-    return { alert, transition: transition(alert, type, atMs) };
+    const extra = { previousSeverity: open.severity, ...cleared };
+    return {
+      alert,
+      transition: transition(alert, raised ? 'raised' : 'lowered', at, 'system', extra),
+    };
   }
   if (!open || !open.active) return null;
   const alert: Alert = {
@@ -130,14 +163,32 @@ export function applySignal(
   return { alert, transition: transition(alert, 'cleared', atMs) };
 }
 
-/** A person takes an alert. Acknowledging twice keeps the first acknowledgement. */
+/**
+ * Who acknowledges: the command centre (`district`, an operator) or the transport company whose truck it
+ * is (`company`).
+ */
+export type AckScope = 'district' | 'company';
+
+/**
+ * A person takes an alert. Acknowledging twice keeps the first acknowledgement. A company's user takes its
+ * own truck's alert like an operator, except a red one: that is recorded as the company's taking
+ * (`companyAck`) and the alert stays unacknowledged, escalating, for the command centre to take.
+ */
 export function acknowledge(
   current: Alert,
   by: string,
   note: string | undefined,
   atMs: number,
+  scope: AckScope = 'district',
 ): LifecycleResult | null {
   if (current.acknowledged) return null;
+  if (scope === 'company' && current.severity === 'red') {
+    if (current.companyAck) return null;
+    const companyAck: Acknowledgement = { by, at: iso(atMs), ...(note !== undefined ? { note } : {}) };
+    const alert: Alert = { ...current, companyAck, updatedAt: iso(atMs) };
+    const t = transition(alert, 'acknowledged', atMs, by);
+    return { alert, transition: note !== undefined ? { ...t, note } : t };
+  }
   const alert: Alert = {
     ...current,
     acknowledged: true,
@@ -147,4 +198,37 @@ export function acknowledge(
     updatedAt: iso(atMs),
   };
   return { alert, transition: transition(alert, 'acknowledged', atMs, by) };
+}
+
+/** The first step of a responsibility chain (a device's, from the registry): where a new alert starts. */
+export function initialEscalation(chain: readonly ChainStep[], since: string): Escalation {
+  const first = chain[0];
+  return { level: first.level, unit: first.unit.id, since, notify: first.unit.duty };
+}
+
+/**
+ * When an alert next climbs (clock time, epoch ms), or null when it does not: a person took it, or its
+ * severity never escalates. An alert nobody took climbs after its severity's delay, also once its condition
+ * cleared: an SOS or a truck that moved while offline still needs a person to take it.
+ */
+export function escalationDue(alert: Alert, delays: EscalationDelays, nowMs: number): number | null {
+  const delay = delays[alert.severity];
+  return delay === null || alert.acknowledged ? null : nowMs + delay;
+}
+
+/**
+ * One step up the chain for an alert that is due to climb, at clock time `atMs`; null when it should not
+ * (taken, closed, or already at the top, the district).
+ */
+export function escalate(alert: Alert, chain: readonly ChainStep[], atMs: number): LifecycleResult | null {
+  if (alert.acknowledged || !isOpen(alert)) return null;
+  const next = chain[chain.findIndex((s) => s.level === alert.escalation.level) + 1];
+  if (!next) return null;
+  const since = iso(atMs);
+  const escalated: Alert = {
+    ...alert,
+    escalation: { level: next.level, unit: next.unit.id, since, notify: next.unit.duty },
+    updatedAt: since,
+  };
+  return { alert: escalated, transition: transition(escalated, 'escalated', atMs) };
 }

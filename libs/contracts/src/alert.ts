@@ -36,6 +36,15 @@ export interface AlertAction {
   targets?: string[];
 }
 
+/** A person's taking of an alert. */
+export interface Acknowledgement {
+  /** The user name. */
+  by: string;
+  /** ISO-8601 UTC. */
+  at: string;
+  note?: string;
+}
+
 /**
  * The alert of contract v1. At most one open alert exists per rule and device; `active` (the condition
  * holds) and `acknowledged` (a person took it) are independent. Times are ISO-8601 UTC.
@@ -59,6 +68,12 @@ export interface Alert {
   ackedAt?: string;
   ackedBy?: string;
   note?: string;
+  /**
+   * A transport company's user took this red alert of its own truck. Recorded and shown, but it is not
+   * the command centre's acknowledgement: `acknowledged` stays false, the alert keeps escalating towards the
+   * district and flashes on the district's screens until an operator takes it.
+   */
+  companyAck?: Acknowledgement;
   /** How many times the condition fired while this alert was open. */
   count: number;
   escalation: Escalation;
@@ -90,6 +105,15 @@ export interface AlertTransition {
   acknowledged: boolean;
   value: number | string | null;
   note?: string;
+  /** On `raised`, `lowered` and `reopened`: the severity before. */
+  previousSeverity?: Severity;
+  /**
+   * On `raised` and `reopened`: the acknowledgement this transition took away (the alert must be taken
+   * again at its new severity), so that the history shows why an alert is unacknowledged again.
+   */
+  clearedAck?: Acknowledgement;
+  /** Likewise, a company's taking of a red alert ({@link Alert.companyAck}) that a reopening took away. */
+  clearedCompanyAck?: Acknowledgement;
 }
 
 /** An alert is closed (no longer open) once its condition is gone and a person acknowledged it. */

@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import type { Alert, Severity } from './alert';
 import type { DeviceEvent, Position } from './records';
 import type { RejectionRecord } from './rejection-history';
 import type { DutyCheckView } from './duty';
@@ -25,6 +25,8 @@ export interface ServerToClientEvents {
 export interface AckRequest {
   id: string;
   note?: string;
+  /** The severity the person saw: refused when the alert has been raised above it since. */
+  severity?: Severity;
 }
 
 export type AckResponse = { ok: true; alert: Alert } | { ok: false; error: string };

@@ -56,15 +56,12 @@ export const FIELD_SPECS: Record<DeviceKind, Record<string, FieldSpec>> = {
 
 /**
  * Reasons a gas detector's reading tells nothing about the gas (domain facts: a fault, a reading outside
- * 0–100 % LEL, an NAMUR NE43 loop current; and a time that cannot be placed). Other unqualified fields,
- * such as an implausible battery level, leave the measurement standing: they must not hide a gas alarm.
+ * 0–100 % LEL, an NAMUR NE43 loop current). Other unqualified fields, such as an implausible battery
+ * level, leave the measurement standing: they must not hide a gas alarm. Nor does a stamp in the future
+ * (`future_ts`): a detector whose clock runs ahead still measures the gas, and the rules place such a
+ * reading at its arrival time.
  */
-export const GAS_BLIND_REASONS: readonly string[] = [
-  'fault',
-  'lel_out_of_range',
-  'ma_out_of_range',
-  'future_ts',
-];
+export const GAS_BLIND_REASONS: readonly string[] = ['fault', 'lel_out_of_range', 'ma_out_of_range'];
 
 /** Whether a gas reading unqualified for these reasons (`why`) still measures the gas. */
 export function gasReadingSees(why: readonly string[]): boolean {

@@ -33,6 +33,23 @@ export interface StatusRecord {
 
 export type LogRecord = ReadingRecord | StatusRecord;
 
+/**
+ * Whether a reading is stamped beyond the future tolerance (`future_ts`): the terminal's clock runs ahead.
+ * Such a reading is stored at its own stamp (unqualified) but goes by its arrival time everywhere a clock
+ * matters: rules, presence, the device's event clock.
+ */
+export function isAhead(record: ReadingRecord): boolean {
+  return record.why !== undefined && record.why.includes('future_ts');
+}
+
+/**
+ * The time the platform places a reading at: its event time, or its arrival time when its stamp is in the
+ * future ({@link isAhead}), so that a wrong clock never moves a device's time forward.
+ */
+export function placedAt(record: ReadingRecord): number {
+  return isAhead(record) ? record.rx : record.ts;
+}
+
 /** Entries of the live event stream read by every gateway. */
 export type LiveRecord =
   { t: 'alert'; alert: Alert; transition: AlertTransition } | { t: 'device'; device: DeviceEvent };

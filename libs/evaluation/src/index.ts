@@ -1,7 +1,10 @@
 export * from './clock';
-export * from './escalation';
+// The escalation delays are the alert lifecycle's; the worker's configuration and the scenarios read them here.
+export { DEFAULT_ESCALATION_DELAYS, parseEscalationDelays, type EscalationDelays } from '@lg/alerts';
+export * from './evaluate-partition';
 export * from './presence';
 export * from './partition-evaluator';
+export * from './partition-store';
 export * from './partition-ownership';
 export * from './rule-workers';
 export * from './rule-pack-store';

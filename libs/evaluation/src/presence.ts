@@ -1,8 +1,8 @@
-import type { DeviceEvent, LogRecord } from '@lg/contracts';
+import { placedAt, type DeviceEvent, type LogRecord } from '@lg/contracts';
 
 /** Where a device was last seen, kept in the presence hash (device ID → JSON). */
 export interface Presence {
-  /** Event time of the newest reading, epoch ms. */
+  /** Event time of the newest reading, epoch ms; a reading stamped in the future counts at its arrival. */
   lastSeen: number;
   /** When ingest received the newest record, epoch ms. */
   rx: number;
@@ -21,9 +21,10 @@ export function updatePresence(
   record: LogRecord,
 ): { presence: Presence; event?: DeviceEvent } {
   const online = record.t === 's' ? record.online : true;
-  const lastSeen = record.t === 'r' ? Math.max(before?.lastSeen ?? 0, record.ts) : (before?.lastSeen ?? 0);
+  // A terminal whose clock runs ahead is seen when its reading arrives, never in the future.
+  const at = record.t === 's' ? record.rx : placedAt(record);
+  const lastSeen = record.t === 'r' ? Math.max(before?.lastSeen ?? 0, at) : (before?.lastSeen ?? 0);
   const changed = before === undefined ? true : before.online !== online;
-  const at = record.t === 's' ? record.rx : record.ts;
   const presence: Presence = {
     lastSeen,
     rx: Math.max(before?.rx ?? 0, record.rx),

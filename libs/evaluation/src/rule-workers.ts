@@ -3,7 +3,8 @@ import type Redis from 'ioredis';
 import { readRuleJob, RULE_JOB_NAME, type Names, type RuleJob } from '@lg/contracts';
 import { LeaseLostError, StaleWriteError, type RedisConnections } from '@lg/redis';
 import type { RulePack } from '@lg/rules';
-import type { EvaluationOutcome, PartitionEvaluator } from './partition-evaluator';
+import type { EvaluationOutcome } from './evaluate-partition';
+import type { PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
 
 /** BullMQ job lock of a rule job: how long a dead worker's running job stays out of reach, ms. */

@@ -1,7 +1,22 @@
 import type { z } from 'zod';
-import type { DeviceKind, ReadingRecord } from '@lg/contracts';
-import type { RuleSignal } from '@lg/alerts';
+import type { AlertAction, DeviceKind, ReadingRecord, Severity } from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
+
+/**
+ * What a rule says about one device at one moment: its alert should be at this severity (`fire`), or its
+ * condition no longer holds (`clear`). The alert lifecycle (`@lg/alerts`) turns signals into alerts.
+ */
+export type RuleSignal =
+  | {
+      type: 'fire';
+      severity: Severity;
+      value: number | string | null;
+      threshold: number | string | null;
+      message: string;
+      location?: { lat: number; lon: number };
+      actions?: AlertAction[];
+    }
+  | { type: 'clear'; value: number | string | null; message?: string };
 
 /**
  * A rule is a pure function of its state for one device, one reading and its configuration. It has no

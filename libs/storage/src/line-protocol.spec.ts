@@ -146,6 +146,37 @@ describe('alert transitions', () => {
     expect(alertTransitionLine({ ...transition, value: null }, alert)).not.toContain('value');
   });
 
+  it('keeps what a raise took away: the severity before and the cleared acknowledgements', () => {
+    const raised: AlertTransition = {
+      ...transition,
+      severity: 'red',
+      previousSeverity: 'orange',
+      clearedAck: { by: 'operator', at: '2026-01-01T00:00:04.000Z' },
+      clearedCompanyAck: { by: 'c01', at: '2026-01-01T00:00:03.000Z' },
+    };
+    const line = alertTransitionLine(raised, alert);
+    expect(line).toContain(
+      ',previous_severity="orange",cleared_ack_by="operator",cleared_ack_at="2026-01-01T00:00:04.000Z",' +
+        'cleared_company_ack_by="c01",cleared_company_ack_at="2026-01-01T00:00:03.000Z" ',
+    );
+    const row = {
+      time: Date.parse(raised.at),
+      alert: 'a-7f3e',
+      severity: 'red',
+      type: 'raised',
+      by: 'system',
+      active: true,
+      acknowledged: false,
+      value: 42.5,
+      previous_severity: 'orange',
+      cleared_ack_by: 'operator',
+      cleared_ack_at: '2026-01-01T00:00:04.000Z',
+      cleared_company_ack_by: 'c01',
+      cleared_company_ack_at: '2026-01-01T00:00:03.000Z',
+    };
+    expect(alertTransitionFromRow(row)).toEqual(raised);
+  });
+
   it('refuses a transition time that is not a date', () => {
     expect(() => alertTransitionLine({ ...transition, at: 'soon' }, alert)).toThrow(RangeError);
   });

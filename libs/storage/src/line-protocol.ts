@@ -161,8 +161,9 @@ export function readingLine(r: ReadingRecord): string {
  * The line of one alert transition, measurement `alert_event`: tags `alert` (the alert ID), `device`,
  * `kind`, `owner`, `rule`, `severity`, `type` (sorted, as InfluxDB prefers); fields `by` (string),
  * `active`, `acknowledged` (booleans), the value as `value` (float) when numeric or `value_text` (string)
- * when textual (one field cannot hold both types in a shard), `note` when present; timestamp `t.at` in
- * epoch ms (precision `ms`). Read it back with {@link alertTransitionFromRow}.
+ * when textual (one field cannot hold both types in a shard), `note`, `previous_severity`, and the cleared
+ * acknowledgements as `cleared_ack_by`/`cleared_ack_at` and `cleared_company_ack_by`/`…_at` (strings) when
+ * present; timestamp `t.at` in epoch ms (precision `ms`). Read it back with {@link alertTransitionFromRow}.
  *
  * @throws RangeError when `t.at` is not a date.
  */
@@ -179,6 +180,16 @@ export function alertTransitionLine(
     fields += ',value_text=' + quoteString(t.value);
   }
   if (t.note !== undefined) fields += ',note=' + quoteString(t.note);
+  if (t.previousSeverity !== undefined) fields += ',previous_severity=' + quoteString(t.previousSeverity);
+  if (t.clearedAck !== undefined)
+    fields +=
+      ',cleared_ack_by=' + quoteString(t.clearedAck.by) + ',cleared_ack_at=' + quoteString(t.clearedAck.at);
+  if (t.clearedCompanyAck !== undefined)
+    fields +=
+      ',cleared_company_ack_by=' +
+      quoteString(t.clearedCompanyAck.by) +
+      ',cleared_company_ack_at=' +
+      quoteString(t.clearedCompanyAck.at);
   return (
     ALERT_EVENT_MEASUREMENT +
     tag('alert', t.alertId) +
@@ -204,6 +215,13 @@ export function alertTransitionFromRow(
   row: Readonly<Record<string, string | number | boolean | null>>,
 ): AlertTransition | undefined {
   const { time, alert, type, severity, by, active, acknowledged, value, value_text, note } = row;
+  const {
+    previous_severity,
+    cleared_ack_by,
+    cleared_ack_at,
+    cleared_company_ack_by,
+    cleared_company_ack_at,
+  } = row;
   if (typeof time !== 'number' || typeof alert !== 'string' || typeof by !== 'string') return undefined;
   if (!isTransitionType(type) || !isSeverity(severity)) return undefined;
   if (typeof active !== 'boolean' || typeof acknowledged !== 'boolean') return undefined;
@@ -218,6 +236,11 @@ export function alertTransitionFromRow(
     value: typeof value === 'number' ? value : typeof value_text === 'string' ? value_text : null,
   };
   if (typeof note === 'string') transition.note = note;
+  if (isSeverity(previous_severity)) transition.previousSeverity = previous_severity;
+  if (typeof cleared_ack_by === 'string' && typeof cleared_ack_at === 'string')
+    transition.clearedAck = { by: cleared_ack_by, at: cleared_ack_at };
+  if (typeof cleared_company_ack_by === 'string' && typeof cleared_company_ack_at === 'string')
+    transition.clearedCompanyAck = { by: cleared_company_ack_by, at: cleared_company_ack_at };
   return transition;
 }
 

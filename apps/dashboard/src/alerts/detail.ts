@@ -3,12 +3,14 @@ import { h } from '../dom';
 import { label, localMessage, t } from '../i18n';
 import type { Store } from '../state';
 import { formatDateTime } from '../time';
-import type { Alert, AlertTransition, Building } from '../types';
+import type { Alert, AlertTransition, Building, Severity } from '../types';
+import { isTaken } from './order';
 
 export interface AlertDetailDeps {
   store: Store;
   api: Api;
-  acknowledge: (id: string, note: string | undefined) => Promise<Alert>;
+  /** Takes the alert as the person saw it (`severity`): refused when it was raised meanwhile. */
+  acknowledge: (id: string, note: string | undefined, severity: Severity) => Promise<Alert>;
   showDevice: (id: string) => void;
 }
 
@@ -54,7 +56,12 @@ export class AlertDetail {
 
   /** A newer copy of the alert arrived (from this screen or another). */
   update(next: Alert): void {
-    if (next.updatedAt === this.alert.updatedAt && next.acknowledged === this.alert.acknowledged) return;
+    if (
+      next.updatedAt === this.alert.updatedAt &&
+      next.acknowledged === this.alert.acknowledged &&
+      next.companyAck === this.alert.companyAck
+    )
+      return;
     this.alert = next;
     this.render();
     window.clearTimeout(this.historyTimer);
@@ -102,6 +109,16 @@ export class AlertDetail {
           'alert.acked',
           t('alert.ackedBy', { who: a.ackedBy ?? '', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' }),
           ...(a.note ? [h('br'), h('q', { class: 'note' }, a.note)] : []),
+        ),
+      );
+    }
+    if (a.companyAck) {
+      facts.append(
+        row(
+          'alert.companyAcked',
+          t('alert.ackedBy', { who: a.companyAck.by, time: formatDateTime(a.companyAck.at) }),
+          ...(a.acknowledged ? [] : [h('br'), t('alert.awaitingDistrict')]),
+          ...(a.companyAck.note ? [h('br'), h('q', { class: 'note' }, a.companyAck.note)] : []),
         ),
       );
     }
@@ -196,7 +213,7 @@ export class AlertDetail {
       escalation,
       actions ?? '',
     );
-    this.ack.hidden = a.acknowledged;
+    this.ack.hidden = isTaken(a, store.user.role);
     this.note.placeholder = t('alert.note');
     this.ackButton.textContent = t('alert.ack');
   }
@@ -206,7 +223,7 @@ export class AlertDetail {
     this.ackError.textContent = '';
     try {
       const note = this.note.value.trim();
-      const acked = await this.d.acknowledge(this.alert.id, note || undefined);
+      const acked = await this.d.acknowledge(this.alert.id, note || undefined, this.alert.severity);
       this.d.store.upsertAlert(acked);
       this.update(acked);
       this.note.value = '';
@@ -241,6 +258,22 @@ export class AlertDetail {
                   tr.value !== null ? h('span', { class: 'value' }, fmtValue(tr.value)) : null,
                   h('span', { class: 'by' }, tr.by),
                   tr.note ? h('q', { class: 'note' }, tr.note) : null,
+                  tr.previousSeverity
+                    ? h(
+                        'span',
+                        { class: 'from' },
+                        t('alert.from', { sev: label('sev', tr.previousSeverity) }),
+                      )
+                    : null,
+                  ...[tr.clearedAck, tr.clearedCompanyAck].map((c) =>
+                    c
+                      ? h(
+                          'span',
+                          { class: 'cleared-ack', 'data-role': 'cleared-ack' },
+                          t('alert.ackCleared', { who: c.by, time: formatDateTime(c.at) }),
+                        )
+                      : null,
+                  ),
                 ),
               ),
             ),

@@ -5,7 +5,15 @@ import type { Store } from '../state';
 import { formatAge, formatDateTime } from '../time';
 import type { Alert, Severity } from '../types';
 import { VirtualList } from '../vlist';
-import { compareAlerts, countOpen, isOpen, matches, type AlertFilter, type AlertStateFilter } from './order';
+import {
+  compareAlerts,
+  countOpen,
+  isOpen,
+  isTaken,
+  matches,
+  type AlertFilter,
+  type AlertStateFilter,
+} from './order';
 
 const SEVERITIES_DESC: Severity[] = ['red', 'orange', 'yellow', 'blue'];
 
@@ -146,7 +154,7 @@ export class AlertList {
       'alert-row',
       `sev-${a.severity}`,
       a.active ? 'active' : 'cleared',
-      a.acknowledged ? 'acked' : 'unacked',
+      isTaken(a, this.store.user.role) ? 'acked' : 'unacked',
       a.id === this.selected ? 'selected' : '',
     ].join(' ');
     row.dataset.alertId = a.id;
@@ -154,6 +162,8 @@ export class AlertList {
     row.dataset.rule = a.rule;
     row.dataset.severity = a.severity;
     row.dataset.acknowledged = String(a.acknowledged);
+    if (a.companyAck) row.dataset.companyAck = a.companyAck.by;
+    else delete row.dataset.companyAck;
     const q = (cls: string) => row.querySelector(`.${cls}`) as HTMLElement;
     text(q('rule'), label('rule', a.rule));
     text(q('device'), this.store.deviceLabel(a.device));
@@ -164,6 +174,7 @@ export class AlertList {
       [
         a.active ? t('state.active') : t('state.cleared'),
         a.acknowledged ? t('state.acked') : t('state.unacked'),
+        !a.acknowledged && a.companyAck ? t('state.companyAcked') : '',
       ]
         .filter(Boolean)
         .join(' · '),

@@ -1,5 +1,13 @@
 import type { Alert } from '../types';
-import { compareAlerts, countOpen, isNewer, matches, worstByDevice, type AlertFilter } from './order';
+import {
+  compareAlerts,
+  countOpen,
+  isAlarming,
+  isNewer,
+  matches,
+  worstByDevice,
+  type AlertFilter,
+} from './order';
 
 let n = 0;
 function alert(p: Partial<Alert>): Alert {
@@ -76,5 +84,23 @@ describe('alert list order and filters', () => {
       ['Z', 'blue'],
     ]);
     expect(countOpen(list)).toEqual({ red: 1, orange: 0, yellow: 1, blue: 1 });
+  });
+});
+
+describe('who has taken an alert', () => {
+  const sos = alert({ kind: 'truck', owner: 'C01', rule: 'truck.sos', severity: 'red' });
+  const companyAck = { by: 'c01', at: '2026-05-01T08:00:05.000Z' };
+
+  it('sounds a red active alert nobody took, for everyone', () => {
+    expect(isAlarming(sos, 'operator')).toBe(true);
+    expect(isAlarming(sos, 'company')).toBe(true);
+    expect(isAlarming({ ...sos, acknowledged: true }, 'operator')).toBe(false);
+    expect(isAlarming({ ...sos, severity: 'orange' }, 'operator')).toBe(false);
+    expect(isAlarming({ ...sos, active: false }, 'operator')).toBe(false);
+  });
+
+  it("silences a company's taking of a red alert on the company's screens only", () => {
+    expect(isAlarming({ ...sos, companyAck }, 'company')).toBe(false);
+    expect(isAlarming({ ...sos, companyAck }, 'operator')).toBe(true);
   });
 });

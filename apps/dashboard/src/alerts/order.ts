@@ -65,7 +65,15 @@ export function countOpen(alerts: Iterable<Alert>): Record<Severity, number> {
   return counts;
 }
 
-/** An alert that should sound: red, active and nobody has taken it yet. */
-export function isAlarming(a: Alert): boolean {
-  return a.severity === 'red' && a.active && !a.acknowledged;
+/**
+ * Whether whoever looks at it has taken the alert: the command centre's acknowledgement for everyone; for a
+ * company's user also its company's taking of a red alert (`companyAck`), which the district does not count.
+ */
+export function isTaken(a: Alert, viewer: 'operator' | 'company'): boolean {
+  return a.acknowledged || (viewer === 'company' && a.companyAck !== undefined);
+}
+
+/** An alert that should sound (and flash): red, active and nobody has taken it yet, for this viewer. */
+export function isAlarming(a: Alert, viewer: 'operator' | 'company' = 'operator'): boolean {
+  return a.severity === 'red' && a.active && !isTaken(a, viewer);
 }

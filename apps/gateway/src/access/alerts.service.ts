@@ -1,6 +1,6 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { AlertNotFoundError, type AlertFilter } from '@lg/alerts';
-import type { Alert, AlertTransition } from '@lg/contracts';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { AlertChangedError, AlertNotFoundError, type AlertFilter } from '@lg/alerts';
+import type { Alert, AlertTransition, Severity } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
@@ -48,12 +48,31 @@ export class AlertsService {
     return alert;
   }
 
-  async acknowledge(principal: Principal, id: string, note: string | undefined): Promise<Alert> {
+  /**
+   * An operator acknowledges for the command centre. A company user takes its own truck's alert; a red
+   * one only for its company (`companyAck`): the command centre must still take it (docs/contract.md).
+   * 409 when the alert was raised or reopened while being acknowledged, or is above `seenSeverity`.
+   */
+  async acknowledge(
+    principal: Principal,
+    id: string,
+    note: string | undefined,
+    seenSeverity?: Severity,
+  ): Promise<Alert> {
     await this.get(principal, id);
+    const scope = principal.role === 'operator' ? 'district' : 'company';
     try {
-      return await this.redis.alerts.acknowledge(id, principal.username, note, Date.now());
+      return await this.redis.alerts.acknowledge(
+        id,
+        principal.username,
+        note,
+        Date.now(),
+        scope,
+        seenSeverity,
+      );
     } catch (err) {
       if (err instanceof AlertNotFoundError) throw new NotFoundException(`alert ${id} not found`);
+      if (err instanceof AlertChangedError) throw new ConflictException(err.message);
       throw err;
     }
   }

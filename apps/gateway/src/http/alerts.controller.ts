@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiForbiddenResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -84,17 +85,23 @@ export class AlertsController {
 
   @Post(':id/ack')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge an alert (idempotent: a second acknowledgement changes nothing)' })
+  @ApiOperation({
+    summary: 'Acknowledge an alert (idempotent: a second acknowledgement changes nothing)',
+    description:
+      "An operator acknowledges for the command centre. A company user takes its own truck's alert; a red " +
+      'one only for its company (companyAck): it stays unacknowledged and escalating until an operator takes it.',
+  })
   @ApiBody({ type: AckRequestDto, required: false })
   @ApiOkResponse({ type: AlertDto })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ description: 'The alert was raised or reopened meanwhile', type: ErrorDto })
   acknowledge(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
     @Body(new ZodPipe(ackBodySchema, 'body')) body: AckBody,
   ): Promise<Alert> {
-    return this.alerts.acknowledge(user, id, body.note);
+    return this.alerts.acknowledge(user, id, body.note, body.severity);
   }
 
   @Get(':id/history')

@@ -62,6 +62,12 @@ export class AlertActionDto {
 
 const valueSchema = { oneOf: [{ type: 'number' }, { type: 'string' }] as SchemaObject[], nullable: true };
 
+export class AcknowledgementDto {
+  @ApiProperty({ example: 'c01' }) by!: string;
+  @ApiProperty({ example: '2026-05-01T08:02:00.000Z' }) at!: string;
+  @ApiPropertyOptional({ example: '已电话联系司机 / called the driver' }) note?: string;
+}
+
 export class AlertDto {
   @ApiProperty({ example: 'truck.overspeed~T001~lp3k2a0' }) id!: string;
   @ApiProperty({ example: 'truck.overspeed' }) rule!: string;
@@ -81,6 +87,11 @@ export class AlertDto {
   @ApiPropertyOptional({ example: '2026-05-01T08:02:00.000Z' }) ackedAt?: string;
   @ApiPropertyOptional({ example: 'operator' }) ackedBy?: string;
   @ApiPropertyOptional({ example: '已电话联系司机 / called the driver' }) note?: string;
+  @ApiPropertyOptional({
+    type: AcknowledgementDto,
+    description: "A company's taking of its red truck alert; the command centre must still acknowledge it",
+  })
+  companyAck?: AcknowledgementDto;
   @ApiProperty({ example: 1, description: 'Times the condition fired while open' }) count!: number;
   @ApiProperty({ type: EscalationDto }) escalation!: EscalationDto;
   @ApiPropertyOptional({ type: [AlertActionDto] }) actions?: AlertActionDto[];
@@ -89,6 +100,12 @@ export class AlertDto {
 export class AckRequestDto {
   @ApiPropertyOptional({ maxLength: MAX_NOTE_LENGTH, example: '已电话联系司机 / called the driver' })
   note?: string;
+  @ApiPropertyOptional({
+    enum: SEVERITIES,
+    example: 'orange',
+    description: 'The severity the person saw: 409 when the alert has been raised above it since',
+  })
+  severity?: string;
 }
 
 export class AlertTransitionDto {
@@ -101,6 +118,15 @@ export class AlertTransitionDto {
   @ApiProperty() acknowledged!: boolean;
   @ApiProperty({ ...valueSchema, example: 78 }) value!: number | string | null;
   @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ enum: SEVERITIES, description: 'On raised, lowered, reopened: the severity before' })
+  previousSeverity?: string;
+  @ApiPropertyOptional({
+    type: AcknowledgementDto,
+    description: 'On raised and reopened: the acknowledgement it took away (the alert must be taken again)',
+  })
+  clearedAck?: AcknowledgementDto;
+  @ApiPropertyOptional({ type: AcknowledgementDto, description: "Likewise, a company's taking it took away" })
+  clearedCompanyAck?: AcknowledgementDto;
 }
 
 export class DeviceDto {

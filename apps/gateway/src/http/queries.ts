@@ -119,6 +119,8 @@ export const ackBodySchema = z
       .string({ invalid_type_error: 'must be a string' })
       .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`)
       .optional(),
+    /** The severity the person saw: refused (409) when the alert has risen above it since. */
+    severity: oneOf(SEVERITIES).optional(),
   })
   .strict();
 export type AckBody = z.infer<typeof ackBodySchema>;

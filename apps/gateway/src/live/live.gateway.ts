@@ -179,7 +179,8 @@ export class LiveGateway
     const request = ackRequestSchema.safeParse(body);
     if (!request.success) return { ok: false, error: describeIssues(request.error, 'alert:ack') };
     try {
-      const alert = await this.alerts.acknowledge(socket.data.principal, request.data.id, request.data.note);
+      const { id, note, severity } = request.data;
+      const alert = await this.alerts.acknowledge(socket.data.principal, id, note, severity);
       return { ok: true, alert };
     } catch (err) {
       return { ok: false, error: describe(err) };

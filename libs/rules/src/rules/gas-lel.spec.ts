@@ -132,7 +132,7 @@ describe('gas.lel', () => {
     ).toEqual([]);
   });
 
-  it('alarms on a reading unqualified only for a side field, never on one that cannot see', () => {
+  it('alarms on a reading unqualified only for a side field or its clock, never on one that cannot see', () => {
     const at = (secondsIn: number, lel: number, why: string[]): ReadingRecord => ({
       ...reading(secondsIn, lel, 'bad'),
       why,
@@ -142,7 +142,7 @@ describe('gas.lel', () => {
     for (const r of [
       at(0, 60, ['fault']),
       at(1, 60, ['ma_out_of_range']),
-      at(2, 60, ['future_ts']),
+      at(2, 60, ['lel_out_of_range']),
       at(3, 60, ['battery_out_of_range']),
     ]) {
       const out = gasLel.evaluate(state, r, config, { device, registry });
@@ -150,6 +150,9 @@ describe('gas.lel', () => {
       if (out.signal?.type === 'fire') signals.push(`${(r.ts - t0) / 1000}:${out.signal.severity}`);
     }
     expect(signals).toEqual(['3:red']);
+    // A detector whose clock runs ahead still measures the gas (the engine re-stamps it at arrival).
+    const ahead = gasLel.evaluate(gasLel.initial(), at(4, 60, ['future_ts']), config, { device, registry });
+    expect(ahead.signal).toMatchObject({ type: 'fire', severity: 'red' });
   });
 
   it('rejects a configuration whose red is not above orange', () => {

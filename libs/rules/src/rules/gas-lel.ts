@@ -6,9 +6,9 @@ import { defineRule } from '../rule';
  * gas.lel — combustible gas (GB/T 50493-2019): level 1 at 25 % LEL (orange), level 2 at 50 % LEL (red).
  * Rises at once; lowers or clears only after the reading stayed under `clearRatio` × the threshold for
  * `clearSec` seconds, so a reading that hovers around a threshold does not flap. Readings of a detector
- * that cannot see (a fault, an LEL outside 0–100 %, an NE43 loop current, a time in the future) never
- * count: they are device.fault's business. Other unqualified fields (a battery level that cannot be) do
- * not hide the gas.
+ * that cannot see (a fault, an LEL outside 0–100 %, an NE43 loop current) never count: they are
+ * device.fault's business. Other unqualified fields (a battery level that cannot be) do not hide the gas,
+ * nor does a clock running ahead (`future_ts`): the engine places such a reading at its arrival time.
  */
 export const gasLelConfig = z
   .object({

@@ -1,5 +1,5 @@
 import type { ReadingRecord } from '@lg/contracts';
-import type { RuleSignal } from '@lg/alerts';
+import type { RuleSignal } from '../rule';
 
 /**
  * What the silence-driven rules (truck.offline, device.offline) keep of each report, and how they

@@ -1,7 +1,6 @@
 import type { DeviceKind, Fields, ReadingRecord } from '@lg/contracts';
-import type { RuleSignal } from '@lg/alerts';
 import { Registry, type Device, type RegistryData } from '@lg/registry';
-import type { AnyRule } from '../rule';
+import type { AnyRule, RuleSignal } from '../rule';
 
 /**
  * Test support for the rule specs: a small registry built in code, and a driver that feeds a rule

@@ -1,5 +1,4 @@
-import type { Alert, Escalation, Severity } from '@lg/contracts';
-import type { Device, Registry } from '@lg/registry';
+import type { Severity } from '@lg/contracts';
 
 /** Per-severity delay before an unacknowledged alert climbs one step, ms; null: never. */
 export type EscalationDelays = Record<Severity, number | null>;
@@ -24,24 +23,4 @@ export function parseEscalationDelays(text: string): EscalationDelays {
     out[m[1] as Severity] = m[2] === 'never' ? null : Number(m[3]) * unit;
   }
   return out;
-}
-
-/** The first step of the device's chain: where a new alert starts. */
-export function initialEscalation(registry: Registry, device: Device, since: string): Escalation {
-  const first = registry.chainOf(device)[0];
-  return { level: first.level, unit: first.unit.id, since, notify: first.unit.duty };
-}
-
-/** The next step above the alert's current one, or null at the top (the district). */
-export function nextEscalation(
-  registry: Registry,
-  device: Device,
-  alert: Alert,
-  since: string,
-): Escalation | null {
-  const chain = registry.chainOf(device);
-  const at = chain.findIndex((s) => s.level === alert.escalation.level);
-  const next = chain[at + 1];
-  if (!next) return null;
-  return { level: next.level, unit: next.unit.id, since, notify: next.unit.duty };
 }

@@ -1,0 +1,257 @@
+import { acknowledge, DEFAULT_ESCALATION_DELAYS } from '@lg/alerts';
+import type { Alert, Fields, LogRecord, ReadingRecord } from '@lg/contracts';
+import { Registry } from '@lg/registry';
+import { resolvePack, type DeviceRuleState } from '@lg/rules';
+import {
+  evaluatePartition,
+  type PartitionEffect,
+  type PartitionInput,
+  type PartitionOutcome,
+  type PartitionSnapshot,
+} from './evaluate-partition';
+import type { Presence } from './presence';
+
+/**
+ * The worker's whole step without Redis: a snapshot of a partition and timestamped records or ticks in,
+ * every write out, in the style of the rules' specs. Each case feeds what the store would have loaded and
+ * reads the outcome the store would commit.
+ */
+const registry = Registry.load('config/registry/minimal.json');
+const pack = resolvePack();
+const world = { registry, delays: DEFAULT_ESCALATION_DELAYS };
+const T = Date.parse('2026-05-01T08:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const clockAt = (ms: number) => ({ now: () => ms });
+
+function reading(
+  device: string,
+  ts: number,
+  f: Fields,
+  o: { rx?: number; why?: string[] } = {},
+): ReadingRecord {
+  const d = registry.device(device)!;
+  return {
+    t: 'r',
+    kind: d.kind,
+    owner: d.owner,
+    device,
+    ts,
+    rx: o.rx ?? ts + 50,
+    q: o.why ? 'bad' : 'ok',
+    ...(o.why ? { why: o.why } : {}),
+    f,
+  };
+}
+
+const empty: PartitionSnapshot = { state: new Map(), presence: new Map(), alerts: new Map() };
+
+/** Runs the step and carries its writes into the next snapshot, as the store would. */
+class Partition {
+  snapshot: PartitionSnapshot = empty;
+  last!: PartitionOutcome;
+
+  run(input: PartitionInput, now: number): PartitionOutcome {
+    const outcome = evaluatePartition(this.snapshot, input, pack, clockAt(now), world);
+    const state = new Map(this.snapshot.state);
+    for (const [id, s] of outcome.states) state.set(id, s);
+    const presence = new Map([...this.snapshot.presence, ...outcome.presence]);
+    const alerts = new Map(this.snapshot.alerts);
+    for (const e of outcome.effects) if (e.t === 'alert') alerts.set(e.alert.id, e.alert);
+    this.snapshot = { state, presence, alerts };
+    this.last = outcome;
+    return outcome;
+  }
+
+  records(now: number, ...records: LogRecord[]): PartitionOutcome {
+    return this.run({ records }, now);
+  }
+
+  alert(rule: string, device: string): Alert {
+    const id = this.snapshot.state.get(device)!.alerts[rule];
+    return this.snapshot.alerts.get(id)!;
+  }
+
+  /** The snapshot as an operator acknowledged the alert (what the store reads back from the hash). */
+  acknowledge(rule: string, device: string, atMs: number): void {
+    const acked = acknowledge(this.alert(rule, device), 'operator', undefined, atMs)!.alert;
+    this.snapshot = { ...this.snapshot, alerts: new Map([...this.snapshot.alerts, [acked.id, acked]]) };
+  }
+}
+
+/** The effects in a readable form: `[kind, what…]`. */
+function brief(effects: PartitionEffect[]): unknown[] {
+  return effects.map((e) => {
+    switch (e.t) {
+      case 'alert':
+        return ['alert', e.transition.type, e.alert.rule, e.alert.severity, e.isNew];
+      case 'device':
+        return ['device', e.device.id, e.device.online];
+      case 'escalation':
+        return ['escalation', e.due === null ? null : (e.due - T) / 1000];
+      case 'forget':
+        return ['forget', e.device];
+    }
+  });
+}
+
+describe('evaluatePartition: one step of the worker, without I/O', () => {
+  it('opens a red gas alert from a reading: device online, the alert at the grid, its escalation due in 5 min', () => {
+    const p = new Partition();
+    const out = p.records(T + 100, reading('G001', T, { lel: 60 }));
+    expect(out.counts).toMatchObject({ evaluated: 1, late: 0, transitions: 1, deviceEvents: 1 });
+    expect(brief(out.effects)).toEqual([
+      ['device', 'G001', true],
+      ['alert', 'opened', 'gas.lel', 'red', true],
+      ['escalation', 300.1],
+    ]);
+    const opened = p.alert('gas.lel', 'G001');
+    expect(opened).toMatchObject({
+      severity: 'red',
+      openedAt: iso(T),
+      escalation: { level: 'grid', unit: 'GR-BJ11' },
+      location: { lat: 22.6043, lon: 114.1201 },
+    });
+    // State and presence to write back; the next silence deadline is 3 × 30 s after the reading's receipt.
+    expect(out.deadlines.get('G001')).toBe(T + 50 + 90_000);
+    expect(out.presence.get('G001')).toEqual({ lastSeen: T, rx: T + 50, online: true, changedAt: T });
+  });
+
+  it('counts late readings and unknown devices, and writes nothing for them', () => {
+    const p = new Partition();
+    p.records(T, reading('G001', T, { lel: 1 }));
+    const out = p.records(T + 1000, reading('G001', T - 5000, { lel: 80 }), {
+      ...reading('G001', T, { lel: 1 }),
+      device: 'G999',
+    });
+    expect(out.counts).toMatchObject({ evaluated: 0, late: 1, unknown: 1, transitions: 0 });
+    expect(out.effects).toEqual([]);
+    expect([...out.states.keys()]).toEqual([]);
+  });
+
+  it('marks a gap of more than 3 reporting intervals, by kind', () => {
+    const p = new Partition();
+    p.records(T, reading('G001', T, { lel: 1 }));
+    const out = p.records(
+      T + 200_000,
+      reading('G001', T + 30_000, { lel: 1 }),
+      reading('G001', T + 200_000, { lel: 1 }),
+    );
+    expect(out.counts.gaps).toEqual({ gas: 1 });
+  });
+
+  it('clears an acknowledgement on a raise and schedules the escalation again; a lowering keeps it off', () => {
+    const p = new Partition();
+    p.records(T, reading('G001', T, { lel: 30 }));
+    p.acknowledge('gas.lel', 'G001', T + 1000);
+    const raised = p.records(T + 2000, reading('G001', T + 2000, { lel: 80 }));
+    expect(brief(raised.effects)).toEqual([
+      ['alert', 'raised', 'gas.lel', 'red', false],
+      ['escalation', 302],
+    ]);
+    const [change] = raised.effects as Array<Extract<PartitionEffect, { t: 'alert' }>>;
+    expect(change.transition.clearedAck).toEqual({ by: 'operator', at: iso(T + 1000) });
+    expect(change.alert.acknowledged).toBe(false);
+
+    p.acknowledge('gas.lel', 'G001', T + 3000);
+    const lowered = p.records(
+      T + 60_000,
+      ...[4, 10, 20, 30, 40].map((s) => reading('G001', T + s * 1000, { lel: 30 })),
+    );
+    expect(brief(lowered.effects)).toEqual([
+      ['alert', 'lowered', 'gas.lel', 'orange', false],
+      ['escalation', null],
+    ]);
+  });
+
+  it('ticks a silent detector offline at clock time: the alert, the device event and its presence', () => {
+    const p = new Partition();
+    p.records(T, reading('G001', T, { lel: 1 }));
+    const due = p.last.deadlines.get('G001')!;
+    const now = due + 500;
+    const out = p.run({ now, devices: ['G001'], escalating: [] }, now);
+    expect(out.counts).toMatchObject({ ticks: 1, transitions: 1, deviceEvents: 1 });
+    expect(brief(out.effects)).toEqual([
+      ['alert', 'opened', 'device.offline', 'yellow', true],
+      ['escalation', (now - T) / 1000 + 3600],
+      ['device', 'G001', false],
+    ]);
+    expect(out.presence.get('G001')).toEqual({ lastSeen: T, rx: T + 50, online: false, changedAt: now });
+    // Offline once: no deadline until it speaks again.
+    expect(out.deadlines.get('G001')).toBeNull();
+  });
+
+  it('climbs an alert nobody took one step at a time, and takes it off the schedule at the top or once taken', () => {
+    const p = new Partition();
+    p.records(T, reading('G001', T, { lel: 60 }));
+    const id = p.alert('gas.lel', 'G001').id;
+    const levels: string[] = [];
+    let now = T;
+    for (let i = 0; i < 4; i++) {
+      now += 300_000;
+      const out = p.run({ now, devices: [], escalating: [id] }, now);
+      levels.push(p.alert('gas.lel', 'G001').escalation.level);
+      if (i === 3) expect(brief(out.effects)).toEqual([['escalation', null]]);
+      else expect(out.counts.escalations).toBe(1);
+    }
+    expect(levels).toEqual(['community', 'street', 'district', 'district']);
+    const climbed = p.alert('gas.lel', 'G001');
+    expect(climbed.escalation).toMatchObject({ level: 'district', since: iso(T + 900_000) });
+
+    const q = new Partition();
+    q.records(T, reading('G002', T, { lel: 60 }));
+    q.acknowledge('gas.lel', 'G002', T + 1000);
+    const taken = q.run({ now: T + 300_000, devices: [], escalating: [q.alert('gas.lel', 'G002').id] }, T);
+    expect(brief(taken.effects)).toEqual([['escalation', null]]);
+    // An alert the store no longer has leaves the schedule too.
+    expect(brief(q.run({ now: T, devices: [], escalating: ['gone'] }, T).effects)).toEqual([
+      ['escalation', null],
+    ]);
+  });
+
+  it('drops the deadline of a device no longer registered', () => {
+    const out = new Partition().run({ now: T, devices: ['G999'], escalating: [] }, T);
+    expect(brief(out.effects)).toEqual([['forget', 'G999']]);
+  });
+
+  it('takes an SOS stamped 5 min ahead at its arrival, and never moves the clock or lastSeen into the future', () => {
+    const p = new Partition();
+    const out = p.records(
+      T + 100,
+      reading(
+        'T001',
+        T + 300_000,
+        { lat: 22.7, lon: 114.2, speed: 0, alarm: 1 },
+        { rx: T, why: ['future_ts'] },
+      ),
+    );
+    const opened = out.effects.flatMap((e) => (e.t === 'alert' ? [[e.alert.rule, e.alert.openedAt]] : []));
+    expect(opened).toEqual(
+      expect.arrayContaining([
+        ['truck.sos', iso(T)],
+        ['device.fault', iso(T)],
+      ]),
+    );
+    expect(out.states.get('T001')?.lastTs).toBe(T);
+    expect(out.presence.get('T001')?.lastSeen).toBe(T);
+  });
+
+  it('leaves the snapshot as it was', () => {
+    const state: DeviceRuleState = { lastTs: T, rules: {}, alerts: {} };
+    const presence: Presence = { lastSeen: T, rx: T, online: true, changedAt: T };
+    const snapshot: PartitionSnapshot = {
+      state: new Map([['G001', state]]),
+      presence: new Map([['G001', presence]]),
+      alerts: new Map(),
+    };
+    const before = JSON.stringify([...snapshot.state, ...snapshot.presence]);
+    evaluatePartition(
+      snapshot,
+      { records: [reading('G001', T + 1000, { lel: 60 })] },
+      pack,
+      clockAt(T),
+      world,
+    );
+    expect(JSON.stringify([...snapshot.state, ...snapshot.presence])).toBe(before);
+    expect(snapshot.alerts.size).toBe(0);
+  });
+});

@@ -1,0 +1,303 @@
+import type {
+  Alert,
+  AlertTransition,
+  DeviceEvent,
+  DeviceKind,
+  LogRecord,
+  ReadingRecord,
+} from '@lg/contracts';
+import { applySignal, escalate, escalationDue, initialEscalation, type EscalationDelays } from '@lg/alerts';
+import type { Device, Registry } from '@lg/registry';
+import {
+  emptyDeviceState,
+  evaluateReading,
+  nextDeadline,
+  tickDevice,
+  type DeviceRuleState,
+  type RuleEmission,
+  type RulePack,
+} from '@lg/rules';
+import type { Clock } from './clock';
+import { updatePresence, type Presence } from './presence';
+
+/** What one evaluation counted. */
+export interface EvaluationOutcome {
+  evaluated: number;
+  late: number;
+  unknown: number;
+  transitions: number;
+  deviceEvents: number;
+  ticks: number;
+  escalations: number;
+  /**
+   * Readings that came more than `GAP_FACTOR` reporting intervals after the device's previous one, by
+   * kind: a loss upstream (a device, its platform or a broker that dropped data) shows here, not silently.
+   */
+  gaps: Partial<Record<DeviceKind, number>>;
+}
+
+/** A reading this many of its device's reporting intervals after the previous one marks a gap. */
+export const GAP_FACTOR = 3;
+
+/** What a partition's stored state holds for one piece of work, as loaded before it. */
+export interface PartitionSnapshot {
+  /** Rule state of each device of the work (a device never evaluated may be missing: it starts empty). */
+  state: ReadonlyMap<string, DeviceRuleState>;
+  /** Where each device of the work was last seen (missing: never). */
+  presence: ReadonlyMap<string, Presence>;
+  /** The alerts the devices' states point to, and those due to escalate. */
+  alerts: ReadonlyMap<string, Alert>;
+}
+
+/**
+ * One piece of a partition's work: a batch of records (readings and status messages, in log order), or a
+ * timer tick at clock time `now` for the devices whose silence deadline is due and the alerts due to climb.
+ */
+export type PartitionInput =
+  | { records: readonly LogRecord[] }
+  | { now: number; devices: readonly string[]; escalating: readonly string[] };
+
+/** What the evaluation reads besides the snapshot: the registry and the escalation delays. */
+export interface EvaluationWorld {
+  registry: Registry;
+  delays: EscalationDelays;
+}
+
+/**
+ * One write of an evaluation, in the order it happened: an alert transition (which also goes on the live
+ * stream), a device's online/offline change (live stream), an alert's next escalation time (clock ms; null:
+ * off the schedule), or a device no longer registered whose silence deadline is dropped.
+ */
+export type PartitionEffect =
+  | { t: 'alert'; alert: Alert; transition: AlertTransition; isNew: boolean }
+  | { t: 'device'; device: DeviceEvent }
+  | { t: 'escalation'; id: string; due: number | null }
+  | { t: 'forget'; device: string };
+
+export interface PartitionOutcome {
+  counts: EvaluationOutcome;
+  effects: PartitionEffect[];
+  /** Rule state of every device the work touched, in the order it was touched. */
+  states: Map<string, DeviceRuleState>;
+  /** The next silence deadline of each of them (clock ms; null: none). */
+  deadlines: Map<string, number | null>;
+  /** Presence of every device the work touched. */
+  presence: Map<string, Presence>;
+}
+
+/**
+ * The evaluation core, without I/O: a partition's snapshot and one piece of work in, everything to write
+ * out. Records run through the rules (presence first, late readings counted and skipped), ticks give the
+ * silence rules their due call and climb the alerts nobody took; the alert lifecycle turns signals into
+ * transitions, and each alert's escalation is scheduled from `clock`. The snapshot is not changed.
+ */
+export function evaluatePartition(
+  snapshot: PartitionSnapshot,
+  input: PartitionInput,
+  pack: RulePack,
+  clock: Clock,
+  world: EvaluationWorld,
+): PartitionOutcome {
+  const step = new Step(snapshot, pack, world, 'records' in input ? clock.now() : input.now);
+  if ('records' in input) step.records(input.records);
+  else step.tick(input.devices, input.escalating);
+  return step.finish();
+}
+
+/**
+ * One evaluation: what it changed is kept apart from the snapshot (read through for the rest), so that the
+ * snapshot stays as it was and nothing is copied.
+ */
+class Step {
+  private readonly state = new Map<string, DeviceRuleState>();
+  private readonly presence = new Map<string, Presence>();
+  private readonly alerts = new Map<string, Alert>();
+  private readonly effects: PartitionEffect[] = [];
+  private readonly counts: EvaluationOutcome = {
+    evaluated: 0,
+    late: 0,
+    unknown: 0,
+    transitions: 0,
+    deviceEvents: 0,
+    ticks: 0,
+    escalations: 0,
+    gaps: {},
+  };
+
+  constructor(
+    private readonly snapshot: PartitionSnapshot,
+    private readonly pack: RulePack,
+    private readonly world: EvaluationWorld,
+    /** Clock time of the work: a tick's time, or when a batch of records is evaluated. */
+    private readonly now: number,
+  ) {}
+
+  private stateOf(id: string): DeviceRuleState {
+    return this.state.get(id) ?? this.snapshot.state.get(id) ?? emptyDeviceState();
+  }
+
+  private presenceOf(id: string): Presence | undefined {
+    return this.presence.get(id) ?? this.snapshot.presence.get(id);
+  }
+
+  private alert(id: string): Alert | undefined {
+    return this.alerts.get(id) ?? this.snapshot.alerts.get(id);
+  }
+
+  records(records: readonly LogRecord[]): void {
+    const { registry } = this.world;
+    for (const record of records) {
+      const device = registry.device(record.device);
+      if (!device) {
+        this.counts.unknown++;
+        continue;
+      }
+      this.seen(record);
+      if (record.t !== 'r') continue;
+      const before = this.stateOf(record.device);
+      const result = evaluateReading(before, record, { device, registry }, this.pack);
+      if (result.late) {
+        this.counts.late++;
+        continue;
+      }
+      this.counts.evaluated++;
+      // The time the reading was evaluated at (its arrival, for a stamp in the future).
+      const at = result.state.lastTs;
+      if (before.lastTs > 0 && at - before.lastTs > GAP_FACTOR * device.intervalSec * 1000)
+        this.counts.gaps[device.kind] = (this.counts.gaps[device.kind] ?? 0) + 1;
+      this.state.set(record.device, result.state);
+      this.apply(device, result.state, result.emissions, record);
+    }
+  }
+
+  tick(devices: readonly string[], escalating: readonly string[]): void {
+    const { registry } = this.world;
+    for (const id of devices) {
+      const device = registry.device(id);
+      if (!device) {
+        this.effects.push({ t: 'forget', device: id });
+        continue;
+      }
+      const result = tickDevice(this.stateOf(id), this.now, { device, registry }, this.pack);
+      this.counts.ticks++;
+      this.state.set(id, result.state);
+      this.apply(device, result.state, result.emissions);
+      if (result.emissions.some((e) => e.rule === 'device.offline' && e.signal.type === 'fire')) {
+        this.markOffline(device);
+      }
+    }
+    for (const id of escalating) this.climb(id);
+  }
+
+  finish(): PartitionOutcome {
+    const { registry } = this.world;
+    const deadlines = new Map<string, number | null>();
+    for (const [id, state] of this.state) {
+      const device = registry.device(id);
+      deadlines.set(id, device ? nextDeadline(state, { device, registry }, this.pack) : null);
+    }
+    return {
+      counts: this.counts,
+      effects: this.effects,
+      states: this.state,
+      deadlines,
+      presence: this.presence,
+    };
+  }
+
+  /** Applies the rules' signals to the device's alerts through the lifecycle. */
+  private apply(
+    device: Device,
+    state: DeviceRuleState,
+    emissions: RuleEmission[],
+    record?: ReadingRecord,
+  ): void {
+    const chain = emissions.length > 0 ? this.world.registry.chainOf(device) : [];
+    for (const emission of emissions) {
+      const currentId = state.alerts[emission.rule];
+      const current = currentId ? this.alert(currentId) : undefined;
+      const subject = { rule: emission.rule, kind: device.kind, owner: device.owner, device: device.id };
+      const signal =
+        emission.signal.type === 'fire' && !emission.signal.location
+          ? { ...emission.signal, ...locate(device, record) }
+          : emission.signal;
+      // A transition never goes back in time: a tick opens at clock time, and a reading's event time may
+      // be a little behind it.
+      const at = current ? Math.max(emission.ts, Date.parse(current.updatedAt)) : emission.ts;
+      const change = applySignal(current, subject, signal, at, (since) => initialEscalation(chain, since));
+      if (!change) continue;
+      const isNew = change.alert.id !== currentId;
+      // The state is this evaluation's own (the rules returned a new one): never the snapshot's.
+      state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
+      this.transition(change.alert, change.transition, isNew);
+      if (change.transition.type !== 'cleared' || !change.alert.acknowledged) this.schedule(change.alert);
+    }
+  }
+
+  private transition(alert: Alert, transition: AlertTransition, isNew: boolean): void {
+    this.alerts.set(alert.id, alert);
+    this.effects.push({ t: 'alert', alert, transition, isNew });
+    this.counts.transitions++;
+  }
+
+  private schedule(alert: Alert): void {
+    this.effects.push({
+      t: 'escalation',
+      id: alert.id,
+      due: escalationDue(alert, this.world.delays, this.now),
+    });
+  }
+
+  /** An alert due to climb its chain: one step up, or off the schedule when it no longer climbs. */
+  private climb(id: string): void {
+    const alert = this.alert(id);
+    const device = alert ? this.world.registry.device(alert.device) : undefined;
+    const change = alert && device ? escalate(alert, this.world.registry.chainOf(device), this.now) : null;
+    if (!change) {
+      this.effects.push({ t: 'escalation', id, due: null });
+      return;
+    }
+    this.transition(change.alert, change.transition, false);
+    this.schedule(change.alert);
+    this.counts.escalations++;
+  }
+
+  private seen(record: LogRecord): void {
+    const p = updatePresence(this.presenceOf(record.device), record);
+    this.presence.set(record.device, p.presence);
+    if (p.event) this.deviceEvent(p.event);
+  }
+
+  private markOffline(device: Device): void {
+    const before = this.presenceOf(device.id);
+    if (before && !before.online) return;
+    this.presence.set(device.id, {
+      lastSeen: before?.lastSeen ?? 0,
+      rx: before?.rx ?? 0,
+      online: false,
+      changedAt: this.now,
+    });
+    this.deviceEvent({
+      id: device.id,
+      kind: device.kind,
+      owner: device.owner,
+      online: false,
+      ts: new Date(this.now).toISOString(),
+    });
+  }
+
+  private deviceEvent(device: DeviceEvent): void {
+    this.effects.push({ t: 'device', device });
+    this.counts.deviceEvents++;
+  }
+}
+
+function locate(device: Device, record?: ReadingRecord): { location?: Alert['location'] } {
+  // Only a qualified fix locates an alert: an SOS sent with a 0,0 fix is placed where the truck was last seen.
+  if (record && record.q === 'ok' && typeof record.f.lat === 'number' && typeof record.f.lon === 'number') {
+    return { location: { lat: record.f.lat, lon: record.f.lon } };
+  }
+  if (device.lat !== undefined && device.lon !== undefined)
+    return { location: { lat: device.lat, lon: device.lon } };
+  return {};
+}
