@@ -1,5 +1,6 @@
 import {
   bcdTimeIso,
+  describeHex,
   checkCode,
   decodeFrame,
   decodeGbk,
@@ -350,5 +351,44 @@ describe('SubPackageAssembler', () => {
     expect(asm.expire(999)).toBe(0);
     expect(asm.expire(1000)).toBe(2);
     expect(asm.add(packet(0, 300), 1000).state).toBe('pending');
+  });
+});
+
+describe('describeHex (npm run jt808 -- decode)', () => {
+  const frame = encodeMessage(to2013, { type: 'heartbeat' }).toString('hex');
+
+  it('takes a frame with or without flags and spaces', () => {
+    const expected = {
+      ok: true,
+      lines: [
+        JSON.stringify({ msgId: '0x0002', terminal: '013800000001', serial: 5, version: '2013' }, null, 2),
+      ],
+    };
+    expect(describeHex(frame)).toEqual(expected);
+    expect(describeHex(frame.slice(2, -2).replace(/(..)/g, '$1 '))).toEqual(expected);
+    expect(describeHex(frame + frame)).toMatchObject({
+      ok: true,
+      lines: [expected.lines[0], expected.lines[0]],
+    });
+  });
+
+  it('names what is wrong', () => {
+    expect(describeHex('7e0002')).toEqual({
+      ok: false,
+      error: 'length: frame has 2 bytes, too short for a message ID and properties',
+    });
+    expect(describeHex(frame.slice(0, -4) + '007e')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^check_code: check code is 0x00/),
+    });
+    expect(describeHex('7e00027d037e')).toEqual({
+      ok: false,
+      error: 'escape: 0x7d followed by 0x03 at byte 2 (only 0x01 and 0x02 may follow)',
+    });
+    expect(describeHex('7e0g7e')).toEqual({
+      ok: false,
+      error: 'the frame must be an even number of hex digits',
+    });
+    expect(describeHex('7e7e')).toEqual({ ok: false, error: 'length: no frame between the 0x7e flags' });
   });
 });

@@ -1,4 +1,7 @@
-import { msgIdHex } from './frame';
+import { Jt808Error } from './errors';
+import { FLAG, msgIdHex } from './frame';
+import { decodeFrame } from './messages';
+import { FrameSplitter } from './splitter';
 import { locationView, type LocationView } from './location';
 import type { Message } from './messages';
 
@@ -55,4 +58,34 @@ export function describeMessage(m: Message): Record<string, unknown> {
 function fix(loc: Parameters<typeof locationView>[0]): Omit<LocationView, never> & { trailing?: string } {
   const v = locationView(loc);
   return loc.trailing ? { ...v, trailing: loc.trailing.toString('hex') } : v;
+}
+
+/**
+ * Frames given as hex (spaces allowed, flags optional, several at once) as pretty JSON, one per frame, or
+ * what is wrong with the first bad one (`check_code: …`).
+ */
+export function describeHex(input: string): { ok: true; lines: string[] } | { ok: false; error: string } {
+  const hex = input.replace(/\s+/g, '').replace(/^0x/i, '');
+  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
+    return { ok: false, error: 'the frame must be an even number of hex digits' };
+  }
+  let bytes = Buffer.from(hex, 'hex');
+  if (bytes[0] !== FLAG) bytes = Buffer.concat([Buffer.from([FLAG]), bytes]);
+  if (bytes[bytes.length - 1] !== FLAG || bytes.length === 1)
+    bytes = Buffer.concat([bytes, Buffer.from([FLAG])]);
+  const splitter = new FrameSplitter();
+  const lines: string[] = [];
+  const items = splitter.push(bytes);
+  if (items.length === 0) return { ok: false, error: 'length: no frame between the 0x7e flags' };
+  for (const [i, item] of items.entries()) {
+    const which = items.length > 1 ? `frame ${i + 1}: ` : '';
+    if ('error' in item) return { ok: false, error: `${which}${item.error.code}: ${item.error.message}` };
+    try {
+      lines.push(JSON.stringify(describeMessage(decodeFrame(item.frame)), null, 2));
+    } catch (err) {
+      if (err instanceof Jt808Error) return { ok: false, error: `${which}${err.code}: ${err.message}` };
+      throw err;
+    }
+  }
+  return { ok: true, lines };
 }
