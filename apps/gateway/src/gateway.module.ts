@@ -21,6 +21,8 @@ import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { DevicesController } from './http/devices.controller';
+import { TerminalController } from './http/terminal.controller';
+import { TerminalTextService } from './access/terminal-text.service';
 import { MapController } from './http/map.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
@@ -86,6 +88,7 @@ export class GatewayModule {
         AuthController,
         AlertsController,
         DevicesController,
+        TerminalController,
         RulesController,
         MapController,
         ScorecardController,
@@ -100,6 +103,7 @@ export class GatewayModule {
         ReadingsStore,
         AlertsService,
         DevicesService,
+        TerminalTextService,
         LoginService,
         ScorecardBackend,
         ScorecardService,

@@ -9,3 +9,4 @@ export * from './jobs';
 export * from './rule-job-check';
 export * from './geo';
 export * from './views';
+export * from './jt808';

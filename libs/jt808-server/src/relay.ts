@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import {
+  parseJt808Answer,
+  parseJt808InstanceMessage,
+  type Jt808Answer,
+  type Jt808InstanceMessage,
+  type Names,
+} from '@lg/contracts';
+import { instanceOf, type ConnectionDirectory } from './connections';
+
+/**
+ * The JT/T 808 instances' pub/sub (Redis): each instance listens on its own channel for downlink requests
+ * and take-overs, and publishes what its terminals answered on one shared channel.
+ */
+export class Jt808Relay {
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly names: Names,
+  ) {}
+
+  async listen(instance: string, onMessage: (m: Jt808InstanceMessage) => Promise<void>): Promise<void> {
+    const channel = this.names.jt808Instance(instance);
+    this.subscriber.on('message', (ch: string, raw: string) => {
+      if (ch !== channel) return;
+      const m = parseJt808InstanceMessage(raw);
+      if (m) void onMessage(m).catch(() => undefined);
+    });
+    await this.subscriber.subscribe(channel);
+  }
+
+  async tell(conn: string, m: Jt808InstanceMessage): Promise<void> {
+    await this.publisher.publish(this.names.jt808Instance(instanceOf(conn)), JSON.stringify(m));
+  }
+
+  async answer(a: Jt808Answer): Promise<void> {
+    await this.publisher.publish(this.names.jt808Answers, JSON.stringify(a));
+  }
+}
+
+export type TextOutcome =
+  | { status: 'not_connected' }
+  | { status: 'failed'; message: string }
+  /** Sent; `result` is the terminal's 0x0001 answer, or undefined if none came in time. */
+  | { status: 'sent'; serial: number; result?: number };
+
+/**
+ * Sends a text message to a truck's terminal from any process (the gateway's API): finds the instance
+ * holding the terminal, asks it to send 0x8300, and waits for the frame to go out and for the terminal's
+ * 0x0001 answer, each within a deadline.
+ */
+export class Jt808TextSender {
+  private readonly waiting = new Map<string, (a: Jt808Answer) => void>();
+  private listening: Promise<void> | undefined;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly names: Names,
+    private readonly connections: ConnectionDirectory,
+    private readonly deadlines = { sentMs: 3000, answerMs: 10_000 },
+  ) {}
+
+  private listen(): Promise<void> {
+    this.listening ??= (async () => {
+      this.subscriber.on('message', (ch: string, raw: string) => {
+        if (ch !== this.names.jt808Answers) return;
+        const a = parseJt808Answer(raw);
+        if (a) this.waiting.get(a.id)?.(a);
+      });
+      await this.subscriber.subscribe(this.names.jt808Answers);
+    })();
+    return this.listening;
+  }
+
+  async send(device: string, text: string, flags: number): Promise<TextOutcome> {
+    await this.listen();
+    const conn = await this.connections.holder(device);
+    if (!conn) return { status: 'not_connected' };
+    const id = randomUUID();
+    const answers: Jt808Answer[] = [];
+    let wake: () => void = () => undefined;
+    this.waiting.set(id, (a) => {
+      answers.push(a);
+      wake();
+    });
+    const next = (ms: number) =>
+      new Promise<Jt808Answer | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), ms);
+        const check = () => {
+          const a = answers.shift();
+          if (!a) return false;
+          clearTimeout(timer);
+          resolve(a);
+          return true;
+        };
+        wake = () => void check();
+        check();
+      });
+    try {
+      await this.publisher.publish(
+        this.names.jt808Instance(instanceOf(conn)),
+        JSON.stringify({ t: 'text', id, device, conn, text, flags } satisfies Jt808InstanceMessage),
+      );
+      const first = await next(this.deadlines.sentMs);
+      if (!first) return { status: 'not_connected' };
+      if (first.status === 'failed') return { status: 'failed', message: first.message };
+      if (first.status === 'answered') return { status: 'sent', serial: -1, result: first.result };
+      const second = await next(this.deadlines.answerMs);
+      return second?.status === 'answered'
+        ? { status: 'sent', serial: first.serial, result: second.result }
+        : { status: 'sent', serial: first.serial };
+    } finally {
+      this.waiting.delete(id);
+    }
+  }
+}
