@@ -35,6 +35,10 @@ run:
   --seed N             seed of the simulated behaviour       SIM_SEED     1
   --stats-every D      print a summary line every D (default 60s; 0 for never)
   --with-scenario-devices   simulate the scenarios' devices too (they are left out by default)
+  --protocol P         mqtt | jt808: jt808 makes every truck a JT/T 808 terminal (registration,
+                       authentication, 0x0200 reports) through the JT/T 808 gateway; slopes and gas stay
+                       on MQTT                               SIM_PROTOCOL  mqtt
+  --jt808 URL          the JT/T 808 gateway                  SIM_JT808_URL tcp://127.0.0.1:6808
 
 scenario:
   --list               the scenarios: name, rules, devices, what happens

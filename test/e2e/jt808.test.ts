@@ -3,6 +3,8 @@ import { REGISTER_RESULT, RESULT, item, type Fix } from '@lg/jt808';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
+import { Jt808TruckFleet } from '@lg/simulators/jt808/fleet';
+import { simulateDevices } from '@lg/simulators/devices';
 import { LiveClient, login } from './helpers';
 
 /**
@@ -195,6 +197,32 @@ describe('JT/T 808 gateway, end to end', () => {
     const metrics = await (await fetch(`${platform.url('jt808')}/metrics`)).text();
     expect(metrics).toMatch(/lg_jt808_bad_frames_total\{reason="too_large"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/lg_jt808_bad_frames_total\{reason="check_code"[^}]*\} [1-9]/);
+  });
+
+  it('drives demo trucks as JT/T 808 terminals (npm run sim -- run --protocol jt808)', async () => {
+    const trucks = ['T010', 'T011', 'T012'].map((id) => platform.registry.device(id)!);
+    const fleet = await Jt808TruckFleet.start({
+      host: '127.0.0.1',
+      port: platform.jt808Port(),
+      trucks: simulateDevices(trucks),
+      speedup: 10,
+    });
+    try {
+      await waitFor(
+        'two stored reports of each simulated truck',
+        async () => {
+          for (const t of trucks) if ((await points(t.id)).length < 2) return false;
+          return true;
+        },
+        30_000,
+        250,
+      );
+    } finally {
+      await fleet.stop();
+    }
+    const stats = fleet.stats();
+    expect(stats).toMatchObject({ devices: 3, refused: 0, failed: 0 });
+    expect(stats.accepted).toBeGreaterThanOrEqual(6);
   });
 
   it('loses nothing a terminal was told was taken when the gateway is killed mid-report', async () => {
