@@ -29,6 +29,8 @@ export const jt808ConfigSchema = modeSchema
       JT808_REASSEMBLY_MESSAGES: env.int(8, 1, 256),
       JT808_REASSEMBLY_PACKAGES: env.int(64, 1, 4096),
       JT808_REASSEMBLY_TIMEOUT_SEC: env.int(60, 1, 3600),
+      /** Open terminal connections at most (each holds at most one frame in memory). */
+      JT808_MAX_CONNECTIONS: env.int(20_000, 1, 1_000_000),
       /** Bad frames (or failed authentications) one connection may send before it is closed. */
       JT808_MAX_BAD_FRAMES: env.int(20, 0, 10_000),
       /** The same validation as MQTT telemetry (see ingest's variables of the same names). */

@@ -134,6 +134,7 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
         },
         maxQueuedFrames: 64,
         maxBadFrames: c.JT808_MAX_BAD_FRAMES,
+        maxConnections: c.JT808_MAX_CONNECTIONS,
       },
       {
         registry,

@@ -7,6 +7,7 @@ import {
   FrameSplitter,
   Jt808Error,
   msgIdHex,
+  MSG,
   REGISTER_RESULT,
   RESULT,
   SubPackageAssembler,
@@ -38,6 +39,8 @@ export interface Jt808ServerOptions {
   maxQueuedFrames: number;
   /** Bad frames one connection may send before it is closed. */
   maxBadFrames: number;
+  /** Open connections at most; more are refused at accept (each holds at most one frame's bytes). */
+  maxConnections: number;
 }
 
 /** What the server counts (metrics) and says (log). */
@@ -66,6 +69,17 @@ type CloseReason = 'idle' | 'bad_input' | 'too_large' | 'replaced' | 'peer' | 's
 
 /** Recent reports taken, per truck: a retransmission of one (same serial and time) is answered, not stored again. */
 const DEDUPE_DEPTH = 64;
+/** Message IDs a terminal sends that the gateway reads. */
+const SPOKEN = new Set<number>([
+  MSG.terminalResponse,
+  MSG.heartbeat,
+  MSG.logout,
+  MSG.register,
+  MSG.authenticate,
+  MSG.location,
+  MSG.locationQueryResponse,
+  MSG.batchLocation,
+]);
 /** Downlink requests a connection remembers while waiting for the terminal's 0x0001. */
 const PENDING_DOWNLINKS = 32;
 
@@ -91,6 +105,8 @@ export class Jt808Server {
 
   async start(): Promise<{ port: number }> {
     const server = (this.server = createServer((socket) => this.accept(socket)));
+    server.maxConnections = this.options.maxConnections;
+    server.on('drop', () => this.ports.observer.closed('over_limit'));
     server.on('error', (err) => this.ports.observer.log(`server: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -312,7 +328,8 @@ class Connection {
       }
       return;
     }
-    this.ports.observer.frame(msgIdHex(message.header.msgId));
+    // Labelled by ID for the messages we speak only: a terminal choosing IDs must not choose our series.
+    this.ports.observer.frame(SPOKEN.has(message.header.msgId) ? msgIdHex(message.header.msgId) : 'other');
     try {
       await this.handle(message);
     } catch (err) {
