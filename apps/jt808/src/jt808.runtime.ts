@@ -179,7 +179,11 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
       try {
         const d = await checkDurability(this.redis);
         if (!d.ok) throw new Error(d.problems.join('; '));
-        await this.relay.listen(this.c.JT808_INSTANCE, (m) => this.server.onInstanceMessage(m));
+        await this.relay.listen(
+          this.c.JT808_INSTANCE,
+          (m) => this.server.onInstanceMessage(m),
+          (err) => this.logger.warn(`downlink request: ${err instanceof Error ? err.message : String(err)}`),
+        );
         const { port } = await this.server.start();
         this.waiting = undefined;
         this.logger.log(

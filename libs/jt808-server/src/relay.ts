@@ -20,12 +20,17 @@ export class Jt808Relay {
     private readonly names: Names,
   ) {}
 
-  async listen(instance: string, onMessage: (m: Jt808InstanceMessage) => Promise<void>): Promise<void> {
+  async listen(
+    instance: string,
+    onMessage: (m: Jt808InstanceMessage) => Promise<void>,
+    onError: (err: unknown) => void,
+  ): Promise<void> {
     const channel = this.names.jt808Instance(instance);
     this.subscriber.on('message', (ch: string, raw: string) => {
       if (ch !== channel) return;
       const m = parseJt808InstanceMessage(raw);
-      if (m) void onMessage(m).catch(() => undefined);
+      // A request that could not be handled (Redis down) gets no answer: its sender times out.
+      if (m) onMessage(m).catch(onError);
     });
     await this.subscriber.subscribe(channel);
   }
