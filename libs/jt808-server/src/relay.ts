@@ -90,17 +90,22 @@ export class Jt808TextSender {
       answers.push(a);
       wake();
     });
+    // One waiter at a time takes the next answer; a settled waiter takes none (an answer arriving between
+    // two waits stays queued for the next).
     const next = (ms: number) =>
       new Promise<Jt808Answer | undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), ms);
-        const check = () => {
-          const a = answers.shift();
-          if (!a) return false;
+        let settled = false;
+        const timer = setTimeout(() => {
+          settled = true;
+          resolve(undefined);
+        }, ms);
+        const check = (): void => {
+          if (settled || answers.length === 0) return;
+          settled = true;
           clearTimeout(timer);
-          resolve(a);
-          return true;
+          resolve(answers.shift());
         };
-        wake = () => void check();
+        wake = check;
         check();
       });
     try {
