@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { REGISTER_RESULT, RESULT, item, type Fix } from '@lg/jt808';
+import { encodePacket, REGISTER_RESULT, RESULT, item, type Fix } from '@lg/jt808';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
@@ -186,6 +186,18 @@ describe('JT/T 808 gateway, end to end', () => {
     // A 0x0200 whose body is too short for a position report: "message error", and the connection stays.
     const shortBody = await t.request({ type: 'unsupported', msgId: 0x0200, raw: Buffer.alloc(10) });
     expect(shortBody.body).toMatchObject({ type: 'platformResponse', result: RESULT.messageError });
+    // A terminal number with hex nibbles and a short body: answered under the number it sent.
+    const odd = t.waitFor('512:777', 10_000);
+    t.write(
+      encodePacket(
+        { msgId: 0x0200, version: '2013', terminal: '01380abcdef0', serial: 777, encryption: 0 },
+        Buffer.alloc(3),
+      ),
+    );
+    expect(await odd).toMatchObject({
+      header: { terminal: '01380abcdef0' },
+      body: { type: 'platformResponse', result: RESULT.messageError },
+    });
     // Bytes with a wrong check code: no answer (the terminal sends again), the connection stays.
     t.write(Buffer.from('7e000200000138075500080000ff7e', 'hex'));
     expect(await t.heartbeat()).toBe(RESULT.success);

@@ -240,7 +240,13 @@ class Connection {
       }
       this.touch();
       this.queued++;
-      this.chain = this.chain.then(() => this.process(item.frame)).finally(() => this.drained());
+      // Nothing a frame does may stop the frames after it, or escape as an unhandled rejection.
+      this.chain = this.chain
+        .then(() => this.process(item.frame))
+        .catch((err: unknown) =>
+          this.ports.observer.log(`${this.id}: ${err instanceof Error ? err.message : String(err)}`),
+        )
+        .finally(() => this.drained());
       if (this.queued >= this.server.options.maxQueuedFrames && !this.paused) {
         this.paused = true;
         this.socket.pause();

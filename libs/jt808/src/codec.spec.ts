@@ -70,8 +70,10 @@ describe('framing', () => {
     expect(frame.readUInt16BE(3) & (1 << 14)).not.toBe(0);
   });
 
-  it('refuses a terminal number that is not digits, and a body over 1023 bytes', () => {
-    expect(() => encodeMessage({ ...to2013, terminal: '12ab' }, { type: 'heartbeat' })).toThrow(
+  it('echoes a terminal number with hex nibbles, refuses one that is not hex, and a body over 1023 bytes', () => {
+    const odd = decodeFrame(encodeMessage({ ...to2013, terminal: '01380abcdef0' }, { type: 'heartbeat' }));
+    expect(odd.header.terminal).toBe('01380abcdef0');
+    expect(() => encodeMessage({ ...to2013, terminal: '12xy' }, { type: 'heartbeat' })).toThrow(
       'the terminal number must be decimal digits',
     );
     expect(() =>

@@ -113,7 +113,8 @@ export function encodePacket(header: Header, body: Buffer): Buffer {
   o = raw.writeUInt16BE(props, o);
   if (header.version === '2019') o = raw.writeUInt8(header.protocolVersion ?? 1, o);
   const tb = terminalBytes(header.version);
-  writeBcd(header.terminal, tb, 'the terminal number').copy(raw, o);
+  // Some terminals put hex nibbles in their number; what they sent is echoed back as it came.
+  writeBcd(header.terminal, tb, 'the terminal number', true).copy(raw, o);
   o += tb;
   o = raw.writeUInt16BE(header.serial, o);
   if (sub) {
