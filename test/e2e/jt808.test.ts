@@ -139,7 +139,7 @@ describe('JT/T 808 gateway, end to end', () => {
     }
   });
 
-  it('relays a text message from the API to the terminal and returns its answer', async () => {
+  it('relays a text message and a location query from the API to the terminal and returns its answers', async () => {
     const t = await open('T006');
     await t.logIn();
     const post = (id: string, body: unknown, token = operatorToken) =>
@@ -153,12 +153,25 @@ describe('JT/T 808 gateway, end to end', () => {
     expect(await res.json()).toMatchObject({ device: 'T006', answered: true, result: RESULT.success });
     expect(t.texts).toEqual([{ serial: expect.any(Number), flags: 0x0c, text: '请立即靠边停车，联系调度' }]);
 
+    // A location query: the terminal answers with its position (0x0201), returned and stored.
+    expect(await t.report(fix(Date.now() - 10_000, { lat: 22.65, lon: 114.3 }))).toBe(RESULT.success);
+    const locate = (token = operatorToken) =>
+      fetch(`${gateway}/api/devices/T006/locate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const located = await locate();
+    expect(located.status).toBe(200);
+    expect(await located.json()).toMatchObject({ device: 'T006', lat: 22.65, lon: 114.3, positioned: true });
+    await waitFor('the location answer stored', async () => (await points('T006')).length === 2, 20_000);
+
     t.answerTexts = false;
     const silent = await post('T006', { text: 'no answer', flags: 1 });
     expect(await silent.json()).toMatchObject({ answered: false });
 
     const company = await login(gateway, 'c01', 'c01');
     expect((await post('T006', { text: 'x' }, company)).status).toBe(403);
+    expect((await locate(company)).status).toBe(403);
     expect((await post('T150', { text: 'x' })).status).toBe(409);
     expect((await post('G001', { text: 'x' })).status).toBe(404);
     expect(await (await post('T006', { text: '' })).json()).toMatchObject({

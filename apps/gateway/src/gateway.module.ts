@@ -22,7 +22,7 @@ import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
-import { TerminalTextService } from './access/terminal-text.service';
+import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
@@ -103,7 +103,7 @@ export class GatewayModule {
         ReadingsStore,
         AlertsService,
         DevicesService,
-        TerminalTextService,
+        TerminalDownlinkService,
         LoginService,
         ScorecardBackend,
         ScorecardService,

@@ -15,13 +15,30 @@ export type Jt808InstanceMessage =
       /** JT/T 808 text flags (bit 0 emergency, bit 2 display, bit 3 TTS read-out, …). */
       flags: number;
     }
+  /** A location query (0x8201): the terminal answers with its position (0x0201). */
+  | { t: 'locate'; id: string; device: string; conn: string }
   | { t: 'close'; device: string; conn: string };
+
+/** A position a terminal gave in answer to a location query. */
+export interface Jt808Located {
+  lat: number;
+  lon: number;
+  speed: number;
+  heading: number;
+  /** The terminal's time, ISO-8601 with +08:00, or null when it is not a date. */
+  time: string | null;
+  /** The terminal had a position fix. */
+  positioned: boolean;
+}
 
 export type Jt808Answer =
   /** The frame went out to the terminal, with this serial number. */
   | { id: string; status: 'sent'; serial: number }
-  /** The terminal answered with 0x0001: result 0 success, 1 failure, 2 message error, 3 not supported. */
-  | { id: string; status: 'answered'; result: number }
+  /**
+   * The terminal answered: to a text with 0x0001 (result 0 success, 1 failure, 2 message error, 3 not
+   * supported), to a location query with 0x0201 (result 0 and where it is).
+   */
+  | { id: string; status: 'answered'; result: number; located?: Jt808Located }
   /** It could not be sent (the terminal is not connected there, the text cannot be written in GBK, …). */
   | { id: string; status: 'failed'; message: string };
 
@@ -42,6 +59,8 @@ export function parseJt808InstanceMessage(raw: string): Jt808InstanceMessage | u
   }
   if (!isObject(v) || typeof v.device !== 'string' || typeof v.conn !== 'string') return undefined;
   if (v.t === 'close') return { t: 'close', device: v.device, conn: v.conn };
+  if (v.t === 'locate' && typeof v.id === 'string')
+    return { t: 'locate', id: v.id, device: v.device, conn: v.conn };
   if (
     v.t === 'text' &&
     typeof v.id === 'string' &&
@@ -67,8 +86,10 @@ export function parseJt808Answer(raw: string): Jt808Answer | undefined {
   if (!isObject(v) || typeof v.id !== 'string') return undefined;
   if (v.status === 'sent' && typeof v.serial === 'number')
     return { id: v.id, status: 'sent', serial: v.serial };
-  if (v.status === 'answered' && typeof v.result === 'number')
-    return { id: v.id, status: 'answered', result: v.result };
+  if (v.status === 'answered' && typeof v.result === 'number') {
+    const located = isObject(v.located) ? (v.located as unknown as Jt808Located) : undefined;
+    return { id: v.id, status: 'answered', result: v.result, ...(located ? { located } : {}) };
+  }
   if (v.status === 'failed' && typeof v.message === 'string')
     return { id: v.id, status: 'failed', message: v.message };
   return undefined;

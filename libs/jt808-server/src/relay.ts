@@ -5,6 +5,7 @@ import {
   parseJt808InstanceMessage,
   type Jt808Answer,
   type Jt808InstanceMessage,
+  type Jt808Located,
   type Names,
 } from '@lg/contracts';
 import { instanceOf, type ConnectionDirectory } from './connections';
@@ -48,7 +49,7 @@ export type TextOutcome =
   | { status: 'not_connected' }
   | { status: 'failed'; message: string }
   /** Sent; `result` is the terminal's 0x0001 answer, or undefined if none came in time. */
-  | { status: 'sent'; serial: number; result?: number };
+  | { status: 'sent'; serial: number; result?: number; located?: Jt808Located };
 
 /**
  * Sends a text message to a truck's terminal from any process (the gateway's API): finds the instance
@@ -79,7 +80,19 @@ export class Jt808TextSender {
     return this.listening;
   }
 
-  async send(device: string, text: string, flags: number): Promise<TextOutcome> {
+  send(device: string, text: string, flags: number): Promise<TextOutcome> {
+    return this.request(device, (id, conn) => ({ t: 'text', id, device, conn, text, flags }));
+  }
+
+  /** A location query (0x8201); the answer carries where the terminal says it is. */
+  locate(device: string): Promise<TextOutcome> {
+    return this.request(device, (id, conn) => ({ t: 'locate', id, device, conn }));
+  }
+
+  private async request(
+    device: string,
+    build: (id: string, conn: string) => Jt808InstanceMessage,
+  ): Promise<TextOutcome> {
     await this.listen();
     const conn = await this.connections.holder(device);
     if (!conn) return { status: 'not_connected' };
@@ -111,18 +124,25 @@ export class Jt808TextSender {
     try {
       await this.publisher.publish(
         this.names.jt808Instance(instanceOf(conn)),
-        JSON.stringify({ t: 'text', id, device, conn, text, flags } satisfies Jt808InstanceMessage),
+        JSON.stringify(build(id, conn)),
       );
       const first = await next(this.deadlines.sentMs);
       if (!first) return { status: 'not_connected' };
       if (first.status === 'failed') return { status: 'failed', message: first.message };
-      if (first.status === 'answered') return { status: 'sent', serial: -1, result: first.result };
+      if (first.status === 'answered') return { status: 'sent', serial: -1, ...answered(first) };
       const second = await next(this.deadlines.answerMs);
       return second?.status === 'answered'
-        ? { status: 'sent', serial: first.serial, result: second.result }
+        ? { status: 'sent', serial: first.serial, ...answered(second) }
         : { status: 'sent', serial: first.serial };
     } finally {
       this.waiting.delete(id);
     }
   }
+}
+
+function answered(a: Extract<Jt808Answer, { status: 'answered' }>): {
+  result: number;
+  located?: Jt808Located;
+} {
+  return { result: a.result, ...(a.located ? { located: a.located } : {}) };
 }

@@ -6,6 +6,7 @@ import {
   encodeMessage,
   FrameSplitter,
   Jt808Error,
+  locationView,
   msgIdHex,
   MSG,
   REGISTER_RESULT,
@@ -152,7 +153,8 @@ export class Jt808Server {
       });
       return;
     }
-    await c.sendText(m.id, m.text, m.flags);
+    if (m.t === 'locate') await c.sendLocate(m.id);
+    else await c.sendText(m.id, m.text, m.flags);
   }
 
   private accept(socket: Socket): void {
@@ -391,9 +393,25 @@ class Connection {
         return this.report(h, [b.location], true);
       case 'batchLocation':
         return this.report(h, b.locations, true);
-      case 'locationQueryResponse':
+      case 'locationQueryResponse': {
         // An answer to our 0x8201: stored like a report; it is itself a response, so none goes back.
-        return this.report(h, [b.location], false);
+        await this.report(h, [b.location], false);
+        const id = this.downlinks.get(b.replySerial);
+        if (id !== undefined) {
+          this.downlinks.delete(b.replySerial);
+          const v = locationView(b.location);
+          const located = {
+            lat: v.lat,
+            lon: v.lon,
+            speed: v.speed,
+            heading: v.heading,
+            time: v.time,
+            positioned: v.positioned,
+          };
+          await this.ports.answer({ id, status: 'answered', result: RESULT.success, located });
+        }
+        return;
+      }
       case 'terminalResponse': {
         const id = this.downlinks.get(b.replySerial);
         if (id !== undefined) {
@@ -517,6 +535,26 @@ class Connection {
     );
   }
 
+  async sendLocate(id: string): Promise<void> {
+    if (!this.address || !this.device) {
+      await this.ports.answer({ id, status: 'failed', message: 'the terminal is not authenticated' });
+      return;
+    }
+    const serial = this.send(
+      { ...this.address, msgId: MSG.locationQuery, serial: 0, encryption: 0 },
+      {
+        type: 'locationQuery',
+      },
+    );
+    this.remember(serial, id);
+    await this.ports.answer({ id, status: 'sent', serial });
+  }
+
+  private remember(serial: number, id: string): void {
+    this.downlinks.set(serial, id);
+    if (this.downlinks.size > PENDING_DOWNLINKS) this.downlinks.delete(this.downlinks.keys().next().value!);
+  }
+
   async sendText(id: string, text: string, flags: number): Promise<void> {
     if (!this.address || !this.device) {
       await this.ports.answer({ id, status: 'failed', message: 'the terminal is not authenticated' });
@@ -534,8 +572,7 @@ class Connection {
       await this.ports.answer({ id, status: 'failed', message: err.message });
       return;
     }
-    this.downlinks.set(serial, id);
-    if (this.downlinks.size > PENDING_DOWNLINKS) this.downlinks.delete(this.downlinks.keys().next().value!);
+    this.remember(serial, id);
     await this.ports.answer({ id, status: 'sent', serial });
   }
 }

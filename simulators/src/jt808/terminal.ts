@@ -39,6 +39,8 @@ export class Jt808Terminal {
   private readonly splitter = new FrameSplitter();
   readonly texts: ReceivedText[] = [];
   readonly received: Message[] = [];
+  /** The last fix reported: the answer to a location query (0x8201). */
+  private lastFix: Fix | undefined;
   /** Answer 0x8300 with 0x0001 success (switch off to leave a text unanswered). */
   answerTexts = true;
   private closedFlag = false;
@@ -90,6 +92,13 @@ export class Jt808Terminal {
       const key = `${b.type === 'registerResponse' ? 0x0100 : b.replyId}:${b.replySerial}`;
       this.waiters.get(key)?.resolve(m);
       this.waiters.delete(key);
+    } else if (b.type === 'locationQuery') {
+      const at = this.lastFix ?? { lat: 0, lon: 0, speed: 0, heading: 0, positioned: false };
+      this.send({
+        type: 'locationQueryResponse',
+        replySerial: m.header.serial,
+        location: locationOf({ ...at, ts: Math.floor(Date.now() / 1000) * 1000 }),
+      });
     } else if (b.type === 'text') {
       this.texts.push({ serial: m.header.serial, flags: b.flags, text: b.text });
       if (this.answerTexts) {
@@ -192,6 +201,7 @@ export class Jt808Terminal {
 
   /** 0x0200: the 0x8001 result (0 once the platform holds the report durably). */
   async report(fix: Fix, timeoutMs?: number): Promise<number> {
+    this.lastFix = fix;
     return result(await this.request({ type: 'location', location: locationOf(fix) }, timeoutMs));
   }
 

@@ -5,6 +5,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -16,7 +17,7 @@ import {
 import { z } from 'zod';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS } from '@lg/contracts';
-import { TerminalTextService, type TextSent } from '../access/terminal-text.service';
+import { TerminalDownlinkService, type Located, type TextSent } from '../access/terminal-downlink.service';
 import { ErrorDto } from './dto';
 import { deviceIdSchema } from './queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
@@ -58,13 +59,28 @@ class TextSentDto {
   result?: number;
 }
 
+class LocatedDto {
+  @ApiProperty({ example: 'T001' }) device!: string;
+  @ApiProperty({ example: 22.7201 }) lat!: number;
+  @ApiProperty({ example: 114.2468 }) lon!: number;
+  @ApiProperty({ description: 'km/h' }) speed!: number;
+  @ApiProperty() heading!: number;
+  @ApiProperty({
+    nullable: true,
+    example: '2026-05-01T08:00:00+08:00',
+    description: 'The terminal’s time (UTC+8)',
+  })
+  time!: string | null;
+  @ApiProperty({ description: 'The terminal had a position fix' }) positioned!: boolean;
+}
+
 @ApiTags('devices')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
 @Controller('api/devices')
 export class TerminalController {
-  constructor(private readonly texts: TerminalTextService) {}
+  constructor(private readonly downlink: TerminalDownlinkService) {}
 
   @Post(':id/text')
   @HttpCode(200)
@@ -83,6 +99,25 @@ export class TerminalController {
     @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
     @Body(new ZodPipe(textBodySchema, 'body')) body: TextBody,
   ): Promise<TextSent> {
-    return this.texts.send(user, id, body.text, body.flags);
+    return this.downlink.send(user, id, body.text, body.flags);
+  }
+
+  @Post(':id/locate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ask a truck’s terminal where it is (JT/T 808 0x8201) and wait for its answer (0x0201)',
+    description:
+      'Operators only. The answer is also stored as a reading. 409 when the terminal is not connected, 504 when it does not answer within 10 s.',
+  })
+  @ApiOkResponse({ type: LocatedDto })
+  @ApiForbiddenResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The terminal is not connected' })
+  @ApiGatewayTimeoutResponse({ type: ErrorDto, description: 'The terminal did not answer' })
+  locate(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
+  ): Promise<Located> {
+    return this.downlink.locate(user, id);
   }
 }
