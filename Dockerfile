@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the three apps (ingest, worker, gateway) and the simulator; docker-compose.yml picks the
+# One image for the apps (ingest, worker, gateway, jt808) and the simulator; docker-compose.yml picks the
 # command. Build: docker build -t longgang-platform .
 
 FROM node:20-bookworm-slim AS build
@@ -26,7 +26,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /out/ ./
 USER node
-EXPOSE 3000 3001 3002
+EXPOSE 3000 3001 3002 3003 6808
 # Each service of docker-compose.yml sets its own command; this default is the gateway. The heap bound is
 # APP_NODE_FLAGS in libs/services/src/process.ts.
 CMD ["node", "--max-old-space-size=160", "dist/apps/gateway/src/main.js"]

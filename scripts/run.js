@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry of `npm start`, `npm test` and `npm run sim`: node scripts/run.js <start|test|sim> [args].
+// Entry of `npm start`, `npm test`, `npm run sim` and `npm run jt808`: node scripts/run.js <command> [args].
 //
 // Plain Node with no dependencies, because it runs before `npm install`: it makes a fresh Debian machine
 // with only Node.js 20 able to run the project. It installs the npm packages when node_modules is missing
@@ -32,7 +32,7 @@ const SERVICE_BINARIES = {
 const CHROMIUM = '/usr/bin/chromium';
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 const USAGE =
-  'usage: node scripts/run.js <start|test|sim|bench> [args]   (npm start, npm test, npm run sim -- --help, npm run bench -- --quick)';
+  'usage: node scripts/run.js <start|test|sim|bench|jt808> [args]   (npm start, npm test, npm run sim -- --help, npm run bench -- --quick, npm run jt808 -- decode <hex>)';
 
 class StepError extends Error {}
 
@@ -279,13 +279,13 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   // `node scripts/run.js start -- --no-sim` as well as npm's `npm start -- --no-sim`.
   const args = rest[0] === '--' ? rest.slice(1) : rest;
-  if (!['start', 'test', 'sim', 'bench'].includes(command)) {
+  if (!['start', 'test', 'sim', 'bench', 'jt808'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
   checkNode();
   ensureNodeModules();
-  if (command !== 'sim') ensureDebianPackages(command === 'test');
+  if (command !== 'sim' && command !== 'jt808') ensureDebianPackages(command === 'test');
   runOrFail('build', 'npm', ['run', '--silent', 'build']);
   switch (command) {
     case 'test':
@@ -296,6 +296,8 @@ async function main() {
       return exec('dist/simulators/src/cli.js', args);
     case 'bench':
       return exec('dist/scripts/bench.js', args);
+    case 'jt808':
+      return exec('dist/scripts/jt808.js', args);
   }
   return 2;
 }

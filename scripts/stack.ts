@@ -34,13 +34,25 @@ const stackSchema = z.object({
   GATEWAY_PORT: port,
   INGEST_PORT: port,
   WORKER_PORT: port,
+  JT808_PORT: port,
+  JT808_HTTP_PORT: port,
   REGISTRY_FILE: z.string().min(1).default('config/registry/longgang.json'),
   MQTT_TOPIC_ROOT: mqttSchema.shape.MQTT_TOPIC_ROOT,
   /** Seconds each app may take to answer `GET /ready` with 200. */
   READY_TIMEOUT_SEC: env.int(90, 1, 3600),
 });
 
-type PortName = 'mqtt' | 'mqttInternal' | 'redis' | 'influx' | 'influxRpc' | 'gateway' | 'ingest' | 'worker';
+type PortName =
+  | 'mqtt'
+  | 'mqttInternal'
+  | 'redis'
+  | 'influx'
+  | 'influxRpc'
+  | 'gateway'
+  | 'ingest'
+  | 'worker'
+  | 'jt808'
+  | 'jt808Http';
 
 const PORTS: Record<
   PortName,
@@ -54,6 +66,8 @@ const PORTS: Record<
   gateway: { variable: 'GATEWAY_PORT', default: 3000, what: 'gateway HTTP' },
   ingest: { variable: 'INGEST_PORT', default: 3001, what: 'ingest HTTP' },
   worker: { variable: 'WORKER_PORT', default: 3002, what: 'worker HTTP' },
+  jt808: { variable: 'JT808_PORT', default: 6808, what: 'JT/T 808 terminals' },
+  jt808Http: { variable: 'JT808_HTTP_PORT', default: 3003, what: 'JT/T 808 gateway HTTP' },
 };
 
 const DEMO_OBSERVER = { username: 'lg-observer', password: 'lg-observer' };
@@ -119,7 +133,7 @@ function tail(file: string, lines = 20): string {
 }
 
 interface App {
-  name: 'ingest' | 'worker' | 'gateway';
+  name: 'ingest' | 'worker' | 'gateway' | 'jt808';
   port: number;
   env: Record<string, string>;
 }
@@ -372,10 +386,11 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     say(`Usage: npm start [-- --no-sim] [-- --speedup N]
-Starts Mosquitto, Redis, InfluxDB, the ingest, worker and gateway apps and the demo device fleet.
-Ports from MQTT_PORT (devices), MQTT_INTERNAL_PORT (ingest, observers), REDIS_PORT, INFLUX_PORT,
-INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT (defaults 1883, 1884, 6379, 8086, 8088, 3000, 3001,
-3002; a taken default is replaced by a free port).
+Starts Mosquitto, Redis, InfluxDB, the ingest, worker, gateway and JT/T 808 gateway apps and the demo
+device fleet. Ports from MQTT_PORT (devices), MQTT_INTERNAL_PORT (ingest, observers), REDIS_PORT,
+INFLUX_PORT, INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT, JT808_PORT (terminals),
+JT808_HTTP_PORT (defaults 1883, 1884, 6379, 8086, 8088, 3000, 3001, 3002, 6808, 3003; a taken default is
+replaced by a free port).
 Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops everything.`);
     return 0;
   }
@@ -486,8 +501,20 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
           MQTT_TOPIC_ROOT: root,
         },
       },
+      {
+        name: 'jt808',
+        port: ports.jt808Http,
+        env: {
+          ...common,
+          HTTP_PORT: String(ports.jt808Http),
+          MQTT_TOPIC_ROOT: root,
+          JT808_PORT: String(ports.jt808),
+          JT808_HOST: '127.0.0.1',
+          JT808_INSTANCE: 'jt808-1',
+        },
+      },
     ];
-    say('starting ingest, worker and gateway…');
+    say('starting ingest, worker, gateway and the JT/T 808 gateway…');
     await Promise.race([stack.startApps(apps, config.READY_TIMEOUT_SEC * 1000), aborted(interrupt.signal)]);
 
     if (!values['no-sim']) {
@@ -527,8 +554,10 @@ Longgang safety platform is running (demo mode)
               mosquitto_pub ${mqtt} -u P01 -P P01 -q 1 -t ${gas} -m "{\\"ts\\":$(date +%s%3N),\\"lel\\":60}"
               ts is epoch milliseconds (now: ${Date.now()}) or an ISO-8601 string with a zone, e.g.
               -m '{"ts":"${new Date().toISOString()}","lel":60}'. Or: npm run sim -- publish --url mqtt://127.0.0.1:${ports.mqtt} --device G001 --lel 60
+  JT/T 808    terminals connect to tcp://127.0.0.1:${ports.jt808} (2013 or 2019; terminal numbers in the registry,
+              e.g. T001 is 013807550001); decode a frame: npm run jt808 -- decode <hex>
   Services    Redis redis://127.0.0.1:${ports.redis}, InfluxDB http://127.0.0.1:${ports.influx} (database longgang)
-  Logs        ${logs}/{ingest,worker,gateway,simulator}.log
+  Logs        ${logs}/{ingest,worker,gateway,jt808,simulator}.log
 Ctrl-C stops everything.`);
 }
 

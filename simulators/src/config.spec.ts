@@ -21,6 +21,8 @@ describe('simulator config', () => {
       SIM_OPERATOR_USER: 'operator',
       SIM_REDIS_PREFIX: 'lg',
       SIM_CLOCK_SETTLE_MS: 2000,
+      SIM_PROTOCOL: 'mqtt',
+      SIM_JT808_URL: 'tcp://127.0.0.1:6808',
     });
   });
 
@@ -28,6 +30,10 @@ describe('simulator config', () => {
     expect(() => loadSimulatorConfig({ SIM_SPEEDUP: '0' }, {})).toThrow(ConfigError);
     expect(() => loadSimulatorConfig({ SIM_SPEEDUP: '0' }, {})).toThrow(/--speedup \/ SIM_SPEEDUP:/);
     expect(() => loadSimulatorConfig({}, { MQTT_TOPIC_ROOT: 'lg/#' })).toThrow(/--root \/ MQTT_TOPIC_ROOT:/);
+    expect(() => loadSimulatorConfig({ SIM_PROTOCOL: 'jt809' }, {})).toThrow(/--protocol \/ SIM_PROTOCOL:/);
+    expect(() => loadSimulatorConfig({ SIM_JT808_URL: 'http://x:1' }, {})).toThrow(
+      /--jt808 \/ SIM_JT808_URL:/,
+    );
   });
 });
 

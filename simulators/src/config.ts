@@ -34,6 +34,13 @@ export const simulatorEnvSchema = z.object({
     .default('lg'),
   /** How long after moving the test clock the worker has surely read it: two of its timer rounds, ms. */
   SIM_CLOCK_SETTLE_MS: env.int(2000, 0, 60_000),
+  /** `run`: how the trucks report: MQTT (default) or as JT/T 808 terminals through the JT/T 808 gateway. */
+  SIM_PROTOCOL: z.enum(['mqtt', 'jt808']).default('mqtt'),
+  /** The JT/T 808 gateway, `tcp://host:port`. */
+  SIM_JT808_URL: z
+    .string()
+    .regex(/^tcp:\/\/[^:/]+:\d{1,5}$/, 'tcp://host:port')
+    .default('tcp://127.0.0.1:6808'),
 });
 
 export type SimulatorConfig = z.infer<typeof simulatorEnvSchema>;
@@ -53,6 +60,8 @@ export const FLAG_OF: Record<keyof SimulatorConfig, string> = {
   SIM_REDIS_URL: '--redis',
   SIM_REDIS_PREFIX: '--redis-prefix',
   SIM_CLOCK_SETTLE_MS: '--clock-settle-ms',
+  SIM_PROTOCOL: '--protocol',
+  SIM_JT808_URL: '--jt808',
 };
 
 /**

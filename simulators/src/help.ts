@@ -40,6 +40,10 @@ run:
   --no-duty            leave the duty checks unanswered (a company's own platform answers them)
   --except LIST        leave these owners, devices or kinds out: --except C03 leaves company C03's
                        trucks and duty checks to its own platform
+  --protocol P         mqtt | jt808: jt808 makes every truck a JT/T 808 terminal (registration,
+                       authentication, 0x0200 reports) through the JT/T 808 gateway; slopes and gas stay
+                       on MQTT                               SIM_PROTOCOL  mqtt
+  --jt808 URL          the JT/T 808 gateway                  SIM_JT808_URL tcp://127.0.0.1:6808
 
 scenario:
   --list               the scenarios: name, rules, devices, what happens

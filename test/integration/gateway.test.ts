@@ -438,6 +438,20 @@ describe('gateway (real Redis and InfluxDB)', () => {
           }),
         );
       }
+      // A JT/T 808 terminal without a position fix: stored, unqualified, never drawn on a track.
+      lines.push(
+        readingLine({
+          t: 'r',
+          kind: 'truck',
+          owner: 'C01',
+          device: 'T002',
+          ts: t0 + 5_000,
+          rx: t0 + 5_100,
+          q: 'bad',
+          why: ['no_fix'],
+          f: { lat: 22.6, lon: 114.1, speed: 0, fix: false },
+        }),
+      );
       await influxWrite(lines);
     });
 
@@ -450,6 +464,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect(t001).toMatchObject({
         kind: 'truck',
         owner: 'C01',
+        plate: '粤B10137危',
+        plateColor: 2,
+        terminal: '013807550001',
         online: true,
         lastSeen: new Date(clock).toISOString(),
       });
@@ -478,6 +495,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
         body: { message: 'truck T004 not found' },
       });
       expect((await api(`/api/trucks/T004/track${q}`, operatorToken)).body.points).toHaveLength(10);
+      expect((await api(`/api/trucks/T002/track${q}`, c01Token)).body.points).toEqual([]);
       expect((await api('/api/trucks/NOPE/track', operatorToken)).status).toBe(404);
       expect((await api('/api/trucks/T001/track?from=yesterday', c01Token)).body.message).toMatch(/^from: /);
     });

@@ -22,6 +22,8 @@ import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { DevicesController } from './http/devices.controller';
+import { TerminalController } from './http/terminal.controller';
+import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
@@ -96,6 +98,7 @@ export class GatewayModule {
         AuthController,
         AlertsController,
         DevicesController,
+        TerminalController,
         RulesController,
         MapController,
         ScorecardController,
@@ -114,6 +117,7 @@ export class GatewayModule {
         ReadingsStore,
         AlertsService,
         DevicesService,
+        TerminalDownlinkService,
         LoginService,
         ScorecardBackend,
         ScorecardService,

@@ -13,3 +13,4 @@ export * from './map';
 export * from './supervision';
 export * from './rejection-history';
 export * from './duty';
+export * from './jt808';

@@ -65,6 +65,14 @@ export interface Names {
   socketIo: string;
   /** Socket.IO Redis streams adapter: prefix of the keys holding sessions for connection-state recovery. */
   socketIoSessions: string;
+  /** Hash: a JT/T 808 terminal's registration (auth code, terminal ID, device), by terminal number. */
+  jt808Registration(terminal: string): string;
+  /** String: which JT/T 808 gateway instance and connection holds a truck's terminal now (with a TTL). */
+  jt808Connection(device: string): string;
+  /** Pub/sub channel of one JT/T 808 gateway instance: downlink requests and connection take-overs. */
+  jt808Instance(instance: string): string;
+  /** Pub/sub channel of what terminals answered to downlink requests. */
+  jt808Answers: string;
 }
 
 /** The state dimension of the alert indexes: active (firing) or inactive (cleared). */
@@ -103,6 +111,10 @@ export function names(prefix: string): Names {
     liveDispatchCursor: `${prefix}:live:dispatch:cursor`,
     socketIo: `${prefix}:socket.io`,
     socketIoSessions: `${prefix}:socket.io:session:`,
+    jt808Registration: (terminal) => `${prefix}:jt808:reg:${terminal}`,
+    jt808Connection: (device) => `${prefix}:jt808:conn:${device}`,
+    jt808Instance: (instance) => `${prefix}:jt808:instance:${instance}`,
+    jt808Answers: `${prefix}:jt808:answers`,
   };
 }
 

@@ -32,6 +32,23 @@ describe('telemetry validation', () => {
     ).toMatchObject({ ok: false });
   });
 
+  it('stores a truck reading without a position fix as unqualified (no_fix)', () => {
+    const r = validateReading(
+      'truck',
+      { ts: now, lat: 22.7, lon: 114.2, speed: 0, fix: false, alarm: 1 },
+      opts,
+    );
+    expect(r.ok && r.reading.bad).toEqual(['no_fix']);
+    const fixed = validateReading('truck', { ts: now, lat: 22.7, lon: 114.2, speed: 0, fix: true }, opts);
+    expect(fixed.ok && fixed.reading.bad).toEqual([]);
+    expect(
+      validateReading('truck', { ts: now, lat: 22.7, lon: 114.2, speed: 0, fix: 'no' }, opts),
+    ).toMatchObject({
+      ok: false,
+      message: 'fix must be true or false, got "no"',
+    });
+  });
+
   it('stores implausible values as unqualified, with the reason', () => {
     const r = validateReading('truck', { ts: now + 3_600_000, lat: 0, lon: 0, speed: 200 }, opts);
     expect(r.ok && r.reading.bad).toEqual([

@@ -36,6 +36,8 @@ export const FIELD_SPECS: Record<DeviceKind, Record<string, FieldSpec>> = {
     ignition: { type: 'boolean' },
     alarm: { type: 'integer', hard: [0, 0xffffffff] },
     driver: { type: 'string', maxLength: 64 },
+    /** The terminal has a position (JT/T 808 status bit 1); false: stored unqualified (`no_fix`), never drawn. */
+    fix: { type: 'boolean' },
   },
   slope: {
     // Cumulative displacement since the baseline. A sensor (extensometer, GNSS) reading metres has either
@@ -202,6 +204,8 @@ export function validateReading(
     else if (fields.lel === undefined)
       return { ok: false, message: 'lel is required for a gas reading without fault' };
   }
+  // A terminal without a position still reports (its alarm bits count), but where it says it is is not a place.
+  if (kind === 'truck' && fields.fix === false) bad.push('no_fix');
   if (time.ts > options.now + options.futureToleranceMs) bad.push('future_ts');
   return { ok: true, reading: { ts: time.ts, fields, bad } };
 }

@@ -15,6 +15,10 @@ export interface DeviceView {
   lon?: number;
   grid?: string;
   plate?: string;
+  /** Trucks: plate colour code (JT/T 697.7: 1 blue, 2 yellow, 3 black, 4 white, 5 green, 9 other). */
+  plateColor?: number;
+  /** Trucks: the JT/T 808 terminal number (SIM) its GPS terminal registers with. */
+  terminal?: string;
   hazmatClass?: string;
   un?: string[];
   /** Nominal reporting interval, seconds. */

@@ -52,6 +52,11 @@ const registrySchema = z.object({
       grid: id.optional(),
       intervalSec: z.number().positive(),
       plate: z.string().optional(),
+      plateColor: z.number().int().min(0).max(255).optional(),
+      terminal: z
+        .string()
+        .regex(/^\d{1,20}$/, 'a terminal number is 1–20 decimal digits')
+        .optional(),
       hazmatClass: z.string().optional(),
       un: z.array(z.string()).optional(),
     }),
@@ -83,6 +88,11 @@ const registrySchema = z.object({
     .optional(),
 });
 
+/** A terminal number without its leading zeros: the 2013 and 2019 widths name the same terminal. */
+export function terminalKey(terminal: string): string {
+  return terminal.replace(/^0+(?=.)/, '');
+}
+
 export class RegistryError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -96,6 +106,7 @@ export class RegistryError extends Error {
  */
 export class Registry {
   private readonly devices = new Map<string, Device>();
+  private readonly terminals = new Map<string, Device>();
   private readonly companies = new Map<string, Company>();
   private readonly slopeSites = new Map<string, SlopeSite>();
   private readonly ownerUnits = new Map<string, DutyUnit>();
@@ -136,6 +147,12 @@ export class Registry {
       if (d.grid && !this.grids.has(d.grid))
         throw new RegistryError(`device ${d.id}: unknown grid ${d.grid}`);
       this.devices.set(d.id, d);
+      if (d.terminal !== undefined) {
+        const key = terminalKey(d.terminal);
+        const other = this.terminals.get(key);
+        if (other) throw new RegistryError(`device ${d.id} has the terminal number of ${other.id}`);
+        this.terminals.set(key, d);
+      }
     }
   }
 
@@ -168,6 +185,11 @@ export class Registry {
 
   device(id: string): Device | undefined {
     return this.devices.get(id);
+  }
+
+  /** The truck with this JT/T 808 terminal number (6-byte 2013 and 10-byte 2019 forms alike). */
+  deviceByTerminal(terminal: string): Device | undefined {
+    return this.terminals.get(terminalKey(terminal));
   }
 
   allDevices(): Device[] {

@@ -55,6 +55,14 @@ export interface Device {
   intervalSec: number;
   /** Trucks: plate, hazmat class and UN numbers. */
   plate?: string;
+  /** Trucks: plate colour code of JT/T 697.7 (1 blue, 2 yellow, 3 black, 4 white, 5 green, 9 other). */
+  plateColor?: number;
+  /**
+   * Trucks: the JT/T 808 terminal number (usually the SIM's), decimal digits: 12 for 2013 terminals,
+   * up to 20 for 2019 ones. Leading zeros do not count (`013800000001` is the 2019 terminal
+   * `00000000013800000001`).
+   */
+  terminal?: string;
   hazmatClass?: string;
   un?: string[];
 }

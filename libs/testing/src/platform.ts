@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Registry } from '@lg/registry';
 import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, StopWaiting, waitFor } from '@lg/services';
 
-export type AppName = 'ingest' | 'worker' | 'gateway';
+/** The apps a test may start; `jt808` (the JT/T 808 gateway) only when asked for. */
+export type AppName = 'ingest' | 'worker' | 'gateway' | 'jt808';
 
 export interface PlatformOptions {
   registryFile?: string;
@@ -102,6 +103,8 @@ export class Platform {
       HTTP_PORT: String(port),
       INGEST_INSTANCE: `${instance}-1`,
       WORKER_ID: `${instance}-1`,
+      JT808_INSTANCE: `${instance}-1`,
+      ...(app === 'jt808' && !extra.JT808_PORT ? { JT808_PORT: String(await freePort()) } : {}),
       ...extra,
     };
     const proc = ManagedProcess.start(
@@ -140,6 +143,13 @@ export class Platform {
     if (!before) throw new Error(`${instance} was never started`);
     await before.proc.stop();
     await this.startApp(app, { ...before.env, HTTP_PORT: String(before.port) }, instance);
+  }
+
+  /** The TCP port a JT/T 808 gateway instance listens on for terminals. */
+  jt808Port(instance = 'jt808'): number {
+    const a = this.apps.get(instance);
+    if (!a?.env.JT808_PORT) throw new Error(`${instance} is not a JT/T 808 gateway that was started`);
+    return Number(a.env.JT808_PORT);
   }
 
   /** Base URL of a running app, by its instance name (the app's name unless started under another). */

@@ -26,6 +26,8 @@ export interface CommonFlags {
   redis?: string;
   'redis-prefix'?: string;
   'clock-settle-ms'?: string;
+  protocol?: string;
+  jt808?: string;
 }
 
 export function configFrom(flags: CommonFlags): SimulatorConfig {
@@ -43,6 +45,8 @@ export function configFrom(flags: CommonFlags): SimulatorConfig {
     SIM_REDIS_URL: flags.redis,
     SIM_REDIS_PREFIX: flags['redis-prefix'],
     SIM_CLOCK_SETTLE_MS: flags['clock-settle-ms'],
+    SIM_PROTOCOL: flags.protocol,
+    SIM_JT808_URL: flags.jt808,
   });
 }
 

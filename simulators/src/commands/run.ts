@@ -4,6 +4,7 @@ import { simulateDevices } from '../devices';
 import { parseDuration } from '../duration';
 import { DutyResponder, parseReliability } from '../duty-responder';
 import { describePublish, Fleet, type FleetStats } from '../fleet';
+import { Jt808TruckFleet } from '../jt808/fleet';
 import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
@@ -56,6 +57,8 @@ export async function runCommand(args: string[]): Promise<number> {
       'duty-reliability': { type: 'string' },
       except: { type: 'string' },
       'no-duty': { type: 'boolean', default: false },
+      protocol: { type: 'string' },
+      jt808: { type: 'string' },
     },
     strict: true,
   });
@@ -79,42 +82,73 @@ export async function runCommand(args: string[]): Promise<number> {
     devices = devices.filter((d) => !drill.has(d.id));
   }
   if (devices.length === 0) throw new UsageError('no device selected');
+  // With --protocol jt808 the trucks report as JT/T 808 terminals; the rest stay on MQTT.
+  const overJt808 = config.SIM_PROTOCOL === 'jt808' ? devices.filter((d) => d.kind === 'truck') : [];
+  devices = devices.filter((d) => !overJt808.includes(d));
   const passwordOf = passwordSource(config);
   // Surface a missing secret before connecting anyone.
   for (const d of devices) passwordOf(d.id);
+  const simulated = simulateDevices(
+    [...devices, ...overJt808],
+    config.SIM_SEED,
+    fleetRoutes(registry.corridors()),
+  );
+  const [host, port] = config.SIM_JT808_URL.slice('tcp://'.length).split(':');
+  const terminals =
+    overJt808.length > 0
+      ? await Jt808TruckFleet.start({
+          host,
+          port: Number(port),
+          trucks: simulated.filter((s) => overJt808.includes(s.device)),
+          speedup: config.SIM_SPEEDUP,
+          seed: config.SIM_SEED,
+          onTrouble: (device, what) => console.error(`simulator: ${device} (JT/T 808): ${what}`),
+        })
+      : undefined;
+  if (terminals) {
+    console.log(
+      `simulator: ${overJt808.length} trucks reporting as JT/T 808 terminals to ${config.SIM_JT808_URL}`,
+    );
+  }
 
   // Each refusal is worth one line per device and reason, not one per reading.
   const reported = new Set<string>();
-  const fleet = await Fleet.start({
-    url: config.MQTT_URL,
-    root: config.MQTT_TOPIC_ROOT,
-    devices: simulateDevices(devices, config.SIM_SEED, fleetRoutes(registry.corridors())),
-    passwordOf,
-    speedup: config.SIM_SPEEDUP,
-    seed: config.SIM_SEED,
-    onPublish: (e) => {
-      if (e.ok && e.ack.accepted) return;
-      const key = `${e.device}:${e.ok ? e.ack.reasonCode : e.error.message}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      console.error(`simulator: ${describePublish(e)}`);
-    },
-    onTrouble: (device, what) => console.error(`simulator: ${device}: ${what}`),
-    onConnected: (n, total) => {
-      if (n % 100 === 0 && n < total) console.log(`simulator: ${n}/${total} devices connected…`);
-    },
-  });
+  let fleet: Fleet;
+  try {
+    fleet = await Fleet.start({
+      url: config.MQTT_URL,
+      root: config.MQTT_TOPIC_ROOT,
+      devices: simulated.filter((s) => devices.includes(s.device)),
+      passwordOf,
+      speedup: config.SIM_SPEEDUP,
+      seed: config.SIM_SEED,
+      onPublish: (e) => {
+        if (e.ok && e.ack.accepted) return;
+        const key = `${e.device}:${e.ok ? e.ack.reasonCode : e.error.message}`;
+        if (reported.has(key)) return;
+        reported.add(key);
+        console.error(`simulator: ${describePublish(e)}`);
+      },
+      onTrouble: (device, what) => console.error(`simulator: ${device}: ${what}`),
+      onConnected: (n, total) => {
+        if (n % 100 === 0 && n < total) console.log(`simulator: ${n}/${total} devices connected…`);
+      },
+    });
+  } catch (err) {
+    await terminals?.stop();
+    throw err;
+  }
   // The people on duty at the companies whose trucks the fleet drives answer the platform's duty checks.
   let reliability: (company: string, seed: number) => number;
   try {
     reliability = parseReliability(values['duty-reliability']);
   } catch (err) {
-    await fleet.stop();
+    await Promise.all([fleet.stop(), terminals?.stop()]);
     throw new UsageError((err as Error).message);
   }
   const dutyCompanies = values['no-duty']
     ? []
-    : [...new Set(devices.filter((d) => d.kind === 'truck').map((d) => d.owner))].sort();
+    : [...new Set([...devices, ...overJt808].filter((d) => d.kind === 'truck').map((d) => d.owner))].sort();
   const duty =
     dutyCompanies.length > 0
       ? await DutyResponder.start({
@@ -146,10 +180,12 @@ export async function runCommand(args: string[]): Promise<number> {
       (durationMs ? `, for ${values.duration}` : ', Ctrl-C to stop'),
   );
 
+  const summaries = (): string =>
+    summary(fleet.stats()) + (terminals ? `; JT/T 808: ${summary(terminals.stats())}` : '');
   return new Promise<number>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     if (statsEveryMs > 0)
-      timers.push(setInterval(() => console.log(`simulator: ${summary(fleet.stats())}`), statsEveryMs));
+      timers.push(setInterval(() => console.log(`simulator: ${summaries()}`), statsEveryMs));
     let stoppingSince = 0;
     const stop = (why: string): void => {
       if (stoppingSince) {
@@ -161,9 +197,9 @@ export async function runCommand(args: string[]): Promise<number> {
       stoppingSince = Date.now();
       for (const t of timers) clearTimeout(t);
       console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
-      Promise.all([fleet.stop(), duty?.stop()]).then(
+      Promise.all([fleet.stop(), terminals?.stop(), duty?.stop()]).then(
         () => {
-          console.log(`simulator: stopped: ${summary(fleet.stats())}`);
+          console.log(`simulator: stopped: ${summaries()}`);
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
           resolve(0);

@@ -441,6 +441,17 @@ function placeCommunities(rng: Random, s: StreetSpec): LatLon[] {
 }
 
 const PLATE_LETTERS = 'DFGHJKLMNPQRSTUVWXYZ';
+const YELLOW_PLATE = 2;
+
+/** The JT/T 808 terminal number (12 digits, a SIM-like 1380755xxxx) of the n-th district truck. */
+export function truckTerminal(n: number): string {
+  return `01380755${String(n).padStart(4, '0')}`;
+}
+
+/** …and of the n-th synthetic load-test truck (LT…): its own range, so the two never meet. */
+export function syntheticTerminal(n: number): string {
+  return `0139${String(n).padStart(8, '0')}`;
+}
 
 /** 156 trucks: T001–T003 of C01 and T004–T005 of C02 first, then each company's remaining trucks in turn. */
 function trucks(ctx: Ctx): Device[] {
@@ -473,6 +484,10 @@ function trucks(ctx: Ctx): Device[] {
       // The pinned fixture trucks keep the 10 s interval the older tests were written against.
       intervalSec: i < 5 ? 10 : pick(ctx.rng, [10, 10, 15, 20, 30]),
       plate,
+      // Hazmat trucks are large vehicles: yellow plates. The terminal number is derived from the index,
+      // not drawn from the seeded stream, so that adding it left every other generated value as it was.
+      plateColor: YELLOW_PLATE,
+      terminal: truckTerminal(i + 1),
       hazmatClass: cargo.hazmatClass,
       un: [...cargo.un],
     };
@@ -508,6 +523,7 @@ export function syntheticDevices(
       kind,
       owner: list[n % list.length],
       intervalSec: kind === 'truck' ? 10 : kind === 'gas' ? 30 : 60,
+      ...(kind === 'truck' ? { terminal: syntheticTerminal(n + 1) } : {}),
     });
   }
   return out;

@@ -185,5 +185,27 @@ describe('synthetic load devices', () => {
     const big = Registry.parse(withSyntheticDevices(generateRegistry(), 1000));
     expect(big.allDevices()).toHaveLength(data.devices.length + 1000);
     expect(big.device('LS000200')?.owner).toMatch(/^S\d\d$/);
+    expect(big.deviceByTerminal('013900000200')?.id).toBe('LT000200');
+  });
+});
+
+describe('JT/T 808 identity', () => {
+  it('gives every truck a yellow plate and its own terminal number, found in either width', () => {
+    const trucks = data.devices.filter((d) => d.kind === 'truck');
+    expect(trucks.every((d) => d.plateColor === 2 && /^\d{12}$/.test(d.terminal ?? ''))).toBe(true);
+    expect(new Set(trucks.map((d) => d.terminal)).size).toBe(trucks.length);
+    expect(trucks[0].terminal).toBe('013807550001');
+    expect(registry.deviceByTerminal('013807550001')?.id).toBe('T001');
+    expect(registry.deviceByTerminal('00000000013807550156')?.id).toBe('T156');
+    expect(registry.deviceByTerminal('013807550999')).toBeUndefined();
+    expect(data.devices.filter((d) => d.kind !== 'truck').some((d) => d.terminal !== undefined)).toBe(false);
+  });
+
+  it('refuses two devices with one terminal number', () => {
+    const copy = structuredClone(data);
+    copy.devices[1].terminal = '0' + copy.devices[0].terminal!;
+    expect(() => Registry.parse(copy)).toThrow(
+      `device ${copy.devices[1].id} has the terminal number of T001`,
+    );
   });
 });

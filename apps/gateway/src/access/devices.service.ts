@@ -49,6 +49,8 @@ export class DevicesService {
         ...(d.lon !== undefined ? { lon: d.lon } : {}),
         ...(d.grid !== undefined ? { grid: d.grid } : {}),
         ...(d.plate !== undefined ? { plate: d.plate } : {}),
+        ...(d.plateColor !== undefined ? { plateColor: d.plateColor } : {}),
+        ...(d.terminal !== undefined ? { terminal: d.terminal } : {}),
         ...(d.hazmatClass !== undefined ? { hazmatClass: d.hazmatClass } : {}),
         ...(d.un !== undefined ? { un: d.un } : {}),
         intervalSec: d.intervalSec,

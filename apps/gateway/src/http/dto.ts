@@ -138,6 +138,10 @@ export class DeviceDto {
   @ApiPropertyOptional({ description: 'Fixed devices only' }) lon?: number;
   @ApiPropertyOptional({ example: 'GR-BJ11' }) grid?: string;
   @ApiPropertyOptional({ example: '粤B·D1001' }) plate?: string;
+  @ApiPropertyOptional({ example: 2, description: 'Plate colour (JT/T 697.7: 1 blue, 2 yellow, …)' })
+  plateColor?: number;
+  @ApiPropertyOptional({ example: '013807550001', description: 'JT/T 808 terminal number (SIM)' })
+  terminal?: string;
   @ApiPropertyOptional({ example: '3' }) hazmatClass?: string;
   @ApiPropertyOptional({ type: [String], example: ['UN1203'] }) un?: string[];
   @ApiProperty({ example: 10, description: 'Nominal reporting interval, seconds' }) intervalSec!: number;

@@ -77,6 +77,10 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
       const lat = num(r.lat);
       const lon = num(r.lon);
       if (typeof r.time !== 'number' || lat === null || lon === null) continue;
+      const why = typeof r.why === 'string' && r.why !== '' ? r.why.split(',') : undefined;
+      // A terminal without a position (JT/T 808 status bit 1 clear) is stored, but where it says it is
+      // is no place: a track never draws it.
+      if (why?.includes('no_fix')) continue;
       points.push({
         ts: iso(r.time),
         lat,
@@ -84,7 +88,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
         speed: num(r.speed),
         heading: num(r.heading),
         q: quality(r.q),
-        ...(typeof r.why === 'string' && r.why !== '' ? { why: r.why.split(',') } : {}),
+        ...(why ? { why } : {}),
       });
     }
     return points;
