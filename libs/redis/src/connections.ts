@@ -24,9 +24,9 @@ export function reconnectOnError(err: Error): false | 1 | 2 {
   // Redis unblocks XREADGROUP/BLPOP with this when the instance turns into a replica. The caller's loop
   // reads again; the connection must first find the new master.
   if (m.startsWith('UNBLOCKED')) return 1;
-  // An old master that lost its replicas refuses writes (min-replicas-to-write) until the sentinels make it
-  // a replica: look for the current master, but let the caller's back-off pace the retries.
-  if (m.startsWith('NOREPLICAS')) return 1;
+  // NOREPLICAS (min-replicas-to-write) is left to the caller's back-off: the current master says it while
+  // its replicas resynchronise after a failover, and an old master that says it is made a replica by the
+  // sentinels shortly, after which READONLY sends the connection on.
   return false;
 }
 
@@ -60,6 +60,7 @@ export function endpointOptions(endpoint: RedisEndpoint): RedisOptions & { url?:
 export class RedisConnections {
   private readonly opened = new Set<Redis>();
   private readonly endpoint: RedisEndpoint;
+  private closing = false;
 
   constructor(
     endpoint: RedisEndpoint | string,
@@ -88,20 +89,57 @@ export class RedisConnections {
     // would be thrown as unhandled. Readiness is reported through /ready instead.
     client.on('error', () => undefined);
     this.opened.add(client);
-    client.once('end', () => this.opened.delete(client));
+    this.keepOpen(client);
     return client;
   }
 
-  /** Connection options for BullMQ, which opens its own connections (and follows a failover the same way). */
-  bullConnection(): RedisOptions & { url?: string } {
-    return {
-      ...endpointOptions(this.endpoint),
-      maxRetriesPerRequest: null,
-      connectionName: `${this.name}:bullmq`,
+  /**
+   * ioredis gives a connection up for good ("end") when the sentinels' failover notice interrupts a
+   * reconnection that is still asking them for the master, which happens in most failovers. Only its owner
+   * may end a connection: one that ended without a quit() or disconnect() is connected again.
+   */
+  private keepOpen(client: Redis): void {
+    let closedByOwner = false;
+    const quit = client.quit.bind(client);
+    client.quit = (callback?: Parameters<typeof quit>[0]) => {
+      closedByOwner = true;
+      return quit(callback);
     };
+    const disconnect = client.disconnect.bind(client);
+    client.disconnect = (reconnect?: boolean) => {
+      if (!reconnect) closedByOwner = true;
+      disconnect(reconnect);
+    };
+    client.on('end', () => {
+      if (closedByOwner || this.closing) {
+        this.opened.delete(client);
+        // After quit() ioredis leaves the failover detector's sentinel subscriptions open (disconnect()
+        // closes them): they would keep reconnecting, and the process alive, after everything else closed.
+        const connector = (
+          client as unknown as { connector?: { failoverDetector?: { cleanup(): void } | null } }
+        ).connector;
+        connector?.failoverDetector?.cleanup();
+        return;
+      }
+      setTimeout(() => {
+        if (!closedByOwner && !this.closing && client.status === 'end')
+          client.connect().catch(() => undefined);
+      }, 100);
+    });
+  }
+
+  /**
+   * The connection BullMQ uses for a queue or worker; a worker's blocking connection is duplicated from it,
+   * and comes from here too. Both follow a failover like every other connection, and close with them.
+   */
+  bullConnection(): Redis {
+    const client = this.open('bullmq', { blocking: true });
+    client.duplicate = () => this.open('bullmq-blocking', { blocking: true });
+    return client;
   }
 
   async closeAll(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       [...this.opened].map(async (c) => {
         try {

@@ -5,3 +5,4 @@ export * from './influxd';
 export * from './mosquitto';
 export * from './mqtt-identities';
 export * from './stack';
+export * from './redis-sentinel';
