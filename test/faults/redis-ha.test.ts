@@ -41,7 +41,7 @@ interface HaFault {
 
 const FAULTS: HaFault[] = [
   {
-    name: 'kill -9 of the Redis master (Sentinel failover)',
+    name: 'kill -9 of the Redis master',
     strike: async (set) => {
       const master = await set.master();
       await master.proc.kill();
@@ -51,7 +51,7 @@ const FAULTS: HaFault[] = [
     holdMs: 3000,
   },
   {
-    name: `Redis master stopped (SIGSTOP) for ${(2 * FAILOVER_TIMEOUT_MS) / 1000} s, then resumed`,
+    name: `Redis master stopped (SIGSTOP) for ${(2 * FAILOVER_TIMEOUT_MS) / 1000} s`,
     strike: async (set) => {
       const master = await set.master();
       master.proc.pause();
