@@ -154,6 +154,39 @@ describe('Redis Sentinel', () => {
     expect(await b.hget('st:state', 'x')).toBe('b');
   }, 60_000);
 
+  it('does not acknowledge a group commit that fewer replicas than required confirmed, until they do', async () => {
+    // The node killed in the first test comes back and rejoins as a replica: two replicas again.
+    const master = await set.master();
+    for (const node of set.nodes) if (!node.proc.alive) await set.restartNode(node);
+    await set.waitForReplicas(2);
+    const replica = set.nodes.find((n) => n !== master)!;
+    const retries: unknown[] = [];
+    const log = new ReadingLog(
+      connections.open('reading-log-2'),
+      'st:readings-2',
+      { partitions: 2, line: () => 'm v=1' },
+      (err) => retries.push(err),
+      500,
+      { count: 2, timeoutMs: 100 },
+    );
+    replica.proc.pause();
+    let acknowledged = false;
+    let appended: Promise<void>;
+    try {
+      appended = log.append([
+        { t: 's', kind: 'gas', owner: 'P01', device: 'G1', online: true, ts: 1, rx: 1 },
+      ]);
+      void appended.then(() => (acknowledged = true));
+      await waitFor('a commit short of its replicas', () => retries.length >= 2, 10_000);
+      expect(String(retries[0])).toContain('1 of 2 replica(s) confirmed the append within 100 ms');
+      expect(acknowledged).toBe(false);
+    } finally {
+      replica.proc.resume();
+    }
+    await appended;
+    expect(acknowledged).toBe(true);
+  }, 60_000);
+
   function connectionTo(port: number): Redis {
     const c = new RedisConnections(`redis://127.0.0.1:${port}`, 'probe').open('probe');
     return c;
