@@ -7,7 +7,9 @@
  *  4. CPU and peak memory of every process;
  *  5. the quiet cost of a large registry (`quietPhase`): 100,000 devices that have each reported once, so
  *     that each has a deadline in its partition's sorted set, then a window in which none is due.
- * `--only throughput` runs 1–4, `--only quiet` 5 alone. `--profile` also samples the CPU of every app and
+ * `--only throughput` runs 1–4, `--only quiet` 5 alone. `--redis sentinel` runs 1–4 on a Sentinel setup (a
+ * master, two replicas, three sentinels) with ingest waiting for a replica (`REDIS_MIN_REPLICAS=1`): run it
+ * beside a `--redis single` run (the default) for the cost of that wait. `--profile` also samples the CPU of every app and
  * of the load generator during each step (artifacts/bench/profiles/<process>-at-<rate>.cpuprofile; the
  * sampling costs CPU, so a profiled run's figures are not comparable with an unprofiled one's).
  * Writes artifacts/bench/bench.md, bench.json and latency.svg, and prints the Markdown.
@@ -46,7 +48,22 @@ interface Step {
 interface BenchReport extends Partial<ThroughputReport> {
   machine: { cpus: number; model?: string; memoryGb: number; node: string };
   at: string;
+  /** What Redis the throughput phase ran on (`--redis`). */
+  redis: RedisSetup;
   quiet?: QuietReport;
+}
+
+/** `single`: one Redis server; `sentinel`: a master, two replicas and three sentinels, ingest waiting for a replica. */
+type RedisSetup = 'single' | 'sentinel';
+
+/** The Redis processes to measure: the one server, or every node and sentinel of the Sentinel setup. */
+function redisPids(platform: Platform): Array<{ name: string; pid: number }> {
+  const set = platform.services.sentinel;
+  if (!set) return [{ name: 'redis', pid: platform.services.redis.pid! }];
+  return [
+    ...set.nodes.map((n, i) => ({ name: i === 0 ? 'redis master' : `redis replica ${i}`, pid: n.proc.pid! })),
+    ...set.sentinels.map((s, i) => ({ name: `redis sentinel ${i + 1}`, pid: s.proc.pid! })),
+  ];
 }
 
 /** Phases 1–4 (`--only throughput`). */
@@ -167,8 +184,12 @@ async function main(): Promise<void> {
       'quiet-seconds': { type: 'string' },
       'report-rate': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      redis: { type: 'string', default: 'single' },
     },
   });
+  if (values.redis !== 'single' && values.redis !== 'sentinel')
+    throw new Error(`--redis takes "single" or "sentinel", got "${values.redis}"`);
+  const redisSetup: RedisSetup = values.redis;
   const stepSeconds = Number(values.seconds ?? (values.quick ? 8 : 20));
   const rates = (values.rates ?? (values.quick ? '5000,10000,20000' : '5000,10000,15000,20000,25000,30000'))
     .split(',')
@@ -191,9 +212,10 @@ async function main(): Promise<void> {
       node: process.version,
     },
     at: new Date().toISOString(),
+    redis: redisSetup,
   };
   if (values.only !== 'quiet')
-    Object.assign(report, await throughputPhase(stepSeconds, rates, values.profile ?? false));
+    Object.assign(report, await throughputPhase(stepSeconds, rates, values.profile ?? false, redisSetup));
   if (values.only !== 'throughput') report.quiet = await quietPhase(quiet);
   writeFileSync(join(OUT, 'bench.json'), JSON.stringify(report, null, 2));
   const md = markdown(report);
@@ -209,9 +231,15 @@ async function throughputPhase(
   stepSeconds: number,
   rates: number[],
   profile: boolean,
+  redisSetup: RedisSetup,
 ): Promise<ThroughputReport> {
   const observer = { username: 'bench-observer', password: `obs-${Date.now()}` };
-  const platform = await Platform.start({ apps: [], observers: [observer], env: { LOG_LEVEL: 'warn' } });
+  const platform = await Platform.start({
+    apps: [],
+    observers: [observer],
+    env: { LOG_LEVEL: 'warn' },
+    sentinel: redisSetup === 'sentinel' ? {} : undefined,
+  });
   try {
     const trucks = platform.registry.allDevices().filter((d) => d.kind === 'truck');
     const detectors = platform.registry.allDevices().filter((d) => d.kind === 'gas');
@@ -257,6 +285,7 @@ async function throughputPhase(
     for (const app of ['ingest', 'worker', 'gateway'] as const)
       await platform.startApp(app, {
         LOG_LEVEL: 'warn',
+        ...(redisSetup === 'sentinel' ? { REDIS_MIN_REPLICAS: '1' } : {}),
         ...(profile
           ? {
               NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
@@ -296,7 +325,7 @@ async function throughputPhase(
       { name: 'load generator', pid: process.pid },
       ...[...platform.apps].map(([name, a]) => ({ name, pid: a.proc.pid! })),
       { name: 'mosquitto', pid: platform.services.mosquitto.pid! },
-      { name: 'redis', pid: platform.services.redis.pid! },
+      ...redisPids(platform),
       { name: 'influxd', pid: platform.services.influx.pid! },
     ];
     const steps: Step[] = [];
@@ -724,7 +753,7 @@ async function quietPhase(o: {
 
 function markdown(r: BenchReport): string {
   return [
-    `## Benchmark (${r.at}, ${r.machine.cpus} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, every service on this machine)`,
+    `## Benchmark (${r.at}, ${r.machine.cpus} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, every service on this machine${r.redis === 'sentinel' ? '; Redis: master, two replicas, three sentinels, REDIS_MIN_REPLICAS=1' : ''})`,
     '',
     ...(r.rawCeiling !== undefined ? throughputMarkdown(r as ThroughputReport) : []),
     ...(r.quiet ? quietMarkdown(r.quiet) : []),

@@ -2,11 +2,21 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_BATCH_READINGS, REJECTION_HISTORY_MAX_COUNT } from '@lg/contracts';
 import { DEFAULT_DEVICE_RATE_LIMIT, DEFAULT_OWNER_RATE_LIMIT } from '@lg/ingest';
-import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
+import {
+  env,
+  httpSchema,
+  influxSchema,
+  loadConfig,
+  modeSchema,
+  mqttSchema,
+  redisSchema,
+  replicationSchema,
+} from '@lg/config';
 
 /** Every variable the ingest process reads, validated at start-up. */
 export const ingestConfigSchema = modeSchema
   .merge(redisSchema)
+  .merge(replicationSchema)
   .merge(influxSchema)
   .merge(mqttSchema)
   .merge(httpSchema(3001))

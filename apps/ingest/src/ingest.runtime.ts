@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { influxConnection } from '@lg/config';
+import { influxConnection, redisEndpoint } from '@lg/config';
 import { ingestSubscription, names, ownerSubscriptions, type Names } from '@lg/contracts';
 import {
   DeviceRateLimiter,
@@ -25,7 +25,7 @@ import {
 import { DutyCheckStore, DutyDesk, DutySettingsStore } from '@lg/duty';
 import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
-import { checkDurability, RedisConnections } from '@lg/redis';
+import { checkDurability, RedisConnections, redisReadiness } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import { alertTransitionLine, InfluxRepository, readingLine } from '@lg/storage';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -65,7 +65,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     readiness: Readiness,
   ) {
     const n = (this.names = names(c.REDIS_PREFIX));
-    this.connections = new RedisConnections(c.REDIS_URL, c.INGEST_INSTANCE);
+    this.connections = new RedisConnections(redisEndpoint(c), c.INGEST_INSTANCE);
     const redis = (this.redis = this.connections.open('commands'));
     this.influx = new InfluxRepository(influxConnection(c));
 
@@ -94,8 +94,9 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       () => this.log.backlog,
     );
 
+    // Its own connection: a group commit's WAIT for replicas holds the connection it is sent on.
     const log = (this.log = new ReadingLog(
-      redis,
+      c.REDIS_MIN_REPLICAS > 0 ? this.connections.open('reading-log') : redis,
       n.readings,
       { partitions: c.RULE_PARTITIONS, line: readingLine },
       (err, attempt) => {
@@ -103,6 +104,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         if (attempt === 1 || attempt % 50 === 0)
           this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
       },
+      undefined,
+      { count: c.REDIS_MIN_REPLICAS, timeoutMs: c.REDIS_REPLICA_TIMEOUT_MS },
     ));
     const rejections = (this.rejections = new RejectionReporter(c.MQTT_TOPIC_ROOT, {
       publish: (topic, body) => this.mqtt.publish(topic, body, 0),
@@ -264,10 +267,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       },
     );
 
-    readiness.register('redis', async () => {
-      const d = await checkDurability(redis);
-      return d.ok ? { ok: true } : { ok: false, detail: d.problems.join('; ') };
-    });
+    readiness.register('redis', () => redisReadiness(redis, c.REDIS_MIN_REPLICAS));
     readiness.register('influxdb', async () => {
       const p = await this.influx.ping();
       return { ok: p.ok, detail: p.ok ? `InfluxDB ${p.version ?? ''}`.trim() : p.error };

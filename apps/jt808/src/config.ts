@@ -3,11 +3,20 @@ import { z } from 'zod';
 import { MAX_BATCH_READINGS } from '@lg/contracts';
 import { DEFAULT_DEVICE_RATE_LIMIT } from '@lg/ingest';
 import { MAX_FRAME_BYTES } from '@lg/jt808';
-import { env, httpSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
+import {
+  env,
+  httpSchema,
+  loadConfig,
+  modeSchema,
+  mqttSchema,
+  redisSchema,
+  replicationSchema,
+} from '@lg/config';
 
 /** Every variable the JT/T 808 gateway reads, validated at start-up. */
 export const jt808ConfigSchema = modeSchema
   .merge(redisSchema)
+  .merge(replicationSchema)
   .merge(mqttSchema.pick({ MQTT_TOPIC_ROOT: true }))
   .merge(httpSchema(3003))
   .merge(

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { redisEndpoint } from '@lg/config';
 import { names, type Names } from '@lg/contracts';
 import { DeviceRateLimiter, DriftDetector, MessageIntake, ReadingLog, TruckPositions } from '@lg/ingest';
 import {
@@ -48,7 +49,7 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
     readiness: Readiness,
   ) {
     const n = (this.names = names(c.REDIS_PREFIX));
-    this.connections = new RedisConnections(c.REDIS_URL, c.JT808_INSTANCE);
+    this.connections = new RedisConnections(redisEndpoint(c), c.JT808_INSTANCE);
     const redis = (this.redis = this.connections.open('commands'));
     const frames = metrics.counter('lg_jt808_frames_total', 'Messages taken from terminals', ['msg']);
     const bad = metrics.counter('lg_jt808_bad_frames_total', 'Frames or messages refused, by reason', [
@@ -69,8 +70,9 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
     metrics.gauge('lg_jt808_connections', 'Open TCP connections', [], () => this.server.connectionCount);
     metrics.gauge('lg_jt808_terminals', 'Authenticated terminals', [], () => this.server.authenticatedCount);
 
+    // Like ingest's: with REDIS_MIN_REPLICAS a report is acknowledged only once a replica has it too.
     this.log = new ReadingLog(
-      redis,
+      c.REDIS_MIN_REPLICAS > 0 ? this.connections.open('reading-log') : redis,
       n.readings,
       { partitions: c.RULE_PARTITIONS, line: readingLine },
       (err, attempt) => {
@@ -78,6 +80,8 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
         if (attempt === 1 || attempt % 50 === 0)
           this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
       },
+      undefined,
+      { count: c.REDIS_MIN_REPLICAS, timeoutMs: c.REDIS_REPLICA_TIMEOUT_MS },
     );
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },

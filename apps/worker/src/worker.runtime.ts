@@ -6,12 +6,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { influxConnection } from '@lg/config';
+import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
 import { OffsetClock, PartitionEvaluator, RulePackStore, RuleWorkers, systemClock } from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
-import { checkDurability, RedisConnections } from '@lg/redis';
+import { RedisConnections, redisReadiness } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
 import { DutyCheckStore } from '@lg/duty';
@@ -38,7 +38,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     const n = names(c.REDIS_PREFIX);
     this.channel = n.rulesChannel;
-    this.connections = new RedisConnections(c.REDIS_URL, c.WORKER_ID);
+    this.connections = new RedisConnections(redisEndpoint(c), c.WORKER_ID);
     const redis = this.connections.open('commands');
     this.subscriber = this.connections.open('rules-changed', { blocking: true });
     this.packs = new RulePackStore(redis, n, c.RULE_PACK_FILE);
@@ -115,10 +115,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       [],
       () => this.workers.owned().length,
     );
-    readiness.register('redis', async () => {
-      const d = await checkDurability(redis);
-      return d.ok ? { ok: true } : { ok: false, detail: d.problems.join('; ') };
-    });
+    readiness.register('redis', () => redisReadiness(redis));
     readiness.register('partitions', () =>
       Promise.resolve({ ok: true, detail: `owns ${this.workers.owned().join(',') || 'none'}` }),
     );

@@ -24,6 +24,61 @@ export const redisSchema = z.object({
     .default('lg'),
   /** Rule partitions: readings of one device always go to one partition, evaluated in order. */
   RULE_PARTITIONS: env.int(8, 1, 256),
+  /**
+   * Redis Sentinels, `host:port,host:port,...`: when set, every connection asks them for the master of
+   * `REDIS_MASTER_NAME` and follows a failover by itself; `REDIS_URL` is then not used.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const out: Array<{ host: string; port: number }> = [];
+      for (const item of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(item);
+        const port = m ? Number(m[2]) : 0;
+        if (!m || port < 1 || port > 65535) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}" is not host:port` });
+          return z.NEVER;
+        }
+        out.push({ host: m[1].replace(/^\[|\]$/g, ''), port });
+      }
+      return out;
+    }),
+  /** The master's name in the sentinels' configuration (`sentinel monitor <name> ...`). */
+  REDIS_MASTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _, . and - only')
+    .default('lg-redis'),
+  /** Password of the Redis servers (`requirepass`); with `REDIS_URL` it may be in the URL instead. */
+  REDIS_PASSWORD: z.string().default(''),
+  /** Password of the sentinels themselves, when they require one. */
+  REDIS_SENTINEL_PASSWORD: z.string().default(''),
+});
+
+/** The Redis these settings describe, in `RedisConnections`' terms. */
+export function redisEndpoint(c: z.infer<typeof redisSchema>) {
+  if (c.REDIS_SENTINELS.length === 0) return { url: c.REDIS_URL, password: c.REDIS_PASSWORD || undefined };
+  return {
+    sentinels: c.REDIS_SENTINELS,
+    masterName: c.REDIS_MASTER_NAME,
+    password: c.REDIS_PASSWORD || undefined,
+    sentinelPassword: c.REDIS_SENTINEL_PASSWORD || undefined,
+  };
+}
+
+/** Durability across a failover, for the processes that acknowledge what Redis took (ingest). */
+export const replicationSchema = z.object({
+  /**
+   * Replicas that must hold a group commit of the reading log before its messages are acknowledged to the
+   * broker (Redis `WAIT`); 0: off. With Sentinel, 1 keeps an acknowledged reading through the loss of the
+   * master.
+   */
+  REDIS_MIN_REPLICAS: env.int(0, 0, 16),
+  /** How long one group commit waits for them, ms; short of it the commit is written again (not acknowledged). */
+  REDIS_REPLICA_TIMEOUT_MS: env.int(1000, 10, 60_000),
 });
 
 export const influxSchema = z.object({

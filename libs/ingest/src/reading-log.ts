@@ -9,6 +9,12 @@ import { encodeEntry, type EntryLayout } from './log-entry';
  * failed flush is retried, with back-off, until Redis takes it: holding the acknowledgement back is what
  * keeps the broker from forgetting the message. Each entry is encoded once for both consumers
  * (see log-entry.ts).
+ *
+ * With `replicas` set, a group commit also waits (one WAIT on the same connection, after its XADDs) until
+ * that many replicas hold it, at most `timeoutMs`: a reading is acknowledged only once it would survive a
+ * failover to a replica. Short of the count the commit is written again, as if Redis had refused it; the
+ * second copy is harmless (InfluxDB keeps one point per device and time, the rules skip a reading that is
+ * not newer) and waiting only on the old connection could not prove anything after a failover.
  */
 export class ReadingLog {
   private pending: LogRecord[] = [];
@@ -23,6 +29,8 @@ export class ReadingLog {
     private readonly onRetry: (err: unknown, attempt: number) => void = () => undefined,
     /** Cap of records in one entry; a larger burst is split (and a reader's pass stays bounded). */
     private readonly maxPerEntry = 500,
+    /** Replicas that must hold a commit before it counts, and how long to wait for them (ms). */
+    private readonly replicas: { count: number; timeoutMs: number } = { count: 0, timeoutMs: 0 },
   ) {}
 
   append(records: LogRecord[]): Promise<void> {
@@ -55,9 +63,14 @@ export class ReadingLog {
       try {
         const pipe = this.redis.pipeline();
         for (const fields of entries) pipe.xadd(this.stream, '*', ...fields);
+        if (this.replicas.count > 0) pipe.wait(this.replicas.count, this.replicas.timeoutMs);
         const results = (await pipe.exec()) ?? [];
         const failed = results.find(([err]) => err);
         if (failed?.[0]) throw failed[0];
+        if (this.replicas.count > 0) {
+          const confirmed = Number(results[results.length - 1][1]);
+          if (confirmed < this.replicas.count) throw new ReplicaShortfall(confirmed, this.replicas);
+        }
         break;
       } catch (err) {
         this.onRetry(err, attempt + 1);
@@ -66,6 +79,14 @@ export class ReadingLog {
     }
     this.inflight -= records.length;
     for (const w of waiters) w();
+  }
+}
+
+/** A group commit that fewer replicas than required confirmed in time: it is not acknowledged. */
+export class ReplicaShortfall extends Error {
+  constructor(confirmed: number, wanted: { count: number; timeoutMs: number }) {
+    super(`${confirmed} of ${wanted.count} replica(s) confirmed the append within ${wanted.timeoutMs} ms`);
+    this.name = 'ReplicaShortfall';
   }
 }
 

@@ -6,3 +6,4 @@ export * from './mosquitto';
 export * from './mqtt-identities';
 export * from './stack';
 export * from './supervisor';
+export * from './redis-sentinel';

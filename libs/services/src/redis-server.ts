@@ -8,6 +8,8 @@ export interface RedisServerOptions {
   dir: string;
   port: number;
   password?: string;
+  /** More `--name value` settings (replication, Sentinel's), after the platform's own. */
+  extraArgs?: string[];
 }
 
 /** Redis as the platform needs it: AOF on (fsync every second), no eviction, no RDB snapshots. */
@@ -32,7 +34,8 @@ export function redisArgs(o: RedisServerOptions): string[] {
     '--logfile',
     join(o.dir, 'redis.log'),
   ];
-  if (o.password) args.push('--requirepass', o.password);
+  if (o.password) args.push('--requirepass', o.password, '--masterauth', o.password);
+  args.push(...(o.extraArgs ?? []));
   return args;
 }
 

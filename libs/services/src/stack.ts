@@ -4,6 +4,7 @@ import type { Registry } from '@lg/registry';
 import { freePort } from './process';
 import type { ManagedProcess } from './process';
 import { startRedisServer } from './redis-server';
+import { RedisSentinelSet, type SentinelSetOptions } from './redis-sentinel';
 import { startInfluxServer } from './influxd';
 import { startMosquitto } from './mosquitto';
 import { mqttIdentities, type MqttIdentities, type MqttUser } from './mqtt-identities';
@@ -19,6 +20,11 @@ export interface ServicesOptions {
   /** Which registry identities the broker admits (see `MqttIdentityOptions.deviceIdentities`). */
   deviceIdentities?: 'all' | 'owners';
   redisPassword?: string;
+  /**
+   * Redis as a Sentinel setup (a master, replicas, sentinels: see `RedisSentinelSet`) instead of one server.
+   * `redis` is then the first master's process, and `redisUrl` its address.
+   */
+  sentinel?: Omit<SentinelSetOptions, 'dir' | 'password'>;
   /** `mqtt` is the device listener, `mqttInternal` ingest's and the observers' (see `mosquittoConfig`). */
   ports?: Partial<{ mqtt: number; mqttInternal: number; redis: number; influx: number; influxRpc: number }>;
 }
@@ -33,6 +39,8 @@ export class Services {
     readonly ports: { mqtt: number; mqttInternal: number; redis: number; influx: number; influxRpc: number },
     readonly redisPassword: string | undefined,
     private readonly identities: MqttIdentities,
+    /** The Sentinel setup, when Redis was started as one. */
+    readonly sentinel?: RedisSentinelSet,
   ) {}
 
   /**
@@ -51,6 +59,7 @@ export class Services {
         });
         break;
       case 'redis':
+        if (this.sentinel) throw new Error('restart a node of the Sentinel setup through services.sentinel');
         await this.redis.stop();
         this.redis = await startRedisServer({
           dir: join(this.dir, 'redis'),
@@ -96,6 +105,7 @@ export class Services {
       }
     };
     const started: ManagedProcess[] = [];
+    let sentinel: RedisSentinelSet | undefined;
     const keep = <T extends ManagedProcess>(p: T): T => {
       started.push(p);
       return p;
@@ -108,9 +118,18 @@ export class Services {
               startMosquitto({ dir: join(o.dir, 'mosquitto'), port, internalPort, identities }).then(keep),
             ),
           ),
-          withPort(o.ports?.redis, (port) =>
-            startRedisServer({ dir: join(o.dir, 'redis'), port, password: o.redisPassword }).then(keep),
-          ),
+          o.sentinel
+            ? RedisSentinelSet.start({
+                ...o.sentinel,
+                dir: join(o.dir, 'redis'),
+                password: o.redisPassword,
+              }).then((set): [ManagedProcess, number] => {
+                sentinel = set;
+                return [set.nodes[0].proc, set.nodes[0].port];
+              })
+            : withPort(o.ports?.redis, (port) =>
+                startRedisServer({ dir: join(o.dir, 'redis'), port, password: o.redisPassword }).then(keep),
+              ),
           withPort(o.ports?.influxRpc, (rpcPort) =>
             withPort(o.ports?.influx, (port) =>
               startInfluxServer({ dir: join(o.dir, 'influxdb'), port, rpcPort }).then(keep),
@@ -118,9 +137,9 @@ export class Services {
           ),
         ]);
       const ports = { mqtt, mqttInternal, redis: redisPort, influx: influxPort, influxRpc };
-      return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword, identities);
+      return new Services(o.dir, mosquitto, redis, influx, ports, o.redisPassword, identities, sentinel);
     } catch (err) {
-      await Promise.all(started.map((p) => p.stop()));
+      await Promise.all([...started.map((p) => p.stop()), sentinel?.stop()]);
       throw err;
     }
   }
@@ -150,6 +169,10 @@ export class Services {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.mosquitto.stop(), this.redis.stop(), this.influx.stop()]);
+    await Promise.all([
+      this.mosquitto.stop(),
+      this.sentinel ? this.sentinel.stop() : this.redis.stop(),
+      this.influx.stop(),
+    ]);
   }
 }

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Registry } from '@lg/registry';
-import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, StopWaiting, waitFor } from '@lg/services';
+import {
+  APP_NODE_FLAGS,
+  freePort,
+  ManagedProcess,
+  Services,
+  StopWaiting,
+  waitFor,
+  type ServicesOptions,
+} from '@lg/services';
 
 /** The apps a test may start; `jt808` (the JT/T 808 gateway) only when asked for. */
 export type AppName = 'ingest' | 'worker' | 'gateway' | 'jt808';
@@ -19,6 +27,8 @@ export interface PlatformOptions {
    * registry published through the owners; see `MqttIdentityOptions.deviceIdentities`). Default `all`.
    */
   deviceIdentities?: 'all' | 'owners';
+  /** Redis as a Sentinel setup; the apps then connect through the sentinels (`REDIS_SENTINELS`). */
+  sentinel?: ServicesOptions['sentinel'];
 }
 
 /** The repository: three levels up from the sources, four from their build in dist/. */
@@ -58,6 +68,7 @@ export class Platform {
         root,
         observers: o.observers,
         deviceIdentities: o.deviceIdentities,
+        sentinel: o.sentinel,
       });
       platform = new Platform(dir, services, registryFile, registry, root);
       for (const app of o.apps ?? ['ingest', 'worker', 'gateway']) await platform.startApp(app, o.env);
@@ -78,6 +89,12 @@ export class Platform {
       LOG_LEVEL: 'warn',
       REGISTRY_FILE: this.registryFile,
       REDIS_URL: this.services.redisUrl,
+      ...(this.services.sentinel
+        ? {
+            REDIS_SENTINELS: this.services.sentinel.sentinelList,
+            REDIS_MASTER_NAME: this.services.sentinel.masterName,
+          }
+        : {}),
       REDIS_PREFIX: this.prefix,
       RULE_PARTITIONS: '4',
       INFLUX_URL: this.services.influxUrl,

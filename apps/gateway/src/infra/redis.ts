@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type Redis from 'ioredis';
 import { AlertStore } from '@lg/alerts';
 import { names, type Names } from '@lg/contracts';
+import { redisEndpoint } from '@lg/config';
 import { Readiness } from '@lg/observability';
-import { checkDurability, RedisConnections } from '@lg/redis';
+import { RedisConnections, redisReadiness } from '@lg/redis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /** Presence of a device as ingest keeps it in the `presence` hash. */
@@ -33,14 +34,10 @@ export class GatewayRedis implements OnApplicationShutdown {
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
     this.names = names(config.REDIS_PREFIX);
-    this.connections = new RedisConnections(config.REDIS_URL, `gateway-${process.pid}`);
+    this.connections = new RedisConnections(redisEndpoint(config), `gateway-${process.pid}`);
     this.commands = this.connections.open('commands');
     this.alerts = new AlertStore(this.commands, this.names);
-    readiness.register('redis', async () => {
-      await this.commands.ping();
-      const durability = await checkDurability(this.commands);
-      return durability.ok ? { ok: true } : { ok: false, detail: durability.problems.join('; ') };
-    });
+    readiness.register('redis', () => redisReadiness(this.commands));
   }
 
   /** A connection of its own for a blocking read (XREAD BLOCK): it retries forever. */
