@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { MAX_BATCH_READINGS, MAX_PAYLOAD_BYTES, REJECT_REASONS } from './rejections';
 import {
   FIELD_SPECS,
+  MAX_STORABLE_TS,
   parseStatus,
   parseTelemetry,
   parseTimestamp,
@@ -372,6 +373,19 @@ describe('telemetry parser: properties', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('refuses a time InfluxDB cannot store (2262 on), as a number or a string, so nothing acknowledged is lost', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: MAX_STORABLE_TS, max: 8.64e15 }), fc.boolean(), (ms, iso) => {
+        const ts = iso ? new Date(ms).toISOString().replace(/^\+0*/, '') : ms;
+        const r = validateReading('gas', { ts, lel: 1 }, OPTS);
+        expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/after 2262|ISO-8601/) });
+      }),
+      { numRuns: 200 },
+    );
+    // The last storable millisecond is taken.
+    expect(validateReading('gas', { ts: MAX_STORABLE_TS - 1, lel: 1 }, OPTS)).toMatchObject({ ok: true });
   });
 
   it('refuses a payload over 256 KiB as too_large whatever it holds, up to 10 MB', () => {

@@ -97,6 +97,13 @@ export interface ValidationOptions {
 
 /** 2000-01-01T00:00:00Z: anything earlier is taken for epoch seconds or a zero clock, and refused. */
 const MIN_TS = 946_684_800_000;
+
+/**
+ * 2262-01-01T00:00:00Z. InfluxDB stores times as signed 64-bit nanoseconds, which end on 2262-04-11: a
+ * reading stamped later could be acknowledged but never stored, so it is refused at once. The API's
+ * query times end here too, leaving room for the periods built from them.
+ */
+export const MAX_STORABLE_TS = Date.UTC(2262, 0, 1);
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function describe(value: unknown): string {
@@ -116,7 +123,8 @@ export function parseTimestamp(value: unknown): { ok: true; ts: number } | { ok:
         message: `ts ${value} is before 2000: epoch milliseconds expected (seconds given?)`,
       };
     }
-    if (value > 8.64e15) return { ok: false, message: `ts ${value} is beyond the representable range` };
+    if (value >= MAX_STORABLE_TS)
+      return { ok: false, message: `ts ${value} is after 2262, beyond what can be stored` };
     return { ok: true, ts: Math.floor(value) };
   }
   if (typeof value === 'string') {
@@ -126,6 +134,8 @@ export function parseTimestamp(value: unknown): { ok: true; ts: number } | { ok:
     const ts = Date.parse(value);
     if (Number.isNaN(ts)) return { ok: false, message: `ts ${describe(value)} is not a valid date` };
     if (ts < MIN_TS) return { ok: false, message: `ts ${value} is before 2000` };
+    if (ts >= MAX_STORABLE_TS)
+      return { ok: false, message: `ts ${value} is after 2262, beyond what can be stored` };
     return { ok: true, ts };
   }
   if (value === undefined) return { ok: false, message: 'ts is required' };

@@ -1,6 +1,7 @@
 import {
   ALERT_TRANSITIONS,
   FIELD_SPECS,
+  MAX_STORABLE_TS,
   SEVERITIES,
   type Alert,
   type AlertTransition,
@@ -25,10 +26,10 @@ export const LINE_PRECISION = 'ms';
 
 /**
  * InfluxDB stores times as signed 64-bit nanoseconds: 1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z. Times
- * the API accepts in queries end at the start of 2262, which leaves room for the periods built from them
- * (a default day after `from`, a period widened to whole hours) to stay storable.
+ * the API accepts in queries end at the start of 2262 (where readings' times end too), which leaves room
+ * for the periods built from them (a default day after `from`, a period widened to whole hours).
  */
-export const MAX_QUERY_TIME_MS = Date.UTC(2262, 0, 1);
+export const MAX_QUERY_TIME_MS = MAX_STORABLE_TS;
 
 /** The measurement of alert transitions; readings go to the measurement named by their kind. */
 export const ALERT_EVENT_MEASUREMENT = 'alert_event';
