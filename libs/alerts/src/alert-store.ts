@@ -10,7 +10,7 @@ import type {
   Severity,
 } from '@lg/contracts';
 import { isOpen, SEVERITIES, severityRank } from '@lg/contracts';
-import type { FencedBatch } from '@lg/redis';
+import { liveAppendArgs, LIVE_STREAM_MAXLEN, type FencedBatch } from '@lg/redis';
 import { acknowledge, type AckScope } from './lifecycle';
 
 /**
@@ -88,8 +88,6 @@ if ARGV[6] == 'ack' and redis.call('HGET', KEYS[1], 'active') == '0' then redis.
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'j', ARGV[5])
 return 'OK'
 `;
-
-export const LIVE_STREAM_MAXLEN = 200_000;
 
 /**
  * Deletes a closed alert and its index entries, only if it is still inactive, acknowledged and as it was
@@ -468,7 +466,7 @@ export class AlertStore {
     if (isOpen(alert)) batch.add('SADD', this.n.openAlerts, alert.id);
     else batch.add('SREM', this.n.openAlerts, alert.id);
     const live: LiveRecord = { t: 'alert', alert, transition };
-    batch.add('XADD', this.n.live, 'MAXLEN', '~', String(LIVE_STREAM_MAXLEN), '*', 'j', JSON.stringify(live));
+    batch.add('XADD', ...liveAppendArgs(this.n.live, live));
   }
 
   /** The per-owner and per-state index entries of an alert after a transition, and its clearing time. */

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { LiveRecord, Names } from '@lg/contracts';
-import { LIVE_STREAM_MAXLEN, type AlertStore } from '@lg/alerts';
-import { FencedBatch } from '@lg/redis';
+import type { AlertStore } from '@lg/alerts';
+import { FencedBatch, liveAppendArgs } from '@lg/redis';
 import type { DeviceRuleState } from '@lg/rules';
 import type { PartitionOutcome, PartitionSnapshot } from './evaluate-partition';
 import type { Presence } from './presence';
@@ -99,16 +99,7 @@ export class PartitionStore {
           break;
         case 'device': {
           const live: LiveRecord = { t: 'device', device: e.device };
-          batch.add(
-            'XADD',
-            this.n.live,
-            'MAXLEN',
-            '~',
-            String(LIVE_STREAM_MAXLEN),
-            '*',
-            'j',
-            JSON.stringify(live),
-          );
+          batch.add('XADD', ...liveAppendArgs(this.n.live, live));
           break;
         }
         case 'escalation':

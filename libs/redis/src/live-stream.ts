@@ -13,7 +13,7 @@ import { compareIds, isStreamId } from './streams';
 export const LIVE_STREAM_MAXLEN = 200_000;
 
 /** The XADD arguments that append a record to the live stream at `stream` (without the command name). */
-export function liveAppendArgs(stream: string, record: LiveRecord): string[] {
+export function liveAppendArgs(stream: string, record: LiveRecord): [string, ...string[]] {
   return [stream, 'MAXLEN', '~', String(LIVE_STREAM_MAXLEN), '*', 'j', JSON.stringify(record)];
 }
 
