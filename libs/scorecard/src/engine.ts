@@ -104,7 +104,10 @@ export class ScorecardEngine {
   async district(givenFrom: number, givenTo: number): Promise<DistrictScorecard> {
     const { from, to } = wholeHours(givenFrom, givenTo);
     const settings = await this.settings();
-    const key = `${from}:${to}:${JSON.stringify(settings)}`;
+    // The duty checks are read first (Redis, cheap) and are part of the key: an answer changes the
+    // company's rate at once instead of after the cached result expires.
+    const duty = await this.dutyTallies(from, to);
+    const key = `${from}:${to}:${JSON.stringify(settings)}:${duty ? JSON.stringify([...duty]) : ''}`;
     const now = this.now();
     for (const [k, entry] of this.cache) {
       if (entry.at !== undefined && now - entry.at > this.cacheTtlMs) this.cache.delete(k);
@@ -113,7 +116,7 @@ export class ScorecardEngine {
     if (hit) return hit.value;
     this.dropOldest(this.maxCached - 1);
     const entry: CacheEntry = {
-      value: this.computations.run(() => this.computeDistrict(from, to, settings)),
+      value: this.computations.run(() => this.computeDistrict(from, to, settings, duty)),
     };
     this.cache.set(key, entry);
     entry.value.then(
@@ -198,6 +201,7 @@ export class ScorecardEngine {
     from: number,
     to: number,
     settings: ScorecardSettings,
+    duty: Awaited<ReturnType<DutyCheckTallies>> | undefined,
   ): Promise<DistrictScorecard> {
     const companies = this.registry.allCompanies();
     const perCompany = new Map<string, TruckSlice[]>(companies.map((c) => [c.id, []]));
@@ -207,7 +211,6 @@ export class ScorecardEngine {
       const pieces = await this.slicesOf(slice, kept, settings);
       for (const [company, list] of pieces) perCompany.get(company)?.push(...list.values());
     }
-    const duty = await this.dutyTallies(from, to);
     const inputs: CompanyInput[] = [];
     for (const c of companies) {
       const merged = new Map<string, TruckSlice>();
