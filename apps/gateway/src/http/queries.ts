@@ -57,7 +57,7 @@ const LATEST = new Date(MAX_QUERY_TIME_MS).toISOString();
 
 /** A time too late for InfluxDB to store (it would fail the query, not answer it). */
 function tooLate(ts: number, ctx: z.RefinementCtx): boolean {
-  if (ts < MAX_QUERY_TIME_MS) return false;
+  if (!(ts >= MAX_QUERY_TIME_MS)) return false;
   ctx.addIssue({ code: 'custom', message: `must be before ${LATEST}, the latest time the platform stores` });
   return true;
 }
@@ -66,13 +66,16 @@ function tooLate(ts: number, ctx: z.RefinementCtx): boolean {
 export const instant = single(
   z.string().transform((v, ctx) => {
     if (/^\d{1,16}$/.test(v)) {
+      if (tooLate(Number(v), ctx)) return z.NEVER;
       const parsed = parseTimestamp(Number(v));
-      if (parsed.ok) return tooLate(parsed.ts, ctx) ? z.NEVER : parsed.ts;
+      if (parsed.ok) return parsed.ts;
       ctx.addIssue({ code: 'custom', message: parsed.message });
       return z.NEVER;
     }
     const parsed = parseTimestamp(v);
-    if (parsed.ok) return tooLate(parsed.ts, ctx) ? z.NEVER : parsed.ts;
+    if (parsed.ok) return parsed.ts;
+    // A well-formed time that is too late gets that said, not "must be ISO-8601".
+    if (tooLate(Date.parse(v), ctx)) return z.NEVER;
     ctx.addIssue({
       code: 'custom',
       message: `must be epoch milliseconds or ISO-8601 with a zone, got ${quoted(v)}`,
