@@ -571,7 +571,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
         ['/api/trucks/T001/track?to=8640000000000000', `to: ${late}`],
         [
           '/api/devices/T001/series?field=speed&from=9000000000000000',
-          'from: ts 9000000000000000 is beyond the representable range',
+          'from: must be before 2262-01-01T00:00:00.000Z, the latest time the platform stores',
         ],
       ]) {
         const r = await api(path, operator);
