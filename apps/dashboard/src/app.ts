@@ -77,6 +77,7 @@ export async function startDashboard(session: Session, logout: () => void): Prom
       api,
       acknowledge,
       showDevice: (id) => showDevice(id),
+      operator,
     });
     open = { kind: 'alert', view };
     drawerBody.replaceChildren(view.el);

@@ -12,6 +12,15 @@ export interface AlertDetailDeps {
   /** Takes the alert as the person saw it (`severity`): refused when it was raised meanwhile. */
   acknowledge: (id: string, note: string | undefined, severity: Severity) => Promise<Alert>;
   showDevice: (id: string) => void;
+  /** Operators may send a truck's driver a text through its JT/T 808 terminal (from a truck alert). */
+  operator: boolean;
+}
+
+/** `POST /api/devices/{id}/text` (docs/jt808.md): whether and how the terminal answered. */
+interface TextSent {
+  answered: boolean;
+  /** 0 success, 1 failure, 2 message error, 3 not supported. */
+  result?: number;
 }
 
 /**
@@ -27,6 +36,14 @@ export class AlertDetail {
   private readonly ackButton = h('button', { type: 'submit', 'data-role': 'ack' });
   private readonly ackError = h('p', { class: 'error', role: 'alert' });
   private readonly history = h('div', { class: 'history' });
+  private readonly driverForm = h('form', { class: 'driver-text', 'data-role': 'driver-text' });
+  private readonly driverText = h('textarea', { maxlength: 400, rows: 2, 'data-role': 'driver-text-body' });
+  private readonly driverButton = h('button', { type: 'submit', 'data-role': 'driver-text-send' });
+  private readonly driverResult = h('p', {
+    class: 'result',
+    role: 'status',
+    'data-role': 'driver-text-result',
+  });
   private historyTimer: number | undefined;
   private closed = false;
 
@@ -40,9 +57,20 @@ export class AlertDetail {
       ev.preventDefault();
       void this.submit();
     });
+    this.driverForm.append(
+      h('label', {}, h('span', { 'data-i18n': 'alert.driverText' }, t('alert.driverText')), this.driverText),
+      this.driverButton,
+      this.driverResult,
+    );
+    this.driverForm.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.sendText();
+    });
     this.el.append(
       this.facts,
       this.ack,
+      // A truck's driver can be told what to do at once, where its terminal speaks JT/T 808 to the platform.
+      ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
       h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
       this.history,
     );
@@ -216,6 +244,8 @@ export class AlertDetail {
     this.ack.hidden = isTaken(a, store.user.role);
     this.note.placeholder = t('alert.note');
     this.ackButton.textContent = t('alert.ack');
+    this.driverButton.textContent = t('alert.driverTextSend');
+    this.driverForm.querySelector('[data-i18n="alert.driverText"]')!.textContent = t('alert.driverText');
   }
 
   private async submit(): Promise<void> {
@@ -233,6 +263,29 @@ export class AlertDetail {
       });
     } finally {
       this.ackButton.disabled = false;
+    }
+  }
+
+  private async sendText(): Promise<void> {
+    const text = this.driverText.value.trim();
+    if (!text) return;
+    this.driverButton.disabled = true;
+    this.driverResult.textContent = '';
+    try {
+      const sent = await this.d.api.post<TextSent>(
+        `/api/devices/${encodeURIComponent(this.alert.device)}/text`,
+        { text },
+      );
+      this.driverResult.textContent = sent.answered
+        ? t('alert.driverTextAnswered', { result: label('terminalResult', String(sent.result ?? 0)) })
+        : t('alert.driverTextUnanswered');
+      if (sent.answered && sent.result === 0) this.driverText.value = '';
+    } catch (err) {
+      this.driverResult.textContent = t('alert.driverTextFailed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    } finally {
+      this.driverButton.disabled = false;
     }
   }
 
