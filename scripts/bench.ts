@@ -6,8 +6,10 @@
  *  3. publish → alert-on-Socket.IO latency at the district's nominal load and at 10,000 readings/s;
  *  4. CPU and peak memory of every process;
  *  5. the quiet cost of a large registry (`quietPhase`): 100,000 devices that have each reported once, so
- *     that each has a deadline in its partition's sorted set, then a window in which none is due.
- * `--only throughput` runs 1–4, `--only quiet` 5 alone. `--redis sentinel` runs 1–4 on a Sentinel setup (a
+ *     that each has a deadline in its partition's sorted set, then a window in which none is due;
+ *  6. the JT/T 808 gateway (`jt808Phase`): the district's trucks as terminals over TCP, reports acknowledged
+ *     per second with zero loss, and the CPU each process spends per report.
+ * `--only throughput` runs 1–4, `--only quiet` 5 alone, `--only jt808` 6 alone. `--redis sentinel` runs 1–4 on a Sentinel setup (a
  * master, two replicas, three sentinels) with ingest waiting for a replica (`REDIS_MIN_REPLICAS=1`): run it
  * beside a `--redis single` run (the default) for the cost of that wait. `--profile` also samples the CPU of every app and
  * of the load generator during each step (artifacts/bench/profiles/<process>-at-<rate>.cpuprofile; the
@@ -27,6 +29,8 @@ import { StopWaiting, waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { generateRegistry, withSyntheticDevices } from '@lg/simulators/district/generate';
 import { runLoad, type LoadSummary } from '@lg/simulators/load/load';
+import { Jt808Terminal } from '@lg/simulators/jt808/terminal';
+import { RESULT } from '@lg/jt808';
 import { startCpuProfile } from './cpu-profile';
 
 const OUT = 'artifacts/bench';
@@ -51,6 +55,25 @@ interface BenchReport extends Partial<ThroughputReport> {
   /** What Redis the throughput phase ran on (`--redis`). */
   redis: RedisSetup;
   quiet?: QuietReport;
+  jt808?: Jt808Report;
+}
+
+/** `--only jt808` (and a full run): the district's trucks as JT/T 808 terminals over TCP. */
+interface Jt808Report {
+  terminals: number;
+  /** Reports each terminal keeps in flight (each waits for its 0x8001). */
+  window: number;
+  seconds: number;
+  /** Reports answered 0x8001 success: durable in the reading log. */
+  acked: number;
+  /** Reports answered anything else. */
+  refused: number;
+  achieved: number;
+  stored: number;
+  evaluated: number;
+  storedInMs: number | null;
+  zeroLoss: boolean;
+  processes: Array<{ name: string; cpuSeconds: number; cpuUsPerReading: number; peakRssMb: number }>;
 }
 
 /** `single`: one Redis server; `sentinel`: a master, two replicas and three sentinels, ingest waiting for a replica. */
@@ -194,8 +217,13 @@ async function main(): Promise<void> {
   const rates = (values.rates ?? (values.quick ? '5000,10000,20000' : '5000,10000,15000,20000,25000,30000'))
     .split(',')
     .map(Number);
-  if (values.only !== undefined && values.only !== 'throughput' && values.only !== 'quiet')
-    throw new Error(`--only takes "throughput" or "quiet", got "${values.only}"`);
+  if (
+    values.only !== undefined &&
+    values.only !== 'throughput' &&
+    values.only !== 'quiet' &&
+    values.only !== 'jt808'
+  )
+    throw new Error(`--only takes "throughput", "quiet" or "jt808", got "${values.only}"`);
   const quiet = {
     devices: Number(values.devices ?? 100_000),
     windowSeconds: Number(values['quiet-seconds'] ?? (values.quick ? 10 : 30)),
@@ -214,9 +242,10 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     redis: redisSetup,
   };
-  if (values.only !== 'quiet')
+  if (values.only === undefined || values.only === 'throughput')
     Object.assign(report, await throughputPhase(stepSeconds, rates, values.profile ?? false, redisSetup));
-  if (values.only !== 'throughput') report.quiet = await quietPhase(quiet);
+  if (values.only === undefined || values.only === 'quiet') report.quiet = await quietPhase(quiet);
+  if (values.only === undefined || values.only === 'jt808') report.jt808 = await jt808Phase(stepSeconds, 8);
   writeFileSync(join(OUT, 'bench.json'), JSON.stringify(report, null, 2));
   const md = markdown(report);
   writeFileSync(join(OUT, 'bench.md'), md);
@@ -757,6 +786,7 @@ function markdown(r: BenchReport): string {
     '',
     ...(r.rawCeiling !== undefined ? throughputMarkdown(r as ThroughputReport) : []),
     ...(r.quiet ? quietMarkdown(r.quiet) : []),
+    ...(r.jt808 ? jt808Markdown(r.jt808) : []),
   ].join('\n');
 }
 
@@ -851,3 +881,135 @@ main().catch((err: unknown) => {
   );
   process.exitCode = 1;
 });
+
+/**
+ * The district's trucks as JT/T 808 terminals: each registers, authenticates, then reports as fast as its
+ * 0x8001 answers come back, `window` reports in flight, for `seconds`. Every report has its own second of
+ * event time (JT/T 808 times are whole seconds), hours in the past, so none is a retransmission. Then: every
+ * report answered success is in InfluxDB and evaluated (zero loss), and the CPU each process spent on it.
+ */
+async function jt808Phase(seconds: number, window: number): Promise<Jt808Report> {
+  const platform = await Platform.start({
+    apps: ['ingest', 'worker', 'gateway', 'jt808'],
+    env: { LOG_LEVEL: 'warn' },
+  });
+  const terminals: Jt808Terminal[] = [];
+  try {
+    const trucks = platform.registry.allDevices().filter((d) => d.kind === 'truck' && d.terminal);
+    log(`JT/T 808: ${trucks.length} terminals register and authenticate`);
+    for (const d of trucks) {
+      const t = await Jt808Terminal.connect('127.0.0.1', platform.jt808Port(), {
+        terminal: d.terminal!,
+        plate: d.plate!,
+        plateColor: d.plateColor!,
+      });
+      terminals.push(t);
+      await t.logIn();
+    }
+    const worker = platform.url('worker');
+    const evaluatedCount = async () =>
+      (await metric(worker, 'lg_worker_readings_evaluated_total')) +
+      (await metric(worker, 'lg_worker_readings_late_total'));
+    const base = Math.floor((Date.now() - 12 * 3_600_000) / 1000) * 1000;
+    const storedCount = async () => {
+      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE time >= ${base}ms`);
+      return Number(rows[0]?.count ?? 0);
+    };
+    const pids = [...platform.apps].map(([name, a]) => ({ name, pid: a.proc.pid! }));
+    pids.push(
+      { name: 'mosquitto', pid: platform.services.mosquitto.pid! },
+      { name: 'redis', pid: platform.services.redis.pid! },
+      { name: 'influxd', pid: platform.services.influx.pid! },
+    );
+    const evaluatedBefore = await evaluatedCount();
+    const before = pids.map((p) => procStat(p.pid).cpu);
+    log(`JT/T 808: ${trucks.length} terminals × ${window} reports in flight for ${seconds} s`);
+    let acked = 0;
+    let refused = 0;
+    const started = Date.now();
+    const until = started + seconds * 1000;
+    await Promise.all(
+      terminals.map(async (t, i) => {
+        let next = 0;
+        const lane = async () => {
+          while (Date.now() < until) {
+            const n = next++;
+            const result = await t.report({
+              ts: base + n * 1000,
+              lat: 22.6 + (i % 40) * 0.005,
+              lon: 114.1 + (n % 100) * 0.0005,
+              speed: 40,
+              heading: 90,
+            });
+            if (result === RESULT.success) acked++;
+            else refused++;
+          }
+        };
+        await Promise.all(Array.from({ length: window }, lane));
+      }),
+    );
+    const elapsedS = (Date.now() - started) / 1000;
+    const sent = Date.now();
+    let storedInMs: number | null = null;
+    await waitFor('every acknowledged report in InfluxDB', async () => (await storedCount()) >= acked, 60_000)
+      .then(() => (storedInMs = Date.now() - sent))
+      .catch((err) => {
+        if (!(err instanceof StopWaiting)) throw err;
+      });
+    await waitFor(
+      'every acknowledged report evaluated',
+      async () => (await evaluatedCount()) - evaluatedBefore >= acked,
+      60_000,
+    ).catch((err) => {
+      if (!(err instanceof StopWaiting)) throw err;
+    });
+    const after = pids.map((p) => procStat(p.pid));
+    const stored = await storedCount();
+    const evaluated = (await evaluatedCount()) - evaluatedBefore;
+    const report: Jt808Report = {
+      terminals: trucks.length,
+      window,
+      seconds: Math.round(elapsedS),
+      acked,
+      refused,
+      achieved: Math.round(acked / elapsedS),
+      stored,
+      evaluated,
+      storedInMs,
+      zeroLoss: stored === acked && evaluated >= acked,
+      processes: pids.map((p, i) => ({
+        name: p.name,
+        cpuSeconds: after[i].cpu - before[i],
+        cpuUsPerReading: acked > 0 ? ((after[i].cpu - before[i]) * 1e6) / acked : NaN,
+        peakRssMb: after[i].peakKb / 1024,
+      })),
+    };
+    log(
+      `JT/T 808: ${acked} reports acknowledged (${report.achieved}/s), ${stored} stored, ${evaluated} evaluated`,
+    );
+    return report;
+  } finally {
+    await Promise.all(terminals.map((t) => t.close().catch(() => undefined)));
+    await platform.stop();
+  }
+}
+
+function jt808Markdown(j: Jt808Report): string[] {
+  return [
+    `| JT/T 808: ${j.terminals} terminals over TCP, ${j.window} reports in flight each, ${j.seconds} s | value |`,
+    '|---|---|',
+    `| reports acknowledged (0x8001 success) · refused | ${j.acked} · ${j.refused} |`,
+    `| acknowledged per second | ${j.achieved} |`,
+    `| stored in InfluxDB · evaluated by the rules | ${j.stored} · ${j.evaluated} |`,
+    `| all stored after the last report | ${j.storedInMs === null ? '> 60 s' : `${j.storedInMs} ms`} |`,
+    `| zero loss | ${j.zeroLoss ? 'yes' : 'no'} |`,
+    '',
+    '| process | CPU s | CPU µs per report | peak RSS MB |',
+    '|---|---|---|---|',
+    ...j.processes.map(
+      (p) =>
+        `| ${p.name} | ${p.cpuSeconds.toFixed(1)} | ${p.cpuUsPerReading.toFixed(0)} | ${p.peakRssMb.toFixed(0)} |`,
+    ),
+    '',
+  ];
+}
