@@ -10,11 +10,9 @@ import type Redis from 'ioredis';
 import { influxConnection, redisEndpoint } from '@lg/config';
 import { ingestSubscription, names, ownerSubscriptions, type Names } from '@lg/contracts';
 import {
-  DeviceRateLimiter,
-  DriftDetector,
   IngestPipeline,
+  intakeGuards,
   MessageIntake,
-  OwnerRateLimiter,
   ReadingLog,
   ReadingRouter,
   RejectionLog,
@@ -132,21 +130,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
-      {
-        drift: new DriftDetector({
-          maxKmh: c.DRIFT_MAX_KMH,
-          jumpM: c.DRIFT_JUMP_M,
-          jumpSec: c.DRIFT_JUMP_SEC,
-        }),
-        limiter:
-          c.INGEST_DEVICE_RATE > 0
-            ? new DeviceRateLimiter({ ratePerSec: c.INGEST_DEVICE_RATE, burst: c.INGEST_DEVICE_BURST })
-            : undefined,
-        owners:
-          c.INGEST_OWNER_RATE > 0
-            ? new OwnerRateLimiter({ unitsPerSec: c.INGEST_OWNER_RATE, burst: c.INGEST_OWNER_BURST })
-            : undefined,
-      },
+      intakeGuards(c),
     );
     const pipeline = new IngestPipeline(
       intake,

@@ -8,7 +8,7 @@ import {
 import type Redis from 'ioredis';
 import { redisEndpoint } from '@lg/config';
 import { names, type Names } from '@lg/contracts';
-import { DeviceRateLimiter, DriftDetector, MessageIntake, ReadingLog, TruckPositions } from '@lg/ingest';
+import { intakeGuards, MessageIntake, ReadingLog, TruckPositions } from '@lg/ingest';
 import {
   ConnectionDirectory,
   Jt808ReadingSink,
@@ -86,17 +86,7 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
-      {
-        drift: new DriftDetector({
-          maxKmh: c.DRIFT_MAX_KMH,
-          jumpM: c.DRIFT_JUMP_M,
-          jumpSec: c.DRIFT_JUMP_SEC,
-        }),
-        limiter:
-          c.INGEST_DEVICE_RATE > 0
-            ? new DeviceRateLimiter({ ratePerSec: c.INGEST_DEVICE_RATE, burst: c.INGEST_DEVICE_BURST })
-            : undefined,
-      },
+      intakeGuards(c),
     );
     const lastLogged = new Map<string, number>();
     const sink = new Jt808ReadingSink(

@@ -10,3 +10,4 @@ export * from './drift';
 export * from './device-rate-limit';
 export * from './owner-rate-limit';
 export * from './rejection-log';
+export * from './intake-guards';
