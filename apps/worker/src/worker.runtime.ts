@@ -9,7 +9,14 @@ import type Redis from 'ioredis';
 import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
-import { OffsetClock, PartitionEvaluator, RulePackStore, RuleWorkers, systemClock } from '@lg/evaluation';
+import {
+  HazardAreaCache,
+  OffsetClock,
+  PartitionEvaluator,
+  RulePackStore,
+  RuleWorkers,
+  systemClock,
+} from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
 import { RedisConnections, redisReadiness } from '@lg/redis';
 import { Registry } from '@lg/registry';
@@ -28,6 +35,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly subscriber: Redis;
   private readonly channel: string;
   private readonly scorecard: ScorecardDaily;
+  private readonly hazards: HazardAreaCache;
+  private hazardTimer: NodeJS.Timeout | undefined;
+  private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
 
   constructor(
@@ -50,6 +60,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       [],
       () => clock.now() - Date.now(),
     );
+    this.hazards = new HazardAreaCache(redis, n);
     const evaluator = new PartitionEvaluator(
       redis,
       n,
@@ -58,6 +69,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
+      () => this.hazards.current(),
+    );
+    metrics.gauge(
+      'lg_worker_hazard_areas',
+      'Active hazard areas the trucks are checked against',
+      [],
+      () => this.hazards.current().size,
     );
     const evaluated = metrics.counter('lg_worker_readings_evaluated_total', 'Readings run through the rules');
     const late = metrics.counter(
@@ -123,6 +141,16 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadPack();
+    await this.hazards.refresh();
+    // Once a second: one GET of the areas' version, the areas themselves only when it moved.
+    this.hazardTimer = setInterval(() => {
+      this.hazardRound = this.hazardRound
+        .then(() => this.hazards.refresh())
+        .then(() => undefined)
+        .catch((err: unknown) =>
+          this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
+        );
+    }, 1000);
     await this.subscriber.subscribe(this.channel);
     this.subscriber.on('message', () => void this.reloadPack());
     await this.workers.start();
@@ -140,6 +168,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.hazardTimer);
+    await this.hazardRound;
     await this.workers.stop();
     await this.scorecard.stop();
     await this.connections.closeAll();

@@ -17,6 +17,9 @@ export interface Building {
   name: string;
   address?: string;
   occupants?: number;
+  /** Where it stands (WGS-84), when known: a red slope's hazard area covers it too. */
+  lat?: number;
+  lon?: number;
 }
 
 export const ZONE_TYPES = ['tunnel', 'water_source', 'school', 'other'] as const;

@@ -55,6 +55,10 @@ export interface Names {
   rulesChannel: string;
   /** Hash: rule name → JSON overrides of the rule pack. */
   rulePack: string;
+  /** Hash: alert ID → JSON hazard area (`HazardArea`) of an active red slope or orange/red gas alert. */
+  hazards: string;
+  /** Counter moved by every change of `hazards`: workers reload the areas only when it moves. */
+  hazardsVersion: string;
   /** BullMQ prefix. */
   bullPrefix: string;
   /** Lease of the one gateway that hands the live stream to Socket.IO (the others only serve clients). */
@@ -106,6 +110,8 @@ export function names(prefix: string): Names {
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,
     rulePack: `${prefix}:rules`,
+    hazards: `${core}:hazards`,
+    hazardsVersion: `${core}:hazards:v`,
     bullPrefix: `${prefix}:bull`,
     liveDispatchLease: `${prefix}:live:dispatch:lease`,
     liveDispatchCursor: `${prefix}:live:dispatch:cursor`,

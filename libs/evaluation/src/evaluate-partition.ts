@@ -3,6 +3,8 @@ import type {
   AlertTransition,
   DeviceEvent,
   DeviceKind,
+  HazardArea,
+  HazardIndex,
   LogRecord,
   ReadingRecord,
 } from '@lg/contracts';
@@ -11,9 +13,14 @@ import type { Device, Registry } from '@lg/registry';
 import {
   emptyDeviceState,
   evaluateReading,
+  HAZARD_RULES,
+  hazardAreaOf,
+  truckNearHazard,
+  type TruckNearHazardConfig,
   nextDeadline,
   tickDevice,
   type DeviceRuleState,
+  type RuleContext,
   type RuleEmission,
   type RulePack,
 } from '@lg/rules';
@@ -61,18 +68,23 @@ export type PartitionInput =
 export interface EvaluationWorld {
   registry: Registry;
   delays: EscalationDelays;
+  /** The active hazard areas as last loaded (truck.near_hazard reads them); none when missing. */
+  hazards?: HazardIndex;
 }
 
 /**
  * One write of an evaluation, in the order it happened: an alert transition (which also goes on the live
  * stream), a device's online/offline change (live stream), an alert's next escalation time (clock ms; null:
- * off the schedule), or a device no longer registered whose silence deadline is dropped.
+ * off the schedule), a device no longer registered whose silence deadline is dropped, or the hazard area
+ * of a slope or gas alert that opened, changed or cleared.
  */
 export type PartitionEffect =
   | { t: 'alert'; alert: Alert; transition: AlertTransition; isNew: boolean }
   | { t: 'device'; device: DeviceEvent }
   | { t: 'escalation'; id: string; due: number | null }
-  | { t: 'forget'; device: string };
+  | { t: 'forget'; device: string }
+  /** The hazard area an alert defines now (null: none any more; see `hazardAreaOf`). */
+  | { t: 'hazard'; id: string; area: HazardArea | null };
 
 export interface PartitionOutcome {
   counts: EvaluationOutcome;
@@ -132,6 +144,10 @@ class Step {
     private readonly now: number,
   ) {}
 
+  private ctx(device: Device): RuleContext {
+    return { device, registry: this.world.registry, hazards: this.world.hazards };
+  }
+
   private stateOf(id: string): DeviceRuleState {
     return this.state.get(id) ?? this.snapshot.state.get(id) ?? emptyDeviceState();
   }
@@ -155,7 +171,7 @@ class Step {
       this.seen(record);
       if (record.t !== 'r') continue;
       const before = this.stateOf(record.device);
-      const result = evaluateReading(before, record, { device, registry }, this.pack);
+      const result = evaluateReading(before, record, this.ctx(device), this.pack);
       if (result.late) {
         this.counts.late++;
         continue;
@@ -178,7 +194,7 @@ class Step {
         this.effects.push({ t: 'forget', device: id });
         continue;
       }
-      const result = tickDevice(this.stateOf(id), this.now, { device, registry }, this.pack);
+      const result = tickDevice(this.stateOf(id), this.now, this.ctx(device), this.pack);
       this.counts.ticks++;
       this.state.set(id, result.state);
       this.apply(device, result.state, result.emissions);
@@ -194,7 +210,7 @@ class Step {
     const deadlines = new Map<string, number | null>();
     for (const [id, state] of this.state) {
       const device = registry.device(id);
-      deadlines.set(id, device ? nextDeadline(state, { device, registry }, this.pack) : null);
+      deadlines.set(id, device ? nextDeadline(state, this.ctx(device), this.pack) : null);
     }
     return {
       counts: this.counts,
@@ -230,6 +246,7 @@ class Step {
       // The state is this evaluation's own (the rules returned a new one): never the snapshot's.
       state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
       this.transition(change.alert, change.transition, isNew);
+      if (HAZARD_RULES.has(change.alert.rule)) this.hazard(change.alert);
       if (change.transition.type !== 'cleared' || !change.alert.acknowledged) this.schedule(change.alert);
     }
   }
@@ -238,6 +255,17 @@ class Step {
     this.alerts.set(alert.id, alert);
     this.effects.push({ t: 'alert', alert, transition, isNew });
     this.counts.transitions++;
+  }
+
+  /**
+   * A slope or gas alert changed (opened, raised, lowered, cleared): the area it defines now, or none. Only
+   * rule-driven changes get here, so escalations and acknowledgements do not rewrite the set.
+   */
+  private hazard(alert: Alert): void {
+    const near = this.pack.rules.get(truckNearHazard.name);
+    const radii = (near?.config ?? truckNearHazard.defaults) as TruckNearHazardConfig;
+    const area = near?.enabled === false ? null : hazardAreaOf(alert, this.world.registry, radii);
+    this.effects.push({ t: 'hazard', id: alert.id, area });
   }
 
   private schedule(alert: Alert): void {

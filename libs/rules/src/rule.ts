@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AlertAction, DeviceKind, ReadingRecord, Severity } from '@lg/contracts';
+import type { AlertAction, DeviceKind, HazardIndex, ReadingRecord, Severity } from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
 
 /**
@@ -27,6 +27,11 @@ export interface RuleContext {
   device: Device;
   /** Zones, road corridors, slope sites (buildings), the responsibility chain. */
   registry: Registry;
+  /**
+   * The active hazard areas (red slopes, orange/red gas leaks) as the worker last loaded them; missing
+   * where no rule needs them (the engine's specs).
+   */
+  hazards?: HazardIndex;
 }
 
 export interface RuleOutput<S> {
