@@ -25,6 +25,7 @@ import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
+import { HazardsController } from './http/hazards.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
 import { ScorecardBackend } from './access/scorecard.backend';
@@ -101,6 +102,7 @@ export class GatewayModule {
         TerminalController,
         RulesController,
         MapController,
+        HazardsController,
         ScorecardController,
         RejectionsController,
         DutyChecksController,

@@ -34,6 +34,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly packs: RulePackStore;
   private readonly subscriber: Redis;
   private readonly channel: string;
+  private readonly hazardsChannel: string;
   private readonly scorecard: ScorecardDaily;
   private readonly hazards: HazardAreaCache;
   private hazardTimer: NodeJS.Timeout | undefined;
@@ -48,6 +49,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     const n = names(c.REDIS_PREFIX);
     this.channel = n.rulesChannel;
+    this.hazardsChannel = n.hazardsChannel;
     this.connections = new RedisConnections(redisEndpoint(c), c.WORKER_ID);
     const redis = this.connections.open('commands');
     this.subscriber = this.connections.open('rules-changed', { blocking: true });
@@ -142,20 +144,26 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadPack();
     await this.hazards.refresh();
-    // Once a second: one GET of the areas' version, the areas themselves only when it moved.
-    this.hazardTimer = setInterval(() => {
-      this.hazardRound = this.hazardRound
-        .then(() => this.hazards.refresh())
-        .then(() => undefined)
-        .catch((err: unknown) =>
-          this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
-        );
-    }, 1000);
-    await this.subscriber.subscribe(this.channel);
-    this.subscriber.on('message', () => void this.reloadPack());
+    // A change is announced at once; once a second the version is polled too, in case a message was lost.
+    this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
+    await this.subscriber.subscribe(this.channel, this.hazardsChannel);
+    this.subscriber.on('message', (channel: string) => {
+      if (channel === this.hazardsChannel) this.refreshHazards();
+      else void this.reloadPack();
+    });
     await this.workers.start();
     await this.scorecard.start();
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
+  }
+
+  /** Reloads the hazard areas if their version moved; one refresh at a time. */
+  private refreshHazards(): void {
+    this.hazardRound = this.hazardRound
+      .then(() => this.hazards.refresh())
+      .then(() => undefined)
+      .catch((err: unknown) =>
+        this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
+      );
   }
 
   /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */

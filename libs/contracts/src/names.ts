@@ -59,6 +59,8 @@ export interface Names {
   hazards: string;
   /** Counter moved by every change of `hazards`: workers reload the areas only when it moves. */
   hazardsVersion: string;
+  /** Channel: published with every change of `hazards`, so that workers reload at once (they also poll). */
+  hazardsChannel: string;
   /** BullMQ prefix. */
   bullPrefix: string;
   /** Lease of the one gateway that hands the live stream to Socket.IO (the others only serve clients). */
@@ -112,6 +114,7 @@ export function names(prefix: string): Names {
     rulePack: `${prefix}:rules`,
     hazards: `${core}:hazards`,
     hazardsVersion: `${core}:hazards:v`,
+    hazardsChannel: `${core}:hazards:changed`,
     bullPrefix: `${prefix}:bull`,
     liveDispatchLease: `${prefix}:live:dispatch:lease`,
     liveDispatchCursor: `${prefix}:live:dispatch:cursor`,

@@ -113,6 +113,7 @@ export class PartitionStore {
           if (e.area) batch.add('HSET', this.n.hazards, e.id, JSON.stringify(e.area));
           else batch.add('HDEL', this.n.hazards, e.id);
           batch.add('INCR', this.n.hazardsVersion);
+          batch.add('PUBLISH', this.n.hazardsChannel, e.id);
           break;
       }
     }
