@@ -26,6 +26,7 @@ import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
 import { HazardsController } from './http/hazards.controller';
+import { ClosuresController } from './http/closures.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
 import { ScorecardBackend } from './access/scorecard.backend';
@@ -103,6 +104,7 @@ export class GatewayModule {
         RulesController,
         MapController,
         HazardsController,
+        ClosuresController,
         ScorecardController,
         RejectionsController,
         DutyChecksController,

@@ -10,6 +10,7 @@ import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
 import {
+  ClosureCache,
   HazardAreaCache,
   OffsetClock,
   PartitionEvaluator,
@@ -37,6 +38,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly hazardsChannel: string;
   private readonly scorecard: ScorecardDaily;
   private readonly hazards: HazardAreaCache;
+  private readonly closures: ClosureCache;
+  private readonly closuresChannel: string;
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
@@ -63,6 +66,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       () => clock.now() - Date.now(),
     );
     this.hazards = new HazardAreaCache(redis, n);
+    this.closures = new ClosureCache(redis, n);
+    this.closuresChannel = n.closuresChannel;
     const evaluator = new PartitionEvaluator(
       redis,
       n,
@@ -71,7 +76,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
-      () => this.hazards.current(),
+      () => ({ hazards: this.hazards.current(), closures: this.closures.current() }),
     );
     metrics.gauge(
       'lg_worker_hazard_areas',
@@ -144,11 +149,12 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadPack();
     await this.hazards.refresh();
+    await this.closures.refresh();
     // A change is announced at once; once a second the version is polled too, in case a message was lost.
     this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
-    await this.subscriber.subscribe(this.channel, this.hazardsChannel);
+    await this.subscriber.subscribe(this.channel, this.hazardsChannel, this.closuresChannel);
     this.subscriber.on('message', (channel: string) => {
-      if (channel === this.hazardsChannel) this.refreshHazards();
+      if (channel === this.hazardsChannel || channel === this.closuresChannel) this.refreshHazards();
       else void this.reloadPack();
     });
     await this.workers.start();
@@ -156,10 +162,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
   }
 
-  /** Reloads the hazard areas if their version moved; one refresh at a time. */
+  /** Reloads the hazard areas and the closures if their version moved; one refresh at a time. */
   private refreshHazards(): void {
     this.hazardRound = this.hazardRound
-      .then(() => this.hazards.refresh())
+      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh()]))
       .then(() => undefined)
       .catch((err: unknown) =>
         this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),

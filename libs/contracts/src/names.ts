@@ -61,6 +61,11 @@ export interface Names {
   hazardsVersion: string;
   /** Channel: published with every change of `hazards`, so that workers reload at once (they also poll). */
   hazardsChannel: string;
+  /** Hash: closure ID → JSON `Closure` (temporary closures drawn by operators, kept once lifted or over). */
+  closures: string;
+  /** Counter moved by every change of `closures`, and its channel: workers reload only when it moves. */
+  closuresVersion: string;
+  closuresChannel: string;
   /** BullMQ prefix. */
   bullPrefix: string;
   /** Lease of the one gateway that hands the live stream to Socket.IO (the others only serve clients). */
@@ -115,6 +120,9 @@ export function names(prefix: string): Names {
     hazards: `${core}:hazards`,
     hazardsVersion: `${core}:hazards:v`,
     hazardsChannel: `${core}:hazards:changed`,
+    closures: `${core}:closures`,
+    closuresVersion: `${core}:closures:v`,
+    closuresChannel: `${core}:closures:changed`,
     bullPrefix: `${prefix}:bull`,
     liveDispatchLease: `${prefix}:live:dispatch:lease`,
     liveDispatchCursor: `${prefix}:live:dispatch:cursor`,

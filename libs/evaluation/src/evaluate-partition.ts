@@ -9,7 +9,7 @@ import type {
   ReadingRecord,
 } from '@lg/contracts';
 import { applySignal, escalate, escalationDue, initialEscalation, type EscalationDelays } from '@lg/alerts';
-import type { Device, Registry } from '@lg/registry';
+import type { Device, Registry, RestrictedZone } from '@lg/registry';
 import {
   emptyDeviceState,
   evaluateReading,
@@ -70,6 +70,8 @@ export interface EvaluationWorld {
   delays: EscalationDelays;
   /** The active hazard areas as last loaded (truck.near_hazard reads them); none when missing. */
   hazards?: HazardIndex;
+  /** Temporary closures as restricted zones (truck.restricted_zone); none when missing. */
+  closures?: readonly RestrictedZone[];
 }
 
 /**
@@ -145,7 +147,8 @@ class Step {
   ) {}
 
   private ctx(device: Device): RuleContext {
-    return { device, registry: this.world.registry, hazards: this.world.hazards };
+    const { registry, hazards, closures } = this.world;
+    return { device, registry, hazards, closures };
   }
 
   private stateOf(id: string): DeviceRuleState {

@@ -3,6 +3,7 @@ export * from './clock';
 export { DEFAULT_ESCALATION_DELAYS, parseEscalationDelays, type EscalationDelays } from '@lg/alerts';
 export * from './evaluate-partition';
 export * from './hazard-area-cache';
+export * from './closure-cache';
 export * from './presence';
 export * from './partition-evaluator';
 export * from './partition-store';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { HazardIndex, Names, RuleJob } from '@lg/contracts';
+import type { Names, RuleJob } from '@lg/contracts';
 import type { AlertStore, EscalationDelays } from '@lg/alerts';
 import type { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
@@ -24,15 +24,15 @@ export class PartitionEvaluator {
     owner: string,
     delays: EscalationDelays,
     private readonly clock: Clock,
-    /** The active hazard areas, as last loaded (none when not given). */
-    private readonly hazards?: () => HazardIndex,
+    /** The active hazard areas and the temporary closures, as last loaded (none when not given). */
+    private readonly overlays?: () => Pick<EvaluationWorld, 'hazards' | 'closures'>,
   ) {
     this.store = new PartitionStore(redis, n, alerts, owner);
     this.world = { registry, delays };
   }
 
   private worldNow(): EvaluationWorld {
-    return this.hazards ? { ...this.world, hazards: this.hazards() } : this.world;
+    return this.overlays ? { ...this.world, ...this.overlays() } : this.world;
   }
 
   async evaluate(job: RuleJob, pack: RulePack): Promise<EvaluationOutcome> {

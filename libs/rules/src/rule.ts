@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AlertAction, DeviceKind, HazardIndex, ReadingRecord, Severity } from '@lg/contracts';
-import type { Device, Registry } from '@lg/registry';
+import type { Device, Registry, RestrictedZone } from '@lg/registry';
 
 /**
  * What a rule says about one device at one moment: its alert should be at this severity (`fire`), or its
@@ -32,6 +32,8 @@ export interface RuleContext {
    * where no rule needs them (the engine's specs).
    */
   hazards?: HazardIndex;
+  /** Temporary closures drawn by the command centre, as restricted zones (truck.restricted_zone). */
+  closures?: readonly RestrictedZone[];
 }
 
 export interface RuleOutput<S> {
