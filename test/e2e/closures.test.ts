@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import type { Closure, HazardArea } from '@lg/contracts';
+import type { Closure, DriverMessage, HazardArea } from '@lg/contracts';
 import { connectDevice, LiveClient, login } from './helpers';
 
 /**
@@ -25,7 +25,7 @@ describe('closures and hazard areas, end to end', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) };
+    return { status: res.status, body: await res.json() };
   };
 
   beforeAll(async () => {
@@ -159,5 +159,52 @@ describe('closures and hazard areas, end to end', () => {
     expect(forCompany).toHaveLength(areas.length);
     expect(forCompany[0].device).toBeUndefined();
     expect(forCompany[0].radiusM).toBe(300);
+  });
+
+  it('alerts a truck inside the gas hazard area, and the operator messages its driver through the company platform', async () => {
+    const received: DriverMessage[] = [];
+    truck.on('message', (topic, payload) => {
+      if (topic === `${platform.root}/_driver/C01/message`)
+        received.push(JSON.parse(payload.toString()) as DriverMessage);
+    });
+    await truck.subscribeAsync(`${platform.root}/_driver/C01/message`, { qos: 1 });
+    // T002 stands 100 m from the detector G001, whose red alert is still active.
+    await truck.publishAsync(
+      `${platform.root}/truck/C01/T002/telemetry`,
+      JSON.stringify({
+        ts: Date.now(),
+        lat: 22.6052,
+        lon: 114.1201,
+        speed: 0,
+        heading: 0,
+        ignition: true,
+        alarm: 0,
+        sats: 9,
+      }),
+      { qos: 1 },
+    );
+    const near = await operator.waitForAlert(
+      (a) => a.rule === 'truck.near_hazard' && a.device === 'T002',
+      'the truck.near_hazard alert of T002',
+    );
+    expect(near).toMatchObject({ severity: 'red', owner: 'C01', active: true });
+    expect(near.message).toContain('燃气泄漏红色预警');
+
+    const path = `/api/alerts/${encodeURIComponent(near.id)}/driver-message`;
+    expect((await api(companyToken, path, { text: '请绕行' })).status).toBe(403);
+    expect((await api(operatorToken, path, { text: '' })).status).toBe(400);
+    const sent = await api(operatorToken, path, { text: '前方燃气泄漏，请立即掉头绕行' });
+    expect(sent.status).toBe(200);
+    // No terminal of its own is connected: the company platform relays it.
+    expect(sent.body).toMatchObject({ platform: 'queued', terminal: { sent: false } });
+    await waitFor('the message on the company platform topic', () => received.length === 1);
+    expect(received[0]).toMatchObject({
+      company: 'C01',
+      device: 'T002',
+      alert: near.id,
+      rule: 'truck.near_hazard',
+      text: '前方燃气泄漏，请立即掉头绕行',
+      by: 'operator',
+    });
   });
 });

@@ -27,6 +27,7 @@ import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
 import { HazardsController } from './http/hazards.controller';
 import { ClosuresController } from './http/closures.controller';
+import { DriverMessagesController } from './http/driver-messages.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
 import { ScorecardBackend } from './access/scorecard.backend';
@@ -105,6 +106,7 @@ export class GatewayModule {
         MapController,
         HazardsController,
         ClosuresController,
+        DriverMessagesController,
         ScorecardController,
         RejectionsController,
         DutyChecksController,
