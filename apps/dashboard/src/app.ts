@@ -9,6 +9,7 @@ import { byId } from './dom';
 import { onLangChange, t } from './i18n';
 import { LiveFeed } from './live';
 import { LiveMap } from './map/live-map';
+import { RiskOverlay } from './map/risk-overlay';
 import { schedule } from './scheduler';
 import type { Session } from './session';
 import { Store } from './state';
@@ -114,6 +115,7 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     if (alerting.length === 1) showAlert(alerting[0]);
     else showDevice(id);
   });
+  new RiskOverlay(liveMap, byId('map'), api, operator);
   const statusPanel = new DeviceStatusPanel(store, showDevice);
 
   byId('drawer-close').addEventListener('click', closeDrawer);

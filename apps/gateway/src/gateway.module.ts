@@ -25,6 +25,9 @@ import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
 import { MapController } from './http/map.controller';
+import { HazardsController } from './http/hazards.controller';
+import { ClosuresController } from './http/closures.controller';
+import { DriverMessagesController } from './http/driver-messages.controller';
 import { RulesController } from './http/rules.controller';
 import { ScorecardController } from './http/scorecard.controller';
 import { ScorecardBackend } from './access/scorecard.backend';
@@ -101,6 +104,9 @@ export class GatewayModule {
         TerminalController,
         RulesController,
         MapController,
+        HazardsController,
+        ClosuresController,
+        DriverMessagesController,
         ScorecardController,
         RejectionsController,
         DutyChecksController,

@@ -9,7 +9,15 @@ import type Redis from 'ioredis';
 import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore } from '@lg/alerts';
-import { OffsetClock, PartitionEvaluator, RulePackStore, RuleWorkers, systemClock } from '@lg/evaluation';
+import {
+  ClosureCache,
+  HazardAreaCache,
+  OffsetClock,
+  PartitionEvaluator,
+  RulePackStore,
+  RuleWorkers,
+  systemClock,
+} from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
 import { RedisConnections, redisReadiness } from '@lg/redis';
 import { Registry } from '@lg/registry';
@@ -27,7 +35,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly packs: RulePackStore;
   private readonly subscriber: Redis;
   private readonly channel: string;
+  private readonly hazardsChannel: string;
   private readonly scorecard: ScorecardDaily;
+  private readonly hazards: HazardAreaCache;
+  private readonly closures: ClosureCache;
+  private readonly closuresChannel: string;
+  private hazardTimer: NodeJS.Timeout | undefined;
+  private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
 
   constructor(
@@ -38,6 +52,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     const n = names(c.REDIS_PREFIX);
     this.channel = n.rulesChannel;
+    this.hazardsChannel = n.hazardsChannel;
     this.connections = new RedisConnections(redisEndpoint(c), c.WORKER_ID);
     const redis = this.connections.open('commands');
     this.subscriber = this.connections.open('rules-changed', { blocking: true });
@@ -50,6 +65,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       [],
       () => clock.now() - Date.now(),
     );
+    this.hazards = new HazardAreaCache(redis, n);
+    this.closures = new ClosureCache(redis, n);
+    this.closuresChannel = n.closuresChannel;
     const evaluator = new PartitionEvaluator(
       redis,
       n,
@@ -58,6 +76,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
+      () => ({ hazards: this.hazards.current(), closures: this.closures.current() }),
+    );
+    metrics.gauge(
+      'lg_worker_hazard_areas',
+      'Active hazard areas the trucks are checked against',
+      [],
+      () => this.hazards.current().size,
     );
     const evaluated = metrics.counter('lg_worker_readings_evaluated_total', 'Readings run through the rules');
     const late = metrics.counter(
@@ -123,11 +148,28 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadPack();
-    await this.subscriber.subscribe(this.channel);
-    this.subscriber.on('message', () => void this.reloadPack());
+    await this.hazards.refresh();
+    await this.closures.refresh();
+    // A change is announced at once; once a second the version is polled too, in case a message was lost.
+    this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
+    await this.subscriber.subscribe(this.channel, this.hazardsChannel, this.closuresChannel);
+    this.subscriber.on('message', (channel: string) => {
+      if (channel === this.hazardsChannel || channel === this.closuresChannel) this.refreshHazards();
+      else void this.reloadPack();
+    });
     await this.workers.start();
     await this.scorecard.start();
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
+  }
+
+  /** Reloads the hazard areas and the closures if their version moved; one refresh at a time. */
+  private refreshHazards(): void {
+    this.hazardRound = this.hazardRound
+      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh()]))
+      .then(() => undefined)
+      .catch((err: unknown) =>
+        this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
+      );
   }
 
   /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */
@@ -140,6 +182,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.hazardTimer);
+    await this.hazardRound;
     await this.workers.stop();
     await this.scorecard.stop();
     await this.connections.closeAll();

@@ -91,3 +91,28 @@ export function parseDutyAnswerTopic(
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(company) || !DUTY_CHECK_ID_PATTERN.test(id)) return undefined;
   return { company, id };
 }
+
+/**
+ * A message to a truck's driver from the command centre (e.g. from a `truck.near_hazard` alert), sent to
+ * the truck's company platform on `{root}/_driver/{companyId}/message` (QoS 1), for the platform to pass
+ * on to its terminal; the JT/T 808 gateway sends it straight to terminals connected to it as well.
+ */
+export interface DriverMessage {
+  id: string;
+  company: string;
+  device: string;
+  plate?: string;
+  /** The alert it answers, and its rule. */
+  alert?: string;
+  rule?: string;
+  /** At most 400 characters (what a JT/T 808 text message carries). */
+  text: string;
+  /** The operator who sent it. */
+  by: string;
+  /** ISO-8601 UTC. */
+  sentAt: string;
+}
+
+export function driverMessageTopic(root: string, company: string): string {
+  return `${root}/_driver/${company}/message`;
+}

@@ -8,6 +8,8 @@ export * from './names';
 export * from './jobs';
 export * from './rule-job-check';
 export * from './geo';
+export * from './hazards';
+export * from './closures';
 export * from './views';
 export * from './map';
 export * from './supervision';

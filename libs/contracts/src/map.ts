@@ -17,9 +17,12 @@ export interface Building {
   name: string;
   address?: string;
   occupants?: number;
+  /** Where it stands (WGS-84), when known: a red slope's hazard area covers it too. */
+  lat?: number;
+  lon?: number;
 }
 
-export const ZONE_TYPES = ['tunnel', 'water_source', 'school', 'other'] as const;
+export const ZONE_TYPES = ['tunnel', 'water_source', 'school', 'other', 'closure'] as const;
 export type ZoneType = (typeof ZONE_TYPES)[number];
 
 /** An area closed to hazmat trucks, always or in time windows. */
@@ -35,6 +38,9 @@ export interface RestrictedZone {
   windows?: TimeWindow[];
   /** The grid responsible for the area. */
   grid?: string;
+  /** A temporary closure: the ban holds from `validFrom` until before `validTo` (epoch ms, event time). */
+  validFrom?: number;
+  validTo?: number;
 }
 
 /** A road class that sets the speed limit along a polyline (expressways: 80 km/h; elsewhere 60 km/h). */

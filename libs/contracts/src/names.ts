@@ -55,6 +55,17 @@ export interface Names {
   rulesChannel: string;
   /** Hash: rule name → JSON overrides of the rule pack. */
   rulePack: string;
+  /** Hash: alert ID → JSON hazard area (`HazardArea`) of an active red slope or orange/red gas alert. */
+  hazards: string;
+  /** Counter moved by every change of `hazards`: workers reload the areas only when it moves. */
+  hazardsVersion: string;
+  /** Channel: published with every change of `hazards`, so that workers reload at once (they also poll). */
+  hazardsChannel: string;
+  /** Hash: closure ID → JSON `Closure` (temporary closures drawn by operators, kept once lifted or over). */
+  closures: string;
+  /** Counter moved by every change of `closures`, and its channel: workers reload only when it moves. */
+  closuresVersion: string;
+  closuresChannel: string;
   /** BullMQ prefix. */
   bullPrefix: string;
   /** Lease of the one gateway that hands the live stream to Socket.IO (the others only serve clients). */
@@ -106,6 +117,12 @@ export function names(prefix: string): Names {
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,
     rulePack: `${prefix}:rules`,
+    hazards: `${core}:hazards`,
+    hazardsVersion: `${core}:hazards:v`,
+    hazardsChannel: `${core}:hazards:changed`,
+    closures: `${core}:closures`,
+    closuresVersion: `${core}:closures:v`,
+    closuresChannel: `${core}:closures:changed`,
     bullPrefix: `${prefix}:bull`,
     liveDispatchLease: `${prefix}:live:dispatch:lease`,
     liveDispatchCursor: `${prefix}:live:dispatch:cursor`,

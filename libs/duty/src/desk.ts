@@ -4,9 +4,11 @@ import { z } from 'zod';
 import {
   DUTY_CHECK_ID_PATTERN,
   MAX_DUTY_ANSWER_BYTES,
+  driverMessageTopic,
   dutyQuestionTopic,
   dutyResultTopic,
   parseDutyAnswerTopic,
+  type DriverMessage,
   type DutyAnswerResult,
   type DutyQuestion,
 } from '@lg/contracts';
@@ -39,6 +41,35 @@ export const askJobSchema = z
   })
   .strict();
 export type AskJob = z.infer<typeof askJobSchema>;
+
+/** A `driver` job: a message to a truck's driver, published to its company's platform. */
+export const driverJobSchema = z
+  .object({
+    id: z.string().regex(/^dm-[a-z0-9]{1,40}$/),
+    company: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    device: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    plate: z.string().max(32).optional(),
+    alert: z.string().max(200).optional(),
+    rule: z.string().max(64).optional(),
+    text: z.string().min(1).max(400),
+    by: z.string().min(1).max(64),
+    sentAt: z.string().max(40),
+  })
+  .strict() satisfies z.ZodType<DriverMessage>;
+
+/** Queues a message to a driver (the gateway's side); ingest publishes it over its broker connection. */
+export async function queueDriverMessage(queue: Queue, message: DriverMessage): Promise<void> {
+  await queue.add('driver', driverJobSchema.parse(message), {
+    jobId: message.id,
+    removeOnComplete: 1000,
+    removeOnFail: 1000,
+  });
+}
+
+/** A new driver-message ID. */
+export function newDriverMessageId(): string {
+  return `dm-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
 
 /** A new check ID. */
 export function newDutyCheckId(): string {
@@ -115,6 +146,8 @@ export interface DutyDeskOptions {
  * processes, or a restart, plan each day once.
  */
 export class DutyDesk {
+  // Also publishes the command centre's messages to drivers (`driver` jobs): the same broker connection
+  // and the same path from the gateway to the companies' platforms.
   private queue: Queue | undefined;
   private worker: Worker | undefined;
   private readonly now: () => number;
@@ -204,6 +237,15 @@ export class DutyDesk {
       if (!parsed.success)
         throw new UnrecoverableError(`malformed duty job ${job.id}: ${parsed.error.message}`);
       return this.ask(parsed.data);
+    }
+    if (job.name === 'driver') {
+      const parsed = driverJobSchema.safeParse(job.data);
+      if (!parsed.success)
+        throw new UnrecoverableError(`malformed driver message ${job.id}: ${parsed.error.message}`);
+      if (!this.o.companies.includes(parsed.data.company))
+        throw new UnrecoverableError(`unknown company ${parsed.data.company}`);
+      this.o.publish(driverMessageTopic(this.o.root, parsed.data.company), JSON.stringify(parsed.data));
+      return;
     }
     throw new UnrecoverableError(`unknown duty job ${job.name}`);
   }

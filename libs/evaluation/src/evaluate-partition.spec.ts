@@ -1,5 +1,5 @@
 import { acknowledge, DEFAULT_ESCALATION_DELAYS } from '@lg/alerts';
-import type { Alert, Fields, LogRecord, ReadingRecord } from '@lg/contracts';
+import { HazardIndex, type Alert, type Fields, type LogRecord, type ReadingRecord } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { resolvePack, type DeviceRuleState } from '@lg/rules';
 import {
@@ -90,6 +90,8 @@ function brief(effects: PartitionEffect[]): unknown[] {
         return ['escalation', e.due === null ? null : (e.due - T) / 1000];
       case 'forget':
         return ['forget', e.device];
+      case 'hazard':
+        return ['hazard', e.area ? `${e.area.kind} ${e.area.radiusM} m` : null];
     }
   });
 }
@@ -102,6 +104,7 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     expect(brief(out.effects)).toEqual([
       ['device', 'G001', true],
       ['alert', 'opened', 'gas.lel', 'red', true],
+      ['hazard', 'gas 300 m'],
       ['escalation', 300.1],
     ]);
     const opened = p.alert('gas.lel', 'G001');
@@ -146,6 +149,7 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     const raised = p.records(T + 2000, reading('G001', T + 2000, { lel: 80 }));
     expect(brief(raised.effects)).toEqual([
       ['alert', 'raised', 'gas.lel', 'red', false],
+      ['hazard', 'gas 300 m'],
       ['escalation', 302],
     ]);
     const [change] = raised.effects as Array<Extract<PartitionEffect, { t: 'alert' }>>;
@@ -159,8 +163,55 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     );
     expect(brief(lowered.effects)).toEqual([
       ['alert', 'lowered', 'gas.lel', 'orange', false],
+      ['hazard', 'gas 100 m'],
       ['escalation', null],
     ]);
+  });
+
+  it('turns a red gas alert into a hazard area a truck alerts in, and clears the truck at a tick once it ends', () => {
+    const gas = new Partition();
+    const opened = gas.records(T, reading('G001', T, { lel: 60 }));
+    const area = opened.effects.flatMap((e) => (e.t === 'hazard' && e.area ? [e.area] : []))[0];
+    expect(area).toMatchObject({ kind: 'gas', severity: 'red', radiusM: 300, device: 'G001' });
+    expect(area.points).toEqual([{ lat: 22.6043, lon: 114.1201, label: expect.any(String) as string }]);
+
+    const trucks = new Partition();
+    const withArea = { ...world, hazards: new HazardIndex([area]) };
+    const fix = { lat: 22.6053, lon: 114.1201, speed: 0, heading: 0 };
+    let out = evaluatePartition(
+      trucks.snapshot,
+      { records: [reading('T001', T, fix)] },
+      pack,
+      clockAt(T),
+      withArea,
+    );
+    const near = out.effects.find((e) => e.t === 'alert' && e.alert.rule === 'truck.near_hazard');
+    expect(near && near.t === 'alert' && near.alert).toMatchObject({
+      severity: 'red',
+      owner: 'C01',
+      value: area.name,
+    });
+    expect(out.deadlines.get('T001')).toBe(T + 5000);
+
+    // The gas alert clears: the area is withdrawn, and the silent truck's alert clears at its next tick.
+    const cleared = gas.records(
+      T + 60_000,
+      ...[10, 20, 30, 40, 50].map((s) => reading('G001', T + s * 1000, { lel: 1 })),
+    );
+    expect(brief(cleared.effects)).toContainEqual(['hazard', null]);
+    trucks.snapshot = {
+      ...trucks.snapshot,
+      state: new Map(out.states),
+      alerts: new Map(out.effects.flatMap((e) => (e.t === 'alert' ? [[e.alert.id, e.alert] as const] : []))),
+    };
+    out = evaluatePartition(
+      trucks.snapshot,
+      { now: T + 6000, devices: ['T001'], escalating: [] },
+      pack,
+      clockAt(T + 6000),
+      { ...world, hazards: HazardIndex.EMPTY },
+    );
+    expect(brief(out.effects)).toContainEqual(['alert', 'cleared', 'truck.near_hazard', 'red', false]);
   });
 
   it('ticks a silent detector offline at clock time: the alert, the device event and its presence', () => {

@@ -3,17 +3,24 @@ import type {
   AlertTransition,
   DeviceEvent,
   DeviceKind,
+  HazardArea,
+  HazardIndex,
   LogRecord,
   ReadingRecord,
 } from '@lg/contracts';
 import { applySignal, escalate, escalationDue, initialEscalation, type EscalationDelays } from '@lg/alerts';
-import type { Device, Registry } from '@lg/registry';
+import type { Device, Registry, RestrictedZone } from '@lg/registry';
 import {
   emptyDeviceState,
   evaluateReading,
+  HAZARD_RULES,
+  hazardAreaOf,
+  truckNearHazard,
+  type TruckNearHazardConfig,
   nextDeadline,
   tickDevice,
   type DeviceRuleState,
+  type RuleContext,
   type RuleEmission,
   type RulePack,
 } from '@lg/rules';
@@ -61,18 +68,25 @@ export type PartitionInput =
 export interface EvaluationWorld {
   registry: Registry;
   delays: EscalationDelays;
+  /** The active hazard areas as last loaded (truck.near_hazard reads them); none when missing. */
+  hazards?: HazardIndex;
+  /** Temporary closures as restricted zones (truck.restricted_zone); none when missing. */
+  closures?: readonly RestrictedZone[];
 }
 
 /**
  * One write of an evaluation, in the order it happened: an alert transition (which also goes on the live
  * stream), a device's online/offline change (live stream), an alert's next escalation time (clock ms; null:
- * off the schedule), or a device no longer registered whose silence deadline is dropped.
+ * off the schedule), a device no longer registered whose silence deadline is dropped, or the hazard area
+ * of a slope or gas alert that opened, changed or cleared.
  */
 export type PartitionEffect =
   | { t: 'alert'; alert: Alert; transition: AlertTransition; isNew: boolean }
   | { t: 'device'; device: DeviceEvent }
   | { t: 'escalation'; id: string; due: number | null }
-  | { t: 'forget'; device: string };
+  | { t: 'forget'; device: string }
+  /** The hazard area an alert defines now (null: none any more; see `hazardAreaOf`). */
+  | { t: 'hazard'; id: string; area: HazardArea | null };
 
 export interface PartitionOutcome {
   counts: EvaluationOutcome;
@@ -132,6 +146,11 @@ class Step {
     private readonly now: number,
   ) {}
 
+  private ctx(device: Device): RuleContext {
+    const { registry, hazards, closures } = this.world;
+    return { device, registry, hazards, closures };
+  }
+
   private stateOf(id: string): DeviceRuleState {
     return this.state.get(id) ?? this.snapshot.state.get(id) ?? emptyDeviceState();
   }
@@ -155,7 +174,7 @@ class Step {
       this.seen(record);
       if (record.t !== 'r') continue;
       const before = this.stateOf(record.device);
-      const result = evaluateReading(before, record, { device, registry }, this.pack);
+      const result = evaluateReading(before, record, this.ctx(device), this.pack);
       if (result.late) {
         this.counts.late++;
         continue;
@@ -178,7 +197,7 @@ class Step {
         this.effects.push({ t: 'forget', device: id });
         continue;
       }
-      const result = tickDevice(this.stateOf(id), this.now, { device, registry }, this.pack);
+      const result = tickDevice(this.stateOf(id), this.now, this.ctx(device), this.pack);
       this.counts.ticks++;
       this.state.set(id, result.state);
       this.apply(device, result.state, result.emissions);
@@ -194,7 +213,7 @@ class Step {
     const deadlines = new Map<string, number | null>();
     for (const [id, state] of this.state) {
       const device = registry.device(id);
-      deadlines.set(id, device ? nextDeadline(state, { device, registry }, this.pack) : null);
+      deadlines.set(id, device ? nextDeadline(state, this.ctx(device), this.pack) : null);
     }
     return {
       counts: this.counts,
@@ -230,6 +249,7 @@ class Step {
       // The state is this evaluation's own (the rules returned a new one): never the snapshot's.
       state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
       this.transition(change.alert, change.transition, isNew);
+      if (HAZARD_RULES.has(change.alert.rule)) this.hazard(change.alert);
       if (change.transition.type !== 'cleared' || !change.alert.acknowledged) this.schedule(change.alert);
     }
   }
@@ -238,6 +258,17 @@ class Step {
     this.alerts.set(alert.id, alert);
     this.effects.push({ t: 'alert', alert, transition, isNew });
     this.counts.transitions++;
+  }
+
+  /**
+   * A slope or gas alert changed (opened, raised, lowered, cleared): the area it defines now, or none. Only
+   * rule-driven changes get here, so escalations and acknowledgements do not rewrite the set.
+   */
+  private hazard(alert: Alert): void {
+    const near = this.pack.rules.get(truckNearHazard.name);
+    const radii = (near?.config ?? truckNearHazard.defaults) as TruckNearHazardConfig;
+    const area = near?.enabled === false ? null : hazardAreaOf(alert, this.world.registry, radii);
+    this.effects.push({ t: 'hazard', id: alert.id, area });
   }
 
   private schedule(alert: Alert): void {

@@ -2,6 +2,8 @@ export * from './clock';
 // The escalation delays are the alert lifecycle's; the worker's configuration and the scenarios read them here.
 export { DEFAULT_ESCALATION_DELAYS, parseEscalationDelays, type EscalationDelays } from '@lg/alerts';
 export * from './evaluate-partition';
+export * from './hazard-area-cache';
+export * from './closure-cache';
 export * from './presence';
 export * from './partition-evaluator';
 export * from './partition-store';

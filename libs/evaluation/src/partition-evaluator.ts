@@ -24,9 +24,15 @@ export class PartitionEvaluator {
     owner: string,
     delays: EscalationDelays,
     private readonly clock: Clock,
+    /** The active hazard areas and the temporary closures, as last loaded (none when not given). */
+    private readonly overlays?: () => Pick<EvaluationWorld, 'hazards' | 'closures'>,
   ) {
     this.store = new PartitionStore(redis, n, alerts, owner);
     this.world = { registry, delays };
+  }
+
+  private worldNow(): EvaluationWorld {
+    return this.overlays ? { ...this.world, ...this.overlays() } : this.world;
   }
 
   async evaluate(job: RuleJob, pack: RulePack): Promise<EvaluationOutcome> {
@@ -34,13 +40,19 @@ export class PartitionEvaluator {
       const now = this.clock.now();
       const { devices, escalating } = await this.store.dueWork(job.partition, now);
       const snapshot = await this.store.load(job.partition, devices, escalating);
-      const outcome = evaluatePartition(snapshot, { now, devices, escalating }, pack, this.clock, this.world);
+      const outcome = evaluatePartition(
+        snapshot,
+        { now, devices, escalating },
+        pack,
+        this.clock,
+        this.worldNow(),
+      );
       await this.store.write(job.partition, outcome);
       return outcome.counts;
     }
     const ids = [...new Set(job.records.map((r) => r.device))];
     const snapshot = await this.store.load(job.partition, ids);
-    const outcome = evaluatePartition(snapshot, { records: job.records }, pack, this.clock, this.world);
+    const outcome = evaluatePartition(snapshot, { records: job.records }, pack, this.clock, this.worldNow());
     await this.store.write(job.partition, outcome);
     return outcome.counts;
   }

@@ -109,6 +109,12 @@ export class PartitionStore {
         case 'forget':
           batch.add('ZREM', deadlines, e.device);
           break;
+        case 'hazard':
+          if (e.area) batch.add('HSET', this.n.hazards, e.id, JSON.stringify(e.area));
+          else batch.add('HDEL', this.n.hazards, e.id);
+          batch.add('INCR', this.n.hazardsVersion);
+          batch.add('PUBLISH', this.n.hazardsChannel, e.id);
+          break;
       }
     }
     for (const [id, state] of outcome.states) {

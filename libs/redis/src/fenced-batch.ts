@@ -36,7 +36,7 @@ return n
  */
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
-const ALLOWED = new Set(['HSET', 'HDEL', 'ZADD', 'ZREM', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
+const ALLOWED = new Set(['HSET', 'HDEL', 'INCR', 'ZADD', 'ZREM', 'SADD', 'SREM', 'XADD', 'PUBLISH']);
 
 export class LeaseLostError extends Error {
   constructor(lease: string, options?: ErrorOptions) {

@@ -36,7 +36,14 @@ const registrySchema = z.object({
       lon: z.number(),
       grid: id,
       buildings: z.array(
-        z.object({ id, name: z.string(), address: z.string().optional(), occupants: z.number().optional() }),
+        z.object({
+          id,
+          name: z.string(),
+          address: z.string().optional(),
+          occupants: z.number().optional(),
+          lat: z.number().min(-90).max(90).optional(),
+          lon: z.number().min(-180).max(180).optional(),
+        }),
       ),
     }),
   ),

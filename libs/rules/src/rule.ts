@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AlertAction, DeviceKind, ReadingRecord, Severity } from '@lg/contracts';
-import type { Device, Registry } from '@lg/registry';
+import type { AlertAction, DeviceKind, HazardIndex, ReadingRecord, Severity } from '@lg/contracts';
+import type { Device, Registry, RestrictedZone } from '@lg/registry';
 
 /**
  * What a rule says about one device at one moment: its alert should be at this severity (`fire`), or its
@@ -27,6 +27,13 @@ export interface RuleContext {
   device: Device;
   /** Zones, road corridors, slope sites (buildings), the responsibility chain. */
   registry: Registry;
+  /**
+   * The active hazard areas (red slopes, orange/red gas leaks) as the worker last loaded them; missing
+   * where no rule needs them (the engine's specs).
+   */
+  hazards?: HazardIndex;
+  /** Temporary closures drawn by the command centre, as restricted zones (truck.restricted_zone). */
+  closures?: readonly RestrictedZone[];
 }
 
 export interface RuleOutput<S> {

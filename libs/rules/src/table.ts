@@ -5,6 +5,7 @@ import { gasLel } from './rules/gas-lel';
 import { slopeDisplacement } from './rules/slope-displacement';
 import { truckFatigue } from './rules/truck-fatigue';
 import { truckMovedOffline } from './rules/truck-moved-offline';
+import { truckNearHazard } from './rules/truck-near-hazard';
 import { truckOffline } from './rules/truck-offline';
 import { truckOverspeed } from './rules/truck-overspeed';
 import { truckRestrictedZone } from './rules/truck-restricted-zone';
@@ -14,6 +15,7 @@ import { truckSos } from './rules/truck-sos';
 export const RULES: readonly AnyRule[] = [
   truckOverspeed,
   truckRestrictedZone,
+  truckNearHazard,
   truckFatigue,
   truckOffline,
   truckMovedOffline,

@@ -43,6 +43,8 @@ describe('mqttIdentities', () => {
       'topic read lg/v1/_duty/C01/question',
       'topic read lg/v1/_duty/C01/result',
       'topic write lg/v1/_duty/C01/+/answer',
+      // Messages from the command centre to its drivers.
+      'topic read lg/v1/_driver/C01/message',
     ]);
     // Slope sites and pipeline networks are not asked duty checks.
     const p01 = registry.allDevices().filter((d) => d.owner === 'P01');
@@ -71,6 +73,7 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/+/+/+/telemetry',
       'topic write lg/v1/_duty/+/question',
       'topic write lg/v1/_duty/+/result',
+      'topic write lg/v1/_driver/+/message',
     ]);
     expect(rulesOf(ids.internal.acl, 'watcher')).toEqual(['topic read lg/v1/#']);
   });
@@ -85,6 +88,8 @@ describe('mqttIdentities', () => {
       'topic read lg/v1/_duty/C01/question',
       'topic read lg/v1/_duty/C01/result',
       'topic write lg/v1/_duty/C01/+/answer',
+      // Messages from the command centre to its drivers.
+      'topic read lg/v1/_driver/C01/message',
     ]);
     const exact = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 });
     expect(rulesOf(exact.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));

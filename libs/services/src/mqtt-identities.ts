@@ -159,10 +159,16 @@ export function companyDutyAcl(root: string, company: string): string[] {
     `topic read ${root}/_duty/${company}/question`,
     `topic read ${root}/_duty/${company}/result`,
     `topic write ${root}/_duty/${company}/+/answer`,
+    // Messages to its drivers (docs/contract.md, "messages to drivers").
+    `topic read ${root}/_driver/${company}/message`,
   ];
 }
 
 /** Ingest asks the questions and sends each answer's outcome (it reads the answers with everything else). */
 export function ingestDutyAcl(root: string): string[] {
-  return [`topic write ${root}/_duty/+/question`, `topic write ${root}/_duty/+/result`];
+  return [
+    `topic write ${root}/_duty/+/question`,
+    `topic write ${root}/_duty/+/result`,
+    `topic write ${root}/_driver/+/message`,
+  ];
 }

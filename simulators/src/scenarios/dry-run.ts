@@ -1,14 +1,18 @@
-import { parseTelemetry, type Alert, type ReadingRecord } from '@lg/contracts';
+import { HazardIndex, parseTelemetry, type Alert, type HazardArea, type ReadingRecord } from '@lg/contracts';
 import { acknowledge, applySignal, type RuleSignal } from '@lg/alerts';
 import type { Registry } from '@lg/registry';
 import {
   emptyDeviceState,
   evaluateReading,
+  HAZARD_RULES,
+  hazardAreaOf,
   nextDeadline,
   resolvePack,
   tickDevice,
+  truckNearHazard,
   type DeviceRuleState,
   type RulePack,
+  type TruckNearHazardConfig,
 } from '@lg/rules';
 import { planScenario, readingsPayload } from './plan';
 import type { Scenario } from './schema';
@@ -48,6 +52,12 @@ export function dryRunScenario(
   let real = now;
   let offset = 0;
   const clock = (): number => real + offset;
+  // The hazard areas the slope and gas alerts define, as the worker's cache would hold them.
+  const areas = new Map<string, HazardArea>();
+  let hazards = HazardIndex.EMPTY;
+  const radii = (pack.rules.get(truckNearHazard.name)?.config ??
+    truckNearHazard.defaults) as TruckNearHazardConfig;
+  const ctxOf = (id: string) => ({ device: registry.device(id)!, registry, hazards });
 
   const apply = (
     id: string,
@@ -67,11 +77,17 @@ export function dryRunScenario(
       state.alerts = { ...state.alerts, [e.rule]: change.alert.id };
       alerts.set(change.alert.id, change.alert);
       events.push(change.alert);
+      if (HAZARD_RULES.has(e.rule)) {
+        const area = hazardAreaOf(change.alert, registry, radii);
+        if (area) areas.set(area.id, area);
+        else areas.delete(change.alert.id);
+        hazards = new HazardIndex([...areas.values()]);
+      }
     }
   };
   const tick = (): void => {
     for (const [id, state] of states) {
-      const ctx = { device: registry.device(id)!, registry };
+      const ctx = ctxOf(id);
       const due = nextDeadline(state, ctx, pack);
       if (due === null || due > clock()) continue;
       const result = tickDevice(state, clock(), ctx, pack);
@@ -113,7 +129,7 @@ export function dryRunScenario(
       };
       const before = states.get(id) ?? emptyDeviceState();
       states.set(id, before);
-      const result = evaluateReading(before, record, { device, registry }, pack);
+      const result = evaluateReading(before, record, ctxOf(id), pack);
       states.set(id, { ...result.state, alerts: before.alerts });
       apply(id, result.emissions);
     }

@@ -272,10 +272,28 @@ export class AlertDetail {
     this.driverButton.disabled = true;
     this.driverResult.textContent = '';
     try {
-      const sent = await this.d.api.post<TextSent>(
-        `/api/devices/${encodeURIComponent(this.alert.device)}/text`,
-        { text },
-      );
+      // From a hazard alert the message also goes to the truck's company platform (MQTT downlink), which
+      // relays it to trucks whose terminals are not connected to the platform directly.
+      const viaPlatform = this.alert.rule === 'truck.near_hazard';
+      const answer = viaPlatform
+        ? await this.d.api.post<{ terminal: TextSent | { sent: false } }>(
+            `/api/alerts/${encodeURIComponent(this.alert.id)}/driver-message`,
+            { text },
+          )
+        : undefined;
+      const sent =
+        answer === undefined
+          ? await this.d.api.post<TextSent>(`/api/devices/${encodeURIComponent(this.alert.device)}/text`, {
+              text,
+            })
+          : 'answered' in answer.terminal
+            ? answer.terminal
+            : undefined;
+      if (!sent) {
+        this.driverResult.textContent = t('alert.driverTextPlatform');
+        this.driverText.value = '';
+        return;
+      }
       this.driverResult.textContent = sent.answered
         ? t('alert.driverTextAnswered', { result: label('terminalResult', String(sent.result ?? 0)) })
         : t('alert.driverTextUnanswered');

@@ -4,7 +4,8 @@ import { schedule } from '../scheduler';
 import type { DeviceState, Store } from '../state';
 import type { Alert, LonLat, Severity } from '../types';
 import { isOpen, worstByDevice } from '../alerts/order';
-import { projector, tileUrl, tilesFor, tileZoom, type Point, type ViewBox } from './projection';
+import { gcj02ToWgs84 } from './gcj02';
+import { projector, tileUrl, tilesFor, tileZoom, unproject, type Point, type ViewBox } from './projection';
 
 const ZOOM_STEP = 1.25;
 const MIN_W = 8; // map units: about 200 m across
@@ -19,7 +20,12 @@ const TILES_KEY = 'lg.tiles';
  */
 export class LiveMap {
   private readonly svg: SVGSVGElement;
-  private readonly layers: Record<'tiles' | 'base' | 'labels' | 'fixed' | 'trucks', SVGGElement>;
+  private readonly layers: Record<'tiles' | 'base' | 'risk' | 'labels' | 'fixed' | 'trucks', SVGGElement>;
+  /** Map units → WGS-84 `[lon, lat]` (the inverse of `project`), for what an operator draws. */
+  private readonly toLonLat: (x: number, y: number) => LonLat;
+  /** While an operator draws (a closure), a click on the map gives its place here instead of selecting. */
+  private drawing: ((at: LonLat) => void) | undefined;
+  private controlBox: HTMLElement | undefined;
   private readonly project: (lon: number, lat: number) => Point;
   private readonly home: ViewBox;
   private view: ViewBox;
@@ -40,6 +46,8 @@ export class LiveMap {
   ) {
     const tiles = store.map.tiles;
     this.project = projector(tiles?.crs ?? 'wgs84');
+    this.toLonLat =
+      tiles?.crs === 'gcj02' ? (x, y) => gcj02ToWgs84(...unproject(x, y)) : (x, y) => unproject(x, y);
     try {
       this.tilesOn = Boolean(tiles) && localStorage.getItem(TILES_KEY) !== 'off';
     } catch {
@@ -54,6 +62,7 @@ export class LiveMap {
     this.layers = {
       tiles: s('g', { class: 'layer-tiles' }),
       base: s('g', { class: 'layer-base' }),
+      risk: s('g', { class: 'layer-risk' }),
       labels: s('g', { class: 'layer-labels' }),
       fixed: s('g', { class: 'layer-fixed' }),
       trucks: s('g', { class: 'layer-trucks' }),
@@ -61,6 +70,7 @@ export class LiveMap {
     this.svg.append(
       this.layers.tiles,
       this.layers.base,
+      this.layers.risk,
       this.layers.labels,
       this.layers.fixed,
       this.layers.trucks,
@@ -97,6 +107,27 @@ export class LiveMap {
     const hh = (w * this.view.h) / this.view.w;
     this.view = { x: p[0] - w / 2, y: p[1] - hh / 2, w, h: hh };
     this.invalidateView();
+  }
+
+  /** The layer of hazard areas and closures (drawn by `RiskOverlay`), above the registry's zones. */
+  riskLayer(): SVGGElement {
+    return this.layers.risk;
+  }
+
+  /** An SVG path of WGS-84 points in the map's projection. */
+  pathFor(points: readonly LonLat[], close: boolean): string {
+    return this.path(points, close);
+  }
+
+  /** Clicks on the map give their place to `handler` (drawing mode) until it is unset. */
+  setDrawing(handler: ((at: LonLat) => void) | undefined): void {
+    this.drawing = handler;
+    this.svg.classList.toggle('drawing', handler !== undefined);
+  }
+
+  /** Adds a tool button to the map's controls. */
+  addTool(button: HTMLElement): void {
+    this.controlBox?.append(button);
   }
 
   // ---- drawing ---------------------------------------------------------------------------------------
@@ -387,11 +418,19 @@ export class LiveMap {
       const wasDrag = drag?.moved;
       drag = undefined;
       if (wasDrag) return;
+      if (this.drawing) {
+        const [x, y] = this.toPlane(ev.clientX, ev.clientY);
+        const [lon, lat] = this.toLonLat(x, y);
+        this.drawing([Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6]);
+        return;
+      }
       const target = (ev.target as Element).closest<SVGGElement>('[data-device]');
       const id = target?.dataset.device;
       if (id) this.onSelect(id);
     });
-    this.svg.addEventListener('dblclick', (ev) => this.zoomAt(this.toPlane(ev.clientX, ev.clientY), 1 / 2));
+    this.svg.addEventListener('dblclick', (ev) => {
+      if (!this.drawing) this.zoomAt(this.toPlane(ev.clientX, ev.clientY), 1 / 2);
+    });
   }
 
   private controls(): HTMLElement {
@@ -406,6 +445,7 @@ export class LiveMap {
       this.invalidateView();
     });
     const box = h('div', { class: 'map-controls' }, zoomIn, zoomOut, reset);
+    this.controlBox = box;
     if (this.store.map.tiles) {
       const toggle = h('button', { type: 'button', class: 'tool', 'data-i18n': 'map.tiles' }, t('map.tiles'));
       toggle.classList.toggle('on', this.tilesOn);

@@ -12,6 +12,7 @@ describe('the default rule pack', () => {
         'slope.displacement',
         'truck.fatigue',
         'truck.moved_offline',
+        'truck.near_hazard',
         'truck.offline',
         'truck.overspeed',
         'truck.restricted_zone',

@@ -1,5 +1,5 @@
-import type { DeviceKind, Fields, ReadingRecord } from '@lg/contracts';
-import { Registry, type Device, type RegistryData } from '@lg/registry';
+import type { DeviceKind, Fields, HazardIndex, ReadingRecord } from '@lg/contracts';
+import { Registry, type Device, type RegistryData, type RestrictedZone } from '@lg/registry';
 import type { AnyRule, RuleSignal } from '../rule';
 
 /**
@@ -78,6 +78,10 @@ export class RuleDriver {
   readonly seen: Seen[] = [];
   readonly signals: Array<{ ts: number; signal: RuleSignal }> = [];
   readonly device: Device;
+  /** The hazard areas the rule sees (truck.near_hazard); change it between steps as a worker would. */
+  hazards: HazardIndex | undefined;
+  /** Temporary closures as zones (truck.restricted_zone). */
+  closures: RestrictedZone[] | undefined;
 
   constructor(
     private readonly rule: AnyRule,
@@ -92,7 +96,7 @@ export class RuleDriver {
   }
 
   private ctx() {
-    return { device: this.device, registry: this.registry };
+    return { device: this.device, registry: this.registry, hazards: this.hazards, closures: this.closures };
   }
 
   private note(ts: number, signal: RuleSignal | undefined): RuleSignal | undefined {

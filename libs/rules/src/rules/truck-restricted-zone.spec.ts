@@ -203,4 +203,34 @@ describe('truck.restricted_zone', () => {
     d.at(10, IN_TUNNEL);
     expect(d.seen).toEqual([[10, 'fire', 'red']]);
   });
+
+  it('enforces a temporary closure inside its validity, and clears once it is lifted', () => {
+    const d = new RuleDriver(truckRestrictedZone, 'truck', registry, defaults, at('12:00'));
+    const origin = at('12:00');
+    d.closures = [
+      {
+        id: 'CL-1',
+        name: '燃气抢修封闭',
+        type: 'closure',
+        polygon: square(114.15, 22.68),
+        severity: 'orange',
+        validFrom: origin + 30_000,
+        validTo: origin + 600_000,
+      },
+    ];
+    const IN_CLOSURE = { lat: 22.685, lon: 114.155, speed: 20 };
+    d.at(0, IN_CLOSURE);
+    d.at(10, IN_CLOSURE); // before it is in force
+    expect(d.seen).toEqual([]);
+    d.at(30, IN_CLOSURE);
+    d.at(35, IN_CLOSURE);
+    expect(d.seen).toEqual([[35, 'fire', 'orange']]);
+    expect(d.lastFire()?.message).toContain('临时封闭区域「燃气抢修封闭」');
+    // Lifted at 60 s: the zone's validity ends there, and the truck is let go 10 s later.
+    d.closures = [{ ...d.closures[0], validTo: origin + 60_000 }];
+    d.at(60, IN_CLOSURE);
+    d.at(70, IN_CLOSURE);
+    expect(d.seen.at(-1)).toEqual([70, 'clear']);
+    expect(d.signals.at(-1)?.signal.message).toContain('燃气抢修封闭');
+  });
 });

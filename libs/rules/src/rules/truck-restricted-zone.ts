@@ -10,7 +10,8 @@ import { inAnyWindow } from '../local-time';
  * zones with time windows (Asia/Shanghai local time, windows may wrap midnight) are open outside them.
  * Entry is confirmed by `enterFixes` (2) consecutive qualified fixes inside, or by fixes inside spanning
  * `enterSec` (10 s), whichever comes first, so a single jittered fix never fires. Fires with the zone's
- * severity (default `defaultSeverity`, red) and names the zone; clears when the truck has been outside
+ * severity (default `defaultSeverity`, red) and names the zone. Temporary closures drawn by the command
+ * centre (`ctx.closures`) count as zones while in force (their validity, in event time); clears when the truck has been outside
  * every banned zone for `exitSec` (10 s), counted from the first fix outside. Inside two zones at once,
  * the most severe one is named.
  */
@@ -44,10 +45,15 @@ const TYPE_NAMES: Record<ZoneType, string> = {
   water_source: '水源保护区',
   school: '学校区域',
   other: '禁行区域',
+  closure: '临时封闭区域',
 };
 
 const severityOf = (zone: RestrictedZone, c: TruckRestrictedZoneConfig): Severity =>
   zone.severity ?? c.defaultSeverity;
+
+/** A temporary closure holds only inside its validity (event time); registry zones have none. */
+const inValidity = (ts: number, zone: RestrictedZone): boolean =>
+  (zone.validFrom === undefined || ts >= zone.validFrom) && (zone.validTo === undefined || ts < zone.validTo);
 
 const windowsText = (zone: RestrictedZone): string | null =>
   zone.windows && zone.windows.length > 0 ? zone.windows.map((w) => `${w.from}–${w.to}`).join('、') : null;
@@ -63,10 +69,13 @@ export const truckRestrictedZone = defineRule<TruckRestrictedZoneState, TruckRes
     if (reading.q !== 'ok' || typeof lat !== 'number' || typeof lon !== 'number') return { state };
     const ts = reading.ts;
     let hit: RestrictedZone | undefined;
-    for (const zone of zonesAt(lat, lon, ctx.registry.zones())) {
-      if (!inAnyWindow(ts, zone.windows)) continue;
+    const consider = (zone: RestrictedZone) => {
+      if (!inAnyWindow(ts, zone.windows) || !inValidity(ts, zone)) return;
       if (!hit || severityRank(severityOf(zone, c)) > severityRank(severityOf(hit, c))) hit = zone;
-    }
+    };
+    for (const zone of zonesAt(lat, lon, ctx.registry.zones())) consider(zone);
+    // Temporary closures drawn by the command centre (few; each is a bounding check before its polygon).
+    if (ctx.closures) for (const zone of zonesAt(lat, lon, ctx.closures)) consider(zone);
 
     const fire = (zone: RestrictedZone, pendingSince: number | null, pendingFixes: number) => {
       const windows = windowsText(zone);
@@ -101,7 +110,9 @@ export const truckRestrictedZone = defineRule<TruckRestrictedZoneState, TruckRes
     }
     const outsideSince = state.outsideSince ?? ts;
     if (ts - outsideSince < c.exitSec * 1000) return { state: { ...state, outsideSince } };
-    const left = ctx.registry.zones().find((zone) => zone.id === state.zone);
+    const left =
+      ctx.registry.zones().find((zone) => zone.id === state.zone) ??
+      ctx.closures?.find((zone) => zone.id === state.zone);
     return {
       state: { zone: null, pendingSince: null, pendingFixes: 0, outsideSince: null },
       signal: {

@@ -1,0 +1,34 @@
+import type Redis from 'ioredis';
+import { HazardIndex, type HazardArea, type Names } from '@lg/contracts';
+
+/**
+ * The worker's copy of the active hazard areas, for truck evaluation: the areas live in one Redis hash
+ * (written with the slope and gas alerts that define them, in the same fenced script) with a version
+ * counter. `refresh` reads only the counter and reloads the hash when it moved, so the hot path reads a
+ * local index and never Redis; the worker refreshes once a second, which bounds how late a new or ended
+ * hazard reaches the trucks.
+ */
+export class HazardAreaCache {
+  private index = HazardIndex.EMPTY;
+  private version: string | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly n: Names,
+  ) {}
+
+  current(): HazardIndex {
+    return this.index;
+  }
+
+  /** Reloads the areas if their version moved; true when it did. */
+  async refresh(): Promise<boolean> {
+    const version = (await this.redis.get(this.n.hazardsVersion)) ?? '0';
+    if (version === this.version) return false;
+    const raw = await this.redis.hgetall(this.n.hazards);
+    const areas = Object.values(raw).map((json) => JSON.parse(json) as HazardArea);
+    this.index = new HazardIndex(areas, version);
+    this.version = version;
+    return true;
+  }
+}
