@@ -18,6 +18,9 @@ describe('notification settings', () => {
     );
     expect(() => load({ NOTIFY_CHANNELS: 'sms,fax' })).toThrow(/NOTIFY_CHANNELS/);
     expect(() => load({ NOTIFY_OWNER_MIN_SEVERITY: 'C01:orange' })).toThrow(/is not owner=severity/);
+    expect(() => load({ SMTP_URL: 'mail.example' })).toThrow(/SMTP_URL: must be a URL/);
+    // A deployment's unset variable arrives empty: no URL, not a bad one.
+    expect(load({ SMS_URL: '', SMTP_URL: '', WEBHOOK_URL: '' }).SMTP_URL).toBeUndefined();
   });
 
   it('ask for what a channel needs', () => {

@@ -33,6 +33,13 @@ const quietHours = z
 
 const severity = z.enum(SEVERITIES);
 
+/** A URL, or empty (as a deployment's unset variable arrives) for none. */
+const optionalUrl = z
+  .string()
+  .default('')
+  .refine((v) => v === '' || URL.canParse(v), 'must be a URL (or empty)')
+  .transform((v) => (v === '' ? undefined : v));
+
 /** `C01=orange,P01=red` → owner → least severity notified. */
 const ownerMinSeverity = z
   .string()
@@ -93,7 +100,7 @@ export const notifySchema = notifyLinkSchema.extend({
 
   /** SMS: `json` (a generic JSON gateway) or `aliyun` (Alibaba Cloud SMS `SendSms`, signed requests). */
   SMS_PROVIDER: z.enum(['json', 'aliyun']).default('json'),
-  SMS_URL: z.string().url().optional(),
+  SMS_URL: optionalUrl,
   /** json: sent as `Authorization: Bearer …`; aliyun: the AccessKey ID. */
   SMS_KEY_ID: z.string().default(''),
   /** json: unused; aliyun: the AccessKey secret that signs each request. */
@@ -103,11 +110,11 @@ export const notifySchema = notifyLinkSchema.extend({
   SMS_TEMPLATE: z.string().default(''),
 
   /** E-mail: `smtp://user:password@host:port` (`smtps://` for TLS on connect). */
-  SMTP_URL: z.string().url().optional(),
+  SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().default('龙岗区应急指挥中心 <alerts@longgang.example>'),
 
   /** Webhook: where every message goes, in `WEBHOOK_FORMAT`: `json` (HMAC-signed), `wecom` or `dingtalk` robots. */
-  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_URL: optionalUrl,
   WEBHOOK_FORMAT: z.enum(['json', 'wecom', 'dingtalk']).default('json'),
   /** json: the HMAC-SHA256 key of `X-LG-Signature`; dingtalk: the robot's signing secret (`SEC…`). */
   WEBHOOK_SECRET: z.string().default(''),
