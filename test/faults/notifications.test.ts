@@ -31,7 +31,11 @@ interface Row {
 const rows: Row[] = [];
 
 /** Starts the platform with the gateway on a known port (the links name it) and notifications on. */
-async function startPlatform(receivers: NotifyReceivers, env: Record<string, string>) {
+async function startPlatform(
+  receivers: NotifyReceivers,
+  env: Record<string, string>,
+  sms: 'json' | 'aliyun' = 'json',
+) {
   const platform = await Platform.start({ apps: ['ingest'], env: { LOG_LEVEL: 'error', ...env } });
   const port = await freePort();
   const gateway = `http://127.0.0.1:${port}`;
@@ -39,7 +43,7 @@ async function startPlatform(receivers: NotifyReceivers, env: Record<string, str
   await platform.startApp('worker', {
     ...env,
     NOTIFY_QUIET_HOURS: 'off',
-    ...demoNotifyEnv(receivers, gateway),
+    ...demoNotifyEnv(receivers, gateway, sms),
   });
   return { platform, gateway };
 }
@@ -160,6 +164,91 @@ describe('notification faults', () => {
         lost,
         sentTwice: sentTwice(receivers.messages),
         detail: `2 red alerts climbing grid→street; most attempts ${Math.max(...deliveries.map((d) => d.attempts))}`,
+      });
+    } finally {
+      operator?.close();
+      await p01?.endAsync();
+      await platform.stop();
+      await receivers.stop();
+    }
+  }, 300_000);
+
+  it('the SMS API answering errors (Alibaba-Cloud-shaped, signed): retried until it takes the message, once', async () => {
+    const receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    const env = {
+      ESCALATION_DELAYS: 'red=1h,orange=1h,yellow=1h,blue=never',
+      NOTIFY_BACKOFF_MS: '500',
+      NOTIFY_ATTEMPTS: '10',
+      NOTIFY_GATHER_MS: '200',
+    };
+    const { platform, gateway } = await startPlatform(receivers, env, 'aliyun');
+    let operator: LiveClient | undefined;
+    let p01: MqttClient | undefined;
+    try {
+      const token = await login(gateway, 'operator', 'operator');
+      operator = await LiveClient.connect(gateway, token);
+      p01 = await connectDevice(platform.services.mqttUrl, 'P01');
+      receivers.smsFailure = 500;
+      const failingAt = Date.now();
+      await p01.publishAsync(
+        `${platform.root}/gas/P01/G001/telemetry`,
+        JSON.stringify({ ts: Date.now(), lel: 75 }),
+        { qos: 1 },
+      );
+      const alert = await operator.waitForAlert(
+        (a) => a.device === 'G001' && a.severity === 'red',
+        'red on G001',
+      );
+      const deliveries = async () =>
+        (await (
+          await fetch(`${gateway}/api/alerts/${encodeURIComponent(alert.id)}/notifications`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json()) as NotificationDelivery[];
+      // The SMS is retried with the provider's error as its reason; e-mail and webhook are not held up.
+      let sms: NotificationDelivery | undefined;
+      await waitFor(
+        'the SMS retried with the API error, the other channels done',
+        async () => {
+          const list = await deliveries();
+          sms = list.find((d) => d.channel === 'sms');
+          return (
+            sms?.state === 'queued' &&
+            sms.attempts >= 3 &&
+            list
+              .filter((d) => d.channel !== 'sms')
+              .every((d) => d.state === 'sent' || d.state === 'delivered')
+          );
+        },
+        30_000,
+        200,
+      );
+      expect(sms!.reason).toMatch(/the SMS API refused it: isp.SYSTEM_ERROR/);
+      expect(receivers.of('sms')).toHaveLength(0);
+      receivers.smsFailure = undefined;
+      await waitFor(
+        'the SMS taken once the API recovers',
+        async () => (await deliveries()).find((d) => d.channel === 'sms')?.state === 'sent',
+        30_000,
+        200,
+      );
+      const failedSec = Math.round((Date.now() - failingAt) / 1000);
+      const final = await deliveries();
+      // Taken once, as signed requests the receiver checked (a bad signature is never taken).
+      expect(receivers.of('sms')).toHaveLength(1);
+      expect(receivers.of('sms')[0].to).toBe(
+        platform.registry.chainOf(platform.registry.device('G001')!)[0].unit.duty[0].mobile,
+      );
+      expect(sentTwice(receivers.messages)).toBe(0);
+      const smsAttempts = final.find((d) => d.channel === 'sms')!.attempts;
+      rows.push({
+        fault: `SMS API answering errors for ${failedSec} s (signed, Alibaba-Cloud-shaped)`,
+        deliveries: final.length,
+        received: receivers.messages.length,
+        retried: final.filter((d) => d.attempts > 1).length,
+        lost: final.filter((d) => !receivers.messages.some((m) => m.delivery === d.id)).length,
+        sentTwice: sentTwice(receivers.messages),
+        detail: `SMS taken at attempt ${smsAttempts}; e-mail and webhook not held up`,
       });
     } finally {
       operator?.close();
