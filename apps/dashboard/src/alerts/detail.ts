@@ -47,6 +47,8 @@ export class AlertDetail {
     'data-role': 'driver-text-result',
   });
   private historyTimer: number | undefined;
+  /** Deliveries move on (queued → sent) without the alert changing: looked at again while open. */
+  private deliveriesTimer: number | undefined;
   private closed = false;
 
   constructor(
@@ -80,6 +82,7 @@ export class AlertDetail {
     );
     this.render();
     void this.loadHistory();
+    this.deliveriesTimer = window.setInterval(() => void this.loadDeliveries(), 5000);
   }
 
   get id(): string {
@@ -109,6 +112,7 @@ export class AlertDetail {
   close(): void {
     this.closed = true;
     window.clearTimeout(this.historyTimer);
+    window.clearInterval(this.deliveriesTimer);
   }
 
   private render(): void {
