@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { NotificationDelivery } from '@lg/contracts';
 import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, waitFor } from '@lg/services';
+import { DEMO_LINK_SECRET, linkToken } from '@lg/notifications';
 import { Platform } from '@lg/testing';
 import { connectDevice, LiveClient, login } from './helpers';
 
@@ -142,8 +143,17 @@ describe('notifications, end to end', () => {
     // Another person's place in the chain with this MAC: refused as well.
     const other = await fetch(`${gateway}/ack/1-0.${mac}.${rest.join('.')}`, { method: 'POST' });
     expect(other.status).toBe(403);
-    const gone = await fetch(`${gateway}/ack/${who}.${mac}.gas.lel~G001~zzzzzz`);
+    // A well-signed link whose alert is gone (closed and retired) says so; an unsigned one cannot tell.
+    const retired = linkToken(DEMO_LINK_SECRET, {
+      alertId: 'gas.lel~G001~zzzzzz',
+      step: 0,
+      index: 0,
+      contact: grid,
+    });
+    const gone = await fetch(`${gateway}/ack/${retired}`);
     expect(gone.status).toBe(410);
+    expect(await gone.text()).toMatch(/Alert no longer exists/);
+    expect((await fetch(`${gateway}/ack/${who}.${mac}.gas.lel~G001~zzzzzz`)).status).toBe(403);
     expect(operator.alerts.some((a) => a.id === alert.id && a.acknowledged)).toBe(false);
 
     // Opening the link changes nothing (mail scanners open links); its button acknowledges.

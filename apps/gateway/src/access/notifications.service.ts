@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertChangedError, AlertNotFoundError } from '@lg/alerts';
+import { AlertChangedError, AlertNotFoundError, deviceOfAlertId } from '@lg/alerts';
 import type { Alert, DutyContact, NotificationDelivery } from '@lg/contracts';
 import type { Principal } from '@lg/auth';
 import { DeliveryStore, linkValid, parseLinkToken } from '@lg/notifications';
@@ -39,20 +39,22 @@ export class NotificationsService {
     return this.deliveries.forAlert(id);
   }
 
-  /** Checks a link: its MAC against the person now at that place of the alert's chain. */
+  /**
+   * Checks a link: its MAC against the person now at that place of the chain of the alert's device (named
+   * by the alert ID itself, so that a link is checked the same way whether its alert exists or not: an
+   * unsigned prober learns nothing about which alerts exist).
+   */
   async check(token: string): Promise<LinkOutcome> {
     const parsed = parseLinkToken(token);
     if (!parsed) return { t: 'invalid' };
-    const alert = await this.redis.alerts.get(parsed.alertId);
-    const device = alert ? this.registry.device(alert.device) : undefined;
+    const deviceId = deviceOfAlertId(parsed.alertId);
+    const device = deviceId ? this.registry.device(deviceId) : undefined;
     const contact = device ? this.registry.chainOf(device)[parsed.step]?.unit.duty[parsed.index] : undefined;
-    if (!contact) {
-      // Without the alert the MAC cannot be checked: say only that the link no longer works.
-      return alert ? { t: 'invalid' } : { t: 'gone', alertId: parsed.alertId };
-    }
-    if (!linkValid(this.config.NOTIFY_LINK_SECRET, parsed, contact)) return { t: 'invalid' };
-    if (alert!.acknowledged) return { t: 'acknowledged', alert: alert!, contact, byThisLink: false };
-    return { t: 'ready', alert: alert!, contact };
+    if (!contact || !linkValid(this.config.NOTIFY_LINK_SECRET, parsed, contact)) return { t: 'invalid' };
+    const alert = await this.redis.alerts.get(parsed.alertId);
+    if (!alert) return { t: 'gone', alertId: parsed.alertId };
+    if (alert.acknowledged) return { t: 'acknowledged', alert, contact, byThisLink: false };
+    return { t: 'ready', alert, contact };
   }
 
   /**
