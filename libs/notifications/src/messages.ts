@@ -20,6 +20,12 @@ export interface RenderedMessage {
   ackUrl?: string;
 }
 
+/** `2026-05-01 10:03:04（北京时间）`: the people on duty read local time (UTC+8, no daylight saving). */
+export function shanghaiTime(iso: string): string {
+  const local = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 19)}（北京时间）`;
+}
+
 function line(a: Alert): string {
   return `[${SEVERITY_ZH[a.severity]}] ${a.device} ${a.message}`;
 }
@@ -35,7 +41,7 @@ export function renderMessage(m: Message, ackUrl: string | undefined): RenderedM
     const a = first.alert;
     const kind = TRANSITION_ZH[first.transition.type] ?? first.transition.type;
     const subject = `【龙岗应急】${kind} ${SEVERITY_ZH[a.severity]} ${a.device}`;
-    const when = first.transition.at.replace('T', ' ').slice(0, 19) + ' UTC';
+    const when = shanghaiTime(first.transition.at);
     const ack = ackUrl ? ` 确认：${ackUrl}` : '';
     return {
       subject,

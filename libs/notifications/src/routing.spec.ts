@@ -1,4 +1,5 @@
 import type { Alert, AlertTransition, DutyContact, Severity } from '@lg/contracts';
+import { renderMessage, shanghaiTime } from './messages';
 import {
   groupMessages,
   inQuietHours,
@@ -209,5 +210,29 @@ describe('groupMessages', () => {
   it('keys a message by its entries and person, the same when read again', () => {
     expect(groupMessages(routedFor(500), 3)[0].key).toBe(groupMessages(routedFor(500), 3)[0].key);
     expect(groupMessages(routedFor(2), 3)[0].key).toBe('1-0|13807551001');
+  });
+});
+
+describe('messages', () => {
+  it('tell the time in Beijing time', () => {
+    expect(shanghaiTime('2026-05-01T15:30:00.000Z')).toBe('2026-05-01 23:30:00（北京时间）');
+  });
+
+  it('carry the link on a message about one alert, none on a grouped one', () => {
+    const one = groupMessages(
+      [
+        {
+          entry: '1-1',
+          alert: alert('red', 'grid'),
+          transition: transition(alert('red', 'grid'), 'opened'),
+          recipients: route(alert('red', 'grid'), transition(alert('red', 'grid'), 'opened'), chain, policy),
+        },
+      ],
+      3,
+    )[0];
+    const r = renderMessage(one, 'http://gw/ack/x');
+    expect(r.sms).toContain('确认：http://gw/ack/x');
+    expect(r.text).toContain('http://gw/ack/x');
+    expect(r.subject).toBe('【龙岗应急】新告警 红色 G001');
   });
 });
