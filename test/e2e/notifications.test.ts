@@ -82,6 +82,7 @@ describe('notifications, end to end', () => {
     );
     const firstAll = Date.now() - sentAt;
     expect(firstAll).toBeLessThan(10_000);
+    console.log(`MQTT publish → SMS, e-mail and webhook at the grid officer: ${firstAll} ms`);
     // Not the community yet: the alert has not climbed.
     const climbed = operator.alerts.some((a) => a.id === alert.id && a.escalation.level === 'community');
     if (!climbed)
