@@ -10,7 +10,7 @@ import {
   type NotifyChannel,
 } from '@lg/contracts';
 import { PermanentSendError, type Channel, type SendResult } from './channels/channel';
-import type { DeliveryStore } from './deliveries';
+import { maskAddress, type DeliveryStore } from './deliveries';
 
 const contactSchema = z.object({
   name: z.string().max(200),
@@ -220,7 +220,7 @@ export class DeliveryQueue {
   }
 }
 
-/** The record of a delivery just queued. */
+/** The record of a delivery just queued (its address masked: records are shown, jobs are not). */
 export function queuedRecord(
   d: DeliveryJob,
   queuedAt: string,
@@ -229,7 +229,7 @@ export function queuedRecord(
   return {
     id: d.id,
     channel: d.channel,
-    to: d.to,
+    to: maskAddress(d.to),
     contact: d.contact.name,
     ...(d.contact.role ? { role: d.contact.role } : {}),
     level: d.level,

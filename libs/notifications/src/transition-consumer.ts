@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import type { Names, NotifyChannel } from '@lg/contracts';
 import { batchSize, claimIdle, GroupConsumer, parseLiveEntry, type StreamBatch } from '@lg/redis';
-import { maskAddress, type DeliveryStore } from './deliveries';
+import type { DeliveryStore } from './deliveries';
 import { queuedRecord, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
 import { ackLink } from './links';
 import { renderMessage } from './messages';
@@ -115,7 +115,7 @@ export class TransitionConsumer extends GroupConsumer {
     const now = new Date().toISOString();
     await this.store.recordQueued(
       jobs.map(({ job, transition }) => ({
-        delivery: { ...queuedRecord(job, now, transition), to: maskAddress(job.to) },
+        delivery: queuedRecord(job, now, transition),
         alertIds: job.alertIds,
       })),
     );
