@@ -14,7 +14,17 @@ import { z } from 'zod';
 import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
 import { exitText } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { APP_NODE_FLAGS, freePort, ManagedProcess, Services, Supervisor, waitFor } from '@lg/services';
+import {
+  APP_NODE_FLAGS,
+  DEMO_NOTIFY_CREDENTIALS,
+  demoNotifyEnv,
+  freePort,
+  ManagedProcess,
+  NotifyReceivers,
+  Services,
+  Supervisor,
+  waitFor,
+} from '@lg/services';
 
 /** The project root: this file runs as dist/scripts/stack.js. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -140,6 +150,8 @@ interface App {
 
 class Stack {
   private services?: Services;
+  /** The demo's local SMTP server and SMS/webhook receiver (docs/notifications.md). */
+  receivers?: NotifyReceivers;
   private readonly apps = new Map<string, ManagedProcess>();
   private simulator?: ManagedProcess;
   /**
@@ -325,6 +337,7 @@ class Stack {
       say(`stopping ${[...this.apps.keys()].join(', ')}…`);
       await Promise.all([...this.apps.values()].map((p) => p.stop(15_000)));
     }
+    await this.receivers?.stop();
     if (this.services) {
       say('stopping Mosquitto, Redis and InfluxDB…');
       await this.services.stop();
@@ -449,6 +462,10 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
     const services = await stack.startServices(registry, join(runDir, 'services'), ports, root);
     interrupt.signal.throwIfAborted();
 
+    // The far ends of the notifications, in this process: what the worker sends lands here (GET /inbox).
+    stack.receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    const receivers = stack.receivers;
+
     const jwtFile = join(runDir, 'jwt-secret');
     const jwtSecret = randomBytes(48).toString('base64url');
     writeFileSync(jwtFile, jwtSecret + '\n', { mode: 0o600 });
@@ -486,7 +503,13 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
         name: 'worker',
         port: ports.worker,
         // Demo only: the test clock lets `npm run sim -- scenario offline-moved` make minutes pass.
-        env: { ...common, HTTP_PORT: String(ports.worker), WORKER_ID: 'worker-1', LG_TEST_CLOCK: 'true' },
+        env: {
+          ...common,
+          HTTP_PORT: String(ports.worker),
+          WORKER_ID: 'worker-1',
+          LG_TEST_CLOCK: 'true',
+          ...demoNotifyEnv(receivers, `http://127.0.0.1:${ports.gateway}`),
+        },
       },
       {
         name: 'gateway',
@@ -525,7 +548,7 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
       ]);
     }
     running = true;
-    printBanner(ports, root, rel(logsDir), !values['no-sim']);
+    printBanner(ports, root, rel(logsDir), !values['no-sim'], receivers);
     return await stopped;
   } catch (err) {
     if (!interrupt.signal.aborted) {
@@ -537,7 +560,13 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
   }
 }
 
-function printBanner(ports: Record<PortName, number>, root: string, logs: string, simulating: boolean): void {
+function printBanner(
+  ports: Record<PortName, number>,
+  root: string,
+  logs: string,
+  simulating: boolean,
+  receivers: NotifyReceivers,
+): void {
   const mqtt = `-h 127.0.0.1 -p ${ports.mqtt} -V mqttv5`;
   const internal = `-h 127.0.0.1 -p ${ports.mqttInternal} -V mqttv5`;
   const gas = `${root}/gas/P01/G001/telemetry`;
@@ -557,6 +586,8 @@ Longgang safety platform is running (demo mode)
   JT/T 808    terminals connect to tcp://127.0.0.1:${ports.jt808} (2013 or 2019; terminal numbers in the registry,
               e.g. T001 is 013807550001); decode a frame: npm run jt808 -- decode <hex>
   Services    Redis redis://127.0.0.1:${ports.redis}, InfluxDB http://127.0.0.1:${ports.influx} (database longgang)
+  Notified    SMS, e-mail and webhooks go to local receivers: SMTP :${receivers.smtpPort}, what came in
+              ${receivers.httpUrl}/inbox; each alert's detail in the dashboard shows its deliveries
   Logs        ${logs}/{ingest,worker,gateway,jt808,simulator}.log
 Ctrl-C stops everything.`);
 }

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { AlertStore, applySignal, type AlertSubject } from '@lg/alerts';
 import { names, type Severity } from '@lg/contracts';
 import { FencedBatch, Leases } from '@lg/redis';
-import { waitFor } from '@lg/services';
+import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, NotifyReceivers, waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { connectDevice } from '../e2e/helpers';
 import {
@@ -27,6 +27,7 @@ import {
  */
 describe('dashboard in a browser', () => {
   let platform: Platform;
+  let receivers: NotifyReceivers;
   let gateway: string;
   let browser: Browser;
   let wall: Screen;
@@ -57,7 +58,11 @@ describe('dashboard in a browser', () => {
   }
 
   beforeAll(async () => {
-    platform = await Platform.start();
+    // Notifications go to local receivers, so that the alert detail has deliveries to show.
+    receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    platform = await Platform.start({
+      env: { NOTIFY_QUIET_HOURS: 'off', ...demoNotifyEnv(receivers, 'http://127.0.0.1') },
+    });
     gateway = platform.url('gateway');
     browser = await launchChromium();
     wall = await screen({
@@ -73,6 +78,7 @@ describe('dashboard in a browser', () => {
     await browser?.close();
     await Promise.all(mqtt.map((c) => c.endAsync()));
     await platform?.stop();
+    await receivers?.stop();
   });
 
   afterEach(() => {
@@ -161,6 +167,14 @@ describe('dashboard in a browser', () => {
       .slice(0, 19)
       .replace('T', ' ');
     expect(await wall.page.textContent(detail)).toContain(shanghai);
+    // Who was told, by which channel, and where each message stands.
+    await wall.page.waitForSelector(
+      `${detail} [data-role="deliveries"] li[data-channel="sms"][data-state="sent"]`,
+    );
+    await wall.page.waitForSelector(
+      `${detail} [data-role="deliveries"] li[data-channel="webhook"][data-state="delivered"]`,
+    );
+    expect(await wall.page.textContent(`${detail} [data-role="deliveries"]`)).toContain('短信');
     await screenshot(wall.page, '04-alert-detail');
 
     await wall.page.fill(`${detail} [data-role="ack-note"]`, '已通知管网调度到场处置');

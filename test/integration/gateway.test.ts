@@ -789,7 +789,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
       const isPublic = (r: { method: string; path: string }) =>
         (r.method === 'POST' && r.path === '/api/auth/login') ||
         ['/health', '/ready', '/metrics'].includes(r.path) ||
-        r.path.startsWith('/api/docs');
+        r.path.startsWith('/api/docs') ||
+        // Acknowledgement links of notifications: the signed link is the credential (docs/notifications.md).
+        r.path === '/ack/:token';
       const guarded = routes.filter((r) => !isPublic(r));
       // The enumeration sees the whole API: a route added later is checked without touching this test.
       expect(guarded.map((r) => `${r.method} ${r.path}`)).toEqual(
@@ -797,6 +799,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
           'GET /api/alerts',
           'POST /api/alerts/:id/ack',
           'GET /api/alerts/:id/history',
+          'GET /api/alerts/:id/notifications',
           'GET /api/devices',
           'GET /api/trucks/:id/track',
           'GET /api/devices/:id/series',
@@ -828,6 +831,18 @@ describe('gateway (real Redis and InfluxDB)', () => {
       // The public ones answer without a token.
       for (const path of ['/health', '/ready', '/metrics', '/api/docs/openapi.json'])
         expect((await api(path)).status).toBe(200);
+      // A link without a valid signature shows a page saying so, and acknowledges nothing.
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(`${base}/ack/0-0.${'A'.repeat(22)}.gas.lel~G001~1`, { method });
+        expect(res.status).toBe(403);
+        expect(await res.text()).toContain('Link not valid');
+      }
+      expect(
+        routes
+          .filter((r) => r.path === '/ack/:token')
+          .map((r) => r.method)
+          .sort(),
+      ).toEqual(['GET', 'POST']);
     });
 
     it('refuses the main namespace and unknown ones, with or without a token', async () => {

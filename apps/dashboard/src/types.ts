@@ -6,6 +6,7 @@ import type { DeviceKind } from '@lg/contracts/topics';
 
 export type { Alert, AlertTransition, Severity, EscalationLevel } from '@lg/contracts/alert';
 export type { DeviceEvent, Position } from '@lg/contracts/records';
+export type { NotificationDelivery } from '@lg/contracts/notifications';
 export type { ServerToClientEvents, ClientToServerEvents, AckResponse } from '@lg/contracts/events';
 export type { Building, LonLat, MapView, Named, TileCrs } from '@lg/contracts/map';
 export type { DeviceView, SeriesPoint, SeriesView, TrackPoint, TrackView } from '@lg/contracts/views';

@@ -45,4 +45,16 @@ describe('gateway configuration of logins, proxies and retention', () => {
       /ALERT_RETENTION: must be between 60 s/,
     );
   });
+
+  it('refuses the demo link-signing key of the notifications in production', () => {
+    expect(() => gatewayConfig({ LG_MODE: 'production' })).toThrow(
+      /NOTIFY_LINK_SECRET: production refuses this secret: it is the demo value/,
+    );
+    expect(() => gatewayConfig({ LG_MODE: 'production', NOTIFY_LINK_SECRET: 'short' })).toThrow(
+      /NOTIFY_LINK_SECRET: production refuses this secret: it is shorter than 32 characters/,
+    );
+    expect(() => gatewayConfig({ LG_MODE: 'production', NOTIFY_LINK_SECRET: 'k'.repeat(40) })).not.toThrow(
+      /NOTIFY_LINK_SECRET/,
+    );
+  });
 });

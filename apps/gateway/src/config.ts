@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 import { DEMO_JWT_SECRET, jwtSecretProblem, loginLimitsProblem, parseDurationSeconds } from '@lg/auth';
 import { mapTilesSchema } from './http/map.config';
+import { linkSecretProblem, notifyLinkSchema } from '@lg/notifications';
 
 /**
  * The dashboard's folder: `dist/dashboard` of the repository (built from `apps/dashboard` by `npm run
@@ -75,6 +76,7 @@ export const gatewayConfigSchema = modeSchema
   .merge(influxSchema)
   .merge(httpSchema(3000))
   .merge(mapTilesSchema)
+  .merge(notifyLinkSchema)
   .merge(
     z.object({
       /** HS256 signing secret of the JWTs. Production: at least 32 characters and not the demo default. */
@@ -161,6 +163,13 @@ export const gatewayConfigSchema = modeSchema
         message: `${limits} (LOGIN_MAX_FAILURES ${c.LOGIN_MAX_FAILURES}, LOGIN_MAX_FAILURES_PER_ADDRESS ${c.LOGIN_MAX_FAILURES_PER_ADDRESS}, LOGIN_MAX_FAILURES_PER_USER ${c.LOGIN_MAX_FAILURES_PER_USER})`,
       });
     if (c.LG_MODE !== 'production') return;
+    const link = linkSecretProblem(c.NOTIFY_LINK_SECRET);
+    if (link)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFY_LINK_SECRET'],
+        message: `production refuses this secret: it ${link}`,
+      });
     const problem = jwtSecretProblem(c.JWT_SECRET);
     if (problem)
       ctx.addIssue({

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AckLinkController, NotificationsController } from './http/notifications.controller';
+import { NotificationsService } from './access/notifications.service';
 import { ConfigError } from '@lg/config';
 import {
   AuthGuard,
@@ -111,6 +113,8 @@ export class GatewayModule {
         RejectionsController,
         DutyChecksController,
         MessageCheckController,
+        NotificationsController,
+        AckLinkController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -135,6 +139,7 @@ export class GatewayModule {
         DutyChecksService,
         MessageCheckService,
         DutyFeed,
+        NotificationsService,
         LiveGateway,
       ],
     };

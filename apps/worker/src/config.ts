@@ -2,12 +2,14 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
 import { parseEscalationDelays } from '@lg/evaluation';
+import { notifyProblems, notifySchema } from '@lg/notifications';
 
 /** Every variable the worker process reads, validated at start-up. */
 export const workerConfigSchema = modeSchema
   .merge(redisSchema)
   .merge(influxSchema)
   .merge(httpSchema(3002))
+  .merge(notifySchema)
   .merge(
     z.object({
       /** Stable, unique name of this worker: its partition leases carry it. */
@@ -43,6 +45,8 @@ export const workerConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
+    for (const [path, message] of notifyProblems(c, c.LG_MODE === 'production'))
+      ctx.addIssue({ code: 'custom', path: [path], message });
     if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK) {
       ctx.addIssue({
         code: 'custom',

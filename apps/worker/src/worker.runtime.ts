@@ -24,6 +24,15 @@ import { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
 import { DutyCheckStore } from '@lg/duty';
 import { ScorecardDaily } from '@lg/scorecard';
+import {
+  channelsFrom,
+  DeliveryQueue,
+  DeliveryStore,
+  policyFrom,
+  TransitionConsumer,
+  type Channel,
+} from '@lg/notifications';
+import type { NotifyChannel } from '@lg/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 
 /** Wires the worker process: partition leases → BullMQ workers → rule evaluation → alerts in Redis. */
@@ -43,6 +52,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
+  private readonly channels: Map<NotifyChannel, Channel>;
+  private readonly deliveries: DeliveryQueue | undefined;
+  private readonly transitions: TransitionConsumer | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) c: WorkerConfig,
@@ -134,6 +146,51 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       logger: new Logger('scorecard'),
       dutyChecks: (companies, from, to) => duty.tallies(companies, from, to, Date.now()),
     });
+    // Notifications: fed by the live stream's transitions (no work per reading), sent from a BullMQ queue.
+    this.channels = channelsFrom(c);
+    if (this.channels.size > 0) {
+      const store = new DeliveryStore(redis, n);
+      const attempts = metrics.counter(
+        'lg_notify_attempts_total',
+        'Notification send attempts, by channel and outcome (sent, retry, failed, skipped: sent before)',
+        ['channel', 'outcome'],
+      );
+      const queued = metrics.counter(
+        'lg_notify_messages_total',
+        'Notification messages queued (one per person)',
+      );
+      this.deliveries = new DeliveryQueue(redis, n, store, this.channels, {
+        connection: () => this.connections.bullConnection(),
+        bullPrefix: n.bullPrefix,
+        attempts: c.NOTIFY_ATTEMPTS,
+        backoffMs: c.NOTIFY_BACKOFF_MS,
+        timeoutMs: c.NOTIFY_TIMEOUT_MS,
+        throttlePerMinute: c.NOTIFY_THROTTLE_PER_MINUTE,
+        onError: (err, where) => this.logger.warn(`${where}: ${describe(err)}`),
+        onAttempt: (channel, outcome) => attempts.inc({ channel, outcome }),
+      });
+      this.transitions = new TransitionConsumer(
+        this.connections.open('notify', { blocking: true }),
+        redis,
+        n,
+        store,
+        this.deliveries,
+        {
+          consumer: c.WORKER_ID,
+          policy: policyFrom(c),
+          chainOf: (id) => {
+            const device = registry.device(id);
+            return device ? registry.chainOf(device) : undefined;
+          },
+          groupOver: c.NOTIFY_GROUP_OVER,
+          gatherMs: c.NOTIFY_GATHER_MS,
+          linkBase: c.NOTIFY_LINK_BASE,
+          linkSecret: c.NOTIFY_LINK_SECRET,
+          onError: (err) => this.logger.warn(`notifications: ${describe(err)}`),
+          onQueued: (messages) => queued.inc(messages),
+        },
+      );
+    }
     metrics.gauge(
       'lg_worker_partitions_owned',
       'Rule partitions this worker evaluates',
@@ -159,6 +216,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     });
     await this.workers.start();
     await this.scorecard.start();
+    if (this.deliveries && this.transitions) {
+      await this.deliveries.start(true);
+      await this.transitions.start();
+      this.logger.log(`notifications on: ${[...this.channels.keys()].join(', ')}`);
+    }
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
   }
 
@@ -186,6 +248,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.hazardRound;
     await this.workers.stop();
     await this.scorecard.stop();
+    await this.transitions?.stop();
+    await this.deliveries?.stop();
+    for (const channel of this.channels.values()) await channel.close?.();
     await this.connections.closeAll();
   }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -3,7 +3,9 @@ import type { ChainStep } from '@lg/registry';
 import { DEFAULT_ESCALATION_DELAYS } from './escalation';
 import {
   acknowledge,
+  alertId,
   applySignal,
+  deviceOfAlertId,
   escalate,
   escalationDue,
   initialEscalation,
@@ -226,5 +228,13 @@ describe('escalation in the lifecycle', () => {
     expect(escalationDue(red, DEFAULT_ESCALATION_DELAYS, T + 10)).toBe(T + 10 + 5 * 60_000);
     expect(escalationDue({ ...red, severity: 'blue' }, DEFAULT_ESCALATION_DELAYS, T)).toBeNull();
     expect(escalationDue({ ...red, acknowledged: true }, DEFAULT_ESCALATION_DELAYS, T)).toBeNull();
+  });
+});
+
+describe('deviceOfAlertId', () => {
+  it('reads the device back from an alert ID', () => {
+    expect(deviceOfAlertId(alertId(subject, Date.parse('2026-05-01T00:00:00Z')))).toBe('G001');
+    expect(deviceOfAlertId('not-an-alert-id')).toBeUndefined();
+    expect(deviceOfAlertId('a~~b')).toBeUndefined();
   });
 });

@@ -33,6 +33,12 @@ export function alertId(subject: AlertSubject, openedAtMs: number): string {
   return `${subject.rule}~${subject.device}~${openedAtMs.toString(36)}`;
 }
 
+/** The device an alert ID names (the inverse of {@link alertId}'s middle part); undefined for another shape. */
+export function deviceOfAlertId(id: string): string | undefined {
+  const parts = id.split('~');
+  return parts.length === 3 && parts[1] ? parts[1] : undefined;
+}
+
 function transition(
   alert: Alert,
   type: AlertTransitionType,

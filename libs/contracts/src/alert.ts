@@ -17,6 +17,10 @@ export interface DutyContact {
   phone: string;
   /** The post, e.g. "网格员", "社区值班", "街道应急办". */
   role?: string;
+  /** A mobile number that takes SMS (11 digits, mainland China), when the contact has one. */
+  mobile?: string;
+  /** Where e-mail notifications go, when the contact has an address. */
+  email?: string;
 }
 
 export interface Escalation {

@@ -84,6 +84,18 @@ export interface Names {
   jt808Instance(instance: string): string;
   /** Pub/sub channel of what terminals answered to downlink requests. */
   jt808Answers: string;
+  /** Consumer group of the live stream that turns alert transitions into notifications (docs/notifications.md). */
+  notifyGroup: string;
+  /** BullMQ queue of notification deliveries (one job per message, channel and contact). */
+  notifyQueue: string;
+  /** String: one delivery's state as JSON (queued, sent, delivered, failed). */
+  delivery(id: string): string;
+  /** Sorted set: delivery IDs of one alert, by the time they were queued (ms). */
+  alertDeliveries(alertId: string): string;
+  /** String: the claim on one delivery's send, so that a retried or stalled job never sends it twice. */
+  deliverySend(id: string): string;
+  /** Counter of messages sent to one contact address in the current throttle window. */
+  contactThrottle(address: string): string;
 }
 
 /** The state dimension of the alert indexes: active (firing) or inactive (cleared). */
@@ -132,6 +144,12 @@ export function names(prefix: string): Names {
     jt808Connection: (device) => `${prefix}:jt808:conn:${device}`,
     jt808Instance: (instance) => `${prefix}:jt808:instance:${instance}`,
     jt808Answers: `${prefix}:jt808:answers`,
+    notifyGroup: 'notify',
+    notifyQueue: '{notify}',
+    delivery: (id) => `${prefix}:notify:delivery:${id}`,
+    alertDeliveries: (alertId) => `${prefix}:notify:alert:${alertId}`,
+    deliverySend: (id) => `${prefix}:notify:send:${id}`,
+    contactThrottle: (address) => `${prefix}:notify:throttle:${address}`,
   };
 }
 

@@ -15,7 +15,16 @@ import {
 } from './types';
 
 const id = z.string().regex(ID_PATTERN, 'IDs are [A-Za-z0-9_-]{1,64}');
-const contact = z.object({ name: z.string(), phone: z.string(), role: z.string().optional() });
+const contact = z.object({
+  name: z.string(),
+  phone: z.string(),
+  role: z.string().optional(),
+  mobile: z
+    .string()
+    .regex(/^1\d{10}$/, 'an 11-digit mainland mobile number')
+    .optional(),
+  email: z.string().email().max(254).optional(),
+});
 const unit = { id, name: z.string(), duty: z.array(contact) };
 
 const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);

@@ -7,3 +7,4 @@ export * from './mqtt-identities';
 export * from './stack';
 export * from './supervisor';
 export * from './redis-sentinel';
+export * from './notify-receivers';

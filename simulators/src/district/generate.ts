@@ -47,8 +47,14 @@ interface Ctx {
   person: () => string;
 }
 
+/**
+ * A duty contact. The mobile and e-mail address are derived from the desk phone's serial (no draw from the
+ * seeded generator, so adding them changed nothing else): `0755-28901005` → `13807551005`,
+ * `duty1005@longgang.example` (a reserved domain: nothing is ever sent to a real address).
+ */
 function contact(name: string, phone: string, role: string): DutyContact {
-  return { name, phone, role };
+  const serial = phone.slice(-4);
+  return { name, phone, role, mobile: `1380755${serial}`, email: `duty${serial}@longgang.example` };
 }
 
 function pick<T>(rng: Random, items: readonly T[]): T {

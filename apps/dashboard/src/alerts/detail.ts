@@ -3,7 +3,7 @@ import { h } from '../dom';
 import { label, localMessage, t } from '../i18n';
 import type { Store } from '../state';
 import { formatDateTime } from '../time';
-import type { Alert, AlertTransition, Building, Severity } from '../types';
+import type { Alert, AlertTransition, Building, NotificationDelivery, Severity } from '../types';
 import { isTaken } from './order';
 
 export interface AlertDetailDeps {
@@ -36,6 +36,8 @@ export class AlertDetail {
   private readonly ackButton = h('button', { type: 'submit', 'data-role': 'ack' });
   private readonly ackError = h('p', { class: 'error', role: 'alert' });
   private readonly history = h('div', { class: 'history' });
+  /** Who was told, how, and where each message stands (`GET /api/alerts/{id}/notifications`). */
+  private readonly deliveries = h('div', { class: 'deliveries', 'data-role': 'deliveries' });
   private readonly driverForm = h('form', { class: 'driver-text', 'data-role': 'driver-text' });
   private readonly driverText = h('textarea', { maxlength: 400, rows: 2, 'data-role': 'driver-text-body' });
   private readonly driverButton = h('button', { type: 'submit', 'data-role': 'driver-text-send' });
@@ -45,6 +47,8 @@ export class AlertDetail {
     'data-role': 'driver-text-result',
   });
   private historyTimer: number | undefined;
+  /** Deliveries move on (queued → sent) without the alert changing: looked at again while open. */
+  private deliveriesTimer: number | undefined;
   private closed = false;
 
   constructor(
@@ -73,9 +77,12 @@ export class AlertDetail {
       ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
       h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
       this.history,
+      h('h3', { 'data-i18n': 'alert.notifications' }, t('alert.notifications')),
+      this.deliveries,
     );
     this.render();
     void this.loadHistory();
+    this.deliveriesTimer = window.setInterval(() => void this.loadDeliveries(), 5000);
   }
 
   get id(): string {
@@ -105,6 +112,7 @@ export class AlertDetail {
   close(): void {
     this.closed = true;
     window.clearTimeout(this.historyTimer);
+    window.clearInterval(this.deliveriesTimer);
   }
 
   private render(): void {
@@ -308,6 +316,7 @@ export class AlertDetail {
   }
 
   private async loadHistory(): Promise<void> {
+    void this.loadDeliveries();
     try {
       const list = await this.d.api.get<AlertTransition[]>(
         `/api/alerts/${encodeURIComponent(this.alert.id)}/history`,
@@ -360,6 +369,40 @@ export class AlertDetail {
       );
     }
   }
+
+  private async loadDeliveries(): Promise<void> {
+    try {
+      const list = await this.d.api.get<NotificationDelivery[]>(
+        `/api/alerts/${encodeURIComponent(this.alert.id)}/notifications`,
+      );
+      if (this.closed) return;
+      this.deliveries.replaceChildren(
+        list.length === 0
+          ? h('p', { class: 'empty' }, t('alert.notificationsEmpty'))
+          : h('ol', { class: 'timeline' }, ...list.map((d) => deliveryRow(d))),
+      );
+    } catch (err) {
+      if (this.closed) return;
+      this.deliveries.replaceChildren(
+        h('p', { class: 'error' }, err instanceof Error ? err.message : String(err)),
+      );
+    }
+  }
+}
+
+/** One line per message: channel, person, level, state (and why it failed), when. */
+function deliveryRow(d: NotificationDelivery): HTMLElement {
+  return h(
+    'li',
+    { class: `delivery state-${d.state}`, 'data-channel': d.channel, 'data-state': d.state },
+    h('time', {}, formatDateTime(d.sentAt ?? d.queuedAt)),
+    h('b', {}, label('channel', d.channel)),
+    h('span', { class: 'to' }, `${d.contact}${d.role ? `（${d.role}）` : ''} ${d.to}`),
+    h('span', { class: 'level' }, `${label('level', d.level)} ${d.unit}`),
+    h('span', { class: 'state' }, label('delivery', d.state)),
+    d.alerts > 1 ? h('span', { class: 'grouped' }, t('alert.notificationsGrouped', { n: d.alerts })) : null,
+    d.reason ? h('span', { class: 'reason' }, d.reason) : null,
+  );
 }
 
 function fmtValue(v: number | string | null): string {

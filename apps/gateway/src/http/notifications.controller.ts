@@ -1,0 +1,183 @@
+import { Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiExcludeController,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import {
+  DELIVERY_STATES,
+  ESCALATION_LEVELS,
+  NOTIFY_CHANNELS,
+  SEVERITIES,
+  type NotificationDelivery,
+} from '@lg/contracts';
+import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { MAX_LINK_TOKEN } from '@lg/notifications';
+import { NotificationsService, type LinkOutcome } from '../access/notifications.service';
+import { ErrorDto } from './dto';
+import { alertIdSchema } from './queries';
+import { ParamPipe } from './zod.pipe';
+
+export class NotificationDeliveryDto implements NotificationDelivery {
+  @ApiProperty({ example: '3f1c0a9b2d4e5f60718293a4' }) id!: string;
+  @ApiProperty({ enum: NOTIFY_CHANNELS }) channel!: NotificationDelivery['channel'];
+  @ApiProperty({ example: '138****1101', description: 'The address, partly masked' }) to!: string;
+  @ApiProperty({ example: '周波' }) contact!: string;
+  @ApiPropertyOptional({ example: '网格员' }) role?: string;
+  @ApiProperty({ enum: ESCALATION_LEVELS }) level!: NotificationDelivery['level'];
+  @ApiProperty({ example: 'GR-BJ11' }) unit!: string;
+  @ApiProperty({ enum: ['opened', 'raised', 'reopened', 'escalated'] })
+  transition!: NotificationDelivery['transition'];
+  @ApiProperty({ enum: SEVERITIES }) severity!: NotificationDelivery['severity'];
+  @ApiProperty({ example: 1, description: 'Alerts the message tells of (more than 1: a grouped message)' })
+  alerts!: number;
+  @ApiProperty({ enum: DELIVERY_STATES }) state!: NotificationDelivery['state'];
+  @ApiPropertyOptional({ example: 'the webhook answered HTTP 503' }) reason?: string;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ example: '2026-05-01T02:03:04.000Z' }) queuedAt!: string;
+  @ApiPropertyOptional() sentAt?: string;
+  @ApiPropertyOptional() deliveredAt?: string;
+  @ApiPropertyOptional() failedAt?: string;
+}
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
+@UseGuards(AuthGuard)
+@Controller('api/alerts')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get(':id/notifications')
+  @ApiOperation({
+    summary:
+      'The notifications of an alert (SMS, e-mail, webhook) and where each delivery stands, newest first',
+    description: 'A company user sees only its own trucks’ alerts (another one is 404). At most 200.',
+  })
+  @ApiOkResponse({ type: [NotificationDeliveryDto] })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  list(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
+  ): Promise<NotificationDelivery[]> {
+    return this.notifications.forAlert(user, id);
+  }
+}
+
+const seenSchema = z.enum(SEVERITIES).optional();
+
+/**
+ * The page an acknowledgement link opens (no login: the link is the credential). Opening it changes
+ * nothing (mail scanners open links); its button acknowledges. A tampered link, or one whose alert is
+ * gone, gets a page that says so.
+ */
+@ApiExcludeController()
+@Controller('ack')
+export class AckLinkController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get(':token')
+  @Header('Cache-Control', 'no-store')
+  async show(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const outcome =
+      token.length > MAX_LINK_TOKEN ? ({ t: 'invalid' } as const) : await this.notifications.check(token);
+    page(res, outcome, token);
+  }
+
+  @Post(':token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async acknowledge(
+    @Param('token') token: string,
+    @Query('seen') seen: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const parsed = seenSchema.safeParse(seen);
+    const outcome =
+      token.length > MAX_LINK_TOKEN || !parsed.success
+        ? ({ t: 'invalid' } as const)
+        : await this.notifications.acknowledge(token, parsed.data);
+    page(res, outcome, token);
+  }
+}
+
+function esc(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+const STATUS: Record<LinkOutcome['t'], number> = {
+  invalid: 403,
+  gone: 410,
+  ready: 200,
+  acknowledged: 200,
+  changed: 409,
+};
+
+/** A small bilingual page; no script, so a strict CSP. */
+function page(res: Response, o: LinkOutcome, token: string): void {
+  let body: string;
+  switch (o.t) {
+    case 'invalid':
+      body =
+        '<h1>链接无效 · Link not valid</h1><p>此确认链接已被改动或并非本平台签发。请登录指挥平台处置。</p>' +
+        '<p>This acknowledgement link was altered or was not issued by this platform. Please use the dashboard.</p>';
+      break;
+    case 'gone':
+      body =
+        '<h1>告警已不存在 · Alert no longer exists</h1><p>该告警已关闭并归档，链接随之失效。</p>' +
+        '<p>The alert was closed and archived; its link expired with it.</p>';
+      break;
+    case 'ready':
+      body =
+        `<h1>确认告警 · Acknowledge</h1>${summary(o.alert)}<p>${esc(o.contact.name)}，请确认您已收到并着手处置：</p>` +
+        `<form method="post" action="/ack/${esc(encodeURIComponent(token))}?seen=${o.alert.severity}">` +
+        '<button type="submit" id="ack">确认 · Acknowledge</button></form>';
+      break;
+    case 'acknowledged': {
+      const a = o.alert;
+      const taken = a.acknowledged
+        ? `已由 ${esc(a.ackedBy ?? '')} 于 ${esc(a.ackedAt ?? '')} 确认 · acknowledged by ${esc(a.ackedBy ?? '')}`
+        : `已由企业确认，仍待指挥中心确认 · taken for the company; the command centre must still acknowledge it`;
+      body = `<h1 id="done">${o.byThisLink ? '已确认 · Acknowledged' : '此前已确认 · Already acknowledged'}</h1>${summary(a)}<p>${taken}</p>`;
+      break;
+    }
+    case 'changed':
+      body =
+        `<h1>告警已变化 · The alert changed</h1>${summary(o.alert)}<p>告警在您查看后升级或复发，请重新打开链接确认当前状态。</p>` +
+        '<p>It was raised or reopened since you opened the page: open the link again to acknowledge what it is now.</p>';
+      break;
+  }
+  res
+    .status(STATUS[o.t])
+    .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+    .setHeader('Referrer-Policy', 'no-referrer')
+    .type('html')
+    .send(
+      '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
+        '<title>龙岗应急 · Longgang alerts</title><style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}' +
+        'button{font-size:1.2em;padding:.5em 1.5em}</style></head><body>' +
+        body +
+        '</body></html>',
+    );
+}
+
+function summary(a: {
+  id: string;
+  severity: string;
+  device: string;
+  message: string;
+  openedAt: string;
+}): string {
+  return `<p><b>[${esc(a.severity)}] ${esc(a.device)}</b> ${esc(a.message)}<br><small>${esc(a.id)} · ${esc(a.openedAt)}</small></p>`;
+}

@@ -1,0 +1,71 @@
+import type Redis from 'ioredis';
+import type { Names, NotificationDelivery } from '@lg/contracts';
+
+/** How long a delivery's record is kept, s: longer than any alert stays open in practice, and bounded. */
+export const DELIVERY_TTL_SEC = 30 * 24 * 3600;
+/** Deliveries listed for one alert at most (newest first). */
+export const MAX_LISTED_DELIVERIES = 200;
+
+/**
+ * Delivery state in Redis: one JSON string per delivery (written by the job that sends it, the only writer
+ * once it is queued) and, per alert, a sorted set of its delivery IDs by queueing time.
+ */
+export class DeliveryStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly n: Names,
+  ) {}
+
+  /**
+   * Records queued deliveries. A delivery already recorded (the same entry read again after a crash) is
+   * left as it is: its state may have moved on.
+   */
+  async recordQueued(
+    list: ReadonlyArray<{ delivery: NotificationDelivery; alertIds: readonly string[] }>,
+  ): Promise<void> {
+    if (list.length === 0) return;
+    const pipe = this.redis.pipeline();
+    for (const { delivery, alertIds } of list) {
+      pipe.set(this.n.delivery(delivery.id), JSON.stringify(delivery), 'EX', DELIVERY_TTL_SEC, 'NX');
+      const score = Date.parse(delivery.queuedAt);
+      for (const alertId of alertIds) {
+        pipe.zadd(this.n.alertDeliveries(alertId), score, delivery.id);
+        pipe.expire(this.n.alertDeliveries(alertId), DELIVERY_TTL_SEC);
+      }
+    }
+    for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
+  }
+
+  async get(id: string): Promise<NotificationDelivery | undefined> {
+    const raw = await this.redis.get(this.n.delivery(id));
+    return raw ? (JSON.parse(raw) as NotificationDelivery) : undefined;
+  }
+
+  /** Changes a delivery's record (its TTL kept); a record gone (expired) is written again. */
+  async update(
+    id: string,
+    patch: Partial<NotificationDelivery>,
+    fallback: NotificationDelivery,
+  ): Promise<NotificationDelivery> {
+    const current = (await this.get(id)) ?? fallback;
+    const next = { ...current, ...patch };
+    await this.redis.set(this.n.delivery(id), JSON.stringify(next), 'EX', DELIVERY_TTL_SEC);
+    return next;
+  }
+
+  /** One alert's deliveries, newest first, at most {@link MAX_LISTED_DELIVERIES}. */
+  async forAlert(alertId: string): Promise<NotificationDelivery[]> {
+    const ids = await this.redis.zrevrange(this.n.alertDeliveries(alertId), 0, MAX_LISTED_DELIVERIES - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.n.delivery(id)));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NotificationDelivery);
+  }
+}
+
+/** An address shown in part: enough to recognise, not to harvest. */
+export function maskAddress(address: string): string {
+  if (/^1\d{10}$/.test(address)) return `${address.slice(0, 3)}****${address.slice(-4)}`;
+  const at = address.indexOf('@');
+  if (at > 0) return `${address[0]}***${address.slice(at)}`;
+  return address;
+}

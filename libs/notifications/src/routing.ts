@@ -1,0 +1,162 @@
+import {
+  severityRank,
+  type Alert,
+  type AlertTransition,
+  type AlertTransitionType,
+  type DutyContact,
+  type EscalationLevel,
+  type NotifyChannel,
+  type Severity,
+} from '@lg/contracts';
+import type { QuietHours } from './settings';
+
+/** A step of the responsibility chain as routing needs it (the registry's `ChainStep`, narrowed). */
+export interface RouteStep {
+  level: EscalationLevel;
+  unit: { id: string; duty: readonly DutyContact[] };
+}
+
+export interface RoutingPolicy {
+  /** Least severity notified; red always is. */
+  minSeverity: Severity;
+  ownerMinSeverity: Readonly<Record<string, Severity>>;
+  quietHours: QuietHours | null;
+  /** Channels switched on. */
+  channels: readonly NotifyChannel[];
+}
+
+/** One person to tell of one transition, on these channels. */
+export interface Recipient {
+  level: EscalationLevel;
+  unit: string;
+  /** Position of the step in the chain and of the contact in the unit's duty list (the link names them). */
+  step: number;
+  index: number;
+  contact: DutyContact;
+  channels: NotifyChannel[];
+}
+
+/** Transitions that tell people something they must act on; the others (cleared, lowered, …) send nothing. */
+const NOTIFIED: ReadonlySet<AlertTransitionType> = new Set(['opened', 'raised', 'reopened', 'escalated']);
+
+/** Minutes since midnight in Asia/Shanghai (UTC+8 all year: China keeps no daylight saving time). */
+export function shanghaiMinutes(ms: number): number {
+  return Math.floor(ms / 60_000 + 8 * 60) % 1440;
+}
+
+export function inQuietHours(q: QuietHours | null, ms: number): boolean {
+  if (!q) return false;
+  const m = shanghaiMinutes(ms);
+  return q.from < q.to ? m >= q.from && m < q.to : m >= q.from || m < q.to;
+}
+
+/**
+ * Who is told of one alert transition, and how. Pure: the chain comes from the registry, the time from the
+ * transition.
+ *
+ * - Only `opened`, `raised`, `reopened` and `escalated` notify, and only at or above the least severity
+ *   (the owner's, else the platform's); red always.
+ * - Red goes to every level the alert has reached, at once: on opening the first level, on each climb the
+ *   new level and again every level below it (still nobody took it). Lower severities go to the level
+ *   reached only.
+ * - Quiet hours hold back SMS and webhooks (which wake people) for blue and yellow: they go by e-mail only.
+ *   Orange and red ignore quiet hours.
+ * - One message per person per transition: a person listed at two levels (same mobile or e-mail) is told once.
+ */
+export function route(
+  alert: Alert,
+  transition: AlertTransition,
+  chain: readonly RouteStep[],
+  policy: RoutingPolicy,
+): Recipient[] {
+  if (!NOTIFIED.has(transition.type) || policy.channels.length === 0) return [];
+  const min = policy.ownerMinSeverity[alert.owner] ?? policy.minSeverity;
+  if (alert.severity !== 'red' && severityRank(alert.severity) < severityRank(min)) return [];
+  const reached = chain.findIndex((s) => s.level === alert.escalation.level);
+  if (reached < 0) return [];
+  const steps = alert.severity === 'red' ? chain.slice(0, reached + 1) : [chain[reached]];
+  const quiet =
+    (alert.severity === 'blue' || alert.severity === 'yellow') &&
+    inQuietHours(policy.quietHours, Date.parse(transition.at));
+  const out: Recipient[] = [];
+  const seen = new Set<string>();
+  for (const step of steps) {
+    const stepIndex = chain.indexOf(step);
+    step.unit.duty.forEach((contact, index) => {
+      const key = personKey(contact);
+      if (seen.has(key)) return;
+      seen.add(key);
+      const channels = policy.channels.filter((ch) => {
+        if (quiet && ch !== 'email') return false;
+        if (ch === 'sms') return contact.mobile !== undefined;
+        if (ch === 'email') return contact.email !== undefined;
+        return true;
+      });
+      if (channels.length > 0)
+        out.push({ level: step.level, unit: step.unit.id, step: stepIndex, index, contact, channels });
+    });
+  }
+  return out;
+}
+
+/** One person, whichever unit lists them: by mobile, else e-mail, else name and desk phone. */
+export function personKey(c: DutyContact): string {
+  return c.mobile ?? c.email ?? `${c.name}/${c.phone}`;
+}
+
+/** One transition to tell of, with the people routing chose (a live stream entry's worth). */
+export interface Routed {
+  /** The live stream entry ID: what makes a message's ID the same when the entry is read again. */
+  entry: string;
+  alert: Alert;
+  transition: AlertTransition;
+  recipients: Recipient[];
+}
+
+/** What one message tells one person: one transition, or a group of many. */
+export interface Message {
+  /** Stable ID: from the entries it covers and the person, so a re-read entry queues the same message. */
+  key: string;
+  recipient: Recipient;
+  items: Array<{ entry: string; alert: Alert; transition: AlertTransition }>;
+}
+
+/**
+ * Groups what was gathered into messages: one per person per transition, unless a person has more than
+ * `groupOver` of them, in which case that person gets one message telling of all (a storm of 500 offline
+ * trucks is one message per contact, not 500). A grouped message goes by the channels any of its items
+ * would use.
+ */
+export function groupMessages(routed: readonly Routed[], groupOver: number): Message[] {
+  const byPerson = new Map<string, Array<{ r: Routed; recipient: Recipient }>>();
+  for (const r of routed)
+    for (const recipient of r.recipients) {
+      const k = personKey(recipient.contact);
+      let list = byPerson.get(k);
+      if (!list) byPerson.set(k, (list = []));
+      list.push({ r, recipient });
+    }
+  const out: Message[] = [];
+  for (const [person, list] of byPerson) {
+    if (list.length <= groupOver) {
+      for (const { r, recipient } of list)
+        out.push({
+          key: `${r.entry}|${person}`,
+          recipient,
+          items: [{ entry: r.entry, alert: r.alert, transition: r.transition }],
+        });
+      continue;
+    }
+    // The most severe item decides the channels and stands first.
+    const sorted = [...list].sort(
+      (a, b) => severityRank(b.r.alert.severity) - severityRank(a.r.alert.severity),
+    );
+    const channels = new Set(list.flatMap((x) => x.recipient.channels));
+    out.push({
+      key: `${list[0].r.entry}+${list.length}|${person}`,
+      recipient: { ...sorted[0].recipient, channels: [...channels] },
+      items: sorted.map(({ r }) => ({ entry: r.entry, alert: r.alert, transition: r.transition })),
+    });
+  }
+  return out;
+}
