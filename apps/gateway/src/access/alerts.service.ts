@@ -4,7 +4,7 @@ import type { Alert, AlertTransition, Severity } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
-import type { AlertQuery } from '../http/queries';
+import type { AlertQuery } from '../contract/queries';
 
 /**
  * Alerts as one user may see them: operators all of them, a company only its own trucks' alerts. An alert

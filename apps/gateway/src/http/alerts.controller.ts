@@ -23,7 +23,7 @@ import {
   MAX_ALERT_LIMIT,
   type AckBody,
   type AlertQuery,
-} from './queries';
+} from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 @ApiTags('alerts')

@@ -13,7 +13,7 @@ import type { Request } from 'express';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { LoginService, type LoginResult } from '../access/login.service';
 import { ErrorDto, LoginRequestDto, LoginResponseDto, UserDto } from './dto';
-import { loginBodySchema, type LoginBody } from './queries';
+import { loginBodySchema, type LoginBody } from '../contract/queries';
 import { ZodPipe } from './zod.pipe';
 
 @ApiTags('auth')

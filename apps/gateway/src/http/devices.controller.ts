@@ -21,7 +21,7 @@ import {
   trackQuerySchema,
   type SeriesQuery,
   type TrackQuery,
-} from './queries';
+} from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ALERT_TRANSITIONS, DEVICE_KINDS, ESCALATION_LEVELS, SEVERITIES } from '@lg/contracts';
 import { ROLES } from '@lg/auth';
-import { MAX_NOTE_LENGTH } from './queries';
+import { MAX_NOTE_LENGTH } from '../contract/queries';
 
 /**
  * OpenAPI schemas of the REST API (contract v1). Validation itself is done by the zod schemas in

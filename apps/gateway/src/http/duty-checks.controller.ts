@@ -17,7 +17,7 @@ import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import type { DutySettings } from '@lg/duty';
 import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
 import { ErrorDto } from './dto';
-import { quoted, single, withRange } from './queries';
+import { quoted, single, withRange } from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));

@@ -22,7 +22,7 @@ import {
   rejectionSummaryQuerySchema,
   type RejectionQuery,
   type RejectionSummaryQuery,
-} from './rejections.queries';
+} from '../contract/rejections.queries';
 import { ZodPipe } from './zod.pipe';
 
 class RejectionRecordDto {

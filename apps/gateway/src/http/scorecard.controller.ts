@@ -33,7 +33,7 @@ import {
   type ExportQuery,
   type ScorecardRange,
   type TrendQuery,
-} from './scorecard.queries';
+} from '../contract/scorecard.queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';

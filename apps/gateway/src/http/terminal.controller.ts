@@ -19,7 +19,7 @@ import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS } from '@lg/contracts';
 import { TerminalDownlinkService, type Located, type TextSent } from '../access/terminal-downlink.service';
 import { ErrorDto } from './dto';
-import { deviceIdSchema } from './queries';
+import { deviceIdSchema } from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 /** Display on the terminal's screen and read out by TTS (JT/T 808 text flags bits 2 and 3). */

@@ -25,7 +25,7 @@ import { canSee, companyRoom, OPERATOR_ROOM, roomOf, roomsFor, TokenService, typ
 import { transitionLogFields } from '@lg/alerts';
 import { Metrics } from '@lg/observability';
 import { AlertsService } from '../access/alerts.service';
-import { ackRequestSchema, describeIssues } from '../http/queries';
+import { ackRequestSchema, describeIssues } from '../contract/queries';
 import { GatewayRedis } from '../infra/redis';
 import { releaseMissed } from './cluster';
 import { LiveStreamReader } from './live-stream.reader';
