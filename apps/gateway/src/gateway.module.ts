@@ -87,6 +87,20 @@ export async function prepareGateway(config: GatewayConfig): Promise<GatewayStar
   return { config, registry, users: await loadUsers(config, registry) };
 }
 
+/** The REST API's controllers: each route is described for the OpenAPI document (http/openapi.ts). */
+export const GATEWAY_CONTROLLERS = [
+  AuthController,
+  AlertsController,
+  DevicesController,
+  TerminalController,
+  RulesController,
+  MapController,
+  ScorecardController,
+  RejectionsController,
+  DutyChecksController,
+  MessageCheckController,
+] as const;
+
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
 @Module({})
 export class GatewayModule {
@@ -94,18 +108,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.forApp('gateway', { supervisorStatusFile: config.STACK_STATUS_FILE })],
-      controllers: [
-        AuthController,
-        AlertsController,
-        DevicesController,
-        TerminalController,
-        RulesController,
-        MapController,
-        ScorecardController,
-        RejectionsController,
-        DutyChecksController,
-        MessageCheckController,
-      ],
+      controllers: [...GATEWAY_CONTROLLERS],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Registry, useValue: registry },
