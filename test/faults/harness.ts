@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import type { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
+import { login } from '../e2e/helpers';
 
 /**
  * A steady load of uniquely numbered truck readings (unique event time per truck), published with QoS 1
@@ -188,3 +189,38 @@ export interface FaultRow {
 }
 
 export const results: FaultRow[] = [];
+
+/** The figures every fault row reports: what was sent, acknowledged, stored and lost, and alerts seen twice. */
+export function runFigures(
+  load: NumberedLoad,
+  stored: { stored: number; lost: number },
+  alerts: Alert[],
+): Pick<FaultRow, 'sent' | 'acknowledged' | 'stored' | 'lost' | 'duplicateAlerts'> {
+  return {
+    sent: load.sent,
+    acknowledged: load.ackedCount,
+    stored: stored.stored,
+    lost: stored.lost,
+    duplicateAlerts: duplicateDeliveries(alerts),
+  };
+}
+
+/**
+ * What every fault must leave whole: nothing acknowledged lost or stored twice, every reading acknowledged,
+ * no alert delivered twice to a client, and the gas alarm raised during the fault one alert, not two.
+ */
+export async function expectRunWhole(
+  platform: Platform,
+  figures: ReturnType<typeof runFigures>,
+  extra: number,
+): Promise<void> {
+  expect(figures).toMatchObject({ lost: 0, duplicateAlerts: 0 });
+  expect(extra).toBe(0);
+  expect(figures.acknowledged).toBe(figures.sent);
+  const gateway = platform.url('gateway');
+  const res = await fetch(`${gateway}/api/alerts?kind=gas`, {
+    headers: { authorization: `Bearer ${await login(gateway, 'operator', 'operator')}` },
+  });
+  const g001 = ((await res.json()) as Alert[]).filter((a) => a.device === 'G001' && a.rule === 'gas.lel');
+  expect(g001).toHaveLength(1);
+}
