@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import type { Platform } from '@lg/testing';
@@ -189,6 +189,33 @@ export interface FaultRow {
 }
 
 export const results: FaultRow[] = [];
+
+/**
+ * Writes a suite's rows to `artifacts/<name>.json` and as a Markdown table to `artifacts/<name>.md`, and
+ * prints the table: every fault's figures first, then the suite's own columns (`more`), then `notes` (lines
+ * under the table, after an empty one).
+ */
+export function writeFaultTable<R extends FaultRow>(
+  name: string,
+  rows: readonly R[],
+  more: ReadonlyArray<readonly [title: string, cell: (r: R) => string]>,
+  notes?: readonly string[],
+): void {
+  mkdirSync('artifacts', { recursive: true });
+  writeFileSync(`artifacts/${name}.json`, JSON.stringify(rows, null, 2));
+  const titles = ['fault', 'readings sent', 'acknowledged', 'stored', 'lost', 'duplicate alerts'];
+  const table = [
+    `| ${[...titles, ...more.map(([title]) => title)].join(' | ')} |`,
+    `|${'---|'.repeat(titles.length + more.length)}`,
+    ...rows.map((r) => {
+      const cells = [r.fault, r.sent, r.acknowledged, r.stored, r.lost, r.duplicateAlerts].map(String);
+      return `| ${[...cells, ...more.map(([, cell]) => cell(r))].join(' | ')} |`;
+    }),
+    ...(notes ? ['', ...notes] : []),
+  ].join('\n');
+  writeFileSync(`artifacts/${name}.md`, table + '\n');
+  console.log(table);
+}
 
 /** The figures every fault row reports: what was sent, acknowledged, stored and lost, and alerts seen twice. */
 export function runFigures(

@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import { waitFor, type RedisSentinelSet, type SentinelNode } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { connectDevice, LiveClient, login } from '../e2e/helpers';
-import { expectRunWhole, NumberedLoad, runFigures, type FaultRow } from './harness';
+import { expectRunWhole, NumberedLoad, runFigures, writeFaultTable, type FaultRow } from './harness';
 
 /**
  * Redis high availability under load: the platform runs on a Sentinel setup (a master, two replicas, three
@@ -82,20 +81,12 @@ interface HaRow extends FaultRow {
 const rows: HaRow[] = [];
 
 describe('Redis high availability (Sentinel)', () => {
-  afterAll(() => {
-    mkdirSync('artifacts', { recursive: true });
-    writeFileSync('artifacts/faults-redis-ha.json', JSON.stringify(rows, null, 2));
-    const table = [
-      '| fault | readings sent | acknowledged | stored | lost | duplicate alerts | new master after | gas alarm delivered after |',
-      '|---|---|---|---|---|---|---|---|',
-      ...rows.map(
-        (r) =>
-          `| ${r.fault} | ${r.sent} | ${r.acknowledged} | ${r.stored} | ${r.lost} | ${r.duplicateAlerts} | ${r.failoverMs === null ? '–' : `${(r.failoverMs / 1000).toFixed(1)} s`} | ${(r.alertAfterMs / 1000).toFixed(1)} s |`,
-      ),
-    ].join('\n');
-    writeFileSync('artifacts/faults-redis-ha.md', table + '\n');
-    console.log(table);
-  });
+  afterAll(() =>
+    writeFaultTable('faults-redis-ha', rows, [
+      ['new master after', (r) => (r.failoverMs === null ? '–' : `${(r.failoverMs / 1000).toFixed(1)} s`)],
+      ['gas alarm delivered after', (r) => `${(r.alertAfterMs / 1000).toFixed(1)} s`],
+    ]),
+  );
 
   for (const fault of FAULTS) {
     it(fault.name, async () => {
