@@ -9,8 +9,9 @@ import { connectDevice, login } from './helpers';
 /**
  * Follow an alert back to its message (README): the transition served by the API carries the IDs of the
  * rule job and the reading that caused it; the worker's and the gateway's JSON log lines about that
- * transition carry the same IDs with their app and instance; the reading those IDs name is the message
- * that was published, as InfluxDB keeps it (device, device time, receipt time).
+ * transition, and the router's about the pass that queued the job, carry the same IDs with their app and
+ * instance; the reading those IDs name is the message that was published, as InfluxDB keeps it (device,
+ * device time, receipt time).
  */
 describe('correlation IDs, end to end', () => {
   let platform: Platform;
@@ -19,9 +20,10 @@ describe('correlation IDs, end to end', () => {
   let device: MqttClient;
 
   beforeAll(async () => {
-    // JSON lines, and the gateway at debug, where it logs each transition it sends on.
+    // JSON lines; ingest (the router) and the gateway at debug, where they log each pass and each
+    // transition they send on.
     platform = await Platform.start({ apps: [], env: { LOG_FORMAT: 'json', LOG_LEVEL: 'log' } });
-    await platform.startApp('ingest', { LOG_FORMAT: 'json', LOG_LEVEL: 'log' });
+    await platform.startApp('ingest', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
     await platform.startApp('worker', { LOG_FORMAT: 'json', LOG_LEVEL: 'log' });
     await platform.startApp('gateway', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
     gateway = platform.url('gateway');
@@ -53,7 +55,7 @@ describe('correlation IDs, end to end', () => {
     return (await res.json()) as T;
   }
 
-  it("leads from an alert's transition to the worker's and gateway's log lines and to the published reading", async () => {
+  it("leads from an alert's transition to the apps' log lines and to the published reading", async () => {
     const ts = Date.now();
     const published = Date.now();
     await device.publishAsync(`${platform.root}/gas/P01/G003/telemetry`, JSON.stringify({ ts, lel: 61 }), {
@@ -98,7 +100,16 @@ describe('correlation IDs, end to end', () => {
     );
     expect(sent).toMatchObject({ app: 'gateway', instance: expect.any(String), level: 'debug' });
 
-    // 4. The message: the reading of that device at that device time, received at that time.
+    // 4. The router's line about the pass that queued the job (ingest, debug): the job among its jobs, the
+    // same last entry.
+    const routed = await found('the router line', () =>
+      logLines('ingest').find(
+        (l) => l.msg === 'routed' && l.upTo === trace.upTo && (l.jobs as string[]).includes(trace.job),
+      ),
+    );
+    expect(routed).toMatchObject({ app: 'ingest', instance: 'ingest-1', level: 'debug' });
+
+    // 5. The message: the reading of that device at that device time, received at that time.
     const rows = await platform.influxQuery(
       `SELECT lel, rx FROM gas WHERE device = 'G003' AND time = ${ts}ms`,
     );

@@ -230,6 +230,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       { length: c.RULE_PARTITIONS },
       (_, p) => new Queue(n.rulesQueue(p), { connection: queueConnection, prefix: n.bullPrefix }),
     );
+    const debug = c.LOG_LEVEL === 'debug' || c.LOG_LEVEL === 'verbose';
     this.router = new ReadingRouter(
       this.connections.open('route-read', { blocking: true }),
       redis,
@@ -239,7 +240,18 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         partitions: c.RULE_PARTITIONS,
         consumer: c.INGEST_INSTANCE,
         onError: (err) => this.logger.warn(`routing to rules: ${String(err)}`),
-        onRouted: (records) => routed.inc(records),
+        onRouted: (records, jobs, upTo) => {
+          routed.inc(records);
+          // Per pass (not per reading), and only at debug: the jobs a transition's trace names, with their
+          // reading-log entries (README, "Follow an alert back to its message").
+          if (debug)
+            this.logger.debug({
+              msg: 'routed',
+              upTo,
+              records,
+              jobs: jobs.map((j) => `${j.queueName}:${j.id ?? ''}`),
+            });
+        },
       },
     );
 
