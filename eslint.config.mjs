@@ -86,6 +86,32 @@ const layering = [
     },
   },
   {
+    // Inside the gateway, HTTP and Socket.IO sit on top: the API's schemas (contract/), the access rules
+    // (access/) and the outside systems (infra/) never import a controller, a filter or the live feed.
+    files: ['apps/gateway/src/{access,contract,infra}/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: aliasPatterns(['testing', 'services']),
+              message:
+                'Apps and simulators do not start services: the harness is for tests, benches and scripts.',
+            },
+            NO_RELATIVE_ACROSS,
+            {
+              group: ['../http/*', '../live/*'],
+              message:
+                'The gateway layers downwards: http/ and live/ use access/, contract/ and infra/, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/dashboard/**/*.ts'],
     rules: {
       'no-restricted-imports': [

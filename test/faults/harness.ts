@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import type { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
+import { login } from '../e2e/helpers';
 
 /**
  * A steady load of uniquely numbered truck readings (unique event time per truck), published with QoS 1
@@ -188,3 +189,65 @@ export interface FaultRow {
 }
 
 export const results: FaultRow[] = [];
+
+/**
+ * Writes a suite's rows to `artifacts/<name>.json` and as a Markdown table to `artifacts/<name>.md`, and
+ * prints the table: every fault's figures first, then the suite's own columns (`more`), then `notes` (lines
+ * under the table, after an empty one).
+ */
+export function writeFaultTable<R extends FaultRow>(
+  name: string,
+  rows: readonly R[],
+  more: ReadonlyArray<readonly [title: string, cell: (r: R) => string]>,
+  notes?: readonly string[],
+): void {
+  mkdirSync('artifacts', { recursive: true });
+  writeFileSync(`artifacts/${name}.json`, JSON.stringify(rows, null, 2));
+  const titles = ['fault', 'readings sent', 'acknowledged', 'stored', 'lost', 'duplicate alerts'];
+  const table = [
+    `| ${[...titles, ...more.map(([title]) => title)].join(' | ')} |`,
+    `|${'---|'.repeat(titles.length + more.length)}`,
+    ...rows.map((r) => {
+      const cells = [r.fault, r.sent, r.acknowledged, r.stored, r.lost, r.duplicateAlerts].map(String);
+      return `| ${[...cells, ...more.map(([, cell]) => cell(r))].join(' | ')} |`;
+    }),
+    ...(notes ? ['', ...notes] : []),
+  ].join('\n');
+  writeFileSync(`artifacts/${name}.md`, table + '\n');
+  console.log(table);
+}
+
+/** The figures every fault row reports: what was sent, acknowledged, stored and lost, and alerts seen twice. */
+export function runFigures(
+  load: NumberedLoad,
+  stored: { stored: number; lost: number },
+  alerts: Alert[],
+): Pick<FaultRow, 'sent' | 'acknowledged' | 'stored' | 'lost' | 'duplicateAlerts'> {
+  return {
+    sent: load.sent,
+    acknowledged: load.ackedCount,
+    stored: stored.stored,
+    lost: stored.lost,
+    duplicateAlerts: duplicateDeliveries(alerts),
+  };
+}
+
+/**
+ * What every fault must leave whole: nothing acknowledged lost or stored twice, every reading acknowledged,
+ * no alert delivered twice to a client, and the gas alarm raised during the fault one alert, not two.
+ */
+export async function expectRunWhole(
+  platform: Platform,
+  figures: ReturnType<typeof runFigures>,
+  extra: number,
+): Promise<void> {
+  expect(figures).toMatchObject({ lost: 0, duplicateAlerts: 0 });
+  expect(extra).toBe(0);
+  expect(figures.acknowledged).toBe(figures.sent);
+  const gateway = platform.url('gateway');
+  const res = await fetch(`${gateway}/api/alerts?kind=gas`, {
+    headers: { authorization: `Bearer ${await login(gateway, 'operator', 'operator')}` },
+  });
+  const g001 = ((await res.json()) as Alert[]).filter((a) => a.device === 'G001' && a.rule === 'gas.lel');
+  expect(g001).toHaveLength(1);
+}

@@ -2,11 +2,12 @@ import type { Response } from 'express';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { GatewayConfig } from './config';
-import { GatewayModule, prepareGateway } from './gateway.module';
+import { GATEWAY_CONTROLLERS, GatewayModule, prepareGateway } from './gateway.module';
 import { expressErrorHandler, HttpErrorFilter } from './http/error.filter';
 import { tileOrigins } from './http/map.config';
+import { buildOpenApiDocument } from './http/openapi';
 import { GatewayRedis } from './infra/redis';
 import { clusterOptions } from './live/cluster';
 import { LiveIoAdapter } from './live/io.adapter';
@@ -72,19 +73,11 @@ export async function createGateway(
       res.setHeader('Referrer-Policy', 'no-referrer');
     },
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Longgang public-safety monitoring — gateway API')
-      .setDescription(
-        'Contract v1. Log in at POST /api/auth/login, then send `Authorization: Bearer <token>`. Errors are ' +
-          '`{statusCode, error, message}`. Live events: Socket.IO namespace `/live` with `auth: {token}`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // Generated from the routes' zod schemas (http/openapi.ts); Swagger UI only shows it.
+  const document = buildOpenApiDocument(GATEWAY_CONTROLLERS);
+  SwaggerModule.setup('api/docs', app, document as unknown as OpenAPIObject, {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
   await app.init();
   // After the routes: what fails before Nest's router (a body that is not JSON or too large) answers JSON too.
   app.use(expressErrorHandler);

@@ -92,6 +92,24 @@ export async function prepareGateway(config: GatewayConfig): Promise<GatewayStar
   return { config, registry, users: await loadUsers(config, registry) };
 }
 
+/** The REST API's controllers: each route is described for the OpenAPI document (http/openapi.ts). */
+export const GATEWAY_CONTROLLERS = [
+  AuthController,
+  AlertsController,
+  DevicesController,
+  TerminalController,
+  RulesController,
+  MapController,
+  HazardsController,
+  ClosuresController,
+  DriverMessagesController,
+  NotificationsController,
+  ScorecardController,
+  RejectionsController,
+  DutyChecksController,
+  MessageCheckController,
+] as const;
+
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
 @Module({})
 export class GatewayModule {
@@ -99,23 +117,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.forApp('gateway', { supervisorStatusFile: config.STACK_STATUS_FILE })],
-      controllers: [
-        AuthController,
-        AlertsController,
-        DevicesController,
-        TerminalController,
-        RulesController,
-        MapController,
-        HazardsController,
-        ClosuresController,
-        DriverMessagesController,
-        ScorecardController,
-        RejectionsController,
-        DutyChecksController,
-        MessageCheckController,
-        NotificationsController,
-        AckLinkController,
-      ],
+      // The acknowledgement link's page is for people (the link is the credential), not an API route.
+      controllers: [...GATEWAY_CONTROLLERS, AckLinkController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Registry, useValue: registry },

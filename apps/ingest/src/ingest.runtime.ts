@@ -92,19 +92,11 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       () => this.log.backlog,
     );
 
-    // Its own connection: a group commit's WAIT for replicas holds the connection it is sent on.
-    const log = (this.log = new ReadingLog(
-      c.REDIS_MIN_REPLICAS > 0 ? this.connections.open('reading-log') : redis,
-      n.readings,
-      { partitions: c.RULE_PARTITIONS, line: readingLine },
-      (err, attempt) => {
-        handoffRetries.inc();
-        if (attempt === 1 || attempt % 50 === 0)
-          this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
-      },
-      undefined,
-      { count: c.REDIS_MIN_REPLICAS, timeoutMs: c.REDIS_REPLICA_TIMEOUT_MS },
-    ));
+    const log = (this.log = ReadingLog.forIntake(this.connections, redis, n.readings, c, {
+      line: readingLine,
+      retried: () => handoffRetries.inc(),
+      warn: (message) => this.logger.warn(message),
+    }));
     const rejections = (this.rejections = new RejectionReporter(c.MQTT_TOPIC_ROOT, {
       publish: (topic, body) => this.mqtt.publish(topic, body, 0),
       count: (reason, kind) => rejected.inc({ reason, kind }),
@@ -238,6 +230,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       { length: c.RULE_PARTITIONS },
       (_, p) => new Queue(n.rulesQueue(p), { connection: queueConnection, prefix: n.bullPrefix }),
     );
+    const debug = c.LOG_LEVEL === 'debug' || c.LOG_LEVEL === 'verbose';
     this.router = new ReadingRouter(
       this.connections.open('route-read', { blocking: true }),
       redis,
@@ -247,7 +240,18 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         partitions: c.RULE_PARTITIONS,
         consumer: c.INGEST_INSTANCE,
         onError: (err) => this.logger.warn(`routing to rules: ${String(err)}`),
-        onRouted: (records) => routed.inc(records),
+        onRouted: (records, jobs, upTo) => {
+          routed.inc(records);
+          // Per pass (not per reading), and only at debug: the jobs a transition's trace names, with their
+          // reading-log entries (README, "Follow an alert back to its message").
+          if (debug)
+            this.logger.debug({
+              msg: 'routed',
+              upTo,
+              records,
+              jobs: jobs.map((j) => `${j.queueName}:${j.id ?? ''}`),
+            });
+        },
       },
     );
 
@@ -287,13 +291,9 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The newest truck fixes this process took, once a second, for the gateways' map feed. */
   private async publishPositions(): Promise<void> {
-    const batch = this.positions.take();
-    if (batch.length === 0) return;
-    try {
-      await this.redis.publish(this.names.positionsChannel, JSON.stringify(batch));
-    } catch (err) {
-      this.logger.warn(`publishing truck positions: ${String(err)}`);
-    }
+    await this.positions
+      .publish(this.redis, this.names.positionsChannel)
+      .catch((err: unknown) => this.logger.warn(`publishing truck positions: ${String(err)}`));
   }
 
   /**

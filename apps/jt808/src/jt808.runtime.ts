@@ -71,18 +71,11 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
     metrics.gauge('lg_jt808_terminals', 'Authenticated terminals', [], () => this.server.authenticatedCount);
 
     // Like ingest's: with REDIS_MIN_REPLICAS a report is acknowledged only once a replica has it too.
-    this.log = new ReadingLog(
-      c.REDIS_MIN_REPLICAS > 0 ? this.connections.open('reading-log') : redis,
-      n.readings,
-      { partitions: c.RULE_PARTITIONS, line: readingLine },
-      (err, attempt) => {
-        retries.inc();
-        if (attempt === 1 || attempt % 50 === 0)
-          this.logger.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
-      },
-      undefined,
-      { count: c.REDIS_MIN_REPLICAS, timeoutMs: c.REDIS_REPLICA_TIMEOUT_MS },
-    );
+    this.log = ReadingLog.forIntake(this.connections, redis, n.readings, c, {
+      line: readingLine,
+      retried: () => retries.inc(),
+      warn: (message) => this.logger.warn(message),
+    });
     const intake = new MessageIntake(
       { root: c.MQTT_TOPIC_ROOT, futureToleranceMs: c.FUTURE_TOLERANCE_MS },
       registry,
@@ -194,13 +187,9 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The newest truck fixes this process took, once a second, for the gateways' map feed (as ingest does). */
   private async publishPositions(): Promise<void> {
-    const batch = this.positions.take();
-    if (batch.length === 0) return;
-    try {
-      await this.redis.publish(this.names.positionsChannel, JSON.stringify(batch));
-    } catch (err) {
-      this.logger.warn(`publishing truck positions: ${String(err)}`);
-    }
+    await this.positions
+      .publish(this.redis, this.names.positionsChannel)
+      .catch((err: unknown) => this.logger.warn(`publishing truck positions: ${String(err)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

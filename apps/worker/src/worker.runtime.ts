@@ -8,7 +8,7 @@ import {
 import type Redis from 'ioredis';
 import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
-import { AlertStore } from '@lg/alerts';
+import { AlertStore, transitionLogFields } from '@lg/alerts';
 import {
   ClosureCache,
   HazardAreaCache,
@@ -122,7 +122,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       leaseTtlMs: c.PARTITION_LEASE_MS,
       timerIntervalMs: c.TIMER_INTERVAL_MS,
       beforeTimers: clock instanceof OffsetClock ? () => clock.refresh() : undefined,
-      onOutcome: (o, job) => {
+      onOutcome: ({ counts: o, effects }, job) => {
+        // One line per alert transition (not per reading), with the IDs that lead back to its message.
+        if (o.transitions > 0)
+          for (const e of effects)
+            if (e.t === 'alert') this.logger.log(transitionLogFields(e.alert, e.transition));
         evaluated.inc(o.evaluated);
         late.inc(o.late);
         transitions.inc(o.transitions);

@@ -1,3 +1,4 @@
 export * from './escalation';
 export * from './lifecycle';
 export * from './alert-store';
+export * from './log-fields';

@@ -118,6 +118,29 @@ export interface AlertTransition {
   clearedAck?: Acknowledgement;
   /** Likewise, a company's taking of a red alert ({@link Alert.companyAck}) that a reopening took away. */
   clearedCompanyAck?: Acknowledgement;
+  /** On rule-driven transitions: the IDs that lead back to the work (and the message) that caused it. */
+  trace?: TransitionTrace;
+}
+
+/**
+ * Correlation IDs of a rule-driven transition, the same ones the apps' log lines about it carry (`job`,
+ * `upTo`, `rx`, `ts`), so that an alert can be followed back to its MQTT message: the rule job that
+ * evaluated it, the reading-log entries that job carried and, for a transition a reading caused, when
+ * ingest received that reading's message and the reading's device time. See the README, "Follow an alert
+ * back to its message".
+ */
+export interface TransitionTrace {
+  /** The rule job: `<rule queue>:<BullMQ job ID>`, e.g. `rules-3:1207`. */
+  job: string;
+  /**
+   * The last reading-log entry (Redis stream ID) the job carried; '' for a timer job (silence, escalation).
+   * The reading's own entry is this one or an earlier one of the same job, and no earlier than `rx`.
+   */
+  upTo: string;
+  /** When ingest received the reading's message, epoch ms (absent when no reading caused the transition). */
+  rx?: number;
+  /** The reading's device time, epoch ms: with the alert's device, the key of the reading in InfluxDB. */
+  ts?: number;
 }
 
 /** An alert is closed (no longer open) once its condition is gone and a person acknowledged it. */

@@ -17,3 +17,4 @@ export * from './rejection-history';
 export * from './duty';
 export * from './jt808';
 export * from './notifications';
+export * from './scorecard';

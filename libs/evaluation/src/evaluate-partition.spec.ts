@@ -286,6 +286,23 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     expect(out.presence.get('T001')?.lastSeen).toBe(T);
   });
 
+  it("traces each transition to its job, and a reading's to the reading's receipt and device time", () => {
+    const p = new Partition();
+    const source = { job: '{rules-1}:42', upTo: '1777622400100-0' };
+    const out = p.run({ records: [reading('G001', T, { lel: 60 }, { rx: T + 80 })], source }, T + 100);
+    const opened = out.effects.flatMap((e) => (e.t === 'alert' ? [e.transition] : []));
+    expect(opened.map((t) => [t.type, t.trace])).toEqual([['opened', { ...source, rx: T + 80, ts: T }]]);
+    // A climb is a timer job's: the job, no reading.
+    const tick = { job: '{rules-1}:43', upTo: '' };
+    const id = p.alert('gas.lel', 'G001').id;
+    const climbed = p.run({ now: T + 300_000, devices: [], escalating: [id], source: tick }, T + 300_000);
+    expect(climbed.effects.flatMap((e) => (e.t === 'alert' ? [e.transition.trace] : []))).toEqual([tick]);
+    // Without a source (as before): no trace.
+    const q = new Partition();
+    const plain = q.records(T, reading('G002', T, { lel: 60 }));
+    expect(plain.effects.some((e) => e.t === 'alert' && e.transition.trace !== undefined)).toBe(false);
+  });
+
   it('leaves the snapshot as it was', () => {
     const state: DeviceRuleState = { lastTs: T, rules: {}, alerts: {} };
     const presence: Presence = { lastSeen: T, rx: T, online: true, changedAt: T };

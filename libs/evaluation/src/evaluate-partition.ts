@@ -1,6 +1,7 @@
 import type {
   Alert,
   AlertTransition,
+  TransitionTrace,
   DeviceEvent,
   DeviceKind,
   HazardArea,
@@ -60,9 +61,16 @@ export interface PartitionSnapshot {
  * One piece of a partition's work: a batch of records (readings and status messages, in log order), or a
  * timer tick at clock time `now` for the devices whose silence deadline is due and the alerts due to climb.
  */
-export type PartitionInput =
+export type PartitionInput = (
   | { records: readonly LogRecord[] }
-  | { now: number; devices: readonly string[]; escalating: readonly string[] };
+  | { now: number; devices: readonly string[]; escalating: readonly string[] }
+) & {
+  /**
+   * The rule job this work came in (`job`, `upTo` of {@link TransitionTrace}): each transition carries it,
+   * with the receipt and device time of the reading that caused it, as its `trace`. Absent: no trace.
+   */
+  source?: Pick<TransitionTrace, 'job' | 'upTo'>;
+};
 
 /** What the evaluation reads besides the snapshot: the registry and the escalation delays. */
 export interface EvaluationWorld {
@@ -112,7 +120,7 @@ export function evaluatePartition(
   clock: Clock,
   world: EvaluationWorld,
 ): PartitionOutcome {
-  const step = new Step(snapshot, pack, world, 'records' in input ? clock.now() : input.now);
+  const step = new Step(snapshot, pack, world, 'records' in input ? clock.now() : input.now, input.source);
   if ('records' in input) step.records(input.records);
   else step.tick(input.devices, input.escalating);
   return step.finish();
@@ -144,6 +152,7 @@ class Step {
     private readonly world: EvaluationWorld,
     /** Clock time of the work: a tick's time, or when a batch of records is evaluated. */
     private readonly now: number,
+    private readonly source: PartitionInput['source'],
   ) {}
 
   private ctx(device: Device): RuleContext {
@@ -248,10 +257,21 @@ class Step {
       const isNew = change.alert.id !== currentId;
       // The state is this evaluation's own (the rules returned a new one): never the snapshot's.
       state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
-      this.transition(change.alert, change.transition, isNew);
+      this.transition(change.alert, this.traced(change.transition, record), isNew);
       if (HAZARD_RULES.has(change.alert.rule)) this.hazard(change.alert);
       if (change.transition.type !== 'cleared' || !change.alert.acknowledged) this.schedule(change.alert);
     }
+  }
+
+  /** A transition with its trace: the job, and the reading that caused it if one did (O(1), per transition). */
+  private traced(transition: AlertTransition, record?: ReadingRecord): AlertTransition {
+    if (!this.source) return transition;
+    const trace: TransitionTrace = { job: this.source.job, upTo: this.source.upTo };
+    if (record) {
+      trace.rx = record.rx;
+      trace.ts = record.ts;
+    }
+    return { ...transition, trace };
   }
 
   private transition(alert: Alert, transition: AlertTransition, isNew: boolean): void {
@@ -288,7 +308,7 @@ class Step {
       this.effects.push({ t: 'escalation', id, due: null });
       return;
     }
-    this.transition(change.alert, change.transition, false);
+    this.transition(change.alert, this.traced(change.transition), false);
     this.schedule(change.alert);
     this.counts.escalations++;
   }

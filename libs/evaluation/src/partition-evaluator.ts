@@ -4,7 +4,7 @@ import type { AlertStore, EscalationDelays } from '@lg/alerts';
 import type { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
 import type { Clock } from './clock';
-import { evaluatePartition, type EvaluationOutcome, type EvaluationWorld } from './evaluate-partition';
+import { evaluatePartition, type EvaluationWorld, type PartitionOutcome } from './evaluate-partition';
 import { PartitionStore } from './partition-store';
 
 /**
@@ -35,26 +35,32 @@ export class PartitionEvaluator {
     return this.overlays ? { ...this.world, ...this.overlays() } : this.world;
   }
 
-  async evaluate(job: RuleJob, pack: RulePack): Promise<EvaluationOutcome> {
+  /**
+   * @param jobRef the job as the transitions' trace names it (`<rule queue>:<BullMQ job ID>`); absent: the
+   *   transitions carry no trace.
+   */
+  async evaluate(job: RuleJob, pack: RulePack, jobRef?: string): Promise<PartitionOutcome> {
+    const source = jobRef === undefined ? undefined : { job: jobRef, upTo: job.upTo };
     if (job.tick !== undefined) {
       const now = this.clock.now();
       const { devices, escalating } = await this.store.dueWork(job.partition, now);
       const snapshot = await this.store.load(job.partition, devices, escalating);
-      const outcome = evaluatePartition(
-        snapshot,
-        { now, devices, escalating },
-        pack,
-        this.clock,
-        this.worldNow(),
-      );
+      const input = { now, devices, escalating, source };
+      const outcome = evaluatePartition(snapshot, input, pack, this.clock, this.worldNow());
       await this.store.write(job.partition, outcome);
-      return outcome.counts;
+      return outcome;
     }
     const ids = [...new Set(job.records.map((r) => r.device))];
     const snapshot = await this.store.load(job.partition, ids);
-    const outcome = evaluatePartition(snapshot, { records: job.records }, pack, this.clock, this.worldNow());
+    const outcome = evaluatePartition(
+      snapshot,
+      { records: job.records, source },
+      pack,
+      this.clock,
+      this.worldNow(),
+    );
     await this.store.write(job.partition, outcome);
-    return outcome.counts;
+    return outcome;
   }
 
   /** Is any timer of the partition due? Cheap: one sorted-set range per kind, whatever the device count. */

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { readRuleJob, RULE_JOB_NAME, type Names, type RuleJob } from '@lg/contracts';
 import { LeaseLostError, StaleWriteError, type RedisConnections } from '@lg/redis';
 import type { RulePack } from '@lg/rules';
-import type { EvaluationOutcome } from './evaluate-partition';
+import type { PartitionOutcome } from './evaluate-partition';
 import type { PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
 
@@ -20,7 +20,8 @@ export interface RuleWorkersOptions {
   beforeTimers?: () => Promise<void>;
   /** How long a transient failure (Redis away) is retried in place before the job is failed. */
   retryForMs?: number;
-  onOutcome?: (outcome: EvaluationOutcome, job: RuleJob) => void;
+  /** After each job: its outcome (counts and effects), the job, and the job as traces name it. */
+  onOutcome?: (outcome: PartitionOutcome, job: RuleJob, jobRef: string) => void;
   onError?: (err: unknown, context: string) => void;
 }
 
@@ -179,12 +180,14 @@ export class RuleWorkers {
     if (!checked.ok)
       throw new UnrecoverableError(`malformed rule job ${job.id}: ${checked.path} ${checked.message}`);
     const data = checked.job;
+    // The job as transitions' traces and log lines name it: its queue (hence partition) and BullMQ ID.
+    const jobRef = `${job.queueName}:${job.id ?? ''}`;
     const deadline = Date.now() + (this.o.retryForMs ?? 60_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        const outcome = await this.evaluator.evaluate(data, this.pack());
+        const outcome = await this.evaluator.evaluate(data, this.pack(), jobRef);
         if (data.tick !== undefined) this.tickQueued.delete(data.partition);
-        this.o.onOutcome?.(outcome, data);
+        this.o.onOutcome?.(outcome, data, jobRef);
         return;
       } catch (err) {
         if (err instanceof LeaseLostError || Date.now() > deadline) {

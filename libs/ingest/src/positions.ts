@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import type { LogRecord, Position, ReadingRecord } from '@lg/contracts';
 
 /**
@@ -14,6 +15,15 @@ export class TruckPositions {
       const prev = this.latest.get(r.device);
       if (!prev || prev.ts <= r.ts) this.latest.set(r.device, r);
     }
+  }
+
+  /**
+   * Publishes the fixes noted since the last call on the gateways' positions channel (nothing when there
+   * are none). Called once a second by every process that takes truck fixes in (ingest, JT/T 808).
+   */
+  async publish(redis: Redis, channel: string): Promise<void> {
+    const batch = this.take();
+    if (batch.length > 0) await redis.publish(channel, JSON.stringify(batch));
   }
 
   /** The fixes noted since the last call. */

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import type { LogRecord } from '@lg/contracts';
+import type { LogRecord, ReadingRecord } from '@lg/contracts';
+import type { RedisConnections } from '@lg/redis';
 import { encodeEntry, type EntryLayout } from './log-entry';
 
 /**
@@ -32,6 +33,33 @@ export class ReadingLog {
     /** Replicas that must hold a commit before it counts, and how long to wait for them (ms). */
     private readonly replicas: { count: number; timeoutMs: number } = { count: 0, timeoutMs: 0 },
   ) {}
+
+  /**
+   * The reading log of a process that takes readings in (ingest, the JT/T 808 gateway), as both open it:
+   * with `REDIS_MIN_REPLICAS`, on a connection of its own, because a group commit's WAIT for replicas holds
+   * the connection it is sent on. Each failed append is counted (`retried`); the first and every 50th of a
+   * run are said (`warn`), so that an outage does not flood the log.
+   */
+  static forIntake(
+    connections: RedisConnections,
+    commands: Redis,
+    stream: string,
+    c: { RULE_PARTITIONS: number; REDIS_MIN_REPLICAS: number; REDIS_REPLICA_TIMEOUT_MS: number },
+    o: { line: (record: ReadingRecord) => string; retried: () => void; warn: (message: string) => void },
+  ): ReadingLog {
+    return new ReadingLog(
+      c.REDIS_MIN_REPLICAS > 0 ? connections.open('reading-log') : commands,
+      stream,
+      { partitions: c.RULE_PARTITIONS, line: o.line },
+      (err, attempt) => {
+        o.retried();
+        if (attempt === 1 || attempt % 50 === 0)
+          o.warn(`reading log append failed (attempt ${attempt}): ${String(err)}`);
+      },
+      undefined,
+      { count: c.REDIS_MIN_REPLICAS, timeoutMs: c.REDIS_REPLICA_TIMEOUT_MS },
+    );
+  }
 
   append(records: LogRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Names, RuleJobWire } from '@lg/contracts';
 import { RULE_JOB_NAME } from '@lg/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +24,11 @@ export interface RouterOptions {
    */
   busyLingerMs?: number;
   onError?: (err: unknown) => void;
-  onRouted?: (records: number, jobs: number) => void;
+  /**
+   * After each pass: the records routed, the jobs added (one per partition with records) and the pass's
+   * last entry, which each job carries as `upTo` (the jobs as BullMQ answered, for a debug line).
+   */
+  onRouted?: (records: number, jobs: readonly Job[], upTo: string) => void;
 }
 
 /**
@@ -130,7 +134,7 @@ export class ReadingRouter extends GroupConsumer {
       }
     }
     const upTo = entries[entries.length - 1][0];
-    await Promise.all(
+    const added = await Promise.all(
       [...slices].map(([partition, parts]) => {
         const job: RuleJobWire = { partition, upTo, recordsJson: `[${parts.join(',')}]` };
         return this.queues[partition].add(RULE_JOB_NAME, job, {
@@ -142,6 +146,6 @@ export class ReadingRouter extends GroupConsumer {
       }),
     );
     await this.redis.xack(this.n.readings, this.n.routeGroup, ...entries.map((e) => e[0]));
-    this.o.onRouted?.(count, slices.size);
+    this.o.onRouted?.(count, added, upTo);
   }
 }

@@ -1,3 +1,16 @@
+import type {
+  CompanyDetail,
+  CompanyScorecard,
+  DistrictScorecard,
+  DriftEvidence,
+  DutyCheckRate,
+  Evidence,
+  GapEvidence,
+  Regional,
+  TruckProblem,
+  TruckScorecard,
+  UnqualifiedEvidence,
+} from '@lg/contracts';
 import {
   HOUR_MS,
   perVehicleOf,
@@ -6,13 +19,21 @@ import {
   regionalOf,
   scoreOf,
   totalOf,
-  type Points,
-  type Rates,
-  type Regional,
   type Tallies,
 } from './score';
-import type { DutyCheckRate } from './settings';
 import { byNewest, byWorstDrift, byWorstGap, type TruckSlice } from './truck-slice';
+
+export type {
+  CompanyDetail,
+  CompanyScorecard,
+  DistrictScorecard,
+  DriftEvidence,
+  Evidence,
+  GapEvidence,
+  TruckProblem,
+  TruckScorecard,
+  UnqualifiedEvidence,
+};
 
 /** A registered truck, as the registry knows it. */
 export interface RegisteredTruck {
@@ -31,115 +52,6 @@ export interface CompanyInput {
   /** Trucks that sent a qualified record before the period's end (within the look-back). */
   onNetwork: ReadonlySet<string>;
   dutyCheck: DutyCheckRate;
-}
-
-/** What makes a truck harmful to the score. */
-export type TruckProblem = 'never_online' | 'offline' | 'unqualified_records' | 'broken_track' | 'drift';
-
-/** One truck's part of its company's scorecard. Rates are fractions; null when there was nothing to rate. */
-export interface TruckScorecard {
-  truck: string;
-  plate?: string;
-  onNetwork: boolean;
-  online: boolean;
-  records: number;
-  qualified: number;
-  qualification: number | null;
-  unqualifiedByReason: Record<string, number>;
-  mileageKm: number;
-  completeKm: number;
-  completeness: number | null;
-  gaps: number;
-  drifted: boolean;
-  driftFixes: number;
-  overspeeds: number;
-  fatigueHours: number;
-  problems: TruckProblem[];
-  /** Points the company would gain were this terminal fixed (on the network, online, every record qualified, track complete, no drift). */
-  gain: number;
-  /** The same gain with the cut-offs set aside: it still ranks repairs when a cut-off swallows them. */
-  gainUncapped: number;
-}
-
-export interface GapEvidence {
-  truck: string;
-  from: string;
-  to: string;
-  fromLat: number;
-  fromLon: number;
-  toLat: number;
-  toLon: number;
-  distanceKm: number;
-  minutes: number;
-  reason: 'distance' | 'time';
-}
-
-export interface DriftEvidence {
-  truck: string;
-  ts: string;
-  lat: number;
-  lon: number;
-  prevTs: string;
-  prevLat: number;
-  prevLon: number;
-  distanceKm: number;
-  seconds: number;
-  impliedKmh: number | null;
-  reason: 'speed' | 'jump';
-}
-
-export interface UnqualifiedEvidence {
-  truck: string;
-  ts: string;
-  reasons: string[];
-  lat: number | null;
-  lon: number | null;
-  speed: number | null;
-}
-
-/** The records behind each rate, worst first. */
-export interface Evidence {
-  /** Registered trucks that never sent a qualified record (network access). */
-  neverOnline: string[];
-  /** Trucks on the network that sent no qualified record in the period (online rate). */
-  offline: string[];
-  /** The gaps that broke a track (completeness), most mileage first. */
-  gaps: GapEvidence[];
-  /** The fixes that drifted (drift rate), highest implied speed first. */
-  drifts: DriftEvidence[];
-  /** Unqualified records and their reasons (qualification), newest first. */
-  unqualified: UnqualifiedEvidence[];
-}
-
-export interface CompanyScorecard {
-  company: string;
-  name: string;
-  nameEn?: string;
-  vehicles: { registered: number; onNetwork: number; online: number; drifted: number };
-  records: { total: number; qualified: number; unqualified: number; byReason: Record<string, number> };
-  mileage: { totalKm: number; completeKm: number; gaps: number };
-  rates: Rates;
-  overspeeds: { count: number; perVehicle: number | null; regionalAverage: number };
-  fatigue: { hours: number; perVehicle: number | null; regionalAverage: number };
-  dutyCheck: DutyCheckRate;
-  points: Points;
-  score: number;
-}
-
-export interface CompanyDetail extends CompanyScorecard {
-  /** Every registered truck, most harmful first (the fix-first order). */
-  trucks: TruckScorecard[];
-  /** The trucks with a problem, most harmful first. */
-  fixFirst: Array<Pick<TruckScorecard, 'truck' | 'plate' | 'gain' | 'gainUncapped' | 'problems'>>;
-  evidence: Evidence;
-}
-
-export interface DistrictScorecard {
-  from: string;
-  to: string;
-  regional: Regional;
-  /** Ranked: highest score first. */
-  companies: Array<CompanyDetail & { rank: number }>;
 }
 
 const round = (v: number, digits: number) => {

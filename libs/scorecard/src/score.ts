@@ -1,3 +1,7 @@
+import type { Points, Rates, Regional } from '@lg/contracts';
+
+export type { Points, Rates, Regional };
+
 /**
  * The enterprise score of 交运发〔2016〕160号 (100 points), as pure functions of a company's tallies:
  *
@@ -44,40 +48,10 @@ export interface Tallies {
   fatigueMs: number;
 }
 
-export interface Rates {
-  /** Vehicles on the network ÷ vehicles registered. */
-  access: number | null;
-  /** Vehicles online in the period ÷ vehicles on the network. */
-  online: number | null;
-  /** Mileage of complete track ÷ total mileage. */
-  completeness: number | null;
-  /** Qualified records ÷ all records. */
-  qualification: number | null;
-  /** Vehicles that drifted ÷ vehicles online. */
-  drift: number | null;
-}
-
 /** Overspeeds and fatigue hours per vehicle online (null with none online). */
 export interface PerVehicle {
   overspeeds: number | null;
   fatigueHours: number | null;
-}
-
-/** The regional averages `a` the per-vehicle items are scored against. */
-export interface Regional {
-  overspeedsPerVehicle: number;
-  fatigueHoursPerVehicle: number;
-}
-
-export interface Points {
-  access: number;
-  online: number;
-  completeness: number;
-  qualification: number;
-  drift: number;
-  overspeed: number;
-  fatigue: number;
-  dutyCheck: number;
 }
 
 export const HOUR_MS = 3_600_000;

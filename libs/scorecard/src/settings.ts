@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '@lg/contracts';
+import type { DutyCheckRate } from '@lg/contracts';
 
 /**
  * The configurable point rules of the scorecard (ours, not the regulator's: 交运发〔2016〕160号 names the
@@ -113,17 +114,6 @@ export function parseScorecardSettings(input: unknown): ScorecardSettings {
   );
 }
 
-/**
- * A company's duty-check response rate and where it comes from: `measured` (checks answered in time ÷ checks
- * whose outcome is known, in the period; `checks` gives the counts), else what an operator `configured`
- * for the company, else the `default`.
- */
-export interface DutyCheckRate {
-  rate: number;
-  source: 'measured' | 'configured' | 'default';
-  checks?: { asked: number; decided: number; inTime: number; late: number; missed: number };
-}
-
 /** Duty checks of each company asked in [from, to), as they stand (a callback: the checks live in Redis). */
 export type DutyCheckTallies = (
   companies: readonly string[],
@@ -154,3 +144,5 @@ export function dutyCheckRate(
     ? { rate: settings.dutyCheck.default, source: 'default' }
     : { rate: own, source: 'configured' };
 }
+
+export type { DutyCheckRate };

@@ -177,6 +177,35 @@ describe('alert transitions', () => {
     expect(alertTransitionFromRow(row)).toEqual(raised);
   });
 
+  it('writes and reads back the trace of a transition (job, last entry, receipt and device time)', () => {
+    const traced: AlertTransition = {
+      ...transition,
+      trace: { job: '{rules-3}:1207', upTo: '1767225604000-3', rx: 1767225603950, ts: 1767225603000 },
+    };
+    const line = alertTransitionLine(traced, alert);
+    expect(line).toContain(
+      ',trace_job="{rules-3}:1207",trace_up_to="1767225604000-3",trace_rx=1767225603950i,trace_ts=1767225603000i ',
+    );
+    const row = {
+      time: Date.parse(traced.at),
+      alert: 'a-7f3e',
+      severity: 'orange',
+      type: 'raised',
+      by: 'system',
+      active: true,
+      acknowledged: false,
+      value: 42.5,
+      trace_job: '{rules-3}:1207',
+      trace_up_to: '1767225604000-3',
+      trace_rx: 1767225603950,
+      trace_ts: 1767225603000,
+    };
+    expect(alertTransitionFromRow(row)).toEqual(traced);
+    // A timer job's trace: no reading, no entry.
+    const { trace_rx: _rx, trace_ts: _ts, ...tick } = { ...row, trace_up_to: '' };
+    expect(alertTransitionFromRow(tick)?.trace).toEqual({ job: '{rules-3}:1207', upTo: '' });
+  });
+
   it('refuses a transition time that is not a date', () => {
     expect(() => alertTransitionLine({ ...transition, at: 'soon' }, alert)).toThrow(RangeError);
   });

@@ -164,7 +164,7 @@ export function readingLine(r: ReadingRecord): string {
  * `active`, `acknowledged` (booleans), the value as `value` (float) when numeric or `value_text` (string)
  * when textual (one field cannot hold both types in a shard), `note`, `previous_severity`, and the cleared
  * acknowledgements as `cleared_ack_by`/`cleared_ack_at` and `cleared_company_ack_by`/`…_at` (strings) when
- * present; timestamp `t.at` in epoch ms (precision `ms`). Read it back with {@link alertTransitionFromRow}.
+ * present, the trace as `trace_job`, `trace_up_to` (strings), `trace_rx`, `trace_ts` (integers); timestamp `t.at` in epoch ms (precision `ms`). Read it back with {@link alertTransitionFromRow}.
  *
  * @throws RangeError when `t.at` is not a date.
  */
@@ -191,6 +191,11 @@ export function alertTransitionLine(
       quoteString(t.clearedCompanyAck.by) +
       ',cleared_company_ack_at=' +
       quoteString(t.clearedCompanyAck.at);
+  if (t.trace !== undefined) {
+    fields += ',trace_job=' + quoteString(t.trace.job) + ',trace_up_to=' + quoteString(t.trace.upTo);
+    if (t.trace.rx !== undefined) fields += ',trace_rx=' + integerText(Math.trunc(t.trace.rx)) + 'i';
+    if (t.trace.ts !== undefined) fields += ',trace_ts=' + integerText(Math.trunc(t.trace.ts)) + 'i';
+  }
   return (
     ALERT_EVENT_MEASUREMENT +
     tag('alert', t.alertId) +
@@ -223,6 +228,7 @@ export function alertTransitionFromRow(
     cleared_company_ack_by,
     cleared_company_ack_at,
   } = row;
+  const { trace_job, trace_up_to, trace_rx, trace_ts } = row;
   if (typeof time !== 'number' || typeof alert !== 'string' || typeof by !== 'string') return undefined;
   if (!isTransitionType(type) || !isSeverity(severity)) return undefined;
   if (typeof active !== 'boolean' || typeof acknowledged !== 'boolean') return undefined;
@@ -242,6 +248,11 @@ export function alertTransitionFromRow(
     transition.clearedAck = { by: cleared_ack_by, at: cleared_ack_at };
   if (typeof cleared_company_ack_by === 'string' && typeof cleared_company_ack_at === 'string')
     transition.clearedCompanyAck = { by: cleared_company_ack_by, at: cleared_company_ack_at };
+  if (typeof trace_job === 'string' && typeof trace_up_to === 'string') {
+    transition.trace = { job: trace_job, upTo: trace_up_to };
+    if (typeof trace_rx === 'number') transition.trace.rx = trace_rx;
+    if (typeof trace_ts === 'number') transition.trace.ts = trace_ts;
+  }
   return transition;
 }
 

@@ -1,10 +1,10 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AlertChangedError, AlertNotFoundError, type AlertFilter } from '@lg/alerts';
 import type { Alert, AlertTransition, Severity } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
-import type { AlertQuery } from '../http/queries';
+import type { AlertQuery } from '../contract/queries';
 
 /**
  * Alerts as one user may see them: operators all of them, a company only its own trucks' alerts. An alert
@@ -13,6 +13,8 @@ import type { AlertQuery } from '../http/queries';
  */
 @Injectable()
 export class AlertsService {
+  private readonly logger = new Logger('alerts');
+
   constructor(
     private readonly redis: GatewayRedis,
     private readonly readings: ReadingsStore,
@@ -62,7 +64,7 @@ export class AlertsService {
     await this.get(principal, id);
     const scope = principal.role === 'operator' ? 'district' : 'company';
     try {
-      return await this.redis.alerts.acknowledge(
+      const alert = await this.redis.alerts.acknowledge(
         id,
         principal.username,
         note,
@@ -70,6 +72,15 @@ export class AlertsService {
         scope,
         seenSeverity,
       );
+      // A person's action on an alert: one line, with the alert's ID to find its transitions by.
+      this.logger.log({
+        msg: 'alert acknowledged',
+        alert: id,
+        by: principal.username,
+        scope,
+        severity: alert.severity,
+      });
+      return alert;
     } catch (err) {
       if (err instanceof AlertNotFoundError) throw new NotFoundException(`alert ${id} not found`);
       if (err instanceof AlertChangedError) throw new ConflictException(err.message);

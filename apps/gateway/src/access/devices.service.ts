@@ -13,7 +13,7 @@ import { configFor, truckOverspeed, type TruckOverspeedConfig } from '@lg/rules'
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
-import { MAX_POINTS, type SeriesQuery, type TrackQuery } from '../http/queries';
+import { MAX_POINTS, type SeriesQuery, type TrackQuery } from '../contract/queries';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

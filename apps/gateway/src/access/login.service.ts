@@ -10,7 +10,7 @@ import {
 } from '@lg/auth';
 import { BusyError, ConcurrencyLimit, Metrics } from '@lg/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { LoadSheddingException } from '../http/error.filter';
+import { LoadSheddingException } from './load-shedding';
 
 export interface LoginResult {
   token: string;

@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { RejectionRecord } from '@lg/contracts';
 import type { Principal } from '@lg/auth';
 import { Registry } from '@lg/registry';
-import type { RejectionQuery, RejectionSummaryQuery } from '../http/rejections.queries';
+import type { RejectionQuery, RejectionSummaryQuery } from '../contract/rejections.queries';
 import { RejectionHistory } from '../infra/rejection-history';
 import { compareIds, summariseRejections, type RejectionSummary } from './rejection-summary';
 

@@ -16,8 +16,8 @@ import {
   type ScorecardSettings,
   type TrendPoint,
 } from '@lg/scorecard';
-import { LoadSheddingException } from '../http/error.filter';
-import type { ExportQuery, ScorecardRange, TrendQuery } from '../http/scorecard.queries';
+import { LoadSheddingException } from './load-shedding';
+import type { ExportQuery, ScorecardRange, TrendQuery } from '../contract/scorecard.queries';
 import { ScorecardBackend } from './scorecard.backend';
 
 /** The ranking as one user may see it: an operator every company ranked, a company only itself (no rank). */

@@ -1,21 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiForbiddenResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { DEVICE_KINDS, SEVERITIES, type Alert, type AlertTransition } from '@lg/contracts';
+import type { Alert, AlertTransition } from '@lg/contracts';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { AlertsService } from '../access/alerts.service';
-import { AckRequestDto, AlertDto, AlertTransitionDto, ErrorDto } from './dto';
 import {
   ackBodySchema,
   alertIdSchema,
@@ -23,48 +9,28 @@ import {
   MAX_ALERT_LIMIT,
   type AckBody,
   type AlertQuery,
-} from './queries';
+} from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiGroup, ApiRoute } from './api-route';
+import { z } from '../contract/openapi-zod';
+import { alertSchema, alertTransitionSchema } from '../contract/responses';
 
-@ApiTags('alerts')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'alerts' })
 @Controller('api/alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get()
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Alerts, newest first',
     description:
-      'A company user sees only its own trucks’ alerts; asking for slope/gas or another owner is 403.',
+      'A company user sees only its own trucks’ alerts; asking for slope/gas or another owner is 403. ' +
+      `limit: 1..${MAX_ALERT_LIMIT}, default 100.`,
+    query: alertQuerySchema,
+    ok: z.array(alertSchema),
+    errors: { 400: 'A bad query parameter, named in the message', 403: '' },
   })
-  @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'], description: 'The condition holds' })
-  @ApiQuery({ name: 'acknowledged', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'kind', required: false, enum: DEVICE_KINDS })
-  @ApiQuery({
-    name: 'owner',
-    required: false,
-    example: 'C01',
-    description: 'Company, slope site or pipeline network',
-  })
-  @ApiQuery({ name: 'severity', required: false, enum: SEVERITIES })
-  @ApiQuery({
-    name: 'since',
-    required: false,
-    example: '2026-05-01T00:00:00Z',
-    description: 'Opened at or after: ISO-8601 with a zone, or epoch ms',
-  })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    example: 100,
-    description: `1..${MAX_ALERT_LIMIT}, default 100`,
-  })
-  @ApiOkResponse({ type: [AlertDto] })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad query parameter, named in the message' })
-  @ApiForbiddenResponse({ type: ErrorDto })
   list(
     @CurrentUser() user: Principal,
     @Query(new ZodPipe(alertQuerySchema, 'query')) q: AlertQuery,
@@ -73,9 +39,7 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One alert' })
-  @ApiOkResponse({ type: AlertDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiRoute({ summary: 'One alert', params: { id: alertIdSchema }, ok: alertSchema, errors: { 404: '' } })
   get(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
@@ -84,18 +48,18 @@ export class AlertsController {
   }
 
   @Post(':id/ack')
-  @HttpCode(200)
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Acknowledge an alert (idempotent: a second acknowledgement changes nothing)',
     description:
       "An operator acknowledges for the command centre. A company user takes its own truck's alert; a red " +
       'one only for its company (companyAck): it stays unacknowledged and escalating until an operator takes it.',
+    params: { id: alertIdSchema },
+    body: ackBodySchema,
+    bodyOptional: true,
+    ok: alertSchema,
+    errors: { 400: '', 404: '', 409: 'The alert was raised or reopened meanwhile' },
   })
-  @ApiBody({ type: AckRequestDto, required: false })
-  @ApiOkResponse({ type: AlertDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ description: 'The alert was raised or reopened meanwhile', type: ErrorDto })
+  @HttpCode(200)
   acknowledge(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
@@ -105,9 +69,12 @@ export class AlertsController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Every transition of an alert, oldest first (from InfluxDB alert_event)' })
-  @ApiOkResponse({ type: [AlertTransitionDto] })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiRoute({
+    summary: 'Every transition of an alert, oldest first (from InfluxDB alert_event)',
+    params: { id: alertIdSchema },
+    ok: z.array(alertTransitionSchema),
+    errors: { 404: '' },
+  })
   history(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,

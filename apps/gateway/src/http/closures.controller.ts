@@ -12,23 +12,13 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { z } from 'zod';
+import { z } from '../contract/openapi-zod';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { circlePolygon, CLOSURE_LIMITS, SEVERITIES, type Closure, type LonLat } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
-import { ErrorDto } from './dto';
-import { alertIdSchema } from './queries';
+import { alertIdSchema } from '../contract/queries';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const lat = z.number().min(-90).max(90);
@@ -68,6 +58,8 @@ const closureBody = z
     message: 'give exactly one of polygon, circle or alert',
   });
 
+const closureSchema = described('Closure', 'A temporary closure (docs/contract.md, "Temporary closures")');
+
 const closureId = z.string().regex(/^CL-[a-z0-9-]{1,40}$/, 'is not a closure ID');
 
 /** What a company sees of a closure: where, why and when, not who drew it. */
@@ -78,10 +70,8 @@ export type ClosureView = Omit<Closure, 'createdBy' | 'liftedBy'> & { createdBy?
  * alert) to hazmat trucks for a time window with a reason; `truck.restricted_zone` enforces it from the
  * next fix (workers reload on the announcement). Kept with who created and who lifted it.
  */
-@ApiTags('closures')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'closures' })
 @Controller('api/closures')
 export class ClosuresController {
   constructor(private readonly redis: GatewayRedis) {}
@@ -104,12 +94,12 @@ export class ClosuresController {
   }
 
   @Get()
-  @ApiOperation({
-    summary: 'Closures in force or to come (operators also the last 100 lifted or over)',
+  @ApiRoute({
+    summary: 'Closures in force or to come (operators also the last 100 lifted or over), newest first',
     description:
       'Every signed-in user sees the closures in force; a company without who drew or lifted them.',
+    ok: z.array(closureSchema),
   })
-  @ApiOkResponse({ description: 'Closures, newest first' })
   async list(@CurrentUser() user: Principal): Promise<ClosureView[]> {
     const now = Date.now();
     const all = await this.all();
@@ -121,16 +111,21 @@ export class ClosuresController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Closes an area to hazmat trucks (operators only)',
     description:
       'Exactly one of `polygon` (`[lon, lat]` WGS-84, 3–100 corners), `circle` `{lat, lon, radiusM}` or ' +
       '`alert` `{id, radiusM}` (around where the alert is located); `from` (default now) and `to`, epoch ms ' +
       'or ISO-8601, at most 30 days apart; `severity` of the entry alert (default red).',
+    body: closureBody,
+    ok: closureSchema,
+    errors: {
+      400: '',
+      403: 'Operators only',
+      404: 'No such alert (`alert`)',
+      409: '200 closures already in force or to come',
+    },
   })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
-  @ApiConflictResponse({ type: ErrorDto, description: '200 closures already in force or to come' })
   async create(
     @CurrentUser() user: Principal,
     @Body(new ZodPipe(closureBody, 'body')) body: z.output<typeof closureBody>,
@@ -181,10 +176,12 @@ export class ClosuresController {
 
   @Post(':id/lift')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Lifts a closure now (operators only); it stays listed with who lifted it' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'Already lifted or over' })
+  @ApiRoute({
+    summary: 'Lifts a closure now (operators only); it stays listed with who lifted it',
+    params: { id: closureId },
+    ok: closureSchema,
+    errors: { 403: 'Operators only', 404: '', 409: 'Already lifted or over' },
+  })
   async lift(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(closureId, 'id')) id: string,

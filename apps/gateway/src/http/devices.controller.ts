@@ -1,19 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import type { DeviceView, SeriesView, TrackView } from '@lg/contracts';
 import { DevicesService } from '../access/devices.service';
-import { DeviceDto, ErrorDto, SeriesDto, TrackDto } from './dto';
 import {
   deviceIdSchema,
   MAX_POINTS,
@@ -21,36 +9,38 @@ import {
   trackQuerySchema,
   type SeriesQuery,
   type TrackQuery,
-} from './queries';
+} from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiGroup, ApiRoute } from './api-route';
+import { z } from '../contract/openapi-zod';
+import { deviceSchema, seriesSchema, trackSchema } from '../contract/responses';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';
 
-@ApiTags('devices')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'devices' })
 @Controller('api')
 export class DevicesController {
   constructor(private readonly devices: DevicesService) {}
 
   @Get('devices')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'The registry with each device’s last reading time and online state',
-    description: 'A company user gets only its own trucks.',
+    ok: z.array(deviceSchema),
   })
-  @ApiOkResponse({ type: [DeviceDto] })
   list(@CurrentUser() user: Principal): Promise<DeviceView[]> {
     return this.devices.list(user);
   }
 
   @Get('trucks/:id/track')
-  @ApiOperation({ summary: `A truck’s fixes in [from, to), oldest first, at most ${MAX_POINTS}` })
-  @ApiQuery({ name: 'from', required: false, description: `${TIME}; default to − 1 h` })
-  @ApiQuery({ name: 'to', required: false, description: `${TIME}; default now` })
-  @ApiOkResponse({ type: TrackDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such truck (or another company’s)' })
+  @ApiRoute({
+    summary: `A truck’s fixes in [from, to), oldest first, at most ${MAX_POINTS}`,
+    description: `from, to: ${TIME}; default the last hour`,
+    params: { id: deviceIdSchema },
+    query: trackQuerySchema(),
+    ok: trackSchema,
+    errors: { 400: '', 404: 'No such truck (or another company’s)' },
+  })
   track(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
@@ -60,28 +50,14 @@ export class DevicesController {
   }
 
   @Get('devices/:id/series')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'One field of a device’s readings, raw or as the mean per bucket of `every`',
-    description: `At most ${MAX_POINTS} points. Slope and gas devices are for operators only (403 for company users).`,
+    description: `from, to: ${TIME}; default the last 24 h`,
+    params: { id: deviceIdSchema },
+    query: seriesQuerySchema(),
+    ok: seriesSchema,
+    errors: { 400: '', 403: '', 404: '' },
   })
-  @ApiQuery({
-    name: 'field',
-    required: true,
-    example: 'speed',
-    description: 'A field of the device’s kind (contract v1)',
-  })
-  @ApiQuery({ name: 'from', required: false, description: `${TIME}; default to − 24 h` })
-  @ApiQuery({ name: 'to', required: false, description: `${TIME}; default now` })
-  @ApiQuery({
-    name: 'every',
-    required: false,
-    example: '1m',
-    description: 'Bucket width, 1s..1d (numeric fields)',
-  })
-  @ApiOkResponse({ type: SeriesDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiForbiddenResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
   series(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,

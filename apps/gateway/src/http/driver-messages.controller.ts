@@ -11,25 +11,17 @@ import {
   UseGuards,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { Queue } from 'bullmq';
-import { z } from 'zod';
+import { z } from '../contract/openapi-zod';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS, type DriverMessage } from '@lg/contracts';
 import { DUTY_QUEUE, newDriverMessageId, queueDriverMessage } from '@lg/duty';
 import { Registry } from '@lg/registry';
 import { TerminalDownlinkService, type TextSent } from '../access/terminal-downlink.service';
 import { GatewayRedis } from '../infra/redis';
-import { ErrorDto } from './dto';
-import { alertIdSchema } from './queries';
+import { alertIdSchema } from '../contract/queries';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 const body = z
@@ -56,10 +48,8 @@ export interface DriverMessageSent {
  * road ahead is closed"): to the company's platform over MQTT and to the truck's own JT/T 808 terminal
  * where it is connected to the platform directly. Operators only.
  */
-@ApiTags('alerts')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'alerts' })
 @Controller('api/alerts')
 export class DriverMessagesController implements OnApplicationShutdown {
   private queue: Queue | undefined;
@@ -76,15 +66,19 @@ export class DriverMessagesController implements OnApplicationShutdown {
 
   @Post(':id/driver-message')
   @HttpCode(200)
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Sends the driver of the alert’s truck a message (operators only)',
     description:
       'Published to the truck’s company platform on `{root}/_driver/{company}/message` and sent as a ' +
       'JT/T 808 text (0x8300, shown and read out) to the truck’s terminal where it is connected directly.',
+    params: { id: alertIdSchema },
+    body,
+    ok: described(
+      'DriverMessageSent',
+      '`{message, platform: "queued", terminal}`: the message as published, and the terminal’s answer or why not sent',
+    ),
+    errors: { 400: 'No text, too long, or not a truck alert', 403: 'Operators only', 404: '' },
   })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'No text, too long, or not a truck alert' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
-  @ApiNotFoundResponse({ type: ErrorDto })
   async send(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,

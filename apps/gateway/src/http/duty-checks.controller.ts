@@ -1,24 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { z } from 'zod';
 import { DUTY_CHECK_ID_PATTERN, ID_PATTERN, type DutyAnswerResult } from '@lg/contracts';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import type { DutySettings } from '@lg/duty';
 import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
-import { ErrorDto } from './dto';
-import { quoted, single, withRange } from './queries';
+import { quoted, single, withRange } from '../contract/queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
 
 const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
 const recentWeek = (q: { from?: number; to?: number }, now: number) => {
@@ -53,23 +42,19 @@ const checkId = z.string().regex(DUTY_CHECK_ID_PATTERN, 'is not a duty check ID'
  * Duty checks (平台查岗): operators ask (or the schedule does, at random in working hours); the company asked
  * answers over MQTT or here; each check ends in time, late or missed.
  */
-@ApiTags('duty-checks')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'duty-checks' })
 @Controller('api/duty-checks')
 export class DutyChecksController {
   constructor(private readonly duty: DutyChecksService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Duty checks asked in the period (default the last 7 days), newest first' })
-  @ApiQuery({ name: 'from', required: false })
-  @ApiQuery({ name: 'to', required: false })
-  @ApiQuery({ name: 'company', required: false, example: 'C01' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  @ApiOkResponse({ description: '{checks: DutyCheckView[]}' })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiForbiddenResponse({ type: ErrorDto })
+  @ApiRoute({
+    summary: 'Duty checks asked in the period (default the last 7 days), newest first',
+    query: listQuery,
+    ok: described('DutyCheckList', '{checks: DutyCheckView[]} (docs/contract.md)'),
+    errors: { 400: '', 403: '' },
+  })
   list(
     @CurrentUser() user: Principal,
     @Query(new ZodPipe(listQuery, 'query')) q: z.output<typeof listQuery>,
@@ -78,8 +63,12 @@ export class DutyChecksController {
   }
 
   @Get('summary')
-  @ApiOperation({ summary: 'Per company: asked, decided, in time, late, missed, and the response rate' })
-  @ApiOkResponse({ description: '[{company, asked, decided, inTime, late, missed, rate}]' })
+  @ApiRoute({
+    summary: 'Per company: asked, decided, in time, late, missed, and the response rate',
+    query: tallyQuery,
+    ok: z.array(described('DutyTally', '{company, asked, decided, inTime, late, missed, rate}')),
+    errors: { 400: '', 403: '' },
+  })
   summary(
     @CurrentUser() user: Principal,
     @Query(new ZodPipe(tallyQuery, 'query')) q: z.output<typeof tallyQuery>,
@@ -88,27 +77,34 @@ export class DutyChecksController {
   }
 
   @Get('settings')
-  @ApiOperation({ summary: 'Checks per day, deadline and working hours (operators only)' })
-  @ApiForbiddenResponse({ type: ErrorDto })
+  @ApiRoute({
+    summary: 'Checks per day, deadline and working hours (operators only)',
+    ok: described('DutySettings', 'The duty-check settings (docs/contract.md)'),
+    errors: { 403: '' },
+  })
   settings(@CurrentUser() user: Principal): Promise<DutySettings> {
     return this.duty.settings(user);
   }
 
   @Put('settings')
-  @ApiOperation({ summary: 'Replaces the settings (operators only); a bad key is a 400 naming it' })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiForbiddenResponse({ type: ErrorDto })
+  @ApiRoute({
+    summary: 'Replaces the settings (operators only); a bad key is a 400 naming it',
+    body: described('DutySettings', 'The duty-check settings (docs/contract.md)'),
+    ok: described('DutySettings', 'The duty-check settings (docs/contract.md)'),
+    errors: { 400: '', 403: '' },
+  })
   putSettings(@CurrentUser() user: Principal, @Body() body: unknown): Promise<DutySettings> {
     return this.duty.putSettings(user, body);
   }
 
   @Post()
-  @HttpCode(202)
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Asks a company now (operators only); the question goes out over MQTT within a moment',
+    body: askBody,
+    ok: described('DutyCheck', 'The check asked (docs/contract.md)'),
+    errors: { 400: '', 403: '', 404: 'No such company', 429: 'Over 50 checks for the company in 24 h' },
   })
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'No such company' })
-  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'Over 50 checks for the company in 24 h' })
+  @HttpCode(202)
   ask(
     @CurrentUser() user: Principal,
     @Body(new ZodPipe(askBody, 'body')) body: z.output<typeof askBody>,
@@ -117,10 +113,14 @@ export class DutyChecksController {
   }
 
   @Post(':id/answer')
+  @ApiRoute({
+    summary: 'Answers a check of one’s own company from the dashboard (company users)',
+    params: { id: checkId },
+    body: answerBody,
+    ok: described('DutyAnswer', 'The answer’s result: in time or late'),
+    errors: { 400: 'Wrong code, already answered, or over 24 h old', 404: '' },
+  })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Answers a check of one’s own company from the dashboard (company users)' })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'Wrong code, already answered, or over 24 h old' })
   answer(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(checkId, 'id')) id: string,

@@ -5,9 +5,9 @@ import {
   HttpException,
   HttpStatus,
   Logger,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { LoadSheddingException } from '../access/load-shedding';
 
 /** The error body of every HTTP error (contract v1). */
 export interface ErrorBody {
@@ -29,19 +29,6 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
-
-/**
- * 503 for work refused on purpose because too much of it is running (password checks, scorecard
- * computations): answered with `Retry-After`, and not logged as a failure of the gateway.
- */
-export class LoadSheddingException extends ServiceUnavailableException {
-  constructor(
-    message: string,
-    readonly retryAfterSec: number,
-  ) {
-    super(message);
-  }
-}
 
 /** Seconds to wait that an error carries for `Retry-After` (429 and shed 503), if any. */
 function retryAfterOf(exception: unknown): number | undefined {

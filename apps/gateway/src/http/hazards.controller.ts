@@ -1,15 +1,10 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import type { HazardArea } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
-import { ErrorDto } from './dto';
+import { ApiGroup, ApiRoute } from './api-route';
+import { z } from '../contract/openapi-zod';
+import { described } from '../contract/responses';
 
 /** A hazard area as a company sees it: where and how dangerous, not whose sensor (slope site, gas network). */
 export type HazardAreaView = Omit<HazardArea, 'device' | 'owner'> & { device?: string; owner?: string };
@@ -19,22 +14,20 @@ export type HazardAreaView = Omit<HazardArea, 'device' | 'owner'> & { device?: s
  * against, for the map. Every signed-in user sees them: a transport company needs to know where not to
  * drive; a company is not shown which device or owner raised them.
  */
-@ApiTags('map')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'map' })
 @Controller('api/hazards')
 export class HazardsController {
   constructor(private readonly redis: GatewayRedis) {}
 
   @Get()
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Active hazard areas: circles around red slope sites and orange/red gas alerts',
     description:
       'Each area lives while its alert is active; `id` is the alert ID, `points` the places (WGS-84) with a ' +
       'circle of `radiusM` metres each. Sorted most severe first. Companies get no `device` or `owner`.',
+    ok: z.array(described('HazardArea', 'A hazard area (docs/contract.md, "Hazard areas")')),
   })
-  @ApiOkResponse({ description: 'The hazard areas' })
   async list(@CurrentUser() user: Principal): Promise<HazardAreaView[]> {
     const raw = await this.redis.commands.hgetall(this.redis.names.hazards);
     const areas = Object.values(raw)

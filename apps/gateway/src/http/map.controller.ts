@@ -1,23 +1,15 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { Registry } from '@lg/registry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { ErrorDto } from './dto';
 import type { MapView } from '@lg/contracts';
 import { mapView } from './map.view';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
 
 /** The static layers of the dashboard's map, drawn from the registry (no tiles or other download needed). */
-@ApiTags('map')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'map' })
 @Controller('api/map')
 export class MapController {
   constructor(
@@ -26,14 +18,10 @@ export class MapController {
   ) {}
 
   @Get()
-  @ApiOperation({
+  @ApiRoute({
     summary: 'District outline, corridors, restricted zones, slope sites and the responsibility chain',
-    description:
-      'For the dashboard map and filters. Coordinates are WGS-84 `[lon, lat]`. A company user gets its own ' +
-      'company, the roads and zones only (no slope sites, gas networks, grids or communities). `tiles` is ' +
-      'present only when the deployment configures a tile layer (MAP_TILES_URL).',
+    ok: described('MapView', 'The map view (libs/contracts, map.ts; docs/contract.md)'),
   })
-  @ApiOkResponse({ description: 'The map view' })
   get(@CurrentUser() user: Principal): MapView {
     return mapView(this.registry, user, this.config);
   }

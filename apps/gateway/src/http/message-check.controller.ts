@@ -1,18 +1,10 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { MessageCheckService, type MessageVerdict } from '../access/message-check.service';
-import { ErrorDto } from './dto';
 import { ZodPipe } from './zod.pipe';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
 
 const body = z
   .object({
@@ -21,28 +13,20 @@ const body = z
   })
   .strict();
 
-@ApiTags('rejections')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'rejections' })
 @Controller('api/messages')
 export class MessageCheckController {
   constructor(private readonly messages: MessageCheckService) {}
 
   @Post('check')
-  @HttpCode(200)
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Try a message: the verdict ingest would give a topic and payload; nothing is stored',
-    description:
-      'Same validation code as ingest (contract, registry, payload). The rate limit and drift are not applied. ' +
-      'A company user may try only its own topics. The body is at most 64 KiB.',
+    body,
+    ok: described('MessageVerdict', 'The verdict: accepted readings or the refusal with its reason'),
+    errors: { 400: '', 403: '' },
   })
-  @ApiOkResponse({
-    description:
-      '{verdict: accepted|partly|refused, stored: [{ts, quality, why?}], refused: [{reason, message, index?}]}',
-  })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiForbiddenResponse({ type: ErrorDto })
+  @HttpCode(200)
   check(
     @CurrentUser() user: Principal,
     @Body(new ZodPipe(body, 'body')) b: z.output<typeof body>,

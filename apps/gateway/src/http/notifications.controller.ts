@@ -1,69 +1,30 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiExcludeController,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
-import {
-  DELIVERY_STATES,
-  ESCALATION_LEVELS,
-  NOTIFY_CHANNELS,
-  SEVERITIES,
-  type NotificationDelivery,
-} from '@lg/contracts';
+import { z } from '../contract/openapi-zod';
+import { SEVERITIES, type NotificationDelivery } from '@lg/contracts';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { MAX_LINK_TOKEN } from '@lg/notifications';
 import { NotificationsService, type LinkOutcome } from '../access/notifications.service';
-import { ErrorDto } from './dto';
-import { alertIdSchema } from './queries';
+import { alertIdSchema } from '../contract/queries';
+import { notificationDeliverySchema } from '../contract/responses';
+import { ApiGroup, ApiRoute } from './api-route';
 import { ParamPipe } from './zod.pipe';
 
-export class NotificationDeliveryDto implements NotificationDelivery {
-  @ApiProperty({ example: '3f1c0a9b2d4e5f60718293a4' }) id!: string;
-  @ApiProperty({ enum: NOTIFY_CHANNELS }) channel!: NotificationDelivery['channel'];
-  @ApiProperty({ example: '138****1101', description: 'The address, partly masked' }) to!: string;
-  @ApiProperty({ example: '周波' }) contact!: string;
-  @ApiPropertyOptional({ example: '网格员' }) role?: string;
-  @ApiProperty({ enum: ESCALATION_LEVELS }) level!: NotificationDelivery['level'];
-  @ApiProperty({ example: 'GR-BJ11' }) unit!: string;
-  @ApiProperty({ enum: ['opened', 'raised', 'reopened', 'escalated'] })
-  transition!: NotificationDelivery['transition'];
-  @ApiProperty({ enum: SEVERITIES }) severity!: NotificationDelivery['severity'];
-  @ApiProperty({ example: 1, description: 'Alerts the message tells of (more than 1: a grouped message)' })
-  alerts!: number;
-  @ApiProperty({ enum: DELIVERY_STATES }) state!: NotificationDelivery['state'];
-  @ApiPropertyOptional({ example: 'the webhook answered HTTP 503' }) reason?: string;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ example: '2026-05-01T02:03:04.000Z' }) queuedAt!: string;
-  @ApiPropertyOptional() sentAt?: string;
-  @ApiPropertyOptional() deliveredAt?: string;
-  @ApiPropertyOptional() failedAt?: string;
-}
-
-@ApiTags('alerts')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'alerts' })
 @Controller('api/alerts')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get(':id/notifications')
-  @ApiOperation({
+  @ApiRoute({
     summary:
       'The notifications of an alert (SMS, e-mail, webhook) and where each delivery stands, newest first',
     description: 'A company user sees only its own trucks’ alerts (another one is 404). At most 200.',
+    params: { id: alertIdSchema },
+    ok: z.array(notificationDeliverySchema),
+    errors: { 404: '' },
   })
-  @ApiOkResponse({ type: [NotificationDeliveryDto] })
-  @ApiNotFoundResponse({ type: ErrorDto })
   list(
     @CurrentUser() user: Principal,
     @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
@@ -77,9 +38,8 @@ const seenSchema = z.enum(SEVERITIES).optional();
 /**
  * The page an acknowledgement link opens (no login: the link is the credential). Opening it changes
  * nothing (mail scanners open links); its button acknowledges. A tampered link, or one whose alert is
- * gone, gets a page that says so.
+ * gone, gets a page that says so. Not in the API document: it is a page for people, not an API route.
  */
-@ApiExcludeController()
 @Controller('ack')
 export class AckLinkController {
   constructor(private readonly notifications: NotificationsService) {}

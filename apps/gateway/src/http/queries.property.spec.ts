@@ -13,13 +13,13 @@ import {
   MAX_RANGE_MS,
   seriesQuerySchema,
   trackQuerySchema,
-} from './queries';
+} from '../contract/queries';
 import {
   companyIdSchema,
   exportQuerySchema,
   scorecardQuerySchema,
   trendQuerySchema,
-} from './scorecard.queries';
+} from '../contract/scorecard.queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
 
 /**

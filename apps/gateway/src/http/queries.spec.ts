@@ -7,7 +7,7 @@ import {
   loginBodySchema,
   seriesQuerySchema,
   trackQuerySchema,
-} from './queries';
+} from '../contract/queries';
 
 function message(pipe: ZodPipe<never>, value: unknown): string {
   try {

@@ -10,23 +10,15 @@ import {
   Put,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { RulePackStore } from '@lg/evaluation';
 import { Registry } from '@lg/registry';
 import { describePack, RULES, RuleConfigError } from '@lg/rules';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from '../infra/redis';
-import { ErrorDto } from './dto';
+import { ApiGroup, ApiRoute } from './api-route';
+import { z } from '../contract/openapi-zod';
+import { described } from '../contract/responses';
 
 type PackView = ReturnType<typeof describePack>;
 
@@ -34,11 +26,8 @@ type PackView = ReturnType<typeof describePack>;
  * The rule pack: every rule's effective thresholds, and live changes to them. A change is validated
  * against the whole pack (a bad value is a 400 naming the key) and applied by every worker at once.
  */
-@ApiTags('rules')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
-@ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
 @UseGuards(AuthGuard)
+@ApiGroup({ tag: 'rules', errors: { 403: 'Operators only' } })
 @Controller('api/rules')
 export class RulesController {
   private readonly store: RulePackStore;
@@ -52,24 +41,26 @@ export class RulesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every rule with its effective configuration, defaults and overrides' })
-  @ApiOkResponse({ description: 'The rule pack' })
+  @ApiRoute({
+    summary: 'Every rule with its effective configuration, defaults and overrides',
+    ok: described('RulePack', 'The rule pack (docs/rules.md)'),
+  })
   async list(@CurrentUser() user: Principal): Promise<PackView> {
     operatorOnly(user);
     return describePack(await this.store.resolve());
   }
 
   @Put(':rule')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Replace the live override of one rule (applied at once by every worker)',
-    description:
-      'Body: `{enabled?, config?, owners?: {ownerId: {...}}, devices?: {deviceId: {...}}}`. Keys of `config` are the rule’s thresholds; see docs/rules.md.',
+    params: { rule: z.string().openapi({ example: 'gas.lel' }) },
+    body: described(
+      'RuleOverride',
+      'e.g. {"config": {"orange": 20, "red": 40}, "devices": {"G001": {"red": 35}}}',
+    ),
+    ok: described('RuleView', 'The rule as now applied'),
+    errors: { 400: 'A value the rule refuses, named', 404: 'No such rule' },
   })
-  @ApiBody({
-    schema: { type: 'object', example: { config: { orange: 20, red: 40 }, devices: { G001: { red: 35 } } } },
-  })
-  @ApiOkResponse({ description: 'The rule as now applied' })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'A value the rule refuses, named' })
   async update(
     @CurrentUser() user: Principal,
     @Param('rule') rule: string,

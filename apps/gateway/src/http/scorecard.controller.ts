@@ -1,18 +1,4 @@
 import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiQuery,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import {
@@ -22,8 +8,6 @@ import {
   type SettingsView,
   type TrendView,
 } from '../access/scorecard.service';
-import { ErrorDto } from './dto';
-import { CompanyDetailDto, RankingDto, ScorecardSettingsDto, TrendDto } from './scorecard.dto';
 import {
   companyIdSchema,
   exportQuerySchema,
@@ -33,8 +17,16 @@ import {
   type ExportQuery,
   type ScorecardRange,
   type TrendQuery,
-} from './scorecard.queries';
+} from '../contract/scorecard.queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiGroup, ApiRoute } from './api-route';
+import { described } from '../contract/responses';
+import {
+  companyDetailSchema,
+  rankingSchema,
+  scorecardSettingsSchema,
+  trendSchema,
+} from '../contract/scorecard.responses';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';
 const FROM = `${TIME}; default: the start of yesterday (Asia/Shanghai), or to − 1 day. Widened to a whole hour`;
@@ -45,27 +37,23 @@ const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 da
  * company, per truck, with the evidence and the fix-first list; trends; exports. A company user sees only
  * its own company; any other is 404.
  */
-@ApiTags('scorecard')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'No, bad or expired token' })
-@ApiServiceUnavailableResponse({
-  type: ErrorDto,
-  description: 'Too many scorecard computations running and waiting; `Retry-After: 5`',
-})
 @UseGuards(AuthGuard)
+@ApiGroup({
+  tag: 'scorecard',
+  errors: { 503: 'Too many scorecard computations at once; `Retry-After` says when' },
+})
 @Controller('api/scorecard')
 export class ScorecardController {
   constructor(private readonly scorecard: ScorecardService) {}
 
   @Get()
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Every company’s rates, counts, points and score for the period, ranked',
-    description: 'An operator gets all companies ranked; a company user gets its own only, without rank.',
+    description: `from: ${FROM}. to: ${TO}`,
+    query: scorecardQuerySchema(),
+    ok: rankingSchema,
+    errors: { 400: '' },
   })
-  @ApiQuery({ name: 'from', required: false, description: FROM })
-  @ApiQuery({ name: 'to', required: false, description: TO })
-  @ApiOkResponse({ type: RankingDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
   ranking(
     @CurrentUser() user: Principal,
     @Query(new ZodPipe(scorecardQuerySchema(), 'query')) q: ScorecardRange,
@@ -75,44 +63,37 @@ export class ScorecardController {
 
   // Declared before `:companyId`, so that it is matched first.
   @Get('settings')
-  @ApiOperation({ summary: 'The scorecard’s point rules and duty-check rates (operators only)' })
-  @ApiOkResponse({ type: ScorecardSettingsDto })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
+  @ApiRoute({
+    summary: 'The scorecard’s point rules and duty-check rates (operators only)',
+    ok: scorecardSettingsSchema,
+    errors: { 403: 'Operators only' },
+  })
   settings(@CurrentUser() user: Principal): Promise<SettingsView> {
     return this.scorecard.settings(user);
   }
 
   @Put('settings')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'Replace the scorecard settings (operators only)',
-    description:
-      'Body: the overrides, any subset of `{track, drift, alerts, dutyCheck, accessLookbackDays, evidenceLimit}`; ' +
-      'keys left out take their defaults. Applied to every computation from now on; kept days stay as computed.',
+    body: described(
+      'ScorecardOverrides',
+      'What to override, e.g. {"track": {"gapTimeSec": 600}} (docs/scorecard.md)',
+    ),
+    ok: scorecardSettingsSchema,
+    errors: { 400: 'A bad key or value, named', 403: 'Operators only' },
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      example: { track: { gapTimeSec: 600 }, dutyCheck: { companies: { C03: 0.85 } } },
-    },
-  })
-  @ApiOkResponse({ type: ScorecardSettingsDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'A bad key or value, named' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Operators only' })
   replaceSettings(@CurrentUser() user: Principal, @Body() body: unknown): Promise<SettingsView> {
     return this.scorecard.replaceSettings(user, body);
   }
 
   @Get(':companyId')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'One company’s scorecard per truck, with the worst records for each rate and the fix-first list',
-  })
-  @ApiQuery({ name: 'from', required: false, description: FROM })
-  @ApiQuery({ name: 'to', required: false, description: TO })
-  @ApiOkResponse({ type: CompanyDetailDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({
-    type: ErrorDto,
-    description: 'No such company (or, for a company user, another one)',
+    description: `from: ${FROM}. to: ${TO}`,
+    params: { companyId: companyIdSchema },
+    query: scorecardQuerySchema(),
+    ok: companyDetailSchema,
+    errors: { 400: '', 404: 'No such company (or another company’s)' },
   })
   company(
     @CurrentUser() user: Principal,
@@ -123,19 +104,14 @@ export class ScorecardController {
   }
 
   @Get(':companyId/trend')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'The company’s daily score and rates over the last days (kept daily results)',
-    description: 'Final days not kept yet are computed and kept first.',
+    description: `days: 1..${MAX_TREND_DAYS}; default 30`,
+    params: { companyId: companyIdSchema },
+    query: trendQuerySchema(),
+    ok: trendSchema,
+    errors: { 400: '', 404: '' },
   })
-  @ApiQuery({ name: 'days', required: false, description: `1..${MAX_TREND_DAYS}; default 30` })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    description: `${TIME}; the trend ends the day before; default now`,
-  })
-  @ApiOkResponse({ type: TrendDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
   trend(
     @CurrentUser() user: Principal,
     @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,
@@ -145,18 +121,17 @@ export class ScorecardController {
   }
 
   @Get(':companyId/export')
-  @ApiOperation({
+  @ApiRoute({
     summary: 'The company’s scorecard as CSV (per-truck table) or XLSX (summary, trucks, evidence)',
-    description: 'Headings in Chinese (`lang=zh`) or English (`lang=en`).',
+    description: `from: ${FROM}. to: ${TO}`,
+    params: { companyId: companyIdSchema },
+    query: exportQuerySchema(),
+    ok: {
+      description: 'The file, as an attachment',
+      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    },
+    errors: { 400: '', 404: '' },
   })
-  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'], description: 'default csv' })
-  @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: 'default zh' })
-  @ApiQuery({ name: 'from', required: false, description: FROM })
-  @ApiQuery({ name: 'to', required: false, description: TO })
-  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The file, as an attachment' })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
   async export(
     @CurrentUser() user: Principal,
     @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,

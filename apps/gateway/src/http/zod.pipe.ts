@@ -1,6 +1,6 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { describeIssues } from './queries';
+import { describeIssues } from '../contract/queries';
 
 /** Validates (and converts) a query string, body or parameter with a zod schema; 400 naming the problem. */
 export class ZodPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<S>> {

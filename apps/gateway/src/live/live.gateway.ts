@@ -22,9 +22,10 @@ import {
   type ServerToClientEvents,
 } from '@lg/contracts';
 import { canSee, companyRoom, OPERATOR_ROOM, roomOf, roomsFor, TokenService, type Principal } from '@lg/auth';
+import { transitionLogFields } from '@lg/alerts';
 import { Metrics } from '@lg/observability';
 import { AlertsService } from '../access/alerts.service';
-import { ackRequestSchema, describeIssues } from '../http/queries';
+import { ackRequestSchema, describeIssues } from '../contract/queries';
 import { GatewayRedis } from '../infra/redis';
 import { releaseMissed } from './cluster';
 import { LiveStreamReader } from './live-stream.reader';
@@ -193,6 +194,8 @@ export class LiveGateway
       case 'alert':
         this.nsp.to(roomsFor(record.alert)).emit('alert', record.alert);
         this.emitted.inc({ event: 'alert' });
+        // At debug only: the worker already logs each rule-driven transition with the same IDs.
+        this.logger.debug(transitionLogFields(record.alert, record.transition));
         return;
       case 'device':
         this.nsp.to(roomsFor(record.device)).emit('device', record.device);

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import type { Position } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
+import { ChannelFeed } from './channel-feed';
 
 /** Positions are pushed at most this often. */
 export const POSITIONS_INTERVAL_MS = 1000;
@@ -12,23 +12,18 @@ export const POSITIONS_INTERVAL_MS = 1000;
  * moved since the last push. The newest fix of every truck is kept for clients that connect later.
  */
 @Injectable()
-export class PositionsFeed {
-  private readonly logger = new Logger('positions');
-  private subscriber: Redis | undefined;
+export class PositionsFeed extends ChannelFeed {
   private timer: NodeJS.Timeout | undefined;
   private readonly latest = new Map<string, Position>();
   private pending = new Map<string, Position>();
-  private malformed = 0;
 
-  constructor(private readonly redis: GatewayRedis) {}
+  constructor(redis: GatewayRedis) {
+    super(redis, 'positions');
+  }
 
   async start(onBatch: (positions: Position[]) => void): Promise<void> {
-    if (this.subscriber) return;
-    const subscriber = this.redis.openSubscriber('positions');
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, message: string) => this.merge(message));
-    // ioredis subscribes again by itself after a reconnect.
-    await subscriber.subscribe(this.redis.names.positionsChannel);
+    if (this.listening) return;
+    await this.listen(this.redis.names.positionsChannel, (message) => this.merge(message));
     this.timer = setInterval(() => {
       if (this.pending.size === 0) return;
       const batch = [...this.pending.values()];
@@ -38,11 +33,10 @@ export class PositionsFeed {
     this.timer.unref();
   }
 
-  stop(): void {
+  override stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    super.stop();
   }
 
   /** The newest fix of every truck seen, for a client that just connected. */
@@ -51,18 +45,8 @@ export class PositionsFeed {
   }
 
   merge(message: string): void {
-    let batch: unknown;
-    try {
-      batch = JSON.parse(message);
-    } catch {
-      batch = undefined;
-    }
-    if (!Array.isArray(batch)) {
-      if (this.malformed++ % 1000 === 0)
-        this.logger.warn('ignored a positions message that is not a JSON array');
-      return;
-    }
-    for (const p of batch as unknown[]) {
+    const batch = this.read(message, 'array') as unknown[] | undefined;
+    for (const p of batch ?? []) {
       if (!isPosition(p)) continue;
       const known = this.latest.get(p.id);
       if (known && Date.parse(known.ts) > Date.parse(p.ts)) continue;

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import { REJECT_REASONS, rejectionChannel, type RejectionRecord } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
+import { ChannelFeed } from './channel-feed';
 
 /** At most this many refusals of one owner are pushed per second; the rest are in the history. */
 export const LIVE_REJECTIONS_PER_OWNER_PER_SEC = 50;
@@ -12,50 +12,31 @@ export const LIVE_REJECTIONS_PER_OWNER_PER_SEC = 50;
  * drowns; what is not pushed is still in `GET /api/rejections`.
  */
 @Injectable()
-export class RejectionsFeed {
-  private readonly logger = new Logger('rejections');
-  private subscriber: Redis | undefined;
+export class RejectionsFeed extends ChannelFeed {
   private windowStart = 0;
   private readonly sent = new Map<string, number>();
-  private malformed = 0;
 
-  constructor(private readonly redis: GatewayRedis) {}
-
-  async start(onRecord: (record: RejectionRecord) => void): Promise<void> {
-    if (this.subscriber) return;
-    const subscriber = this.redis.openSubscriber('rejections');
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, message: string) => {
-      for (const r of this.admit(message)) onRecord(r);
-    });
-    await subscriber.subscribe(rejectionChannel(this.redis.names.prefix));
+  constructor(redis: GatewayRedis) {
+    super(redis, 'rejections');
   }
 
-  stop(): void {
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+  start(onRecord: (record: RejectionRecord) => void): Promise<void> {
+    return this.listen(rejectionChannel(this.redis.names.prefix), (message) => {
+      for (const r of this.admit(message)) onRecord(r);
+    });
   }
 
   /** The records of one batch that are well formed and within their owner's share of this second. */
   admit(message: string): RejectionRecord[] {
-    let batch: unknown;
-    try {
-      batch = JSON.parse(message);
-    } catch {
-      batch = undefined;
-    }
-    if (!Array.isArray(batch)) {
-      if (this.malformed++ % 1000 === 0)
-        this.logger.warn('ignored a rejections message that is not an array');
-      return [];
-    }
+    const batch = this.read(message, 'array') as unknown[] | undefined;
+    if (!batch) return [];
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
       this.sent.clear();
     }
     const out: RejectionRecord[] = [];
-    for (const r of batch as unknown[]) {
+    for (const r of batch) {
       if (!isRecord(r)) continue;
       const n = this.sent.get(r.owner) ?? 0;
       if (n >= LIVE_REJECTIONS_PER_OWNER_PER_SEC) continue;

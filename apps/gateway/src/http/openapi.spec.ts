@@ -1,0 +1,48 @@
+import { GATEWAY_CONTROLLERS } from '../gateway.module';
+import { buildOpenApiDocument, controllerRoutes } from './openapi';
+
+/**
+ * The OpenAPI document is generated from the routes' zod schemas: every route of the gateway's controllers
+ * must be described (`@ApiRoute`), so that a new route without its schemas fails here.
+ */
+describe('the OpenAPI document', () => {
+  const routes = controllerRoutes(GATEWAY_CONTROLLERS);
+  const document = buildOpenApiDocument(GATEWAY_CONTROLLERS);
+
+  it('finds the routes of the controllers', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(29);
+    expect(routes).toContainEqual(
+      expect.objectContaining({ method: 'get', path: '/api/alerts/{id}/history' }),
+    );
+  });
+
+  it('describes every route of the controllers, and nothing else', () => {
+    expect(routes.filter((r) => !r.contract).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('takes request and answer schemas from zod: parameters, bodies, answers and errors', () => {
+    const list = document.paths['/api/alerts']?.get;
+    const names = (list?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
+    expect(names).toEqual(expect.arrayContaining(['active', 'severity', 'since', 'limit']));
+    expect(list?.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(list?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403']);
+    const ack = document.paths['/api/alerts/{id}/ack']?.post;
+    expect(ack?.requestBody).toMatchObject({ required: false });
+    expect(document.paths['/api/auth/login']?.post?.security).toBeUndefined();
+    // The success status as Nest answers it: a duty check is accepted (202), not done.
+    expect(Object.keys(document.paths['/api/duty-checks']?.post?.responses ?? {})).toContain('202');
+    expect(document.paths['/api/auth/me']?.get?.security).toEqual([{ bearer: [] }]);
+    const transition = document.components?.schemas?.AlertTransition as {
+      properties: Record<string, unknown>;
+    };
+    expect(Object.keys(transition.properties)).toEqual(
+      expect.arrayContaining(['type', 'clearedAck', 'trace']),
+    );
+    expect(document.components?.schemas).toHaveProperty('Alert');
+    expect(document.components?.schemas).toHaveProperty('Error');
+  });
+});
