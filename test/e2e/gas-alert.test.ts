@@ -59,7 +59,7 @@ describe('gas leak, end to end', () => {
     expect(alert.escalation.notify.length).toBeGreaterThan(0);
 
     await waitFor('the reading in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT lel, q FROM gas WHERE device = 'G001'`);
+      const rows = await platform.influxQuery(`SELECT lel, q FROM raw_gas.gas WHERE device = 'G001'`);
       return rows.some((r) => r.time === ts && r.lel === 60 && r.q === 'ok');
     });
 
@@ -108,7 +108,7 @@ describe('gas leak, end to end', () => {
     expect(rejections.find((r) => r.index === 1)?.message).toMatch(/lel must be a finite number/);
 
     await waitFor('the good readings of the mixed batch in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT lel FROM gas WHERE device = 'G002'`);
+      const rows = await platform.influxQuery(`SELECT lel FROM raw_gas.gas WHERE device = 'G002'`);
       const times = rows.map((r) => r.time);
       return times.includes(now - 2000) && times.includes(now) && !times.includes(now - 1000);
     });

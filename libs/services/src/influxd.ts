@@ -10,6 +10,8 @@ export interface InfluxServerOptions {
   rpcPort: number;
   /** Largest write body accepted, bytes (`[http] max-body-size`); default 25 MiB as in InfluxDB. */
   maxBodySize?: number;
+  /** How often InfluxDB drops shards past their retention period (`[retention] check-interval`); default 30m. */
+  retentionCheckInterval?: string;
 }
 
 /** InfluxDB 1.x configuration: loopback only, data under `dir`, no phoning home, no self-monitoring. */
@@ -30,8 +32,15 @@ export function influxConfig(o: InfluxServerOptions): string {
     `  max-body-size = ${o.maxBodySize ?? 26214400}`,
     '[monitor]',
     '  store-enabled = false',
+    // The platform's aggregates are continuous queries; checked every second so a bucket is computed
+    // right after it ends (each still runs only once per its own interval).
     '[continuous_queries]',
-    '  enabled = false',
+    '  enabled = true',
+    '  log-enabled = false',
+    '  run-interval = "1s"',
+    '[retention]',
+    '  enabled = true',
+    `  check-interval = "${o.retentionCheckInterval ?? '30m'}"`,
     '',
   ].join('\n');
 }
