@@ -29,6 +29,7 @@ const LIB_DEPENDENCIES = {
   evaluation: ['alerts', 'contracts', 'redis', 'registry', 'rules'],
   ingest: ['contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
+  backup: ['config', 'contracts', 'redis', 'storage'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);
 const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));

@@ -6,3 +6,4 @@ export * from './influx-repository';
 export * from './retention';
 export * from './influx-lifecycle';
 export * from './history';
+export * from './influx-backup';
