@@ -95,25 +95,27 @@ export class InfluxLifecycle {
 
   /**
    * Recomputes the 1-minute and then the 1-hour aggregates of every kind over [fromMs, toMs), widened to
-   * whole hours, a day at a time: for readings written after their continuous query ran (backfilled
-   * history, a terminal's blind-area upload, an imported database). Rewriting a bucket replaces it.
+   * whole hours, `chunkHours` at a time (default 6, so no single query runs long): for readings written
+   * after their continuous query ran (backfilled history, a terminal's blind-area upload, an imported
+   * database). Rewriting a bucket replaces it.
    *
-   * @param progress called after each day with the day's start and the number of days done and in all.
+   * @param progress called after each chunk with its start and the number of chunks done and in all.
    */
   async aggregate(
     fromMs: number,
     toMs: number,
-    progress?: (dayStartMs: number, done: number, total: number) => void,
+    progress?: (chunkStartMs: number, done: number, total: number) => void,
     kinds: readonly DeviceKind[] = DEVICE_KINDS,
+    chunkHours = 6,
   ): Promise<void> {
     const hour = AGGREGATES.hour.widthMs;
     const start = Math.floor(fromMs / hour) * hour;
     const end = Math.ceil(toMs / hour) * hour;
-    const day = 24 * hour;
-    const total = Math.max(1, Math.ceil((end - start) / day));
+    const chunk = Math.max(1, Math.floor(chunkHours)) * hour;
+    const total = Math.max(1, Math.ceil((end - start) / chunk));
     let done = 0;
-    for (let at = start; at < end; at += day) {
-      const until = Math.min(end, at + day);
+    for (let at = start; at < end; at += chunk) {
+      const until = Math.min(end, at + chunk);
       const where = `time >= ${at}ms AND time < ${until}ms`;
       for (const kind of kinds) {
         await this.influx.query(aggregateSelect(this.influx.database, kind, 'minute', where));
