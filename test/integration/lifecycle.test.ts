@@ -137,6 +137,22 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
     expect(alerts).toHaveLength(1);
   });
 
+  it('reports a refused line of a mixed batch at its own index, and stores the rest', async () => {
+    const now = Date.now();
+    const lines = [
+      reading('truck', 'T-mixed', now, 41),
+      reading('gas', 'G-mixed', now, 2),
+      // `lel` is a float: an integer for it is a field type conflict, refused for good.
+      `gas,device=G-mixed,owner=C01,q=ok lel=3i,rx=1i ${now + 1}`,
+      reading('slope', 'S-mixed', now, 0.5),
+    ];
+    const result = await influx.write(lines);
+    expect(result.written).toBe(3);
+    expect(result.rejected.map((r) => [r.index, r.line])).toEqual([[2, lines[2]]]);
+    expect(await count('"raw_gas"."gas"', `"device" = 'G-mixed'`)).toBe(1);
+    expect(await count('"raw_slope"."slope"', `"device" = 'S-mixed'`)).toBe(1);
+  });
+
   it('a longer period on a running system keeps every point', async () => {
     const before = await count('"raw_truck"."truck"');
     expect(before).toBeGreaterThan(0);
