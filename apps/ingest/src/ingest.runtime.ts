@@ -29,6 +29,8 @@ import {
   alertTransitionLine,
   InfluxLifecycle,
   InfluxRepository,
+  aggregateSettledBefore,
+  nextRecomputeAt,
   readingLine,
   type RetentionPeriods,
 } from '@lg/storage';
@@ -66,6 +68,9 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   /** Refreshes the storage size gauges (series, shards, disk), which InfluxDB computes on demand. */
   private storageTimer: NodeJS.Timeout | undefined;
   private readonly refreshStorageStats: () => Promise<void>;
+  /** The daily recomputation of the aggregates (INGEST_INDEX 0 only). */
+  private recomputeTimer: NodeJS.Timeout | undefined;
+  private readonly recomputeDays: number;
 
   constructor(
     @Inject(INGEST_CONFIG) c: IngestConfig,
@@ -78,6 +83,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const redis = (this.redis = this.connections.open('commands'));
     this.influx = new InfluxRepository(influxConnection(c));
     this.retention = retentionPeriods(c);
+    this.recomputeDays = c.INGEST_INDEX === 0 ? c.AGGREGATE_RECOMPUTE_DAYS : 0;
     this.lifecycle = new InfluxLifecycle(this.influx);
     const seriesGauge = metrics.gauge('lg_influx_series', 'Series in the InfluxDB database (cardinality)');
     const shardGauge = metrics.gauge('lg_influx_shards', 'Shards per retention policy', ['rp']);
@@ -305,6 +311,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
         if (this.influx.layout.managed) {
           void this.refreshStorageStats();
           this.storageTimer = setInterval(() => void this.refreshStorageStats(), 60_000);
+          this.scheduleRecompute();
         }
         return this.store.start();
       }),
@@ -329,6 +336,33 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const changes = await this.lifecycle.apply(this.retention);
     for (const statement of [...changes.policies, ...changes.continuousQueries])
       this.logger.log(`InfluxDB: ${statement.length > 160 ? statement.slice(0, 160) + '…' : statement}`);
+  }
+
+  /**
+   * Once a day, the aggregates of the last `recomputeDays` days computed again from raw readings, so
+   * readings stored after their minute's continuous query ran (a terminal's blind-area upload) count in
+   * the charts too. Off the hot path: InfluxDB does the work, in chunks of a few hours.
+   */
+  private scheduleRecompute(): void {
+    if (this.recomputeDays <= 0 || this.stopping) return;
+    const delay = nextRecomputeAt(Date.now()) - Date.now();
+    this.recomputeTimer = setTimeout(() => {
+      const now = Date.now();
+      const from = now - this.recomputeDays * 86_400_000;
+      const to = aggregateSettledBefore('hour', now);
+      const started = Date.now();
+      this.lifecycle
+        // An hour per query: each stays well inside the repository's request timeout.
+        .aggregate(from, to, undefined, undefined, 1)
+        .then(() =>
+          this.logger.log(
+            `aggregates recomputed for ${new Date(from).toISOString()}..${new Date(to).toISOString()} in ${Date.now() - started} ms`,
+          ),
+        )
+        .catch((err: unknown) => this.logger.warn(`recomputing the aggregates: ${String(err)}`))
+        .finally(() => this.scheduleRecompute());
+    }, delay);
+    this.recomputeTimer.unref();
   }
 
   /** The newest truck fixes this process took, once a second, for the gateways' map feed. */
@@ -380,6 +414,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     clearInterval(this.positionsTimer);
     clearInterval(this.rejectionsTimer);
     clearInterval(this.storageTimer);
+    clearTimeout(this.recomputeTimer);
     this.rejections.flush(Infinity);
     await this.router.stop();
     await this.store.stop();

@@ -3,6 +3,7 @@ import {
   continuousQueries,
   continuousQueryStatements,
   durationHours,
+  nextRecomputeAt,
   policyOfLine,
   retentionStatements,
   type ExistingPolicy,
@@ -75,6 +76,14 @@ describe('retention policies', () => {
       wanted.find((cq) => cq.name === 'lg_truck_1m')?.create,
       'DROP CONTINUOUS QUERY "lg_old" ON "lg"',
     ]);
+  });
+});
+
+describe('nextRecomputeAt', () => {
+  it('is the next 18:30 UTC (02:30 in Shanghai)', () => {
+    expect(nextRecomputeAt(Date.UTC(2026, 11, 3, 12, 0))).toBe(Date.UTC(2026, 11, 3, 18, 30));
+    expect(nextRecomputeAt(Date.UTC(2026, 11, 3, 18, 30))).toBe(Date.UTC(2026, 11, 4, 18, 30));
+    expect(nextRecomputeAt(Date.UTC(2026, 11, 3, 23, 0), 2)).toBe(Date.UTC(2026, 11, 4, 2, 30));
   });
 });
 

@@ -275,3 +275,13 @@ export function continuousQueryStatements(
 }
 
 const unquoted = (text: string): string => text.replace(/"/g, '');
+
+/**
+ * When the daily recomputation of the aggregates runs next after `nowMs`: at `hourUtc`:30 UTC (default
+ * 18:30 UTC, 02:30 in Asia/Shanghai, the quietest hour of the district's traffic).
+ */
+export function nextRecomputeAt(nowMs: number, hourUtc = 18): number {
+  const day = 86_400_000;
+  const today = Math.floor(nowMs / day) * day + hourUtc * 3_600_000 + 30 * 60_000;
+  return today > nowMs ? today : today + day;
+}
