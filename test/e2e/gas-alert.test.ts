@@ -62,6 +62,13 @@ describe('gas leak, end to end', () => {
       const rows = await platform.influxQuery(`SELECT lel, q FROM raw_gas.gas WHERE device = 'G001'`);
       return rows.some((r) => r.time === ts && r.lel === 60 && r.q === 'ok');
     });
+    // Ingest created the retention policies at start-up and exports their size figures.
+    const storage = await (await fetch(`${platform.url('ingest')}/metrics`)).text();
+    for (const rp of ['raw_truck', 'raw_slope', 'raw_gas', 'records', 'agg_1m', 'agg_1h']) {
+      expect(storage).toMatch(new RegExp(`lg_influx_shards\\{rp="${rp}"[^}]*\\} \\d+\\n`));
+      expect(storage).toMatch(new RegExp(`lg_influx_disk_bytes\\{rp="${rp}"[^}]*\\} \\d+\\n`));
+    }
+    expect(storage).toMatch(/lg_influx_series(\{[^}]*\})? \d+\n/);
 
     const res = await fetch(`${gateway}/api/alerts?active=true`, {
       headers: { authorization: `Bearer ${token}` },

@@ -153,6 +153,15 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
     expect(await count('"raw_slope"."slope"', `"device" = 'S-mixed'`)).toBe(1);
   });
 
+  it('reports the figures to watch: series, shards and disk per policy', async () => {
+    const stats = await lifecycle.stats();
+    // T-route, T-mixed (ok); G-route, G-mixed; S-route, S-mixed; one alert_event series.
+    expect(stats.seriesCardinality).toBeGreaterThanOrEqual(7);
+    expect(stats.shards).toMatchObject({ raw_truck: 1, raw_gas: 1, raw_slope: 1, records: 1, agg_1h: 0 });
+    expect(stats.diskBytes.raw_truck).toBeGreaterThan(0);
+    expect(stats.diskBytes.agg_1h).toBe(0);
+  });
+
   it('a longer period on a running system keeps every point', async () => {
     const before = await count('"raw_truck"."truck"');
     expect(before).toBeGreaterThan(0);

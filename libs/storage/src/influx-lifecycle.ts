@@ -133,9 +133,13 @@ export class InfluxLifecycle {
       this.influx.query('SHOW SHARDS'),
       this.influx.query('SHOW STATS'),
     ]);
+    // 1.6 answers one column, `cardinality estimation` (later versions: `count`).
     const seriesCardinality = cardinality
       .flatMap((s) => s.rows)
-      .reduce((sum, row) => sum + (typeof row.count === 'number' ? row.count : 0), 0);
+      .reduce((sum, row) => {
+        const n = row['cardinality estimation'] ?? row.count;
+        return sum + (typeof n === 'number' ? n : 0);
+      }, 0);
     const shardCount: Record<string, number> = {};
     for (const s of shards) {
       if (s.name !== db) continue;
