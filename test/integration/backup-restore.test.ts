@@ -194,6 +194,15 @@ describe('backup and restore drill (InfluxDB 1.6.7 portable backup, Redis keys, 
     expect(await everything()).toEqual(before);
   }, 120_000);
 
+  it('fails fast and leaves no folder when the InfluxDB RPC port does not answer', async () => {
+    const closed = await freePort();
+    const parent = join(dir, 'unreachable');
+    await expect(backup({ ...config, INFLUX_RPC_ADDRESS: `127.0.0.1:${closed}` }, parent)).rejects.toThrow(
+      `InfluxDB's RPC port 127.0.0.1:${closed} refused the connection`,
+    );
+    expect(existsSync(parent)).toBe(false);
+  });
+
   it('refuses a folder that is not a finished backup', async () => {
     const empty = mkdtempSync(join(dir, 'empty-'));
     await expect(restore(config, empty, false)).rejects.toThrow(/no manifest.json/);

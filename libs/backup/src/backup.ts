@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { influxConnection, redisEndpoint, retentionPeriods } from '@lg/config';
@@ -58,12 +58,30 @@ export async function backup(
   const started = Date.now();
   const dir = join(parent, backupFolderName(started));
   if (existsSync(dir)) throw new BackupError(`${dir} exists already: choose another folder`);
+  const tool = new InfluxBackupTool({ binary: c.INFLUXD_BINARY, host: c.INFLUX_RPC_ADDRESS });
+  await step('InfluxDB check', () => tool.checkReachable());
   await mkdir(dir, { recursive: true });
+  try {
+    return await backupInto(c, dir, tool, started, progress);
+  } catch (err) {
+    // An unfinished folder would only be mistaken for a backup later.
+    await rm(dir, { recursive: true, force: true });
+    progress(`removed the unfinished ${dir}`);
+    throw err;
+  }
+}
+
+async function backupInto(
+  c: BackupConfig,
+  dir: string,
+  tool: InfluxBackupTool,
+  started: number,
+  progress: Progress,
+): Promise<string> {
   const influx = influxConnection(c);
   const db = influx.db.split('/')[0];
 
   progress(`InfluxDB: backing up database "${db}" from ${c.INFLUX_RPC_ADDRESS}`);
-  const tool = new InfluxBackupTool({ binary: c.INFLUXD_BINARY, host: c.INFLUX_RPC_ADDRESS });
   await step('InfluxDB backup', () => tool.backup(db, join(dir, 'influxdb'), (l) => progress(`  ${l}`)));
 
   progress(`Redis: saving the keys under "${c.REDIS_PREFIX}:"`);
@@ -134,6 +152,8 @@ export async function restore(
       redisKeys > 0 ? `Redis holds ${redisKeys} keys under "${c.REDIS_PREFIX}:"` : '',
       registryDiffers ? `${c.REGISTRY_FILE} differs from the backup's registry` : '',
     ].filter(Boolean);
+    const tool = new InfluxBackupTool({ binary: c.INFLUXD_BINARY, host: c.INFLUX_RPC_ADDRESS });
+    await step('InfluxDB check', () => tool.checkReachable());
     if (inTheWay.length > 0 && !force) {
       throw new BackupError(
         `not restoring over existing data: ${inTheWay.join('; ')}. Stop the platform's apps and run again with --force to replace it.`,
@@ -145,7 +165,6 @@ export async function restore(
       await influx.query(`DROP DATABASE ${influxIdentifier(db)}`);
     }
     progress(`InfluxDB: restoring "${manifest.influx.db}" as "${db}" through ${c.INFLUX_RPC_ADDRESS}`);
-    const tool = new InfluxBackupTool({ binary: c.INFLUXD_BINARY, host: c.INFLUX_RPC_ADDRESS });
     await step('InfluxDB restore', () =>
       tool.restore(manifest.influx.db, join(dir, manifest.influx.dir), (l) => progress(`  ${l}`), db),
     );

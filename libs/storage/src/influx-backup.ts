@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 
 /** Where `influxd backup|restore -portable` reach InfluxDB and which binary runs them. */
@@ -16,6 +17,35 @@ export interface InfluxBackupOptions {
  */
 export class InfluxBackupTool {
   constructor(private readonly o: InfluxBackupOptions) {}
+
+  /**
+   * Whether InfluxDB's RPC port accepts a connection within `timeoutMs`: the tools themselves retry an
+   * unreachable server for minutes before they give up.
+   *
+   * @throws Error naming the address and what to check.
+   */
+  async checkReachable(timeoutMs = 3000): Promise<void> {
+    const colon = this.o.host.lastIndexOf(':');
+    const host = this.o.host.slice(0, colon);
+    const port = Number(this.o.host.slice(colon + 1));
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host, port });
+      const fail = (why: string) => {
+        socket.destroy();
+        reject(
+          new Error(
+            `InfluxDB's RPC port ${this.o.host} ${why}: set INFLUX_RPC_ADDRESS to influxd's bind-address (influxdb.conf), reachable from here`,
+          ),
+        );
+      };
+      socket.setTimeout(timeoutMs, () => fail(`did not answer within ${timeoutMs} ms`));
+      socket.once('error', (err) => fail(`refused the connection (${err.message})`));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+  }
 
   /** Backs `db` up into `dir` (which must be empty or new); `progress` gets the tool's lines. */
   backup(db: string, dir: string, progress?: (line: string) => void): Promise<void> {
