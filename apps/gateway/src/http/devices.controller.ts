@@ -62,7 +62,7 @@ export class DevicesController {
   @Get('devices/:id/series')
   @ApiOperation({
     summary: 'One field of a device’s readings, raw or as the mean per bucket of `every`',
-    description: `At most ${MAX_POINTS} points. Slope and gas devices are for operators only (403 for company users).`,
+    description: `At most ${MAX_POINTS} points; raw over up to 31 days, means per bucket over up to 367 (answered from the 1-minute or 1-hour aggregates where they hold the period). Slope and gas devices are for operators only (403 for company users).`,
   })
   @ApiQuery({
     name: 'field',
