@@ -50,7 +50,8 @@ describe('backup and restore drill (InfluxDB 1.6.7 portable backup, Redis keys, 
     stream: (await redis.xrange(`${PREFIX}:rejections:C01`, '-', '+')).map(([, fields]) => fields),
     settings: await redis.get(`${PREFIX}:settings:scorecard`),
     ttl: (await redis.pttl(`${PREFIX}:lease:x`)) > 0,
-    keys: (await redis.keys(`${PREFIX}:*`)).sort(),
+    tagged: await redis.hgetall(`{${PREFIX}}:alert:A-1`),
+    keys: [...(await redis.keys(`${PREFIX}:*`)), ...(await redis.keys(`{${PREFIX}}:*`))].sort(),
   });
 
   beforeAll(async () => {
@@ -155,6 +156,8 @@ describe('backup and restore drill (InfluxDB 1.6.7 portable backup, Redis keys, 
     await redis.xadd(`${PREFIX}:rejections:C01`, '*', 'j', '{"reason":"schema"}');
     await redis.set(`${PREFIX}:settings:scorecard`, '{"weights":[1,2]}');
     await redis.set(`${PREFIX}:lease:x`, 'holder', 'PX', 600_000);
+    // Hash-tagged, as the keys one script writes together are (alerts, partitions).
+    await redis.hset(`{${PREFIX}}:alert:A-1`, { state: 'open' });
     await redis.set('other:key', 'not ours');
 
     const before = await everything();

@@ -19,7 +19,7 @@ export interface SnapshotCount {
 const SCAN_COUNT = 500;
 
 /**
- * A logical snapshot of the platform's keys in Redis (every key under `<prefix>:`): `DUMP` of each key with
+ * A logical snapshot of the platform's keys in Redis (every key under `<prefix>:` or `{<prefix>}:`): `DUMP` of each key with
  * its TTL, written as JSON lines, and `RESTORE` of them. Unlike copying `dump.rdb` it works against a remote
  * server or a Sentinel master and restores into a running one, and only the platform's keys are touched.
  * Keys are read one by one, so a snapshot of a busy server is not one instant: back up at a quiet time.
@@ -30,16 +30,32 @@ export class RedisSnapshot {
     private readonly prefix: string,
   ) {}
 
-  /** The platform's keys, by SCAN (never KEYS: the server stays responsive). */
+  /**
+   * The platform's keys, by SCAN (never KEYS: the server stays responsive): `<prefix>:…` and the hash-tagged
+   * `{<prefix>}:…` (what one script writes together: alerts, partitions, the live stream).
+   */
   async keys(): Promise<string[]> {
     const out: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      out.push(...batch);
-    } while (cursor !== '0');
+    for (const pattern of this.patterns()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        out.push(...batch);
+      } while (cursor !== '0');
+    }
     return [...new Set(out)].sort();
+  }
+
+  /** Whether a key is one of the platform's. */
+  owns(key: string): boolean {
+    return key.startsWith(`${this.prefix}:`) || key.startsWith(`{${this.prefix}}:`);
+  }
+
+  private patterns(): string[] {
+    // SCAN's MATCH is a glob: `{` and `}` are literal there, `[`, `*`, `?` would not be, and a prefix
+    // holds none of them (REDIS_PREFIX is letters, digits, _ and -).
+    return [`${this.prefix}:*`, `{${this.prefix}}:*`];
   }
 
   /** Writes every key to `file`; `progress` after each hundred keys. */
@@ -87,7 +103,7 @@ export class RedisSnapshot {
       n++;
       if (text === '') continue;
       const line = parseLine(text);
-      if (!line || !line.k.startsWith(`${this.prefix}:`)) {
+      if (!line || !this.owns(line.k)) {
         throw new Error(`${file} line ${n} is not a key of prefix "${this.prefix}"`);
       }
       const dump = Buffer.from(line.v, 'base64');
