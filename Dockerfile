@@ -19,6 +19,18 @@ RUN mkdir -p /out/simulators \
   && cp -r dist node_modules config package.json /out/ \
   && cp -r simulators/scenarios /out/simulators/
 
+# `npm run backup`'s image (docker-compose.yml, service backup): the runtime plus Debian's influxdb for the
+# `influxd backup -portable` tool. A stage of its own so the apps' image stays without it.
+FROM node:20-bookworm-slim AS backup
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends influxdb \
+  && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    LG_MODE=production
+WORKDIR /app
+COPY --from=build /out/ ./
+CMD ["node", "dist/scripts/backup.js", "--help"]
+
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     LG_MODE=production \

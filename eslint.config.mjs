@@ -30,6 +30,7 @@ const LIB_DEPENDENCIES = {
   ingest: ['contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
   notifications: ['config', 'contracts', 'redis'],
+  backup: ['config', 'contracts', 'redis', 'storage'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);
 const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));

@@ -344,7 +344,7 @@ async function throughputPhase(
     };
     const worker = platform.url('worker');
     const storedCount = async () => {
-      const rows = await platform.influxQuery('SELECT count(rx) FROM truck');
+      const rows = await platform.influxQuery('SELECT count(rx) FROM raw_truck.truck');
       return Number(rows[0]?.count ?? 0);
     };
     const evaluatedCount = async () =>
@@ -912,7 +912,9 @@ async function jt808Phase(seconds: number, window: number): Promise<Jt808Report>
       (await metric(worker, 'lg_worker_readings_late_total'));
     const base = Math.floor((Date.now() - 12 * 3_600_000) / 1000) * 1000;
     const storedCount = async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE time >= ${base}ms`);
+      const rows = await platform.influxQuery(
+        `SELECT count(rx) FROM raw_truck.truck WHERE time >= ${base}ms`,
+      );
       return Number(rows[0]?.count ?? 0);
     };
     const pids = [...platform.apps].map(([name, a]) => ({ name, pid: a.proc.pid! }));

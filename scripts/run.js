@@ -32,7 +32,7 @@ const SERVICE_BINARIES = {
 const CHROMIUM = '/usr/bin/chromium';
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 const USAGE =
-  'usage: node scripts/run.js <start|test|sim|bench|jt808> [args]   (npm start, npm test, npm run sim -- --help, npm run bench -- --quick, npm run jt808 -- decode <hex>)';
+  'usage: node scripts/run.js <start|test|sim|bench|jt808|backup|restore> [args]   (npm start, npm test, npm run sim -- --help, npm run bench -- --quick, npm run jt808 -- decode <hex>, npm run backup -- <folder>, npm run restore -- <folder> [--force])';
 
 class StepError extends Error {}
 
@@ -279,13 +279,13 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   // `node scripts/run.js start -- --no-sim` as well as npm's `npm start -- --no-sim`.
   const args = rest[0] === '--' ? rest.slice(1) : rest;
-  if (!['start', 'test', 'sim', 'bench', 'jt808'].includes(command)) {
+  if (!['start', 'test', 'sim', 'bench', 'jt808', 'backup', 'restore'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
   checkNode();
   ensureNodeModules();
-  if (command !== 'sim' && command !== 'jt808') ensureDebianPackages(command === 'test');
+  if (!['sim', 'jt808', 'backup', 'restore'].includes(command)) ensureDebianPackages(command === 'test');
   runOrFail('build', 'npm', ['run', '--silent', 'build']);
   switch (command) {
     case 'test':
@@ -298,6 +298,9 @@ async function main() {
       return exec('dist/scripts/bench.js', args);
     case 'jt808':
       return exec('dist/scripts/jt808.js', args);
+    case 'backup':
+    case 'restore':
+      return exec('dist/scripts/backup.js', [command, ...args]);
   }
   return 2;
 }

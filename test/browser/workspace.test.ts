@@ -55,7 +55,7 @@ describe('workspace in a browser', () => {
       { qos: 1 },
     );
     await waitFor('yesterday’s records in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE owner = 'C01'`);
+      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE owner = 'C01'`);
       return Number(rows[0]?.count ?? 0) === 32;
     });
   });

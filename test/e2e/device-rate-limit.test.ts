@@ -44,7 +44,7 @@ describe('per-device rate limit at ingest, end to end', () => {
 
   const count = async (measurement: string, device: string, where = '') => {
     const rows = await platform.influxQuery(
-      `SELECT count(rx) FROM ${measurement} WHERE device = '${device}'${where ? ` AND ${where}` : ''}`,
+      `SELECT count(rx) FROM raw_${measurement}.${measurement} WHERE device = '${device}'${where ? ` AND ${where}` : ''}`,
     );
     return Number(rows[0]?.count ?? 0);
   };
@@ -110,7 +110,7 @@ describe('per-device rate limit at ingest, end to end', () => {
     );
     await waitFor('the 62 % LEL reading in InfluxDB', async () => {
       const rows = await platform.influxQuery(
-        `SELECT lel FROM gas WHERE device = 'G001' AND time >= ${leak}ms`,
+        `SELECT lel FROM raw_gas.gas WHERE device = 'G001' AND time >= ${leak}ms`,
       );
       return rows.length === 1 && rows[0].lel === 62 && rows[0].time === leak + 1000;
     });

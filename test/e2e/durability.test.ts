@@ -79,7 +79,7 @@ describe('kill -9 of ingest under load', () => {
       `all ${total} readings in InfluxDB`,
       async () => {
         const rows = await platform.influxQuery(
-          `SELECT count(speed) FROM truck WHERE time >= ${base}ms GROUP BY device`,
+          `SELECT count(speed) FROM raw_truck.truck WHERE time >= ${base}ms GROUP BY device`,
         );
         return rows.reduce((sum, r) => sum + Number(r.count), 0) === total;
       },
@@ -87,7 +87,7 @@ describe('kill -9 of ingest under load', () => {
       250,
     );
     const perTruck = await platform.influxQuery(
-      `SELECT count(speed) FROM truck WHERE time >= ${base}ms GROUP BY device`,
+      `SELECT count(speed) FROM raw_truck.truck WHERE time >= ${base}ms GROUP BY device`,
     );
     expect(perTruck.map((r) => Number(r.count))).toEqual([1000, 1000, 1000]);
 

@@ -59,9 +59,16 @@ describe('gas leak, end to end', () => {
     expect(alert.escalation.notify.length).toBeGreaterThan(0);
 
     await waitFor('the reading in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT lel, q FROM gas WHERE device = 'G001'`);
+      const rows = await platform.influxQuery(`SELECT lel, q FROM raw_gas.gas WHERE device = 'G001'`);
       return rows.some((r) => r.time === ts && r.lel === 60 && r.q === 'ok');
     });
+    // Ingest created the retention policies at start-up and exports their size figures.
+    const storage = await (await fetch(`${platform.url('ingest')}/metrics`)).text();
+    for (const rp of ['raw_truck', 'raw_slope', 'raw_gas', 'records', 'agg_1m', 'agg_1h']) {
+      expect(storage).toMatch(new RegExp(`lg_influx_shards\\{rp="${rp}"[^}]*\\} \\d+\\n`));
+      expect(storage).toMatch(new RegExp(`lg_influx_disk_bytes\\{rp="${rp}"[^}]*\\} \\d+\\n`));
+    }
+    expect(storage).toMatch(/lg_influx_series(\{[^}]*\})? \d+\n/);
 
     const res = await fetch(`${gateway}/api/alerts?active=true`, {
       headers: { authorization: `Bearer ${token}` },
@@ -108,7 +115,7 @@ describe('gas leak, end to end', () => {
     expect(rejections.find((r) => r.index === 1)?.message).toMatch(/lel must be a finite number/);
 
     await waitFor('the good readings of the mixed batch in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT lel FROM gas WHERE device = 'G002'`);
+      const rows = await platform.influxQuery(`SELECT lel FROM raw_gas.gas WHERE device = 'G002'`);
       const times = rows.map((r) => r.time);
       return times.includes(now - 2000) && times.includes(now) && !times.includes(now - 1000);
     });

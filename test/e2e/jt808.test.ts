@@ -30,7 +30,7 @@ describe('JT/T 808 gateway, end to end', () => {
     return t;
   };
   const points = (device: string, where = '') =>
-    platform.influxQuery(`SELECT * FROM "truck" WHERE "device" = '${device}' ${where}`);
+    platform.influxQuery(`SELECT * FROM "raw_truck"."truck" WHERE "device" = '${device}' ${where}`);
   const fix = (ts: number, extra: Partial<Fix> = {}): Fix => ({
     ts,
     lat: 22.72,

@@ -56,9 +56,9 @@ describe('load mode, end to end', () => {
 
     const stored = async (): Promise<string[]> => {
       const rows = [
-        ...(await platform.influxQuery('SELECT "device", "lat" FROM truck')),
-        ...(await platform.influxQuery('SELECT "device", "disp" FROM slope')),
-        ...(await platform.influxQuery('SELECT "device", "lel" FROM gas')),
+        ...(await platform.influxQuery('SELECT "device", "lat" FROM raw_truck.truck')),
+        ...(await platform.influxQuery('SELECT "device", "disp" FROM raw_slope.slope')),
+        ...(await platform.influxQuery('SELECT "device", "lel" FROM raw_gas.gas')),
       ];
       return rows.map((r) => `${String(r.device)}@${Number(r.time)}`);
     };

@@ -205,6 +205,8 @@ describe('rejection history, end to end', () => {
     // Nothing of it kept or stored.
     const after = await get<Listing>('c01', '/api/rejections?limit=1');
     expect(after.body.rejections[0].id).toBe(before.body.rejections[0].id);
-    expect(await platform.influxQuery(`SELECT count(rx) FROM truck WHERE device = 'T003'`)).toEqual([]);
+    expect(await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE device = 'T003'`)).toEqual(
+      [],
+    );
   });
 });

@@ -167,7 +167,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     ]);
     // A later in-order reading that keeps it red proves the late ones were processed before it.
     await publish('G002', { ts: now + 1000, lel: 71 });
-    await platform.influxQuery(`SELECT lel FROM gas WHERE device = 'G002'`);
+    await platform.influxQuery(`SELECT lel FROM raw_gas.gas WHERE device = 'G002'`);
     const metrics = async () =>
       (await (await fetch(`${platform.url('worker')}/metrics`)).text()).match(
         /lg_worker_readings_late_total\S* (\d+)/,

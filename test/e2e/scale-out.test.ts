@@ -437,7 +437,7 @@ describe('scale-out: two ingest, two workers, two gateways', () => {
         for (const [device, times] of acked) {
           const measurement = device.startsWith('T') ? 'truck' : 'gas';
           const rows = await platform.influxQuery(
-            `SELECT * FROM ${measurement} WHERE device = '${device}' AND time >= ${Math.min(base, gasBase)}ms`,
+            `SELECT * FROM raw_${measurement}.${measurement} WHERE device = '${device}' AND time >= ${Math.min(base, gasBase)}ms`,
           );
           const stored = new Set(rows.map((r) => Number(r.time)));
           for (const ts of times) if (!stored.has(ts)) lost.push(`${device}@${ts}`);

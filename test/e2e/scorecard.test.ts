@@ -133,17 +133,19 @@ describe('scorecard, end to end', () => {
     await waitFor(
       'the 108 records in InfluxDB',
       async () => {
-        const rows = await platform.influxQuery('SELECT count("lat") FROM "truck"');
+        const rows = await platform.influxQuery('SELECT count("lat") FROM "raw_truck"."truck"');
         return rows[0]?.count === 108;
       },
       30_000,
       200,
     );
-    const bad = await platform.influxQuery(`SELECT "speed", "why" FROM "truck" WHERE "q" = 'bad'`);
+    const bad = await platform.influxQuery(
+      `SELECT "speed", "why" FROM "raw_truck"."truck" WHERE "q" = 'bad'`,
+    );
     expect(bad.map((r) => r.why).sort()).toEqual(['lat_out_of_range', 'speed_out_of_range']);
     // The drift jumps (away and back) keep their quality tag and carry `why=drift`.
     const drifted = await platform.influxQuery(
-      `SELECT "why" FROM "truck" WHERE "q" = 'ok' AND "why" = 'drift'`,
+      `SELECT "why" FROM "raw_truck"."truck" WHERE "q" = 'ok' AND "why" = 'drift'`,
     );
     expect(drifted).toHaveLength(2);
   });

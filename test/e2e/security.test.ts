@@ -135,8 +135,11 @@ describe('device identity', () => {
       .split('\n')
       .filter((l) => l.includes(` ${ingestInstance()}-`) && !l.includes('New client connected'));
   const stored = async (measurement: string, device: string, ts: number): Promise<boolean> =>
-    (await platform.influxQuery(`SELECT * FROM ${measurement} WHERE device = '${device}' AND time = ${ts}ms`))
-      .length > 0;
+    (
+      await platform.influxQuery(
+        `SELECT * FROM raw_${measurement}.${measurement} WHERE device = '${device}' AND time = ${ts}ms`,
+      )
+    ).length > 0;
   const lastSeen = async (device: string): Promise<number> => {
     const res = await fetch(`${platform.url('gateway')}/api/devices`, {
       headers: { authorization: `Bearer ${token}` },

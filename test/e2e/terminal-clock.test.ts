@@ -74,7 +74,9 @@ describe("alarms that do not depend on the terminal's clock, end to end", () => 
 
     // Stored as it was sent: at its own stamp, unqualified.
     await waitFor('the reading in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT alarm, q, why FROM truck WHERE device = 'T002'`);
+      const rows = await platform.influxQuery(
+        `SELECT alarm, q, why FROM raw_truck.truck WHERE device = 'T002'`,
+      );
       return rows.some((r) => r.time === stamp && r.q === 'bad' && r.why === 'future_ts' && r.alarm === 1);
     });
 

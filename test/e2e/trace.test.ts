@@ -111,7 +111,7 @@ describe('correlation IDs, end to end', () => {
 
     // 5. The message: the reading of that device at that device time, received at that time.
     const rows = await platform.influxQuery(
-      `SELECT lel, rx FROM gas WHERE device = 'G003' AND time = ${ts}ms`,
+      `SELECT lel, rx FROM raw_gas.gas WHERE device = 'G003' AND time = ${ts}ms`,
     );
     expect(rows).toEqual([{ time: ts, lel: 61, rx: trace.rx }]);
   });

@@ -188,7 +188,7 @@ async function allStored(p: Platform, truck: string, times: number[]): Promise<b
   const from = Math.min(...times);
   const to = Math.max(...times);
   const rows = await p.influxQuery(
-    `SELECT speed FROM truck WHERE device = '${truck}' AND time >= ${from}ms AND time <= ${to}ms`,
+    `SELECT speed FROM raw_truck.truck WHERE device = '${truck}' AND time >= ${from}ms AND time <= ${to}ms`,
   );
   const have = new Set(rows.map((r) => Number(r.time)));
   return times.every((t) => have.has(t));

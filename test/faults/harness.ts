@@ -100,7 +100,7 @@ export class NumberedLoad {
       let extra = 0;
       for (const [truck, acked] of this.acked) {
         const rows = await this.platform.influxQuery(
-          `SELECT speed FROM truck WHERE device = '${truck}' AND time >= ${this.base}ms AND time < ${this.base + 86_400_000}ms`,
+          `SELECT speed FROM raw_truck.truck WHERE device = '${truck}' AND time >= ${this.base}ms AND time < ${this.base + 86_400_000}ms`,
         );
         const times = new Set(rows.map((r) => Number(r.time)));
         stored += times.size;

@@ -172,6 +172,8 @@ describe('gateway (real Redis and InfluxDB)', () => {
       REDIS_PREFIX: prefix,
       INFLUX_URL: influxUrl,
       INFLUX_DB: db,
+      // Points are written straight to the default RP here; retention has its own test (lifecycle).
+      INFLUX_RETENTION: 'false',
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
       LOGIN_MAX_FAILURES: '3',

@@ -22,6 +22,12 @@ export const ingestConfigSchema = modeSchema
   .merge(httpSchema(3001))
   .merge(
     z.object({
+      /**
+       * Days of aggregates the first ingest process (INGEST_INDEX 0) recomputes from raw readings once a day
+       * at 02:30 Asia/Shanghai, for readings stored after their continuous query ran (blind-area uploads,
+       * late batches); 0: never.
+       */
+      AGGREGATE_RECOMPUTE_DAYS: env.int(2, 0, 31),
       /** Stable name of this ingest process: its MQTT client IDs and stream consumer names derive from it. */
       INGEST_INSTANCE: z
         .string()

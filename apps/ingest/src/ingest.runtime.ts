@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { influxConnection, redisEndpoint } from '@lg/config';
+import { influxConnection, redisEndpoint, retentionPeriods } from '@lg/config';
 import { ingestSubscription, names, ownerSubscriptions, type Names } from '@lg/contracts';
 import {
   IngestPipeline,
@@ -25,7 +25,15 @@ import { IngestMqttClient } from '@lg/mqtt';
 import { Metrics, Readiness } from '@lg/observability';
 import { checkDurability, RedisConnections, redisReadiness } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { alertTransitionLine, InfluxRepository, readingLine } from '@lg/storage';
+import {
+  alertTransitionLine,
+  InfluxLifecycle,
+  InfluxRepository,
+  aggregateSettledBefore,
+  nextRecomputeAt,
+  readingLine,
+  type RetentionPeriods,
+} from '@lg/storage';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 
 /**
@@ -55,6 +63,14 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   /** What start-up still waits for, and why: shown on /ready. */
   private readonly waitingFor = new Map<string, string>();
   private stopping = false;
+  private readonly retention: RetentionPeriods;
+  private readonly lifecycle: InfluxLifecycle;
+  /** Refreshes the storage size gauges (series, shards, disk), which InfluxDB computes on demand. */
+  private storageTimer: NodeJS.Timeout | undefined;
+  private readonly refreshStorageStats: () => Promise<void>;
+  /** The daily recomputation of the aggregates (INGEST_INDEX 0 only). */
+  private recomputeTimer: NodeJS.Timeout | undefined;
+  private readonly recomputeDays: number;
 
   constructor(
     @Inject(INGEST_CONFIG) c: IngestConfig,
@@ -66,6 +82,22 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.connections = new RedisConnections(redisEndpoint(c), c.INGEST_INSTANCE);
     const redis = (this.redis = this.connections.open('commands'));
     this.influx = new InfluxRepository(influxConnection(c));
+    this.retention = retentionPeriods(c);
+    this.recomputeDays = c.INGEST_INDEX === 0 ? c.AGGREGATE_RECOMPUTE_DAYS : 0;
+    this.lifecycle = new InfluxLifecycle(this.influx);
+    const seriesGauge = metrics.gauge('lg_influx_series', 'Series in the InfluxDB database (cardinality)');
+    const shardGauge = metrics.gauge('lg_influx_shards', 'Shards per retention policy', ['rp']);
+    const diskGauge = metrics.gauge('lg_influx_disk_bytes', 'Bytes on disk per retention policy', ['rp']);
+    this.refreshStorageStats = async () => {
+      try {
+        const stats = await this.lifecycle.stats();
+        seriesGauge.set(stats.seriesCardinality);
+        for (const [rp, n] of Object.entries(stats.shards)) shardGauge.set({ rp }, n);
+        for (const [rp, n] of Object.entries(stats.diskBytes)) diskGauge.set({ rp }, n);
+      } catch (err) {
+        this.logger.warn(`reading InfluxDB storage figures: ${String(err)}`);
+      }
+    };
 
     const received = metrics.counter('lg_ingest_readings_total', 'Readings accepted into the reading log', [
       'kind',
@@ -276,7 +308,17 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.rejectionsTimer = setInterval(() => this.rejections.flush(Date.now()), 60_000);
     // Neither waits for the other, nor blocks start-up: /ready tells what is missing meanwhile.
     this.background.push(
-      this.whenReachable('InfluxDB', () => this.influx.init()).then(() => this.store.start()),
+      this.whenReachable('InfluxDB', async () => {
+        await this.influx.init();
+        await this.applyRetention();
+      }).then(() => {
+        if (this.influx.layout.managed) {
+          void this.refreshStorageStats();
+          this.storageTimer = setInterval(() => void this.refreshStorageStats(), 60_000);
+          this.scheduleRecompute();
+        }
+        return this.store.start();
+      }),
     );
     this.background.push(
       this.whenReachable('a durable Redis', () => this.requireDurableRedis())
@@ -287,6 +329,44 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
             .catch((err: unknown) => this.logger.error(`duty checks not started: ${String(err)}`)),
         ),
     );
+  }
+
+  /**
+   * Retention policies and continuous queries to the configured periods, before the first write: a write
+   * to a policy that does not exist yet would be refused for good.
+   */
+  private async applyRetention(): Promise<void> {
+    if (!this.influx.layout.managed) return;
+    const changes = await this.lifecycle.apply(this.retention);
+    for (const statement of [...changes.policies, ...changes.continuousQueries])
+      this.logger.log(`InfluxDB: ${statement.length > 160 ? statement.slice(0, 160) + '…' : statement}`);
+  }
+
+  /**
+   * Once a day, the aggregates of the last `recomputeDays` days computed again from raw readings, so
+   * readings stored after their minute's continuous query ran (a terminal's blind-area upload) count in
+   * the charts too. Off the hot path: InfluxDB does the work, in chunks of a few hours.
+   */
+  private scheduleRecompute(): void {
+    if (this.recomputeDays <= 0 || this.stopping) return;
+    const delay = nextRecomputeAt(Date.now()) - Date.now();
+    this.recomputeTimer = setTimeout(() => {
+      const now = Date.now();
+      const from = now - this.recomputeDays * 86_400_000;
+      const to = aggregateSettledBefore('hour', now);
+      const started = Date.now();
+      this.lifecycle
+        // An hour per query: each stays well inside the repository's request timeout.
+        .aggregate(from, to, undefined, undefined, 1)
+        .then(() =>
+          this.logger.log(
+            `aggregates recomputed for ${new Date(from).toISOString()}..${new Date(to).toISOString()} in ${Date.now() - started} ms`,
+          ),
+        )
+        .catch((err: unknown) => this.logger.warn(`recomputing the aggregates: ${String(err)}`))
+        .finally(() => this.scheduleRecompute());
+    }, delay);
+    this.recomputeTimer.unref();
   }
 
   /** The newest truck fixes this process took, once a second, for the gateways' map feed. */
@@ -333,6 +413,8 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.rejectionLog.stop();
     clearInterval(this.positionsTimer);
     clearInterval(this.rejectionsTimer);
+    clearInterval(this.storageTimer);
+    clearTimeout(this.recomputeTimer);
     this.rejections.flush(Infinity);
     await this.router.stop();
     await this.store.stop();

@@ -92,6 +92,26 @@ export const influxSchema = z.object({
   INFLUX_TOKEN: z.string().default(''),
   /** Create the database at start-up when missing (v1 only). */
   INFLUX_CREATE_DB: env.bool(true),
+  /**
+   * Keep each kind of data in its own retention policy (v1 with an INFLUX_DB naming no RP): ingest creates
+   * and migrates them and the aggregates' continuous queries at start-up. false: everything in one RP.
+   */
+  INFLUX_RETENTION: env.bool(true),
+  /** Days truck readings are kept (raw_truck): the rules require at least 6 months. */
+  RETENTION_TRUCK_DAYS: env.int(183, 183, 36_500),
+  /** Days slope readings are kept (raw_slope). */
+  RETENTION_SLOPE_DAYS: env.int(365, 1, 36_500),
+  /** Days gas readings are kept (raw_gas). */
+  RETENTION_GAS_DAYS: env.int(365, 1, 36_500),
+  /**
+   * Days alert transitions (with their handling), scorecard results and everything else are kept
+   * (records): violation records and their handling at least 3 years.
+   */
+  RETENTION_RECORDS_DAYS: env.int(1096, 1096, 36_500),
+  /** Days the 1-minute aggregates are kept (agg_1m). */
+  RETENTION_MINUTE_DAYS: env.int(90, 1, 36_500),
+  /** Days the 1-hour aggregates are kept (agg_1h). */
+  RETENTION_HOUR_DAYS: env.int(1096, 1, 36_500),
 });
 
 /** The InfluxDB connection these settings describe, in the storage layer's terms. */
@@ -103,6 +123,20 @@ export function influxConnection(c: z.infer<typeof influxSchema>) {
     org: c.INFLUX_ORG,
     token: c.INFLUX_TOKEN,
     createDb: c.INFLUX_CREATE_DB,
+    retention: c.INFLUX_RETENTION,
+  };
+}
+
+/** The retention period of each tier, hours, in the storage layer's terms (`RetentionPeriods`). */
+export function retentionPeriods(c: z.infer<typeof influxSchema>) {
+  const h = (days: number) => days * 24;
+  return {
+    truck: h(c.RETENTION_TRUCK_DAYS),
+    slope: h(c.RETENTION_SLOPE_DAYS),
+    gas: h(c.RETENTION_GAS_DAYS),
+    records: h(c.RETENTION_RECORDS_DAYS),
+    minute: h(c.RETENTION_MINUTE_DAYS),
+    hour: h(c.RETENTION_HOUR_DAYS),
   };
 }
 

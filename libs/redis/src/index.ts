@@ -5,3 +5,4 @@ export * from './streams';
 export * from './held-lease';
 export * from './group-consumer';
 export * from './live-stream';
+export * from './snapshot';

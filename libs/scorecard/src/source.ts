@@ -1,5 +1,5 @@
 import { SEVERITIES, type Severity } from '@lg/contracts';
-import type { InfluxRow, QueryParams } from '@lg/storage';
+import type { InfluxRow, QueryParams, RetentionLayout } from '@lg/storage';
 import type { AlertEventRow } from './alert-tallies';
 import type { Fix } from './track';
 import type { UnqualifiedRecord } from './truck-slice';
@@ -7,6 +7,8 @@ import type { UnqualifiedRecord } from './truck-slice';
 /** The query side of `InfluxRepository` the scorecard needs. */
 export interface InfluxReader {
   queryRows<R extends InfluxRow = InfluxRow>(influxql: string, params?: QueryParams): Promise<R[]>;
+  /** Where readings live: the scorecard reads raw truck records (their retention policy named). */
+  readonly layout: Pick<RetentionLayout, 'source'>;
 }
 
 /** Rows per series and request; a truck reporting every 10 s makes 8640 a day. */
@@ -61,7 +63,7 @@ export class ScorecardSource {
   /** Trucks of the company with a qualified record in [since, to): the trucks on the network. */
   async onNetwork(owner: string, since: number, to: number): Promise<Set<string>> {
     const rows = await this.influx.queryRows<{ device: string; time: number; first: number }>(
-      `SELECT first("lat") AS "first" FROM "truck" WHERE "owner" = $owner AND "q" = 'ok' AND time >= $from AND time < $to GROUP BY "device"`,
+      `SELECT first("lat") AS "first" FROM ${this.influx.layout.source('truck')} WHERE "owner" = $owner AND "q" = 'ok' AND time >= $from AND time < $to GROUP BY "device"`,
       { owner, from: new Date(since), to: new Date(to) },
     );
     return new Set(rows.filter((r) => typeof r.device === 'string').map((r) => r.device));
@@ -132,7 +134,7 @@ export class ScorecardSource {
     to: number,
   ): Promise<Map<string, InfluxRow[]>> {
     const query = (device: boolean) =>
-      `SELECT ${columns} FROM "truck" WHERE "owner" = $owner AND "q" = '${q}'${device ? ' AND "device" = $device' : ''} AND time >= $from AND time < $to GROUP BY "device" ORDER BY time ASC LIMIT ${PAGE_ROWS}`;
+      `SELECT ${columns} FROM ${this.influx.layout.source('truck')} WHERE "owner" = $owner AND "q" = '${q}'${device ? ' AND "device" = $device' : ''} AND time >= $from AND time < $to GROUP BY "device" ORDER BY time ASC LIMIT ${PAGE_ROWS}`;
     const byDevice = new Map<string, InfluxRow[]>();
     const rows = await this.influx.queryRows(query(false), { owner, from: new Date(from), to: new Date(to) });
     for (const r of rows) {

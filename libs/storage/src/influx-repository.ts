@@ -19,6 +19,7 @@ import {
 } from './influxql';
 import { InfluxTransport, splitBucket, type InfluxApi } from './influx-transport';
 import { LINE_PRECISION } from './line-protocol';
+import { policyOfLine, RetentionLayout } from './retention';
 import {
   InfluxWriteError,
   influxErrorMessage,
@@ -42,6 +43,12 @@ export interface InfluxRepositoryConfig {
   token: string;
   /** Create the database in `init()` when it is missing (v1 only) (INFLUX_CREATE_DB). */
   createDb: boolean;
+  /**
+   * Route every line to the platform's retention policy of its measurement (see `RETENTION_POLICIES`):
+   * v1 only, and only when `db` names no RP (INFLUX_RETENTION, true unless set). Default here false: a
+   * repository built without it reads and writes the database's default RP, as before.
+   */
+  retention?: boolean;
   /** Request bodies larger than this many bytes are gzipped. Default: never, as on loopback it only costs CPU. */
   gzipThreshold?: number;
   /** Lines per request; writes are also grouped up to this many lines. Default 5000. */
@@ -129,6 +136,8 @@ interface Caller {
 
 /** Lines of one or more `write` calls that share requests and one outcome per line. */
 interface Group {
+  /** `db` or `db/rp`: where the lines are written. */
+  bucket: string;
   lines: string[];
   callers: Caller[];
   timer?: NodeJS.Timeout;
@@ -168,7 +177,12 @@ export class InfluxRepository {
   private readonly client: InfluxDB;
   private readonly logger: StorageLogger;
   private readonly jobs = new Set<Job>();
-  private open: Group | undefined;
+  /** The group still open for company, per bucket. */
+  private readonly open = new Map<string, Group>();
+  /** How measurements map to retention policies, for writes here and for the queries of readers. */
+  readonly layout: RetentionLayout;
+  /** The database (v1) or bucket (v2) name, without any RP. */
+  readonly database: string;
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly counters: InfluxWriteStats = {
@@ -185,6 +199,9 @@ export class InfluxRepository {
     logger?: StorageLogger,
   ) {
     this.logger = logger ?? NO_LOG;
+    const { db, rp } = splitBucket(config.db);
+    this.database = db;
+    this.layout = new RetentionLayout(config.api === 'v1' && rp === undefined && config.retention === true);
     this.settings = {
       gzipThreshold: config.gzipThreshold ?? DEFAULTS.gzipThreshold,
       batchSize: Math.max(1, config.batchSize ?? DEFAULTS.batchSize),
@@ -252,9 +269,42 @@ export class InfluxRepository {
       return Promise.reject(new InfluxWriteError('the InfluxDB repository is closed', 'closed'));
     }
     if (lines.length === 0) return Promise.resolve({ written: 0, rejected: [] });
+    if (!this.layout.managed) return this.writeTo(this.config.db, lines);
+    // One request per retention policy (1.x takes one per request): a prefix test per line.
+    const first = policyOfLine(lines[0]);
+    let mixed = false;
+    for (let i = 1; i < lines.length && !mixed; i++) mixed = policyOfLine(lines[i]) !== first;
+    if (!mixed) return this.writeTo(`${this.database}/${first}`, lines);
+    const parts = new Map<string, { lines: string[]; indexes: number[] }>();
+    lines.forEach((line, index) => {
+      const rp = policyOfLine(line);
+      let part = parts.get(rp);
+      if (!part) parts.set(rp, (part = { lines: [], indexes: [] }));
+      part.lines.push(line);
+      part.indexes.push(index);
+    });
+    return Promise.all(
+      [...parts].map(async ([rp, part]) => ({
+        part,
+        result: await this.writeTo(`${this.database}/${rp}`, part.lines),
+      })),
+    ).then((results) => {
+      const merged: WriteResult = { written: 0, rejected: [] };
+      for (const { part, result } of results) {
+        merged.written += result.written;
+        for (const r of result.rejected) merged.rejected.push({ ...r, index: part.indexes[r.index] });
+      }
+      merged.rejected.sort((a, b) => a.index - b.index);
+      return merged;
+    });
+  }
+
+  private writeTo(bucket: string, lines: readonly string[]): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
-      if (this.open && this.open.lines.length + lines.length > this.settings.batchSize) this.seal(this.open);
-      const group = this.open ?? (this.open = { lines: [], callers: [] });
+      const open = this.open.get(bucket);
+      if (open && open.lines.length + lines.length > this.settings.batchSize) this.seal(open);
+      const group = this.open.get(bucket) ?? { bucket, lines: [], callers: [] };
+      this.open.set(bucket, group);
       group.callers.push({ offset: group.lines.length, count: lines.length, resolve, reject });
       for (const line of lines) group.lines.push(line);
       if (group.lines.length >= this.settings.batchSize || this.settings.flushIntervalMs <= 0) {
@@ -267,7 +317,7 @@ export class InfluxRepository {
 
   /** Sends the lines waiting for company now and resolves when every write so far has settled. Never throws. */
   async flush(): Promise<void> {
-    if (this.open) this.seal(this.open);
+    for (const group of [...this.open.values()]) this.seal(group);
     await Promise.all([...this.jobs].map((job) => job.done));
   }
 
@@ -340,7 +390,7 @@ export class InfluxRepository {
 
   private async shutdown(graceMs: number): Promise<void> {
     this.closed = true;
-    if (this.open) this.seal(this.open);
+    for (const group of [...this.open.values()]) this.seal(group);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all([...this.jobs].map((job) => job.done)),
@@ -400,7 +450,7 @@ export class InfluxRepository {
   /** Closes the open group and starts sending it. */
   private seal(group: Group): void {
     clearTimeout(group.timer);
-    if (this.open === group) this.open = undefined;
+    if (this.open.get(group.bucket) === group) this.open.delete(group.bucket);
     let markDone = (): void => undefined;
     const done = new Promise<void>((resolve) => (markDone = resolve));
     const job: Job = {
@@ -444,7 +494,7 @@ export class InfluxRepository {
       writeRetrySkipped: () =>
         this.fail(job, this.timeoutError(job, 'the client dropped lines from its retry buffer')),
     };
-    const api = this.client.getWriteApi(this.config.org, this.config.db, LINE_PRECISION, options);
+    const api = this.client.getWriteApi(this.config.org, job.group.bucket, LINE_PRECISION, options);
     job.apis.add(api);
     api.writeRecords(lines);
     // Outcomes arrive through the hooks; this promise only reports the last chunk's first attempt.

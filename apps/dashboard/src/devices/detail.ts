@@ -28,6 +28,9 @@ const PERIODS: Array<{ key: MessageKey; ms: number }> = [
   { key: 'period.6h', ms: 6 * HOUR },
   { key: 'period.24h', ms: 24 * HOUR },
   { key: 'period.7d', ms: 7 * 24 * HOUR },
+  // Answered from the hourly aggregates (README, "Retention and aggregates"): as fast as a day.
+  { key: 'period.30d', ms: 30 * 24 * HOUR },
+  { key: 'period.1y', ms: 365 * 24 * HOUR },
 ];
 /** GB 50330-2013: a slope warns when it moves faster than this for three days. */
 const SLOPE_RATE_MM_DAY = 2;
@@ -374,6 +377,10 @@ export class DeviceDetail {
   private every(ms: number, intervalSec: number): string | undefined {
     // Raw readings while they fit comfortably; means per bucket over long periods.
     if (ms / (intervalSec * 1000) <= 3000) return undefined;
+    // Whole hours beyond a week, so the server reads the hourly aggregates (6 h keeps a year near 1500
+    // points and the slope rate's 6-hour window meaningful).
+    if (ms > 90 * 24 * HOUR) return '6h';
+    if (ms > 7 * 24 * HOUR) return '1h';
     return ms > 2 * 24 * HOUR ? '10m' : '2m';
   }
 

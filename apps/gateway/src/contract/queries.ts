@@ -15,6 +15,8 @@ export const MAX_ALERT_LIMIT = 1000;
 export const MAX_POINTS = 10_000;
 /** Widest time range of a track or series. */
 export const MAX_RANGE_MS = 31 * 86_400_000;
+/** Widest range of a series with `every` (a year's chart, answered from the hourly aggregates). */
+export const MAX_SERIES_RANGE_MS = 367 * 86_400_000;
 export const MAX_NOTE_LENGTH = 500;
 
 /** Express gives an array for a repeated parameter: refuse it instead of picking one. */
@@ -152,6 +154,7 @@ export function withRange<T extends z.ZodRawShape>(
   shape: T,
   defaults: (given: { from?: number; to?: number }, now: number) => { from: number; to: number },
   now: () => number,
+  maxRangeMs = MAX_RANGE_MS,
 ) {
   return z
     .object({ from: instant.optional(), to: instant.optional(), ...shape })
@@ -167,8 +170,9 @@ export function withRange<T extends z.ZodRawShape>(
         ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
         return z.NEVER;
       }
-      if (to - from > MAX_RANGE_MS) {
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from..to spans more than 31 days' });
+      if (to - from > maxRangeMs) {
+        const days = Math.round(maxRangeMs / 86_400_000);
+        ctx.addIssue({ code: 'custom', path: ['from'], message: `from..to spans more than ${days} days` });
         return z.NEVER;
       }
       return { ...q, from, to };
@@ -211,7 +215,17 @@ export function seriesQuerySchema(now: () => number = Date.now) {
     },
     lastSpan(86_400_000),
     now,
-  );
+    MAX_SERIES_RANGE_MS,
+  ).superRefine((q, ctx) => {
+    // Raw readings are for periods of up to a month; longer charts are means per bucket.
+    if (q.every === undefined && q.to - q.from > MAX_RANGE_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: 'from..to spans more than 31 days: give every (e.g. 1h) for a longer chart',
+      });
+    }
+  });
 }
 export type SeriesQuery = z.output<ReturnType<typeof seriesQuerySchema>>;
 

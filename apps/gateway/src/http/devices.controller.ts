@@ -52,7 +52,10 @@ export class DevicesController {
   @Get('devices/:id/series')
   @ApiRoute({
     summary: 'One field of a device’s readings, raw or as the mean per bucket of `every`',
-    description: `from, to: ${TIME}; default the last 24 h`,
+    description:
+      `from, to: ${TIME}; default the last 24 h. Raw readings over up to 31 days; with \`every\` the mean ` +
+      'per bucket over up to 367 days, answered from the 1-minute or 1-hour aggregates where they hold the ' +
+      'period (docs/lifecycle.md). Slope and gas devices are for operators only (403 for company users).',
     params: { id: deviceIdSchema },
     query: seriesQuerySchema(),
     ok: seriesSchema,

@@ -93,6 +93,17 @@ describe('track and series queries', () => {
     expect(series.transform({ field: 'lel' })).toEqual({ field: 'lel', from: now - 86_400_000, to: now });
   });
 
+  it('takes a year of means per bucket (answered from the hourly aggregates)', () => {
+    expect(
+      series.transform({
+        field: 'disp',
+        every: '6h',
+        from: '2025-05-01T00:00:00Z',
+        to: '2026-05-01T00:00:00Z',
+      }),
+    ).toMatchObject({ from: Date.UTC(2025, 4, 1), to: Date.UTC(2026, 4, 1), every: { ms: 6 * 3_600_000 } });
+  });
+
   it('parses every', () => {
     expect(series.transform({ field: 'lel', every: '5m' })).toMatchObject({
       every: { text: '5m', ms: 300_000 },
@@ -109,6 +120,16 @@ describe('track and series queries', () => {
     [track, { to: 'now' }, 'to: must be epoch milliseconds or ISO-8601'],
     [track, { field: 'speed' }, 'unknown query parameter field'],
     [series, {}, 'field: is required'],
+    [
+      series,
+      { field: 'lel', from: '2026-01-01T00:00:00Z', to: '2026-05-01T00:00:00Z' },
+      'from: from..to spans more than 31 days: give every (e.g. 1h) for a longer chart',
+    ],
+    [
+      series,
+      { field: 'lel', every: '1h', from: '2025-01-01T00:00:00Z', to: '2026-05-01T00:00:00Z' },
+      'from: from..to spans more than 367 days',
+    ],
     [series, { field: 'lel', every: '1x' }, 'every: must be a bucket width from 1s to 1d'],
     [series, { field: 'lel', every: '2d' }, 'every: must be a bucket width from 1s to 1d'],
     [series, { field: 'lel', every: '0s' }, 'every: must be a bucket width'],

@@ -12,6 +12,7 @@ import {
   ALERT_EVENT_MEASUREMENT,
   alertTransitionFromRow,
   influxIdentifier,
+  InfluxHistory,
   InfluxRepository,
   type InfluxRow,
 } from '@lg/storage';
@@ -34,9 +35,11 @@ const quality = (v: unknown) => (v === 'ok' || v === 'bad' ? v : null);
 export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('influx');
   private readonly influx: InfluxRepository;
+  private readonly history: InfluxHistory;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, readiness: Readiness) {
     this.influx = new InfluxRepository(influxConnection(config), this.logger);
+    this.history = new InfluxHistory(this.influx);
     readiness.register('influxdb', async () => {
       const ping = await this.influx.ping();
       return ping.ok
@@ -69,7 +72,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
   /** Fixes of a truck in [from, to), oldest first, at most `limit`. */
   async track(device: string, w: Window, limit: number): Promise<TrackPoint[]> {
     const rows = await this.rows(
-      `SELECT "lat", "lon", "speed", "heading", "q", "why" FROM "truck" WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
+      `SELECT "lat", "lon", "speed", "heading", "q", "why" FROM ${this.influx.layout.source('truck')} WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
       { device, from: new Date(w.from), to: new Date(w.to) },
     );
     const points: TrackPoint[] = [];
@@ -104,7 +107,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
   ): Promise<SeriesPoint[]> {
     const f = influxIdentifier(field);
     const rows = await this.rows(
-      `SELECT ${f} AS "value", "q" FROM ${influxIdentifier(kind)} WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
+      `SELECT ${f} AS "value", "q" FROM ${this.influx.layout.source(kind)} WHERE "device" = $device AND time >= $from AND time < $to ORDER BY time ASC LIMIT ${limit}`,
       { device, from: new Date(w.from), to: new Date(w.to) },
     );
     return rows
@@ -112,7 +115,10 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
       .map((r) => ({ ts: iso(r.time as number), value: r.value, q: quality(r.q) }));
   }
 
-  /** The mean of a numeric field per bucket of `everyMs`, empty buckets left out. */
+  /**
+   * The mean of a numeric field per bucket of `everyMs`, empty buckets left out: from the 1-hour or
+   * 1-minute aggregates where they hold the period, from raw readings elsewhere (see `InfluxHistory`).
+   */
   async meanSeries(
     kind: DeviceKind,
     device: string,
@@ -120,14 +126,8 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
     w: Window,
     everyMs: number,
   ): Promise<SeriesPoint[]> {
-    const f = influxIdentifier(field);
-    const rows = await this.rows(
-      `SELECT mean(${f}) AS "value", count(${f}) AS "count" FROM ${influxIdentifier(kind)} WHERE "device" = $device AND time >= $from AND time < $to GROUP BY time(${Math.round(everyMs / 1000)}s) fill(none)`,
-      { device, from: new Date(w.from), to: new Date(w.to) },
-    );
-    return rows
-      .filter((r) => typeof r.time === 'number')
-      .map((r) => ({ ts: iso(r.time as number), value: num(r.value), count: num(r.count) ?? 0 }));
+    const series = await this.history.meanSeries(kind, device, field, w.from, w.to, everyMs);
+    return series.points.map((p) => ({ ts: iso(p.ts), value: p.value, count: p.count }));
   }
 
   private rows(influxql: string, params: Record<string, string | Date>): Promise<InfluxRow[]> {
