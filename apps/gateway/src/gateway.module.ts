@@ -41,6 +41,8 @@ import { MessageCheckController } from './http/message-check.controller';
 import { MessageCheckService } from './access/message-check.service';
 import { DutyChecksController } from './http/duty-checks.controller';
 import { DutyChecksService } from './access/duty-checks.service';
+import { DataQualityController } from './http/data-quality.controller';
+import { DataQualityService } from './access/data-quality.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -105,6 +107,7 @@ export class GatewayModule {
         RejectionsController,
         DutyChecksController,
         MessageCheckController,
+        DataQualityController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -128,6 +131,7 @@ export class GatewayModule {
         RejectionsFeed,
         DutyChecksService,
         MessageCheckService,
+        DataQualityService,
         DutyFeed,
         LiveGateway,
       ],

@@ -12,3 +12,4 @@ export * from './engine';
 export * from './export';
 export * from './jobs';
 export * from './daily';
+export * from './data-quality';
