@@ -60,14 +60,9 @@ describe('data quality per truck, end to end', () => {
       speed: 40,
       ...(i === 7 ? { fix: false } : {}),
     }));
-    const packet = await c01.publishAsync(
-      `${platform.root}/truck/C01/T001/telemetry`,
-      JSON.stringify(readings),
-      {
-        qos: 1,
-      },
-    );
-    expect(packet?.reasonCode ?? 0).toBe(0);
+    await c01.publishAsync(`${platform.root}/truck/C01/T001/telemetry`, JSON.stringify(readings), {
+      qos: 1,
+    });
 
     let t001: TruckQuality | undefined;
     await waitFor(
