@@ -43,6 +43,8 @@ import { DutyChecksController } from './http/duty-checks.controller';
 import { DutyChecksService } from './access/duty-checks.service';
 import { DataQualityController } from './http/data-quality.controller';
 import { DataQualityService } from './access/data-quality.service';
+import { TrackEvidenceController } from './http/track-evidence.controller';
+import { TrackEvidenceService } from './access/track-evidence.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -108,6 +110,7 @@ export class GatewayModule {
         DutyChecksController,
         MessageCheckController,
         DataQualityController,
+        TrackEvidenceController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -132,6 +135,7 @@ export class GatewayModule {
         DutyChecksService,
         MessageCheckService,
         DataQualityService,
+        TrackEvidenceService,
         DutyFeed,
         LiveGateway,
       ],
