@@ -13,3 +13,4 @@ export * from './export';
 export * from './jobs';
 export * from './daily';
 export * from './data-quality';
+export * from './ranking-export';

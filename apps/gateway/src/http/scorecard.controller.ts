@@ -27,6 +27,8 @@ import { CompanyDetailDto, RankingDto, ScorecardSettingsDto, TrendDto } from './
 import {
   companyIdSchema,
   exportQuerySchema,
+  rankingExportQuerySchema,
+  type RankingExportQuery,
   MAX_TREND_DAYS,
   scorecardQuerySchema,
   trendQuerySchema,
@@ -71,6 +73,32 @@ export class ScorecardController {
     @Query(new ZodPipe(scorecardQuerySchema(), 'query')) q: ScorecardRange,
   ): Promise<RankingView> {
     return this.scorecard.ranking(user, q);
+  }
+
+  // Declared before `:companyId`, so that it is matched first.
+  @Get('export')
+  @ApiOperation({
+    summary: 'The ranking as CSV or XLSX, in the order on screen (`order`), with the district average',
+    description: 'An operator gets every company ranked; a company user its own row only.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'], description: 'default csv' })
+  @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'], description: 'default zh' })
+  @ApiQuery({ name: 'order', required: false, description: 'company IDs, comma-separated; default by rank' })
+  @ApiQuery({ name: 'from', required: false, description: FROM })
+  @ApiQuery({ name: 'to', required: false, description: TO })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The file, as an attachment' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  async rankingExport(
+    @CurrentUser() user: Principal,
+    @Query(new ZodPipe(rankingExportQuerySchema(), 'query')) q: RankingExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.scorecard.rankingExport(user, q);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    return new StreamableFile(file.body);
   }
 
   // Declared before `:companyId`, so that it is matched first.
