@@ -41,7 +41,9 @@ describe('the ranking export, end to end', () => {
       /^attachment; filename="scorecard-ranking-\d{4}-\d\d-\d\d-en\.csv"$/,
     );
     // As bytes: the text of a fetch drops the byte-order mark that spreadsheets need.
-    const lines = Buffer.from(await res.arrayBuffer()).toString('utf8').split('\r\n');
+    const lines = Buffer.from(await res.arrayBuffer())
+      .toString('utf8')
+      .split('\r\n');
     expect(lines[0].startsWith('\uFEFFRank,Company,Company name,')).toBe(true);
     expect(lines.slice(1, 1 + order.length).map((l) => l.split(',')[1])).toEqual(order);
     expect(lines[1 + order.length].startsWith(',,District average,')).toBe(true);

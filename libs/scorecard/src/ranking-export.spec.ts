@@ -47,16 +47,15 @@ describe('the ranking export', () => {
       true,
     );
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(
-      await rankingXlsx(
-        [c01, c02],
-        { from: '2026-04-30T16:00:00.000Z', to: '2026-05-01T16:00:00.000Z' },
-        'zh',
-      ),
+    const buffer = await rankingXlsx(
+      [c01, c02],
+      { from: '2026-04-30T16:00:00.000Z', to: '2026-05-01T16:00:00.000Z' },
+      'zh',
     );
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('排名')!;
     expect(sheet.getRow(1).getCell(1).value).toBe('危险货物道路运输企业监控平台考核排名');
-    expect(String(sheet.getRow(2).getCell(2).value)).toContain('2026-05-01 00:00:00');
+    expect(sheet.getRow(2).getCell(2).value).toBe('2026-05-01 00:00:00 – 2026-05-02 00:00:00 (UTC+8)');
     expect(sheet.getRow(5).getCell(2).value).toBe('C01');
     expect(sheet.getRow(7).getCell(3).value).toBe('区域平均');
   });
