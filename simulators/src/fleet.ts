@@ -1,7 +1,7 @@
 import { deviceTopic } from '@lg/contracts';
 import type { Device } from '@lg/registry';
 import { DeviceClient, formatPubAck, type PubAck } from './device-client';
-import type { SimulatedDevice } from './devices';
+import type { Reading, SimulatedDevice } from './devices';
 import { seededRandom, seedOf } from './models/random';
 
 export const ONLINE = JSON.stringify({ online: true });
@@ -15,12 +15,8 @@ export function telemetryTopic(root: string, d: Device): string {
   return deviceTopic(root, { kind: d.kind, owner: d.owner, device: d.id, channel: 'telemetry' });
 }
 
-export interface FleetOptions {
-  url: string;
-  root: string;
-  devices: readonly SimulatedDevice[];
-  /** The MQTT password of an identity (demo: the name itself; production: from the secrets file). */
-  passwordOf: (username: string) => string;
+/** When and how a fleet's members report, whatever carries their readings. */
+export interface ScheduleOptions {
   /** Every reporting interval is divided by this (default 1). */
   speedup?: number;
   /** Event time of a reading; wall clock by default. */
@@ -28,31 +24,71 @@ export interface FleetOptions {
   /** Spreads the fleet's first reports over the first interval (default true); off in tests for speed. */
   stagger?: boolean;
   seed?: number;
-  /** Called after every publish with the broker's answer (or the error). */
+  /** Called after every send with the platform's answer (or the error). */
   onPublish?: (event: PublishEvent) => void;
   /** Connection trouble after start: offline, reconnecting, errors. */
   onTrouble?: (device: string, what: string) => void;
-  /**
-   * Connections opened at once (default 32). Hundreds of simultaneous CONNECTs make the broker's replies
-   * late enough to time out; a paced start connects ~500 devices in a second or two.
-   */
+  /** Connections opened at once (default: the transport's). */
   connectConcurrency?: number;
   /** Called as devices connect, with how many have and how many there are. */
   onConnected?: (connected: number, total: number) => void;
 }
 
+export interface FleetOptions extends ScheduleOptions {
+  url: string;
+  root: string;
+  devices: readonly SimulatedDevice[];
+  /** The MQTT password of an identity (demo: the name itself; production: from the secrets file). */
+  passwordOf: (username: string) => string;
+}
+
+/** The platform's answer to one reading: the broker's PUBACK, or the JT/T 808 gateway's 0x8001 result. */
+export type Delivery = { accepted: boolean; ack: PubAck } | { accepted: boolean; result: number };
+
 export type PublishEvent =
   | { device: string; topic: string; ok: true; ack: PubAck }
+  | { device: string; topic: string; ok: true; result: number }
   | { device: string; topic: string; ok: false; error: Error };
+
+/** One member's way to the platform: its own MQTT session, or its own JT/T 808 terminal. */
+export interface Link {
+  readonly connected: boolean;
+  /** Where its readings go, for messages (a topic, or `jt808:<terminal>`). */
+  readonly target: string;
+  send(reading: Reading): Promise<Delivery>;
+  /**
+   * Whether a reading can go now. A JT/T 808 terminal whose connection dropped says no and reconnects
+   * (its readings meanwhile are skipped); an MQTT client queues while offline and always says yes.
+   */
+  ready(): boolean;
+  /** Reports connection trouble (after start). */
+  onTrouble(report: (what: string) => void): void;
+  /** Clean stop (MQTT: `{"online": false}` retained first, so no last will fires). */
+  close(timeoutMs: number): Promise<void>;
+  /** Drops the connection at once (a start that failed). */
+  abort(): Promise<void>;
+  /** The MQTT connection, for tests that cut it. */
+  readonly client?: DeviceClient;
+}
+
+/** How a fleet's members connect: MQTT (`mqttTransport`) or JT/T 808 (`jt808Transport`). */
+export interface Transport {
+  /** Where the members connect, for messages. */
+  readonly address: string;
+  /** Connections opened at once by default. */
+  readonly concurrency: number;
+  connect(sim: SimulatedDevice, index: number): Promise<Link>;
+}
 
 export interface FleetStats {
   devices: number;
   connected: number;
   published: number;
+  /** Readings the platform took: PUBACK accepted, or 0x8001 success (durable in the platform). */
   accepted: number;
   refused: number;
   failed: number;
-  /** Readings not sent because too many of the device's publishes were still awaiting their ack. */
+  /** Readings not sent because too many of the device's sends were still awaiting their answer. */
   skipped: number;
 }
 
@@ -61,36 +97,25 @@ const MAX_IN_FLIGHT = 100;
 
 interface Member {
   sim: SimulatedDevice;
-  client: DeviceClient;
+  link: Link;
   timer?: NodeJS.Timeout;
   inFlight: number;
 }
 
 /**
- * A fleet of simulated devices, each on its own MQTT connection as itself (client ID, username = device
- * ID), with a retained `{"online": false}` last will and `{"online": true}` on every connect. Each reports
- * at its registry interval (divided by `speedup`). A later scenario or load mode can drive the same members
- * with other models or schedules.
+ * Each device on an MQTT connection of its own as itself (client ID, username = device ID), with a
+ * retained `{"online": false}` last will and `{"online": true}` on every connect; reconnects spread over
+ * 2–5 s so that a broker restart does not see the whole fleet knock at once.
  */
-export class Fleet {
-  private readonly members: Member[];
-  private readonly pending = new Set<Promise<void>>();
-  private readonly counters = { published: 0, accepted: 0, refused: 0, failed: 0, skipped: 0 };
-  private stopped = false;
-
-  private constructor(
-    private readonly o: FleetOptions,
-    members: Member[],
-  ) {
-    this.members = members;
-  }
-
-  /** Connects every device (rejecting, with every connection closed, if any cannot) and starts reporting. */
-  static async start(o: FleetOptions): Promise<Fleet> {
-    const jitter = seededRandom(seedOf('reconnect', o.seed ?? 1));
-    let connected = 0;
-    const results = await inBatches(o.devices, o.connectConcurrency ?? 32, async (sim) => {
+export function mqttTransport(o: Pick<FleetOptions, 'url' | 'root' | 'passwordOf' | 'seed'>): Transport {
+  const jitter = seededRandom(seedOf('reconnect', o.seed ?? 1));
+  return {
+    address: o.url,
+    // Hundreds of simultaneous CONNECTs make the broker's replies late enough to time out.
+    concurrency: 32,
+    connect: async (sim) => {
       const d = sim.device;
+      const topic = telemetryTopic(o.root, d);
       const client = await DeviceClient.connect({
         url: o.url,
         clientId: d.id,
@@ -98,17 +123,68 @@ export class Fleet {
         password: o.passwordOf(d.id),
         will: { topic: statusTopic(o.root, d), payload: OFFLINE },
         onConnect: { topic: statusTopic(o.root, d), payload: ONLINE },
-        // Spread reconnects: after a broker restart the whole fleet must not knock at the same instant.
         reconnectPeriodMs: 2000 + Math.round(jitter.next() * 3000),
       });
-      o.onConnected?.(++connected, o.devices.length);
-      return { sim, client, inFlight: 0 } satisfies Member;
-    });
+      return {
+        client,
+        target: topic,
+        get connected() {
+          return client.connected;
+        },
+        ready: () => true,
+        abort: () => client.abort(),
+        send: async (reading) => {
+          const ack = await client.publish(topic, JSON.stringify(reading));
+          return { accepted: ack.accepted, ack };
+        },
+        onTrouble: (report) =>
+          client.onTrouble((what, err) => report(err ? `${what}: ${err.message}` : what)),
+        close: (timeoutMs) => client.close({ topic: statusTopic(o.root, d), payload: OFFLINE }, timeoutMs),
+      };
+    },
+  };
+}
+
+/**
+ * A fleet of simulated devices, each on a connection of its own (`Transport`), reporting at its registry
+ * interval (divided by `speedup`), counting what the platform took.
+ */
+export class Fleet {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly counters = { published: 0, accepted: 0, refused: 0, failed: 0, skipped: 0 };
+  private stopped = false;
+
+  private constructor(
+    private readonly o: ScheduleOptions,
+    private readonly members: Member[],
+  ) {}
+
+  /** The devices over MQTT, each as itself. */
+  static start(o: FleetOptions): Promise<Fleet> {
+    return Fleet.over(mqttTransport(o), o.devices, o);
+  }
+
+  /** Connects every device (rejecting, with every connection closed, if any cannot) and starts reporting. */
+  static async over(
+    transport: Transport,
+    devices: readonly SimulatedDevice[],
+    o: ScheduleOptions = {},
+  ): Promise<Fleet> {
+    let connected = 0;
+    const results = await inBatches(
+      devices,
+      o.connectConcurrency ?? transport.concurrency,
+      async (sim, i) => {
+        const link = await transport.connect(sim, i);
+        o.onConnected?.(++connected, devices.length);
+        return { sim, link, inFlight: 0 } satisfies Member;
+      },
+    );
     const members = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (failures.length > 0) {
-      await Promise.all(members.map((m) => m.client.abort()));
-      throw new Error(connectFailure(failures, o.devices.length, o.url));
+      await Promise.all(members.map((m) => m.link.abort()));
+      throw new Error(connectFailure(failures, devices.length, transport.address));
     }
     const fleet = new Fleet(o, members);
     fleet.schedule();
@@ -120,9 +196,7 @@ export class Fleet {
     const rng = seededRandom(seedOf('stagger', this.o.seed ?? 1));
     const startedAt = Date.now();
     for (const m of this.members) {
-      m.client.onTrouble((what, err) =>
-        this.o.onTrouble?.(m.sim.device.id, err ? `${what}: ${err.message}` : what),
-      );
+      m.link.onTrouble((what) => this.o.onTrouble?.(m.sim.device.id, what));
       const intervalMs = (m.sim.device.intervalSec * 1000) / speedup;
       const offset = this.o.stagger === false ? 0 : rng.next() * Math.min(intervalMs, 5000);
       let k = 0;
@@ -144,20 +218,20 @@ export class Fleet {
   }
 
   private report(m: Member): void {
-    if (m.inFlight >= MAX_IN_FLIGHT) {
+    if (m.inFlight >= MAX_IN_FLIGHT || !m.link.ready()) {
       this.counters.skipped++;
       return;
     }
     const d = m.sim.device;
-    const topic = telemetryTopic(this.o.root, d);
+    const topic = m.link.target;
     const reading = m.sim.read((this.o.now ?? Date.now)());
     m.inFlight++;
     this.counters.published++;
-    const done = m.client.publish(topic, JSON.stringify(reading)).then(
-      (ack) => {
-        if (ack.accepted) this.counters.accepted++;
+    const done = m.link.send(reading).then(
+      (delivery) => {
+        if (delivery.accepted) this.counters.accepted++;
         else this.counters.refused++;
-        this.o.onPublish?.({ device: d.id, topic, ok: true, ack });
+        this.o.onPublish?.({ device: d.id, topic, ok: true, ...delivery });
       },
       (error: Error) => {
         this.counters.failed++;
@@ -174,19 +248,19 @@ export class Fleet {
   stats(): FleetStats {
     return {
       devices: this.members.length,
-      connected: this.members.filter((m) => m.client.connected).length,
+      connected: this.members.filter((m) => m.link.connected).length,
       ...this.counters,
     };
   }
 
-  /** The connection of one member (for tests and scenarios). */
+  /** The MQTT connection of one member (for tests and scenarios). */
   clientOf(deviceId: string): DeviceClient | undefined {
-    return this.members.find((m) => m.sim.device.id === deviceId)?.client;
+    return this.members.find((m) => m.sim.device.id === deviceId)?.link.client;
   }
 
   /**
-   * Clean stop: no new reports, waits for outstanding acks (up to `timeoutMs`), then each device publishes
-   * `{"online": false}` retained and disconnects, so that no last will fires.
+   * Clean stop: no new reports, waits for outstanding answers (up to `timeoutMs`), then closes every
+   * connection (MQTT devices publish `{"online": false}` retained first, so that no last will fires).
    */
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.stopped) return;
@@ -198,18 +272,15 @@ export class Fleet {
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
-    await Promise.all(
-      this.members.map((m) =>
-        m.client.close({ topic: statusTopic(this.o.root, m.sim.device), payload: OFFLINE }, timeoutMs),
-      ),
-    );
+    await Promise.all(this.members.map((m) => m.link.close(timeoutMs)));
   }
 }
 
 export function describePublish(e: PublishEvent): string {
-  return e.ok
+  if (!e.ok) return `${e.device} → ${e.topic}: ${e.error.message}`;
+  return 'ack' in e
     ? `${e.device} → ${e.topic}: ${formatPubAck(e.ack)}`
-    : `${e.device} → ${e.topic}: ${e.error.message}`;
+    : `${e.device} → ${e.topic}: 0x8001 result ${e.result}`;
 }
 
 /** One line for many failed connections: usually they share one cause (broker down, wrong secrets file). */
@@ -229,7 +300,7 @@ function connectFailure(failures: Error[], total: number, url: string): string {
 async function inBatches<T, R>(
   items: readonly T[],
   limit: number,
-  task: (item: T) => Promise<R>,
+  task: (item: T, index: number) => Promise<R>,
 ): Promise<Array<PromiseSettledResult<R>>> {
   const results: Array<PromiseSettledResult<R>> = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
@@ -237,7 +308,7 @@ async function inBatches<T, R>(
     while (next < items.length) {
       const i = next++;
       try {
-        results[i] = { status: 'fulfilled', value: await task(items[i]) };
+        results[i] = { status: 'fulfilled', value: await task(items[i], i) };
       } catch (reason) {
         results[i] = { status: 'rejected', reason };
       }

@@ -59,6 +59,9 @@ scenario:
   --clock-settle-ms N  wait after moving the clock: 2 × the worker's TIMER_INTERVAL_MS   2000
   --json               the reports as JSON on stdout (progress on stderr)
   -q, --quiet          no progress lines
+  --protocol P         mqtt | jt808: jt808 sends the trucks' readings as 0x0200 reports from a simulated
+                       terminal each, through the JT/T 808 gateway (--jt808 URL); raw messages, slopes
+                       and gas stay on MQTT                  SIM_PROTOCOL  mqtt
   Exit code 0 when every scenario passed, 1 otherwise.
 
 load:
@@ -74,6 +77,9 @@ load:
   --out FILE           the JSON summary to FILE instead of stdout
   --acked FILE         the acknowledged readings, one line per device: {"device": ID, "ts": [...]}
   --progress / --no-progress  the live line on stderr (default: on a terminal)
+  --protocol P         mqtt | jt808: jt808 makes each truck a JT/T 808 terminal on its own TCP connection
+                       to --jt808 URL; a reading is a 0x0200 report (a --batch a 0x0704, at most 25),
+                       acknowledged by 0x8001 success. Trucks only.
   Exit code 0 when every reading sent was acknowledged.
 
 publish:
@@ -95,6 +101,8 @@ Examples:
   npm run sim -- scenario overspeed
   npm run sim -- scenario --all --dry-run
   npm run sim -- load --devices 200 --rate 2000 --duration 30s --out load.json
+  npm run sim -- scenario sos --protocol jt808                 # T088's SOS as a JT/T 808 terminal
+  npm run sim -- load --protocol jt808 --devices 100 --rate 500 --duration 30s
   npm run sim -- publish --device G001 --lel 60              # a red gas alert
   npm run sim -- publish --device T001 --speed 95 --ts 2026-05-01T08:00:00+08:00
   npm run sim -- publish --device G001 --owner P02           # refused: not G001's topic

@@ -3,7 +3,7 @@ import { encodePacket, REGISTER_RESULT, RESULT, item, type Fix } from '@lg/jt808
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
-import { Jt808TruckFleet } from '@lg/simulators/jt808/fleet';
+import { startJt808Fleet } from '@lg/simulators/jt808/fleet';
 import { simulateDevices } from '@lg/simulators/devices';
 import { LiveClient, login } from './helpers';
 
@@ -226,7 +226,7 @@ describe('JT/T 808 gateway, end to end', () => {
 
   it('drives demo trucks as JT/T 808 terminals (npm run sim -- run --protocol jt808)', async () => {
     const trucks = ['T010', 'T011', 'T012'].map((id) => platform.registry.device(id)!);
-    const fleet = await Jt808TruckFleet.start({
+    const fleet = await startJt808Fleet({
       host: '127.0.0.1',
       port: platform.jt808Port(),
       trucks: simulateDevices(trucks),

@@ -46,6 +46,10 @@ import { MessageCheckController } from './http/message-check.controller';
 import { MessageCheckService } from './access/message-check.service';
 import { DutyChecksController } from './http/duty-checks.controller';
 import { DutyChecksService } from './access/duty-checks.service';
+import { DataQualityController } from './http/data-quality.controller';
+import { DataQualityService } from './access/data-quality.service';
+import { TrackEvidenceController } from './http/track-evidence.controller';
+import { TrackEvidenceService } from './access/track-evidence.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -105,6 +109,8 @@ export const GATEWAY_CONTROLLERS = [
   DriverMessagesController,
   NotificationsController,
   ScorecardController,
+  DataQualityController,
+  TrackEvidenceController,
   RejectionsController,
   DutyChecksController,
   MessageCheckController,
@@ -141,6 +147,8 @@ export class GatewayModule {
         RejectionsFeed,
         DutyChecksService,
         MessageCheckService,
+        DataQualityService,
+        TrackEvidenceService,
         DutyFeed,
         NotificationsService,
         LiveGateway,

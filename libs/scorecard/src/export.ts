@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { CompanyDetail, TruckProblem, TruckScorecard } from './company';
+import type { CompanyDetail, CompanyScorecard, TruckProblem, TruckScorecard } from './company';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -61,7 +61,7 @@ const PROBLEMS: Record<TruckProblem, Text> = {
   drift: { zh: '定位漂移', en: 'drift' },
 };
 
-const TEXT = {
+export const TEXT = {
   title: { zh: '危险货物道路运输企业监控平台考核', en: 'Hazmat transport company monitoring scorecard' },
   company: { zh: '企业', en: 'Company' },
   period: { zh: '考核期', en: 'Period' },
@@ -84,51 +84,54 @@ const TEXT = {
   offline: { zh: '本期未上线', en: 'Offline in the period' },
 } satisfies Record<string, Text>;
 
-const ITEMS: Array<{ title: Text; rate: (c: CompanyDetail) => Cell; points: (c: CompanyDetail) => number }> =
-  [
-    {
-      title: { zh: '车辆入网率(%)', en: 'Network-access rate (%)' },
-      rate: (c) => percent(c.rates.access),
-      points: (c) => c.points.access,
-    },
-    {
-      title: { zh: '车辆上线率(%)', en: 'Online rate (%)' },
-      rate: (c) => percent(c.rates.online),
-      points: (c) => c.points.online,
-    },
-    {
-      title: { zh: '轨迹完整率(%)', en: 'Track-completeness rate (%)' },
-      rate: (c) => percent(c.rates.completeness),
-      points: (c) => c.points.completeness,
-    },
-    {
-      title: { zh: '数据合格率(%)', en: 'Data-qualification rate (%)' },
-      rate: (c) => percent(c.rates.qualification),
-      points: (c) => c.points.qualification,
-    },
-    {
-      title: { zh: '卫星定位漂移率(%)', en: 'Drift rate (%)' },
-      rate: (c) => percent(c.rates.drift),
-      points: (c) => c.points.drift,
-    },
-    {
-      title: { zh: '平均车辆超速次数', en: 'Overspeeds per vehicle' },
-      rate: (c) => c.overspeeds.perVehicle ?? '',
-      points: (c) => c.points.overspeed,
-    },
-    {
-      title: { zh: '平均车辆疲劳驾驶时长(h)', en: 'Fatigue hours per vehicle' },
-      rate: (c) => c.fatigue.perVehicle ?? '',
-      points: (c) => c.points.fatigue,
-    },
-    {
-      title: { zh: '平台查岗响应率(%)', en: 'Platform duty-check response rate (%)' },
-      rate: (c) => percent(c.dutyCheck.rate),
-      points: (c) => c.points.dutyCheck,
-    },
-  ];
+export const ITEMS: Array<{
+  title: Text;
+  rate: (c: CompanyScorecard) => Cell;
+  points: (c: CompanyScorecard) => number;
+}> = [
+  {
+    title: { zh: '车辆入网率(%)', en: 'Network-access rate (%)' },
+    rate: (c) => percent(c.rates.access),
+    points: (c) => c.points.access,
+  },
+  {
+    title: { zh: '车辆上线率(%)', en: 'Online rate (%)' },
+    rate: (c) => percent(c.rates.online),
+    points: (c) => c.points.online,
+  },
+  {
+    title: { zh: '轨迹完整率(%)', en: 'Track-completeness rate (%)' },
+    rate: (c) => percent(c.rates.completeness),
+    points: (c) => c.points.completeness,
+  },
+  {
+    title: { zh: '数据合格率(%)', en: 'Data-qualification rate (%)' },
+    rate: (c) => percent(c.rates.qualification),
+    points: (c) => c.points.qualification,
+  },
+  {
+    title: { zh: '卫星定位漂移率(%)', en: 'Drift rate (%)' },
+    rate: (c) => percent(c.rates.drift),
+    points: (c) => c.points.drift,
+  },
+  {
+    title: { zh: '平均车辆超速次数', en: 'Overspeeds per vehicle' },
+    rate: (c) => c.overspeeds.perVehicle ?? '',
+    points: (c) => c.points.overspeed,
+  },
+  {
+    title: { zh: '平均车辆疲劳驾驶时长(h)', en: 'Fatigue hours per vehicle' },
+    rate: (c) => c.fatigue.perVehicle ?? '',
+    points: (c) => c.points.fatigue,
+  },
+  {
+    title: { zh: '平台查岗响应率(%)', en: 'Platform duty-check response rate (%)' },
+    rate: (c) => percent(c.dutyCheck.rate),
+    points: (c) => c.points.dutyCheck,
+  },
+];
 
-type Cell = string | number;
+export type Cell = string | number;
 
 function yesNo(v: boolean, lang: ExportLang): string {
   return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
@@ -139,7 +142,7 @@ function percent(rate: number | null): Cell {
 }
 
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
-function csvField(v: Cell): string {
+export function csvField(v: Cell): string {
   let s = String(v);
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -12,3 +12,5 @@ export * from './engine';
 export * from './export';
 export * from './jobs';
 export * from './daily';
+export * from './data-quality';
+export * from './ranking-export';

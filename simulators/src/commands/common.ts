@@ -61,3 +61,9 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** `tcp://host:port` (validated by the config schema) as a socket address. */
+export function jt808Address(url: string): { host: string; port: number } {
+  const [host, port] = url.slice('tcp://'.length).split(':');
+  return { host, port: Number(port) };
+}

@@ -8,7 +8,7 @@ import { syntheticDevices } from '../district/generate';
 import { parseDuration } from '../duration';
 import { runLoad, type LoadProgress } from '../load/load';
 import { fleetRoutes } from '../models/routes';
-import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
+import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
 
 function positiveNumber(name: string, text: string | undefined, fallback: number, integer = false): number {
   if (text === undefined) return fallback;
@@ -49,6 +49,8 @@ export async function loadCommand(args: string[]): Promise<number> {
       acked: { type: 'string' },
       progress: { type: 'boolean' },
       seed: { type: 'string' },
+      protocol: { type: 'string' },
+      jt808: { type: 'string' },
     },
     strict: true,
   });
@@ -64,7 +66,13 @@ export async function loadCommand(args: string[]): Promise<number> {
   }
   const qos = values.qos === undefined ? 1 : Number(values.qos);
   if (qos !== 0 && qos !== 1) throw new UsageError(`--qos must be 0 or 1, got "${values.qos}"`);
-  const kinds = (values.kinds ?? DEVICE_KINDS.join(',')).split(',').map((k) => k.trim());
+  const overJt808 = config.SIM_PROTOCOL === 'jt808';
+  // Over JT/T 808 only trucks: terminals are what speak it.
+  const kinds = (values.kinds ?? (overJt808 ? 'truck' : DEVICE_KINDS.join(',')))
+    .split(',')
+    .map((k) => k.trim());
+  if (overJt808 && kinds.some((k) => k !== 'truck'))
+    throw new UsageError('--protocol jt808 drives trucks only (--kinds truck)');
   const badKind = kinds.find((k) => !isDeviceKind(k));
   if (badKind) throw new UsageError(`--kinds: unknown kind "${badKind}" (kinds: ${DEVICE_KINDS.join(', ')})`);
 
@@ -84,7 +92,12 @@ export async function loadCommand(args: string[]): Promise<number> {
   }
   if (devices.length === 0) throw new UsageError('no device of those kinds in the registry');
   const distinct = Math.min(count, devices.length);
-  if (rate / distinct > 500) {
+  if (overJt808 && rate / distinct > 1) {
+    console.error(
+      `load: ${(rate / distinct).toFixed(1)} reports/s per terminal: JT/T 808 times are whole seconds, so each ` +
+        `terminal's timeline starts in the past far enough to stay behind the clock (late for the rules)`,
+    );
+  } else if (!overJt808 && rate / distinct > 500) {
     console.error(
       `load: ${Math.round(rate / distinct)} readings/s per device: event times (1 ms apart at least) will run ahead ` +
         `of the clock and be stored as unqualified (future_ts); use more devices (--synthetic with a generated registry)`,
@@ -102,7 +115,9 @@ export async function loadCommand(args: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   if (showProgress) {
     console.error(
-      `load: ${count} devices, ${rate} readings/s, QoS ${qos}, for ${values.duration ?? '30s'} → ${config.MQTT_URL} (${config.MQTT_TOPIC_ROOT})`,
+      overJt808
+        ? `load: ${count} JT/T 808 terminals, ${rate} reports/s, for ${values.duration ?? '30s'} → ${config.SIM_JT808_URL}`
+        : `load: ${count} devices, ${rate} readings/s, QoS ${qos}, for ${values.duration ?? '30s'} → ${config.MQTT_URL} (${config.MQTT_TOPIC_ROOT})`,
     );
   }
   let result;
@@ -119,6 +134,7 @@ export async function loadCommand(args: string[]): Promise<number> {
       window: positiveNumber('window', values.window, 64, true),
       batch: positiveNumber('batch', values.batch, 1, true),
       seed: config.SIM_SEED,
+      ...(overJt808 ? { jt808: jt808Address(config.SIM_JT808_URL) } : {}),
       routes: fleetRoutes(registry.corridors()),
       record: values.acked !== undefined,
       signal: abort.signal,

@@ -3,13 +3,13 @@ import { passwordSource } from '../config';
 import { simulateDevices } from '../devices';
 import { parseDuration } from '../duration';
 import { DutyResponder, parseReliability } from '../duty-responder';
-import { describePublish, Fleet, type FleetStats } from '../fleet';
-import { Jt808TruckFleet } from '../jt808/fleet';
+import { describePublish, Fleet, type FleetStats, type PublishEvent } from '../fleet';
+import { startJt808Fleet } from '../jt808/fleet';
 import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
 import { exceptDevices, selectDevices } from '../select';
-import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
+import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
   const extra = [
@@ -93,15 +93,25 @@ export async function runCommand(args: string[]): Promise<number> {
     config.SIM_SEED,
     fleetRoutes(registry.corridors()),
   );
-  const [host, port] = config.SIM_JT808_URL.slice('tcp://'.length).split(':');
+  // Each refusal is worth one line per device and reason, not one per reading.
+  const reported = new Set<string>();
+  const onPublish = (e: PublishEvent): void => {
+    if (e.ok && ('ack' in e ? e.ack.accepted : e.result === 0)) return;
+    const key = `${e.device}:${e.ok ? ('ack' in e ? e.ack.reasonCode : `0x8001 ${e.result}`) : e.error.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    console.error(`simulator: ${describePublish(e)}`);
+  };
+  const { host, port } = jt808Address(config.SIM_JT808_URL);
   const terminals =
     overJt808.length > 0
-      ? await Jt808TruckFleet.start({
+      ? await startJt808Fleet({
           host,
-          port: Number(port),
+          port,
           trucks: simulated.filter((s) => overJt808.includes(s.device)),
           speedup: config.SIM_SPEEDUP,
           seed: config.SIM_SEED,
+          onPublish,
           onTrouble: (device, what) => console.error(`simulator: ${device} (JT/T 808): ${what}`),
         })
       : undefined;
@@ -111,8 +121,6 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
 
-  // Each refusal is worth one line per device and reason, not one per reading.
-  const reported = new Set<string>();
   let fleet: Fleet;
   try {
     fleet = await Fleet.start({
@@ -122,13 +130,7 @@ export async function runCommand(args: string[]): Promise<number> {
       passwordOf,
       speedup: config.SIM_SPEEDUP,
       seed: config.SIM_SEED,
-      onPublish: (e) => {
-        if (e.ok && e.ack.accepted) return;
-        const key = `${e.device}:${e.ok ? e.ack.reasonCode : e.error.message}`;
-        if (reported.has(key)) return;
-        reported.add(key);
-        console.error(`simulator: ${describePublish(e)}`);
-      },
+      onPublish,
       onTrouble: (device, what) => console.error(`simulator: ${device}: ${what}`),
       onConnected: (n, total) => {
         if (n % 100 === 0 && n < total) console.log(`simulator: ${n}/${total} devices connected…`);

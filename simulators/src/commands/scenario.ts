@@ -7,7 +7,7 @@ import { formatReport, runScenario, type ScenarioReport } from '../scenarios/run
 import { describeAlert } from '../scenarios/verdict';
 import type { Scenario } from '../scenarios/schema';
 import { RedisTestClock, type TestClock } from '../test-clock';
-import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
+import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
 
 /** `--use alias=ID` pairs. */
 function parseUse(pairs: readonly string[]): Record<string, string> {
@@ -58,6 +58,8 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       'redis-prefix': { type: 'string' },
       'clock-settle-ms': { type: 'string' },
       seed: { type: 'string' },
+      protocol: { type: 'string' },
+      jt808: { type: 'string' },
     },
     strict: true,
   });
@@ -115,6 +117,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
         seed: config.SIM_SEED,
         log: progress,
         clock,
+        ...(config.SIM_PROTOCOL === 'jt808' ? { jt808: jt808Address(config.SIM_JT808_URL) } : {}),
       });
       reports.push(report);
       if (!values.json) console.log(formatReport(report) + '\n');

@@ -43,6 +43,10 @@ export class Jt808Terminal {
   private lastFix: Fix | undefined;
   /** Answer 0x8300 with 0x0001 success (switch off to leave a text unanswered). */
   answerTexts = true;
+  /** Answer 0x8201 with 0x0201 (switch off to leave a location query unanswered). */
+  answerLocationQueries = true;
+  /** Location queries received (answered or not). */
+  locationQueries = 0;
   private closedFlag = false;
 
   private constructor(
@@ -93,6 +97,8 @@ export class Jt808Terminal {
       this.waiters.get(key)?.resolve(m);
       this.waiters.delete(key);
     } else if (b.type === 'locationQuery') {
+      this.locationQueries++;
+      if (!this.answerLocationQueries) return;
       const at = this.lastFix ?? { lat: 0, lon: 0, speed: 0, heading: 0, positioned: false };
       this.send({
         type: 'locationQueryResponse',

@@ -3,6 +3,8 @@ import { deviceTopic } from '@lg/contracts';
 import type { Device } from '@lg/registry';
 import { DeviceClient } from '../device-client';
 import { simulateDevices, type Reading, type SimulatedDevice } from '../devices';
+import { fixOf } from '../jt808/fleet';
+import { Jt808Terminal } from '../jt808/terminal';
 import type { Route } from '../models/routes';
 
 /**
@@ -40,7 +42,18 @@ export interface LoadOptions {
   progressEveryMs?: number;
   /** Stops sending early (Ctrl-C); what was sent is still drained and counted. */
   signal?: AbortSignal;
+  /**
+   * Over JT/T 808 instead of MQTT: every device (a truck with a registry terminal number) is a terminal on
+   * a TCP connection of its own to this gateway, registering and authenticating first; a reading is a
+   * 0x0200 report (a batch a 0x0704), acknowledged when the gateway answers 0x8001 success, which it does
+   * once the reading is durable. Event times are whole seconds (BCD), so each device's timeline starts far
+   * enough back to stay behind the clock at the rate asked.
+   */
+  jt808?: { host: string; port: number };
 }
+
+/** Reports of one 0x0704 batch at most: one package of 1023 bytes holds ~30 fixes with satellites. */
+export const JT808_MAX_BATCH = 25;
 
 export interface LoadProgress {
   elapsedMs: number;
@@ -92,8 +105,15 @@ export interface LoadResult {
   acked: Map<string, number[]>;
 }
 
+/** One connection: an owner's MQTT session, or a terminal's TCP connection. */
+interface Link {
+  /** `reasonCode` as an MQTT PUBACK's: below 0x80 accepted (0x10 no subscribers), else refused. */
+  send(m: Message, done: (err: Error | undefined, reasonCode: number) => void): void;
+  close(): Promise<void>;
+}
+
 interface Connection {
-  client: DeviceClient;
+  link: Link;
   inFlight: number;
   queue: Message[];
   /** `send` is running for this connection (a publish can fail synchronously: no recursion then). */
@@ -114,10 +134,34 @@ interface Target {
 /** A message due, waiting for room in its connection's window. */
 interface Message {
   target: Target;
-  payload: string;
+  /** One reading, or a batch. */
+  body: Reading | Reading[];
   /** Event time of its reading, or of each reading of a batch. */
   ts: number | number[];
   readings: number;
+}
+
+function mqttLink(client: DeviceClient, qos: 0 | 1): Link {
+  return {
+    send: (m, done) => client.send(m.target.topic, JSON.stringify(m.body), qos, false, done),
+    close: () => client.close(undefined, 5000),
+  };
+}
+
+function jt808Link(terminal: Jt808Terminal): Link {
+  return {
+    send: (m, done) => {
+      const answer = Array.isArray(m.body)
+        ? terminal.batch(m.body.map(fixOf))
+        : terminal.report(fixOf(m.body));
+      // 0x8001 result 0 is success; any other result counts as refused (0x80 + the result).
+      answer.then(
+        (result) => done(undefined, result === 0 ? 0 : 0x80 + result),
+        (err: Error) => done(err, 0),
+      );
+    },
+    close: () => terminal.close(),
+  };
 }
 
 interface Stream {
@@ -151,31 +195,59 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     });
   }
 
-  const owners = [...new Set(used.map((d) => d.owner))];
+  const jt808 = o.jt808;
+  if (jt808) {
+    const unfit = used.find((d) => d.kind !== 'truck' || !d.terminal);
+    if (unfit) throw new Error(`${unfit.id} is not a truck with a JT/T 808 terminal number in the registry`);
+    if (batch > JT808_MAX_BATCH)
+      throw new Error(`over JT/T 808 a batch holds at most ${JT808_MAX_BATCH} fixes`);
+  }
+  // MQTT: one session per owner identity; JT/T 808: one connection per terminal.
+  const keyOf = (d: Device): string => (jt808 ? d.id : d.owner);
   const connections = new Map<string, Connection>();
   const all: Connection[] = [];
   try {
-    for (const owner of owners) {
-      const client = await DeviceClient.connect({
-        url: o.url,
-        clientId: `load-${owner}-${randomBytes(3).toString('hex')}`,
-        username: owner,
-        password: o.passwordOf(owner),
-        reconnectPeriodMs: 1000,
-        steadyPings: true,
-      });
-      const c: Connection = { client, inFlight: 0, queue: [], sending: false };
-      all.push(c);
-      connections.set(owner, c);
+    for (const d of used) {
+      const key = keyOf(d);
+      if (connections.has(key)) continue;
+      let link: Link;
+      if (jt808) {
+        const terminal = await Jt808Terminal.connect(jt808.host, jt808.port, {
+          terminal: d.terminal!,
+          plate: d.plate ?? '',
+          plateColor: d.plateColor ?? 0,
+        });
+        link = jt808Link(terminal);
+        all.push({ link, inFlight: 0, queue: [], sending: false });
+        await terminal.logIn().catch((err: Error) => {
+          throw new Error(`${d.id}: ${err.message}`, { cause: err });
+        });
+      } else {
+        const client = await DeviceClient.connect({
+          url: o.url,
+          clientId: `load-${key}-${randomBytes(3).toString('hex')}`,
+          username: key,
+          password: o.passwordOf(key),
+          reconnectPeriodMs: 1000,
+          steadyPings: true,
+        });
+        link = mqttLink(client, qos);
+        all.push({ link, inFlight: 0, queue: [], sending: false });
+      }
+      connections.set(key, all[all.length - 1]);
     }
   } catch (err) {
-    await Promise.all(all.map((c) => c.client.abort()));
+    await Promise.all(all.map((c) => c.link.close()));
     throw err;
   }
   const streams: Stream[] = Array.from({ length: streamCount }, (_, i) => {
     const device = used[i % used.length];
-    return { target: targets.get(device.id)!, connection: connections.get(device.owner)! };
+    return { target: targets.get(device.id)!, connection: connections.get(keyOf(device))! };
   });
+  // JT/T 808 times are whole seconds, one report per second of each device's timeline at most: at more
+  // than one per device per second the timelines start as far back as the run will advance them.
+  const perDevice = o.rate / used.length;
+  const jt808Backdate = jt808 ? Math.ceil((o.durationMs / 1000) * Math.max(0, perDevice - 1)) * 1000 : 0;
 
   const acked = new Map<string, number[]>();
   const counters = { sent: 0, acked: 0, noSubscribers: 0, refused: 0, failed: 0, behind: 0 };
@@ -214,7 +286,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       inFlight++;
       counters.sent += m.readings;
       const sentAt = performance.now();
-      c.client.send(m.target.topic, m.payload, qos, false, (err, reasonCode) => {
+      c.link.send(m, (err, reasonCode) => {
         c.inFlight--;
         inFlight--;
         settle(m, sentAt, err, reasonCode);
@@ -225,14 +297,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     c.sending = false;
   };
 
-  const nextTs = (t: Target): number => (t.lastTs = Math.max(Date.now(), t.lastTs + 1));
+  const nextTs = (t: Target): number =>
+    (t.lastTs = jt808
+      ? Math.max(Math.floor((Date.now() - jt808Backdate) / 1000) * 1000, t.lastTs + 1000)
+      : Math.max(Date.now(), t.lastTs + 1));
 
   const issue = (s: Stream): void => {
     const t = s.target;
     let m: Message;
     if (batch === 1) {
       const ts = nextTs(t);
-      m = { target: t, payload: JSON.stringify(t.model.read(ts)), ts, readings: 1 };
+      m = { target: t, body: t.model.read(ts), ts, readings: 1 };
     } else {
       const times: number[] = [];
       const readings: Reading[] = [];
@@ -241,7 +316,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         times.push(ts);
         readings.push(t.model.read(ts));
       }
-      m = { target: t, payload: JSON.stringify(readings), ts: times, readings: batch };
+      m = { target: t, body: readings, ts: times, readings: batch };
     }
     s.connection.queue.push(m);
     queued += batch;
@@ -328,7 +403,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   const unacknowledged = inFlight + queued;
   const drainMs = performance.now() - drainStart;
-  await Promise.all(all.map((c) => c.client.close(undefined, 5000)));
+  await Promise.all(all.map((c) => c.link.close()));
 
   const sorted = Float64Array.from(latencies).sort();
   const summary: LoadSummary = {

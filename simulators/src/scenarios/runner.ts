@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { REJECT_REASONS, type Alert, type RejectReason, type Rejection } from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import { DeviceClient, formatPubAck } from '../device-client';
+import { fixOf } from '../jt808/fleet';
+import { Jt808Terminal } from '../jt808/terminal';
 import type { GatewayClient, LiveFeed } from '../gateway-client';
 import type { TestClock } from '../test-clock';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
@@ -40,6 +42,12 @@ export interface ScenarioRunOptions {
    * after an acknowledgement, none early). Meant for platforms with delays of seconds, as in the tests.
    */
   escalation?: EscalationDelays;
+  /**
+   * Over JT/T 808: the trucks' readings go as 0x0200 reports from a simulated terminal per truck (its
+   * registry terminal number and plate) to this gateway, one report at a time, each counted once the
+   * gateway answered 0x8001; raw messages and other kinds stay on MQTT. Times are whole seconds (BCD).
+   */
+  jt808?: { host: string; port: number };
 }
 
 export interface ScenarioReport {
@@ -78,6 +86,9 @@ async function until(
     await sleep(everyMs);
   }
 }
+
+/** The reading fields a JT/T 808 location report carries (libs/jt808 truckPayload). */
+const JT808_FIELDS = new Set(['lat', 'lon', 'speed', 'heading', 'alt', 'alarm', 'ignition', 'sats']);
 
 const isReason = (r: unknown): r is RejectReason =>
   typeof r === 'string' && (REJECT_REASONS as readonly string[]).includes(r);
@@ -124,6 +135,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   const rejections: ObservedRejection[] = [];
   let lastEventAt = Date.now();
   const clients: DeviceClient[] = [];
+  const terminals = new Map<string, Jt808Terminal>();
   let live: LiveFeed | undefined;
   /** The test clock's offset before the run, restored after it. */
   let clockBefore: number | undefined;
@@ -296,9 +308,55 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       }
     }
 
+    /** A truck's readings as its terminal's 0x0200 reports, each answered by the gateway before the next. */
+    async function reportOverJt808(
+      action: Extract<PlannedAction, { type: 'readings' }>,
+      at: { host: string; port: number },
+    ): Promise<boolean> {
+      const d = action.device;
+      let terminal = terminals.get(d.id);
+      if (!terminal) {
+        if (!d.terminal) throw new ScenarioError(`${d.id} has no JT/T 808 terminal number in the registry`);
+        terminal = await Jt808Terminal.connect(at.host, at.port, {
+          terminal: d.terminal,
+          plate: d.plate ?? '',
+          plateColor: d.plateColor ?? 0,
+        });
+        terminals.set(d.id, terminal);
+        await terminal.logIn();
+      }
+      const lost = [
+        ...new Set(action.readings.flatMap((r) => Object.keys(r.fields).filter((f) => !JT808_FIELDS.has(f)))),
+      ];
+      if (lost.length > 0)
+        throw new ScenarioError(`${d.id}: a 0x0200 report cannot carry ${lost.join(', ')}: run it over MQTT`);
+      // BCD time has whole seconds: the stored event time is the second the report names.
+      let previous = 0;
+      let accepted = 0;
+      for (const r of action.readings) {
+        const ts = Math.floor((r.ts ?? Math.max(Date.now(), previous + 1000)) / 1000) * 1000;
+        previous = ts;
+        const result = await terminal.report(fixOf({ ts, ...r.fields }));
+        report.published.messages++;
+        report.published.readings++;
+        if (result !== 0) {
+          report.published.refused++;
+          report.failures.push(`the JT/T 808 gateway answered ${d.id}'s report with result ${result}`);
+          return false;
+        }
+        accepted++;
+        noteSent(d.id, ts);
+      }
+      log(
+        `  → ${d.id} (JT/T 808 0x0200): ${accepted} report${accepted === 1 ? '' : 's'}${action.notes.length ? ` (${action.notes.join('; ')})` : ''}: 0x8001 success`,
+      );
+      return true;
+    }
+
     async function perform(action: PlannedAction): Promise<boolean> {
       switch (action.type) {
         case 'readings': {
+          if (o.jt808 && action.device.kind === 'truck') return reportOverJt808(action, o.jt808);
           let previous = 0;
           const readings = action.readings.map((r) => {
             const ts = r.ts ?? Math.max(Date.now(), previous + 1);
@@ -386,6 +444,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   } finally {
     live?.close();
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await Promise.all([...terminals.values()].map((t) => t.close()));
     if (clockBefore !== undefined) await o.clock?.setOffset(clockBefore).catch(() => undefined);
   }
   report.alerts = summarizeAlerts(events);

@@ -4,6 +4,7 @@ import { label, localMessage, t } from '../i18n';
 import type { Store } from '../state';
 import { formatDateTime } from '../time';
 import type { Alert, AlertTransition, Building, NotificationDelivery, Severity } from '../types';
+import { LocationQuery } from './locate';
 import { isTaken } from './order';
 
 export interface AlertDetailDeps {
@@ -46,6 +47,8 @@ export class AlertDetail {
     role: 'status',
     'data-role': 'driver-text-result',
   });
+  /** 位置查询 (operators, truck alerts): the terminal's own answer to where it is now. */
+  private readonly locate: LocationQuery | undefined;
   private historyTimer: number | undefined;
   /** Deliveries move on (queued → sent) without the alert changing: looked at again while open. */
   private deliveriesTimer: number | undefined;
@@ -61,6 +64,7 @@ export class AlertDetail {
       ev.preventDefault();
       void this.submit();
     });
+    if (d.operator && alert.kind === 'truck') this.locate = new LocationQuery(d.api, alert.device);
     this.driverForm.append(
       h('label', {}, h('span', { 'data-i18n': 'alert.driverText' }, t('alert.driverText')), this.driverText),
       this.driverButton,
@@ -75,6 +79,7 @@ export class AlertDetail {
       this.ack,
       // A truck's driver can be told what to do at once, where its terminal speaks JT/T 808 to the platform.
       ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
+      ...(this.locate ? [this.locate.el] : []),
       h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
       this.history,
       h('h3', { 'data-i18n': 'alert.notifications' }, t('alert.notifications')),
@@ -254,6 +259,7 @@ export class AlertDetail {
     this.ackButton.textContent = t('alert.ack');
     this.driverButton.textContent = t('alert.driverTextSend');
     this.driverForm.querySelector('[data-i18n="alert.driverText"]')!.textContent = t('alert.driverText');
+    this.locate?.relabel();
   }
 
   private async submit(): Promise<void> {

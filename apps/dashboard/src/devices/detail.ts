@@ -1,4 +1,5 @@
 import type { Api } from '../api';
+import { LocationQuery } from '../alerts/locate';
 import { lineChart, type Sample } from '../charts/line-chart';
 import { ratePerDay } from '../charts/scale';
 import { h, s } from '../dom';
@@ -51,6 +52,8 @@ export class DeviceDetail {
   private readonly charts = h('div', { class: 'charts' });
   private period: number;
   private loadSeq = 0;
+  /** 位置查询 for operators on a truck: its JT/T 808 terminal's answer to where it is now. */
+  private readonly locate: LocationQuery | undefined;
 
   constructor(
     readonly id: string,
@@ -59,7 +62,15 @@ export class DeviceDetail {
     const device = d.store.devices.get(id);
     this.period = device?.kind === 'slope' ? 24 * HOUR : HOUR;
     this.el.dataset.device = id;
-    this.el.append(this.facts, this.alertsBox, this.periods, this.charts);
+    if (d.store.user.role === 'operator' && device?.kind === 'truck')
+      this.locate = new LocationQuery(d.api, id);
+    this.el.append(
+      this.facts,
+      ...(this.locate ? [this.locate.el] : []),
+      this.alertsBox,
+      this.periods,
+      this.charts,
+    );
     this.render();
     void this.load();
   }
@@ -71,6 +82,7 @@ export class DeviceDetail {
 
   /** The language changed: charts carry text too. */
   refresh(): void {
+    this.locate?.relabel();
     this.render();
     void this.load();
   }

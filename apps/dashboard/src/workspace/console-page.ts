@@ -3,10 +3,13 @@ import { h } from '../dom';
 import { t } from '../i18n';
 import { formatDateTime, formatTime } from '../time';
 import { countdown } from './periods';
+import { QualityPanel } from './quality-panel';
 import type { DutyCheckView, RejectionRecord, RejectionSummary } from './types';
 
 /** Most refusals the console keeps on screen. */
 const MAX_ROWS = 200;
+/** The live summary is fetched again at most this often while refusals arrive. */
+const SUMMARY_EVERY_MS = 1000;
 
 interface Principal {
   role: 'operator' | 'company';
@@ -26,11 +29,16 @@ export class ConsolePage {
   private rejections: RejectionRecord[] = [];
   private checks = new Map<string, DutyCheckView>();
   private timer: number | undefined;
+  private readonly quality: QualityPanel;
+  /** A summary reload is due (refusals arrived): at most one request per `SUMMARY_EVERY_MS`. */
+  private summaryTimer: number | undefined;
 
   constructor(
     private readonly api: Api,
     private readonly user: Principal,
-  ) {}
+  ) {
+    this.quality = new QualityPanel(api, user);
+  }
 
   async open(root: HTMLElement): Promise<void> {
     this.build();
@@ -50,6 +58,7 @@ export class ConsolePage {
     this.paintRows();
     this.paintSummary(summary);
     this.paintDuty();
+    void this.quality.open();
     window.clearInterval(this.timer);
     this.timer = window.setInterval(() => this.paintCountdowns(), 1000);
   }
@@ -57,6 +66,8 @@ export class ConsolePage {
   close(): void {
     window.clearInterval(this.timer);
     this.timer = undefined;
+    window.clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
   }
 
   /** A refusal from `/live`. */
@@ -66,6 +77,22 @@ export class ConsolePage {
     if (this.rejections.length > MAX_ROWS) this.rejections.length = MAX_ROWS;
     if (this.el.isConnected) this.rows.prepend(this.row(r));
     while (this.rows.children.length > MAX_ROWS) this.rows.lastElementChild?.remove();
+    this.refreshSummarySoon();
+  }
+
+  /**
+   * The summary follows the refusals live: the server's count (the kept history, per reason and device)
+   * again shortly after new ones arrive, one request for a burst rather than one per refusal.
+   */
+  private refreshSummarySoon(): void {
+    if (!this.el.isConnected || this.summaryTimer !== undefined) return;
+    this.summaryTimer = window.setTimeout(() => {
+      this.summaryTimer = undefined;
+      this.api
+        .get<RejectionSummary>('/api/rejections/summary')
+        .then((s) => this.paintSummary(s))
+        .catch(() => undefined);
+    }, SUMMARY_EVERY_MS);
   }
 
   /** A duty check asked or answered (`/live`). */
@@ -80,6 +107,7 @@ export class ConsolePage {
       h('p', { class: 'ws-muted' }, t('ws.console.help')),
       h('section', {}, h('h3', {}, t('ws.duty.title')), this.duty),
       h('section', {}, h('h3', {}, t('ws.summary')), this.summary),
+      h('section', {}, h('h3', {}, t('ws.quality.title')), this.quality.el),
       h('section', {}, h('h3', {}, t('ws.try.title')), this.tryForm()),
       h(
         'section',

@@ -13,6 +13,57 @@ const STOP_KMH = 1;
 /** The chart's plot area, as `lineChart` lays it out (its margins and default width). */
 const CHART = { left: 44, right: 12, width: 640 };
 
+/** `GET /api/trucks/{id}/evidence`: the track's gaps and drifted fixes, by the scorecard's rules. */
+export interface TrackEvidence {
+  gaps: Array<{
+    from: number;
+    to: number;
+    fromLat: number;
+    fromLon: number;
+    toLat: number;
+    toLon: number;
+    distanceM: number;
+    seconds: number;
+    reason: 'distance' | 'time';
+  }>;
+  drifts: Array<{
+    ts: number;
+    lat: number;
+    lon: number;
+    distanceM: number;
+    impliedKmh: number | null;
+    reason: string;
+  }>;
+}
+
+/** The fixes of the line: drifted ones are marked apart, not drawn as travel. */
+export function travelled(points: readonly TrackPoint[], evidence: TrackEvidence): TrackPoint[] {
+  const drifted = new Set(evidence.drifts.map((d) => d.ts));
+  return points.filter((p) => !drifted.has(Date.parse(p.ts)));
+}
+
+/** A drifted fix to mark: found by the scorecard's rules, or flagged `drift` by ingest (stored unqualified). */
+export interface DriftMark {
+  ts: number;
+  lat: number;
+  lon: number;
+  /** The jump, km, and the implied speed, when the scorecard measured them. */
+  km?: number;
+  kmh?: number | null;
+}
+
+/** Every drifted fix of the window once, in time order: the scorecard's, then ingest's flagged ones. */
+export function driftMarks(points: readonly TrackPoint[], evidence: TrackEvidence): DriftMark[] {
+  const marks = new Map<number, DriftMark>();
+  for (const d of evidence.drifts)
+    marks.set(d.ts, { ts: d.ts, lat: d.lat, lon: d.lon, km: d.distanceM / 1000, kmh: d.impliedKmh });
+  for (const p of points) {
+    const ts = Date.parse(p.ts);
+    if (p.why?.includes('drift') && !marks.has(ts)) marks.set(ts, { ts, lat: p.lat, lon: p.lon });
+  }
+  return [...marks.values()].sort((a, b) => a.ts - b.ts);
+}
+
 /** The index of the last fix at or before `ms` (fixes in time order); 0 before the first. */
 export function fixAt(times: readonly number[], ms: number): number {
   let lo = 0;
@@ -57,9 +108,14 @@ export async function renderPlayback(
   const to = Date.now();
   const from = to - spanHours * 3_600_000;
   root.replaceChildren(h('p', { class: 'ws-muted' }, t('ws.loading')));
-  const [track, alerts] = await Promise.all([
+  const none: TrackEvidence = { gaps: [], drifts: [] };
+  const [track, alerts, evidence] = await Promise.all([
     api.get<TrackView>(`/api/trucks/${encodeURIComponent(truck)}/track`, { from, to }),
     api.get<Alert[]>('/api/alerts', { kind: 'truck', since: from, limit: 1000 }).catch(() => [] as Alert[]),
+    // The evidence is a layer on top: without it the playback still plays.
+    api
+      .get<TrackEvidence>(`/api/trucks/${encodeURIComponent(truck)}/evidence`, { from, to })
+      .catch(() => none),
   ]);
   const points = track.points.filter((p) => p.q !== 'bad');
   const mine = alerts.filter((a) => a.device === truck && a.location);
@@ -106,13 +162,68 @@ export async function renderPlayback(
     role: 'img',
     'aria-label': t('ws.play.title'),
   });
+  // The line joins the travelled fixes; a gap that broke the track is drawn dashed over it and a
+  // drifted fix as a cross where it claimed to be, so the scorecard's evidence is seen where it happened.
+  const line = travelled(points, evidence).map((p) => mercator(p.lon, p.lat));
   svg.append(
     s('path', {
       class: 'track',
-      d: xy.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join(' '),
+      d: line.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join(' '),
       'stroke-width': r / 2,
     }),
   );
+  for (const g of evidence.gaps) {
+    const [gx1, gy1] = mercator(g.fromLon, g.fromLat);
+    const [gx2, gy2] = mercator(g.toLon, g.toLat);
+    svg.append(
+      s(
+        'line',
+        {
+          class: 'gap-mark',
+          x1: gx1,
+          y1: gy1,
+          x2: gx2,
+          y2: gy2,
+          'stroke-width': r / 1.5,
+          'stroke-dasharray': `${r * 2} ${r}`,
+        },
+        s(
+          'title',
+          {},
+          t('ws.play.gap', {
+            from: formatDateTime(g.from),
+            s: Math.round(g.seconds),
+            km: (g.distanceM / 1000).toFixed(2),
+          }),
+        ),
+      ),
+    );
+  }
+  const drifts = driftMarks(track.points, evidence);
+  for (const d of drifts) {
+    const [dx, dy] = mercator(d.lon, d.lat);
+    svg.append(
+      s(
+        'path',
+        {
+          class: 'drift-mark',
+          d: `M${dx - r} ${dy - r}L${dx + r} ${dy + r}M${dx - r} ${dy + r}L${dx + r} ${dy - r}`,
+          'stroke-width': r / 2,
+        },
+        s(
+          'title',
+          {},
+          d.km === undefined
+            ? t('ws.play.driftFlagged', { at: formatDateTime(d.ts) })
+            : t('ws.play.drift', {
+                at: formatDateTime(d.ts),
+                km: d.km.toFixed(2),
+                kmh: d.kmh === null || d.kmh === undefined ? '∞' : Math.round(d.kmh),
+              }),
+        ),
+      ),
+    );
+  }
   points.forEach((p, i) => {
     if ((p.speed ?? 0) < STOP_KMH)
       svg.append(
@@ -227,6 +338,11 @@ export async function renderPlayback(
       h('div', {}, h('h3', {}, t('chart.speed')), chart),
     ),
     h('p', { class: 'ws-muted' }, t('ws.play.legend', { n: points.length })),
+    h(
+      'p',
+      { class: 'ws-muted', id: 'playback-evidence' },
+      t('ws.play.evidence', { gaps: evidence.gaps.length, drifts: drifts.length }),
+    ),
   );
   return stop;
 }

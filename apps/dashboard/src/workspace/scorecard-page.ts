@@ -50,6 +50,23 @@ export async function renderRanking(root: HTMLElement, api: Api, nav: ScorecardN
   const ranking = await api.get<Ranking>('/api/scorecard', { from, to });
   let key: SortKey = 'rank';
   let descending = false;
+  // The ranking as on screen: this period, this order, this language (`GET /api/scorecard/export`).
+  const exports = (['csv', 'xlsx'] as const).map((f) => {
+    const b = h('button', { type: 'button', class: 'tool', 'data-export': f }, t(`ws.export.${f}`));
+    b.addEventListener('click', () => {
+      const order = sortRows(ranking.companies, key, descending)
+        .map((c) => c.company)
+        .join(',');
+      void saveFile(api, '/api/scorecard/export', {
+        format: f,
+        lang: lang() === 'en' ? 'en' : 'zh',
+        from,
+        to,
+        order,
+      }).catch((err: unknown) => console.warn('export failed', err));
+    });
+    return b;
+  });
   const table = h('table', { class: 'ws-table', id: 'ranking-table' });
   const headers: Array<[SortKey, string]> = [
     ['rank', t('ws.rank')],
@@ -101,7 +118,7 @@ export async function renderRanking(root: HTMLElement, api: Api, nav: ScorecardN
   paint();
   root.replaceChildren(
     h('h2', {}, t('ws.ranking.title')),
-    periodBar(nav, () => void renderRanking(root, api, nav)),
+    periodBar(nav, () => void renderRanking(root, api, nav), exports),
     table,
     h(
       'p',
@@ -149,6 +166,16 @@ function trendChart(trend: Trend): SVGSVGElement {
     );
   } else svg.append(s('text', { x: w / 2 - 40, y: hgt / 2 }, t('ws.noData')));
   return svg;
+}
+
+/** Saves a file of an export endpoint (the token goes in a header, so not a plain link). */
+async function saveFile(api: Api, path: string, query: Record<string, string | number>): Promise<void> {
+  const file = await api.download(path, query);
+  const a = h('a', { href: URL.createObjectURL(file.blob), download: file.name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 /** Saves a file of the existing export endpoint (the token goes in a header, so not a plain link). */

@@ -9,6 +9,8 @@ import {
   ScorecardSettingsError,
   scorecardXlsx,
   summaryOf,
+  rankingCsv,
+  rankingXlsx,
   type CompanyDetail,
   type CompanyScorecard,
   type DistrictScorecard,
@@ -17,7 +19,12 @@ import {
   type TrendPoint,
 } from '@lg/scorecard';
 import { LoadSheddingException } from './load-shedding';
-import type { ExportQuery, ScorecardRange, TrendQuery } from '../contract/scorecard.queries';
+import type {
+  ExportQuery,
+  RankingExportQuery,
+  ScorecardRange,
+  TrendQuery,
+} from '../contract/scorecard.queries';
 import { ScorecardBackend } from './scorecard.backend';
 
 /** The ranking as one user may see it: an operator every company ranked, a company only itself (no rank). */
@@ -110,6 +117,24 @@ export class ScorecardService {
       body,
       contentType: CONTENT_TYPES[q.format],
       filename: `scorecard-${companyId}-${periodLabel(view.from, view.to)}-${q.lang}.${q.format}`,
+    };
+  }
+
+  /** The ranking this user sees, as a file, in the order on screen (companies not named there after). */
+  async rankingExport(principal: Principal, q: RankingExportQuery): Promise<ExportFile> {
+    const view = await this.ranking(principal, q);
+    const at = new Map((q.order ?? []).map((id, i) => [id, i]));
+    const companies = [...view.companies].sort(
+      (a, b) =>
+        (at.get(a.company) ?? Infinity) - (at.get(b.company) ?? Infinity) || (a.rank ?? 0) - (b.rank ?? 0),
+    );
+    const period = { from: view.from, to: view.to };
+    const body =
+      q.format === 'csv' ? rankingCsv(companies, q.lang) : await rankingXlsx(companies, period, q.lang);
+    return {
+      body,
+      contentType: CONTENT_TYPES[q.format],
+      filename: `scorecard-ranking-${periodLabel(view.from, view.to)}-${q.lang}.${q.format}`,
     };
   }
 

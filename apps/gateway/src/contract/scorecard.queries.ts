@@ -65,3 +65,33 @@ export function trendQuerySchema(now: () => number = Date.now) {
 export type TrendQuery = z.output<ReturnType<typeof trendQuerySchema>>;
 
 export const companyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}');
+
+/** Companies in the order the page shows them, at most this many. */
+export const MAX_RANKING_ORDER = 64;
+
+const companyOrder = single(
+  z.string().transform((v, ctx) => {
+    const ids = v.split(',');
+    if (ids.length > MAX_RANKING_ORDER || ids.some((id) => !/^[A-Za-z0-9_-]{1,64}$/.test(id))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be up to ${MAX_RANKING_ORDER} company IDs separated by commas, got ${quoted(v)}`,
+      });
+      return z.NEVER;
+    }
+    return ids;
+  }),
+);
+
+/** `GET /api/scorecard/export`: the ranking as a file, in the order on screen (`order`, default by rank). */
+export function rankingExportQuerySchema(now: () => number = Date.now) {
+  return range(
+    {
+      format: oneOf(EXPORT_FORMATS).default('csv'),
+      lang: oneOf(EXPORT_LANGS).default('zh'),
+      order: companyOrder.optional(),
+    },
+    now,
+  );
+}
+export type RankingExportQuery = z.output<ReturnType<typeof rankingExportQuerySchema>>;

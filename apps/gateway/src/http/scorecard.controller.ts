@@ -11,6 +11,8 @@ import {
 import {
   companyIdSchema,
   exportQuerySchema,
+  rankingExportQuerySchema,
+  type RankingExportQuery,
   MAX_TREND_DAYS,
   scorecardQuerySchema,
   trendQuerySchema,
@@ -59,6 +61,32 @@ export class ScorecardController {
     @Query(new ZodPipe(scorecardQuerySchema(), 'query')) q: ScorecardRange,
   ): Promise<RankingView> {
     return this.scorecard.ranking(user, q);
+  }
+
+  // Declared before `:companyId`, so that it is matched first.
+  @Get('export')
+  @ApiRoute({
+    summary: 'The ranking as CSV or XLSX, in the order on screen (`order`), with the district average',
+    description:
+      'An operator gets every company ranked; a company user its own row only. ' +
+      `format: csv (default) or xlsx; lang: zh (default) or en; order: company IDs, comma-separated (default by rank). from: ${FROM}. to: ${TO}`,
+    query: rankingExportQuerySchema(),
+    ok: {
+      description: 'The file, as an attachment',
+      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    },
+    errors: { 400: '' },
+  })
+  async rankingExport(
+    @CurrentUser() user: Principal,
+    @Query(new ZodPipe(rankingExportQuerySchema(), 'query')) q: RankingExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.scorecard.rankingExport(user, q);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    return new StreamableFile(file.body);
   }
 
   // Declared before `:companyId`, so that it is matched first.

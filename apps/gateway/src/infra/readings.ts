@@ -16,6 +16,7 @@ import {
   InfluxRepository,
   type InfluxRow,
 } from '@lg/storage';
+import type { ArrivalRecord } from '@lg/scorecard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export interface Window {
@@ -95,6 +96,25 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
       });
     }
     return points;
+  }
+
+  /**
+   * A company's truck records in [from, to) as data quality needs them (event time, arrival `rx`,
+   * quality), by truck, at most `perTruck` each (InfluxDB's LIMIT applies per series).
+   */
+  async arrivals(owner: string, w: Window, perTruck: number): Promise<Map<string, ArrivalRecord[]>> {
+    const rows = await this.rows(
+      `SELECT "rx", "q" FROM "truck" WHERE "owner" = $owner AND time >= $from AND time < $to GROUP BY "device" ORDER BY time ASC LIMIT ${perTruck}`,
+      { owner, from: new Date(w.from), to: new Date(w.to) },
+    );
+    const byTruck = new Map<string, ArrivalRecord[]>();
+    for (const r of rows) {
+      if (typeof r.time !== 'number' || typeof r.device !== 'string') continue;
+      let list = byTruck.get(r.device);
+      if (!list) byTruck.set(r.device, (list = []));
+      list.push({ ts: r.time, rx: num(r.rx), bad: r.q === 'bad' });
+    }
+    return byTruck;
   }
 
   /** The readings of one field in [from, to), oldest first, at most `limit`. */
