@@ -21,6 +21,8 @@ import { DevicesService } from './access/devices.service';
 import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
+import { IncidentsController } from './http/incidents.controller';
+import { IncidentsService } from './access/incidents.service';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
@@ -97,6 +99,7 @@ export class GatewayModule {
       controllers: [
         AuthController,
         AlertsController,
+        IncidentsController,
         DevicesController,
         TerminalController,
         RulesController,
@@ -116,6 +119,7 @@ export class GatewayModule {
         AlertRetention,
         ReadingsStore,
         AlertsService,
+        IncidentsService,
         DevicesService,
         TerminalDownlinkService,
         LoginService,

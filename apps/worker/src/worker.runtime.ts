@@ -58,6 +58,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
+      {
+        keys: c.INCIDENT_GROUP_KEYS,
+        windowMs: c.INCIDENT_WINDOW_SEC * 1000,
+        maxSpanMs: c.INCIDENT_MAX_SPAN_SEC * 1000,
+      },
     );
     const evaluated = metrics.counter('lg_worker_readings_evaluated_total', 'Readings run through the rules');
     const late = metrics.counter(

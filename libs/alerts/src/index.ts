@@ -1,3 +1,5 @@
 export * from './escalation';
 export * from './lifecycle';
 export * from './alert-store';
+export * from './grouping';
+export * from './incident-store';

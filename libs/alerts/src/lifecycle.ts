@@ -50,6 +50,7 @@ function transition(
     acknowledged: alert.acknowledged,
     value: alert.value,
     ...(alert.note !== undefined && type === 'acknowledged' ? { note: alert.note } : {}),
+    ...(alert.incident !== undefined ? { incident: alert.incident } : {}),
     ...extra,
   };
 }

@@ -78,6 +78,11 @@ export interface Alert {
   count: number;
   escalation: Escalation;
   actions?: AlertAction[];
+  /**
+   * The incident this alert joined when it opened (docs/rules.md, "Incidents"), so that whatever follows
+   * alerts (the dashboard, notifications) can follow the incident instead of each member. Absent: none.
+   */
+  incident?: string;
 }
 
 export const ALERT_TRANSITIONS = [
@@ -114,6 +119,8 @@ export interface AlertTransition {
   clearedAck?: Acknowledgement;
   /** Likewise, a company's taking of a red alert ({@link Alert.companyAck}) that a reopening took away. */
   clearedCompanyAck?: Acknowledgement;
+  /** The incident the alert belongs to, on every transition of a member ({@link Alert.incident}). */
+  incident?: string;
 }
 
 /** An alert is closed (no longer open) once its condition is gone and a person acknowledged it. */

@@ -14,3 +14,4 @@ export * from './supervision';
 export * from './rejection-history';
 export * from './duty';
 export * from './jt808';
+export * from './incident';

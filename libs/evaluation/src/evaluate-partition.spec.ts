@@ -90,6 +90,8 @@ function brief(effects: PartitionEffect[]): unknown[] {
         return ['escalation', e.due === null ? null : (e.due - T) / 1000];
       case 'forget':
         return ['forget', e.device];
+      case 'incident':
+        return ['incident', e.incident.id];
     }
   });
 }

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  Incident,
   AlertTransition,
   DeviceEvent,
   DeviceKind,
@@ -72,6 +73,7 @@ export type PartitionEffect =
   | { t: 'alert'; alert: Alert; transition: AlertTransition; isNew: boolean }
   | { t: 'device'; device: DeviceEvent }
   | { t: 'escalation'; id: string; due: number | null }
+  | { t: 'incident'; incident: Incident }
   | { t: 'forget'; device: string };
 
 export interface PartitionOutcome {

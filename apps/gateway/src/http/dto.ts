@@ -95,6 +95,11 @@ export class AlertDto {
   @ApiProperty({ example: 1, description: 'Times the condition fired while open' }) count!: number;
   @ApiProperty({ type: EscalationDto }) escalation!: EscalationDto;
   @ApiPropertyOptional({ type: [AlertActionDto] }) actions?: AlertActionDto[];
+  @ApiPropertyOptional({
+    example: 'i~truck.offline~C01~mbq3k0',
+    description: 'The incident it joined when it opened (GET /api/incidents/{id})',
+  })
+  incident?: string;
 }
 
 export class AckRequestDto {
