@@ -166,6 +166,9 @@ export function viewOf(incident: Incident, members: readonly Alert[], withAlerts
   const severities = ['blue', 'yellow', 'orange', 'red'] as const;
   return {
     ...incident,
+    // Counted from the members kept, not the placements: an evaluation that failed after placing its
+    // alert and ran again at a later clock time placed an alert that was never written.
+    size: members.length,
     open,
     active,
     unacknowledged,

@@ -27,7 +27,10 @@ export interface Incident {
   openedAt: string;
   /** When the latest member joined. */
   lastAt: string;
-  /** Members so far (alerts that joined). */
+  /**
+   * Members so far. On the `incident` event, the placements (an evaluation that failed after placing its
+   * alert and ran again may count one twice); in a view, the members kept, counted when asked.
+   */
   size: number;
 }
 
