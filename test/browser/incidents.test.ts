@@ -138,4 +138,49 @@ describe('incidents in a browser', () => {
       '#drawer [data-role="incident-detail"] .incident-member[data-acknowledged="true"]',
     );
   });
+
+  it('acknowledges the cleared alerts on screen at once with one note, leaving a cleared red one to be taken on its own', async () => {
+    const [wall, laptop] = screens;
+    const gas = async (id: string, ts: number, lel: number) =>
+      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const ts = Date.now();
+    // Four detectors go orange and clear again; a fifth goes red and clears: all cleared, none acknowledged.
+    for (const [id, lel] of [
+      ['G002', 30],
+      ['G003', 30],
+      ['G004', 30],
+      ['G005', 30],
+      ['G006', 60],
+    ] as const) {
+      await gas(id, ts, lel);
+      await gas(id, ts + 1000, 2);
+      await gas(id, ts + 32_000, 2);
+    }
+    // The four orange ones opened together: one incident row (gas.lel of P01); the red one on its own.
+    const folded = '#alert-list .incident-row.cleared[data-members="4"]';
+    await wall.page.waitForSelector(folded);
+    await wall.page.waitForSelector(
+      '#alert-list .vrow.cleared[data-device="G006"][data-acknowledged="false"]',
+    );
+    for (const s of [wall, laptop])
+      if (await s.page.isVisible('#drawer')) await s.page.click('#drawer-close');
+    await wall.page.click('[data-role="bulk-ack-open"]');
+    expect(await wall.page.textContent('[data-role="bulk-ack-open"]')).toContain('（4，红色除外）');
+    await wall.page.fill('[data-role="bulk-ack-note"]', '探测器校准完毕，告警均已解除');
+    await wall.page.click('[data-role="bulk-ack-submit"]');
+    await wall.page.waitForSelector('[data-role="bulk-ack-result"]:text("已确认 4 条")');
+    // Closed now: off the open list on every screen; the red one stays for a person to take.
+    for (const s of [wall, laptop]) {
+      await s.page.waitForFunction(
+        () =>
+          !document.querySelector(
+            '#alert-list .vrow[data-device="G002"], #alert-list .vrow[data-device="G005"]',
+          ),
+      );
+      await s.page.waitForSelector(
+        '#alert-list .vrow.cleared[data-device="G006"][data-acknowledged="false"]',
+      );
+    }
+    await screenshot(wall.page, '22-bulk-acknowledged');
+  });
 });

@@ -198,4 +198,43 @@ describe('alarm floods: incidents', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain('limit');
   });
+
+  it('acknowledges cleared alerts by filter with one note, never a red one, and refuses a bad request by name', async () => {
+    const gas = (id: string, ts: number, lel: number) =>
+      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const ts = Date.now();
+    const devices = ['G010', 'G011', 'G012', 'G013'];
+    for (const id of devices) {
+      await gas(id, ts, id === 'G013' ? 60 : 30);
+      await gas(id, ts + 1000, 2);
+      await gas(id, ts + 32_000, 2);
+    }
+    await waitFor('four cleared gas alerts', () =>
+      devices.every((d) => screens[0].alerts.some((a) => a.device === d && !a.active)),
+    );
+    const post = (body: unknown, bearer = token) =>
+      api('/api/alerts/ack-cleared', { method: 'POST', body: JSON.stringify(body) }, bearer);
+
+    const noNote = await post({ kind: 'gas' });
+    expect(noNote.status).toBe(400);
+    expect(((await noNote.json()) as { message: string }).message).toContain('note');
+    expect((await post({ note: 'x', severity: 'red' })).status).toBe(400);
+    expect((await post({ note: 'x', ids: ['a~b~c'], kind: 'gas' })).status).toBe(400);
+    expect((await post({ note: 'x', owner: 'C02' }, await login(gateway, 'c01', 'c01'))).status).toBe(403);
+
+    const res = await post({ note: '管网检修结束 / maintenance over', kind: 'gas', owner: 'P01' });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { acknowledged: string[]; more: boolean };
+    const taken = screens[0].alerts.filter((a) => result.acknowledged.includes(a.id)).map((a) => a.device);
+    expect(new Set(taken)).toEqual(new Set(['G010', 'G011', 'G012']));
+    expect(result.more).toBe(false);
+    await waitFor('the acknowledgements on /live', () =>
+      ['G010', 'G011', 'G012'].every((d) => screens[1].alerts.some((a) => a.device === d && a.acknowledged)),
+    );
+    const red = (await (await api('/api/alerts?kind=gas&severity=red&active=false')).json()) as Array<{
+      device: string;
+      acknowledged: boolean;
+    }>;
+    expect(red.find((a) => a.device === 'G013')?.acknowledged).toBe(false);
+  });
 });

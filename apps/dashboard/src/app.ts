@@ -126,6 +126,8 @@ export async function startDashboard(session: Session, logout: () => void): Prom
       }
     },
     showIncident,
+    (ids, note) =>
+      api.post<{ acknowledged: string[]; skipped: unknown[] }>('/api/alerts/ack-cleared', { ids, note }),
   );
   const liveMap = new LiveMap(byId('map'), store, (id) => {
     const alerting = store.openAlertsOf(id);

@@ -30,6 +30,13 @@ export class AlertList {
   };
   private selected: string | undefined;
   private closedLoaded = false;
+  /** Cleared, unacknowledged, not red, as the filters show them now: what a bulk acknowledgement takes. */
+  private bulk: Alert[] = [];
+  private readonly bulkForm = byId<HTMLFormElement>('bulk-ack');
+  private readonly bulkOpen = byId<HTMLButtonElement>('bulk-ack-open');
+  private readonly bulkBody = byId('bulk-ack-body');
+  private readonly bulkNote = byId<HTMLInputElement>('bulk-ack-note');
+  private readonly bulkResult = byId('bulk-ack-result');
 
   constructor(
     private readonly store: Store,
@@ -37,7 +44,20 @@ export class AlertList {
     private readonly loadClosed: () => Promise<void>,
     /** An incident's row was chosen. */
     private readonly onSelectIncident: (id: string) => void = () => undefined,
+    /** Takes these alerts with one note; answers how many were taken and skipped. */
+    private readonly acknowledgeCleared?: (
+      ids: string[],
+      note: string,
+    ) => Promise<{ acknowledged: string[]; skipped: unknown[] }>,
   ) {
+    this.bulkOpen.addEventListener('click', () => {
+      this.bulkBody.hidden = !this.bulkBody.hidden;
+      if (!this.bulkBody.hidden) this.bulkNote.focus();
+    });
+    this.bulkForm.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.submitBulk();
+    });
     this.list = new VirtualList<AlertRow>(byId('alert-list'), {
       name: 'alert-list',
       rowHeight: () => cssPixels('--alert-row-h', 64),
@@ -116,6 +136,11 @@ export class AlertList {
     const f = this.filter();
     const all = [...this.store.alerts.values()];
     const shown = all.filter((a) => matches(a, f, (x) => this.store.streetOfAlert(x))).sort(compareAlerts);
+    this.bulk = shown.filter((a) => !a.active && !isTaken(a, this.store.user.role) && a.severity !== 'red');
+    this.bulkForm.hidden =
+      !this.acknowledgeCleared || (this.bulk.length === 0 && !this.bulkResult.textContent);
+    text(this.bulkOpen, t('bulk.open', { n: this.bulk.length }));
+    this.bulkNote.placeholder = t('bulk.note');
     // An incident's members fold into one row (a red one never does: docs/dashboard.md, "Incidents").
     this.list.setItems(foldIncidents(shown));
     const open = all.filter(isOpen).length;
@@ -131,6 +156,26 @@ export class AlertList {
       const el = document.querySelector(`#summary [data-sev="${sev}"] b`);
       if (el) text(el, String(counts[sev]));
     }
+  }
+
+  private async submitBulk(): Promise<void> {
+    const note = this.bulkNote.value.trim();
+    if (!note || !this.acknowledgeCleared || this.bulk.length === 0) return;
+    try {
+      const r = await this.acknowledgeCleared(
+        this.bulk.slice(0, 2000).map((a) => a.id),
+        note,
+      );
+      text(this.bulkResult, t('bulk.result', { acked: r.acknowledged.length, skipped: r.skipped.length }));
+      this.bulkNote.value = '';
+      this.bulkBody.hidden = true;
+    } catch (err) {
+      text(
+        this.bulkResult,
+        t('alert.ackFailed', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+    this.invalidate();
   }
 
   private renderIncident(row: HTMLElement, r: Extract<AlertRow, { t: 'incident' }>): void {

@@ -25,6 +25,9 @@ import {
   type AlertQuery,
 } from './queries';
 import { ParamPipe, ZodPipe } from './zod.pipe';
+import { bulkAckSchema, MAX_BULK_ACK, type BulkAckBody } from './bulk-ack.queries';
+import { BulkAckRequestDto, BulkAckResultDto } from './bulk-ack.dto';
+import type { BulkAckResult } from '../access/alerts.service';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -70,6 +73,25 @@ export class AlertsController {
     @Query(new ZodPipe(alertQuerySchema, 'query')) q: AlertQuery,
   ): Promise<Alert[]> {
     return this.alerts.list(user, q);
+  }
+
+  @Post('ack-cleared')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Acknowledge many cleared alerts at once, with one note',
+    description:
+      `By \`ids\` (what the person had on screen) or by a filter; at most ${MAX_BULK_ACK} per request (\`more\` ` +
+      'says when more match). Only cleared, unacknowledged alerts the user may see; never a red one.',
+  })
+  @ApiBody({ type: BulkAckRequestDto })
+  @ApiOkResponse({ type: BulkAckResultDto })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiForbiddenResponse({ type: ErrorDto })
+  acknowledgeCleared(
+    @CurrentUser() user: Principal,
+    @Body(new ZodPipe(bulkAckSchema, 'body')) body: BulkAckBody,
+  ): Promise<BulkAckResult> {
+    return this.alerts.acknowledgeCleared(user, body);
   }
 
   @Get(':id')
