@@ -117,7 +117,7 @@ describe('incidents in a browser', () => {
     expect(await wall.page.locator('#alert-list .vrow[data-device^="TF"]').count()).toBe(0);
     expect(await wall.page.locator('#alert-list .incident-row').count()).toBe(1);
     expect(await wall.page.textContent(incidentRow)).toContain('事件：24 条告警');
-    await screenshot(wall.page, '20-incident-row');
+    await screenshot(wall.page, '30-incident-row');
 
     await wall.page.click(incidentRow);
     const detail = '#drawer [data-role="incident-detail"]';
@@ -127,7 +127,7 @@ describe('incidents in a browser', () => {
     await wall.page.fill(`${detail} [data-role="incident-ack-note"]`, '移动网络故障，已通知运营商');
     await wall.page.click(`${detail} [data-role="incident-ack"]`);
     await wall.page.waitForSelector(`${detail} [data-role="incident-ack-result"]:text("已确认 24 条")`);
-    await screenshot(wall.page, '21-incident-acknowledged');
+    await screenshot(wall.page, '31-incident-acknowledged');
     await laptop.page.waitForSelector(`${incidentRow}.acked`, { timeout: 10_000 });
     // The red alert was left for a person to take on its own.
     await laptop.page.waitForSelector('#alert-list .vrow[data-device="G001"][data-acknowledged="false"]');
@@ -181,6 +181,6 @@ describe('incidents in a browser', () => {
         '#alert-list .vrow.cleared[data-device="G006"][data-acknowledged="false"]',
       );
     }
-    await screenshot(wall.page, '22-bulk-acknowledged');
+    await screenshot(wall.page, '32-bulk-acknowledged');
   });
 });
