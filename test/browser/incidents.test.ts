@@ -183,4 +183,28 @@ describe('incidents in a browser', () => {
     }
     await screenshot(wall.page, '32-bulk-acknowledged');
   });
+
+  it('shows the alarm load of the flood against the EEMUA 191 benchmarks', async () => {
+    const [wall] = screens;
+    await wall.page.click('#nav [data-nav="#/alarm-load"]');
+    await wall.page.waitForSelector('#workspace-view[data-rendered="#/alarm-load"]');
+    await wall.page.click('[data-hours="1"]');
+    await wall.page.waitForSelector('[data-hours="1"][aria-pressed="true"]');
+    // 24 offline alarms and six gas alarms within minutes: far more than 10 in 10 minutes for one operator.
+    const alarms = Number(await wall.page.textContent('[data-role="load-alarms"] b'));
+    expect(alarms).toBeGreaterThanOrEqual(30);
+    expect(await wall.page.textContent('[data-role="load-rating"] b')).toBe('超负荷');
+    expect(await wall.page.locator('[data-role="load-flood-table"] tbody tr').count()).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(await wall.page.textContent('[data-role="load-top-rules"]')).toContain('可燃气体浓度');
+    await screenshot(wall.page, '33-alarm-load');
+    // Shared by 20 operators, the same hour is no flood.
+    await wall.page.fill('[data-role="load-operators"]', '20');
+    await wall.page.dispatchEvent('[data-role="load-operators"]', 'change');
+    await wall.page.waitForFunction(
+      () => document.querySelectorAll('[data-role="load-flood-table"] tbody tr').length === 0,
+    );
+    await wall.page.click('#nav [data-nav="#/"]');
+  });
 });

@@ -22,6 +22,7 @@ import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
 import { IncidentsController } from './http/incidents.controller';
+import { AlarmLoadController } from './http/alarm-load.controller';
 import { IncidentsService } from './access/incidents.service';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
@@ -100,6 +101,7 @@ export class GatewayModule {
         AuthController,
         AlertsController,
         IncidentsController,
+        AlarmLoadController,
         DevicesController,
         TerminalController,
         RulesController,

@@ -3,3 +3,4 @@ export * from './lifecycle';
 export * from './alert-store';
 export * from './grouping';
 export * from './incident-store';
+export * from './alarm-load';
