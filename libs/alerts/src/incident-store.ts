@@ -67,7 +67,9 @@ export class IncidentStore {
     const key = groupingKey(subject, config.keys);
     if (key === null) return null;
     const alertKey = this.n.alert(subject.alert.id);
-    for (let attempt = 0; attempt < 20; attempt++) {
+    // Lock-free: a lost race means another placement of this key succeeded, so every round makes
+    // progress; the bound only stops a runaway (it is far above the partitions that can race).
+    for (let attempt = 0; attempt < 1000; attempt++) {
       const raw = (await this.redis.get(this.n.incidentHead(key))) ?? '';
       const head = raw ? (JSON.parse(raw) as Incident) : undefined;
       const next = compactIncident(placeInIncident(head, subject, key, config));
@@ -140,6 +142,37 @@ export class IncidentStore {
       }
     }
     return out.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)).slice(0, limit);
+  }
+
+  /**
+   * Deletes incidents whose latest member joined before `cutoffMs` and none of whose members is still
+   * kept (the retention of closed alerts deleted them all), looking at no more than `max` of them, oldest
+   * first. Returns how many it deleted. An incident with a member still kept stays, however old.
+   */
+  async trim(cutoffMs: number, max = 500): Promise<number> {
+    const ids = await this.redis.zrangebyscore(
+      this.n.incidentsOf(undefined),
+      '-inf',
+      `(${cutoffMs}`,
+      'LIMIT',
+      0,
+      max,
+    );
+    let deleted = 0;
+    for (const id of ids) {
+      const [incident, members] = await Promise.all([
+        this.get(id),
+        this.redis.zrange(this.n.incidentMembers(id), 0, MAX_INCIDENT_MEMBERS - 1),
+      ]);
+      if ((await this.alerts.getMany(members)).size > 0) continue;
+      const pipe = this.redis.multi();
+      pipe.del(this.n.incident(id), this.n.incidentMembers(id));
+      pipe.zrem(this.n.incidentsOf(undefined), id);
+      if (incident?.owner !== undefined) pipe.zrem(this.n.incidentsOf(incident.owner), id);
+      await pipe.exec();
+      deleted++;
+    }
+    return deleted;
   }
 
   /** The live record announcing an incident's change, for the worker's batch. */
