@@ -1,6 +1,7 @@
 import { Api, ApiError } from './api';
 import { AlertDetail } from './alerts/detail';
 import { AlertList } from './alerts/list';
+import { IncidentDetail } from './alerts/incident-detail';
 import { isAlarming } from './alerts/order';
 import { Siren } from './alerts/sound';
 import { DeviceDetail, type GasThresholds } from './devices/detail';
@@ -47,7 +48,10 @@ export async function startDashboard(session: Session, logout: () => void): Prom
   const siren = new Siren();
   const alarming = (a: Alert) => isAlarming(a, session.user.role);
 
-  type Open = { kind: 'alert'; view: AlertDetail } | { kind: 'device'; view: DeviceDetail };
+  type Open =
+    | { kind: 'alert'; view: AlertDetail }
+    | { kind: 'device'; view: DeviceDetail }
+    | { kind: 'incident'; view: IncidentDetail };
   let open: Open | undefined;
   const drawer = byId('drawer');
   const drawerBody = byId('drawer-body');
@@ -100,15 +104,32 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     statusPanel.select(id);
   };
 
-  const alertList = new AlertList(store, showAlert, async () => {
-    try {
-      store.addClosed(
-        await api.get<Alert[]>('/api/alerts', { active: false, acknowledged: true, limit: 500 }),
-      );
-    } catch (err) {
-      console.warn('cannot load closed alerts', err);
-    }
-  });
+  const showIncident = (id: string) => {
+    if (open?.kind === 'alert') open.view.close();
+    const view = new IncidentDetail(id, { store, api, showAlert });
+    open = { kind: 'incident', view };
+    drawerBody.replaceChildren(view.el);
+    drawer.hidden = false;
+    drawer.dataset.kind = 'incident';
+    alertList.select(id);
+  };
+
+  const alertList = new AlertList(
+    store,
+    showAlert,
+    async () => {
+      try {
+        store.addClosed(
+          await api.get<Alert[]>('/api/alerts', { active: false, acknowledged: true, limit: 500 }),
+        );
+      } catch (err) {
+        console.warn('cannot load closed alerts', err);
+      }
+    },
+    showIncident,
+    (ids, note) =>
+      api.post<{ acknowledged: string[]; skipped: unknown[] }>('/api/alerts/ack-cleared', { ids, note }),
+  );
   const liveMap = new LiveMap(byId('map'), store, (id) => {
     const alerting = store.openAlertsOf(id);
     // A lit device opens its alert; a quiet one its details.
@@ -128,13 +149,13 @@ export async function startDashboard(session: Session, logout: () => void): Prom
       if (open?.kind === 'alert') {
         const a = store.alerts.get(open.view.id);
         if (a) open.view.update(a);
-      } else if (open?.kind === 'device') open.view.update();
+      } else if (open?.kind === 'device' || open?.kind === 'incident') open.view.update();
     });
   });
   store.on('devices', () =>
     schedule('drawer-device', () => (open?.kind === 'device' ? open.view.update() : undefined)),
   );
-  onLangChange(() => open?.view.refresh());
+  onLangChange(() => (open?.kind === 'incident' ? open.view.update() : open?.view.refresh()));
 
   const conn = byId('conn');
   const paintConn = (on: boolean) => {

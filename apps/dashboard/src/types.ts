@@ -10,6 +10,7 @@ export type { NotificationDelivery } from '@lg/contracts/notifications';
 export type { ServerToClientEvents, ClientToServerEvents, AckResponse } from '@lg/contracts/events';
 export type { Building, LonLat, MapView, Named, TileCrs } from '@lg/contracts/map';
 export type { DeviceView, SeriesPoint, SeriesView, TrackPoint, TrackView } from '@lg/contracts/views';
+export type { Incident, IncidentAckResult, IncidentView } from '@lg/contracts/incident';
 export type { DeviceKind };
 
 export type Principal =

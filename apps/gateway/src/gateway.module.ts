@@ -23,6 +23,9 @@ import { DevicesService } from './access/devices.service';
 import { LoginService } from './access/login.service';
 import { AuthController } from './http/auth.controller';
 import { AlertsController } from './http/alerts.controller';
+import { IncidentsController } from './http/incidents.controller';
+import { AlarmLoadController } from './http/alarm-load.controller';
+import { IncidentsService } from './access/incidents.service';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
@@ -100,6 +103,8 @@ export async function prepareGateway(config: GatewayConfig): Promise<GatewayStar
 export const GATEWAY_CONTROLLERS = [
   AuthController,
   AlertsController,
+  IncidentsController,
+  AlarmLoadController,
   DevicesController,
   TerminalController,
   RulesController,
@@ -135,6 +140,7 @@ export class GatewayModule {
         AlertRetention,
         ReadingsStore,
         AlertsService,
+        IncidentsService,
         DevicesService,
         TerminalDownlinkService,
         LoginService,

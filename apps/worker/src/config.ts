@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
 import { parseEscalationDelays } from '@lg/evaluation';
 import { notifyProblems, notifySchema } from '@lg/notifications';
+import { parseGroupingKeys } from '@lg/alerts';
 
 /** Every variable the worker process reads, validated at start-up. */
 export const workerConfigSchema = modeSchema
@@ -33,6 +34,25 @@ export const workerConfigSchema = modeSchema
             return z.NEVER;
           }
         }),
+      /**
+       * What makes opening alerts one incident (docs/rules.md, "Incidents"): a comma list of `rule`, `owner`,
+       * `kind`, `street`, or `none`. Truck alerts are always grouped per company as well.
+       */
+      INCIDENT_GROUP_KEYS: z
+        .string()
+        .default('rule,owner')
+        .transform((text, ctx) => {
+          try {
+            return parseGroupingKeys(text);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            return z.NEVER;
+          }
+        }),
+      /** An alert joins an incident opening within this long of its latest member, seconds. */
+      INCIDENT_WINDOW_SEC: env.int(600, 1, 86_400),
+      /** …and within this long of its first one, seconds. */
+      INCIDENT_MAX_SPAN_SEC: env.int(3600, 1, 7 * 86_400),
       /** How often due timers (offline, escalation) are looked for, ms. */
       TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
       /** When the daily scorecard of yesterday is computed: a cron pattern in Asia/Shanghai (default 00:30). */

@@ -89,6 +89,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       c.ESCALATION_DELAYS,
       clock,
       () => ({ hazards: this.hazards.current(), closures: this.closures.current() }),
+      {
+        keys: c.INCIDENT_GROUP_KEYS,
+        windowMs: c.INCIDENT_WINDOW_SEC * 1000,
+        maxSpanMs: c.INCIDENT_MAX_SPAN_SEC * 1000,
+      },
     );
     metrics.gauge(
       'lg_worker_hazard_areas',

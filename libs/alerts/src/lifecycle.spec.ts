@@ -35,6 +35,24 @@ describe('alert lifecycle', () => {
     expect(applySignal(raised.alert, subject, fire('red', 70), T + 2000, esc)).toBeNull();
   });
 
+  it('orders an acknowledgement after the alert it answers, even from a gateway whose clock is behind', () => {
+    const opened = applySignal(undefined, subject, fire('orange', 30), T + 60_000, esc)!;
+    const acked = acknowledge(opened.alert, 'operator', undefined, T)!;
+    expect(acked.alert.ackedAt).toBe(new Date(T).toISOString());
+    expect(acked.alert.updatedAt).toBe(opened.alert.updatedAt);
+    const later = acknowledge(opened.alert, 'operator', undefined, T + 120_000)!;
+    expect(later.alert.updatedAt).toBe(new Date(T + 120_000).toISOString());
+  });
+
+  it('carries the incident of the alert on its transitions', () => {
+    const opened = applySignal(undefined, subject, fire('orange', 30), T, esc)!;
+    const member = { ...opened.alert, incident: 'i~offline~P01~x' };
+    expect(applySignal(member, subject, fire('red', 60), T + 1000, esc)!.transition.incident).toBe(
+      'i~offline~P01~x',
+    );
+    expect(acknowledge(member, 'operator', undefined, T + 2000)!.transition.incident).toBe('i~offline~P01~x');
+  });
+
   it('keeps the same id for the same opening time (replay after a crash makes no second alert)', () => {
     const a = applySignal(undefined, subject, fire('red', 60), T, esc)!;
     const b = applySignal(undefined, subject, fire('red', 60), T, esc)!;

@@ -56,6 +56,7 @@ function transition(
     acknowledged: alert.acknowledged,
     value: alert.value,
     ...(alert.note !== undefined && type === 'acknowledged' ? { note: alert.note } : {}),
+    ...(alert.incident !== undefined ? { incident: alert.incident } : {}),
     ...extra,
   };
 }
@@ -170,6 +171,14 @@ export function applySignal(
 }
 
 /**
+ * An acknowledgement's `updatedAt`: its own time, or the alert's when that is later (the worker's clock
+ * ahead of the gateway's, or a test clock), so that every screen keeps the acknowledged copy as the newer.
+ */
+function notBefore(at: string, updatedAt: string): string {
+  return at > updatedAt ? at : updatedAt;
+}
+
+/**
  * Who acknowledges: the command centre (`district`, an operator) or the transport company whose truck it
  * is (`company`).
  */
@@ -191,7 +200,7 @@ export function acknowledge(
   if (scope === 'company' && current.severity === 'red') {
     if (current.companyAck) return null;
     const companyAck: Acknowledgement = { by, at: iso(atMs), ...(note !== undefined ? { note } : {}) };
-    const alert: Alert = { ...current, companyAck, updatedAt: iso(atMs) };
+    const alert: Alert = { ...current, companyAck, updatedAt: notBefore(iso(atMs), current.updatedAt) };
     const t = transition(alert, 'acknowledged', atMs, by);
     return { alert, transition: note !== undefined ? { ...t, note } : t };
   }
@@ -201,7 +210,7 @@ export function acknowledge(
     ackedAt: iso(atMs),
     ackedBy: by,
     ...(note !== undefined ? { note } : {}),
-    updatedAt: iso(atMs),
+    updatedAt: notBefore(iso(atMs), current.updatedAt),
   };
   return { alert, transition: transition(alert, 'acknowledged', atMs, by) };
 }

@@ -82,6 +82,11 @@ export interface Alert {
   count: number;
   escalation: Escalation;
   actions?: AlertAction[];
+  /**
+   * The incident this alert joined when it opened (docs/rules.md, "Incidents"), so that whatever follows
+   * alerts (the dashboard, notifications) can follow the incident instead of each member. Absent: none.
+   */
+  incident?: string;
 }
 
 export const ALERT_TRANSITIONS = [
@@ -120,6 +125,8 @@ export interface AlertTransition {
   clearedCompanyAck?: Acknowledgement;
   /** On rule-driven transitions: the IDs that lead back to the work (and the message) that caused it. */
   trace?: TransitionTrace;
+  /** The incident the alert belongs to, on every transition of a member ({@link Alert.incident}). */
+  incident?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Alert, Severity } from './alert';
 import type { DeviceEvent, Position } from './records';
+import type { Incident } from './incident';
 import type { RejectionRecord } from './rejection-history';
 import type { DutyCheckView } from './duty';
 
@@ -14,6 +15,8 @@ export interface ServerToClientEvents {
   alert: (alert: Alert) => void;
   /** At most once a second. */
   positions: (positions: Position[]) => void;
+  /** An incident opened or a member joined it (the members carry its ID in `Alert.incident`). */
+  incident: (incident: Incident) => void;
   /** On every online/offline change. */
   device: (event: DeviceEvent) => void;
   /** A refused message of the user's own (operators: every owner's), as it is kept. */

@@ -18,3 +18,4 @@ export * from './duty';
 export * from './jt808';
 export * from './notifications';
 export * from './scorecard';
+export * from './incident';

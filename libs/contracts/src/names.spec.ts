@@ -33,6 +33,18 @@ describe('names for Redis Cluster', () => {
     expect(new Set(keys.map(hashed))).toEqual(new Set(['lg']));
   });
 
+  it('keeps the keys of an incident assignment in the slot of the alerts', () => {
+    const keys = [
+      n.alert('x'),
+      n.incident('rule=truck.offline|owner=C01~abc'),
+      n.incidentMembers('rule=truck.offline|owner=C01~abc'),
+      n.incidentHead('rule=truck.offline|owner=C01'),
+      n.incidentsOf(undefined),
+      n.incidentsOf('C01'),
+    ];
+    expect(new Set(keys.map(hashed))).toEqual(new Set(['lg']));
+  });
+
   it('keeps the keys of an acknowledgement in one slot', () => {
     expect(new Set([n.alert('x'), n.openAlerts, n.live].map(hashed)).size).toBe(1);
   });

@@ -49,6 +49,14 @@ export interface Names {
   alertIndexesBuilt: string;
   /** Hash: device ID → JSON presence (last seen, online). */
   presence: string;
+  /** Hash of one incident: `doc`, its JSON. */
+  incident(id: string): string;
+  /** Sorted set of one incident's member alert IDs by opening time. */
+  incidentMembers(id: string): string;
+  /** String (with a TTL of the grouping window): the incident a grouping key gathers into now. */
+  incidentHead(key: string): string;
+  /** Sorted sets of incident IDs by latest member: every incident, or one owner's. */
+  incidentsOf(owner: string | undefined): string;
   /** Pub/sub channel of throttled truck positions. */
   positionsChannel: string;
   /** Pub/sub channel announcing rule-pack changes. */
@@ -126,6 +134,10 @@ export function names(prefix: string): Names {
     clearedAlerts: `${core}:alerts:cleared`,
     alertIndexesBuilt: `${core}:alerts:indexes-built`,
     presence: `${core}:presence`,
+    incident: (id) => `${core}:incident:${id}`,
+    incidentMembers: (id) => `${core}:incident:${id}:members`,
+    incidentHead: (key) => `${core}:incident-head:${key}`,
+    incidentsOf: (owner) => (owner === undefined ? `${core}:incidents` : `${core}:incidents:owner:${owner}`),
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,
     rulePack: `${prefix}:rules`,

@@ -1,6 +1,7 @@
 import type { DeviceKind } from './topics';
 import type { Fields } from './readings';
 import type { Alert, AlertTransition } from './alert';
+import type { Incident } from './incident';
 
 /**
  * Entries of the durable reading log (a Redis stream). Ingest acknowledges an MQTT message to the broker
@@ -52,7 +53,9 @@ export function placedAt(record: ReadingRecord): number {
 
 /** Entries of the live event stream read by every gateway. */
 export type LiveRecord =
-  { t: 'alert'; alert: Alert; transition: AlertTransition } | { t: 'device'; device: DeviceEvent };
+  | { t: 'alert'; alert: Alert; transition: AlertTransition }
+  | { t: 'device'; device: DeviceEvent }
+  | { t: 'incident'; incident: Incident };
 
 export interface DeviceEvent {
   id: string;

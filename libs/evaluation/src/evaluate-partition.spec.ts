@@ -92,6 +92,8 @@ function brief(effects: PartitionEffect[]): unknown[] {
         return ['forget', e.device];
       case 'hazard':
         return ['hazard', e.area ? `${e.area.kind} ${e.area.radiusM} m` : null];
+      case 'incident':
+        return ['incident', e.incident.id];
     }
   });
 }

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  Incident,
   AlertTransition,
   TransitionTrace,
   DeviceEvent,
@@ -92,6 +93,7 @@ export type PartitionEffect =
   | { t: 'alert'; alert: Alert; transition: AlertTransition; isNew: boolean }
   | { t: 'device'; device: DeviceEvent }
   | { t: 'escalation'; id: string; due: number | null }
+  | { t: 'incident'; incident: Incident }
   | { t: 'forget'; device: string }
   /** The hazard area an alert defines now (null: none any more; see `hazardAreaOf`). */
   | { t: 'hazard'; id: string; area: HazardArea | null };

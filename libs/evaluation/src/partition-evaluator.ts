@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Names, RuleJob } from '@lg/contracts';
-import type { AlertStore, EscalationDelays } from '@lg/alerts';
+import { IncidentStore, type AlertStore, type EscalationDelays, type GroupingConfig } from '@lg/alerts';
 import type { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
 import type { Clock } from './clock';
@@ -15,6 +15,7 @@ import { PartitionStore } from './partition-store';
 export class PartitionEvaluator {
   private readonly store: PartitionStore;
   private readonly world: EvaluationWorld;
+  private readonly incidents: IncidentStore;
 
   constructor(
     redis: Redis,
@@ -26,9 +27,12 @@ export class PartitionEvaluator {
     private readonly clock: Clock,
     /** The active hazard areas and the temporary closures, as last loaded (none when not given). */
     private readonly overlays?: () => Pick<EvaluationWorld, 'hazards' | 'closures'>,
+    /** How opening alerts are grouped into incidents (no keys: not at all). */
+    private readonly grouping?: GroupingConfig,
   ) {
     this.store = new PartitionStore(redis, n, alerts, owner);
     this.world = { registry, delays };
+    this.incidents = new IncidentStore(redis, n, alerts);
   }
 
   private worldNow(): EvaluationWorld {
@@ -47,6 +51,7 @@ export class PartitionEvaluator {
       const snapshot = await this.store.load(job.partition, devices, escalating);
       const input = { now, devices, escalating, source };
       const outcome = evaluatePartition(snapshot, input, pack, this.clock, this.worldNow());
+      await this.group(outcome);
       await this.store.write(job.partition, outcome);
       return outcome;
     }
@@ -59,8 +64,51 @@ export class PartitionEvaluator {
       this.clock,
       this.worldNow(),
     );
+    await this.group(outcome);
     await this.store.write(job.partition, outcome);
     return outcome;
+  }
+
+  /**
+   * Places every alert the work opened into its incident, before the work is committed: the alert, its
+   * `opened` transition and any later transition of it in the same work carry the incident ID, and the
+   * incident's change goes on the live stream right after the opening. Only alert openings cost anything
+   * here (one compare-and-set each); a piece of work that opened nothing is one pass over its effects.
+   */
+  private async group(outcome: PartitionOutcome): Promise<void> {
+    if (!this.grouping || this.grouping.keys.length === 0) return;
+    if (!outcome.effects.some((e) => e.t === 'alert' && e.transition.type === 'opened')) return;
+    const placed = new Map<string, string>();
+    const effects: PartitionOutcome['effects'] = [];
+    for (const e of outcome.effects) {
+      if (e.t !== 'alert') {
+        effects.push(e);
+        continue;
+      }
+      let incidentId = placed.get(e.alert.id);
+      let announce = null;
+      if (incidentId === undefined && e.transition.type === 'opened') {
+        const device = this.world.registry.device(e.alert.device);
+        const street =
+          device && device.kind !== 'truck'
+            ? this.world.registry.chainOf(device).find((step) => step.level === 'street')?.unit.id
+            : undefined;
+        announce = await this.incidents.assign({ alert: e.alert, street }, this.grouping);
+        incidentId = announce?.id;
+        if (incidentId !== undefined) placed.set(e.alert.id, incidentId);
+      }
+      effects.push(
+        incidentId === undefined
+          ? e
+          : {
+              ...e,
+              alert: { ...e.alert, incident: incidentId },
+              transition: { ...e.transition, incident: incidentId },
+            },
+      );
+      if (announce) effects.push({ t: 'incident', incident: announce });
+    }
+    outcome.effects = effects;
   }
 
   /** Is any timer of the partition due? Cheap: one sorted-set range per kind, whatever the device count. */

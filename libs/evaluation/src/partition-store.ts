@@ -106,6 +106,11 @@ export class PartitionStore {
           if (e.due === null) batch.add('ZREM', escalations, e.id);
           else batch.add('ZADD', escalations, String(e.due), e.id);
           break;
+        case 'incident': {
+          const live: LiveRecord = { t: 'incident', incident: e.incident };
+          batch.add('XADD', ...liveAppendArgs(this.n.live, live));
+          break;
+        }
         case 'forget':
           batch.add('ZREM', deadlines, e.device);
           break;

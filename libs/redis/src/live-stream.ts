@@ -25,6 +25,7 @@ export function parseLiveEntry(fields: readonly string[]): LiveRecord | undefine
       const record = JSON.parse(fields[i + 1]) as LiveRecord;
       if (record?.t === 'alert' && record.alert?.id) return record;
       if (record?.t === 'device' && record.device?.id) return record;
+      if (record?.t === 'incident' && record.incident?.id) return record;
     } catch {
       return undefined;
     }

@@ -5,6 +5,7 @@ import type { Store } from '../state';
 import { formatAge, formatDateTime } from '../time';
 import type { Alert, Severity } from '../types';
 import { VirtualList } from '../vlist';
+import { foldIncidents, rowKey, type AlertRow } from './incidents';
 import {
   compareAlerts,
   countOpen,
@@ -19,7 +20,7 @@ const SEVERITIES_DESC: Severity[] = ['red', 'orange', 'yellow', 'blue'];
 
 /** The alert list with its filters, and the open counts in the header. */
 export class AlertList {
-  private readonly list: VirtualList<Alert>;
+  private readonly list: VirtualList<AlertRow>;
   private readonly selects = {
     kind: byId<HTMLSelectElement>('filter-kind'),
     street: byId<HTMLSelectElement>('filter-street'),
@@ -29,18 +30,40 @@ export class AlertList {
   };
   private selected: string | undefined;
   private closedLoaded = false;
+  /** Cleared, unacknowledged, not red, as the filters show them now: what a bulk acknowledgement takes. */
+  private bulk: Alert[] = [];
+  private readonly bulkForm = byId<HTMLFormElement>('bulk-ack');
+  private readonly bulkOpen = byId<HTMLButtonElement>('bulk-ack-open');
+  private readonly bulkBody = byId('bulk-ack-body');
+  private readonly bulkNote = byId<HTMLInputElement>('bulk-ack-note');
+  private readonly bulkResult = byId('bulk-ack-result');
 
   constructor(
     private readonly store: Store,
     private readonly onSelect: (alert: Alert) => void,
     private readonly loadClosed: () => Promise<void>,
+    /** An incident's row was chosen. */
+    private readonly onSelectIncident: (id: string) => void = () => undefined,
+    /** Takes these alerts with one note; answers how many were taken and skipped. */
+    private readonly acknowledgeCleared?: (
+      ids: string[],
+      note: string,
+    ) => Promise<{ acknowledged: string[]; skipped: unknown[] }>,
   ) {
-    this.list = new VirtualList<Alert>(byId('alert-list'), {
+    this.bulkOpen.addEventListener('click', () => {
+      this.bulkBody.hidden = !this.bulkBody.hidden;
+      if (!this.bulkBody.hidden) this.bulkNote.focus();
+    });
+    this.bulkForm.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.submitBulk();
+    });
+    this.list = new VirtualList<AlertRow>(byId('alert-list'), {
       name: 'alert-list',
       rowHeight: () => cssPixels('--alert-row-h', 64),
-      key: (a) => a.id,
-      render: (row, a) => this.renderRow(row, a),
-      onSelect: (a) => this.onSelect(a),
+      key: rowKey,
+      render: (row, r) => (r.t === 'alert' ? this.renderRow(row, r.alert) : this.renderIncident(row, r)),
+      onSelect: (r) => (r.t === 'alert' ? this.onSelect(r.alert) : this.onSelectIncident(r.id)),
     });
     for (const select of Object.values(this.selects)) {
       select.addEventListener('change', () => {
@@ -113,7 +136,13 @@ export class AlertList {
     const f = this.filter();
     const all = [...this.store.alerts.values()];
     const shown = all.filter((a) => matches(a, f, (x) => this.store.streetOfAlert(x))).sort(compareAlerts);
-    this.list.setItems(shown);
+    this.bulk = shown.filter((a) => !a.active && !isTaken(a, this.store.user.role) && a.severity !== 'red');
+    this.bulkForm.hidden =
+      !this.acknowledgeCleared || (this.bulk.length === 0 && !this.bulkResult.textContent);
+    text(this.bulkOpen, t('bulk.open', { n: this.bulk.length }));
+    this.bulkNote.placeholder = t('bulk.note');
+    // An incident's members fold into one row (a red one never does: docs/dashboard.md, "Incidents").
+    this.list.setItems(foldIncidents(shown));
     const open = all.filter(isOpen).length;
     text(
       byId('alert-count'),
@@ -129,7 +158,60 @@ export class AlertList {
     }
   }
 
-  private renderRow(row: HTMLElement, a: Alert): void {
+  private async submitBulk(): Promise<void> {
+    const note = this.bulkNote.value.trim();
+    if (!note || !this.acknowledgeCleared || this.bulk.length === 0) return;
+    try {
+      const r = await this.acknowledgeCleared(
+        this.bulk.slice(0, 2000).map((a) => a.id),
+        note,
+      );
+      text(this.bulkResult, t('bulk.result', { acked: r.acknowledged.length, skipped: r.skipped.length }));
+      this.bulkNote.value = '';
+      this.bulkBody.hidden = true;
+    } catch (err) {
+      text(
+        this.bulkResult,
+        t('alert.ackFailed', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+    this.invalidate();
+  }
+
+  private renderIncident(row: HTMLElement, r: Extract<AlertRow, { t: 'incident' }>): void {
+    this.skeleton(row);
+    const { top, members } = r;
+    row.className = [
+      'vrow',
+      'alert-row',
+      'incident-row',
+      `sev-${top.severity}`,
+      members.some((m) => m.active) ? 'active' : 'cleared',
+      members.every((m) => isTaken(m, this.store.user.role)) ? 'acked' : 'unacked',
+      r.id === this.selected ? 'selected' : '',
+    ].join(' ');
+    for (const k of ['alertId', 'device', 'rule', 'severity', 'acknowledged', 'companyAck'])
+      delete row.dataset[k];
+    row.dataset.incident = r.id;
+    row.dataset.members = String(members.length);
+    const q = (cls: string) => row.querySelector(`.${cls}`) as HTMLElement;
+    const rules = [...new Set(members.map((m) => label('rule', m.rule)))];
+    const devices = new Set(members.map((m) => m.device)).size;
+    text(q('rule'), t('incident.title', { n: members.length }));
+    text(q('device'), t('incident.devices', { n: devices }));
+    text(q('owner'), [...new Set(members.map((m) => this.store.name(m.owner)))].join(' · '));
+    text(q('message'), rules.join(' · '));
+    const unacked = members.filter((m) => !isTaken(m, this.store.user.role)).length;
+    text(q('state'), t('incident.unacked', { n: unacked }));
+    text(q('level'), '');
+    text(q('sev-label'), label('sev', top.severity));
+    const first = members.reduce((a, b) => (a.openedAt < b.openedAt ? a : b));
+    const age = q('age');
+    text(age, formatAge(first.openedAt, Date.now()));
+    age.title = formatDateTime(first.openedAt);
+  }
+
+  private skeleton(row: HTMLElement): void {
     if (!row.firstChild) {
       row.append(
         h('span', { class: 'sev-bar' }),
@@ -149,6 +231,12 @@ export class AlertList {
         h('span', { class: 'row-side' }, h('span', { class: 'sev-label' }), h('time', { class: 'age' })),
       );
     }
+  }
+
+  private renderRow(row: HTMLElement, a: Alert): void {
+    this.skeleton(row);
+    delete row.dataset.incident;
+    delete row.dataset.members;
     row.className = [
       'vrow',
       'alert-row',

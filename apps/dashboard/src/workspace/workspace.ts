@@ -2,6 +2,7 @@ import type { Api } from '../api';
 import { byId } from '../dom';
 import { onLangChange } from '../i18n';
 import type { Principal } from '../types';
+import { renderAlarmLoad } from './alarm-load-page';
 import { ConsolePage } from './console-page';
 import type { Period } from './periods';
 import { renderPlayback } from './playback';
@@ -37,7 +38,8 @@ export class Workspace {
       // private mode
     }
     for (const b of document.querySelectorAll<HTMLElement>('#nav [data-nav]')) {
-      b.hidden = false;
+      // The alarm load is the command centre's own: not offered to a company's users.
+      b.hidden = b.dataset.nav === '#/alarm-load' && user.role !== 'operator';
       b.addEventListener('click', () => this.go(b.dataset.nav ?? '#/'));
     }
     window.addEventListener('hashchange', () => this.route());
@@ -76,7 +78,7 @@ export class Workspace {
   private route(): void {
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
     const page = parts[0] ?? '';
-    const pages = ['scorecard', 'console', 'playback'];
+    const pages = ['scorecard', 'console', 'playback', 'alarm-load'];
     document.body.dataset.page = pages.includes(page) ? page : 'monitor';
     this.stopPlayback();
     for (const b of document.querySelectorAll<HTMLElement>('#nav [data-nav]'))
@@ -103,6 +105,10 @@ export class Workspace {
     delete this.view.dataset.rendered;
     if (page === 'console') {
       void done(this.console.open(this.view));
+      return;
+    }
+    if (page === 'alarm-load' && this.user.role === 'operator') {
+      void done(renderAlarmLoad(this.view, this.api));
       return;
     }
     if (page === 'playback' && parts[1]) {

@@ -5,6 +5,16 @@ import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
 import type { AlertQuery } from '../contract/queries';
+import { MAX_BULK_ACK, type BulkAckBody } from '../contract/bulk-ack.queries';
+
+/** What a bulk acknowledgement did. */
+export interface BulkAckResult {
+  acknowledged: string[];
+  /** Chosen by ID but not taken, with why: red (one by one), not cleared, changed meanwhile, not found. */
+  skipped: { id: string; reason: 'red' | 'active' | 'changed' | 'missing' }[];
+  /** More alerts match the filter than one request takes. */
+  more: boolean;
+}
 
 /**
  * Alerts as one user may see them: operators all of them, a company only its own trucks' alerts. An alert
@@ -86,6 +96,70 @@ export class AlertsService {
       if (err instanceof AlertChangedError) throw new ConflictException(err.message);
       throw err;
     }
+  }
+
+  /**
+   * Takes many cleared alerts at once with one note (the flood's aftermath: a hundred offline alerts that
+   * cleared when the network came back). Only cleared, unacknowledged alerts the user may see; never a red
+   * one, which is taken one by one. Each goes through the alert's own acknowledgement, as seen now.
+   */
+  async acknowledgeCleared(principal: Principal, body: BulkAckBody): Promise<BulkAckResult> {
+    const skipped: BulkAckResult['skipped'] = [];
+    let candidates: Alert[];
+    let more = false;
+    if (body.ids) {
+      const found = await this.redis.alerts.getMany([...new Set(body.ids)]);
+      candidates = [];
+      for (const id of new Set(body.ids)) {
+        const a = found.get(id);
+        if (!a || !canSee(principal, a)) skipped.push({ id, reason: 'missing' });
+        else if (a.active) skipped.push({ id, reason: 'active' });
+        else if (!a.acknowledged) candidates.push(a);
+      }
+    } else {
+      if (principal.role === 'company' && body.owner !== undefined && body.owner !== principal.company)
+        throw new ForbiddenException(
+          `owner: a company user sees only its own company (${principal.company})`,
+        );
+      const listed = await this.redis.alerts.list({
+        active: false,
+        acknowledged: false,
+        ...(body.kind ? { kind: body.kind } : {}),
+        ...(body.owner ? { owner: body.owner } : {}),
+        ...(body.severity ? { severity: body.severity } : {}),
+        ...AlertsService.scope(principal),
+        limit: MAX_BULK_ACK + 1,
+      });
+      candidates = listed.filter(
+        (a) => (body.rule === undefined || a.rule === body.rule) && a.severity !== 'red',
+      );
+      more = candidates.length > MAX_BULK_ACK;
+      candidates = candidates.slice(0, MAX_BULK_ACK);
+    }
+    const scope = principal.role === 'operator' ? 'district' : 'company';
+    const acknowledged: string[] = [];
+    for (const a of candidates) {
+      if (a.severity === 'red') {
+        skipped.push({ id: a.id, reason: 'red' });
+        continue;
+      }
+      try {
+        const after = await this.redis.alerts.acknowledge(
+          a.id,
+          principal.username,
+          body.note,
+          Date.now(),
+          scope,
+          a.severity,
+        );
+        if (after.acknowledged) acknowledged.push(a.id);
+      } catch (err) {
+        if (err instanceof AlertChangedError) skipped.push({ id: a.id, reason: 'changed' });
+        else if (err instanceof AlertNotFoundError) skipped.push({ id: a.id, reason: 'missing' });
+        else throw err;
+      }
+    }
+    return { acknowledged, skipped, more };
   }
 
   async history(principal: Principal, id: string): Promise<AlertTransition[]> {

@@ -35,7 +35,7 @@ const cut = (text: string) => (text.length > 40 ? text.slice(0, 40) + '…' : te
 /** A value as a message quotes it. */
 export const quoted = (v: unknown) => JSON.stringify(typeof v === 'string' ? cut(v) : v);
 
-const bool = single(
+export const bool = single(
   z.string().transform((v, ctx) => {
     if (v === 'true') return true;
     if (v === 'false') return false;
@@ -86,7 +86,7 @@ export const instant = single(
   }),
 );
 
-const intIn = (min: number, max: number) =>
+export const intIn = (min: number, max: number) =>
   single(
     z.string().transform((v, ctx) => {
       if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {

@@ -90,6 +90,10 @@ export const alertSchema = z
         z.object({ type: str('evacuate'), description: z.string(), targets: z.array(z.string()).optional() }),
       )
       .optional(),
+    incident: str(
+      'i~truck.offline~C01~mbq3k0',
+      'The incident it joined when it opened (GET /api/incidents/{id})',
+    ).optional(),
   })
   .openapi('Alert');
 
@@ -261,6 +265,47 @@ export const notificationDeliverySchema = z
     failedAt: iso('2026-05-01T02:03:05.000Z').optional(),
   })
   .openapi('NotificationDelivery');
+
+export const bulkAckResultSchema = z
+  .object({
+    acknowledged: z.array(z.string()),
+    skipped: z.array(z.object({ id: z.string(), reason: z.enum(['red', 'active', 'changed', 'missing']) })),
+    more: z.boolean().openapi({ description: 'More alerts match the filter than one request takes' }),
+  })
+  .openapi('BulkAckResult');
+
+export const incidentSchema = z
+  .object({
+    id: str('i~truck.offline~C01~mbq3k0'),
+    key: str('rule=truck.offline|owner=C01', 'The grouping key'),
+    rule: str('truck.offline', 'Set when every member has it').optional(),
+    kind: z.enum(DEVICE_KINDS).optional(),
+    owner: str('C01').optional(),
+    street: str('ST-BJ').optional(),
+    openedAt: iso('2026-05-01T08:00:00.000Z'),
+    lastAt: iso('2026-05-01T08:01:40.000Z').openapi({ description: 'When the latest member joined' }),
+    size: num(50, 'Members so far'),
+    open: num(50, 'Members still open'),
+    active: num(50),
+    unacknowledged: num(50),
+    red: num(0, 'Open red members (each is shown on its own as well)'),
+    severity: z.enum(SEVERITIES).nullable().openapi({ description: 'Top severity of the open members' }),
+    alerts: z
+      .array(alertSchema)
+      .optional()
+      .openapi({ description: 'One incident only: its members, newest first' }),
+  })
+  .openapi('Incident');
+
+export const incidentAckResultSchema = z
+  .object({
+    incident: incidentSchema,
+    acknowledged: z.array(z.string()),
+    skipped: z
+      .array(z.object({ id: z.string(), reason: z.enum(['red', 'raised', 'changed', 'closed']) }))
+      .openapi({ description: 'Members left to be taken on their own' }),
+  })
+  .openapi('IncidentAckResult');
 
 /** An object whose shape is described in words (views documented in docs/*.md). */
 export const described = (name: string, description: string) =>

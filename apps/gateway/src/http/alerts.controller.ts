@@ -13,7 +13,9 @@ import {
 import { ParamPipe, ZodPipe } from './zod.pipe';
 import { ApiGroup, ApiRoute } from './api-route';
 import { z } from '../contract/openapi-zod';
-import { alertSchema, alertTransitionSchema } from '../contract/responses';
+import { alertSchema, alertTransitionSchema, bulkAckResultSchema } from '../contract/responses';
+import { bulkAckSchema, MAX_BULK_ACK, type BulkAckBody } from '../contract/bulk-ack.queries';
+import type { BulkAckResult } from '../access/alerts.service';
 
 @UseGuards(AuthGuard)
 @ApiGroup({ tag: 'alerts' })
@@ -36,6 +38,24 @@ export class AlertsController {
     @Query(new ZodPipe(alertQuerySchema, 'query')) q: AlertQuery,
   ): Promise<Alert[]> {
     return this.alerts.list(user, q);
+  }
+
+  @Post('ack-cleared')
+  @HttpCode(200)
+  @ApiRoute({
+    summary: 'Acknowledge many cleared alerts at once, with one note',
+    description:
+      `By \`ids\` (what the person had on screen) or by a filter; at most ${MAX_BULK_ACK} per request (\`more\` ` +
+      'says when more match). Only cleared, unacknowledged alerts the user may see; never a red one.',
+    body: bulkAckSchema,
+    ok: bulkAckResultSchema,
+    errors: { 400: '', 403: '' },
+  })
+  acknowledgeCleared(
+    @CurrentUser() user: Principal,
+    @Body(new ZodPipe(bulkAckSchema, 'body')) body: BulkAckBody,
+  ): Promise<BulkAckResult> {
+    return this.alerts.acknowledgeCleared(user, body);
   }
 
   @Get(':id')

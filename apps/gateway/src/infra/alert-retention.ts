@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Counter } from 'prom-client';
+import { IncidentStore } from '@lg/alerts';
 import { Metrics } from '@lg/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from './redis';
@@ -61,6 +62,13 @@ export class AlertRetention implements OnApplicationBootstrap, OnApplicationShut
         const indexed = await this.redis.alerts.buildIndexes();
         if (indexed > 0) this.logger.log(`indexed ${indexed} alerts by owner and state`);
       }
+      // Incidents go once their members have all gone (and their latest joined before the cutoff).
+      const incidents = await new IncidentStore(
+        this.redis.commands,
+        this.redis.names,
+        this.redis.alerts,
+      ).trim(Date.now() - this.retentionMs);
+      if (incidents > 0) this.logger.log(`deleted ${incidents} incidents whose alerts have all gone`);
       let cursor = 0;
       let done = false;
       while (!done && !this.stopping) {

@@ -201,6 +201,14 @@ export class LiveGateway
         this.nsp.to(roomsFor(record.device)).emit('device', record.device);
         this.emitted.inc({ event: 'device' });
         return;
+      case 'incident': {
+        // An incident that mixes kinds or owners (not a truck company's own) is for operators only.
+        const { kind, owner } = record.incident;
+        const rooms = kind && owner ? roomsFor({ kind, owner }) : [OPERATOR_ROOM];
+        this.nsp.to(rooms).emit('incident', record.incident);
+        this.emitted.inc({ event: 'incident' });
+        return;
+      }
     }
   }
 

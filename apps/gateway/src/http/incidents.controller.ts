@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { IncidentAckResult, IncidentView } from '@lg/contracts';
+import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { IncidentsService } from '../access/incidents.service';
+import { z } from '../contract/openapi-zod';
+import { incidentAckResultSchema, incidentSchema } from '../contract/responses';
+import { ApiGroup, ApiRoute } from './api-route';
+import {
+  incidentAckSchema,
+  incidentIdSchema,
+  incidentQuerySchema,
+  MAX_INCIDENT_LIMIT,
+  type IncidentAckBody,
+  type IncidentQuery,
+} from '../contract/incidents.queries';
+import { ParamPipe, ZodPipe } from './zod.pipe';
+
+@UseGuards(AuthGuard)
+@ApiGroup({ tag: 'incidents' })
+@Controller('api/incidents')
+export class IncidentsController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  @Get()
+  @ApiRoute({
+    summary: 'Incidents (alerts that opened together for one cause), latest member first, counted now',
+    description:
+      'A company user sees only its own trucks’ incidents. open: only those with an open member (default ' +
+      `true); minSize: default 2; limit: 1..${MAX_INCIDENT_LIMIT}, default 50.`,
+    query: incidentQuerySchema,
+    ok: z.array(incidentSchema),
+    errors: { 400: '' },
+  })
+  list(
+    @CurrentUser() user: Principal,
+    @Query(new ZodPipe(incidentQuerySchema, 'query')) q: IncidentQuery,
+  ): Promise<IncidentView[]> {
+    return this.incidents.list(user, q);
+  }
+
+  @Get(':id')
+  @ApiRoute({
+    summary: 'One incident with its member alerts',
+    params: { id: incidentIdSchema },
+    ok: incidentSchema,
+    errors: { 404: '' },
+  })
+  get(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParamPipe(incidentIdSchema, 'id')) id: string,
+  ): Promise<IncidentView> {
+    return this.incidents.get(user, id);
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @ApiRoute({
+    summary: 'Acknowledge every open member of an incident with one note',
+    description:
+      'Each member goes through the alert acknowledgement (a company user takes only for its company). ' +
+      'Red members are never acknowledged in bulk: each must be taken on its own. `severity`: the highest ' +
+      'the person saw; members raised above it are left.',
+    params: { id: incidentIdSchema },
+    body: incidentAckSchema,
+    bodyOptional: true,
+    ok: incidentAckResultSchema,
+    errors: { 400: '', 404: '' },
+  })
+  acknowledge(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParamPipe(incidentIdSchema, 'id')) id: string,
+    @Body(new ZodPipe(incidentAckSchema, 'body')) body: IncidentAckBody,
+  ): Promise<IncidentAckResult> {
+    return this.incidents.acknowledge(user, id, body.note, body.severity);
+  }
+}

@@ -1,0 +1,240 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import type { MqttClient } from 'mqtt';
+import { names, type Incident, type IncidentAckResult, type IncidentView } from '@lg/contracts';
+import type { RegistryData } from '@lg/registry';
+import { waitFor } from '@lg/services';
+import { Platform } from '@lg/testing';
+import { connectDevice, LiveClient, login } from './helpers';
+
+/** The fleet of one company that goes silent together: 50 trucks of C01 besides the registry's own. */
+const FLOOD = Array.from({ length: 50 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
+
+function floodRegistry(dir: string): string {
+  const data = JSON.parse(
+    readFileSync(resolve(__dirname, '../../config/registry/longgang.json'), 'utf8'),
+  ) as RegistryData;
+  data.devices.push(
+    ...FLOOD.map((id, i) => ({
+      id,
+      kind: 'truck' as const,
+      owner: 'C01',
+      name: `洪泛测试 ${i + 1}`,
+      intervalSec: 10,
+      plate: `粤B F${String(i).padStart(4, '0')}`,
+    })),
+  );
+  const file = join(dir, 'registry.json');
+  writeFileSync(file, JSON.stringify(data));
+  return file;
+}
+
+/**
+ * An alarm flood on the built apps: fifty trucks of one company go silent together (a mobile network
+ * outage). Their hundred offline alerts (truck.offline and device.offline each) open as one incident,
+ * announced on `/live` to the operators and to that company only, and taken with one acknowledgement;
+ * a red gas alert raised during the flood reaches every operator's screen at once as itself, and the
+ * incident's acknowledgement leaves it alone.
+ */
+describe('alarm floods: incidents', () => {
+  let dir: string;
+  let platform: Platform;
+  let redis: Redis;
+  let c01: MqttClient;
+  let p01: MqttClient;
+  let screens: LiveClient[] = [];
+  let company: LiveClient;
+  let other: LiveClient;
+  let token: string;
+  let gateway: string;
+  const incidents = new Map<string, Incident[]>();
+
+  const api = (path: string, init: RequestInit = {}, bearer = token) =>
+    fetch(`${gateway}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...init.headers },
+    });
+  const record = (name: string, client: LiveClient) => {
+    incidents.set(name, []);
+    client.socket.on('incident', (i) => incidents.get(name)!.push(i));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-floods-'));
+    platform = await Platform.start({
+      registryFile: floodRegistry(dir),
+      env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
+    });
+    redis = new Redis(platform.services.redisUrl);
+    gateway = platform.url('gateway');
+    token = await login(gateway, 'operator', 'operator');
+    screens = [await LiveClient.connect(gateway, token), await LiveClient.connect(gateway, token)];
+    company = await LiveClient.connect(gateway, await login(gateway, 'c01', 'c01'));
+    other = await LiveClient.connect(gateway, await login(gateway, 'c02', 'c02'));
+    record('operator', screens[0]);
+    record('c01', company);
+    record('c02', other);
+    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
+  });
+
+  afterAll(async () => {
+    for (const s of [...screens, company, other]) s?.close();
+    await c01?.endAsync();
+    await p01?.endAsync();
+    await redis?.quit();
+    await platform?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('groups fifty silent trucks into one incident, keeps a red gas alert on every screen, and takes the incident at once', async () => {
+    const start = Date.now();
+    for (const [i, id] of FLOOD.entries()) {
+      for (let k = 0; k < 2; k++) {
+        const fix = {
+          ts: start - 20_000 + k * 10_000,
+          lat: 22.7 + i * 0.001,
+          lon: 114.25,
+          speed: 40,
+          ignition: true,
+          sats: 10,
+        };
+        await c01.publishAsync(`${platform.root}/truck/C01/${id}/telemetry`, JSON.stringify(fix), { qos: 1 });
+      }
+    }
+    await waitFor(
+      'the fifty trucks to be heard',
+      async () => {
+        const devices = (await (await api('/api/devices?kind=truck')).json()) as Array<{
+          id: string;
+          lastSeen: string | null;
+        }>;
+        return FLOOD.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
+      },
+      30_000,
+    );
+
+    // The network goes down: six minutes of silence on the test clock.
+    await redis.set(names(platform.prefix).clockOffset, String(6 * 60_000));
+    const isFlood = (device: string) => FLOOD.includes(device);
+    await waitFor(
+      'a hundred offline alerts (truck.offline and device.offline of each truck) on the operator screen',
+      () =>
+        new Set(screens[0].alerts.filter((a) => isFlood(a.device) && a.active).map((a) => a.id)).size === 100,
+      30_000,
+    );
+
+    // During the flood, a detector reads 60 % LEL: red, on every operator screen at once, as itself.
+    await p01.publishAsync(
+      `${platform.root}/gas/P01/G001/telemetry`,
+      JSON.stringify({ ts: Date.now(), lel: 60 }),
+      { qos: 1 },
+    );
+    const reds = await Promise.all(
+      screens.map((s) =>
+        s.waitForAlert((a) => a.device === 'G001' && a.severity === 'red', 'the red gas alert'),
+      ),
+    );
+    expect(reds[0].id).toBe(reds[1].id);
+
+    const floodAlerts = screens[0].alerts.filter((a) => isFlood(a.device));
+    const ids = new Set(floodAlerts.map((a) => a.incident));
+    expect(ids.size).toBe(1);
+    const [incidentId] = [...ids];
+    expect(incidentId).toMatch(/^i~offline~C01~/);
+    expect(reds[0].incident).not.toBe(incidentId);
+
+    const listed = (await (await api('/api/incidents')).json()) as IncidentView[];
+    const flood = listed.filter((i) => i.owner === 'C01');
+    expect(flood).toHaveLength(1);
+    expect(flood[0]).toMatchObject({
+      id: incidentId,
+      size: 100,
+      open: 100,
+      unacknowledged: 100,
+      red: 0,
+      kind: 'truck',
+    });
+
+    // The incident was announced to the operators and to C01, never to another company.
+    await waitFor('the incident announced with every member', () =>
+      incidents.get('operator')!.some((i) => i.id === incidentId && i.size >= 100),
+    );
+    await waitFor('the incident announced to C01', () =>
+      incidents.get('c01')!.some((i) => i.id === incidentId),
+    );
+    expect(incidents.get('c02')!.filter((i) => i.id === incidentId)).toEqual([]);
+    const forOther = (await (
+      await api('/api/incidents', {}, await login(gateway, 'c02', 'c02'))
+    ).json()) as IncidentView[];
+    expect(forOther.map((i) => i.id)).not.toContain(incidentId);
+    expect((await api(`/api/incidents/${incidentId}`, {}, await login(gateway, 'c02', 'c02'))).status).toBe(
+      404,
+    );
+
+    // One acknowledgement, one note, for the hundred members: each through the alert's own acknowledgement.
+    const res = await api(`/api/incidents/${incidentId}/ack`, {
+      method: 'POST',
+      body: JSON.stringify({ note: '移动网络故障 / mobile network outage', severity: 'yellow' }),
+    });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as IncidentAckResult;
+    expect(result.acknowledged).toHaveLength(100);
+    expect(result.skipped).toEqual([]);
+    expect(result.incident).toMatchObject({ unacknowledged: 0, open: 100 });
+    await waitFor('every member acknowledged on /live', () =>
+      floodAlerts.every((m) =>
+        screens[1].alerts.some((a) => a.id === m.id && a.acknowledged && a.note?.startsWith('移动网络')),
+      ),
+    );
+    const gas = (await (await api(`/api/alerts/${encodeURIComponent(reds[0].id)}`)).json()) as {
+      acknowledged: boolean;
+    };
+    expect(gas.acknowledged).toBe(false);
+
+    const bad = await api('/api/incidents?limit=0');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('limit');
+  });
+
+  it('acknowledges cleared alerts by filter with one note, never a red one, and refuses a bad request by name', async () => {
+    const gas = (id: string, ts: number, lel: number) =>
+      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const ts = Date.now();
+    const devices = ['G010', 'G011', 'G012', 'G013'];
+    for (const id of devices) {
+      await gas(id, ts, id === 'G013' ? 60 : 30);
+      await gas(id, ts + 1000, 2);
+      await gas(id, ts + 32_000, 2);
+    }
+    await waitFor('four cleared gas alerts', () =>
+      devices.every((d) => screens[0].alerts.some((a) => a.device === d && !a.active)),
+    );
+    const post = (body: unknown, bearer = token) =>
+      api('/api/alerts/ack-cleared', { method: 'POST', body: JSON.stringify(body) }, bearer);
+
+    const noNote = await post({ kind: 'gas' });
+    expect(noNote.status).toBe(400);
+    expect(((await noNote.json()) as { message: string }).message).toContain('note');
+    expect((await post({ note: 'x', severity: 'red' })).status).toBe(400);
+    expect((await post({ note: 'x', ids: ['a~b~c'], kind: 'gas' })).status).toBe(400);
+    expect((await post({ note: 'x', owner: 'C02' }, await login(gateway, 'c01', 'c01'))).status).toBe(403);
+
+    const res = await post({ note: '管网检修结束 / maintenance over', kind: 'gas', owner: 'P01' });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { acknowledged: string[]; more: boolean };
+    const taken = screens[0].alerts.filter((a) => result.acknowledged.includes(a.id)).map((a) => a.device);
+    expect(new Set(taken)).toEqual(new Set(['G010', 'G011', 'G012']));
+    expect(result.more).toBe(false);
+    await waitFor('the acknowledgements on /live', () =>
+      ['G010', 'G011', 'G012'].every((d) => screens[1].alerts.some((a) => a.device === d && a.acknowledged)),
+    );
+    const red = (await (await api('/api/alerts?kind=gas&severity=red&active=false')).json()) as Array<{
+      device: string;
+      acknowledged: boolean;
+    }>;
+    expect(red.find((a) => a.device === 'G013')?.acknowledged).toBe(false);
+  });
+});
