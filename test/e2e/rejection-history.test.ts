@@ -135,6 +135,22 @@ describe('rejection history, end to end', () => {
     );
     expect(summary.body).toMatchObject({ total: 20, byReason: { invalid_json: 19, schema: 1 } });
     expect(summary.body.byDevice.map((d) => d.device)).toEqual(['T001', 'T002']);
+
+    // Every refusal kept, all 31 (not only the history's newest 20), in InfluxDB's records policy for the
+    // years handling records are kept: the 30 received within a few milliseconds each keep their point.
+    const archived = async () =>
+      platform.influxQuery(
+        `SELECT device, reason, ts, correlation, entry FROM records.rejection WHERE owner = 'C01'`,
+      );
+    await waitFor('C01’s 31 refusals in InfluxDB', async () => (await archived()).length === 31);
+    const rows = await archived();
+    expect(rows.filter((r) => r.reason === 'invalid_json')).toHaveLength(30);
+    expect(rows.find((r) => r.reason === 'schema')).toMatchObject({
+      device: 'T002',
+      ts: ts + 1000,
+      correlation: Buffer.from('fwd-42').toString('hex'),
+      entry: schema.id,
+    });
   });
 
   it('shows a company nothing of another owner, through the API or /live; operators see every owner', async () => {

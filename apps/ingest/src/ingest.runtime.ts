@@ -32,6 +32,8 @@ import {
   aggregateSettledBefore,
   nextRecomputeAt,
   readingLine,
+  rejectionLine,
+  RejectionTimes,
   type RetentionPeriods,
 } from '@lg/storage';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -140,8 +142,26 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       'Refused messages or readings per owner (company, slope site, pipeline network)',
       ['owner'],
     );
+    // Kept refusals also go to InfluxDB (`rejection`, the records policy: years, not the history's week).
+    const archiveTimes = new RejectionTimes();
+    const unarchived = metrics.counter(
+      'lg_ingest_rejections_unarchived_total',
+      'Kept refusals InfluxDB did not take (they stay in the week-long Redis history only)',
+    );
+    const archive = (lines: string[]): void => {
+      this.influx.write(lines).then(
+        (result) => {
+          if (result.rejected.length > 0) unarchived.inc(result.rejected.length);
+        },
+        (err: unknown) => {
+          unarchived.inc(lines.length);
+          this.logger.warn(`archiving refusals to InfluxDB: ${String(err)}`);
+        },
+      );
+    };
     this.rejectionLog = new RejectionLog(redis, c.REDIS_PREFIX, (owner) => registry.isOwner(owner), {
       maxPerOwner: c.REJECTION_HISTORY_MAX,
+      archive: (records) => archive(records.map((r) => rejectionLine(r, archiveTimes.at(r)))),
       onRefusal: (owner) => rejectedByOwner.inc({ owner }),
       onError: (err) => this.logger.warn(`keeping refusals for the console: ${String(err)}`),
     });

@@ -89,6 +89,11 @@ export interface RejectionLogOptions {
   maxPerOwnerPerFlush?: number;
   /** How often pending refusals are written, ms (default 100). */
   flushMs?: number;
+  /**
+   * Given every batch of refusals once kept (with their history entry IDs): ingest writes them to InfluxDB,
+   * where they stay for the years handling records are kept (the Redis history keeps a week).
+   */
+  archive?: (records: RejectionRecord[]) => void;
   /** Every refusal of a registered owner, kept or not (per-owner metrics). */
   onRefusal?: (owner: string) => void;
   onError?: (err: unknown) => void;
@@ -112,8 +117,8 @@ export class RejectionLog {
   private readonly pending = new Map<string, Pending[]>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly o: Required<Omit<RejectionLogOptions, 'onError' | 'onRefusal'>> &
-    Pick<RejectionLogOptions, 'onError' | 'onRefusal'>;
+  private readonly o: Required<Omit<RejectionLogOptions, 'onError' | 'onRefusal' | 'archive'>> &
+    Pick<RejectionLogOptions, 'onError' | 'onRefusal' | 'archive'>;
   /** Refusals not kept because their owner's batch was full (a flood), since start. */
   dropped = 0;
   /** Refusals kept, since start. */
@@ -133,6 +138,7 @@ export class RejectionLog {
       now: options.now ?? Date.now,
       onError: options.onError,
       onRefusal: options.onRefusal,
+      archive: options.archive,
     };
   }
 
@@ -208,8 +214,10 @@ export class RejectionLog {
         if (!err && typeof id === 'string') records.push({ id, ...fields });
       }
       this.kept += records.length;
-      if (records.length > 0)
+      if (records.length > 0) {
+        this.o.archive?.(records);
         await this.redis.publish(rejectionChannel(this.prefix), JSON.stringify(records));
+      }
     } catch (err) {
       this.o.onError?.(err);
     }

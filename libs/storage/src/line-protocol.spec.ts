@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { escape } from '@influxdata/influxdb-client';
-import type { AlertTransition, ReadingRecord } from '@lg/contracts';
+import type { AlertTransition, ReadingRecord, RejectionRecord } from '@lg/contracts';
 import {
   alertTransitionFromRow,
   alertTransitionLine,
@@ -9,6 +9,8 @@ import {
   integerText,
   quoteString,
   readingLine,
+  rejectionLine,
+  RejectionTimes,
 } from './line-protocol';
 
 const TS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -234,5 +236,52 @@ describe('alert transitions', () => {
       note: 'n',
     });
     expect(alertTransitionFromRow({ ...row, type: 'exploded' })).toBeUndefined();
+  });
+});
+
+describe('rejectionLine and RejectionTimes', () => {
+  const record: RejectionRecord = {
+    id: '1777622401204-3',
+    owner: 'C01',
+    device: 'T 1,x',
+    kind: 'truck',
+    reason: 'schema',
+    message: 'reading 1: speed must be a finite number, got "fast"',
+    topic: 'lg/v1/truck/C01/T 1,x/telemetry',
+    receivedAt: '2026-05-01T08:00:01.204Z',
+    index: 1,
+    ts: 1777622400000,
+    correlationData: '6677',
+    excerpt: '[{"ts":1777622400000}]',
+    bytes: 46,
+  };
+
+  it('writes a refusal with owner and reason as the only tags, what a client chose as string fields', () => {
+    expect(rejectionLine(record, 1777622401204)).toBe(
+      'rejection,owner=C01,reason=schema ' +
+        'device="T 1,x",kind="truck",topic="lg/v1/truck/C01/T 1,x/telemetry",' +
+        'message="reading 1: speed must be a finite number, got \\"fast\\"",' +
+        'excerpt="[{\\"ts\\":1777622400000}]",entry="1777622401204-3",bytes=46i,received_at=1777622401204i,' +
+        'index=1i,ts=1777622400000i,correlation="6677" 1777622401204',
+    );
+    const { index: _i, correlationData: _c, ...bare } = record;
+    expect(rejectionLine({ ...bare, ts: '2026-05-01 08:00' }, 5)).toMatch(
+      /,received_at=1777622401204i,ts_text="2026-05-01 08:00" 5$/,
+    );
+  });
+
+  it('gives refusals of one owner and reason distinct times, never earlier than their receipt', () => {
+    const times = new RejectionTimes();
+    const at = (owner: string, reason: RejectionRecord['reason'], receivedAt: string) =>
+      times.at({ owner, reason, receivedAt });
+    const t = Date.parse(record.receivedAt);
+    expect(at('C01', 'schema', record.receivedAt)).toBe(t);
+    expect(at('C01', 'schema', record.receivedAt)).toBe(t + 1);
+    expect(at('C01', 'schema', record.receivedAt)).toBe(t + 2);
+    // Another series keeps its own times.
+    expect(at('C01', 'invalid_json', record.receivedAt)).toBe(t);
+    expect(at('C02', 'schema', record.receivedAt)).toBe(t);
+    // A later receipt is its own time again.
+    expect(at('C01', 'schema', '2026-05-01T08:00:02.000Z')).toBe(t + 796);
   });
 });

@@ -8,6 +8,7 @@ import {
   type AlertTransitionType,
   type DeviceKind,
   type ReadingRecord,
+  type RejectionRecord,
   type Severity,
 } from '@lg/contracts';
 
@@ -262,4 +263,70 @@ function isTransitionType(value: unknown): value is AlertTransitionType {
 
 function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Measurement of the refused messages kept for the years handling records are kept (docs/lifecycle.md). */
+export const REJECTION_MEASUREMENT = 'rejection';
+
+/**
+ * The line of one refused message (or reading of a batch), measurement `rejection`, in the `records`
+ * policy: tags `owner` and `reason` only (a registry owner and one of the contract's reasons, so the series
+ * stay few); fields `device`, `kind`, `topic`, `message`, `excerpt`, `entry` (the owner's history entry ID)
+ * and `correlation` (strings: a device name or a kind comes from a client's topic, so never a tag), `bytes`,
+ * `index`, `received_at` (integers) and the reading's own `ts` (`ts` integer, or `ts_text` when sent as a
+ * string). Timestamp `at`, epoch ms: the receipt time, which {@link RejectionTimes} moves on by a
+ * millisecond where refusals of one owner and reason share one (InfluxDB keeps one point per series and
+ * time).
+ */
+export function rejectionLine(r: RejectionRecord, at: number): string {
+  let fields =
+    'device=' +
+    quoteString(r.device) +
+    ',kind=' +
+    quoteString(r.kind) +
+    ',topic=' +
+    quoteString(r.topic) +
+    ',message=' +
+    quoteString(r.message) +
+    ',excerpt=' +
+    quoteString(r.excerpt) +
+    ',entry=' +
+    quoteString(r.id) +
+    ',bytes=' +
+    integerText(r.bytes) +
+    'i,received_at=' +
+    integerText(Date.parse(r.receivedAt)) +
+    'i';
+  if (r.index !== undefined) fields += ',index=' + integerText(r.index) + 'i';
+  if (typeof r.ts === 'number' && Number.isSafeInteger(r.ts)) fields += ',ts=' + integerText(r.ts) + 'i';
+  else if (r.ts !== undefined) fields += ',ts_text=' + quoteString(String(r.ts));
+  if (r.correlationData !== undefined) fields += ',correlation=' + quoteString(r.correlationData);
+  return (
+    REJECTION_MEASUREMENT +
+    tag('owner', r.owner) +
+    tag('reason', r.reason) +
+    ' ' +
+    fields +
+    ' ' +
+    integerText(at)
+  );
+}
+
+/**
+ * Times for {@link rejectionLine}: each refusal's receipt time, or one millisecond after the last time
+ * given to the same owner and reason, whichever is later, so that a batch of refusals received in one
+ * millisecond keeps every point. Holds one number per owner and reason (the registry's owners, the
+ * contract's reasons).
+ */
+export class RejectionTimes {
+  private readonly last = new Map<string, number>();
+
+  at(r: Pick<RejectionRecord, 'owner' | 'reason' | 'receivedAt'>): number {
+    const key = r.owner + ' ' + r.reason;
+    const previous = this.last.get(key);
+    const received = Date.parse(r.receivedAt);
+    const at = previous !== undefined && previous >= received ? previous + 1 : received;
+    this.last.set(key, at);
+    return at;
+  }
 }
