@@ -1,3 +1,7 @@
+import type { TruckDataQuality } from '@lg/contracts';
+
+export type { TruckDataQuality } from '@lg/contracts';
+
 /** One stored truck record as data quality sees it: its event time, arrival time and quality tag. */
 export interface ArrivalRecord {
   /** Event time (the reading's `ts`), epoch ms. */
@@ -6,36 +10,6 @@ export interface ArrivalRecord {
   rx: number | null;
   /** Stored as unqualified (`q=bad`). */
   bad: boolean;
-}
-
-/** How well one truck's terminal reports over a period (the integration console's data quality). */
-export interface TruckDataQuality {
-  truck: string;
-  /** The registry's reporting interval, s. */
-  expectedIntervalSec: number;
-  records: number;
-  unqualified: number;
-  /** `unqualified / records`, 0–1; null without records. */
-  unqualifiedShare: number | null;
-  /** Median time between consecutive records, s; null under two records. */
-  medianIntervalSec: number | null;
-  /** 90th percentile of the same, s. */
-  p90IntervalSec: number | null;
-  /**
-   * Share of intervals within ±50 % of the registry interval, 0–1: 1 is a terminal like a metronome;
-   * bursts and silences lower it. Null under two records.
-   */
-  regularity: number | null;
-  /** Silences longer than `gapFactor` × the registry interval (between records, and up to the period's end). */
-  gaps: number;
-  /** The longest silence, s (0 without any record pair). */
-  longestGapSec: number;
-  /** Median of arrival − event time, ms: positive is late or a slow clock, negative a fast clock. */
-  medianSkewMs: number | null;
-  /** The largest |arrival − event time|, ms. */
-  maxAbsSkewMs: number | null;
-  /** The latest event time, ISO-8601; null without records. */
-  lastTs: string | null;
 }
 
 export interface DataQualityRules {

@@ -2,34 +2,11 @@ import type { Api } from '../api';
 import { h } from '../dom';
 import { label, t } from '../i18n';
 import { formatDateTime } from '../time';
+import type { AlarmLoad } from '@lg/contracts/alarm-load';
 import type { Severity } from '../types';
 
-/** `GET /api/alarm-load` as far as the page reads it (the figures of libs/alerts/src/alarm-load.ts). */
-interface AlarmLoadView {
-  from: string;
-  to: string;
-  operators: number;
-  alarms: number;
-  perOperatorHour: number;
-  rating: 'acceptable' | 'manageable' | 'overloaded';
-  per10Min: { start: string; alarms: number }[];
-  peak10Min: number;
-  floods: { start: string; end: string; alarms: number }[];
-  floodShare: number;
-  standing: {
-    id: string;
-    rule: string;
-    device: string;
-    severity: Severity;
-    openedAt: string;
-    hours: number;
-  }[];
-  standingCount: number;
-  topRules: { rule: string; alarms: number; share: number }[];
-  topDevices: { device: string; rule: string; alarms: number; share: number }[];
-  timeToAck: Record<Severity, { acknowledged: number; medianSec: number | null; p90Sec: number | null }>;
-  truncated: boolean;
-}
+/** `GET /api/alarm-load`: the figures of libs/alerts/src/alarm-load.ts and whether the alerts read were cut. */
+type AlarmLoadView = AlarmLoad & { truncated: boolean };
 
 const HOURS = [1, 24, 168] as const;
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;

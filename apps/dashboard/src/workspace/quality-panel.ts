@@ -1,24 +1,11 @@
+import type { TruckDataQuality } from '@lg/contracts/scorecard';
 import type { Api } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
 import { formatDateTime } from '../time';
 
 /** `GET /api/quality/{companyId}` (docs/scorecard.md): one truck's row. */
-export interface TruckQualityView {
-  truck: string;
-  expectedIntervalSec: number;
-  records: number;
-  unqualified: number;
-  unqualifiedShare: number | null;
-  medianIntervalSec: number | null;
-  p90IntervalSec: number | null;
-  regularity: number | null;
-  gaps: number;
-  longestGapSec: number;
-  medianSkewMs: number | null;
-  maxAbsSkewMs: number | null;
-  lastTs: string | null;
-}
+export type TruckQualityView = TruckDataQuality;
 
 interface QualityView {
   company: string;
