@@ -32,7 +32,7 @@ describe('the integration console: data quality and the live summary', () => {
     }));
     await c01.publishAsync(`${platform.root}/truck/C01/T002/telemetry`, JSON.stringify(readings), { qos: 1 });
     await waitFor('T002’s records in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE device = 'T002'`);
+      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE device = 'T002'`);
       return Number(rows[0]?.count ?? 0) === 10;
     });
   });

@@ -31,7 +31,7 @@ describe('evidence on the track playback', () => {
     c01 = await connectDevice(platform.services.mqttUrl, 'C01');
     await c01.publishAsync(`${platform.root}/truck/C01/T007/telemetry`, JSON.stringify(fixes), { qos: 1 });
     await waitFor('T007’s fixes in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM truck WHERE device = 'T007'`);
+      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE device = 'T007'`);
       return Number(rows[0]?.count ?? 0) === 20;
     });
   });

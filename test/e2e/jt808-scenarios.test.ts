@@ -98,7 +98,7 @@ describe('scenarios and load mode over JT/T 808, end to end', () => {
     const stored = async (): Promise<string[]> =>
       (
         await platform.influxQuery(
-          `SELECT "device", "lat" FROM truck WHERE "device" =~ /^(${trucks.map((d) => d.id).join('|')})$/`,
+          `SELECT "device", "lat" FROM raw_truck.truck WHERE "device" =~ /^(${trucks.map((d) => d.id).join('|')})$/`,
         )
       ).map((r) => `${String(r.device)}@${Number(r.time)}`);
     await waitFor(

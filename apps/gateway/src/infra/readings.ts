@@ -104,7 +104,7 @@ export class ReadingsStore implements OnApplicationBootstrap, OnApplicationShutd
    */
   async arrivals(owner: string, w: Window, perTruck: number): Promise<Map<string, ArrivalRecord[]>> {
     const rows = await this.rows(
-      `SELECT "rx", "q" FROM "truck" WHERE "owner" = $owner AND time >= $from AND time < $to GROUP BY "device" ORDER BY time ASC LIMIT ${perTruck}`,
+      `SELECT "rx", "q" FROM ${this.influx.layout.source('truck')} WHERE "owner" = $owner AND time >= $from AND time < $to GROUP BY "device" ORDER BY time ASC LIMIT ${perTruck}`,
       { owner, from: new Date(w.from), to: new Date(w.to) },
     );
     const byTruck = new Map<string, ArrivalRecord[]>();
