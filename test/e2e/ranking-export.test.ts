@@ -12,7 +12,8 @@ describe('the ranking export, end to end', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['gateway'] });
+    // Ingest creates the retention policies the scorecard reads from, as in every deployment.
+    platform = await Platform.start({ apps: ['ingest', 'gateway'] });
     gateway = platform.url('gateway');
     for (const user of ['c01', 'operator']) tokens[user] = await login(gateway, user, user);
   });
