@@ -19,3 +19,4 @@ export * from './jt808';
 export * from './notifications';
 export * from './scorecard';
 export * from './incident';
+export * from './platform-link';
