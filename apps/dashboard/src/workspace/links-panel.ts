@@ -93,7 +93,10 @@ export class LinksPanel {
     let at = from;
     const span = (until: number, s: string) => {
       if (until <= at) return;
-      bar.append(h('span', { class: `link-${s}`, style: `width:${((until - at) / (to - from)) * 100}%` }));
+      const part = h('span', { class: `link-${s}` });
+      // Through the CSSOM: the page's content security policy refuses inline style attributes.
+      part.style.width = `${((until - at) / (to - from)) * 100}%`;
+      bar.append(part);
       at = until;
     };
     for (const c of changes) {
