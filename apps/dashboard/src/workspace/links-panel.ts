@@ -46,7 +46,7 @@ export class LinksPanel {
         h('td', {}, l.company),
         h('td', {}, h('span', { class: `ws-status link-${l.state}` }, stateText(l.state))),
         h('td', {}, l.since ? formatDateTime(l.since) : '—'),
-        h('td', {}, t('ws.link.minutes', { m: Math.round(l.offlineMs / 60_000) })),
+        h('td', {}, offlineText(l.offlineMs)),
         h('td', {}, String(l.drops)),
       );
       tr.addEventListener('click', () => {
@@ -123,4 +123,11 @@ export class LinksPanel {
 
 function stateText(state: PlatformLinkView['state']): string {
   return t(state === 'online' ? 'ws.link.online' : state === 'offline' ? 'ws.link.down' : 'ws.link.unknown');
+}
+
+/** Under a minute in seconds (a short drop must not read as none), else in minutes. */
+function offlineText(ms: number): string {
+  return ms < 60_000
+    ? t('ws.link.seconds', { s: Math.round(ms / 1000) })
+    : t('ws.link.minutes', { m: Math.round(ms / 60_000) });
 }
