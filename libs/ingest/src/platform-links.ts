@@ -2,7 +2,6 @@ import type Redis from 'ioredis';
 import {
   PLATFORM_LINK_HISTORY_MAX,
   PLATFORM_LINK_HISTORY_MAX_AGE_MS,
-  isPlatformStatusTopic,
   parsePlatformLinkPayload,
   parsePlatformLinkTopic,
   platformLinkChannel,
@@ -49,6 +48,8 @@ export class PlatformLinks {
   private readonly max: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  /** `{root}/_status/`, built once: `handles` runs for every message and allocates nothing. */
+  private readonly branch: string;
 
   constructor(
     private readonly redis: Redis,
@@ -57,11 +58,12 @@ export class PlatformLinks {
     this.max = o.maxPerCompany ?? PLATFORM_LINK_HISTORY_MAX;
     this.maxAgeMs = o.maxAgeMs ?? PLATFORM_LINK_HISTORY_MAX_AGE_MS;
     this.now = o.now ?? Date.now;
+    this.branch = `${o.root}/_status/`;
   }
 
   /** Is this a status message (not telemetry)? */
   handles(topic: string): boolean {
-    return isPlatformStatusTopic(this.o.root, topic);
+    return topic.startsWith(this.branch);
   }
 
   /**
