@@ -1,6 +1,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { dutyAnswerTopic, dutyQuestionTopic, type DutyQuestion } from '@lg/contracts';
+import { dutyAnswerTopic, dutyQuestionTopic, platformLinkTopic, type DutyQuestion } from '@lg/contracts';
 import { seededRandom, seedOf, type Random } from './models/random';
+
+const LINK_ONLINE = JSON.stringify({ state: 'online' });
+const LINK_OFFLINE = JSON.stringify({ state: 'offline' });
 
 /** What a simulated person on duty does with one question. */
 export type DutyBehaviour = { answer: 'in_time' | 'late'; afterMs: number } | { answer: 'never' };
@@ -55,7 +58,8 @@ export interface DutyResponderOptions {
 
 /**
  * Stands in for the people on duty at the demo companies' platforms: connects as each company, reads its
- * duty-check questions and answers them (or not) as its reliability says, over MQTT as a platform would.
+ * duty-check questions and answers them (or not) as its reliability says, over MQTT as a platform would,
+ * and says its platform link is up (its last will says when it is down).
  */
 export class DutyResponder {
   private readonly clients: MqttClient[] = [];
@@ -71,14 +75,21 @@ export class DutyResponder {
 
   private async connect(company: string): Promise<void> {
     const random = seededRandom(seedOf('duty-answers', company, this.o.seed));
+    // The platform's link status (docs/contract.md, "platform links"): online on every connect, and the
+    // broker says offline for it when the connection drops without a DISCONNECT.
+    const link = platformLinkTopic(this.o.root, company);
     const client = mqtt.connect(this.o.url, {
       username: company,
       password: this.o.passwordOf(company),
       clientId: company,
       protocolVersion: 5,
       reconnectPeriod: 1000,
+      will: { topic: link, payload: Buffer.from(LINK_OFFLINE), qos: 1, retain: true },
     });
     client.on('error', () => undefined);
+    client.on('connect', () => {
+      client.publish(link, LINK_ONLINE, { qos: 1, retain: true }, () => undefined);
+    });
     client.on('message', (_topic, payload) => {
       let q: DutyQuestion;
       try {
@@ -115,9 +126,26 @@ export class DutyResponder {
     this.clients.push(client);
   }
 
+  /** As a crash: every connection dropped without a DISCONNECT, so the broker publishes the last wills. */
+  async abort(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all(this.clients.map((c) => c.endAsync(true)));
+  }
+
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.all(this.clients.map((c) => c.endAsync()));
+    // A platform that stops says so itself: a clean DISCONNECT fires no will.
+    await Promise.all(
+      this.clients.map(async (c) => {
+        const company = c.options.username ?? '';
+        if (c.connected)
+          await c
+            .publishAsync(platformLinkTopic(this.o.root, company), LINK_OFFLINE, { qos: 1, retain: true })
+            .catch(() => undefined);
+        await c.endAsync();
+      }),
+    );
   }
 }

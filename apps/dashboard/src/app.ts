@@ -190,6 +190,7 @@ export async function startDashboard(session: Session, logout: () => void): Prom
     device: (e) => store.applyDeviceEvent(e),
     rejection: (r) => workspace.onRejection(r),
     dutyCheck: (c) => workspace.onDutyCheck(c),
+    link: (c) => workspace.onLink(c),
   });
   const workspace = new Workspace(api, session.user);
   window.addEventListener('pagehide', () => feed.close());

@@ -8,6 +8,7 @@ import type {
   Severity,
 } from './types';
 import type { DutyCheckView, RejectionRecord } from './workspace/types';
+import type { PlatformLinkChange } from '@lg/contracts/platform-link';
 
 export interface LiveHandlers {
   connected: () => void;
@@ -22,6 +23,8 @@ export interface LiveHandlers {
   rejection: (rejection: RejectionRecord) => void;
   /** A duty check asked or answered. */
   dutyCheck: (check: DutyCheckView) => void;
+  /** A company platform's link went up or down. */
+  link: (change: PlatformLinkChange) => void;
 }
 
 /** How long an acknowledgement may wait for the server's answer. */
@@ -52,6 +55,7 @@ export class LiveFeed {
     this.socket.on('device', (d) => h.device(d));
     this.socket.on('rejection', (r) => h.rejection(r));
     this.socket.on('duty-check', (c) => h.dutyCheck(c));
+    this.socket.on('link', (c) => h.link(c));
   }
 
   get connected(): boolean {

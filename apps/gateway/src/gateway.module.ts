@@ -41,6 +41,10 @@ import { LiveGateway } from './live/live.gateway';
 import { LiveStreamReader } from './live/live-stream.reader';
 import { PositionsFeed } from './live/positions.feed';
 import { RejectionsFeed } from './live/rejections.feed';
+import { LinksFeed } from './live/links.feed';
+import { LinksController } from './http/links.controller';
+import { LinksService } from './access/links.service';
+import { LinkHistory } from './infra/link-history';
 import { RejectionsController } from './http/rejections.controller';
 import { RejectionsService } from './access/rejections.service';
 import { RejectionHistory } from './infra/rejection-history';
@@ -119,6 +123,7 @@ export const GATEWAY_CONTROLLERS = [
   RejectionsController,
   DutyChecksController,
   MessageCheckController,
+  LinksController,
 ] as const;
 
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
@@ -156,6 +161,9 @@ export class GatewayModule {
         DataQualityService,
         TrackEvidenceService,
         DutyFeed,
+        LinkHistory,
+        LinksService,
+        LinksFeed,
         NotificationsService,
         LiveGateway,
       ],

@@ -13,6 +13,7 @@ import {
   IngestPipeline,
   intakeGuards,
   MessageIntake,
+  PlatformLinks,
   ReadingLog,
   ReadingRouter,
   RejectionLog,
@@ -207,12 +208,27 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
       },
     ));
+    // Company platforms' link status (docs/contract.md, "platform links"): rare messages, kept per company.
+    const links = new PlatformLinks(redis, {
+      root: c.MQTT_TOPIC_ROOT,
+      prefix: c.REDIS_PREFIX,
+      isCompany: (id) => registry.company(id) !== undefined,
+    });
     const handle = async (
       topic: string,
       payload: Buffer,
       retained: boolean,
       correlation?: Buffer,
     ): Promise<void> => {
+      if (links.handles(topic)) {
+        try {
+          const change = await links.onStatus(topic, payload);
+          if (change) this.logger.log(`platform link of ${change.company}: ${change.state}`);
+        } catch (err) {
+          this.logger.warn(`platform link status on ${topic.slice(0, 160)}: ${String(err)}`);
+        }
+        return;
+      }
       if (!duty.handles(topic)) return pipeline.handle(topic, payload, retained, correlation);
       try {
         await duty.onAnswer(topic, payload);

@@ -3,6 +3,7 @@ import type { DeviceEvent, Position } from './records';
 import type { Incident } from './incident';
 import type { RejectionRecord } from './rejection-history';
 import type { DutyCheckView } from './duty';
+import type { PlatformLinkChange } from './platform-link';
 
 /** Socket.IO namespace of the live feed. */
 export const LIVE_NAMESPACE = '/live';
@@ -23,6 +24,8 @@ export interface ServerToClientEvents {
   rejection: (rejection: RejectionRecord) => void;
   /** A duty check of the user's company (operators: every company's) was asked or answered. */
   'duty-check': (check: DutyCheckView) => void;
+  /** A company platform's link went up or down (the user's own company; operators: every company's). */
+  link: (change: PlatformLinkChange) => void;
 }
 
 export interface AckRequest {

@@ -20,3 +20,4 @@ export * from './notifications';
 export * from './scorecard';
 export * from './incident';
 export * from './alarm-load';
+export * from './platform-link';

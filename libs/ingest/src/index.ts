@@ -11,3 +11,4 @@ export * from './device-rate-limit';
 export * from './owner-rate-limit';
 export * from './rejection-log';
 export * from './intake-guards';
+export * from './platform-links';

@@ -45,6 +45,7 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/_duty/C01/+/answer',
       // Messages from the command centre to its drivers.
       'topic read lg/v1/_driver/C01/message',
+      'topic readwrite lg/v1/_status/C01/platform/link',
     ]);
     // Slope sites and pipeline networks are not asked duty checks.
     const p01 = registry.allDevices().filter((d) => d.owner === 'P01');
@@ -90,6 +91,7 @@ describe('mqttIdentities', () => {
       'topic write lg/v1/_duty/C01/+/answer',
       // Messages from the command centre to its drivers.
       'topic read lg/v1/_driver/C01/message',
+      'topic readwrite lg/v1/_status/C01/platform/link',
     ]);
     const exact = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 });
     expect(rulesOf(exact.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));

@@ -161,6 +161,8 @@ export function companyDutyAcl(root: string, company: string): string[] {
     `topic write ${root}/_duty/${company}/+/answer`,
     // Messages to its drivers (docs/contract.md, "messages to drivers").
     `topic read ${root}/_driver/${company}/message`,
+    // Its platform link's status, retained, also as its last will (docs/contract.md, "platform links").
+    `topic readwrite ${root}/_status/${company}/platform/link`,
   ];
 }
 

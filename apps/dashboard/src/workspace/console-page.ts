@@ -4,6 +4,8 @@ import { t } from '../i18n';
 import { formatDateTime, formatTime } from '../time';
 import { countdown } from './periods';
 import { QualityPanel } from './quality-panel';
+import { LinksPanel } from './links-panel';
+import type { PlatformLinkChange } from '@lg/contracts/platform-link';
 import type { DutyCheckView, RejectionRecord, RejectionSummary } from './types';
 
 /** Most refusals the console keeps on screen. */
@@ -30,6 +32,7 @@ export class ConsolePage {
   private checks = new Map<string, DutyCheckView>();
   private timer: number | undefined;
   private readonly quality: QualityPanel;
+  private readonly links: LinksPanel;
   /** A summary reload is due (refusals arrived): at most one request per `SUMMARY_EVERY_MS`. */
   private summaryTimer: number | undefined;
 
@@ -38,6 +41,7 @@ export class ConsolePage {
     private readonly user: Principal,
   ) {
     this.quality = new QualityPanel(api, user);
+    this.links = new LinksPanel(api, user);
   }
 
   async open(root: HTMLElement): Promise<void> {
@@ -59,6 +63,7 @@ export class ConsolePage {
     this.paintSummary(summary);
     this.paintDuty();
     void this.quality.open();
+    void this.links.open().catch(() => undefined);
     window.clearInterval(this.timer);
     this.timer = window.setInterval(() => this.paintCountdowns(), 1000);
   }
@@ -95,6 +100,11 @@ export class ConsolePage {
     }, SUMMARY_EVERY_MS);
   }
 
+  /** A company platform's link went up or down (`/live`). */
+  onLink(change: PlatformLinkChange): void {
+    this.links.onChange(change);
+  }
+
   /** A duty check asked or answered (`/live`). */
   updateCheck(c: DutyCheckView): void {
     this.checks.set(c.id, c);
@@ -105,6 +115,7 @@ export class ConsolePage {
     this.el.replaceChildren(
       h('h2', {}, t('ws.console.title')),
       h('p', { class: 'ws-muted' }, t('ws.console.help')),
+      h('section', {}, h('h3', {}, t('ws.link.title')), this.links.el),
       h('section', {}, h('h3', {}, t('ws.duty.title')), this.duty),
       h('section', {}, h('h3', {}, t('ws.summary')), this.summary),
       h('section', {}, h('h3', {}, t('ws.quality.title')), this.quality.el),

@@ -4,6 +4,7 @@ import { onLangChange } from '../i18n';
 import type { Principal } from '../types';
 import { renderAlarmLoad } from './alarm-load-page';
 import { ConsolePage } from './console-page';
+import type { PlatformLinkChange } from '@lg/contracts/platform-link';
 import type { Period } from './periods';
 import { renderPlayback } from './playback';
 import { renderCompany, renderRanking, type ScorecardNav } from './scorecard-page';
@@ -49,6 +50,10 @@ export class Workspace {
 
   onRejection(r: RejectionRecord): void {
     this.console.addRejection(r);
+  }
+
+  onLink(change: PlatformLinkChange): void {
+    this.console.onLink(change);
   }
 
   onDutyCheck(c: DutyCheckView): void {

@@ -310,3 +310,38 @@ export const incidentAckResultSchema = z
 /** An object whose shape is described in words (views documented in docs/*.md). */
 export const described = (name: string, description: string) =>
   z.record(z.unknown()).openapi(name, { description });
+
+const platformLinkSchema = z
+  .object({
+    company: str('C03'),
+    state: z.enum(['online', 'offline', 'unknown']).openapi({
+      description: 'unknown: the company’s platform has never published its link status',
+    }),
+    since: iso('2026-05-01T08:12:40.511Z').optional(),
+    offlineMs: num(754000, 'Time offline within the period, ms'),
+    drops: num(2, 'Times it went offline within the period'),
+    before: z
+      .enum(['online', 'offline'])
+      .optional()
+      .openapi({ description: 'The state at from (one company’s answer only)' }),
+    changes: z
+      .array(
+        z.object({
+          company: str('C03'),
+          state: z.enum(['online', 'offline']),
+          at: iso('2026-05-01T08:00:00.000Z'),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'The changes within the period, oldest first (one company’s answer only)' }),
+  })
+  .openapi('PlatformLink');
+
+export const platformLinkOneSchema = platformLinkSchema;
+export const platformLinksSchema = z
+  .object({
+    from: iso('2026-05-01T00:00:00.000Z'),
+    to: iso('2026-05-02T00:00:00.000Z'),
+    links: z.array(platformLinkSchema),
+  })
+  .openapi('PlatformLinks');

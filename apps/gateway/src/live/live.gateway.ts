@@ -18,6 +18,7 @@ import {
   type ClientToServerEvents,
   type LiveRecord,
   type Position,
+  type PlatformLinkChange,
   type RejectionRecord,
   type ServerToClientEvents,
 } from '@lg/contracts';
@@ -32,6 +33,7 @@ import { LiveStreamReader } from './live-stream.reader';
 import { refuseMainNamespace } from './namespaces';
 import { PositionsFeed } from './positions.feed';
 import { RejectionsFeed } from './rejections.feed';
+import { LinksFeed } from './links.feed';
 import { DutyFeed } from './duty.feed';
 
 /**
@@ -80,6 +82,7 @@ export class LiveGateway
     metrics: Metrics,
     private readonly rejections: RejectionsFeed,
     private readonly duty: DutyFeed,
+    private readonly links: LinksFeed,
   ) {
     this.emitted = metrics.counter('lg_gateway_live_events_total', 'Events pushed to /live rooms', ['event']);
     metrics.gauge(
@@ -124,6 +127,7 @@ export class LiveGateway
     await this.positions.start((batch) => this.pushPositions(batch));
     await this.rejections.start((record) => this.pushRejection(record));
     await this.duty.start((check) => this.pushDutyCheck(check));
+    await this.links.start((change) => this.pushLink(change));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -131,6 +135,7 @@ export class LiveGateway
     this.positions.stop();
     this.rejections.stop();
     this.duty.stop();
+    this.links.stop();
     await this.stream.stop();
     for (const timer of this.expiries.values()) clearTimeout(timer);
     this.expiries.clear();
@@ -225,6 +230,12 @@ export class LiveGateway
   pushDutyCheck(check: DutyCheckView): void {
     this.nsp.local.to([OPERATOR_ROOM, companyRoom(check.company)]).emit('duty-check', check);
     this.emitted.inc({ event: 'duty-check' });
+  }
+
+  /** Every gateway gets every platform link change: to its own operators and the company's room. */
+  pushLink(change: PlatformLinkChange): void {
+    this.nsp.local.to([OPERATOR_ROOM, companyRoom(change.company)]).emit('link', change);
+    this.emitted.inc({ event: 'link' });
   }
 
   /** Every gateway gets every positions batch: each pushes them to its own clients only. */

@@ -1,0 +1,115 @@
+import { ID_PATTERN } from './topics';
+
+/**
+ * Platform links (JT/T 809 style link tracking): each transport company's platform says over MQTT whether
+ * its connection to us is up, on `{root}/_status/{companyId}/platform/link`, retained, QoS 1:
+ * `{"state":"online"}` when it connects, and the same topic as its last will with `{"state":"offline"}`,
+ * which the broker publishes when the connection drops without a DISCONNECT. The topic has the shape of a
+ * device topic (four levels under the root, the owner second), so ingest's subscriptions already carry it.
+ */
+export const PLATFORM_LINK_STATES = ['online', 'offline'] as const;
+export type PlatformLinkState = (typeof PLATFORM_LINK_STATES)[number];
+/** What we know of a link: `unknown` where the platform has never said (it does not publish its status). */
+export type PlatformLinkKnown = PlatformLinkState | 'unknown';
+
+/** Larger status payloads are refused unread (the contract's payload is about 20 bytes). */
+export const MAX_PLATFORM_LINK_BYTES = 256;
+/** A company's link history keeps a week or this many changes, whichever comes first. */
+export const PLATFORM_LINK_HISTORY_MAX = 2000;
+export const PLATFORM_LINK_HISTORY_MAX_AGE_MS = 7 * 24 * 3600_000;
+
+/** One change of a company's link, as kept (`GET /api/links/{company}`) and pushed (`link` on `/live`). */
+export interface PlatformLinkChange {
+  company: string;
+  state: PlatformLinkState;
+  /** When the platform received the status message, ISO-8601 UTC. */
+  at: string;
+}
+
+/** A company's link over a period (`GET /api/links`, `GET /api/links/{company}`). */
+export interface PlatformLinkView {
+  company: string;
+  /** The newest state kept; `unknown` when the company's platform never published one. */
+  state: PlatformLinkKnown;
+  /** Since when it has been in `state` (absent when unknown). */
+  since?: string;
+  /** Time offline within [from, to), ms (a period before the first status counts as not offline). */
+  offlineMs: number;
+  /** Times it went offline within [from, to). */
+  drops: number;
+  /** The state at `from` (only in the one-company answer; absent when none was kept before). */
+  before?: PlatformLinkState;
+  /** The changes within [from, to), oldest first (only in the one-company answer). */
+  changes?: PlatformLinkChange[];
+}
+
+export function platformLinkTopic(root: string, company: string): string {
+  return `${root}/_status/${company}/platform/link`;
+}
+
+/** Is this topic under the status branch (`{root}/_status/...`)? Such messages are not telemetry. */
+export function isPlatformStatusTopic(root: string, topic: string): boolean {
+  return topic.startsWith(`${root}/_status/`);
+}
+
+/** `{root}/_status/{company}/platform/link` → the company, or undefined for any other shape. */
+export function parsePlatformLinkTopic(root: string, topic: string): string | undefined {
+  if (!isPlatformStatusTopic(root, topic)) return undefined;
+  const parts = topic.slice(root.length + '/_status/'.length).split('/');
+  if (parts.length !== 3 || parts[1] !== 'platform' || parts[2] !== 'link') return undefined;
+  return ID_PATTERN.test(parts[0]) ? parts[0] : undefined;
+}
+
+/** The state a status payload says, or why it is not one (`{"state": "online" | "offline"}`). */
+export function parsePlatformLinkPayload(
+  payload: Buffer,
+): { ok: true; state: PlatformLinkState } | { ok: false; error: string } {
+  if (payload.length === 0) return { ok: false, error: 'empty payload (a retained status was cleared)' };
+  if (payload.length > MAX_PLATFORM_LINK_BYTES)
+    return { ok: false, error: `payload over ${MAX_PLATFORM_LINK_BYTES} bytes` };
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'payload is not JSON' };
+  }
+  const state =
+    typeof value === 'object' && value !== null ? (value as { state?: unknown }).state : undefined;
+  if (state === 'online' || state === 'offline') return { ok: true, state };
+  return { ok: false, error: 'payload must be {"state": "online"} or {"state": "offline"}' };
+}
+
+/** Redis stream of one company's link changes (capped by count and age). */
+export function platformLinkHistoryKey(prefix: string, company: string): string {
+  return `${prefix}:links:${company}`;
+}
+
+/** Pub/sub channel on which ingest announces each change (a `PlatformLinkChange` as JSON). */
+export function platformLinkChannel(prefix: string): string {
+  return `${prefix}:links:live`;
+}
+
+/**
+ * Offline time and drops of a link within [from, to): `before` is the state at `from` (the newest change
+ * before it, if any), `changes` those within the period, oldest first. Time in `unknown` does not count.
+ */
+export function linkOfflineWithin(
+  before: PlatformLinkState | undefined,
+  changes: ReadonlyArray<{ state: PlatformLinkState; at: number }>,
+  from: number,
+  to: number,
+): { offlineMs: number; drops: number } {
+  let state: PlatformLinkKnown = before ?? 'unknown';
+  let since = from;
+  let offlineMs = 0;
+  let drops = 0;
+  for (const c of changes) {
+    const at = Math.min(Math.max(c.at, from), to);
+    if (state === 'offline') offlineMs += at - since;
+    if (c.state === 'offline' && state !== 'offline') drops++;
+    state = c.state;
+    since = at;
+  }
+  if (state === 'offline') offlineMs += to - since;
+  return { offlineMs: Math.max(0, offlineMs), drops };
+}

@@ -1,0 +1,97 @@
+import type Redis from 'ioredis';
+import {
+  PLATFORM_LINK_HISTORY_MAX,
+  PLATFORM_LINK_HISTORY_MAX_AGE_MS,
+  parsePlatformLinkPayload,
+  parsePlatformLinkTopic,
+  platformLinkChannel,
+  platformLinkHistoryKey,
+  type PlatformLinkChange,
+} from '@lg/contracts';
+
+/**
+ * Appends a change only when it differs from the newest kept state (a retained status read again after a
+ * reconnect, or an "online" sent twice, is no change), trims by count and age, announces it. Atomic, so
+ * two ingest instances that both receive one company's status cannot both record it.
+ * KEYS[1] history; ARGV: state, max count, min ID (ms), channel, the change's JSON.
+ */
+const RECORD_CHANGE = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if last[1] ~= nil then
+  local f = last[1][2]
+  for i = 1, #f, 2 do
+    if f[i] == 's' and f[i + 1] == ARGV[1] then return 0 end
+  end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], '*', 's', ARGV[1])
+redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+export interface PlatformLinksOptions {
+  root: string;
+  prefix: string;
+  /** Only these companies' links are kept (the registry's): the number of histories is fixed. */
+  isCompany: (id: string) => boolean;
+  maxPerCompany?: number;
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Keeps each company platform's link changes (`{root}/_status/{company}/platform/link`, docs/contract.md)
+ * in a capped Redis stream per company and announces them for `/live`. Status messages are rare (a
+ * connect, a dropped connection): nothing here runs per reading beyond the topic's prefix test.
+ */
+export class PlatformLinks {
+  private readonly max: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  /** `{root}/_status/`, built once: `handles` runs for every message and allocates nothing. */
+  private readonly branch: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly o: PlatformLinksOptions,
+  ) {
+    this.max = o.maxPerCompany ?? PLATFORM_LINK_HISTORY_MAX;
+    this.maxAgeMs = o.maxAgeMs ?? PLATFORM_LINK_HISTORY_MAX_AGE_MS;
+    this.now = o.now ?? Date.now;
+    this.branch = `${o.root}/_status/`;
+  }
+
+  /** Is this a status message (not telemetry)? */
+  handles(topic: string): boolean {
+    return topic.startsWith(this.branch);
+  }
+
+  /**
+   * Records a status message; resolves to the change kept, or undefined when it changed nothing. Throws
+   * with the reason a message is refused (not a company's link topic, not the contract's payload).
+   */
+  async onStatus(topic: string, payload: Buffer): Promise<PlatformLinkChange | undefined> {
+    const company = parsePlatformLinkTopic(this.o.root, topic);
+    if (company === undefined) throw new Error('not {root}/_status/{companyId}/platform/link');
+    if (!this.o.isCompany(company)) throw new Error(`${company} is not a transport company of the registry`);
+    const parsed = parsePlatformLinkPayload(payload);
+    if (!parsed.ok) {
+      // An empty retained message is how a status is cleared: nothing to record, nothing wrong.
+      if (payload.length === 0) return undefined;
+      throw new Error(parsed.error);
+    }
+    const now = this.now();
+    const change: PlatformLinkChange = { company, state: parsed.state, at: new Date(now).toISOString() };
+    const added = await this.redis.eval(
+      RECORD_CHANGE,
+      1,
+      platformLinkHistoryKey(this.o.prefix, company),
+      parsed.state,
+      String(this.max),
+      String(Math.max(0, now - this.maxAgeMs)),
+      platformLinkChannel(this.o.prefix),
+      JSON.stringify(change),
+    );
+    return added === 1 ? change : undefined;
+  }
+}

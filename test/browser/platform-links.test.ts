@@ -1,0 +1,82 @@
+import type { Browser } from 'playwright-core';
+import { DutyResponder } from '@lg/simulators/duty-responder';
+import { Platform } from '@lg/testing';
+import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+
+/**
+ * The platform link panel of the integration console in headless Chromium: c01 sees its own link go from
+ * unknown to online, to offline when its platform is killed (the last will) and back, live; c02 sees its
+ * own row only; operators see every company's.
+ */
+describe('platform link panel in a browser', () => {
+  let platform: Platform;
+  let gateway: string;
+  let browser: Browser;
+  let responder: DutyResponder | undefined;
+  const screens: Screen[] = [];
+
+  const startPlatform = () =>
+    DutyResponder.start({
+      url: platform.services.mqttUrl,
+      root: platform.root,
+      companies: ['C01'],
+      passwordOf: (u) => u,
+      reliability: () => 1,
+      seed: 1,
+    });
+
+  async function consoleOf(user: string): Promise<Screen> {
+    const s = await openScreen(browser, gateway, {
+      layout: 'laptop',
+      viewport: { width: 1440, height: 900 },
+    });
+    screens.push(s);
+    await logIn(s.page, user);
+    await s.page.click('#nav [data-nav="#/console"]');
+    await s.page.waitForSelector('#platform-links #link-table tbody tr');
+    return s;
+  }
+  const stateOf = (s: Screen, company: string) =>
+    s.page.getAttribute(`#link-table tr[data-company="${company}"]`, 'data-state');
+
+  beforeAll(async () => {
+    platform = await Platform.start({ apps: ['ingest', 'gateway'], env: { DUTY_CHECK_SCHEDULE: 'false' } });
+    gateway = platform.url('gateway');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const s of screens) await s.context.close().catch(() => undefined);
+    await browser?.close();
+    await responder?.stop();
+    await platform?.stop();
+  });
+
+  it('shows c01 its link going up, down and up again, live, and no other company', async () => {
+    const c01 = await consoleOf('c01');
+    expect(
+      await c01.page.$$eval('#link-table tbody tr', (rows) => rows.map((r) => r.dataset.company)),
+    ).toEqual(['C01']);
+    expect(await stateOf(c01, 'C01')).toBe('unknown');
+
+    responder = await startPlatform();
+    await c01.page.waitForSelector('#link-table tr[data-company="C01"][data-state="online"]');
+    await responder.abort();
+    responder = undefined;
+    await c01.page.waitForSelector('#link-table tr[data-company="C01"][data-state="offline"]');
+    expect(await c01.page.locator('#link-timeline > .link-offline').count()).toBe(1);
+    responder = await startPlatform();
+    await c01.page.waitForSelector('#link-table tr[data-company="C01"][data-state="online"]');
+    expect(await c01.page.locator('.ws-link-changes li').count()).toBe(3);
+    await screenshot(c01.page, '40-console-platform-link-c01');
+
+    const c02 = await consoleOf('c02');
+    expect(
+      await c02.page.$$eval('#link-table tbody tr', (rows) => rows.map((r) => r.dataset.company)),
+    ).toEqual(['C02']);
+    const operator = await consoleOf('operator');
+    expect(await operator.page.locator('#link-table tbody tr').count()).toBeGreaterThan(1);
+    expect(await stateOf(operator, 'C01')).toBe('online');
+    for (const s of screens) expect(s.errors).toEqual([]);
+  });
+});
