@@ -2,14 +2,16 @@ import type { MqttClient } from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { connectDevice } from '../e2e/helpers';
+import { DutyResponder } from '@lg/simulators/duty-responder';
+import { connectDevice, login } from '../e2e/helpers';
 import { armAppearance, launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
 
 /**
  * The transport companies' workspace in headless Chromium against the whole platform: an operator walks
  * the ranking → a company → a truck → its evidence; a company user sees its own page only; a bad publish
  * shows in the integration console within a second; a duty check asked by an operator is answered from the
- * company's dashboard.
+ * company's dashboard, and one answered over MQTT by the simulator's person on duty moves the company's
+ * measured response rate.
  */
 describe('workspace in a browser', () => {
   let platform: Platform;
@@ -169,6 +171,55 @@ describe('workspace in a browser', () => {
     await company.page.waitForSelector('#duty-checks li[data-status="in_time"]');
     await operator.page.waitForSelector('#duty-checks li[data-status="in_time"]');
     await screenshot(operator.page, '25-console-operator');
+  });
+
+  it('shows a duty check answered over MQTT by the simulator, and the company’s measured rate moving', async () => {
+    const responder = await DutyResponder.start({
+      url: platform.services.mqttUrl,
+      root: platform.root,
+      companies: ['C02'],
+      passwordOf: (u) => u,
+      reliability: () => 1,
+      seed: 1,
+    });
+    try {
+      const company = await screen();
+      await logIn(company.page, 'c02');
+      await company.page.click('#nav [data-nav="#/console"]');
+      const rate = company.page.locator('#duty-rate .ws-rate[data-company="C02"]');
+      await rate.waitFor();
+      expect(await rate.getAttribute('data-in-time')).toBe('0');
+      expect(await rate.getAttribute('data-decided')).toBe('0');
+
+      // Ten seconds to answer (the shortest the settings allow): the simulated person takes 2–8 s.
+      const token = await login(gateway, 'operator', 'operator');
+      const put = await fetch(`${gateway}/api/duty-checks/settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ perDay: 5, deadlineSec: 10 }),
+      });
+      expect(put.status).toBe(200);
+
+      const operator = await screen();
+      await logIn(operator.page, 'operator');
+      await operator.page.click('#nav [data-nav="#/console"]');
+      await operator.page.waitForSelector('#workspace-view[data-rendered="#/console"] #duty-ask');
+      await operator.page.fill('#duty-checks p input', 'C02');
+      await operator.page.click('#duty-ask');
+
+      // The simulator answers over MQTT; the company's console shows it in time, via MQTT, and the rate.
+      const answered = company.page.locator('#duty-checks li[data-status="in_time"]');
+      await answered.waitFor({ timeout: 15_000 });
+      expect(await answered.textContent()).toContain('mqtt');
+      await company.page.waitForSelector(
+        '#duty-rate .ws-rate[data-company="C02"][data-in-time="1"][data-decided="1"]',
+      );
+      expect(await rate.textContent()).toContain('100%');
+      await operator.page.waitForSelector('#duty-rate .ws-rate[data-company="C02"][data-in-time="1"]');
+      await screenshot(company.page, '27-console-duty-rate-c02');
+    } finally {
+      await responder.stop();
+    }
   });
 
   it('plays a truck’s track back: the truck moves along it and the speed chart’s cursor follows', async () => {

@@ -45,6 +45,19 @@ export const DUTY_CHECK_STATUSES = ['pending', 'in_time', 'late', 'missed'] as c
 export type DutyCheckStatus = (typeof DUTY_CHECK_STATUSES)[number];
 
 /** A duty check as the API and `/live` (`duty-check`) show it. */
+/** One company's duty checks over a period (`GET /api/duty-checks/summary`), as the scorecard counts them. */
+export interface DutyTallyView {
+  company: string;
+  asked: number;
+  /** Answered (in time or late) or past the deadline unanswered. */
+  decided: number;
+  inTime: number;
+  late: number;
+  missed: number;
+  /** In-time answers ÷ decided checks; null when no check was decided. */
+  rate: number | null;
+}
+
 export interface DutyCheckView {
   id: string;
   company: string;

@@ -6,7 +6,7 @@ import { countdown } from './periods';
 import { QualityPanel } from './quality-panel';
 import { LinksPanel } from './links-panel';
 import type { PlatformLinkChange } from '@lg/contracts/platform-link';
-import type { DutyCheckView, RejectionRecord, RejectionSummary } from './types';
+import type { DutyCheckView, DutyTallyView, RejectionRecord, RejectionSummary } from './types';
 
 /** Most refusals the console keeps on screen. */
 const MAX_ROWS = 200;
@@ -28,6 +28,9 @@ export class ConsolePage {
   private readonly rows = h('tbody', { id: 'rejection-rows' });
   private readonly summary = h('div', { id: 'rejection-summary' });
   private readonly duty = h('div', { id: 'duty-checks' });
+  /** The measured response rate of the last 7 days (`GET /api/duty-checks/summary`), as the scorecard counts it. */
+  private readonly dutyRate = h('div', { id: 'duty-rate', class: 'ws-muted' });
+  private rateTimer: number | undefined;
   private rejections: RejectionRecord[] = [];
   private checks = new Map<string, DutyCheckView>();
   private timer: number | undefined;
@@ -62,6 +65,7 @@ export class ConsolePage {
     this.paintRows();
     this.paintSummary(summary);
     this.paintDuty();
+    void this.refreshRate();
     void this.quality.open();
     void this.links.open().catch(() => undefined);
     window.clearInterval(this.timer);
@@ -69,6 +73,8 @@ export class ConsolePage {
   }
 
   close(): void {
+    window.clearTimeout(this.rateTimer);
+    this.rateTimer = undefined;
     window.clearInterval(this.timer);
     this.timer = undefined;
     window.clearTimeout(this.summaryTimer);
@@ -108,7 +114,39 @@ export class ConsolePage {
   /** A duty check asked or answered (`/live`). */
   updateCheck(c: DutyCheckView): void {
     this.checks.set(c.id, c);
-    if (this.el.isConnected) this.paintDuty();
+    if (!this.el.isConnected) return;
+    this.paintDuty();
+    // An answer (or a miss) moves the measured rate: ask for it again, once for a burst of changes.
+    if (c.status !== 'pending' && this.rateTimer === undefined)
+      this.rateTimer = window.setTimeout(() => {
+        this.rateTimer = undefined;
+        void this.refreshRate();
+      }, SUMMARY_EVERY_MS);
+  }
+
+  /** Each company's measured duty-check response rate over the last 7 days (a company: its own). */
+  private async refreshRate(): Promise<void> {
+    const tallies = await this.api
+      .get<DutyTallyView[]>('/api/duty-checks/summary')
+      .catch(() => [] as DutyTallyView[]);
+    const shown = tallies.filter((x) => x.asked > 0 || this.user.role === 'company');
+    this.dutyRate.replaceChildren(
+      h('span', {}, t('ws.duty.rateTitle')),
+      ...shown.map((x) =>
+        h(
+          'span',
+          {
+            class: 'ws-rate',
+            'data-company': x.company,
+            'data-in-time': String(x.inTime),
+            'data-decided': String(x.decided),
+          },
+          ` ${this.user.role === 'operator' ? `${x.company} ` : ''}${
+            x.rate === null ? t('ws.duty.rateNone') : `${Math.round(x.rate * 100)}%`
+          } (${t('ws.duty.rateCounts', { inTime: x.inTime, decided: x.decided, missed: x.missed })})`,
+        ),
+      ),
+    );
   }
 
   private build(): void {
@@ -116,7 +154,7 @@ export class ConsolePage {
       h('h2', {}, t('ws.console.title')),
       h('p', { class: 'ws-muted' }, t('ws.console.help')),
       h('section', {}, h('h3', {}, t('ws.link.title')), this.links.el),
-      h('section', {}, h('h3', {}, t('ws.duty.title')), this.duty),
+      h('section', {}, h('h3', {}, t('ws.duty.title')), this.dutyRate, this.duty),
       h('section', {}, h('h3', {}, t('ws.summary')), this.summary),
       h('section', {}, h('h3', {}, t('ws.quality.title')), this.quality.el),
       h('section', {}, h('h3', {}, t('ws.try.title')), this.tryForm()),

@@ -1,6 +1,6 @@
 /** Shapes of the scorecard, rejection and duty-check answers of the gateway, as the workspace reads them. */
 export type { RejectionRecord } from '@lg/contracts/rejection-history';
-export type { DutyCheckView } from '@lg/contracts/duty';
+export type { DutyCheckView, DutyTallyView } from '@lg/contracts/duty';
 import type {
   CompanyDetail as ScorecardDetail,
   CompanyScorecard,

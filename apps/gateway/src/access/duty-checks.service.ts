@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { DutyAnswerResult, DutyCheckView } from '@lg/contracts';
+import type { DutyAnswerResult, DutyCheckView, DutyTallyView } from '@lg/contracts';
 import type { Principal } from '@lg/auth';
 import {
   DUTY_QUEUE,
@@ -20,7 +20,6 @@ import {
   responseRate,
   takeAnswer,
   type DutySettings,
-  type DutyTally,
 } from '@lg/duty';
 import { Registry } from '@lg/registry';
 import { GatewayRedis } from '../infra/redis';
@@ -32,11 +31,7 @@ export interface DutyCheckList {
   checks: DutyCheckView[];
 }
 
-export interface DutyTallyView extends DutyTally {
-  company: string;
-  /** In-time answers ÷ decided checks; null when no check was decided. */
-  rate: number | null;
-}
+export type { DutyTallyView } from '@lg/contracts';
 
 /**
  * Duty checks as each user may see them: a company its own (and it answers them), an operator every
