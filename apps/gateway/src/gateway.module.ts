@@ -26,6 +26,8 @@ import { AlertsController } from './http/alerts.controller';
 import { IncidentsController } from './http/incidents.controller';
 import { AlarmLoadController } from './http/alarm-load.controller';
 import { IncidentsService } from './access/incidents.service';
+import { ShelvingService } from './access/shelving.service';
+import { ShelvingController } from './http/shelving.controller';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
@@ -104,6 +106,7 @@ export const GATEWAY_CONTROLLERS = [
   AuthController,
   AlertsController,
   IncidentsController,
+  ShelvingController,
   AlarmLoadController,
   DevicesController,
   TerminalController,
@@ -141,6 +144,7 @@ export class GatewayModule {
         ReadingsStore,
         AlertsService,
         IncidentsService,
+        ShelvingService,
         DevicesService,
         TerminalDownlinkService,
         LoginService,
