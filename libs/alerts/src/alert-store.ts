@@ -50,6 +50,9 @@ export interface AlertFilter {
   limit?: number;
 }
 
+/** The fields of an alert's hash that make the alert, in {@link mergeAlert}'s order. */
+export const ALERT_FIELDS = ['doc', 'ack', 'cack', 'shelf', 'shelfoff'] as const;
+
 export class AlertNotFoundError extends Error {
   constructor(id: string) {
     super(`alert ${id} not found`);
@@ -133,10 +136,16 @@ export function mergeAlert(
   ack: string | null | undefined,
   cack?: string | null,
   shelf?: string | null,
+  shelfOff?: string | null,
 ): Alert {
   let alert = JSON.parse(doc) as Alert;
-  // The shelf is the gateway's field (`shelf`), like `ack`: the worker's `doc` never holds one.
-  if (shelf) alert = { ...alert, shelf: JSON.parse(shelf) as Shelf };
+  // The shelf is the gateway's field (`shelf`), like `ack`: the worker's `doc` never holds one. Shelving
+  // and unshelving (`shelfoff`, when) count as changes, so that screens keep the copy that follows them.
+  if (shelf) {
+    const s = JSON.parse(shelf) as Shelf;
+    alert = { ...alert, shelf: s, updatedAt: s.at > alert.updatedAt ? s.at : alert.updatedAt };
+  }
+  if (shelfOff && shelfOff > alert.updatedAt) alert = { ...alert, updatedAt: shelfOff };
   if (cack) {
     const companyAck = JSON.parse(cack) as Acknowledgement;
     alert = {
@@ -179,12 +188,12 @@ export class AlertStore {
     const out = new Map<string, Alert>();
     if (ids.length === 0) return out;
     const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.n.alert(id), 'doc', 'ack', 'cack', 'shelf');
+    for (const id of ids) pipe.hmget(this.n.alert(id), ...ALERT_FIELDS);
     const results = (await pipe.exec()) ?? [];
     results.forEach(([err, value], i) => {
       if (err) throw err;
-      const [doc, ack, cack, shelf] = value as (string | null)[];
-      if (doc) out.set(ids[i], mergeAlert(doc, ack, cack, shelf));
+      const [doc, ack, cack, shelf, shelfOff] = value as (string | null)[];
+      if (doc) out.set(ids[i], mergeAlert(doc, ack, cack, shelf, shelfOff));
     });
     return out;
   }
@@ -410,9 +419,9 @@ export class AlertStore {
     let seen: (Pick<Alert, 'severity'> & Partial<Pick<Alert, 'count'>>) | undefined =
       seenSeverity !== undefined ? { severity: seenSeverity } : undefined;
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelf] = await this.redis.hmget(this.n.alert(id), 'doc', 'ack', 'cack', 'shelf');
+      const [doc, ack, cack, shelf, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
       if (!doc) throw new AlertNotFoundError(id);
-      const current = mergeAlert(doc, ack, cack, shelf);
+      const current = mergeAlert(doc, ack, cack, shelf, shelfOff);
       if (seen && wasRaised(seen, current)) throw new AlertChangedError(id, current);
       if (seen?.count === undefined)
         seen = { severity: seen?.severity ?? current.severity, count: current.count };

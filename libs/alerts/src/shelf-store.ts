@@ -3,7 +3,13 @@ import type Redis from 'ioredis';
 import type { Alert, AlertTransition, LiveRecord, Names, Severity, Shelf } from '@lg/contracts';
 import { isOpen, severityRank } from '@lg/contracts';
 import { LIVE_STREAM_MAXLEN } from '@lg/redis';
-import { AlertChangedError, AlertNotFoundError, mergeAlert, type AlertStore } from './alert-store';
+import {
+  ALERT_FIELDS,
+  AlertChangedError,
+  AlertNotFoundError,
+  mergeAlert,
+  type AlertStore,
+} from './alert-store';
 import { SHELF_REQUEST_TTL_MS, type ShelfRequest } from './shelving';
 
 /** Most requests waiting for a second operator at once: a bound on what clients can make us keep. */
@@ -25,15 +31,18 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'j', ARGV[6])
 return 'OK'
 `;
 
-/** Lifts a shelf only if it is still the one read (a second lift, or a raise meanwhile, did nothing twice). */
+/** Lifts a shelf (noting when, ARGV[6]) only if it is still the one read (a second lift, or a raise meanwhile, did nothing twice). */
 const UNSHELVE_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'shelf') ~= ARGV[1] then return 'CHANGED' end
 if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[4] then return 'CHANGED' end
 redis.call('HDEL', KEYS[1], 'shelf')
+redis.call('HSET', KEYS[1], 'shelfoff', ARGV[6])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'j', ARGV[5])
 return 'OK'
 `;
+
+const later = (a: string, b: string): string => (a > b ? a : b);
 
 export class ShelfRequestNotFoundError extends Error {
   constructor(id: string) {
@@ -82,19 +91,13 @@ export class ShelfStore {
    */
   async shelve(id: string, seen: Severity, make: (a: Alert) => Shelf, nowMs: number): Promise<Alert> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelfText] = await this.redis.hmget(
-        this.n.alert(id),
-        'doc',
-        'ack',
-        'cack',
-        'shelf',
-      );
+      const [doc, ack, cack, shelfText, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
       if (!doc) throw new AlertNotFoundError(id);
-      const current = mergeAlert(doc, ack, cack, shelfText);
+      const current = mergeAlert(doc, ack, cack, shelfText, shelfOff);
       if (severityRank(current.severity) > severityRank(seen)) throw new AlertChangedError(id, current);
       if (!isOpen(current)) throw new AlertNotFoundError(id);
       const shelf = make(current);
-      const alert: Alert = { ...current, shelf };
+      const alert: Alert = { ...current, shelf, updatedAt: later(shelf.at, current.updatedAt) };
       const live: LiveRecord = {
         t: 'alert',
         alert,
@@ -122,16 +125,12 @@ export class ShelfStore {
   /** Lifts an alert's shelf (an operator, or `system` once it ends). Returns the alert, or null if not shelved. */
   async unshelve(id: string, by: string, note: string, nowMs: number): Promise<Alert | null> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelfText] = await this.redis.hmget(
-        this.n.alert(id),
-        'doc',
-        'ack',
-        'cack',
-        'shelf',
-      );
+      const [doc, ack, cack, shelfText, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
       if (!doc) throw new AlertNotFoundError(id);
       if (!shelfText) return null;
-      const { shelf: _s, ...alert } = mergeAlert(doc, ack, cack, shelfText);
+      const { shelf: _s, ...current } = mergeAlert(doc, ack, cack, shelfText, shelfOff);
+      const off = later(new Date(nowMs).toISOString(), current.updatedAt);
+      const alert: Alert = { ...current, updatedAt: off };
       const live: LiveRecord = {
         t: 'alert',
         alert,
@@ -148,6 +147,7 @@ export class ShelfStore {
         String(LIVE_STREAM_MAXLEN),
         doc,
         JSON.stringify(live),
+        off,
       );
       if (outcome === 'OK') return alert;
     }

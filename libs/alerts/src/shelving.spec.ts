@@ -8,6 +8,7 @@ import {
   mayShelve,
   MIN_SHELF_MINUTES,
   riseUnshelves,
+  SHELF_RECHECK_MS,
   shelfOf,
   type ShelfRequest,
 } from './shelving';
@@ -61,10 +62,11 @@ describe('when does a shelf end', () => {
     expect(isShelved(alert, T + 30 * 60_000)).toBe(false);
   });
 
-  it('holds the climb of a shelved alert until its shelf ends, and no longer', () => {
+  it('holds the climb of a shelved alert until its shelf ends, looking again every minute', () => {
     const shelf = shelfOf(open('orange'), 'op1', 'works on site', 60, T);
     const alert = { ...open('orange'), shelf };
-    expect(escalationHeldUntil(alert, T + 1000)).toBe(T + 60 * 60_000);
+    expect(escalationHeldUntil(alert, T + 1000)).toBe(T + 1000 + SHELF_RECHECK_MS);
+    expect(escalationHeldUntil(alert, T + 59 * 60_000 + 30_000)).toBe(T + 60 * 60_000);
     expect(escalationHeldUntil(alert, T + 60 * 60_000)).toBeNull();
     expect(escalationHeldUntil(open('orange'), T)).toBeNull();
   });

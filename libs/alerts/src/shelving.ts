@@ -75,9 +75,16 @@ export function riseUnshelves(shelf: Shelf, severity: Severity): boolean {
 }
 
 /**
- * While shelved an alert does not climb its chain: when the climb is due during the shelf, it is held
- * until the shelf ends (then it climbs if still nobody took it). Null when not shelved now.
+ * How often a held climb looks again, ms: an operator may unshelve an alert early (the worker is not told),
+ * and it must then climb again within this.
+ */
+export const SHELF_RECHECK_MS = 60_000;
+
+/**
+ * While shelved an alert does not climb its chain: when the climb is due during the shelf, it is held until
+ * the shelf ends, looking again at least every {@link SHELF_RECHECK_MS} (then it climbs if still nobody took
+ * it and it is no longer shelved). Null when not shelved now.
  */
 export function escalationHeldUntil(alert: Pick<Alert, 'shelf'>, nowMs: number): number | null {
-  return isShelved(alert, nowMs) ? Date.parse(alert.shelf!.until) : null;
+  return isShelved(alert, nowMs) ? Math.min(Date.parse(alert.shelf!.until), nowMs + SHELF_RECHECK_MS) : null;
 }
