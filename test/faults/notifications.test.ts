@@ -334,8 +334,9 @@ describe('notification faults', () => {
         expect(receivers.of('webhook').filter((m) => m.to === c.mobile)).toHaveLength(1);
         const mails = receivers.of('email').filter((m) => m.to === c.email);
         expect(mails).toHaveLength(1);
-        // The one message tells of every offline alert of the company's trucks.
-        const count = Number(/同时出现(\d+)条告警/.exec(mails[0].text)?.[1]);
+        // The one message tells of every offline alert of the company's trucks (as their incident when they
+        // gathered into one, docs/notifications.md "Incidents").
+        const count = Number(/(?:同时出现|事件 \S+ 共)(\d+)条告警/.exec(mails[0].text)?.[1]);
         expect(count).toBeGreaterThan(3);
       }
       // Only company contacts were told (yellow stays at the company), and nothing twice.

@@ -26,6 +26,8 @@ import { AlertsController } from './http/alerts.controller';
 import { IncidentsController } from './http/incidents.controller';
 import { AlarmLoadController } from './http/alarm-load.controller';
 import { IncidentsService } from './access/incidents.service';
+import { ShelvingService } from './access/shelving.service';
+import { ShelvingController } from './http/shelving.controller';
 import { DevicesController } from './http/devices.controller';
 import { TerminalController } from './http/terminal.controller';
 import { TerminalDownlinkService } from './access/terminal-downlink.service';
@@ -108,6 +110,7 @@ export const GATEWAY_CONTROLLERS = [
   AuthController,
   AlertsController,
   IncidentsController,
+  ShelvingController,
   AlarmLoadController,
   DevicesController,
   TerminalController,
@@ -146,6 +149,7 @@ export class GatewayModule {
         ReadingsStore,
         AlertsService,
         IncidentsService,
+        ShelvingService,
         DevicesService,
         TerminalDownlinkService,
         LoginService,

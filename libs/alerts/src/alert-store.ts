@@ -8,6 +8,7 @@ import type {
   LiveRecord,
   Names,
   Severity,
+  Shelf,
 } from '@lg/contracts';
 import { isOpen, SEVERITIES, severityRank } from '@lg/contracts';
 import { liveAppendArgs, LIVE_STREAM_MAXLEN, type FencedBatch } from '@lg/redis';
@@ -48,6 +49,9 @@ export interface AlertFilter {
   since?: number;
   limit?: number;
 }
+
+/** The fields of an alert's hash that make the alert, in {@link mergeAlert}'s order. */
+export const ALERT_FIELDS = ['doc', 'ack', 'cack', 'shelf', 'shelfoff'] as const;
 
 export class AlertNotFoundError extends Error {
   constructor(id: string) {
@@ -127,8 +131,21 @@ export function closedBefore(alert: Alert, cutoffMs: number): boolean {
   return Date.parse(alert.clearedAt) < cutoffMs && Date.parse(alert.ackedAt) < cutoffMs;
 }
 
-export function mergeAlert(doc: string, ack: string | null | undefined, cack?: string | null): Alert {
+export function mergeAlert(
+  doc: string,
+  ack: string | null | undefined,
+  cack?: string | null,
+  shelf?: string | null,
+  shelfOff?: string | null,
+): Alert {
   let alert = JSON.parse(doc) as Alert;
+  // The shelf is the gateway's field (`shelf`), like `ack`: the worker's `doc` never holds one. Shelving
+  // and unshelving (`shelfoff`, when) count as changes, so that screens keep the copy that follows them.
+  if (shelf) {
+    const s = JSON.parse(shelf) as Shelf;
+    alert = { ...alert, shelf: s, updatedAt: s.at > alert.updatedAt ? s.at : alert.updatedAt };
+  }
+  if (shelfOff && shelfOff > alert.updatedAt) alert = { ...alert, updatedAt: shelfOff };
   if (cack) {
     const companyAck = JSON.parse(cack) as Acknowledgement;
     alert = {
@@ -171,12 +188,12 @@ export class AlertStore {
     const out = new Map<string, Alert>();
     if (ids.length === 0) return out;
     const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.n.alert(id), 'doc', 'ack', 'cack');
+    for (const id of ids) pipe.hmget(this.n.alert(id), ...ALERT_FIELDS);
     const results = (await pipe.exec()) ?? [];
     results.forEach(([err, value], i) => {
       if (err) throw err;
-      const [doc, ack, cack] = value as [string | null, string | null, string | null];
-      if (doc) out.set(ids[i], mergeAlert(doc, ack, cack));
+      const [doc, ack, cack, shelf, shelfOff] = value as (string | null)[];
+      if (doc) out.set(ids[i], mergeAlert(doc, ack, cack, shelf, shelfOff));
     });
     return out;
   }
@@ -402,9 +419,9 @@ export class AlertStore {
     let seen: (Pick<Alert, 'severity'> & Partial<Pick<Alert, 'count'>>) | undefined =
       seenSeverity !== undefined ? { severity: seenSeverity } : undefined;
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack] = await this.redis.hmget(this.n.alert(id), 'doc', 'ack', 'cack');
+      const [doc, ack, cack, shelf, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
       if (!doc) throw new AlertNotFoundError(id);
-      const current = mergeAlert(doc, ack, cack);
+      const current = mergeAlert(doc, ack, cack, shelf, shelfOff);
       if (seen && wasRaised(seen, current)) throw new AlertChangedError(id, current);
       if (seen?.count === undefined)
         seen = { severity: seen?.severity ?? current.severity, count: current.count };
@@ -444,8 +461,14 @@ export class AlertStore {
    * and clears it with its name in the transition, never silently.
    */
   stage(batch: FencedBatch, alert: Alert, transition: AlertTransition, isNew: boolean): void {
-    const { acknowledged: _a, ackedAt: _t, ackedBy: _b, note: _n, companyAck: _c, ...doc } = alert;
+    const { acknowledged: _a, ackedAt: _t, ackedBy: _b, note: _n, companyAck: _c, shelf: _s, ...doc } = alert;
     const key = this.n.alert(alert.id);
+    // Likewise a shelf: a rise above it takes away only the one the worker saw (docs/rules.md, "Shelving").
+    batch.expectField(key, 'shelf', alert.shelf !== undefined || transition.clearedShelf !== undefined);
+    if (transition.clearedShelf) {
+      batch.add('HDEL', key, 'shelf');
+      batch.add('ZREM', this.n.shelvedAlerts, alert.id);
+    }
     batch.expectField(key, 'ack', alert.acknowledged || transition.clearedAck !== undefined);
     batch.expectField(
       key,
@@ -467,6 +490,15 @@ export class AlertStore {
     else batch.add('SREM', this.n.openAlerts, alert.id);
     const live: LiveRecord = { t: 'alert', alert, transition };
     batch.add('XADD', ...liveAppendArgs(this.n.live, live));
+    if (transition.clearedShelf) {
+      // The history says plainly that the rise unshelved it.
+      const unshelved: AlertTransition = {
+        ...transition,
+        type: 'unshelved',
+        note: `rose to ${alert.severity} above its shelved ${transition.clearedShelf.severity}`,
+      };
+      batch.add('XADD', ...liveAppendArgs(this.n.live, { t: 'alert', alert, transition: unshelved }));
+    }
   }
 
   /** The per-owner and per-state index entries of an alert after a transition, and its clearing time. */

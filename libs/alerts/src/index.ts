@@ -5,3 +5,5 @@ export * from './log-fields';
 export * from './grouping';
 export * from './incident-store';
 export * from './alarm-load';
+export * from './shelving';
+export * from './shelf-store';

@@ -10,6 +10,7 @@ import { isOpen, severityRank } from '@lg/contracts';
 import type { ChainStep } from '@lg/registry';
 import type { RuleSignal } from '@lg/rules';
 import type { EscalationDelays } from './escalation';
+import { riseUnshelves } from './shelving';
 
 /** The rules own their signal type; named here too for the lifecycle's callers. */
 export type { RuleSignal };
@@ -86,6 +87,16 @@ function clearAcks(
   return { rest: { ...rest, acknowledged: false }, cleared, atMs: at };
 }
 
+/** A rise above the shelved severity takes the shelf away: the alert must be seen again. */
+function unshelveOnRise(
+  alert: Alert,
+  severity: Alert['severity'],
+): { alert: Alert; cleared: Partial<AlertTransition> } {
+  if (!alert.shelf || !riseUnshelves(alert.shelf, severity)) return { alert, cleared: {} };
+  const { shelf, ...rest } = alert;
+  return { alert: rest, cleared: { clearedShelf: shelf } };
+}
+
 /**
  * The alert lifecycle, as a pure function of the open alert (if any), a rule's signal and the event time.
  * At most one open alert per rule and device: a firing while an alert is open raises, lowers or reopens it
@@ -122,7 +133,8 @@ export function applySignal(
     if (!open.active) {
       // Open and inactive means nobody at the command centre took it; a company's taking is cleared.
       const { rest: unacked, cleared, atMs: at } = clearAcks(open, atMs);
-      const { clearedAt: _cleared, ...rest } = unacked;
+      const { clearedAt: _cleared, ...reopened } = unacked;
+      const { alert: rest, cleared: unshelved } = unshelveOnRise(reopened, signal.severity);
       const alert: Alert = {
         ...rest,
         active: true,
@@ -135,13 +147,18 @@ export function applySignal(
         updatedAt: iso(at),
         count: open.count + 1,
       };
-      const extra = { previousSeverity: open.severity, ...cleared };
+      const extra = { previousSeverity: open.severity, ...cleared, ...unshelved };
       return { alert, transition: transition(alert, 'reopened', at, 'system', extra) };
     }
     if (signal.severity === open.severity) return null;
     const raised = severityRank(signal.severity) > severityRank(open.severity);
     // A raise must be seen again by everyone on duty; a lowering keeps whoever took the alert.
-    const { rest, cleared, atMs: at } = raised ? clearAcks(open, atMs) : { rest: open, cleared: {}, atMs };
+    const {
+      rest: taken,
+      cleared,
+      atMs: at,
+    } = raised ? clearAcks(open, atMs) : { rest: open, cleared: {}, atMs };
+    const { alert: rest, cleared: unshelved } = unshelveOnRise(taken, signal.severity);
     const alert: Alert = {
       ...rest,
       severity: signal.severity,
@@ -152,7 +169,7 @@ export function applySignal(
       ...(signal.actions ? { actions: signal.actions } : {}),
       updatedAt: iso(at),
     };
-    const extra = { previousSeverity: open.severity, ...cleared };
+    const extra = { previousSeverity: open.severity, ...cleared, ...unshelved };
     return {
       alert,
       transition: transition(alert, raised ? 'raised' : 'lowered', at, 'system', extra),

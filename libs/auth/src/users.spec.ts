@@ -5,10 +5,11 @@ const companies = ['C01', 'C02'];
 const cheap = { N: 2 ** 10, r: 8, p: 1 };
 
 describe('users', () => {
-  it('seeds operator and one user per company in demo mode, password = name', async () => {
+  it('seeds two operators and one user per company in demo mode, password = name', async () => {
     const users = await demoUsers(companies);
     expect(users.map((u) => [u.username, u.role, u.company])).toEqual([
       ['operator', 'operator', undefined],
+      ['chief', 'operator', undefined],
       ['c01', 'company', 'C01'],
       ['c02', 'company', 'C02'],
     ]);

@@ -87,10 +87,14 @@ export function loadUsersFile(path: string, companies: ReadonlySet<string>): Use
   }
 }
 
-/** Demo accounts: `operator` and `c01`…`c12`, each with the password equal to the name. */
+/**
+ * Demo accounts: `operator`, `chief` (a second operator, the duty chief, who confirms the shelving of a red
+ * alert) and `c01`…`c12`, each with the password equal to the name.
+ */
 export function demoAccounts(companyIds: readonly string[]): Array<Omit<UserRecord, 'passwordHash'>> {
   return [
     { username: 'operator', role: 'operator' },
+    { username: 'chief', role: 'operator' },
     ...companyIds.map((company) => ({ username: company.toLowerCase(), role: 'company' as const, company })),
   ];
 }

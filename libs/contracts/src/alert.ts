@@ -87,6 +87,31 @@ export interface Alert {
    * alerts (the dashboard, notifications) can follow the incident instead of each member. Absent: none.
    */
   incident?: string;
+  /**
+   * An operator shelved this nuisance alert (or its device) for a while: hidden from the live list and its
+   * sounds, not escalating, until `until` or a rise above `severity` (docs/rules.md, "Shelving").
+   */
+  shelf?: Shelf;
+}
+
+/** A shelving of an alert: who, why, until when, and the severity it was shelved at. */
+export interface Shelf {
+  by: string;
+  /** The second operator who confirmed the shelving of a red alert. */
+  confirmedBy?: string;
+  reason: string;
+  /** ISO-8601 UTC: when it was shelved, and when it comes back by itself. */
+  at: string;
+  until: string;
+  /** The severity the operator saw: a rise above it unshelves the alert. */
+  severity: Severity;
+  /** Shelved with all its device's open alerts. */
+  device?: boolean;
+}
+
+/** Is this alert shelved now (its shelf not yet expired)? */
+export function isShelved(a: Pick<Alert, 'shelf'>, nowMs: number): boolean {
+  return a.shelf !== undefined && Date.parse(a.shelf.until) > nowMs;
 }
 
 export const ALERT_TRANSITIONS = [
@@ -99,6 +124,8 @@ export const ALERT_TRANSITIONS = [
   'acknowledged',
   'escalated',
   'closed',
+  'shelved',
+  'unshelved',
 ] as const;
 export type AlertTransitionType = (typeof ALERT_TRANSITIONS)[number];
 
@@ -123,6 +150,8 @@ export interface AlertTransition {
   clearedAck?: Acknowledgement;
   /** Likewise, a company's taking of a red alert ({@link Alert.companyAck}) that a reopening took away. */
   clearedCompanyAck?: Acknowledgement;
+  /** On a raise or reopening above the shelved severity: the shelf it took away (the alert is seen again). */
+  clearedShelf?: Shelf;
   /** On rule-driven transitions: the IDs that lead back to the work (and the message) that caused it. */
   trace?: TransitionTrace;
   /** The incident the alert belongs to, on every transition of a member ({@link Alert.incident}). */

@@ -49,6 +49,10 @@ export interface Names {
   alertIndexesBuilt: string;
   /** Hash: device ID → JSON presence (last seen, online). */
   presence: string;
+  /** Sorted set: shelved alert ID → when its shelf ends (ms), walked by the gateways' expiry pass. */
+  shelvedAlerts: string;
+  /** Hash: request ID → JSON request to shelve a red alert, waiting for a second operator. */
+  shelfRequests: string;
   /** Hash of one incident: `doc`, its JSON. */
   incident(id: string): string;
   /** Sorted set of one incident's member alert IDs by opening time. */
@@ -134,6 +138,8 @@ export function names(prefix: string): Names {
     clearedAlerts: `${core}:alerts:cleared`,
     alertIndexesBuilt: `${core}:alerts:indexes-built`,
     presence: `${core}:presence`,
+    shelvedAlerts: `${core}:alerts:shelved`,
+    shelfRequests: `${core}:shelf-requests`,
     incident: (id) => `${core}:incident:${id}`,
     incidentMembers: (id) => `${core}:incident:${id}:members`,
     incidentHead: (key) => `${core}:incident-head:${key}`,

@@ -10,7 +10,14 @@ import type {
   LogRecord,
   ReadingRecord,
 } from '@lg/contracts';
-import { applySignal, escalate, escalationDue, initialEscalation, type EscalationDelays } from '@lg/alerts';
+import {
+  applySignal,
+  escalate,
+  escalationDue,
+  escalationHeldUntil,
+  initialEscalation,
+  type EscalationDelays,
+} from '@lg/alerts';
 import type { Device, Registry, RestrictedZone } from '@lg/registry';
 import {
   emptyDeviceState,
@@ -304,6 +311,12 @@ class Step {
   /** An alert due to climb its chain: one step up, or off the schedule when it no longer climbs. */
   private climb(id: string): void {
     const alert = this.alert(id);
+    // A shelved alert does not climb while shelved: its climb waits for the shelf's end (O(1), per timer).
+    const held = alert ? escalationHeldUntil(alert, this.now) : null;
+    if (held !== null) {
+      this.effects.push({ t: 'escalation', id, due: held });
+      return;
+    }
     const device = alert ? this.world.registry.device(alert.device) : undefined;
     const change = alert && device ? escalate(alert, this.world.registry.chainOf(device), this.now) : null;
     if (!change) {

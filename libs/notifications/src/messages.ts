@@ -61,17 +61,20 @@ export function renderMessage(m: Message, ackUrl: string | undefined): RenderedM
   const counts = new Map<Severity, number>();
   for (const i of m.items) counts.set(i.alert.severity, (counts.get(i.alert.severity) ?? 0) + 1);
   const tally = [...counts].map(([s, n]) => `${SEVERITY_ZH[s]}${n}条`).join('，');
-  const subject = `【龙岗应急】${m.items.length}条告警（${tally}）`;
+  // Members of one incident are told of as the incident (its ID is what the dashboard shows).
+  const what = m.incident
+    ? `事件 ${m.incident} 共${m.items.length}条告警（${tally}）`
+    : `同时出现${m.items.length}条告警（${tally}）`;
+  const subject = m.incident
+    ? `【龙岗应急】事件：${m.items.length}条告警（${tally}）`
+    : `【龙岗应急】${m.items.length}条告警（${tally}）`;
   const shown = m.items.slice(0, 20).map((i) => line(i.alert));
   return {
     subject,
-    sms: `【龙岗应急】同时出现${m.items.length}条告警（${tally}），首条：${line(first.alert)}。请登录指挥平台处置。`.slice(
-      0,
-      300,
-    ),
+    sms: `【龙岗应急】${what}，首条：${line(first.alert)}。请登录指挥平台处置。`.slice(0, 300),
     text: [
       `${who}：`,
-      `同时出现${m.items.length}条告警（${tally}）：`,
+      `${what}：`,
       ...shown,
       ...(m.items.length > shown.length ? [`……另有${m.items.length - shown.length}条`] : []),
       '请登录指挥平台查看并确认。',

@@ -1,7 +1,9 @@
 import type { Alert, AlertTransition, DutyContact, Severity } from '@lg/contracts';
 import { renderMessage, shanghaiTime } from './messages';
 import {
+  followIncidents,
   groupMessages,
+  IncidentMemory,
   inQuietHours,
   route,
   shanghaiMinutes,
@@ -234,5 +236,65 @@ describe('messages', () => {
     expect(r.sms).toContain('确认：http://gw/ack/x');
     expect(r.text).toContain('http://gw/ack/x');
     expect(r.subject).toBe('【龙岗应急】新告警 红色 G001');
+  });
+});
+
+describe('notifications follow incidents', () => {
+  const INCIDENT = 'i~offline~C01~mx7jbd6p';
+  const member = (
+    i: number,
+    severity: Severity = 'yellow',
+    type: AlertTransition['type'] = 'opened',
+  ): Routed => {
+    const a = { ...alert(severity, 'grid', `device.offline~T${i}~1`), incident: INCIDENT };
+    const t = transition(a, type);
+    return { entry: `2-${i}`, alert: a, transition: t, recipients: route(a, t, chain, policy) };
+  };
+
+  it('makes the members gathered together one message per contact naming the incident and its count', () => {
+    const members = [1, 2, 3].map((i) => member(i));
+    const { kept } = followIncidents(members, new IncidentMemory());
+    const ms = groupMessages(kept, 100);
+    expect(ms).toHaveLength(1);
+    expect(ms[0].incident).toBe(INCIDENT);
+    expect(ms[0].items).toHaveLength(3);
+    const text = renderMessage(ms[0], undefined);
+    expect(text.sms).toContain(`事件 ${INCIDENT} 共3条告警`);
+    expect(text.subject).toBe('【龙岗应急】事件：3条告警（黄色3条）');
+  });
+
+  it('sends nothing new for members joining an incident already told of, at or below its severity', () => {
+    const memory = new IncidentMemory();
+    const first = followIncidents([member(1), member(2)], memory);
+    for (const [id, sev] of first.told) memory.set(id, sev);
+    expect(followIncidents([member(3), member(4, 'yellow', 'reopened')], memory).kept).toEqual([]);
+    // Escalations and other alerts pass as before.
+    expect(followIncidents([member(5, 'yellow', 'escalated')], memory).kept).toHaveLength(1);
+  });
+
+  it('tells again when a member rises above what was told, and always of a red member as itself', () => {
+    const memory = new IncidentMemory();
+    memory.set(INCIDENT, 'yellow');
+    const { kept, told } = followIncidents([member(6, 'orange'), member(7, 'red'), member(8)], memory);
+    expect(kept.map((r) => r.alert.severity)).toEqual(['orange', 'red']);
+    expect(told.get(INCIDENT)).toBe('orange');
+    const ms = groupMessages(kept, 100);
+    // Two messages per contact: the red one on its own, never folded into the incident.
+    expect(ms.find((m) => m.items[0].alert.severity === 'red')?.incident).toBeUndefined();
+  });
+
+  it('forgets the oldest incident first, within its bound (one more message at worst, never one fewer)', () => {
+    const memory = new IncidentMemory(2);
+    memory.set('a', 'yellow');
+    memory.set('b', 'yellow');
+    memory.set('c', 'yellow');
+    expect(memory.get('a')).toBeUndefined();
+    expect(memory.get('c')).toBe('yellow');
+  });
+
+  it('notes nothing before the messages are queued: a batch read again loses nothing', () => {
+    const memory = new IncidentMemory();
+    followIncidents([member(1), member(2)], memory);
+    expect(followIncidents([member(1), member(2)], memory).kept).toHaveLength(2);
   });
 });

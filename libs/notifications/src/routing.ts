@@ -119,6 +119,60 @@ export interface Message {
   key: string;
   recipient: Recipient;
   items: Array<{ entry: string; alert: Alert; transition: AlertTransition }>;
+  /** The incident whose members this message tells of (docs/notifications.md, "Incidents"). */
+  incident?: string;
+}
+
+/** Transitions of a member that an incident already told of makes no new message (unless it rises). */
+const FOLLOWS_INCIDENT: ReadonlySet<AlertTransitionType> = new Set(['opened', 'reopened', 'raised']);
+
+/**
+ * The incidents people were told of, with the highest severity told: bounded (the oldest are forgotten
+ * first: forgetting one costs at most one more message, never a lost one).
+ */
+export class IncidentMemory {
+  private readonly told = new Map<string, Severity>();
+
+  constructor(private readonly max = 5000) {}
+
+  get(id: string): Severity | undefined {
+    return this.told.get(id);
+  }
+
+  set(id: string, severity: Severity): void {
+    this.told.delete(id);
+    this.told.set(id, severity);
+    if (this.told.size > this.max) this.told.delete(this.told.keys().next().value!);
+  }
+}
+
+/**
+ * Notifications follow incidents: a member that opens (reopens, is raised) in an incident people were told
+ * of before this gathering sends nothing new, unless it is above the severity they were told of; members
+ * gathered together are kept (they become one message naming the incident); a red alert always tells of
+ * itself. Pure: returns what is still to be told, and `told`, what to note in the memory once the messages
+ * are queued (so that a batch that fails and is read again loses nothing).
+ */
+export function followIncidents(
+  routed: readonly Routed[],
+  memory: Pick<IncidentMemory, 'get'>,
+): { kept: Routed[]; told: Map<string, Severity> } {
+  const kept: Routed[] = [];
+  const told = new Map<string, Severity>();
+  for (const r of routed) {
+    const id = r.alert.incident;
+    if (id === undefined || r.alert.severity === 'red' || !FOLLOWS_INCIDENT.has(r.transition.type)) {
+      kept.push(r);
+      continue;
+    }
+    const before = memory.get(id);
+    if (before !== undefined && severityRank(r.alert.severity) <= severityRank(before)) continue;
+    const now = told.get(id);
+    if (now === undefined || severityRank(r.alert.severity) > severityRank(now))
+      told.set(id, r.alert.severity);
+    kept.push(r);
+  }
+  return { kept, told };
 }
 
 /**
@@ -137,7 +191,24 @@ export function groupMessages(routed: readonly Routed[], groupOver: number): Mes
       list.push({ r, recipient });
     }
   const out: Message[] = [];
-  for (const [person, list] of byPerson) {
+  for (const [person, all] of byPerson) {
+    // Members of one incident (two or more, none red) gathered together: one message naming the incident.
+    const byIncident = new Map<string, Array<{ r: Routed; recipient: Recipient }>>();
+    for (const x of all) {
+      const id = x.r.alert.incident;
+      if (id === undefined || x.r.alert.severity === 'red') continue;
+      let members = byIncident.get(id);
+      if (!members) byIncident.set(id, (members = []));
+      members.push(x);
+    }
+    const folded = new Set<Routed>();
+    for (const [incident, members] of byIncident) {
+      if (members.length < 2) continue;
+      out.push({ ...combined(members, `|${person}|${incident}`), incident });
+      for (const m of members) folded.add(m.r);
+    }
+    const list = all.filter((x) => !folded.has(x.r));
+    if (list.length === 0) continue;
     if (list.length <= groupOver) {
       for (const { r, recipient } of list)
         out.push({
@@ -147,16 +218,20 @@ export function groupMessages(routed: readonly Routed[], groupOver: number): Mes
         });
       continue;
     }
-    // The most severe item decides the channels and stands first.
-    const sorted = [...list].sort(
-      (a, b) => severityRank(b.r.alert.severity) - severityRank(a.r.alert.severity),
-    );
-    const channels = new Set(list.flatMap((x) => x.recipient.channels));
-    out.push({
-      key: `${list[0].r.entry}+${list.length}|${person}`,
-      recipient: { ...sorted[0].recipient, channels: [...channels] },
-      items: sorted.map(({ r }) => ({ entry: r.entry, alert: r.alert, transition: r.transition })),
-    });
+    out.push(combined(list, `|${person}`));
   }
   return out;
+}
+
+/** One message of many items: the most severe decides the channels and stands first. */
+function combined(list: ReadonlyArray<{ r: Routed; recipient: Recipient }>, suffix: string): Message {
+  const sorted = [...list].sort(
+    (a, b) => severityRank(b.r.alert.severity) - severityRank(a.r.alert.severity),
+  );
+  const channels = new Set(list.flatMap((x) => x.recipient.channels));
+  return {
+    key: `${list[0].r.entry}+${list.length}${suffix}`,
+    recipient: { ...sorted[0].recipient, channels: [...channels] },
+    items: sorted.map(({ r }) => ({ entry: r.entry, alert: r.alert, transition: r.transition })),
+  };
 }

@@ -8,7 +8,9 @@ import { queuedRecord, type DeliveryJob, type DeliveryQueue } from './delivery-q
 import { ackLink } from './links';
 import { renderMessage } from './messages';
 import {
+  followIncidents,
   groupMessages,
+  IncidentMemory,
   personKey,
   route,
   type Message,
@@ -44,6 +46,11 @@ const MAX_PASS_ENTRIES = 2000;
  */
 export class TransitionConsumer extends GroupConsumer {
   private maintenance: NodeJS.Timeout | undefined;
+  /**
+   * Incidents already told of (in this worker: after a restart, or for an incident whose members another
+   * worker read, one more message may go — never one fewer).
+   */
+  private readonly incidents = new IncidentMemory();
 
   constructor(
     blocking: Redis,
@@ -110,7 +117,8 @@ export class TransitionConsumer extends GroupConsumer {
       if (recipients.length > 0)
         routed.push({ entry: id, alert: record.alert, transition: record.transition, recipients });
     }
-    const messages = groupMessages(routed, this.o.groupOver);
+    const { kept, told } = followIncidents(routed, this.incidents);
+    const messages = groupMessages(kept, this.o.groupOver);
     const jobs = messages.flatMap((m) => this.jobsOf(m));
     const now = new Date().toISOString();
     await this.store.recordQueued(
@@ -122,6 +130,7 @@ export class TransitionConsumer extends GroupConsumer {
     await this.queue.add(jobs.map((j) => j.job));
     if (entries.length > 0)
       await this.redis.xack(this.n.live, this.n.notifyGroup, ...entries.map((e) => e[0]));
+    for (const [id, severity] of told) this.incidents.set(id, severity);
     if (messages.length > 0) this.o.onQueued?.(messages.length, jobs.length);
   }
 

@@ -6,6 +6,7 @@ import { formatDateTime } from '../time';
 import type { Alert, AlertTransition, Building, NotificationDelivery, Severity } from '../types';
 import { LocationQuery } from './locate';
 import { isTaken } from './order';
+import { ShelfControls } from './shelving';
 
 export interface AlertDetailDeps {
   store: Store;
@@ -49,6 +50,8 @@ export class AlertDetail {
   });
   /** 位置查询 (operators, truck alerts): the terminal's own answer to where it is now. */
   private readonly locate: LocationQuery | undefined;
+  /** Shelving a nuisance alert (operators). */
+  private readonly shelving: ShelfControls | undefined;
   private historyTimer: number | undefined;
   /** Deliveries move on (queued → sent) without the alert changing: looked at again while open. */
   private deliveriesTimer: number | undefined;
@@ -65,6 +68,7 @@ export class AlertDetail {
       void this.submit();
     });
     if (d.operator && alert.kind === 'truck') this.locate = new LocationQuery(d.api, alert.device);
+    if (d.operator) this.shelving = new ShelfControls(alert, d.api, d.store);
     this.driverForm.append(
       h('label', {}, h('span', { 'data-i18n': 'alert.driverText' }, t('alert.driverText')), this.driverText),
       this.driverButton,
@@ -77,6 +81,7 @@ export class AlertDetail {
     this.el.append(
       this.facts,
       this.ack,
+      this.shelving?.el ?? '',
       // A truck's driver can be told what to do at once, where its terminal speaks JT/T 808 to the platform.
       ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
       ...(this.locate ? [this.locate.el] : []),
@@ -103,6 +108,7 @@ export class AlertDetail {
     )
       return;
     this.alert = next;
+    this.shelving?.update(next);
     this.render();
     window.clearTimeout(this.historyTimer);
     this.historyTimer = window.setTimeout(() => void this.loadHistory(), 300);
@@ -260,6 +266,7 @@ export class AlertDetail {
     this.driverButton.textContent = t('alert.driverTextSend');
     this.driverForm.querySelector('[data-i18n="alert.driverText"]')!.textContent = t('alert.driverText');
     this.locate?.relabel();
+    this.shelving?.render();
   }
 
   private async submit(): Promise<void> {

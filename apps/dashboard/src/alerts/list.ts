@@ -129,6 +129,7 @@ export class AlertList {
       ['open', t('filter.open')],
       ['unacked', t('filter.unacked')],
       ['all', t('filter.all')],
+      ['shelved', t('filter.shelved')],
     ]);
   }
 

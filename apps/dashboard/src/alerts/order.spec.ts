@@ -103,4 +103,27 @@ describe('who has taken an alert', () => {
     expect(isAlarming({ ...sos, companyAck }, 'company')).toBe(false);
     expect(isAlarming({ ...sos, companyAck }, 'operator')).toBe(true);
   });
+
+  it('keeps shelved alerts out of the live list and its sounds, on their own view, until the shelf ends', () => {
+    const now = Date.parse('2026-05-01T08:30:00.000Z');
+    const shelf = {
+      by: 'operator',
+      confirmedBy: 'chief',
+      reason: 'sensor under repair',
+      at: '2026-05-01T08:10:00.000Z',
+      until: '2026-05-01T09:10:00.000Z',
+      severity: 'red' as const,
+    };
+    const shelved = alert({ severity: 'red', shelf });
+    const none = () => undefined;
+    const f = (state: AlertFilter['state']): AlertFilter => ({ state });
+    expect(matches(shelved, f('open'), none, now)).toBe(false);
+    expect(matches(shelved, f('all'), none, now)).toBe(false);
+    expect(matches(shelved, f('shelved'), none, now)).toBe(true);
+    expect(isAlarming(shelved, 'operator', now)).toBe(false);
+    const later = Date.parse(shelf.until);
+    expect(matches(shelved, f('open'), none, later)).toBe(true);
+    expect(matches(shelved, f('shelved'), none, later)).toBe(false);
+    expect(isAlarming(shelved, 'operator', later)).toBe(true);
+  });
 });

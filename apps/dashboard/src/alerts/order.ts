@@ -1,10 +1,13 @@
-import { isOpen, severityRank } from '@lg/contracts/alert';
+import { isOpen, isShelved, severityRank } from '@lg/contracts/alert';
 import type { Alert, Severity } from '../types';
 
 export { isOpen };
 
-/** What the alert list shows: `open` (default), only the unacknowledged ones, or closed ones too. */
-export type AlertStateFilter = 'open' | 'unacked' | 'all';
+/**
+ * What the alert list shows: `open` (default), only the unacknowledged ones, or closed ones too (shelved
+ * alerts left out of all three), or only the shelved ones (`shelved`).
+ */
+export type AlertStateFilter = 'open' | 'unacked' | 'all' | 'shelved';
 
 export interface AlertFilter {
   kind?: string;
@@ -37,7 +40,14 @@ export function isNewer(candidate: Alert, known: Alert | undefined): boolean {
   return candidate.count >= known.count;
 }
 
-export function matches(a: Alert, f: AlertFilter, streetOf: (a: Alert) => string | undefined): boolean {
+export function matches(
+  a: Alert,
+  f: AlertFilter,
+  streetOf: (a: Alert) => string | undefined,
+  nowMs = Date.now(),
+): boolean {
+  // Shelved alerts have their own view; a shelf that ended shows the alert again by the clock.
+  if ((f.state === 'shelved') !== isShelved(a, nowMs)) return false;
   if (f.state === 'open' && !isOpen(a)) return false;
   if (f.state === 'unacked' && a.acknowledged) return false;
   if (f.kind && a.kind !== f.kind) return false;
@@ -73,7 +83,14 @@ export function isTaken(a: Alert, viewer: 'operator' | 'company'): boolean {
   return a.acknowledged || (viewer === 'company' && a.companyAck !== undefined);
 }
 
-/** An alert that should sound (and flash): red, active and nobody has taken it yet, for this viewer. */
-export function isAlarming(a: Alert, viewer: 'operator' | 'company' = 'operator'): boolean {
-  return a.severity === 'red' && a.active && !isTaken(a, viewer);
+/**
+ * An alert that should sound (and flash): red, active, not shelved (by a second operator's confirmation)
+ * and nobody has taken it yet, for this viewer.
+ */
+export function isAlarming(
+  a: Alert,
+  viewer: 'operator' | 'company' = 'operator',
+  nowMs = Date.now(),
+): boolean {
+  return a.severity === 'red' && a.active && !isTaken(a, viewer) && !isShelved(a, nowMs);
 }

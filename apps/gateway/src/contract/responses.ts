@@ -53,6 +53,19 @@ const acknowledgementSchema = z
   .object({ by: str('c01'), at: iso('2026-05-01T08:02:00.000Z'), note: z.string().optional() })
   .openapi('Acknowledgement');
 
+/** The shelf of a shelved alert (docs/rules.md, "Shelving"). */
+export const shelfSchema = z
+  .object({
+    by: str('operator'),
+    confirmedBy: str('duty-chief', 'The second operator, for a red alert').optional(),
+    reason: str('传感器维修中 / sensor under repair'),
+    at: iso('2026-05-01T08:00:00.000Z'),
+    until: iso('2026-05-01T09:00:00.000Z'),
+    severity: z.enum(SEVERITIES).openapi({ description: 'The severity shelved: a rise above it unshelves' }),
+    device: z.boolean().optional().openapi({ description: 'Shelved with its whole device' }),
+  })
+  .openapi('Shelf');
+
 export const alertSchema = z
   .object({
     id: str('truck.overspeed~T001~lp3k2a0'),
@@ -94,6 +107,9 @@ export const alertSchema = z
       'i~truck.offline~C01~mbq3k0',
       'The incident it joined when it opened (GET /api/incidents/{id})',
     ).optional(),
+    shelf: shelfSchema.optional().openapi({
+      description: 'Shelved by an operator until `until` (hidden from the live list, not escalating)',
+    }),
   })
   .openapi('Alert');
 

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { IncidentStore } from '@lg/alerts';
+import { IncidentStore, ShelfStore } from '@lg/alerts';
 import { Metrics } from '@lg/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from './redis';
@@ -62,6 +62,13 @@ export class AlertRetention implements OnApplicationBootstrap, OnApplicationShut
         const indexed = await this.redis.alerts.buildIndexes();
         if (indexed > 0) this.logger.log(`indexed ${indexed} alerts by owner and state`);
       }
+      // Shelves that ended come off with an `unshelved` transition (screens already show them again by
+      // the clock: this puts it in the history and on the alert). Every gateway may do it: a shelf lifted by
+      // one is simply gone for the others.
+      const lifted = await new ShelfStore(this.redis.commands, this.redis.names, this.redis.alerts).expire(
+        Date.now(),
+      );
+      if (lifted > 0) this.logger.log(`unshelved ${lifted} alerts whose shelf time is over`);
       // Incidents go once their members have all gone (and their latest joined before the cutoff).
       const incidents = await new IncidentStore(
         this.redis.commands,
