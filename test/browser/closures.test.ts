@@ -4,7 +4,7 @@ import type { Closure } from '@lg/contracts';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { connectDevice, login } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
 
 /**
  * A temporary closure drawn on the dashboard's map: the operator clicks its corners, names the reason
@@ -38,12 +38,7 @@ describe('temporary closures on the dashboard', () => {
   });
 
   async function open(username: string): Promise<Screen> {
-    const s = await openScreen(browser, platform.url('gateway'), {
-      layout: 'laptop',
-      viewport: { width: 1440, height: 900 },
-    });
-    screens.push(s);
-    await logIn(s.page, username);
+    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
     return s;
   }
 

@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { connectDevice } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
 
 /**
  * The integration console's data quality per truck and its live summary, in real Chromium on the built
@@ -50,12 +50,7 @@ describe('the integration console: data quality and the live summary', () => {
   });
 
   async function open(username: string): Promise<Screen> {
-    const s = await openScreen(browser, platform.url('gateway'), {
-      layout: 'laptop',
-      viewport: { width: 1440, height: 900 },
-    });
-    screens.push(s);
-    await logIn(s.page, username);
+    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
     await s.page.click('#nav [data-nav="#/console"]');
     await s.page.waitForSelector('#workspace-view[data-rendered="#/console"] #rejection-table');
     return s;

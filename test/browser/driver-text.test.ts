@@ -3,7 +3,7 @@ import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { Jt808Terminal } from '@lg/simulators/jt808/terminal';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
 
 /**
  * From an alert to the truck's driver: a JT/T 808 terminal (simulated, over TCP to the built JT/T 808
@@ -42,12 +42,7 @@ describe('a message to the driver from the dashboard', () => {
   });
 
   async function open(username: string): Promise<Screen> {
-    const s = await openScreen(browser, platform.url('gateway'), {
-      layout: 'laptop',
-      viewport: { width: 1440, height: 900 },
-    });
-    screens.push(s);
-    await logIn(s.page, username);
+    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
     return s;
   }
 

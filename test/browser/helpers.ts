@@ -117,3 +117,19 @@ export function firstNumber(text: string | null): number {
   const m = /\d+/.exec(text ?? '');
   return m ? Number(m[0]) : NaN;
 }
+
+/**
+ * A laptop-sized screen logged in as `username`, added to `screens` (the suite closes them and checks their
+ * console errors).
+ */
+export async function openLoggedIn(
+  browser: Browser,
+  gateway: string,
+  username: string,
+  screens: Screen[],
+): Promise<Screen> {
+  const s = await openScreen(browser, gateway, { layout: 'laptop', viewport: { width: 1440, height: 900 } });
+  screens.push(s);
+  await logIn(s.page, username);
+  return s;
+}
