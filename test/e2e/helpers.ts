@@ -15,6 +15,28 @@ export async function login(gateway: string, username: string, password: string)
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * Opens `/live` with a token and resolves once connected (rejects on `connect_error`); `listen` adds the
+ * handlers before the connection, so that no event sent on connecting is missed.
+ */
+export async function connectLive(
+  gateway: string,
+  token: string,
+  listen: (socket: LiveSocket) => void = () => undefined,
+): Promise<LiveSocket> {
+  const socket: LiveSocket = io(`${gateway}/live`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  listen(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(err));
+  });
+  return socket;
+}
+
 /** A `/live` client that records every alert it is sent. */
 export class LiveClient {
   readonly alerts: Alert[] = [];
@@ -26,18 +48,10 @@ export class LiveClient {
   }
 
   static async connect(gateway: string, token: string): Promise<LiveClient> {
-    const socket: LiveSocket = io(`${gateway}/live`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    const client = new LiveClient(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (err) => reject(err));
-    });
-    await waitFor('the initial alerts event', () => client.initial !== undefined, 10_000);
-    return client;
+    let client: LiveClient | undefined;
+    await connectLive(gateway, token, (socket) => (client = new LiveClient(socket)));
+    await waitFor('the initial alerts event', () => client!.initial !== undefined, 10_000);
+    return client!;
   }
 
   async waitForAlert(match: (a: Alert) => boolean, what: string, timeoutMs = 10_000): Promise<Alert> {

@@ -1,10 +1,9 @@
 import type { MqttClient } from 'mqtt';
-import { io } from 'socket.io-client';
 import type { PlatformLinkChange, PlatformLinkView } from '@lg/contracts';
 import { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, login, type LiveSocket } from './helpers';
+import { connectDevice, connectLive, login, type LiveSocket } from './helpers';
 
 interface Listing {
   from: string;
@@ -31,17 +30,7 @@ describe('platform links, end to end', () => {
     gateway = platform.url('gateway');
     for (const user of ['c01', 'c02', 'operator']) {
       tokens[user] = await login(gateway, user, user);
-      const socket: LiveSocket = io(`${gateway}/live`, {
-        auth: { token: tokens[user] },
-        transports: ['websocket'],
-        reconnection: false,
-      });
-      socket.on('link', (c) => live[user].push(c));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      sockets.push(socket);
+      sockets.push(await connectLive(gateway, tokens[user], (s) => s.on('link', (c) => live[user].push(c))));
     }
   });
 

@@ -1,9 +1,8 @@
 import type { MqttClient } from 'mqtt';
-import { io } from 'socket.io-client';
 import type { Rejection, RejectionRecord } from '@lg/contracts';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, login, type LiveSocket } from './helpers';
+import { connectDevice, connectLive, login, type LiveSocket } from './helpers';
 
 interface Listing {
   rejections: RejectionRecord[];
@@ -31,17 +30,9 @@ describe('rejection history, end to end', () => {
     gateway = platform.url('gateway');
     for (const user of ['c01', 'c02', 'operator']) {
       tokens[user] = await login(gateway, user, user);
-      const socket: LiveSocket = io(`${gateway}/live`, {
-        auth: { token: tokens[user] },
-        transports: ['websocket'],
-        reconnection: false,
-      });
-      socket.on('rejection', (r) => live[user].push(r));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      sockets.push(socket);
+      sockets.push(
+        await connectLive(gateway, tokens[user], (s) => s.on('rejection', (r) => live[user].push(r))),
+      );
     }
     c01 = await connectDevice(platform.services.mqttUrl, 'C01');
     c02 = await connectDevice(platform.services.mqttUrl, 'C02');
