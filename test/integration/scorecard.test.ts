@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -24,6 +24,8 @@ import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedPro
 import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
 import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
+import { demoRegistryWith } from '@lg/testing';
+import { scorecardFleet } from '../e2e/helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
@@ -177,27 +179,6 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     return lines;
   }
 
-  /** The district's registry with the trucks of this test only: C01 T001–T003, C02 T004–T005. */
-  function testRegistry(): Json {
-    const registry = JSON.parse(readFileSync('config/registry/longgang.json', 'utf8'));
-    const truck = (id: string, owner: string) => ({
-      id,
-      kind: 'truck',
-      owner,
-      intervalSec: 10,
-      plate: `粤B·${id}`,
-    });
-    registry.devices = [
-      ...registry.devices.filter((d: Json) => d.kind !== 'truck'),
-      truck('T001', 'C01'),
-      truck('T002', 'C01'),
-      truck('T003', 'C01'),
-      truck('T004', 'C02'),
-      truck('T005', 'C02'),
-    ];
-    return registry;
-  }
-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lg-scorecard-'));
     const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
@@ -206,8 +187,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
       startInfluxServer({ dir: join(dir, 'influxdb'), port: influxPort, rpcPort }),
     ]);
     influxUrl = `http://127.0.0.1:${influxPort}`;
-    const registryFile = join(dir, 'registry.json');
-    writeFileSync(registryFile, JSON.stringify(testRegistry()));
+    const registryFile = demoRegistryWith(dir, scorecardFleet);
     redis = new Redis(`redis://127.0.0.1:${redisPort}`);
     const config = gatewayConfig({
       LG_MODE: 'demo',
