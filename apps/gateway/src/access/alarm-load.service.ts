@@ -1,8 +1,9 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { alarmLoad, type AlarmLoad } from '@lg/alerts';
 import type { Principal } from '@lg/auth';
 import type { AlarmLoadQuery } from '../contract/alarm-load.queries';
 import { GatewayRedis } from '../infra/redis';
+import { requireOperator } from './operators';
 
 /** Most alerts one alarm-load figure reads (the demo district opens far fewer in a week). */
 export const MAX_ALARM_LOAD_ALERTS = 20_000;
@@ -16,7 +17,7 @@ export class AlarmLoadService {
   constructor(private readonly redis: GatewayRedis) {}
 
   async figures(principal: Principal, q: AlarmLoadQuery): Promise<AlarmLoad & { truncated: boolean }> {
-    if (principal.role !== 'operator') throw new ForbiddenException('the alarm load is for operators only');
+    requireOperator(principal, 'the alarm load is for operators only');
     const now = Date.now();
     const from = now - q.hours * 3_600_000;
     const [opened, open] = await Promise.all([

@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
 import { circlePolygon, CLOSURE_LIMITS, type Closure, type LonLat } from '@lg/contracts';
 import type { ClosureBody } from '../contract/closures.queries';
 import { GatewayRedis } from '../infra/redis';
+import { requireOperator } from './operators';
 
 /** What a company sees of a closure: where, why and when, not who drew it. */
 export type ClosureView = Omit<Closure, 'createdBy' | 'liftedBy'> & { createdBy?: string; liftedBy?: string };
@@ -38,7 +33,7 @@ export class ClosuresService {
   }
 
   async create(principal: Principal, body: ClosureBody): Promise<Closure> {
-    if (principal.role !== 'operator') throw new ForbiddenException('closures are drawn by operators only');
+    requireOperator(principal, 'closures are drawn by operators only');
     const now = Date.now();
     const from = body.from !== undefined ? toMs(body.from) : now;
     const to = toMs(body.to);
@@ -76,7 +71,7 @@ export class ClosuresService {
   }
 
   async lift(principal: Principal, id: string): Promise<Closure> {
-    if (principal.role !== 'operator') throw new ForbiddenException('closures are lifted by operators only');
+    requireOperator(principal, 'closures are lifted by operators only');
     const json = await this.redis.commands.hget(this.redis.names.closures, id);
     if (!json) throw new NotFoundException(`closure ${id} not found`);
     const closure = JSON.parse(json) as Closure;
