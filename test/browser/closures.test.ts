@@ -4,7 +4,7 @@ import type { Closure } from '@lg/contracts';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { connectDevice, login } from '../e2e/helpers';
-import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
+import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
 
 /**
  * A temporary closure drawn on the dashboard's map: the operator clicks its corners, names the reason
@@ -26,20 +26,17 @@ describe('temporary closures on the dashboard', () => {
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await truck?.endAsync();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
-  async function open(username: string): Promise<Screen> {
-    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
-    return s;
+  function open(username: string): Promise<Screen> {
+    return openLoggedIn(browser, platform.url('gateway'), username, screens);
   }
 
   const closures = async (): Promise<Closure[]> => {

@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { connectDevice } from '../e2e/helpers';
-import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
+import { connectDevice, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
 
 /**
  * The integration console's data quality per truck and its live summary, in real Chromium on the built
@@ -30,23 +29,18 @@ describe('the integration console: data quality and the live summary', () => {
       speed: 30,
       ...(i === 5 ? { fix: false } : {}),
     }));
-    await c01.publishAsync(`${platform.root}/truck/C01/T002/telemetry`, JSON.stringify(readings), { qos: 1 });
-    await waitFor('T002’s records in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE device = 'T002'`);
-      return Number(rows[0]?.count ?? 0) === 10;
-    });
+    await publishTruck(c01, platform.root, 'C01', 'T002', readings);
+    await waitForTruckRecords(platform, "device = 'T002'", 10);
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await c01?.endAsync();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
   async function open(username: string): Promise<Screen> {

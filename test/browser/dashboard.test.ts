@@ -11,13 +11,15 @@ import { Platform } from '@lg/testing';
 import { connectDevice } from '../e2e/helpers';
 import {
   armAppearance,
+  closeBrowser,
   firstNumber,
   launchChromium,
   logIn,
   openScreen,
   screenshot,
-  type Screen,
+  takeErrors,
 } from './helpers';
+import type { Screen } from './helpers';
 
 /**
  * The command-centre dashboard in headless Chromium against the whole platform (real Mosquitto, Redis,
@@ -74,8 +76,7 @@ describe('dashboard in a browser', () => {
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await Promise.all(mqtt.map((c) => c.endAsync()));
     await platform?.stop();
     await receivers?.stop();
@@ -83,8 +84,7 @@ describe('dashboard in a browser', () => {
 
   afterEach(() => {
     // No screen may have thrown or logged an error along the way.
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
   it('logs in (Chinese by default), refusing a wrong password, and shows the map, devices and alerts', async () => {

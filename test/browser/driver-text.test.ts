@@ -2,8 +2,9 @@ import type { Browser } from 'playwright-core';
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { Jt808Terminal } from '@lg/simulators/jt808/terminal';
-import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
+import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
+import { connectTerminal } from '../e2e/helpers';
+import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
 
 /**
  * From an alert to the truck's driver: a JT/T 808 terminal (simulated, over TCP to the built JT/T 808
@@ -20,30 +21,21 @@ describe('a message to the driver from the dashboard', () => {
   beforeAll(async () => {
     platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
     browser = await launchChromium();
-    const t006 = platform.registry.device('T006')!;
-    terminal = await Jt808Terminal.connect('127.0.0.1', platform.jt808Port(), {
-      terminal: t006.terminal!,
-      plate: t006.plate!,
-      plateColor: t006.plateColor!,
-    });
-    await terminal.logIn();
+    terminal = await connectTerminal(platform, 'T006');
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await terminal?.close();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
-  async function open(username: string): Promise<Screen> {
-    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
-    return s;
+  function open(username: string): Promise<Screen> {
+    return openLoggedIn(browser, platform.url('gateway'), username, screens);
   }
 
   it("sends the text typed in a truck alert's detail to its terminal and shows the terminal's answer", async () => {

@@ -133,3 +133,14 @@ export async function openLoggedIn(
   await logIn(s.page, username);
   return s;
 }
+
+/** Closes a suite's screens, then its browser (each may be missing when `beforeAll` failed early). */
+export async function closeBrowser(browser: Browser | undefined, screens: readonly Screen[]): Promise<void> {
+  for (const s of screens) await s?.context.close().catch(() => undefined);
+  await browser?.close();
+}
+
+/** The errors the screens logged since the last call (for `afterEach` to expect none). */
+export function takeErrors(screens: readonly Screen[]): string[] {
+  return screens.flatMap((s) => s.errors.splice(0));
+}

@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { names } from '@lg/contracts';
-import type { RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { demoRegistryWith, Platform } from '@lg/testing';
+import { connectDevice, hearTrucks } from '../e2e/helpers';
+import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
+import type { Screen } from './helpers';
 
 const FLOOD = Array.from({ length: 12 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
 
@@ -30,20 +30,17 @@ describe('incidents in a browser', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lg-incidents-'));
-    const data = JSON.parse(
-      readFileSync(resolve(__dirname, '../../config/registry/longgang.json'), 'utf8'),
-    ) as RegistryData;
-    data.devices.push(
-      ...FLOOD.map((id) => ({
-        id,
-        kind: 'truck' as const,
-        owner: 'C01',
-        intervalSec: 10,
-        plate: `粤B ${id}`,
-      })),
+    const registryFile = demoRegistryWith(dir, (data) =>
+      data.devices.push(
+        ...FLOOD.map((id) => ({
+          id,
+          kind: 'truck' as const,
+          owner: 'C01',
+          intervalSec: 10,
+          plate: `粤B ${id}`,
+        })),
+      ),
     );
-    const registryFile = join(dir, 'registry.json');
-    writeFileSync(registryFile, JSON.stringify(data));
     platform = await Platform.start({
       registryFile,
       env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
@@ -63,8 +60,7 @@ describe('incidents in a browser', () => {
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await c01?.endAsync();
     await p01?.endAsync();
     await redis?.quit();
@@ -73,26 +69,13 @@ describe('incidents in a browser', () => {
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
   it('folds a flood into one incident row, keeps the red alert on its own, and takes the incident with one note', async () => {
     const [wall, laptop] = screens;
     const start = Date.now();
-    for (const [i, id] of FLOOD.entries()) {
-      for (let k = 0; k < 2; k++) {
-        const fix = {
-          ts: start - 20_000 + k * 10_000,
-          lat: 22.7 + i * 0.002,
-          lon: 114.25,
-          speed: 40,
-          ignition: true,
-          sats: 10,
-        };
-        await c01.publishAsync(`${platform.root}/truck/C01/${id}/telemetry`, JSON.stringify(fix), { qos: 1 });
-      }
-    }
+    await hearTrucks(c01, platform.root, 'C01', FLOOD, start, 0.002);
     await waitFor(
       'the trucks to be heard',
       async () => {

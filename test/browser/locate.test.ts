@@ -2,8 +2,9 @@ import type { Browser } from 'playwright-core';
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { Jt808Terminal } from '@lg/simulators/jt808/terminal';
-import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
+import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
+import { connectTerminal } from '../e2e/helpers';
+import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
 
 /**
  * 位置查询 from the dashboard: a simulated JT/T 808 terminal (over TCP to the built gateway) opens an SOS
@@ -19,33 +20,25 @@ describe('the location query from the dashboard', () => {
   beforeAll(async () => {
     platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
     browser = await launchChromium();
-    const t007 = platform.registry.device('T007')!;
-    terminal = await Jt808Terminal.connect('127.0.0.1', platform.jt808Port(), {
-      terminal: t007.terminal!,
-      plate: t007.plate!,
-      plateColor: t007.plateColor!,
-    });
-    await terminal.logIn();
+    terminal = await connectTerminal(platform, 'T007');
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await terminal?.close();
     await platform?.stop();
   });
 
   afterEach(() => {
     // The silent terminal's 504 is the answer the test asks for; the browser logs any error status.
-    const errors = screens
-      .flatMap((s) => s.errors.splice(0))
-      .filter((e) => !e.includes('the server responded with a status of 504'));
+    const errors = takeErrors(screens).filter(
+      (e) => !e.includes('the server responded with a status of 504'),
+    );
     expect(errors).toEqual([]);
   });
 
-  async function open(username: string): Promise<Screen> {
-    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
-    return s;
+  function open(username: string): Promise<Screen> {
+    return openLoggedIn(browser, platform.url('gateway'), username, screens);
   }
 
   const row = '#alert-list .vrow[data-rule="truck.sos"][data-device="T007"]';

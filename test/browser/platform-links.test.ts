@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot } from './helpers';
 
 /**
  * The platform link panel of the integration console in headless Chromium: c01 sees its own link go from
@@ -26,12 +26,7 @@ describe('platform link panel in a browser', () => {
     });
 
   async function consoleOf(user: string): Promise<Screen> {
-    const s = await openScreen(browser, gateway, {
-      layout: 'laptop',
-      viewport: { width: 1440, height: 900 },
-    });
-    screens.push(s);
-    await logIn(s.page, user);
+    const s = await openLoggedIn(browser, gateway, user, screens);
     await s.page.click('#nav [data-nav="#/console"]');
     await s.page.waitForSelector('#platform-links #link-table tbody tr');
     return s;
@@ -46,8 +41,7 @@ describe('platform link panel in a browser', () => {
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await responder?.stop();
     await platform?.stop();
   });

@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { connectDevice, login } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { connectDevice, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
+import type { Screen } from './helpers';
 
 /**
  * The scorecard's evidence on the track playback, in real Chromium on the built ingest and gateway: a
@@ -29,23 +29,18 @@ describe('evidence on the track playback', () => {
     platform = await Platform.start({ apps: ['ingest', 'gateway'] });
     browser = await launchChromium();
     c01 = await connectDevice(platform.services.mqttUrl, 'C01');
-    await c01.publishAsync(`${platform.root}/truck/C01/T007/telemetry`, JSON.stringify(fixes), { qos: 1 });
-    await waitFor('T007’s fixes in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE device = 'T007'`);
-      return Number(rows[0]?.count ?? 0) === 20;
-    });
+    await publishTruck(c01, platform.root, 'C01', 'T007', fixes);
+    await waitForTruckRecords(platform, "device = 'T007'", 20);
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await c01?.endAsync();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
   it('draws the track’s gap dashed and its drifted fix as a cross, as the scorecard counts them', async () => {

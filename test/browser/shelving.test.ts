@@ -2,7 +2,8 @@ import type { MqttClient } from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { Platform } from '@lg/testing';
 import { connectDevice } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
+import type { Screen } from './helpers';
 
 /**
  * Shelving on the dashboard: an operator shelves a nuisance gas alert from its detail with a reason; it
@@ -31,15 +32,13 @@ describe('shelving in a browser', () => {
   });
 
   afterAll(async () => {
-    for (const s of [operator, chief]) await s?.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, [operator, chief]);
     await p01?.endAsync();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = [operator, chief].flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors([operator, chief])).toEqual([]);
   });
 
   const gas = (lel: number) =>

@@ -1,10 +1,18 @@
 import type { MqttClient } from 'mqtt';
 import type { Browser } from 'playwright-core';
-import { waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
 import { DutyResponder } from '@lg/simulators/duty-responder';
-import { connectDevice, login } from '../e2e/helpers';
-import { armAppearance, launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { connectDevice, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import {
+  armAppearance,
+  closeBrowser,
+  launchChromium,
+  logIn,
+  openScreen,
+  screenshot,
+  takeErrors,
+} from './helpers';
+import type { Screen } from './helpers';
 
 /**
  * The transport companies' workspace in headless Chromium against the whole platform: an operator walks
@@ -46,32 +54,22 @@ describe('workspace in a browser', () => {
       lon: 114.24,
       speed: 30,
     }));
-    const topic = (truck: string) => `${platform.root}/truck/C01/${truck}/telemetry`;
-    await c01.publishAsync(topic('T001'), JSON.stringify(fixes), { qos: 1 });
-    await c01.publishAsync(
-      topic('T002'),
-      JSON.stringify([
-        { ts: at, lat: 22.7, lon: 114.2, speed: 20 },
-        { ts: at + 10_000, lat: 22.7, lon: 114.2, speed: 250 },
-      ]),
-      { qos: 1 },
-    );
-    await waitFor('yesterday’s records in InfluxDB', async () => {
-      const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE owner = 'C01'`);
-      return Number(rows[0]?.count ?? 0) === 32;
-    });
+    await publishTruck(c01, platform.root, 'C01', 'T001', fixes);
+    await publishTruck(c01, platform.root, 'C01', 'T002', [
+      { ts: at, lat: 22.7, lon: 114.2, speed: 20 },
+      { ts: at + 10_000, lat: 22.7, lon: 114.2, speed: 250 },
+    ]);
+    await waitForTruckRecords(platform, "owner = 'C01'", 32);
   });
 
   afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, screens);
     await c01?.endAsync();
     await platform?.stop();
   });
 
   afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
+    expect(takeErrors(screens)).toEqual([]);
   });
 
   it('walks the operator’s ranking → a company → a truck → its evidence, sorting and in both layouts', async () => {

@@ -1,34 +1,29 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { names, type Incident, type IncidentAckResult, type IncidentView } from '@lg/contracts';
-import type { RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { demoRegistryWith, Platform } from '@lg/testing';
+import { connectDevice, hearTrucks, LiveClient, login } from './helpers';
 
 /** The fleet of one company that goes silent together: 50 trucks of C01 besides the registry's own. */
 const FLOOD = Array.from({ length: 50 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
 
 function floodRegistry(dir: string): string {
-  const data = JSON.parse(
-    readFileSync(resolve(__dirname, '../../config/registry/longgang.json'), 'utf8'),
-  ) as RegistryData;
-  data.devices.push(
-    ...FLOOD.map((id, i) => ({
-      id,
-      kind: 'truck' as const,
-      owner: 'C01',
-      name: `洪泛测试 ${i + 1}`,
-      intervalSec: 10,
-      plate: `粤B F${String(i).padStart(4, '0')}`,
-    })),
+  return demoRegistryWith(dir, (data) =>
+    data.devices.push(
+      ...FLOOD.map((id, i) => ({
+        id,
+        kind: 'truck' as const,
+        owner: 'C01',
+        name: `洪泛测试 ${i + 1}`,
+        intervalSec: 10,
+        plate: `粤B F${String(i).padStart(4, '0')}`,
+      })),
+    ),
   );
-  const file = join(dir, 'registry.json');
-  writeFileSync(file, JSON.stringify(data));
-  return file;
 }
 
 /**
@@ -91,19 +86,7 @@ describe('alarm floods: incidents', () => {
 
   it('groups fifty silent trucks into one incident, keeps a red gas alert on every screen, and takes the incident at once', async () => {
     const start = Date.now();
-    for (const [i, id] of FLOOD.entries()) {
-      for (let k = 0; k < 2; k++) {
-        const fix = {
-          ts: start - 20_000 + k * 10_000,
-          lat: 22.7 + i * 0.001,
-          lon: 114.25,
-          speed: 40,
-          ignition: true,
-          sats: 10,
-        };
-        await c01.publishAsync(`${platform.root}/truck/C01/${id}/telemetry`, JSON.stringify(fix), { qos: 1 });
-      }
-    }
+    await hearTrucks(c01, platform.root, 'C01', FLOOD, start, 0.001);
     await waitFor(
       'the fifty trucks to be heard',
       async () => {

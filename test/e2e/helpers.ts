@@ -1,7 +1,10 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { Alert, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
+import type { Device, RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
+import type { Platform } from '@lg/testing';
+import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 
 export async function login(gateway: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${gateway}/api/auth/login`, {
@@ -90,4 +93,84 @@ export async function connectDevice(
     client.once('error', reject);
   });
   return client;
+}
+
+/** Publishes a truck's fixes (one object, or an array as one batch) as its company would, at QoS 1. */
+export async function publishTruck(
+  client: MqttClient,
+  root: string,
+  owner: string,
+  truck: string,
+  fixes: object,
+): Promise<void> {
+  await client.publishAsync(`${root}/truck/${owner}/${truck}/telemetry`, JSON.stringify(fixes), { qos: 1 });
+}
+
+/** Waits until InfluxDB holds `count` truck records that match `where` (InfluxQL, e.g. `device = 'T002'`). */
+export async function waitForTruckRecords(platform: Platform, where: string, count: number): Promise<void> {
+  await waitFor(`${count} truck records where ${where} in InfluxDB`, async () => {
+    const rows = await platform.influxQuery(`SELECT count(rx) FROM raw_truck.truck WHERE ${where}`);
+    return Number(rows[0]?.count ?? 0) === count;
+  });
+}
+
+/** The JT/T 808 identity the registry gives a truck: its terminal number, plate and plate colour. */
+export function terminalIdentity(
+  platform: Platform,
+  truck: string,
+  extra: Partial<TerminalIdentity> = {},
+): TerminalIdentity {
+  const d = platform.registry.device(truck)!;
+  return { terminal: d.terminal!, plate: d.plate!, plateColor: d.plateColor!, ...extra };
+}
+
+/** A simulated terminal of a registry truck, connected to the platform's JT/T 808 gateway and logged in. */
+export async function connectTerminal(platform: Platform, truck: string): Promise<Jt808Terminal> {
+  const terminal = await Jt808Terminal.connect(
+    '127.0.0.1',
+    platform.jt808Port(),
+    terminalIdentity(platform, truck),
+  );
+  await terminal.logIn();
+  return terminal;
+}
+
+/** Two fixes of each truck, 20 and 10 s before `start`, `latStep`° apart: heard, then silent from then on. */
+export async function hearTrucks(
+  client: MqttClient,
+  root: string,
+  owner: string,
+  trucks: readonly string[],
+  start: number,
+  latStep: number,
+): Promise<void> {
+  for (const [i, id] of trucks.entries()) {
+    for (let k = 0; k < 2; k++) {
+      const ts = start - 20_000 + k * 10_000;
+      const fix = { ts, lat: 22.7 + i * latStep, lon: 114.25, speed: 40, ignition: true, sats: 10 };
+      await publishTruck(client, root, owner, id, fix);
+    }
+  }
+}
+
+/**
+ * The scorecard tests' fleet in a registry: its trucks replaced by C01's T001–T003 and C02's T004–T005,
+ * whatever the fleet of the day is.
+ */
+export function scorecardFleet(data: RegistryData): void {
+  const truck = (id: string, owner: string): Device => ({
+    id,
+    kind: 'truck',
+    owner,
+    intervalSec: 10,
+    plate: `粤B·${id}`,
+  });
+  data.devices = [
+    ...data.devices.filter((d) => d.kind !== 'truck'),
+    truck('T001', 'C01'),
+    truck('T002', 'C01'),
+    truck('T003', 'C01'),
+    truck('T004', 'C02'),
+    truck('T005', 'C02'),
+  ];
 }

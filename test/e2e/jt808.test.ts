@@ -5,7 +5,7 @@ import { Platform } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { startJt808Fleet } from '@lg/simulators/jt808/fleet';
 import { simulateDevices } from '@lg/simulators/devices';
-import { LiveClient, login } from './helpers';
+import { LiveClient, login, terminalIdentity } from './helpers';
 
 /**
  * Real JT/T 808 terminals, end to end: simulated terminals speak the protocol over TCP to the built JT/T
@@ -20,10 +20,8 @@ describe('JT/T 808 gateway, end to end', () => {
   let operatorToken: string;
   const terminals: Jt808Terminal[] = [];
 
-  const identity = (id: string, extra: Partial<TerminalIdentity> = {}): TerminalIdentity => {
-    const d = platform.registry.device(id)!;
-    return { terminal: d.terminal!, plate: d.plate!, plateColor: d.plateColor!, ...extra };
-  };
+  const identity = (id: string, extra: Partial<TerminalIdentity> = {}) =>
+    terminalIdentity(platform, id, extra);
   const open = async (id: string, extra: Partial<TerminalIdentity> = {}) => {
     const t = await Jt808Terminal.connect('127.0.0.1', platform.jt808Port(), identity(id, extra));
     terminals.push(t);

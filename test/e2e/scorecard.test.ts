@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -6,9 +6,9 @@ import IORedis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { names } from '@lg/contracts';
 import { SCORECARD_QUEUE } from '@lg/scorecard';
-import { Platform } from '@lg/testing';
+import { demoRegistryWith, Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, login } from './helpers';
+import { connectDevice, login, scorecardFleet } from './helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
@@ -49,27 +49,8 @@ describe('scorecard, end to end', () => {
   const period = `from=${day}&to=${day + DAY_MS}`;
 
   beforeAll(async () => {
-    // The district's registry with this test's trucks only, whatever the fleet of the day is.
     dir = mkdtempSync(join(tmpdir(), 'lg-scorecard-e2e-'));
-    const registry = JSON.parse(readFileSync('config/registry/longgang.json', 'utf8'));
-    const truck = (id: string, owner: string) => ({
-      id,
-      kind: 'truck',
-      owner,
-      intervalSec: 10,
-      plate: `粤B·${id}`,
-    });
-    registry.devices = [
-      ...registry.devices.filter((d: Json) => d.kind !== 'truck'),
-      truck('T001', 'C01'),
-      truck('T002', 'C01'),
-      truck('T003', 'C01'),
-      truck('T004', 'C02'),
-      truck('T005', 'C02'),
-    ];
-    const registryFile = join(dir, 'registry.json');
-    writeFileSync(registryFile, JSON.stringify(registry));
-    platform = await Platform.start({ registryFile });
+    platform = await Platform.start({ registryFile: demoRegistryWith(dir, scorecardFleet) });
     gateway = platform.url('gateway');
     c01Client = await connectDevice(platform.services.mqttUrl, 'C01');
     c02Client = await connectDevice(platform.services.mqttUrl, 'C02');

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -20,14 +17,8 @@ import {
 } from '@lg/contracts';
 import { FencedBatch, Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
-import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
-import { gatewayConfig } from '../../apps/gateway/src/config';
-import { createGateway } from '../../apps/gateway/src/gateway.app';
-import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
-
-/** Response bodies are checked with matchers, not typed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { waitFor } from '@lg/services';
+import { GatewayHarness } from './gateway-harness';
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -44,13 +35,10 @@ const ALLOWED_ORIGIN = 'https://ops.example.gov.cn';
 const OTHER_ORIGIN = 'https://evil.example.com';
 
 describe('gateway (real Redis and InfluxDB)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
-  let influxProc: ManagedProcess;
+  let gw: GatewayHarness;
   let redis: Redis;
   let app: NestExpressApplication;
   let base: string;
-  let influxUrl: string;
   const db = 'gw_test';
   const prefix = `gw${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
@@ -83,44 +71,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
     device,
   });
 
-  async function influxWrite(lines: string[]): Promise<void> {
-    const res = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, {
-      method: 'POST',
-      body: lines.join('\n'),
-    });
-    expect(res.status).toBe(204);
-  }
-
-  async function api(
-    path: string,
-    token?: string,
-    init: RequestInit = {},
-  ): Promise<{ status: number; body: Json }> {
-    const res = await fetch(base + path, {
-      ...init,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-      },
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body };
-  }
-
-  async function login(username: string, password = username): Promise<string> {
-    const { status, body } = await api('/api/auth/login', undefined, {
-      method: 'POST',
-      body: JSON.stringify({ username, password }),
-    });
-    expect(status).toBe(200);
-    return body.token as string;
-  }
+  const influxWrite = (lines: string[]) => gw.influxWrite(lines);
+  const api = (path: string, token?: string, init?: RequestInit) => gw.api(path, token, init);
+  const login = (username: string, password?: string) => gw.login(username, password);
 
   function connect(token: string | undefined): { socket: LiveClient; inbox: Inbox } {
     const socket: LiveClient = io(`${base}/live`, {
@@ -142,63 +95,40 @@ describe('gateway (real Redis and InfluxDB)', () => {
   let c01Token: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-gateway-'));
-    const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
-    [redisProc, influxProc] = await Promise.all([
-      startRedisServer({ dir: join(dir, 'redis'), port: redisPort }),
-      startInfluxServer({ dir: join(dir, 'influxdb'), port: influxPort, rpcPort }),
-    ]);
-    influxUrl = `http://127.0.0.1:${influxPort}`;
-    redis = new Redis(`redis://127.0.0.1:${redisPort}`);
-    store = new AlertStore(redis, n);
-    leases = new Leases(redis, 'test-worker', 60_000);
-    expect(await leases.acquire(n.partitionLease(0))).toBe(true);
-
-    seeded = {
-      c01: await stage(truck('T001', 'C01'), 'red', 'T001 overspeed'),
-      c02: await stage(truck('T004', 'C02'), 'orange', 'T004 overspeed'),
-      gas: await stage({ rule: 'gas.lel', kind: 'gas', owner: 'P01', device: 'G001' }, 'orange', 'G001 lel'),
-    };
-    await redis.hset(
-      n.presence,
-      'T001',
-      JSON.stringify({ lastSeen: clock, rx: clock + 50, online: true, changedAt: clock - 60_000 }),
-    );
-
-    const config = gatewayConfig({
-      LG_MODE: 'demo',
-      REGISTRY_FILE: 'config/registry/minimal.json',
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      REDIS_PREFIX: prefix,
-      INFLUX_URL: influxUrl,
-      INFLUX_DB: db,
-      // Points are written straight to the default RP here; retention has its own test (lifecycle).
-      INFLUX_RETENTION: 'false',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      LOGIN_MAX_FAILURES: '3',
-      LOG_LEVEL: 'warn',
-      CORS_ORIGINS: ALLOWED_ORIGIN,
+    gw = await GatewayHarness.start({
+      name: 'gateway',
+      db,
+      prefix,
+      registry: 'config/registry/minimal.json',
+      env: { LOGIN_MAX_FAILURES: '3', CORS_ORIGINS: ALLOWED_ORIGIN },
+      beforeGateway: async (r) => {
+        redis = r;
+        store = new AlertStore(redis, n);
+        leases = new Leases(redis, 'test-worker', 60_000);
+        expect(await leases.acquire(n.partitionLease(0))).toBe(true);
+        seeded = {
+          c01: await stage(truck('T001', 'C01'), 'red', 'T001 overspeed'),
+          c02: await stage(truck('T004', 'C02'), 'orange', 'T004 overspeed'),
+          gas: await stage(
+            { rule: 'gas.lel', kind: 'gas', owner: 'P01', device: 'G001' },
+            'orange',
+            'G001 lel',
+          ),
+        };
+        await redis.hset(
+          n.presence,
+          'T001',
+          JSON.stringify({ lastSeen: clock, rx: clock + 50, online: true, changedAt: clock - 60_000 }),
+        );
+      },
     });
-    app = await createGateway(config, ['error']);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const reader = app.get(LiveStreamReader);
-    await waitFor('the live stream reader to start', () => reader.started);
-    // The gateway creates the database at start-up (INFLUX_CREATE_DB).
-    await waitFor('the InfluxDB database', async () => {
-      const res = await fetch(`${influxUrl}/query?q=SHOW%20DATABASES`);
-      return JSON.stringify(await res.json()).includes(db);
-    });
+    ({ app, base } = gw);
     [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
   });
 
   afterAll(async () => {
     for (const socket of clients) socket.disconnect();
-    await app?.close();
-    await redis?.quit();
-    await Promise.all([redisProc?.stop(), influxProc?.stop()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await gw?.stop();
   });
 
   describe('login', () => {

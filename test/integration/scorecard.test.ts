@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
@@ -20,10 +16,10 @@ import {
 } from '@lg/contracts';
 import { FencedBatch, Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
-import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
-import { gatewayConfig } from '../../apps/gateway/src/config';
-import { createGateway } from '../../apps/gateway/src/gateway.app';
-import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
+import { waitFor } from '@lg/services';
+import { GatewayHarness } from './gateway-harness';
+import { demoRegistryWith } from '@lg/testing';
+import { scorecardFleet } from '../e2e/helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
@@ -45,13 +41,9 @@ type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
  * - T004, T005 (C02): 20 complete segments each; T004 one overspeed.
  */
 describe('scorecard (real Redis and InfluxDB)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
-  let influxProc: ManagedProcess;
+  let gw: GatewayHarness;
   let redis: Redis;
-  let app: NestExpressApplication;
   let base: string;
-  let influxUrl: string;
   const db = 'sc_test';
   const prefix = `sc${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
@@ -67,42 +59,9 @@ describe('scorecard (real Redis and InfluxDB)', () => {
   const T0 = Date.parse('2026-05-01T02:00:00Z'); // 10:00 local
   const M_KM = 0.111195;
 
-  async function api(
-    path: string,
-    token?: string,
-    init: RequestInit = {},
-  ): Promise<{ status: number; body: Json; res: Response }> {
-    const res = await fetch(base + path, {
-      ...init,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-      },
-    });
-    const type = res.headers.get('content-type') ?? '';
-    let body: unknown;
-    if (type.includes('json')) body = await res.json();
-    else if (type.includes('spreadsheetml')) body = Buffer.from(await res.arrayBuffer());
-    else body = await res.text();
-    return { status: res.status, body, res };
-  }
-
-  async function login(username: string): Promise<string> {
-    const { status, body } = await api('/api/auth/login', undefined, {
-      method: 'POST',
-      body: JSON.stringify({ username, password: username }),
-    });
-    expect(status).toBe(200);
-    return body.token as string;
-  }
-
-  async function influxWrite(lines: string[]): Promise<void> {
-    const res = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, {
-      method: 'POST',
-      body: lines.join('\n'),
-    });
-    expect(res.status).toBe(204);
-  }
+  const api = (path: string, token?: string, init?: RequestInit) => gw.request(path, token, init);
+  const login = (username: string) => gw.login(username);
+  const influxWrite = (lines: string[]) => gw.influxWrite(lines);
 
   const reading = (device: string, owner: string, ts: number, lat: number, speed = 40, why?: string[]) =>
     readingLine({
@@ -177,70 +136,21 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     return lines;
   }
 
-  /** The district's registry with the trucks of this test only: C01 T001–T003, C02 T004–T005. */
-  function testRegistry(): Json {
-    const registry = JSON.parse(readFileSync('config/registry/longgang.json', 'utf8'));
-    const truck = (id: string, owner: string) => ({
-      id,
-      kind: 'truck',
-      owner,
-      intervalSec: 10,
-      plate: `粤B·${id}`,
-    });
-    registry.devices = [
-      ...registry.devices.filter((d: Json) => d.kind !== 'truck'),
-      truck('T001', 'C01'),
-      truck('T002', 'C01'),
-      truck('T003', 'C01'),
-      truck('T004', 'C02'),
-      truck('T005', 'C02'),
-    ];
-    return registry;
-  }
-
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-scorecard-'));
-    const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
-    [redisProc, influxProc] = await Promise.all([
-      startRedisServer({ dir: join(dir, 'redis'), port: redisPort }),
-      startInfluxServer({ dir: join(dir, 'influxdb'), port: influxPort, rpcPort }),
-    ]);
-    influxUrl = `http://127.0.0.1:${influxPort}`;
-    const registryFile = join(dir, 'registry.json');
-    writeFileSync(registryFile, JSON.stringify(testRegistry()));
-    redis = new Redis(`redis://127.0.0.1:${redisPort}`);
-    const config = gatewayConfig({
-      LG_MODE: 'demo',
-      REGISTRY_FILE: registryFile,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      REDIS_PREFIX: prefix,
-      INFLUX_URL: influxUrl,
-      INFLUX_DB: db,
-      // Points are written straight to the default RP here; retention has its own test (lifecycle).
-      INFLUX_RETENTION: 'false',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'warn',
+    gw = await GatewayHarness.start({
+      name: 'scorecard',
+      db,
+      prefix,
+      registry: (dir) => demoRegistryWith(dir, scorecardFleet),
     });
-    app = await createGateway(config, ['error']);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const reader = app.get(LiveStreamReader);
-    await waitFor('the live stream reader to start', () => reader.started);
-    await waitFor('the InfluxDB database', async () => {
-      const res = await fetch(`${influxUrl}/query?q=SHOW%20DATABASES`);
-      return JSON.stringify(await res.json()).includes(db);
-    });
+    ({ redis, base } = gw);
     await influxWrite(seed());
     [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
   });
 
   afterAll(async () => {
     for (const socket of clients) socket.disconnect();
-    await app?.close();
-    await redis?.quit();
-    await Promise.all([redisProc?.stop(), influxProc?.stop()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await gw?.stop();
   });
 
   describe('rates, points and score', () => {
@@ -365,7 +275,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
 
     it('keeps the final day in InfluxDB and serves the trend from it', async () => {
       const res = await fetch(
-        `${influxUrl}/query?db=${db}&q=${encodeURIComponent(`SELECT "score", "rate_qualification" FROM "scorecard" WHERE "company" = 'C01' AND "level" = 'company'`)}&epoch=ms`,
+        `${gw.influxUrl}/query?db=${db}&q=${encodeURIComponent(`SELECT "score", "rate_qualification" FROM "scorecard" WHERE "company" = 'C01' AND "level" = 'company'`)}&epoch=ms`,
       );
       const kept = (await res.json()) as Json;
       expect(kept.results[0].series[0].values).toEqual([
@@ -508,7 +418,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
   describe('requests that could multiply the work', () => {
     /** Queries InfluxDB has answered so far (its own statistics). */
     async function influxQueries(): Promise<number> {
-      const vars = (await (await fetch(`${influxUrl}/debug/vars`)).json()) as Record<string, Json>;
+      const vars = (await (await fetch(`${gw.influxUrl}/debug/vars`)).json()) as Record<string, Json>;
       const httpd = Object.entries(vars).find(([key]) => key.startsWith('httpd'));
       return Number(httpd?.[1].values.queryReq);
     }

@@ -59,6 +59,9 @@ import { DataQualityController } from './http/data-quality.controller';
 import { DataQualityService } from './access/data-quality.service';
 import { TrackEvidenceController } from './http/track-evidence.controller';
 import { TrackEvidenceService } from './access/track-evidence.service';
+import { ClosuresService } from './access/closures.service';
+import { HazardsService } from './access/hazards.service';
+import { AlarmLoadService } from './access/alarm-load.service';
 
 /** The users file (demo credentials refused in production), or the demo accounts when there is none. */
 export async function loadUsers(c: GatewayConfig, registry: Registry): Promise<UserDirectory> {
@@ -150,6 +153,9 @@ export class GatewayModule {
         AlertsService,
         IncidentsService,
         ShelvingService,
+        AlarmLoadService,
+        ClosuresService,
+        HazardsService,
         DevicesService,
         TerminalDownlinkService,
         LoginService,

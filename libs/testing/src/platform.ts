@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Registry } from '@lg/registry';
+import { Registry, type RegistryData } from '@lg/registry';
 import {
   APP_NODE_FLAGS,
   freePort,
@@ -33,6 +33,17 @@ export interface PlatformOptions {
 
 /** The repository: three levels up from the sources, four from their build in dist/. */
 const ROOT = ((up) => (up.endsWith('/dist') ? resolve(up, '..') : up))(resolve(__dirname, '../../..'));
+
+/** The demo district's registry with `change` made to it, written into `dir`: its path (`registryFile`). */
+export function demoRegistryWith(dir: string, change: (data: RegistryData) => void): string {
+  const data = JSON.parse(
+    readFileSync(resolve(ROOT, 'config/registry/longgang.json'), 'utf8'),
+  ) as RegistryData;
+  change(data);
+  const file = join(dir, 'registry.json');
+  writeFileSync(file, JSON.stringify(data));
+  return file;
+}
 
 /**
  * The whole platform for an end-to-end test: Mosquitto, Redis and InfluxDB on free ports in a temporary

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Post } from '@nestjs/common';
 import type { Alert, AlertTransition } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { AlertsService } from '../access/alerts.service';
 import {
   ackBodySchema,
@@ -10,16 +10,15 @@ import {
   type AckBody,
   type AlertQuery,
 } from '../contract/queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodBody, ZodParam, ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { z } from '../contract/openapi-zod';
 import { alertSchema, alertTransitionSchema, bulkAckResultSchema } from '../contract/responses';
 import { bulkAckSchema, MAX_BULK_ACK, type BulkAckBody } from '../contract/bulk-ack.queries';
 import type { BulkAckResult } from '../access/alerts.service';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'alerts' })
-@Controller('api/alerts')
+@ApiController('api/alerts', { tag: 'alerts' })
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
@@ -33,10 +32,7 @@ export class AlertsController {
     ok: z.array(alertSchema),
     errors: { 400: 'A bad query parameter, named in the message', 403: '' },
   })
-  list(
-    @CurrentUser() user: Principal,
-    @Query(new ZodPipe(alertQuerySchema, 'query')) q: AlertQuery,
-  ): Promise<Alert[]> {
+  list(@CurrentUser() user: Principal, @ZodQuery(alertQuerySchema) q: AlertQuery): Promise<Alert[]> {
     return this.alerts.list(user, q);
   }
 
@@ -53,17 +49,14 @@ export class AlertsController {
   })
   acknowledgeCleared(
     @CurrentUser() user: Principal,
-    @Body(new ZodPipe(bulkAckSchema, 'body')) body: BulkAckBody,
+    @ZodBody(bulkAckSchema) body: BulkAckBody,
   ): Promise<BulkAckResult> {
     return this.alerts.acknowledgeCleared(user, body);
   }
 
   @Get(':id')
   @ApiRoute({ summary: 'One alert', params: { id: alertIdSchema }, ok: alertSchema, errors: { 404: '' } })
-  get(
-    @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
-  ): Promise<Alert> {
+  get(@CurrentUser() user: Principal, @ZodParam('id', alertIdSchema) id: string): Promise<Alert> {
     return this.alerts.get(user, id);
   }
 
@@ -82,8 +75,8 @@ export class AlertsController {
   @HttpCode(200)
   acknowledge(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(ackBodySchema, 'body')) body: AckBody,
+    @ZodParam('id', alertIdSchema) id: string,
+    @ZodBody(ackBodySchema) body: AckBody,
   ): Promise<Alert> {
     return this.alerts.acknowledge(user, id, body.note, body.severity);
   }
@@ -97,7 +90,7 @@ export class AlertsController {
   })
   history(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
+    @ZodParam('id', alertIdSchema) id: string,
   ): Promise<AlertTransition[]> {
     return this.alerts.history(user, id);
   }

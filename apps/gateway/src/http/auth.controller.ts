@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
 import { LoginService, type LoginResult } from '../access/login.service';
 import { loginBodySchema, type LoginBody } from '../contract/queries';
-import { ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodBody } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { loginResponseSchema, userSchema } from '../contract/responses';
 
-@ApiGroup({ tag: 'auth', public: true })
-@Controller('api/auth')
+@ApiController('api/auth', { tag: 'auth', public: true })
 export class AuthController {
   constructor(private readonly logins: LoginService) {}
 
@@ -26,10 +26,7 @@ export class AuthController {
     },
   })
   @HttpCode(200)
-  async login(
-    @Body(new ZodPipe(loginBodySchema, 'body')) body: LoginBody,
-    @Req() req: Request,
-  ): Promise<LoginResult> {
+  async login(@ZodBody(loginBodySchema) body: LoginBody, @Req() req: Request): Promise<LoginResult> {
     // req.ip: the socket's address, or the client's as a proxy of TRUST_PROXY reports it. Refusals carry
     // Retry-After, set by the error filter.
     return this.logins.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');

@@ -1,16 +1,15 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { DataQualityService, type DataQualityView } from '../access/data-quality.service';
 import { dataQualityQuerySchema, type DataQualityQuery } from '../contract/data-quality.queries';
 import { companyIdSchema } from '../contract/scorecard.queries';
 import { described } from '../contract/responses';
-import { ApiGroup, ApiRoute } from './api-route';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
+import { ZodParam, ZodQuery } from './zod.pipe';
 
 /** Data quality per truck (docs/scorecard.md): the integration console's view of a company's terminals. */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'scorecard' })
-@Controller('api/quality')
+@ApiController('api/quality', { tag: 'scorecard' })
 export class DataQualityController {
   constructor(private readonly quality: DataQualityService) {}
 
@@ -30,8 +29,8 @@ export class DataQualityController {
   })
   company(
     @CurrentUser() user: Principal,
-    @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,
-    @Query(new ZodPipe(dataQualityQuerySchema(), 'query')) q: DataQualityQuery,
+    @ZodParam('companyId', companyIdSchema) companyId: string,
+    @ZodQuery(dataQualityQuerySchema()) q: DataQualityQuery,
   ): Promise<DataQualityView> {
     return this.quality.company(user, companyId, q);
   }

@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import type { DeviceView, SeriesView, TrackView } from '@lg/contracts';
 import { DevicesService } from '../access/devices.service';
 import {
@@ -10,16 +10,15 @@ import {
   type SeriesQuery,
   type TrackQuery,
 } from '../contract/queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodParam, ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { z } from '../contract/openapi-zod';
 import { deviceSchema, seriesSchema, trackSchema } from '../contract/responses';
 
 const TIME = 'ISO-8601 with a zone, or epoch ms';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'devices' })
-@Controller('api')
+@ApiController('api', { tag: 'devices' })
 export class DevicesController {
   constructor(private readonly devices: DevicesService) {}
 
@@ -43,8 +42,8 @@ export class DevicesController {
   })
   track(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-    @Query(new ZodPipe(trackQuerySchema(), 'query')) q: TrackQuery,
+    @ZodParam('id', deviceIdSchema) id: string,
+    @ZodQuery(trackQuerySchema()) q: TrackQuery,
   ): Promise<TrackView> {
     return this.devices.track(user, id, q);
   }
@@ -63,8 +62,8 @@ export class DevicesController {
   })
   series(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-    @Query(new ZodPipe(seriesQuerySchema(), 'query')) q: SeriesQuery,
+    @ZodParam('id', deviceIdSchema) id: string,
+    @ZodQuery(seriesQuerySchema()) q: SeriesQuery,
   ): Promise<SeriesView> {
     return this.devices.series(user, id, q);
   }

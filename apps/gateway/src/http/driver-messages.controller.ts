@@ -1,28 +1,25 @@
 import {
-  Body,
-  Controller,
   ForbiddenException,
   HttpCode,
   HttpException,
   NotFoundException,
   BadRequestException,
-  Param,
   Post,
-  UseGuards,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from '../contract/openapi-zod';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS, type DriverMessage } from '@lg/contracts';
 import { DUTY_QUEUE, newDriverMessageId, queueDriverMessage } from '@lg/duty';
 import { Registry } from '@lg/registry';
 import { TerminalDownlinkService, type TextSent } from '../access/terminal-downlink.service';
 import { GatewayRedis } from '../infra/redis';
 import { alertIdSchema } from '../contract/queries';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ZodBody, ZodParam } from './zod.pipe';
 
 const body = z
   .object({
@@ -48,9 +45,7 @@ export interface DriverMessageSent {
  * road ahead is closed"): to the company's platform over MQTT and to the truck's own JT/T 808 terminal
  * where it is connected to the platform directly. Operators only.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'alerts' })
-@Controller('api/alerts')
+@ApiController('api/alerts', { tag: 'alerts' })
 export class DriverMessagesController implements OnApplicationShutdown {
   private queue: Queue | undefined;
 
@@ -81,8 +76,8 @@ export class DriverMessagesController implements OnApplicationShutdown {
   })
   async send(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(body, 'body')) b: z.output<typeof body>,
+    @ZodParam('id', alertIdSchema) id: string,
+    @ZodBody(body) b: z.output<typeof body>,
   ): Promise<DriverMessageSent> {
     if (user.role !== 'operator') throw new ForbiddenException('messages to drivers are sent by operators');
     const alert = await this.redis.alerts.get(id);

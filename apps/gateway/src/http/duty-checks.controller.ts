@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import { DUTY_CHECK_ID_PATTERN, ID_PATTERN, type DutyAnswerResult } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import type { DutySettings } from '@lg/duty';
 import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
 import { quoted, single, withRange } from '../contract/queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodBody, ZodParam, ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 
 const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
@@ -42,9 +43,7 @@ const checkId = z.string().regex(DUTY_CHECK_ID_PATTERN, 'is not a duty check ID'
  * Duty checks (平台查岗): operators ask (or the schedule does, at random in working hours); the company asked
  * answers over MQTT or here; each check ends in time, late or missed.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'duty-checks' })
-@Controller('api/duty-checks')
+@ApiController('api/duty-checks', { tag: 'duty-checks' })
 export class DutyChecksController {
   constructor(private readonly duty: DutyChecksService) {}
 
@@ -57,7 +56,7 @@ export class DutyChecksController {
   })
   list(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(listQuery, 'query')) q: z.output<typeof listQuery>,
+    @ZodQuery(listQuery) q: z.output<typeof listQuery>,
   ): Promise<DutyCheckList> {
     return this.duty.list(user, q);
   }
@@ -71,7 +70,7 @@ export class DutyChecksController {
   })
   summary(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(tallyQuery, 'query')) q: z.output<typeof tallyQuery>,
+    @ZodQuery(tallyQuery) q: z.output<typeof tallyQuery>,
   ): Promise<DutyTallyView[]> {
     return this.duty.tallies(user, q);
   }
@@ -107,7 +106,7 @@ export class DutyChecksController {
   @HttpCode(202)
   ask(
     @CurrentUser() user: Principal,
-    @Body(new ZodPipe(askBody, 'body')) body: z.output<typeof askBody>,
+    @ZodBody(askBody) body: z.output<typeof askBody>,
   ): Promise<{ id: string; company: string }> {
     return this.duty.ask(user, body);
   }
@@ -123,8 +122,8 @@ export class DutyChecksController {
   @HttpCode(200)
   answer(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(checkId, 'id')) id: string,
-    @Body(new ZodPipe(answerBody, 'body')) body: z.output<typeof answerBody>,
+    @ZodParam('id', checkId) id: string,
+    @ZodBody(answerBody) body: z.output<typeof answerBody>,
   ): Promise<DutyAnswerResult> {
     return this.duty.answer(user, id, body.code);
   }

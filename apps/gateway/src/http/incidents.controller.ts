@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Post } from '@nestjs/common';
 import type { IncidentAckResult, IncidentView } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { IncidentsService } from '../access/incidents.service';
 import { z } from '../contract/openapi-zod';
 import { incidentAckResultSchema, incidentSchema } from '../contract/responses';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import {
   incidentAckSchema,
   incidentIdSchema,
@@ -13,11 +14,9 @@ import {
   type IncidentAckBody,
   type IncidentQuery,
 } from '../contract/incidents.queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ZodBody, ZodParam, ZodQuery } from './zod.pipe';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'incidents' })
-@Controller('api/incidents')
+@ApiController('api/incidents', { tag: 'incidents' })
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
@@ -33,7 +32,7 @@ export class IncidentsController {
   })
   list(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(incidentQuerySchema, 'query')) q: IncidentQuery,
+    @ZodQuery(incidentQuerySchema) q: IncidentQuery,
   ): Promise<IncidentView[]> {
     return this.incidents.list(user, q);
   }
@@ -45,10 +44,7 @@ export class IncidentsController {
     ok: incidentSchema,
     errors: { 404: '' },
   })
-  get(
-    @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(incidentIdSchema, 'id')) id: string,
-  ): Promise<IncidentView> {
+  get(@CurrentUser() user: Principal, @ZodParam('id', incidentIdSchema) id: string): Promise<IncidentView> {
     return this.incidents.get(user, id);
   }
 
@@ -68,8 +64,8 @@ export class IncidentsController {
   })
   acknowledge(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(incidentIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(incidentAckSchema, 'body')) body: IncidentAckBody,
+    @ZodParam('id', incidentIdSchema) id: string,
+    @ZodBody(incidentAckSchema) body: IncidentAckBody,
   ): Promise<IncidentAckResult> {
     return this.incidents.acknowledge(user, id, body.note, body.severity);
   }

@@ -1,12 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { z } from 'zod';
 import { ID_PATTERN, type PlatformLinkView } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { LinksService, type LinksView } from '../access/links.service';
 import { linkQuerySchema, type LinkQuery } from '../contract/links.queries';
 import { platformLinkOneSchema, platformLinksSchema } from '../contract/responses';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodParam, ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 
 const PERIOD = 'from, to: ISO-8601 with a zone, or epoch ms; default: the last 24 h';
 const companyId = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}');
@@ -15,9 +16,7 @@ const companyId = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}')
  * The transport companies' platform links (up/down as their platforms publish it over MQTT): the current
  * state, the time offline in a period and one company's changes. A company user gets its own only.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'links' })
-@Controller('api/links')
+@ApiController('api/links', { tag: 'links' })
 export class LinksController {
   constructor(private readonly links: LinksService) {}
 
@@ -29,10 +28,7 @@ export class LinksController {
     ok: platformLinksSchema,
     errors: { 400: '' },
   })
-  list(
-    @CurrentUser() user: Principal,
-    @Query(new ZodPipe(linkQuerySchema(), 'query')) q: LinkQuery,
-  ): Promise<LinksView> {
+  list(@CurrentUser() user: Principal, @ZodQuery(linkQuerySchema()) q: LinkQuery): Promise<LinksView> {
     return this.links.list(user, q);
   }
 
@@ -47,8 +43,8 @@ export class LinksController {
   })
   one(
     @CurrentUser() user: Principal,
-    @Param('company', new ParamPipe(companyId, 'company')) company: string,
-    @Query(new ZodPipe(linkQuerySchema(), 'query')) q: LinkQuery,
+    @ZodParam('company', companyId) company: string,
+    @ZodQuery(linkQuerySchema()) q: LinkQuery,
   ): Promise<PlatformLinkView> {
     return this.links.one(user, company, q);
   }

@@ -1,16 +1,15 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get, Inject } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { Registry } from '@lg/registry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import type { MapView } from '@lg/contracts';
 import { mapView } from './map.view';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 
 /** The static layers of the dashboard's map, drawn from the registry (no tiles or other download needed). */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'map' })
-@Controller('api/map')
+@ApiController('api/map', { tag: 'map' })
 export class MapController {
   constructor(
     private readonly registry: Registry,

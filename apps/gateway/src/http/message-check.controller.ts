@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { MessageCheckService, type MessageVerdict } from '../access/message-check.service';
-import { ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodBody } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 
 const body = z
@@ -13,9 +14,7 @@ const body = z
   })
   .strict();
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'rejections' })
-@Controller('api/messages')
+@ApiController('api/messages', { tag: 'rejections' })
 export class MessageCheckController {
   constructor(private readonly messages: MessageCheckService) {}
 
@@ -27,10 +26,7 @@ export class MessageCheckController {
     errors: { 400: '', 403: '' },
   })
   @HttpCode(200)
-  check(
-    @CurrentUser() user: Principal,
-    @Body(new ZodPipe(body, 'body')) b: z.output<typeof body>,
-  ): MessageVerdict {
+  check(@CurrentUser() user: Principal, @ZodBody(body) b: z.output<typeof body>): MessageVerdict {
     return this.messages.check(user, b.topic, b.payload);
   }
 }

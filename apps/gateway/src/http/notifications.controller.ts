@@ -1,18 +1,17 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from '../contract/openapi-zod';
 import { SEVERITIES, type NotificationDelivery } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { MAX_LINK_TOKEN } from '@lg/notifications';
 import { NotificationsService, type LinkOutcome } from '../access/notifications.service';
 import { alertIdSchema } from '../contract/queries';
 import { notificationDeliverySchema } from '../contract/responses';
-import { ApiGroup, ApiRoute } from './api-route';
-import { ParamPipe } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
+import { ZodParam } from './zod.pipe';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'alerts' })
-@Controller('api/alerts')
+@ApiController('api/alerts', { tag: 'alerts' })
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
@@ -27,7 +26,7 @@ export class NotificationsController {
   })
   list(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
+    @ZodParam('id', alertIdSchema) id: string,
   ): Promise<NotificationDelivery[]> {
     return this.notifications.forAlert(user, id);
   }

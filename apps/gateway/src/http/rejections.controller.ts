@@ -1,5 +1,5 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import type { RejectionSummary } from '../access/rejection-summary';
 import { RejectionsService, type RejectionsView } from '../access/rejections.service';
 import {
@@ -9,8 +9,9 @@ import {
   type RejectionQuery,
   type RejectionSummaryQuery,
 } from '../contract/rejections.queries';
-import { ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described, rejectionsSchema } from '../contract/responses';
 
 const PERIOD = 'ISO-8601 with a zone, or epoch ms; default: the last 24 h';
@@ -19,9 +20,7 @@ const PERIOD = 'ISO-8601 with a zone, or epoch ms; default: the last 24 h';
  * The refused messages kept for each owner (a week or 10,000, whichever comes first): the integration
  * console's history. A company user gets its own only.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'rejections' })
-@Controller('api/rejections')
+@ApiController('api/rejections', { tag: 'rejections' })
 export class RejectionsController {
   constructor(private readonly rejections: RejectionsService) {}
 
@@ -35,7 +34,7 @@ export class RejectionsController {
   })
   list(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(rejectionQuerySchema(), 'query')) q: RejectionQuery,
+    @ZodQuery(rejectionQuerySchema()) q: RejectionQuery,
   ): Promise<RejectionsView> {
     return this.rejections.list(user, q);
   }
@@ -50,7 +49,7 @@ export class RejectionsController {
   })
   summary(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(rejectionSummaryQuerySchema(), 'query')) q: RejectionSummaryQuery,
+    @ZodQuery(rejectionSummaryQuerySchema()) q: RejectionSummaryQuery,
   ): Promise<RejectionSummary> {
     return this.rejections.summary(user, q);
   }

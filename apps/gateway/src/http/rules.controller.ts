@@ -1,22 +1,21 @@
 import {
   BadRequestException,
   Body,
-  Controller,
   ForbiddenException,
   Get,
   Inject,
   NotFoundException,
   Param,
   Put,
-  UseGuards,
 } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { RulePackStore } from '@lg/evaluation';
 import { Registry } from '@lg/registry';
 import { describePack, RULES, RuleConfigError } from '@lg/rules';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayRedis } from '../infra/redis';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { z } from '../contract/openapi-zod';
 import { described } from '../contract/responses';
 
@@ -26,9 +25,7 @@ type PackView = ReturnType<typeof describePack>;
  * The rule pack: every rule's effective thresholds, and live changes to them. A change is validated
  * against the whole pack (a bad value is a 400 naming the key) and applied by every worker at once.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'rules', errors: { 403: 'Operators only' } })
-@Controller('api/rules')
+@ApiController('api/rules', { tag: 'rules', errors: { 403: 'Operators only' } })
 export class RulesController {
   private readonly store: RulePackStore;
 

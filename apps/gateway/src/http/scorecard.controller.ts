@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Body, Get, Put, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import {
   ScorecardService,
   type CompanyView,
@@ -20,8 +20,9 @@ import {
   type ScorecardRange,
   type TrendQuery,
 } from '../contract/scorecard.queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodParam, ZodQuery } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 import {
   companyDetailSchema,
@@ -39,12 +40,10 @@ const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 da
  * company, per truck, with the evidence and the fix-first list; trends; exports. A company user sees only
  * its own company; any other is 404.
  */
-@UseGuards(AuthGuard)
-@ApiGroup({
+@ApiController('api/scorecard', {
   tag: 'scorecard',
   errors: { 503: 'Too many scorecard computations at once; `Retry-After` says when' },
 })
-@Controller('api/scorecard')
 export class ScorecardController {
   constructor(private readonly scorecard: ScorecardService) {}
 
@@ -58,7 +57,7 @@ export class ScorecardController {
   })
   ranking(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(scorecardQuerySchema(), 'query')) q: ScorecardRange,
+    @ZodQuery(scorecardQuerySchema()) q: ScorecardRange,
   ): Promise<RankingView> {
     return this.scorecard.ranking(user, q);
   }
@@ -79,7 +78,7 @@ export class ScorecardController {
   })
   async rankingExport(
     @CurrentUser() user: Principal,
-    @Query(new ZodPipe(rankingExportQuerySchema(), 'query')) q: RankingExportQuery,
+    @ZodQuery(rankingExportQuerySchema()) q: RankingExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const file = await this.scorecard.rankingExport(user, q);
@@ -125,8 +124,8 @@ export class ScorecardController {
   })
   company(
     @CurrentUser() user: Principal,
-    @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,
-    @Query(new ZodPipe(scorecardQuerySchema(), 'query')) q: ScorecardRange,
+    @ZodParam('companyId', companyIdSchema) companyId: string,
+    @ZodQuery(scorecardQuerySchema()) q: ScorecardRange,
   ): Promise<CompanyView> {
     return this.scorecard.company(user, companyId, q);
   }
@@ -142,8 +141,8 @@ export class ScorecardController {
   })
   trend(
     @CurrentUser() user: Principal,
-    @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,
-    @Query(new ZodPipe(trendQuerySchema(), 'query')) q: TrendQuery,
+    @ZodParam('companyId', companyIdSchema) companyId: string,
+    @ZodQuery(trendQuerySchema()) q: TrendQuery,
   ): Promise<TrendView> {
     return this.scorecard.trend(user, companyId, q);
   }
@@ -162,8 +161,8 @@ export class ScorecardController {
   })
   async export(
     @CurrentUser() user: Principal,
-    @Param('companyId', new ParamPipe(companyIdSchema, 'companyId')) companyId: string,
-    @Query(new ZodPipe(exportQuerySchema(), 'query')) q: ExportQuery,
+    @ZodParam('companyId', companyIdSchema) companyId: string,
+    @ZodQuery(exportQuerySchema()) q: ExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const file = await this.scorecard.export(user, companyId, q);

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Get, HttpCode, Post } from '@nestjs/common';
 import type { Alert } from '@lg/contracts';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import type { ShelfRequest } from '@lg/alerts';
 import { ShelvingService, type ShelveResult } from '../access/shelving.service';
 import { alertSchema } from '../contract/responses';
@@ -12,8 +12,9 @@ import {
   shelvesSchema,
   type ShelveBody,
 } from '../contract/shelving.queries';
-import { ApiGroup, ApiRoute } from './api-route';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
+import { ZodBody, ZodParam } from './zod.pipe';
 
 const SHELVE_DESCRIPTION =
   'Operators only. `minutes`: 5..1440; `reason`: required. A red alert (or a device with one) is not ' +
@@ -21,9 +22,7 @@ const SHELVE_DESCRIPTION =
   'minutes. Shelved alerts leave the live list and its sounds, do not escalate, come back by themselves ' +
   'when the time is over and at once when they rise above the severity shelved.';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'shelving' })
-@Controller('api')
+@ApiController('api', { tag: 'shelving' })
 export class ShelvingController {
   constructor(private readonly shelving: ShelvingService) {}
 
@@ -39,8 +38,8 @@ export class ShelvingController {
   })
   shelveAlert(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(shelveSchema, 'body')) body: ShelveBody,
+    @ZodParam('id', alertIdSchema) id: string,
+    @ZodBody(shelveSchema) body: ShelveBody,
   ): Promise<ShelveResult> {
     return this.shelving.shelveAlert(user, id, body);
   }
@@ -57,8 +56,8 @@ export class ShelvingController {
   })
   shelveDevice(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(shelveSchema, 'body')) body: ShelveBody,
+    @ZodParam('id', deviceIdSchema) id: string,
+    @ZodBody(shelveSchema) body: ShelveBody,
   ): Promise<ShelveResult> {
     return this.shelving.shelveDevice(user, id, body);
   }
@@ -71,10 +70,7 @@ export class ShelvingController {
     ok: alertSchema,
     errors: { 403: '', 404: '', 409: 'Not shelved' },
   })
-  unshelve(
-    @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(alertIdSchema, 'id')) id: string,
-  ): Promise<Alert> {
+  unshelve(@CurrentUser() user: Principal, @ZodParam('id', alertIdSchema) id: string): Promise<Alert> {
     return this.shelving.unshelve(user, id);
   }
 
@@ -98,7 +94,7 @@ export class ShelvingController {
   })
   confirm(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(shelfRequestIdSchema, 'id')) id: string,
+    @ZodParam('id', shelfRequestIdSchema) id: string,
   ): Promise<ShelveResult> {
     return this.shelving.confirm(user, id);
   }

@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS } from '@lg/contracts';
 import { TerminalDownlinkService, type Located, type TextSent } from '../access/terminal-downlink.service';
 import { deviceIdSchema } from '../contract/queries';
-import { ParamPipe, ZodPipe } from './zod.pipe';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ZodBody, ZodParam } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
 import { locatedSchema, textSentSchema } from '../contract/responses';
 
 /** Display on the terminal's screen and read out by TTS (JT/T 808 text flags bits 2 and 3). */
@@ -27,9 +28,7 @@ const textBodySchema = z
   .strict();
 type TextBody = z.infer<typeof textBodySchema>;
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'devices' })
-@Controller('api/devices')
+@ApiController('api/devices', { tag: 'devices' })
 export class TerminalController {
   constructor(private readonly downlink: TerminalDownlinkService) {}
 
@@ -46,8 +45,8 @@ export class TerminalController {
   @HttpCode(200)
   send(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-    @Body(new ZodPipe(textBodySchema, 'body')) body: TextBody,
+    @ZodParam('id', deviceIdSchema) id: string,
+    @ZodBody(textBodySchema) body: TextBody,
   ): Promise<TextSent> {
     return this.downlink.send(user, id, body.text, body.flags);
   }
@@ -61,10 +60,7 @@ export class TerminalController {
     errors: { 403: '', 404: '', 409: 'The terminal is not connected', 504: 'The terminal did not answer' },
   })
   @HttpCode(200)
-  locate(
-    @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-  ): Promise<Located> {
+  locate(@CurrentUser() user: Principal, @ZodParam('id', deviceIdSchema) id: string): Promise<Located> {
     return this.downlink.locate(user, id);
   }
 }

@@ -1,14 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import { TrackEvidenceService, type TrackEvidenceView } from '../access/track-evidence.service';
 import { deviceIdSchema, trackQuerySchema, type TrackQuery } from '../contract/queries';
 import { described } from '../contract/responses';
-import { ApiGroup, ApiRoute } from './api-route';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
+import { ZodParam, ZodQuery } from './zod.pipe';
 
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'scorecard' })
-@Controller('api/trucks')
+@ApiController('api/trucks', { tag: 'scorecard' })
 export class TrackEvidenceController {
   constructor(private readonly evidence: TrackEvidenceService) {}
 
@@ -28,8 +27,8 @@ export class TrackEvidenceController {
   })
   track(
     @CurrentUser() user: Principal,
-    @Param('id', new ParamPipe(deviceIdSchema, 'id')) id: string,
-    @Query(new ZodPipe(trackQuerySchema(), 'query')) q: TrackQuery,
+    @ZodParam('id', deviceIdSchema) id: string,
+    @ZodQuery(trackQuerySchema()) q: TrackQuery,
   ): Promise<TrackEvidenceView> {
     return this.evidence.evidence(user, id, q);
   }

@@ -1,4 +1,4 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Param, Query, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { describeIssues } from '../contract/queries';
 
@@ -31,3 +31,15 @@ export class ParamPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown,
     return result.data as z.output<S>;
   }
 }
+
+/** `@Query(new ZodPipe(schema, 'query'))`: the query string, validated and converted by `schema`. */
+export const ZodQuery = <S extends z.ZodTypeAny>(schema: S): ParameterDecorator =>
+  Query(new ZodPipe(schema, 'query'));
+
+/** `@Body(new ZodPipe(schema, 'body'))`: the JSON body (`{}` when left out), validated by `schema`. */
+export const ZodBody = <S extends z.ZodTypeAny>(schema: S): ParameterDecorator =>
+  Body(new ZodPipe(schema, 'body'));
+
+/** `@Param(name, new ParamPipe(schema, name))`: one path parameter, validated by `schema`. */
+export const ZodParam = <S extends z.ZodTypeAny>(name: string, schema: S): ParameterDecorator =>
+  Param(name, new ParamPipe(schema, name));

@@ -1,10 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { influxConnection } from '@lg/config';
 import type { AlertTransition, DeviceKind, SeriesPoint, TrackPoint } from '@lg/contracts';
 import { Readiness } from '@lg/observability';

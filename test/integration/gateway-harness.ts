@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import { gatewayConfig } from '../../apps/gateway/src/config';
+import { createGateway } from '../../apps/gateway/src/gateway.app';
+import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
+
+/** Response bodies are checked with matchers, not typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface GatewayHarnessOptions {
+  /** Names the temporary folder. */
+  name: string;
+  /** The InfluxDB database and the Redis key prefix the gateway uses. */
+  db: string;
+  prefix: string;
+  /** The registry file, or how to write one into the harness's folder. */
+  registry: string | ((dir: string) => string);
+  /** More of the gateway's environment (e.g. `LOGIN_MAX_FAILURES`). */
+  env?: Record<string, string>;
+  /** Run once Redis is up and before the gateway starts (e.g. to stage alerts it reads at start). */
+  beforeGateway?: (redis: Redis) => Promise<void>;
+}
+
+/**
+ * A gateway in this process against real Redis and InfluxDB, each on a free port in a temporary folder:
+ * the set-up of the gateway's integration tests, and their API calls. `stop` closes all of it.
+ */
+export class GatewayHarness {
+  private constructor(
+    readonly dir: string,
+    private readonly procs: ManagedProcess[],
+    readonly redis: Redis,
+    readonly influxUrl: string,
+    readonly db: string,
+    readonly app: NestExpressApplication,
+    readonly base: string,
+  ) {}
+
+  static async start(o: GatewayHarnessOptions): Promise<GatewayHarness> {
+    const dir = mkdtempSync(join(tmpdir(), `lg-${o.name}-`));
+    const [redisPort, influxPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
+    const procs = await Promise.all([
+      startRedisServer({ dir: join(dir, 'redis'), port: redisPort }),
+      startInfluxServer({ dir: join(dir, 'influxdb'), port: influxPort, rpcPort }),
+    ]);
+    const influxUrl = `http://127.0.0.1:${influxPort}`;
+    const redis = new Redis(`redis://127.0.0.1:${redisPort}`);
+    let app: NestExpressApplication | undefined;
+    try {
+      await o.beforeGateway?.(redis);
+      const config = gatewayConfig({
+        LG_MODE: 'demo',
+        REGISTRY_FILE: typeof o.registry === 'string' ? o.registry : o.registry(dir),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_PREFIX: o.prefix,
+        INFLUX_URL: influxUrl,
+        INFLUX_DB: o.db,
+        // Points are written straight to the default RP here; retention has its own test (lifecycle).
+        INFLUX_RETENTION: 'false',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'warn',
+        ...o.env,
+      });
+      app = await createGateway(config, ['error']);
+      await app.listen(0, '127.0.0.1');
+      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const reader = app.get(LiveStreamReader);
+      await waitFor('the live stream reader to start', () => reader.started);
+      // The gateway creates the database at start-up (INFLUX_CREATE_DB).
+      await waitFor('the InfluxDB database', async () => {
+        const res = await fetch(`${influxUrl}/query?q=SHOW%20DATABASES`);
+        return JSON.stringify(await res.json()).includes(o.db);
+      });
+      return new GatewayHarness(dir, procs, redis, influxUrl, o.db, app, base);
+    } catch (err) {
+      // Nothing it started outlives a failed start: jest must exit on its own.
+      await app?.close();
+      await redis.quit();
+      await Promise.all(procs.map((p) => p.stop()));
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** A request to the gateway: the body as JSON when it is, a workbook as bytes, anything else as text. */
+  async request(
+    path: string,
+    token?: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: Json; res: Response }> {
+    const res = await fetch(this.base + path, {
+      ...init,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
+    });
+    if ((res.headers.get('content-type') ?? '').includes('spreadsheetml'))
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()), res };
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body, res };
+  }
+
+  /** `request`'s status and body only (to compare whole answers). */
+  async api(path: string, token?: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
+    const { status, body } = await this.request(path, token, init);
+    return { status, body };
+  }
+
+  /** A demo user's token (the password is the user name unless given). */
+  async login(username: string, password = username): Promise<string> {
+    const { status, body } = await this.api('/api/auth/login', undefined, {
+      method: 'POST',
+      body: JSON.stringify({ username, password }),
+    });
+    expect(status).toBe(200);
+    return body.token as string;
+  }
+
+  /** Writes line-protocol points to the gateway's database, as ingest would. */
+  async influxWrite(lines: string[]): Promise<void> {
+    const res = await fetch(`${this.influxUrl}/write?db=${this.db}&precision=ms`, {
+      method: 'POST',
+      body: lines.join('\n'),
+    });
+    expect(res.status).toBe(204);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.redis.quit();
+    await Promise.all(this.procs.map((p) => p.stop()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
