@@ -179,7 +179,7 @@ export function dryRunScenario(
   tick();
   const summaries = summarizeAlerts(events);
   failures.push(
-    ...compareAlerts(scenario.expect.alerts, plan.devices, summaries, registry),
+    ...compareAlerts(plan.alerts, plan.devices, summaries, registry),
     ...compareRejections(scenario.expect.rejections, plan.devices, rejections),
   );
   return { alerts: summaries, rejections, failures };

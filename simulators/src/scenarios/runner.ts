@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { REJECT_REASONS, type Alert, type RejectReason, type Rejection } from '@lg/contracts';
+import {
+  REJECT_REASONS,
+  type Alert,
+  type Incident,
+  type IncidentView,
+  type RejectReason,
+  type Rejection,
+} from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import { DeviceClient, formatPubAck } from '../device-client';
 import { fixOf } from '../jt808/fleet';
@@ -9,6 +16,14 @@ import type { TestClock } from '../test-clock';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
 import { ScenarioError, type Scenario } from './schema';
 import type { EscalationDelays } from '@lg/evaluation';
+import {
+  checkAlone,
+  compareIncidents,
+  describeAlone,
+  describeIncident,
+  type AloneFinding,
+  type IncidentFinding,
+} from './incidents';
 import {
   checkEscalation,
   compareAlerts,
@@ -65,6 +80,10 @@ export interface ScenarioReport {
   rejections: ObservedRejection[];
   published: { messages: number; readings: number; refused: number };
   stored: Array<{ device: string; count: number; bad?: number }>;
+  /** The incidents the scenario states, as found (alarm floods). */
+  incidents: IncidentFinding[];
+  /** The alerts stated `alone` or `within`, as they reached the screens. */
+  alone: AloneFinding[];
 }
 
 const NEEDS_CLOCK =
@@ -122,6 +141,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     rejections: [],
     published: { messages: 0, readings: 0, refused: 0 },
     stored: [],
+    incidents: [],
+    alone: [],
   };
   const relevant = new Set<string>([
     ...Object.values(plan.devices).map((d) => d.id),
@@ -133,10 +154,12 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
 
   const events: Alert[] = [];
   const rejections: ObservedRejection[] = [];
+  const flood = floodWatch();
   let lastEventAt = Date.now();
   const clients: DeviceClient[] = [];
   const terminals = new Map<string, Jt808Terminal>();
   let live: LiveFeed | undefined;
+  const screens: LiveFeed[] = [];
   /** The test clock's offset before the run, restored after it. */
   let clockBefore: number | undefined;
   try {
@@ -159,6 +182,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       throw new ScenarioError(NEEDS_CLOCK);
     }
     live = await o.gateway.openLive();
+    screens.push(live);
+    for (let k = 1; k < scenario.screens; k++) screens.push(await o.gateway.openLive());
     const preExisting = new Set(live.initial.filter((a) => relevant.has(a.device)).map((a) => a.id));
     for (const a of live.initial.filter((x) => preExisting.has(x.id))) {
       report.warnings.push(
@@ -173,6 +198,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
         `  ← alert ${a.rule} ${a.device} ${a.severity} ${a.active ? 'active' : 'cleared'}${a.acknowledged ? ' acked' : ''}`,
       );
     });
+    flood.watch(screens, (a) => relevant.has(a.device) && !preExisting.has(a.id), log);
 
     await checkFreshDevices(plan, o.gateway);
 
@@ -259,7 +285,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     // Everything stated seen (or the deadline), the last readings evaluated, then quiet.
     const escalation = o.escalation;
     const satisfied = (): boolean =>
-      compareAlerts(scenario.expect.alerts, plan.devices, summarizeAlerts(events), o.registry).length === 0 &&
+      compareAlerts(plan.alerts, plan.devices, summarizeAlerts(events), o.registry).length === 0 &&
       compareRejections(scenario.expect.rejections, plan.devices, rejections).length === 0 &&
       (!escalation || checkEscalation(events, o.registry, escalation).climbing.length === 0);
     if (!aborted) await until(satisfied, scenario.timeout, 50);
@@ -364,6 +390,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
             return { ts, fields: r.fields };
           });
           const client = await publisher(action.identity);
+          flood.published(action.device.id);
           const ack = await client.publish(action.topic, readingsPayload(readings));
           report.published.messages++;
           report.published.readings += readings.length;
@@ -395,10 +422,16 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           return true;
         }
         case 'wait': {
-          const what = `${action.rule} on ${action.device.id}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
+          const on = action.members
+            ? `each of ${action.members.length} devices of ${action.device.owner}`
+            : action.device.id;
+          const what = `${action.rule} on ${on}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
           log(`  … waiting for ${what}`);
           const seen = await until(
-            () => matching(action.rule, action.device.id, action.severity, action.active) !== undefined,
+            () =>
+              (action.members ?? [action.device]).every(
+                (d) => matching(action.rule, d.id, action.severity, action.active) !== undefined,
+              ),
             action.timeoutMs,
           );
           if (!seen) report.failures.push(`timed out after ${action.timeoutMs / 1000} s waiting for ${what}`);
@@ -442,7 +475,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     if (err instanceof ScenarioError) report.failures.push(err.message);
     else report.failures.push(`the run failed: ${(err as Error).message}`);
   } finally {
-    live?.close();
+    for (const screen of screens) screen.close();
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all([...terminals.values()].map((t) => t.close()));
     if (clockBefore !== undefined) await o.clock?.setOffset(clockBefore).catch(() => undefined);
@@ -452,7 +485,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   // A run that could not start (no clock, devices not fresh) has nothing to compare.
   if (report.published.messages > 0 || report.failures.length === 0) {
     report.failures.push(
-      ...compareAlerts(scenario.expect.alerts, plan.devices, report.alerts, o.registry),
+      ...compareAlerts(plan.alerts, plan.devices, report.alerts, o.registry),
+      ...(await flood.verdict(plan, report, o.gateway, scenario.timeout)),
       ...compareRejections(scenario.expect.rejections, plan.devices, rejections),
     );
     if (o.escalation) {
@@ -488,17 +522,21 @@ async function checkFreshDevices(plan: Plan, gateway: GatewayClient): Promise<vo
     }
   }
   if (stale.length > 0) {
+    // A group's members (`group:ID`) cannot be swapped with --use: only a fresh platform helps them.
     const aliases = Object.entries(plan.devices)
-      .filter(([, d]) => stale.some((s) => s.startsWith(d.id)))
+      .filter(([alias, d]) => !alias.includes(':') && stale.some((s) => s.startsWith(d.id)))
       .map(([alias]) => alias);
     const again =
       plan.scenario.anchor === 'now'
         ? `, or run it again after ${new Date(lastSeen + plan.span + 1000).toISOString()} when its timeline no longer overlaps`
         : '';
     throw new ScenarioError(
-      `already reported later than this scenario's timeline starts: ${stale.join(', ')}; its readings would be ` +
-        `late and never evaluated. Run on a fresh platform${again}, or drive a device nothing else drives with ` +
-        `--use ${aliases[0]}=<device ID>`,
+      `already reported later than this scenario's timeline starts: ${stale.slice(0, 5).join(', ')}` +
+        `${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}; its readings would be ` +
+        `late and never evaluated. Run on a fresh platform${again}` +
+        (aliases.length > 0
+          ? `, or drive a device nothing else drives with --use ${aliases[0]}=<device ID>`
+          : ''),
     );
   }
 }
@@ -534,7 +572,69 @@ export function formatReport(r: ScenarioReport): string {
     lines.push(
       `      stored    ${s.device}: ${s.count}${s.bad !== undefined ? ` (${s.bad} unqualified)` : ''}`,
     );
+  for (const i of r.incidents) lines.push(`      incident  ${describeIncident(i)}`);
+  for (const a of r.alone) lines.push(`      alone     ${describeAlone(a)}`);
   for (const w of r.warnings) lines.push(`   !  ${w}`);
   for (const f of r.failures) lines.push(`   ✗  ${f}`);
   return lines.join('\n');
+}
+
+/**
+ * What an alarm-flood scenario watches besides the alerts: the `incident` events on `/live`, when each
+ * screen first got each alert, when each device's messages went out; and, at the end, its verdict on the
+ * stated incidents (polling `GET /api/incidents` until they agree or the deadline) and `alone` alerts.
+ */
+function floodWatch(): {
+  watch(screens: readonly LiveFeed[], mine: (a: Alert) => boolean, log: (line: string) => void): void;
+  published(device: string): void;
+  verdict(plan: Plan, report: ScenarioReport, gateway: GatewayClient, timeoutMs: number): Promise<string[]>;
+} {
+  const live = new Map<string, Incident>();
+  const firstSeen: Array<Map<string, number>> = [];
+  const sentAt = new Map<string, number[]>();
+  return {
+    watch(screens, mine, log) {
+      screens.forEach((screen, k) => {
+        const seen = new Map<string, number>();
+        firstSeen.push(seen);
+        screen.onAlert((a) => {
+          if (mine(a) && !seen.has(a.id)) seen.set(a.id, Date.now());
+        });
+        if (k > 0) return;
+        screen.onIncident((i) => {
+          const before = live.get(i.id);
+          live.set(i.id, before && before.size > i.size ? before : i);
+          // One line per tenth of a flood, not one per member.
+          if (!before || Math.floor(i.size / 10) !== Math.floor(before.size / 10))
+            log(`  ← incident ${i.id} ${i.size} member${i.size === 1 ? '' : 's'}`);
+        });
+      });
+    },
+    published(device) {
+      const list = sentAt.get(device) ?? [];
+      list.push(Date.now());
+      sentAt.set(device, list);
+    },
+    async verdict(plan, report, gateway, timeoutMs) {
+      const expected = plan.scenario.expect.incidents;
+      const alerts = report.alerts;
+      let incidents = compareIncidents(expected, plan.scenario, plan.groups, { alerts, live, listed: [] });
+      if (expected.length > 0) {
+        let listed: IncidentView[] = [];
+        await until(
+          async () => {
+            listed = await gateway.incidents();
+            incidents = compareIncidents(expected, plan.scenario, plan.groups, { alerts, live, listed });
+            return incidents.problems.length === 0;
+          },
+          Math.min(timeoutMs, 20_000),
+          250,
+        );
+      }
+      const alone = checkAlone(plan.alerts, plan.devices, { alerts, live }, firstSeen, sentAt);
+      report.incidents = incidents.found;
+      report.alone = alone.found;
+      return [...incidents.problems, ...alone.problems];
+    },
+  };
 }
