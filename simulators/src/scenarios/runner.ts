@@ -84,6 +84,8 @@ export interface ScenarioReport {
   incidents: IncidentFinding[];
   /** The alerts stated `alone` or `within`, as they reached the screens. */
   alone: AloneFinding[];
+  /** The scenario's device groups and their members (alarm floods). */
+  groups: Array<{ group: string; owner: string; kind: string; devices: string[] }>;
 }
 
 const NEEDS_CLOCK =
@@ -143,7 +145,15 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     stored: [],
     incidents: [],
     alone: [],
+    groups: Object.entries(plan.groups).map(([group, members]) => ({
+      group,
+      owner: members[0].owner,
+      kind: members[0].kind,
+      devices: members.map((d) => d.id),
+    })),
   };
+  /** A group member's device ID → its group: a flood is logged per group, not per member. */
+  const memberOf = new Map(report.groups.flatMap((g) => g.devices.map((d) => [d, g.group] as const)));
   const relevant = new Set<string>([
     ...Object.values(plan.devices).map((d) => d.id),
     ...plan.actions.flatMap((a) => (a.type === 'raw' ? [a.topicDevice] : [])),
@@ -194,6 +204,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       if (!relevant.has(a.device) || preExisting.has(a.id)) return;
       events.push(a);
       lastEventAt = Date.now();
+      if (memberOf.has(a.device)) return;
       log(
         `  ← alert ${a.rule} ${a.device} ${a.severity} ${a.active ? 'active' : 'cleared'}${a.acknowledged ? ' acked' : ''}`,
       );
@@ -273,14 +284,34 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
         );
 
     let aborted = false;
+    /** Consecutive batches of one group's members, logged as one line when the run of them ends. */
+    let groupRun: { group: string; devices: number; readings: number; notes: string[] } | undefined;
+    const endGroupRun = (): void => {
+      if (!groupRun) return;
+      const g = groupRun;
+      log(
+        `  → ${g.group}: ${g.devices} devices, ${g.readings} readings${g.notes.length ? ` (${g.notes.join('; ')})` : ''}: all accepted`,
+      );
+      groupRun = undefined;
+    };
     for (const action of plan.actions) {
+      const group = action.type === 'readings' ? memberOf.get(action.device.id) : undefined;
+      if (groupRun && groupRun.group !== group) endGroupRun();
+      if (group && action.type === 'readings') {
+        groupRun ??= { group, devices: 0, readings: 0, notes: action.notes };
+        groupRun.devices++;
+        groupRun.readings += action.readings.length;
+      }
       const ok = await perform(action);
       if (!ok) {
+        groupRun = undefined;
         aborted = true;
         report.failures.push('the remaining steps were not run');
         break;
       }
     }
+
+    endGroupRun();
 
     // Everything stated seen (or the deadline), the last readings evaluated, then quiet.
     const escalation = o.escalation;
@@ -394,9 +425,10 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           const ack = await client.publish(action.topic, readingsPayload(readings));
           report.published.messages++;
           report.published.readings += readings.length;
-          log(
-            `  → ${action.device.id}: ${readings.length} reading${readings.length === 1 ? '' : 's'}${action.notes.length ? ` (${action.notes.join('; ')})` : ''}: ${formatPubAck(ack)}`,
-          );
+          if (!memberOf.has(action.device.id) || !ack.accepted)
+            log(
+              `  → ${action.device.id}: ${readings.length} reading${readings.length === 1 ? '' : 's'}${action.notes.length ? ` (${action.notes.join('; ')})` : ''}: ${formatPubAck(ack)}`,
+            );
           if (!ack.accepted) {
             report.published.refused++;
             report.failures.push(`the broker refused ${action.device.id}'s readings: ${formatPubAck(ack)}`);
@@ -435,6 +467,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
             action.timeoutMs,
           );
           if (!seen) report.failures.push(`timed out after ${action.timeoutMs / 1000} s waiting for ${what}`);
+          else if (action.members) log(`  ← ${what}: seen`);
           return seen;
         }
         case 'clock': {
@@ -565,7 +598,25 @@ export function formatReport(r: ScenarioReport): string {
   const lines = [
     `${r.passed ? 'PASS' : 'FAIL'}  ${r.name} — ${r.title}  (${(r.durationMs / 1000).toFixed(1)} s)`,
   ];
-  for (const a of r.alerts) lines.push(`      alert     ${describeAlert(a)}`);
+  const memberOf = new Map(r.groups.flatMap((g) => g.devices.map((d) => [d, g] as const)));
+  /** A group's alerts as one line per rule and outcome: "device.offline on 50 devices of fleet (C12)…". */
+  const collapsed = new Map<string, { line: string; count: number }>();
+  for (const a of r.alerts) {
+    const g = memberOf.get(a.device);
+    if (!g) {
+      lines.push(`      alert     ${describeAlert(a)}`);
+      continue;
+    }
+    const outcome = describeAlert({ ...a, device: '' }).replace(/^\S+ on : /, '');
+    const key = `${g.group}|${a.rule}|${outcome}`;
+    const entry = collapsed.get(key) ?? {
+      line: `${a.rule} on {n} of ${g.group} (${g.devices.length} ${g.kind} devices of ${g.owner}): ${outcome}`,
+      count: 0,
+    };
+    entry.count++;
+    collapsed.set(key, entry);
+  }
+  for (const c of collapsed.values()) lines.push(`      alert     ${c.line.replace('{n}', String(c.count))}`);
   for (const j of r.rejections)
     lines.push(`      rejected  ${j.reason} ${j.device}${j.index !== undefined ? ` [${j.index}]` : ''}`);
   for (const s of r.stored)
