@@ -3,7 +3,9 @@ import { Registry } from '@lg/registry';
 import { withFloodFleets } from './flood-registry';
 import { memberAlias } from './groups';
 import { checkAlone, compareIncidents } from './incidents';
+import type { GatewayClient } from '../gateway-client';
 import { planScenario, type PlannedAction } from './plan';
+import { formatReport, runScenario } from './runner';
 import { parseScenario, type Scenario } from './schema';
 import { summarizeAlerts } from './verdict';
 
@@ -144,6 +146,21 @@ describe('scenario groups (alarm floods): the plan', () => {
     expect(() => planScenario(other, { registry: fixture, root: 'lg/v1', now: NOW })).toThrow(
       /the registry has no owner C99/,
     );
+  });
+
+  it('fails such a scenario on its own, before anything is sent, so that the others of a run go on', async () => {
+    const s = parse(flood({}, 50));
+    // Nothing may be asked of the platform: the plan fails first.
+    const report = await runScenario(s, {
+      registry: fixture,
+      mqttUrl: 'mqtt://127.0.0.1:1',
+      root: 'lg/v1',
+      gateway: {} as GatewayClient,
+      passwordOf: (u) => u,
+    });
+    expect(report).toMatchObject({ passed: false, published: { messages: 0 } });
+    expect(report.failures).toEqual([expect.stringMatching(/group "fleet" needs 50 truck devices of C12/)]);
+    expect(formatReport(report)).toMatch(/^FAIL {2}flood/);
   });
 
   it('sends each member its own batch, members in registry order without the scenario’s own devices', () => {

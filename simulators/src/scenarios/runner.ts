@@ -124,13 +124,6 @@ const isReason = (r: unknown): r is RejectReason =>
 export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Promise<ScenarioReport> {
   const started = Date.now();
   const log = o.log ?? (() => undefined);
-  const plan = planScenario(scenario, {
-    registry: o.registry,
-    root: o.root,
-    now: started,
-    use: o.use,
-    seed: o.seed,
-  });
   const report: ScenarioReport = {
     name: scenario.name,
     title: scenario.title,
@@ -145,13 +138,31 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     stored: [],
     incidents: [],
     alone: [],
-    groups: Object.entries(plan.groups).map(([group, members]) => ({
-      group,
-      owner: members[0].owner,
-      kind: members[0].kind,
-      devices: members.map((d) => d.id),
-    })),
+    groups: [],
   };
+  let plan: Plan;
+  try {
+    plan = planScenario(scenario, {
+      registry: o.registry,
+      root: o.root,
+      now: started,
+      use: o.use,
+      seed: o.seed,
+    });
+  } catch (err) {
+    // A scenario this platform's registry cannot host (a flood group larger than the owner's fleet) fails
+    // on its own, before anything is published; the others of a run go on.
+    if (!(err instanceof ScenarioError)) throw err;
+    report.failures.push(err.message);
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+  report.groups = Object.entries(plan.groups).map(([group, members]) => ({
+    group,
+    owner: members[0].owner,
+    kind: members[0].kind,
+    devices: members.map((d) => d.id),
+  }));
   /** A group member's device ID → its group: a flood is logged per group, not per member. */
   const memberOf = new Map(report.groups.flatMap((g) => g.devices.map((d) => [d, g.group] as const)));
   const relevant = new Set<string>([
@@ -653,10 +664,11 @@ function floodWatch(): {
         });
         if (k > 0) return;
         screen.onIncident((i) => {
+          // Partitions announce their placements as they commit, not in order of size: keep the largest.
           const before = live.get(i.id);
           live.set(i.id, before && before.size > i.size ? before : i);
-          // One line per tenth of a flood, not one per member.
-          if (!before || Math.floor(i.size / 10) !== Math.floor(before.size / 10))
+          // One line when the incident opens and one per ten members more, not one per member.
+          if (!before || Math.floor(i.size / 10) > Math.floor(before.size / 10))
             log(`  ← incident ${i.id} ${i.size} member${i.size === 1 ? '' : 's'}`);
         });
       });
