@@ -6,7 +6,9 @@ import {
   type ClientToServerEvents,
   type DeviceKind,
   type Incident,
+  type IncidentAckResult,
   type IncidentView,
+  type Severity,
   type ServerToClientEvents,
 } from '@lg/contracts';
 
@@ -119,6 +121,25 @@ export class GatewayClient {
    */
   incidents(): Promise<IncidentView[]> {
     return this.get<IncidentView[]>('/api/incidents?open=false&minSize=1&limit=200');
+  }
+
+  /**
+   * Acknowledges every open member of an incident with one note (`POST /api/incidents/{id}/ack`); says
+   * which it took and which it left, and why.
+   */
+  async ackIncident(id: string, body: { note?: string; severity?: Severity }): Promise<IncidentAckResult> {
+    const path = `/api/incidents/${encodeURIComponent(id)}/ack`;
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status !== 200) {
+      const text = await res.text().catch(() => '');
+      throw new GatewayError(`POST ${path}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
+    }
+    return (await res.json()) as IncidentAckResult;
   }
 
   /** Connects to `/live` and resolves once the server sent the open alerts. */

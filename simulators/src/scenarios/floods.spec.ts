@@ -130,6 +130,10 @@ describe('scenario groups (alarm floods): the schema', () => {
         },
       }),
     ).toThrow(/alone and within are for the alert of one device, not a group/);
+    const ackLone = [...(base.steps as unknown[]), { type: 'ack-incident', device: 'lone', rule: 'offline' }];
+    expect(() => parse({ ...base, steps: ackLone })).toThrow(
+      /steps\.5\.device: ack-incident takes a group, not the device "lone"/,
+    );
     expect(() => parse({ ...base, steps: [{ type: 'wait', rule: 'x', device: 'fleets' }] })).toThrow(
       /steps\.0\.device: unknown device alias "fleets"/,
     );
@@ -190,6 +194,26 @@ describe('scenario groups (alarm floods): the plan', () => {
     const dLon = ((first[1].lon as number) - (first[0].lon as number)) * 111_000 * Math.cos(0.4);
     expect(Math.hypot(dLat, dLon)).toBeGreaterThan(60);
     expect(Math.hypot(dLat, dLon)).toBeLessThan(140);
+
+    const ack = planScenario(
+      parse({
+        ...flood({}, 20),
+        steps: [
+          ...(flood().steps as unknown[]),
+          { type: 'ack-incident', device: 'fleet', rule: 'offline', note: '网络恢复', severity: 'yellow' },
+        ],
+      }),
+      { registry, root: 'lg/v1', now: NOW },
+    ).actions.at(-1);
+    expect(ack).toEqual({
+      type: 'ack-incident',
+      group: 'fleet',
+      members: plan.groups.fleet,
+      rule: 'offline',
+      note: '网络恢复',
+      severity: 'yellow',
+      timeoutMs: 20_000,
+    });
 
     const wait = plan.actions.find((a) => a.type === 'wait');
     expect(wait?.type === 'wait' && wait.members?.map((d) => d.id)).toEqual(members);

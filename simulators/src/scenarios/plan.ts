@@ -1,4 +1,10 @@
-import { deviceTopic, MAX_BATCH_READINGS, MAX_PAYLOAD_BYTES, type FieldValue } from '@lg/contracts';
+import {
+  deviceTopic,
+  MAX_BATCH_READINGS,
+  MAX_PAYLOAD_BYTES,
+  type FieldValue,
+  type Severity,
+} from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
 import { bearingDeg, offsetM, type LatLon } from '../models/geo';
 import { polyline, positionAt, type Polyline } from '../models/polyline';
@@ -66,7 +72,18 @@ export type PlannedAction =
       members?: Device[];
     }
   | { type: 'ack'; rule: string; alias: string; device: Device; note?: string; timeoutMs: number }
-  | { type: 'clock'; offsetMs: number; note?: string };
+  | { type: 'clock'; offsetMs: number; note?: string }
+  | {
+      type: 'ack-incident';
+      group: string;
+      /** The group's members: the incident is the one their alerts of the cause joined. */
+      members: Device[];
+      /** The grouping cause (`offline`, or a rule's name). */
+      rule: string;
+      note?: string;
+      severity?: Severity;
+      timeoutMs: number;
+    };
 
 export interface Plan {
   scenario: Scenario;
@@ -486,6 +503,18 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
           timeoutMs: step.timeout,
           ...(step.note ? { note: step.note } : {}),
           ...(groups[step.device] ? { members: groups[step.device] } : {}),
+        });
+        break;
+      case 'ack-incident':
+        flush();
+        actions.push({
+          type: 'ack-incident',
+          group: step.device,
+          members: groups[step.device] ?? [],
+          rule: step.rule,
+          ...(step.note !== undefined ? { note: step.note } : {}),
+          ...(step.severity ? { severity: step.severity } : {}),
+          timeoutMs: step.timeout,
         });
         break;
       case 'ack':

@@ -16,6 +16,7 @@ import type { TestClock } from '../test-clock';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
 import { ScenarioError, type Scenario } from './schema';
 import type { EscalationDelays } from '@lg/evaluation';
+import { causeOf } from '@lg/alerts';
 import {
   checkAlone,
   compareIncidents,
@@ -493,6 +494,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           );
           return true;
         }
+        case 'ack-incident':
+          return flood.ackIncident(action, events, o.gateway, report, log);
         case 'ack': {
           const seen = await until(
             () => matching(action.rule, action.device.id) !== undefined,
@@ -649,6 +652,13 @@ export function formatReport(r: ScenarioReport): string {
 function floodWatch(): {
   watch(screens: readonly LiveFeed[], mine: (a: Alert) => boolean, log: (line: string) => void): void;
   published(device: string): void;
+  ackIncident(
+    action: Extract<PlannedAction, { type: 'ack-incident' }>,
+    events: readonly Alert[],
+    gateway: GatewayClient,
+    report: ScenarioReport,
+    log: (line: string) => void,
+  ): Promise<boolean>;
   verdict(plan: Plan, report: ScenarioReport, gateway: GatewayClient, timeoutMs: number): Promise<string[]>;
 } {
   const live = new Map<string, Incident>();
@@ -677,6 +687,37 @@ function floodWatch(): {
       const list = sentAt.get(device) ?? [];
       list.push(Date.now());
       sentAt.set(device, list);
+    },
+    async ackIncident(action, events, gateway, report, log) {
+      // The incident the members' alerts of the cause joined, once each member has one.
+      const ids = new Set(action.members.map((d) => d.id));
+      const placed = (): Map<string, string> => {
+        const byDevice = new Map<string, string>();
+        for (const a of events)
+          if (ids.has(a.device) && causeOf(a.rule) === action.rule && a.incident)
+            byDevice.set(a.device, a.incident);
+        return byDevice;
+      };
+      await until(() => placed().size === ids.size, action.timeoutMs);
+      const incidents = [...new Set(placed().values())];
+      const what = `the ${action.rule} incident of ${action.group}`;
+      if (placed().size !== ids.size || incidents.length !== 1) {
+        report.failures.push(
+          `no single ${what} to acknowledge within ${action.timeoutMs / 1000} s: ${placed().size} of ${ids.size} ` +
+            `members placed, in ${incidents.length} incident${incidents.length === 1 ? '' : 's'}`,
+        );
+        return false;
+      }
+      const result = await gateway.ackIncident(incidents[0], {
+        ...(action.note !== undefined ? { note: action.note } : {}),
+        ...(action.severity ? { severity: action.severity } : {}),
+      });
+      const left = result.skipped.map((k) => `${k.id} (${k.reason})`);
+      log(
+        `  ✓ acknowledged ${incidents[0]}: ${result.acknowledged.length} members` +
+          (left.length > 0 ? `; left: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ' …' : ''}` : ''),
+      );
+      return true;
     },
     async verdict(plan, report, gateway, timeoutMs) {
       const expected = plan.scenario.expect.incidents;

@@ -214,12 +214,30 @@ export const clockStepSchema = z
   .strict();
 export type ClockStep = z.infer<typeof clockStepSchema>;
 
+/**
+ * Alarm floods: acknowledges the incident of a group (`device`: the group's alias) and cause (`rule`:
+ * `offline`, or a rule's name) as the operator, with one `note` (`POST /api/incidents/{id}/ack`), once each
+ * member has such an alert; `severity` is the highest the operator saw (a member raised above it is left).
+ */
+export const ackIncidentStepSchema = z
+  .object({
+    type: z.literal('ack-incident'),
+    device: alias,
+    rule: z.string().min(1),
+    note: z.string().max(500).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    timeout: duration.default('20s'),
+  })
+  .strict();
+export type AckIncidentStep = z.infer<typeof ackIncidentStepSchema>;
+
 export const stepSchema = z.union([
   readingsStepSchema,
   rawStepSchema,
   waitStepSchema,
   ackStepSchema,
   clockStepSchema,
+  ackIncidentStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
@@ -303,6 +321,12 @@ function checkFloods(s: z.infer<typeof scenarioShape>, ctx: z.RefinementCtx): vo
         code: 'custom',
         path: ['steps', i, 'device'],
         message: `${step.type} takes one device, not the group "${step.device}"`,
+      });
+    if (step.type === 'ack-incident' && !isGroup(step.device))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', i, 'device'],
+        message: `ack-incident takes a group, not the device "${step.device}"`,
       });
     if (step.type === 'readings' && isGroup(step.device) && step.live)
       ctx.addIssue({ code: 'custom', path: ['steps', i, 'live'], message: 'live is for one device' });
