@@ -5,6 +5,10 @@ import {
   type Alert,
   type ClientToServerEvents,
   type DeviceKind,
+  type Incident,
+  type IncidentAckResult,
+  type IncidentView,
+  type Severity,
   type ServerToClientEvents,
 } from '@lg/contracts';
 
@@ -111,6 +115,33 @@ export class GatewayClient {
     return this.get<Array<{ rule: string; enabled: boolean }>>('/api/rules');
   }
 
+  /**
+   * Every incident, open or not, of one member or more (`GET /api/incidents`, newest first), up to 200:
+   * a scenario finds its own among them.
+   */
+  incidents(): Promise<IncidentView[]> {
+    return this.get<IncidentView[]>('/api/incidents?open=false&minSize=1&limit=200');
+  }
+
+  /**
+   * Acknowledges every open member of an incident with one note (`POST /api/incidents/{id}/ack`); says
+   * which it took and which it left, and why.
+   */
+  async ackIncident(id: string, body: { note?: string; severity?: Severity }): Promise<IncidentAckResult> {
+    const path = `/api/incidents/${encodeURIComponent(id)}/ack`;
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status !== 200) {
+      const text = await res.text().catch(() => '');
+      throw new GatewayError(`POST ${path}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
+    }
+    return (await res.json()) as IncidentAckResult;
+  }
+
   /** Connects to `/live` and resolves once the server sent the open alerts. */
   openLive(): Promise<LiveFeed> {
     return LiveFeed.connect(this.baseUrl, this.token);
@@ -124,10 +155,14 @@ export class LiveFeed {
   /** The open alerts the server sent on connect. */
   initial: Alert[] = [];
   private readonly listeners: Array<(alert: Alert) => void> = [];
+  private readonly incidentListeners: Array<(incident: Incident) => void> = [];
 
   private constructor(private readonly socket: LiveSocket) {
     socket.on('alert', (alert) => {
       for (const l of this.listeners) l(alert);
+    });
+    socket.on('incident', (incident) => {
+      for (const l of this.incidentListeners) l(incident);
     });
   }
 
@@ -165,6 +200,11 @@ export class LiveFeed {
 
   onAlert(listener: (alert: Alert) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** An incident opened or a member joined it (`incident`). */
+  onIncident(listener: (incident: Incident) => void): void {
+    this.incidentListeners.push(listener);
   }
 
   /** Acknowledges an alert as the logged-in operator (`alert:ack`). */

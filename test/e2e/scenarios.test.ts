@@ -1,7 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseEscalationDelays } from '@lg/evaluation';
+import { Registry } from '@lg/registry';
 import { Platform } from '@lg/testing';
 import { GatewayClient } from '../../simulators/src/gateway-client';
-import { loadScenario, scenarioNames, scenariosDir } from '../../simulators/src/scenarios/catalog';
+import {
+  loadAllScenarios,
+  loadScenario,
+  scenarioNames,
+  scenariosDir,
+} from '../../simulators/src/scenarios/catalog';
+import { withFloodFleets } from '../../simulators/src/scenarios/flood-registry';
 import { formatReport, runScenario } from '../../simulators/src/scenarios/runner';
 import { RedisTestClock } from '../../simulators/src/test-clock';
 
@@ -16,6 +26,10 @@ import { RedisTestClock } from '../../simulators/src/test-clock';
  * whole chain on `/live` (step by step, none early, none after an acknowledgement). Not in scenarios that
  * move the test clock: an alert opened while the clock was ahead is due minutes after it is put back
  * (their escalation is proven with the clock in rule-engine.test.ts).
+ *
+ * The flood scenarios (`fleet-silent`, `red-gas-in-flood`) silence fifty trucks of one company; the
+ * committed fixture's companies have 8–18, so the platform runs on the fixture with those companies grown
+ * (`withFloodFleets`; nothing else differs).
  */
 const TIMER_INTERVAL_MS = 100;
 const ESCALATION_DELAYS = 'red=1s,orange=1500ms,yellow=2s,blue=never';
@@ -25,9 +39,15 @@ describe('scenarios, end to end', () => {
   let platform: Platform;
   let gateway: GatewayClient;
   let clock: RedisTestClock;
+  let registryDir: string;
 
   beforeAll(async () => {
+    registryDir = mkdtempSync(join(tmpdir(), 'lg-scenarios-'));
+    const registryFile = join(registryDir, 'registry.json');
+    const fixture = Registry.load('config/registry/longgang.json');
+    writeFileSync(registryFile, JSON.stringify(withFloodFleets(fixture.data, loadAllScenarios(dir))));
     platform = await Platform.start({
+      registryFile,
       env: {
         LG_TEST_CLOCK: 'true',
         TIMER_INTERVAL_MS: String(TIMER_INTERVAL_MS),
@@ -41,6 +61,7 @@ describe('scenarios, end to end', () => {
   afterAll(async () => {
     await clock?.close();
     await platform?.stop();
+    if (registryDir) rmSync(registryDir, { recursive: true, force: true });
   });
 
   it.each(scenarioNames(dir))('%s', async (name) => {

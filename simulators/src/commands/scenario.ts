@@ -24,7 +24,10 @@ function listing(scenarios: readonly Scenario[]): string {
   const rows = scenarios.map((s) => [
     s.name,
     s.rules.join(',') || '(input checks)',
-    Object.values(s.devices).join(','),
+    [
+      ...Object.values(s.devices),
+      ...Object.values(s.groups).map((g) => `${g.count}×${g.kind} of ${g.owner}`),
+    ].join(','),
     (s.steps.some((x) => x.type === 'clock') ? '[test clock] ' : '') + s.title,
   ]);
   const header = ['scenario', 'rules', 'devices', 'what'];

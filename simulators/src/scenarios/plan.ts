@@ -1,11 +1,19 @@
-import { deviceTopic, MAX_BATCH_READINGS, MAX_PAYLOAD_BYTES, type FieldValue } from '@lg/contracts';
+import {
+  deviceTopic,
+  MAX_BATCH_READINGS,
+  MAX_PAYLOAD_BYTES,
+  type FieldValue,
+  type Severity,
+} from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
 import { bearingDeg, offsetM, type LatLon } from '../models/geo';
 import { polyline, positionAt, type Polyline } from '../models/polyline';
 import { gaussian, seededRandom, seedOf, type Random } from '../models/random';
 import { ROAD_ROUTES } from '../models/routes';
+import { expandAlertExpectations, memberAlias, resolveGroups } from './groups';
 import {
   ScenarioError,
+  type AlertExpectation,
   type Anchor,
   type Motion,
   type RawStep,
@@ -60,14 +68,31 @@ export type PlannedAction =
       active?: boolean;
       timeoutMs: number;
       note?: string;
+      /** A wait on a group: until each member has such an alert (`device` is the first). */
+      members?: Device[];
     }
   | { type: 'ack'; rule: string; alias: string; device: Device; note?: string; timeoutMs: number }
-  | { type: 'clock'; offsetMs: number; note?: string };
+  | { type: 'clock'; offsetMs: number; note?: string }
+  | {
+      type: 'ack-incident';
+      group: string;
+      /** The group's members: the incident is the one their alerts of the cause joined. */
+      members: Device[];
+      /** The grouping cause (`offline`, or a rule's name). */
+      rule: string;
+      note?: string;
+      severity?: Severity;
+      timeoutMs: number;
+    };
 
 export interface Plan {
   scenario: Scenario;
-  /** Alias → registry device. */
+  /** Alias → registry device; a group's members under `group:ID` ({@link memberAlias}). */
   devices: Record<string, Device>;
+  /** Group alias → its members, in registry order. */
+  groups: Record<string, Device[]>;
+  /** The alert expectations, one per member where one names a group. */
+  alerts: AlertExpectation[];
   /** Event time of timeline offset 0, ms. */
   base: number;
   /** Length of the timeline, ms. */
@@ -337,6 +362,9 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
       );
     }
   }
+  const groups = resolveGroups(scenario, o.registry);
+  for (const [group, members] of Object.entries(groups))
+    for (const d of members) devices[memberAlias(group, d.id)] = d;
   const span = timelineSpan(scenario);
   const base = anchorBase(scenario.anchor, span, o.now);
   const states = new Map<string, DeviceState>();
@@ -357,13 +385,62 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
     deviceTopic(o.root, { kind: d.kind, owner: d.owner, device: d.id, channel: 'telemetry' });
 
   const actions: PlannedAction[] = [];
-  let pending: Extract<PlannedAction, { type: 'readings' }> | undefined;
+  type ReadingsAction = Extract<PlannedAction, { type: 'readings' }>;
+  /** The batch being gathered: one device's, or one per member of a group (`key`: the step's alias). */
+  let pending: { key: string; batches: ReadingsAction[] } | undefined;
   const flush = (): void => {
     if (!pending) return;
-    checkBatch(scenario.name, pending);
-    actions.push(pending);
+    for (const b of pending.batches) {
+      checkBatch(scenario.name, b);
+      actions.push(b);
+    }
     pending = undefined;
   };
+
+  /** Adds a readings step's readings for one device (a group member: the k-th, `startShiftM` further on). */
+  const addReadings = (batch: ReadingsAction, step: ReadingsStep, startShiftM: number): void => {
+    const device = batch.device;
+    if (step.note) batch.notes.push(step.note);
+    const state = stateOf(batch.alias);
+    const offsets = stepOffsets(step);
+    const motion =
+      step.motion && 'path' in step.motion && typeof step.motion.start === 'number' && startShiftM > 0
+        ? { ...step.motion, start: step.motion.start + startShiftM }
+        : step.motion;
+    offsets.forEach((t, k) => {
+      const fields: Record<string, FieldValue> = {};
+      for (const [name, spec] of Object.entries(step.fields)) {
+        const v = valueOf(spec, name, k, offsets.length, t, state);
+        if (v !== null) fields[name] = v;
+      }
+      if (motion) {
+        if (device.kind !== 'truck')
+          throw new ScenarioError(`${scenario.name}: motion is for trucks, ${device.id} is a ${device.kind}`);
+        const speed = typeof fields.speed === 'number' ? fields.speed : 0;
+        const when = step.live ? (state.motion.lastT ?? t) : t;
+        Object.assign(fields, move(motion, state.motion, when, speed, k === 0, o.registry, state.rng));
+      }
+      const ts = step.live ? null : base + t;
+      if (ts !== null) {
+        if (ts <= state.lastTs) {
+          throw new ScenarioError(
+            `${scenario.name}: readings of ${step.device} go back in time at offset ${t} ms`,
+          );
+        }
+        state.lastTs = ts;
+      }
+      batch.readings.push({ ts, fields });
+    });
+  };
+  const batchOf = (alias: string, device: Device): ReadingsAction => ({
+    type: 'readings',
+    alias,
+    device,
+    identity: device.id,
+    topic: topicOf(device),
+    readings: [],
+    notes: [],
+  });
 
   for (const step of scenario.steps) {
     if (step.type === 'clock') {
@@ -371,53 +448,22 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
       actions.push({ type: 'clock', offsetMs: step.offset, ...(step.note ? { note: step.note } : {}) });
       continue;
     }
-    const device = devices[step.device];
+    // A group's alias stands for its first member where one device is needed (a wait names them all).
+    const device = devices[step.device] ?? groups[step.device]?.[0];
     switch (step.type) {
       case 'readings': {
-        if (!pending || pending.alias !== step.device) {
+        const members = groups[step.device];
+        if (!pending || pending.key !== step.device) {
           flush();
           pending = {
-            type: 'readings',
-            alias: step.device,
-            device,
-            identity: device.id,
-            topic: topicOf(device),
-            readings: [],
-            notes: [],
+            key: step.device,
+            batches: members
+              ? members.map((d) => batchOf(memberAlias(step.device, d.id), d))
+              : [batchOf(step.device, device)],
           };
         }
-        if (step.note) pending.notes.push(step.note);
-        const state = stateOf(step.device);
-        const offsets = stepOffsets(step);
-        offsets.forEach((t, k) => {
-          const fields: Record<string, FieldValue> = {};
-          for (const [name, spec] of Object.entries(step.fields)) {
-            const v = valueOf(spec, name, k, offsets.length, t, state);
-            if (v !== null) fields[name] = v;
-          }
-          if (step.motion) {
-            if (device.kind !== 'truck')
-              throw new ScenarioError(
-                `${scenario.name}: motion is for trucks, ${device.id} is a ${device.kind}`,
-              );
-            const speed = typeof fields.speed === 'number' ? fields.speed : 0;
-            const when = step.live ? (state.motion.lastT ?? t) : t;
-            Object.assign(
-              fields,
-              move(step.motion, state.motion, when, speed, k === 0, o.registry, state.rng),
-            );
-          }
-          const ts = step.live ? null : base + t;
-          if (ts !== null) {
-            if (ts <= state.lastTs) {
-              throw new ScenarioError(
-                `${scenario.name}: readings of ${step.device} go back in time at offset ${t} ms`,
-              );
-            }
-            state.lastTs = ts;
-          }
-          pending!.readings.push({ ts, fields });
-        });
+        const spacing = scenario.groups[step.device]?.spacingM ?? 0;
+        pending.batches.forEach((b, k) => addReadings(b, step, k * spacing));
         break;
       }
       case 'raw': {
@@ -456,6 +502,19 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
           ...(step.active !== undefined ? { active: step.active } : {}),
           timeoutMs: step.timeout,
           ...(step.note ? { note: step.note } : {}),
+          ...(groups[step.device] ? { members: groups[step.device] } : {}),
+        });
+        break;
+      case 'ack-incident':
+        flush();
+        actions.push({
+          type: 'ack-incident',
+          group: step.device,
+          members: groups[step.device] ?? [],
+          rule: step.rule,
+          ...(step.note !== undefined ? { note: step.note } : {}),
+          ...(step.severity ? { severity: step.severity } : {}),
+          timeoutMs: step.timeout,
         });
         break;
       case 'ack':
@@ -472,7 +531,8 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
     }
   }
   flush();
-  return { scenario, devices, base, span, actions };
+  const alerts = expandAlertExpectations(scenario.expect.alerts, groups);
+  return { scenario, devices, groups, alerts, base, span, actions };
 }
 
 /** A batch must be one message the contract accepts: at most 1000 readings and 256 KiB. */

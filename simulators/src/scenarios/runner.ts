@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { REJECT_REASONS, type Alert, type RejectReason, type Rejection } from '@lg/contracts';
+import {
+  REJECT_REASONS,
+  type Alert,
+  type Incident,
+  type IncidentView,
+  type RejectReason,
+  type Rejection,
+} from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import { DeviceClient, formatPubAck } from '../device-client';
 import { fixOf } from '../jt808/fleet';
@@ -9,6 +16,15 @@ import type { TestClock } from '../test-clock';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
 import { ScenarioError, type Scenario } from './schema';
 import type { EscalationDelays } from '@lg/evaluation';
+import { causeOf } from '@lg/alerts';
+import {
+  checkAlone,
+  compareIncidents,
+  describeAlone,
+  describeIncident,
+  type AloneFinding,
+  type IncidentFinding,
+} from './incidents';
 import {
   checkEscalation,
   compareAlerts,
@@ -65,6 +81,12 @@ export interface ScenarioReport {
   rejections: ObservedRejection[];
   published: { messages: number; readings: number; refused: number };
   stored: Array<{ device: string; count: number; bad?: number }>;
+  /** The incidents the scenario states, as found (alarm floods). */
+  incidents: IncidentFinding[];
+  /** The alerts stated `alone` or `within`, as they reached the screens. */
+  alone: AloneFinding[];
+  /** The scenario's device groups and their members (alarm floods). */
+  groups: Array<{ group: string; owner: string; kind: string; devices: string[] }>;
 }
 
 const NEEDS_CLOCK =
@@ -103,13 +125,6 @@ const isReason = (r: unknown): r is RejectReason =>
 export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Promise<ScenarioReport> {
   const started = Date.now();
   const log = o.log ?? (() => undefined);
-  const plan = planScenario(scenario, {
-    registry: o.registry,
-    root: o.root,
-    now: started,
-    use: o.use,
-    seed: o.seed,
-  });
   const report: ScenarioReport = {
     name: scenario.name,
     title: scenario.title,
@@ -122,7 +137,35 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     rejections: [],
     published: { messages: 0, readings: 0, refused: 0 },
     stored: [],
+    incidents: [],
+    alone: [],
+    groups: [],
   };
+  let plan: Plan;
+  try {
+    plan = planScenario(scenario, {
+      registry: o.registry,
+      root: o.root,
+      now: started,
+      use: o.use,
+      seed: o.seed,
+    });
+  } catch (err) {
+    // A scenario this platform's registry cannot host (a flood group larger than the owner's fleet) fails
+    // on its own, before anything is published; the others of a run go on.
+    if (!(err instanceof ScenarioError)) throw err;
+    report.failures.push(err.message);
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+  report.groups = Object.entries(plan.groups).map(([group, members]) => ({
+    group,
+    owner: members[0].owner,
+    kind: members[0].kind,
+    devices: members.map((d) => d.id),
+  }));
+  /** A group member's device ID → its group: a flood is logged per group, not per member. */
+  const memberOf = new Map(report.groups.flatMap((g) => g.devices.map((d) => [d, g.group] as const)));
   const relevant = new Set<string>([
     ...Object.values(plan.devices).map((d) => d.id),
     ...plan.actions.flatMap((a) => (a.type === 'raw' ? [a.topicDevice] : [])),
@@ -133,10 +176,12 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
 
   const events: Alert[] = [];
   const rejections: ObservedRejection[] = [];
+  const flood = floodWatch();
   let lastEventAt = Date.now();
   const clients: DeviceClient[] = [];
   const terminals = new Map<string, Jt808Terminal>();
   let live: LiveFeed | undefined;
+  const screens: LiveFeed[] = [];
   /** The test clock's offset before the run, restored after it. */
   let clockBefore: number | undefined;
   try {
@@ -159,6 +204,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       throw new ScenarioError(NEEDS_CLOCK);
     }
     live = await o.gateway.openLive();
+    screens.push(live);
+    for (let k = 1; k < scenario.screens; k++) screens.push(await o.gateway.openLive());
     const preExisting = new Set(live.initial.filter((a) => relevant.has(a.device)).map((a) => a.id));
     for (const a of live.initial.filter((x) => preExisting.has(x.id))) {
       report.warnings.push(
@@ -169,10 +216,12 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
       if (!relevant.has(a.device) || preExisting.has(a.id)) return;
       events.push(a);
       lastEventAt = Date.now();
+      if (memberOf.has(a.device)) return;
       log(
         `  ← alert ${a.rule} ${a.device} ${a.severity} ${a.active ? 'active' : 'cleared'}${a.acknowledged ? ' acked' : ''}`,
       );
     });
+    flood.watch(screens, (a) => relevant.has(a.device) && !preExisting.has(a.id), log);
 
     await checkFreshDevices(plan, o.gateway);
 
@@ -247,19 +296,39 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
         );
 
     let aborted = false;
+    /** Consecutive batches of one group's members, logged as one line when the run of them ends. */
+    let groupRun: { group: string; devices: number; readings: number; notes: string[] } | undefined;
+    const endGroupRun = (): void => {
+      if (!groupRun) return;
+      const g = groupRun;
+      log(
+        `  → ${g.group}: ${g.devices} devices, ${g.readings} readings${g.notes.length ? ` (${g.notes.join('; ')})` : ''}: all accepted`,
+      );
+      groupRun = undefined;
+    };
     for (const action of plan.actions) {
+      const group = action.type === 'readings' ? memberOf.get(action.device.id) : undefined;
+      if (groupRun && groupRun.group !== group) endGroupRun();
+      if (group && action.type === 'readings') {
+        groupRun ??= { group, devices: 0, readings: 0, notes: action.notes };
+        groupRun.devices++;
+        groupRun.readings += action.readings.length;
+      }
       const ok = await perform(action);
       if (!ok) {
+        groupRun = undefined;
         aborted = true;
         report.failures.push('the remaining steps were not run');
         break;
       }
     }
 
+    endGroupRun();
+
     // Everything stated seen (or the deadline), the last readings evaluated, then quiet.
     const escalation = o.escalation;
     const satisfied = (): boolean =>
-      compareAlerts(scenario.expect.alerts, plan.devices, summarizeAlerts(events), o.registry).length === 0 &&
+      compareAlerts(plan.alerts, plan.devices, summarizeAlerts(events), o.registry).length === 0 &&
       compareRejections(scenario.expect.rejections, plan.devices, rejections).length === 0 &&
       (!escalation || checkEscalation(events, o.registry, escalation).climbing.length === 0);
     if (!aborted) await until(satisfied, scenario.timeout, 50);
@@ -364,12 +433,14 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
             return { ts, fields: r.fields };
           });
           const client = await publisher(action.identity);
+          flood.published(action.device.id);
           const ack = await client.publish(action.topic, readingsPayload(readings));
           report.published.messages++;
           report.published.readings += readings.length;
-          log(
-            `  → ${action.device.id}: ${readings.length} reading${readings.length === 1 ? '' : 's'}${action.notes.length ? ` (${action.notes.join('; ')})` : ''}: ${formatPubAck(ack)}`,
-          );
+          if (!memberOf.has(action.device.id) || !ack.accepted)
+            log(
+              `  → ${action.device.id}: ${readings.length} reading${readings.length === 1 ? '' : 's'}${action.notes.length ? ` (${action.notes.join('; ')})` : ''}: ${formatPubAck(ack)}`,
+            );
           if (!ack.accepted) {
             report.published.refused++;
             report.failures.push(`the broker refused ${action.device.id}'s readings: ${formatPubAck(ack)}`);
@@ -395,13 +466,20 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           return true;
         }
         case 'wait': {
-          const what = `${action.rule} on ${action.device.id}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
+          const on = action.members
+            ? `each of ${action.members.length} devices of ${action.device.owner}`
+            : action.device.id;
+          const what = `${action.rule} on ${on}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
           log(`  … waiting for ${what}`);
           const seen = await until(
-            () => matching(action.rule, action.device.id, action.severity, action.active) !== undefined,
+            () =>
+              (action.members ?? [action.device]).every(
+                (d) => matching(action.rule, d.id, action.severity, action.active) !== undefined,
+              ),
             action.timeoutMs,
           );
           if (!seen) report.failures.push(`timed out after ${action.timeoutMs / 1000} s waiting for ${what}`);
+          else if (action.members) log(`  ← ${what}: seen`);
           return seen;
         }
         case 'clock': {
@@ -416,6 +494,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           );
           return true;
         }
+        case 'ack-incident':
+          return flood.ackIncident(action, events, o.gateway, report, log);
         case 'ack': {
           const seen = await until(
             () => matching(action.rule, action.device.id) !== undefined,
@@ -442,7 +522,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     if (err instanceof ScenarioError) report.failures.push(err.message);
     else report.failures.push(`the run failed: ${(err as Error).message}`);
   } finally {
-    live?.close();
+    for (const screen of screens) screen.close();
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all([...terminals.values()].map((t) => t.close()));
     if (clockBefore !== undefined) await o.clock?.setOffset(clockBefore).catch(() => undefined);
@@ -452,7 +532,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   // A run that could not start (no clock, devices not fresh) has nothing to compare.
   if (report.published.messages > 0 || report.failures.length === 0) {
     report.failures.push(
-      ...compareAlerts(scenario.expect.alerts, plan.devices, report.alerts, o.registry),
+      ...compareAlerts(plan.alerts, plan.devices, report.alerts, o.registry),
+      ...(await flood.verdict(plan, report, o.gateway, scenario.timeout)),
       ...compareRejections(scenario.expect.rejections, plan.devices, rejections),
     );
     if (o.escalation) {
@@ -488,17 +569,21 @@ async function checkFreshDevices(plan: Plan, gateway: GatewayClient): Promise<vo
     }
   }
   if (stale.length > 0) {
+    // A group's members (`group:ID`) cannot be swapped with --use: only a fresh platform helps them.
     const aliases = Object.entries(plan.devices)
-      .filter(([, d]) => stale.some((s) => s.startsWith(d.id)))
+      .filter(([alias, d]) => !alias.includes(':') && stale.some((s) => s.startsWith(d.id)))
       .map(([alias]) => alias);
     const again =
       plan.scenario.anchor === 'now'
         ? `, or run it again after ${new Date(lastSeen + plan.span + 1000).toISOString()} when its timeline no longer overlaps`
         : '';
     throw new ScenarioError(
-      `already reported later than this scenario's timeline starts: ${stale.join(', ')}; its readings would be ` +
-        `late and never evaluated. Run on a fresh platform${again}, or drive a device nothing else drives with ` +
-        `--use ${aliases[0]}=<device ID>`,
+      `already reported later than this scenario's timeline starts: ${stale.slice(0, 5).join(', ')}` +
+        `${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}; its readings would be ` +
+        `late and never evaluated. Run on a fresh platform${again}` +
+        (aliases.length > 0
+          ? `, or drive a device nothing else drives with --use ${aliases[0]}=<device ID>`
+          : ''),
     );
   }
 }
@@ -527,14 +612,133 @@ export function formatReport(r: ScenarioReport): string {
   const lines = [
     `${r.passed ? 'PASS' : 'FAIL'}  ${r.name} — ${r.title}  (${(r.durationMs / 1000).toFixed(1)} s)`,
   ];
-  for (const a of r.alerts) lines.push(`      alert     ${describeAlert(a)}`);
+  const memberOf = new Map(r.groups.flatMap((g) => g.devices.map((d) => [d, g] as const)));
+  /** A group's alerts as one line per rule and outcome: "device.offline on 50 devices of fleet (C12)…". */
+  const collapsed = new Map<string, { line: string; count: number }>();
+  for (const a of r.alerts) {
+    const g = memberOf.get(a.device);
+    if (!g) {
+      lines.push(`      alert     ${describeAlert(a)}`);
+      continue;
+    }
+    const outcome = describeAlert({ ...a, device: '' }).replace(/^\S+ on : /, '');
+    const key = `${g.group}|${a.rule}|${outcome}`;
+    const entry = collapsed.get(key) ?? {
+      line: `${a.rule} on {n} of ${g.group} (${g.devices.length} ${g.kind} devices of ${g.owner}): ${outcome}`,
+      count: 0,
+    };
+    entry.count++;
+    collapsed.set(key, entry);
+  }
+  for (const c of collapsed.values()) lines.push(`      alert     ${c.line.replace('{n}', String(c.count))}`);
   for (const j of r.rejections)
     lines.push(`      rejected  ${j.reason} ${j.device}${j.index !== undefined ? ` [${j.index}]` : ''}`);
   for (const s of r.stored)
     lines.push(
       `      stored    ${s.device}: ${s.count}${s.bad !== undefined ? ` (${s.bad} unqualified)` : ''}`,
     );
+  for (const i of r.incidents) lines.push(`      incident  ${describeIncident(i)}`);
+  for (const a of r.alone) lines.push(`      alone     ${describeAlone(a)}`);
   for (const w of r.warnings) lines.push(`   !  ${w}`);
   for (const f of r.failures) lines.push(`   ✗  ${f}`);
   return lines.join('\n');
+}
+
+/**
+ * What an alarm-flood scenario watches besides the alerts: the `incident` events on `/live`, when each
+ * screen first got each alert, when each device's messages went out; and, at the end, its verdict on the
+ * stated incidents (polling `GET /api/incidents` until they agree or the deadline) and `alone` alerts.
+ */
+function floodWatch(): {
+  watch(screens: readonly LiveFeed[], mine: (a: Alert) => boolean, log: (line: string) => void): void;
+  published(device: string): void;
+  ackIncident(
+    action: Extract<PlannedAction, { type: 'ack-incident' }>,
+    events: readonly Alert[],
+    gateway: GatewayClient,
+    report: ScenarioReport,
+    log: (line: string) => void,
+  ): Promise<boolean>;
+  verdict(plan: Plan, report: ScenarioReport, gateway: GatewayClient, timeoutMs: number): Promise<string[]>;
+} {
+  const live = new Map<string, Incident>();
+  const firstSeen: Array<Map<string, number>> = [];
+  const sentAt = new Map<string, number[]>();
+  return {
+    watch(screens, mine, log) {
+      screens.forEach((screen, k) => {
+        const seen = new Map<string, number>();
+        firstSeen.push(seen);
+        screen.onAlert((a) => {
+          if (mine(a) && !seen.has(a.id)) seen.set(a.id, Date.now());
+        });
+        if (k > 0) return;
+        screen.onIncident((i) => {
+          // Partitions announce their placements as they commit, not in order of size: keep the largest.
+          const before = live.get(i.id);
+          live.set(i.id, before && before.size > i.size ? before : i);
+          // One line when the incident opens and one per ten members more, not one per member.
+          if (!before || Math.floor(i.size / 10) > Math.floor(before.size / 10))
+            log(`  ← incident ${i.id} ${i.size} member${i.size === 1 ? '' : 's'}`);
+        });
+      });
+    },
+    published(device) {
+      const list = sentAt.get(device) ?? [];
+      list.push(Date.now());
+      sentAt.set(device, list);
+    },
+    async ackIncident(action, events, gateway, report, log) {
+      // The incident the members' alerts of the cause joined, once each member has one.
+      const ids = new Set(action.members.map((d) => d.id));
+      const placed = (): Map<string, string> => {
+        const byDevice = new Map<string, string>();
+        for (const a of events)
+          if (ids.has(a.device) && causeOf(a.rule) === action.rule && a.incident)
+            byDevice.set(a.device, a.incident);
+        return byDevice;
+      };
+      await until(() => placed().size === ids.size, action.timeoutMs);
+      const incidents = [...new Set(placed().values())];
+      const what = `the ${action.rule} incident of ${action.group}`;
+      if (placed().size !== ids.size || incidents.length !== 1) {
+        report.failures.push(
+          `no single ${what} to acknowledge within ${action.timeoutMs / 1000} s: ${placed().size} of ${ids.size} ` +
+            `members placed, in ${incidents.length} incident${incidents.length === 1 ? '' : 's'}`,
+        );
+        return false;
+      }
+      const result = await gateway.ackIncident(incidents[0], {
+        ...(action.note !== undefined ? { note: action.note } : {}),
+        ...(action.severity ? { severity: action.severity } : {}),
+      });
+      const left = result.skipped.map((k) => `${k.id} (${k.reason})`);
+      log(
+        `  ✓ acknowledged ${incidents[0]}: ${result.acknowledged.length} members` +
+          (left.length > 0 ? `; left: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ' …' : ''}` : ''),
+      );
+      return true;
+    },
+    async verdict(plan, report, gateway, timeoutMs) {
+      const expected = plan.scenario.expect.incidents;
+      const alerts = report.alerts;
+      let incidents = compareIncidents(expected, plan.scenario, plan.groups, { alerts, live, listed: [] });
+      if (expected.length > 0) {
+        let listed: IncidentView[] = [];
+        await until(
+          async () => {
+            listed = await gateway.incidents();
+            incidents = compareIncidents(expected, plan.scenario, plan.groups, { alerts, live, listed });
+            return incidents.problems.length === 0;
+          },
+          Math.min(timeoutMs, 20_000),
+          250,
+        );
+      }
+      const alone = checkAlone(plan.alerts, plan.devices, { alerts, live }, firstSeen, sentAt);
+      report.incidents = incidents.found;
+      report.alone = alone.found;
+      return [...incidents.problems, ...alone.problems];
+    },
+  };
 }

@@ -3,13 +3,17 @@ import { Registry } from '@lg/registry';
 import { distanceToLineM, insidePolygon } from '../models/geo';
 import { loadAllScenarios, scenarioDevices, scenarioNames, scenariosDir } from './catalog';
 import { dryRunScenario } from './dry-run';
+import { withFloodFleets } from './flood-registry';
 import { anchorBase, planScenario, type Plan } from './plan';
 import { parseScenario } from './schema';
 import { compareAlerts, compareRejections, summarizeAlerts } from './verdict';
 
-const registry = Registry.load('config/registry/longgang.json');
 const dir = scenariosDir();
 const scenarios = loadAllScenarios(dir);
+// The fixture, with the companies the flood scenarios' groups name grown to their size (as in the e2e test).
+const registry = Registry.parse(
+  withFloodFleets(Registry.load('config/registry/longgang.json').data, scenarios),
+);
 
 /** Wall-clock times of day (UTC) the plans are checked at: local 04:00, 11:30 and 23:10. */
 const NOWS = [Date.UTC(2026, 4, 1, 20, 0), Date.UTC(2026, 4, 2, 3, 30), Date.UTC(2026, 4, 2, 15, 10)];
@@ -73,6 +77,31 @@ describe('scenario files', () => {
       }
     }
     expect(scenarioDevices(scenarios).size).toBe(seen.size);
+  });
+
+  it('group fleets no other scenario drives, so that a flood incident gathers only its own alerts', () => {
+    const members = new Map<string, string>();
+    for (const s of scenarios) {
+      const plan = planScenario(s, { registry, root: 'lg/v1', now: NOWS[0] });
+      for (const [group, devices] of Object.entries(plan.groups))
+        for (const d of devices) {
+          expect(seen(d.id)).toBeUndefined();
+          members.set(d.id, `${s.name}/${group}`);
+        }
+    }
+    const owners = new Map(
+      scenarios.flatMap((s) => Object.values(s.groups).map((g) => [g.owner, s.name] as const)),
+    );
+    for (const s of scenarios) {
+      for (const id of Object.values(s.devices)) {
+        const owner = registry.device(id)!.owner;
+        const grouped = owners.get(owner);
+        expect(grouped === undefined || grouped === s.name ? undefined : `${id} of ${owner}`).toBeUndefined();
+      }
+    }
+    function seen(id: string): string | undefined {
+      return members.get(id);
+    }
   });
 
   it('refuse malformed files with the path of each problem', () => {
@@ -163,8 +192,8 @@ describe('scenario files', () => {
     it('states expectations that are consistent with themselves', () => {
       const plan = planScenario(scenario, { registry, root: 'lg/v1', now: NOWS[0] });
       // Nothing observed: every stated alert and rejection is reported missing, nothing else.
-      const missing = compareAlerts(scenario.expect.alerts, plan.devices, summarizeAlerts([]), registry);
-      expect(missing).toHaveLength(scenario.expect.alerts.length);
+      const missing = compareAlerts(plan.alerts, plan.devices, summarizeAlerts([]), registry);
+      expect(missing).toHaveLength(plan.alerts.length);
       const rejections = compareRejections(scenario.expect.rejections, plan.devices, []);
       expect(rejections).toHaveLength(scenario.expect.rejections.length);
     });

@@ -214,14 +214,148 @@ export const clockStepSchema = z
   .strict();
 export type ClockStep = z.infer<typeof clockStepSchema>;
 
+/**
+ * Alarm floods: acknowledges the incident of a group (`device`: the group's alias) and cause (`rule`:
+ * `offline`, or a rule's name) as the operator, with one `note` (`POST /api/incidents/{id}/ack`), once each
+ * member has such an alert; `severity` is the highest the operator saw (a member raised above it is left).
+ */
+export const ackIncidentStepSchema = z
+  .object({
+    type: z.literal('ack-incident'),
+    device: alias,
+    rule: z.string().min(1),
+    note: z.string().max(500).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    timeout: duration.default('20s'),
+  })
+  .strict();
+export type AckIncidentStep = z.infer<typeof ackIncidentStepSchema>;
+
 export const stepSchema = z.union([
   readingsStepSchema,
   rawStepSchema,
   waitStepSchema,
   ackStepSchema,
   clockStepSchema,
+  ackIncidentStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
+
+// ---- Alarm floods: device groups, incidents, alerts that must stay alone (docs/simulators.md, "Floods").
+
+/** At most this many devices in one group, and in all the groups of a scenario. */
+export const MAX_GROUP_SIZE = 500;
+/** At most this many operator screens (`/live` connections) a scenario watches. */
+export const MAX_SCREENS = 10;
+
+/**
+ * Devices that act together: the first `count` devices of `kind` owned by `owner` (a company, pipeline
+ * network or slope site), in registry order, leaving out the scenario's own single devices. A readings or
+ * wait step, or an alert expectation, that names the group applies to each member (a mobile network outage:
+ * the members report, then fall silent together). A group larger than the owner's fleet is refused when the
+ * scenario is planned against a registry. Trucks on a `path` start `spacingM` apart (member k at
+ * `start + k × spacingM`), so that they are not all in one spot.
+ */
+export const groupSchema = z
+  .object({
+    kind: z.enum(DEVICE_KINDS),
+    owner: z.string().regex(ID_PATTERN),
+    count: z.number().int().min(2).max(MAX_GROUP_SIZE),
+    spacingM: z.number().nonnegative().max(10_000).default(0),
+    note: z.string().optional(),
+  })
+  .strict();
+export type Group = z.infer<typeof groupSchema>;
+
+/**
+ * An incident the scenario must cause: the alerts of `group` whose rule has the cause `rule` (`offline`
+ * for device.offline and truck.offline, else the rule's name: docs/rules.md, "Incidents") are members of
+ * ONE incident of the group's owner, which has `size` members both in its latest `incident` event on
+ * `/live` and in `GET /api/incidents`; `active`, `open`, `unacknowledged` (counted by the API) when given.
+ */
+export const incidentExpectationSchema = z
+  .object({
+    group: alias,
+    rule: z.string().min(1),
+    size: z
+      .number()
+      .int()
+      .positive()
+      .max(2 * MAX_GROUP_SIZE),
+    active: z.number().int().nonnegative().optional(),
+    open: z.number().int().nonnegative().optional(),
+    unacknowledged: z.number().int().nonnegative().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type IncidentExpectation = z.infer<typeof incidentExpectationSchema>;
+
+/**
+ * On an alert expectation: `alone` — the alert reaches every screen the scenario watches as itself (its own
+ * `alert` event) and shares its incident with no other alert (a red alert is never grouped away); `within`
+ * — and it reaches each screen within this long of the reading that raised it being published.
+ */
+const floodAlertFields = {
+  alone: z.boolean().optional(),
+  within: duration.optional(),
+};
+
+/** What a scenario with groups must respect besides the rest of the schema; pure, one issue per problem. */
+function checkFloods(s: z.infer<typeof scenarioShape>, ctx: z.RefinementCtx): void {
+  const groups = Object.keys(s.groups);
+  for (const g of groups) {
+    if (g in s.devices)
+      ctx.addIssue({ code: 'custom', path: ['groups', g], message: `"${g}" is both a device and a group` });
+  }
+  const total = Object.values(s.groups).reduce((n, g) => n + g.count, 0);
+  if (total > MAX_GROUP_SIZE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['groups'],
+      message: `the groups have ${total} devices in all, more than ${MAX_GROUP_SIZE}`,
+    });
+  const isGroup = (a: string): boolean => groups.includes(a) && !(a in s.devices);
+  s.steps.forEach((step, i) => {
+    if ((step.type === 'raw' || step.type === 'ack') && isGroup(step.device))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', i, 'device'],
+        message: `${step.type} takes one device, not the group "${step.device}"`,
+      });
+    if (step.type === 'ack-incident' && !isGroup(step.device))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', i, 'device'],
+        message: `ack-incident takes a group, not the device "${step.device}"`,
+      });
+    if (step.type === 'readings' && isGroup(step.device) && step.live)
+      ctx.addIssue({ code: 'custom', path: ['steps', i, 'live'], message: 'live is for one device' });
+  });
+  s.expect.stored.forEach((e, i) => {
+    if (isGroup(e.device))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expect', 'stored', i, 'device'],
+        message: `stored takes one device, not the group "${e.device}"`,
+      });
+  });
+  s.expect.incidents.forEach((e, i) => {
+    if (!isGroup(e.group))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expect', 'incidents', i, 'group'],
+        message: `unknown group "${e.group}"`,
+      });
+  });
+  s.expect.alerts.forEach((e, i) => {
+    if ((e.alone || e.within !== undefined) && isGroup(e.device))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expect', 'alerts', i, 'device'],
+        message: 'alone and within are for the alert of one device, not a group',
+      });
+  });
+}
 
 /**
  * An alert the scenario must cause. `severities` is the sequence of severities the alert takes on `/live`
@@ -237,6 +371,7 @@ export const alertExpectationSchema = z
     cleared: z.boolean(),
     acknowledged: z.boolean().optional(),
     evacuate: z.boolean().optional(),
+    ...floodAlertFields,
     note: z.string().optional(),
   })
   .strict();
@@ -278,7 +413,7 @@ export const anchorSchema = z.union([
 ]);
 export type Anchor = z.infer<typeof anchorSchema>;
 
-export const scenarioSchema = z
+const scenarioShape = z
   .object({
     $schema: z.string().optional(),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case words joined by -'),
@@ -288,6 +423,10 @@ export const scenarioSchema = z
     rules: z.array(z.string()).default([]),
     /** Alias → registry device ID. Each scenario has devices of its own, so all can run on one platform. */
     devices: z.record(alias, z.string().regex(ID_PATTERN)),
+    /** Alias → a group of devices that act together (alarm floods). */
+    groups: z.record(alias, groupSchema).default({}),
+    /** Operator screens (`/live` connections) the run watches; `alone` alerts must reach each. */
+    screens: z.number().int().min(1).max(MAX_SCREENS).default(1),
     anchor: anchorSchema.default('now'),
     /** Overall deadline of the run, after the last step. */
     timeout: duration.default('45s'),
@@ -297,22 +436,25 @@ export const scenarioSchema = z
         alerts: z.array(alertExpectationSchema).default([]),
         rejections: z.array(rejectionExpectationSchema).default([]),
         stored: z.array(storedExpectationSchema).default([]),
+        incidents: z.array(incidentExpectationSchema).max(20).default([]),
       })
       .strict(),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    const aliases = new Set(Object.keys(s.devices));
-    const check = (value: string, path: Array<string | number>): void => {
-      if (!aliases.has(value))
-        ctx.addIssue({ code: 'custom', path, message: `unknown device alias "${value}"` });
-    };
-    s.steps.forEach((step, i) => {
-      if (step.type !== 'clock') check(step.device, ['steps', i, 'device']);
-    });
-    s.expect.alerts.forEach((a, i) => check(a.device, ['expect', 'alerts', i, 'device']));
-    s.expect.stored.forEach((a, i) => check(a.device, ['expect', 'stored', i, 'device']));
+  .strict();
+
+export const scenarioSchema = scenarioShape.superRefine(checkFloods).superRefine((s, ctx) => {
+  // A group's alias stands for its members wherever a device may be a group (checkFloods says where not).
+  const aliases = new Set([...Object.keys(s.devices), ...Object.keys(s.groups)]);
+  const check = (value: string, path: Array<string | number>): void => {
+    if (!aliases.has(value))
+      ctx.addIssue({ code: 'custom', path, message: `unknown device alias "${value}"` });
+  };
+  s.steps.forEach((step, i) => {
+    if (step.type !== 'clock') check(step.device, ['steps', i, 'device']);
   });
+  s.expect.alerts.forEach((a, i) => check(a.device, ['expect', 'alerts', i, 'device']));
+  s.expect.stored.forEach((a, i) => check(a.device, ['expect', 'stored', i, 'device']));
+});
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 export class ScenarioError extends Error {

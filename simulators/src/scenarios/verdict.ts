@@ -20,6 +20,8 @@ export interface AlertSummary {
   acknowledged: boolean;
   /** `evacuate` targets carried by a red transition, if any. */
   evacuate?: string[];
+  /** The incident the alert joined when it opened (docs/rules.md, "Incidents"), if any. */
+  incident?: string;
   events: number;
 }
 
@@ -45,6 +47,7 @@ export function summarizeAlerts(events: readonly Alert[]): AlertSummary[] {
     s.events++;
     const evacuate = a.severity === 'red' ? a.actions?.find((x) => x.type === 'evacuate') : undefined;
     if (evacuate) s.evacuate = evacuate.targets ?? [];
+    if (a.incident !== undefined) s.incident = a.incident;
   }
   return [...byId.values()];
 }
