@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 import { DEMO_JWT_SECRET, jwtSecretProblem, loginLimitsProblem, parseDurationSeconds } from '@lg/auth';
 import { mapTilesSchema } from './http/map.config';
-import { linkSecretProblem, notifyLinkSchema } from '@lg/notifications';
+import { digestDaySchema, linkSecretProblem, notifyLinkSchema } from '@lg/notifications';
 
 /**
  * The dashboard's folder: `dist/dashboard` of the repository (built from `apps/dashboard` by `npm run
@@ -77,6 +77,7 @@ export const gatewayConfigSchema = modeSchema
   .merge(httpSchema(3000))
   .merge(mapTilesSchema)
   .merge(notifyLinkSchema)
+  .merge(digestDaySchema)
   .merge(
     z.object({
       /** HS256 signing secret of the JWTs. Production: at least 32 characters and not the demo default. */

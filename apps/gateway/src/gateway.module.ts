@@ -14,6 +14,8 @@ import {
 } from '@lg/auth';
 import { HealthModule } from '@lg/observability';
 import { Registry, RegistryError } from '@lg/registry';
+import { DigestsController } from './http/digests.controller';
+import { DigestsService } from './access/digests.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AlertRetention } from './infra/alert-retention';
 import { GatewayRedis } from './infra/redis';
@@ -127,6 +129,7 @@ export const GATEWAY_CONTROLLERS = [
   DutyChecksController,
   MessageCheckController,
   LinksController,
+  DigestsController,
 ] as const;
 
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
@@ -165,6 +168,7 @@ export class GatewayModule {
         DataQualityService,
         TrackEvidenceService,
         DutyFeed,
+        DigestsService,
         LinkHistory,
         LinksService,
         LinksFeed,

@@ -21,16 +21,21 @@ export class DeliveryStore {
    * left as it is: its state may have moved on.
    */
   async recordQueued(
-    list: ReadonlyArray<{ delivery: NotificationDelivery; alertIds: readonly string[] }>,
+    list: ReadonlyArray<{
+      delivery: NotificationDelivery;
+      alertIds: readonly string[];
+      /** Further sorted sets that list it (a digest's deliveries). */
+      lists?: readonly string[];
+    }>,
   ): Promise<void> {
     if (list.length === 0) return;
     const pipe = this.redis.pipeline();
-    for (const { delivery, alertIds } of list) {
+    for (const { delivery, alertIds, lists } of list) {
       pipe.set(this.n.delivery(delivery.id), JSON.stringify(delivery), 'EX', DELIVERY_TTL_SEC, 'NX');
       const score = Date.parse(delivery.queuedAt);
-      for (const alertId of alertIds) {
-        pipe.zadd(this.n.alertDeliveries(alertId), score, delivery.id);
-        pipe.expire(this.n.alertDeliveries(alertId), DELIVERY_TTL_SEC);
+      for (const key of [...alertIds.map((id) => this.n.alertDeliveries(id)), ...(lists ?? [])]) {
+        pipe.zadd(key, score, delivery.id);
+        pipe.expire(key, DELIVERY_TTL_SEC);
       }
     }
     for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
@@ -55,7 +60,16 @@ export class DeliveryStore {
 
   /** One alert's deliveries, newest first, at most {@link MAX_LISTED_DELIVERIES}. */
   async forAlert(alertId: string): Promise<NotificationDelivery[]> {
-    const ids = await this.redis.zrevrange(this.n.alertDeliveries(alertId), 0, MAX_LISTED_DELIVERIES - 1);
+    return this.listed(this.n.alertDeliveries(alertId));
+  }
+
+  /** The deliveries of one scope's digest of one day, newest first. */
+  async forDigest(scope: string, date: string): Promise<NotificationDelivery[]> {
+    return this.listed(this.n.digestDeliveries(scope, date));
+  }
+
+  private async listed(key: string): Promise<NotificationDelivery[]> {
+    const ids = await this.redis.zrevrange(key, 0, MAX_LISTED_DELIVERIES - 1);
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map((id) => this.n.delivery(id)));
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NotificationDelivery);

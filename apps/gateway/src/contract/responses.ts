@@ -269,7 +269,9 @@ export const notificationDeliverySchema = z
     role: str('网格员').optional(),
     level: z.enum(ESCALATION_LEVELS),
     unit: str('GR-BJ11', 'The unit whose duty contact this is'),
-    transition: z.enum(ALERT_TRANSITIONS).openapi({ description: 'opened, raised, reopened or escalated' }),
+    transition: z
+      .enum([...ALERT_TRANSITIONS, 'digest'])
+      .openapi({ description: 'opened, raised, reopened or escalated; digest for a daily digest' }),
     severity: z.enum(SEVERITIES),
     alerts: num(1, 'Alerts the message tells of (more than 1: a grouped message)'),
     state: z.enum(DELIVERY_STATES),
