@@ -38,6 +38,8 @@ export interface DigestJobsOptions {
   kinds: readonly DigestKind[];
   /** This worker's name: the claims carry it. */
   holder: string;
+  /** First retry delay of a day's job with scopes left (held elsewhere or failed), doubling; default 30 s. */
+  retryDelayMs?: number;
   now?: () => number;
   onSent?: (scope: string, date: string, deliveries: number, run: string) => void;
   onError?: (err: unknown, where: string) => void;
@@ -80,7 +82,7 @@ export class DigestJobs {
       await this.queue.upsertJobScheduler(
         DIGEST_SCHEDULER,
         { pattern: `${at % 60} ${Math.floor(at / 60)} * * *`, tz: this.o.timeZone },
-        { name: 'daily', data: {}, opts: jobOpts() },
+        { name: 'daily', data: {}, opts: jobOpts(this.o.retryDelayMs) },
       );
       await this.catchUp(at);
     }
@@ -114,7 +116,11 @@ export class DigestJobs {
     for (let d = due; d > last && days.length < DIGEST_CATCH_UP_DAYS; d = addDays(d, -1)) days.unshift(d);
     // The job ID names the day: two workers starting together queue it once (and the claims hold anyway).
     for (const date of days)
-      await this.queue!.add('catch-up', { date }, { ...jobOpts(), jobId: `catch-up-${date}` });
+      await this.queue!.add(
+        'catch-up',
+        { date },
+        { ...jobOpts(this.o.retryDelayMs), jobId: `catch-up-${date}` },
+      );
   }
 
   private async process(job: Job): Promise<{ sent: number; skipped: number }> {
@@ -183,10 +189,10 @@ export class DigestJobs {
   }
 }
 
-function jobOpts() {
+function jobOpts(retryDelayMs = 30_000) {
   return {
     attempts: 10,
-    backoff: { type: 'exponential' as const, delay: 30_000 },
+    backoff: { type: 'exponential' as const, delay: retryDelayMs },
     removeOnComplete: 100,
     removeOnFail: 100,
   };
