@@ -12,6 +12,8 @@ export interface ReceivedMessage {
   to: string;
   subject?: string;
   text: string;
+  /** E-mail: the HTML part, when the mail has one. */
+  html?: string;
   at: string;
 }
 
@@ -96,6 +98,7 @@ export class NotifyReceivers {
               to: session.envelope.rcptTo.map((r) => r.address).join(','),
               subject: mail.subject ?? '',
               text: mail.text ?? '',
+              ...(typeof mail.html === 'string' ? { html: mail.html } : {}),
               at: new Date().toISOString(),
             });
             cb();
