@@ -19,7 +19,9 @@ import {
   localDate,
   localDay,
   resolveScope,
+  scopeNames,
   type Digest,
+  type DigestScope,
   type ResolvedScope,
 } from '@lg/notifications';
 import { Registry } from '@lg/registry';
@@ -47,6 +49,12 @@ export class DigestsService implements OnApplicationShutdown {
   ) {
     this.reader = new DigestReader(redis.alerts);
     this.deliveries = new DeliveryStore(redis.commands, redis.names);
+  }
+
+  /** The scopes this user may read: its own company, or (operators) every company and street. */
+  scopes(p: Principal): DigestScope[] {
+    const all = scopeNames(this.registry);
+    return p.role === 'company' ? all.filter((s) => s.kind === 'company' && s.id === p.company) : all;
   }
 
   async get(p: Principal, scopeId: string, date: string | undefined): Promise<DigestView> {

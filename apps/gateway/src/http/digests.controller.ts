@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import type { DigestScope } from '@lg/contracts';
 import { DigestsService, type DigestView } from '../access/digests.service';
 import { digestQuerySchema, digestScopeSchema, type DigestQuery } from '../contract/digests.queries';
 import { described } from '../contract/responses';
@@ -12,6 +13,15 @@ import { ParamPipe, ZodPipe } from './zod.pipe';
 @Controller('api/digests')
 export class DigestsController {
   constructor(private readonly digests: DigestsService) {}
+
+  @Get()
+  @ApiRoute({
+    summary: 'The scopes whose digests this user may read: its own company, or every company and street',
+    ok: described('DigestScopes', 'Each scope’s kind (company or street), ID and name'),
+  })
+  scopes(@CurrentUser() user: Principal): DigestScope[] {
+    return this.digests.scopes(user);
+  }
 
   @Get(':scope')
   @ApiRoute({

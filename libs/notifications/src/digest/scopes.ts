@@ -45,6 +45,14 @@ export function resolveScope(registry: Registry, id: string): ResolvedScope | un
   return { scope: { kind: 'street', id, name: street.name }, owners, devices, contacts: street.duty };
 }
 
+/** The names of every scope: companies, then streets, in registry order. */
+export function scopeNames(registry: Registry): DigestScope[] {
+  return [
+    ...registry.allCompanies().map((c) => ({ kind: 'company' as const, id: c.id, name: c.name })),
+    ...registry.data.streets.map((s) => ({ kind: 'street' as const, id: s.id, name: s.name })),
+  ];
+}
+
 /** Every scope of these kinds: companies first, then streets, in registry order. */
 export function allScopes(registry: Registry, kinds: readonly DigestKind[]): ResolvedScope[] {
   const ids = [
