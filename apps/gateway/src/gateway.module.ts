@@ -15,6 +15,7 @@ import {
 import { HealthModule } from '@lg/observability';
 import { Registry, RegistryError } from '@lg/registry';
 import { DigestsController } from './http/digests.controller';
+import { SmsReceiptsController } from './http/sms-receipts.controller';
 import { DigestsService } from './access/digests.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AlertRetention } from './infra/alert-retention';
@@ -130,6 +131,7 @@ export const GATEWAY_CONTROLLERS = [
   MessageCheckController,
   LinksController,
   DigestsController,
+  SmsReceiptsController,
 ] as const;
 
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */

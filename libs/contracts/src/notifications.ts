@@ -37,4 +37,6 @@ export interface NotificationDelivery {
   sentAt?: string;
   deliveredAt?: string;
   failedAt?: string;
+  /** When the SMS provider's delivery receipt came (it set `delivered` or `failed`). */
+  receiptAt?: string;
 }

@@ -6,6 +6,13 @@ export const DELIVERY_TTL_SEC = 30 * 24 * 3600;
 /** Deliveries listed for one alert at most (newest first). */
 export const MAX_LISTED_DELIVERIES = 200;
 
+// Sets the record only if it is still what was read ('' for none).
+const CAS = `
+local v = redis.call('GET', KEYS[1])
+if (v or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
 /**
  * Delivery state in Redis: one JSON string per delivery (written by the job that sends it, the only writer
  * once it is queued) and, per alert, a sorted set of its delivery IDs by queueing time.
@@ -56,6 +63,27 @@ export class DeliveryStore {
     const next = { ...current, ...patch };
     await this.redis.set(this.n.delivery(id), JSON.stringify(next), 'EX', DELIVERY_TTL_SEC);
     return next;
+  }
+
+  /**
+   * Changes a delivery's record by `next` atomically against other writers (the sender and receipt
+   * callbacks): compare-and-set on the record, read again and retried when it moved meanwhile. `next` gets
+   * the record (undefined when there is none) and answers the new one, or undefined for no change.
+   */
+  async change(
+    id: string,
+    next: (current: NotificationDelivery | undefined) => NotificationDelivery | undefined,
+  ): Promise<NotificationDelivery | 'missing' | 'unchanged'> {
+    const key = this.n.delivery(id);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const raw = await this.redis.get(key);
+      const current = raw ? (JSON.parse(raw) as NotificationDelivery) : undefined;
+      const changed = next(current);
+      if (!changed) return current ? 'unchanged' : 'missing';
+      const ok = await this.redis.eval(CAS, 1, key, raw ?? '', JSON.stringify(changed), DELIVERY_TTL_SEC);
+      if (ok === 1) return changed;
+    }
+    throw new Error(`delivery ${id} kept changing while it was being updated`);
   }
 
   /** One alert's deliveries, newest first, at most {@link MAX_LISTED_DELIVERIES}. */

@@ -11,6 +11,7 @@ import {
 } from '@lg/contracts';
 import { PermanentSendError, type Channel, type SendResult } from './channels/channel';
 import { maskAddress, type DeliveryStore } from './deliveries';
+import { afterSend } from './receipts';
 
 const contactSchema = z.object({
   name: z.string().max(200),
@@ -202,17 +203,8 @@ export class DeliveryQueue {
     }
     await this.redis.set(this.n.deliverySend(d.id), 'done', 'EX', 7 * 24 * 3600);
     const now = new Date().toISOString();
-    await this.store.update(
-      d.id,
-      {
-        state: result.delivered ? 'delivered' : 'sent',
-        attempts,
-        sentAt: now,
-        ...(result.delivered ? { deliveredAt: now } : {}),
-        reason: undefined,
-      },
-      fallback,
-    );
+    // Compare-and-set: a provider's receipt may already have said delivered (or failed); it stays.
+    await this.store.change(d.id, (current) => afterSend(current ?? fallback, result, attempts, now));
     this.o.onAttempt?.(d.channel, 'sent');
   }
 

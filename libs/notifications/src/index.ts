@@ -17,3 +17,4 @@ export * from './digest/scopes';
 export * from './digest/claims';
 export * from './digest/sender';
 export * from './digest/jobs';
+export * from './receipts';

@@ -76,6 +76,22 @@ export function linkSecretProblem(secret: string): string | undefined {
 }
 
 /**
+ * The key SMS providers sign their delivery receipts with (`POST /api/notify/sms-receipts` on the
+ * gateway); empty: receipts are not taken (the route answers 404). Production: at least 32 characters.
+ */
+export const smsReceiptSchema = z.object({
+  SMS_RECEIPT_SECRET: z.string().default(''),
+});
+
+/** What is wrong with the receipt key in production, if anything. */
+export function receiptSecretProblem(secret: string): string | undefined {
+  if (secret === '') return undefined;
+  if (/^demo/i.test(secret)) return 'is a demo value';
+  if (secret.length < 32) return 'is shorter than 32 characters';
+  return undefined;
+}
+
+/**
  * The zone whose local days the daily digests cover: the worker sends by it and the gateway answers
  * `GET /api/digests/{scope}?date=` by it, so both read it.
  */

@@ -281,6 +281,9 @@ export const notificationDeliverySchema = z
     sentAt: iso('2026-05-01T02:03:05.000Z').optional(),
     deliveredAt: iso('2026-05-01T02:03:05.000Z').optional(),
     failedAt: iso('2026-05-01T02:03:05.000Z').optional(),
+    receiptAt: iso('2026-05-01T02:03:09.000Z')
+      .optional()
+      .openapi({ description: 'When the SMS provider’s delivery receipt came' }),
   })
   .openapi('NotificationDelivery');
 
