@@ -29,7 +29,7 @@ const LIB_DEPENDENCIES = {
   evaluation: ['alerts', 'contracts', 'redis', 'registry', 'rules'],
   ingest: ['contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
-  notifications: ['config', 'contracts', 'redis'],
+  notifications: ['alerts', 'config', 'contracts', 'redis', 'registry'],
   backup: ['config', 'contracts', 'redis', 'storage'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);

@@ -23,9 +23,14 @@ import {
   channelsFrom,
   DeliveryQueue,
   DeliveryStore,
+  DigestClaims,
+  DigestJobs,
+  DigestReader,
+  DigestSender,
   policyFrom,
   TransitionConsumer,
   type Channel,
+  type DigestChannel,
 } from '@lg/notifications';
 import type { NotifyChannel } from '@lg/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
@@ -50,6 +55,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly channels: Map<NotifyChannel, Channel>;
   private readonly deliveries: DeliveryQueue | undefined;
   private readonly transitions: TransitionConsumer | undefined;
+  private readonly digests: DigestJobs | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) c: WorkerConfig,
@@ -194,6 +200,29 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
           onQueued: (messages) => queued.inc(messages),
         },
       );
+      // Daily digests go by e-mail and webhook, through the same delivery queue and states.
+      const digestChannels = c.DIGEST_CHANNELS.filter((ch): ch is DigestChannel => this.channels.has(ch));
+      if (digestChannels.length > 0) {
+        const alerts = new AlertStore(redis, n);
+        this.digests = new DigestJobs(
+          redis,
+          n,
+          registry,
+          new DigestClaims(redis, n),
+          new DigestSender(n, new DigestReader(alerts), store, this.deliveries, { channels: digestChannels }),
+          {
+            connection: () => this.connections.bullConnection(),
+            bullPrefix: n.bullPrefix,
+            sendAtMinutes: c.DIGEST_AT,
+            timeZone: c.DIGEST_TIMEZONE,
+            kinds: c.DIGEST_SCOPES,
+            holder: c.WORKER_ID,
+            onSent: (scope, date, deliveries, run) =>
+              this.logger.log(`digest of ${scope} for ${date} queued: ${deliveries} deliveries (${run})`),
+            onError: (err, where) => this.logger.warn(`${where}: ${describe(err)}`),
+          },
+        );
+      }
     }
     metrics.gauge(
       'lg_worker_partitions_owned',
@@ -223,6 +252,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     if (this.deliveries && this.transitions) {
       await this.deliveries.start(true);
       await this.transitions.start();
+      await this.digests?.start();
       this.logger.log(`notifications on: ${[...this.channels.keys()].join(', ')}`);
     }
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
@@ -253,6 +283,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.workers.stop();
     await this.scorecard.stop();
     await this.transitions?.stop();
+    await this.digests?.stop();
     await this.deliveries?.stop();
     for (const channel of this.channels.values()) await channel.close?.();
     await this.connections.closeAll();

@@ -47,6 +47,8 @@ export interface AlertFilter {
   device?: string;
   /** Opened at or after, epoch ms. */
   since?: number;
+  /** Opened before, epoch ms (a past day's alerts without walking the newer ones). */
+  before?: number;
   limit?: number;
 }
 
@@ -174,6 +176,7 @@ function matches(a: Alert, f: AlertFilter): boolean {
   if (f.owners && !f.owners.has(a.owner)) return false;
   if (f.severity && a.severity !== f.severity) return false;
   if (f.device && a.device !== f.device) return false;
+  if (f.before !== undefined && Date.parse(a.openedAt) >= f.before) return false;
   return true;
 }
 
@@ -233,7 +236,12 @@ export class AlertStore {
     if (filter.owner !== undefined)
       owners = owners ? owners.filter((o) => o === filter.owner) : [filter.owner];
     if (owners?.length === 0) return [];
-    if (filter.active === undefined && filter.acknowledged === false && filter.since === undefined) {
+    if (
+      filter.active === undefined &&
+      filter.acknowledged === false &&
+      filter.since === undefined &&
+      filter.before === undefined
+    ) {
       return (await this.open({ ...filter, ...(owners ? { owners: new Set(owners) } : {}) })).slice(0, limit);
     }
     if (!(await this.indexesReady())) return this.walk(this.n.alertIndex, filter, limit);
@@ -254,10 +262,11 @@ export class AlertStore {
       filter.acknowledged === undefined;
     const page = narrowed ? limit : Math.min(Math.max(limit * 2, 100), 2000);
     const min = filter.since !== undefined ? String(filter.since) : '-inf';
+    const max = filter.before !== undefined ? `(${filter.before}` : '+inf';
     const out: Alert[] = [];
     const seen = new Set<string>();
     for (let offset = 0; ;) {
-      const ids = await this.redis.zrevrangebyscore(index, '+inf', min, 'LIMIT', offset, page);
+      const ids = await this.redis.zrevrangebyscore(index, max, min, 'LIMIT', offset, page);
       if (ids.length === 0) break;
       // An alert opened meanwhile shifts the page: skip what was already read.
       const fresh = ids.filter((id) => !seen.has(id));

@@ -16,6 +16,8 @@ export interface RenderedMessage {
   sms: string;
   /** E-mail and webhook text. */
   text: string;
+  /** E-mail: a composed HTML body; without it the text is shown as HTML. */
+  html?: string;
   /** The acknowledgement link, on a message about one alert. */
   ackUrl?: string;
 }

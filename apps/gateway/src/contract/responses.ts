@@ -269,7 +269,9 @@ export const notificationDeliverySchema = z
     role: str('网格员').optional(),
     level: z.enum(ESCALATION_LEVELS),
     unit: str('GR-BJ11', 'The unit whose duty contact this is'),
-    transition: z.enum(ALERT_TRANSITIONS).openapi({ description: 'opened, raised, reopened or escalated' }),
+    transition: z
+      .enum([...ALERT_TRANSITIONS, 'digest'])
+      .openapi({ description: 'opened, raised, reopened or escalated; digest for a daily digest' }),
     severity: z.enum(SEVERITIES),
     alerts: num(1, 'Alerts the message tells of (more than 1: a grouped message)'),
     state: z.enum(DELIVERY_STATES),
@@ -279,6 +281,9 @@ export const notificationDeliverySchema = z
     sentAt: iso('2026-05-01T02:03:05.000Z').optional(),
     deliveredAt: iso('2026-05-01T02:03:05.000Z').optional(),
     failedAt: iso('2026-05-01T02:03:05.000Z').optional(),
+    receiptAt: iso('2026-05-01T02:03:09.000Z')
+      .optional()
+      .openapi({ description: 'When the SMS provider’s delivery receipt came' }),
   })
   .openapi('NotificationDelivery');
 
