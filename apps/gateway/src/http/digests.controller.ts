@@ -1,16 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard, CurrentUser, type Principal } from '@lg/auth';
+import { Get, HttpCode, Post } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@lg/auth';
 import type { DigestScope } from '@lg/contracts';
 import { DigestsService, type DigestView } from '../access/digests.service';
 import { digestQuerySchema, digestScopeSchema, type DigestQuery } from '../contract/digests.queries';
 import { described } from '../contract/responses';
-import { ApiGroup, ApiRoute } from './api-route';
-import { ParamPipe, ZodPipe } from './zod.pipe';
+import { ApiController } from './api-controller';
+import { ApiRoute } from './api-route';
+import { ZodParam, ZodQuery } from './zod.pipe';
 
 /** Daily digests per company and per street (docs/notifications.md, "Daily digest"). */
-@UseGuards(AuthGuard)
-@ApiGroup({ tag: 'alerts' })
-@Controller('api/digests')
+@ApiController('api/digests', { tag: 'alerts' })
 export class DigestsController {
   constructor(private readonly digests: DigestsService) {}
 
@@ -36,8 +35,8 @@ export class DigestsController {
   })
   get(
     @CurrentUser() user: Principal,
-    @Param('scope', new ParamPipe(digestScopeSchema, 'scope')) scope: string,
-    @Query(new ZodPipe(digestQuerySchema, 'query')) q: DigestQuery,
+    @ZodParam('scope', digestScopeSchema) scope: string,
+    @ZodQuery(digestQuerySchema) q: DigestQuery,
   ): Promise<DigestView> {
     return this.digests.get(user, scope, q.date);
   }
@@ -54,8 +53,8 @@ export class DigestsController {
   @HttpCode(202)
   send(
     @CurrentUser() user: Principal,
-    @Param('scope', new ParamPipe(digestScopeSchema, 'scope')) scope: string,
-    @Query(new ZodPipe(digestQuerySchema, 'query')) q: DigestQuery,
+    @ZodParam('scope', digestScopeSchema) scope: string,
+    @ZodQuery(digestQuerySchema) q: DigestQuery,
   ): Promise<{ scope: string; date: string; run: string }> {
     return this.digests.send(user, scope, q.date);
   }

@@ -1,5 +1,4 @@
 import {
-  Controller,
   Headers,
   HttpCode,
   Inject,
@@ -20,7 +19,8 @@ import {
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { described } from '../contract/responses';
 import { GatewayRedis } from '../infra/redis';
-import { ApiGroup, ApiRoute } from './api-route';
+import { ApiController } from './api-controller';
+import { ApiRoute } from './api-route';
 import { ZodPipe } from './zod.pipe';
 
 /**
@@ -28,8 +28,7 @@ import { ZodPipe } from './zod.pipe';
  * the provider signs each callback with the shared `SMS_RECEIPT_SECRET` over the raw body, and a callback
  * older than five minutes is refused. Moves an SMS delivery from sent to delivered or failed.
  */
-@ApiGroup({ tag: 'alerts', public: true })
-@Controller('api/notify')
+@ApiController('api/notify', { tag: 'alerts', public: true })
 export class SmsReceiptsController {
   private readonly store: DeliveryStore;
   private readonly body = new ZodPipe(smsReceiptsSchema, 'body');
