@@ -10,6 +10,8 @@ import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore, transitionLogFields } from '@lg/alerts';
 import {
+  CauseAlerts,
+  CauseCache,
   ClosureCache,
   HazardAreaCache,
   OffsetClock,
@@ -49,6 +51,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly hazards: HazardAreaCache;
   private readonly closures: ClosureCache;
   private readonly closuresChannel: string;
+  private readonly causes: CauseCache | undefined;
+  private readonly causeAlerts: CauseAlerts | undefined;
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
@@ -80,15 +84,28 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.hazards = new HazardAreaCache(redis, n);
     this.closures = new ClosureCache(redis, n);
     this.closuresChannel = n.closuresChannel;
+    const alertStore = new AlertStore(redis, n);
+    const inhibition = {
+      graceMs: c.INHIBIT_GRACE_SEC * 1000,
+      recheckMs: c.INHIBIT_RECHECK_SEC * 1000,
+    };
+    if (c.INHIBIT_ENABLED) {
+      this.causes = new CauseCache(redis, c.REDIS_PREFIX);
+      this.causeAlerts = new CauseAlerts(redis, n, alertStore, registry, c.WORKER_ID, c.RULE_PARTITIONS);
+    }
     const evaluator = new PartitionEvaluator(
       redis,
       n,
       registry,
-      new AlertStore(redis, n),
+      alertStore,
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
-      () => ({ hazards: this.hazards.current(), closures: this.closures.current() }),
+      () => ({
+        hazards: this.hazards.current(),
+        closures: this.closures.current(),
+        ...(this.causes ? { inhibition: { causes: this.causes.current(), settings: inhibition } } : {}),
+      }),
       {
         keys: c.INCIDENT_GROUP_KEYS,
         windowMs: c.INCIDENT_WINDOW_SEC * 1000,
@@ -216,6 +233,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.reloadPack();
     await this.hazards.refresh();
     await this.closures.refresh();
+    await this.causes?.refresh();
     // A change is announced at once; once a second the version is polled too, in case a message was lost.
     this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
     await this.subscriber.subscribe(this.channel, this.hazardsChannel, this.closuresChannel);
@@ -236,11 +254,22 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   /** Reloads the hazard areas and the closures if their version moved; one refresh at a time. */
   private refreshHazards(): void {
     this.hazardRound = this.hazardRound
-      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh()]))
+      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh(), this.syncCauses()]))
       .then(() => undefined)
       .catch((err: unknown) =>
         this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
       );
+  }
+
+  /**
+   * Reloads the causes if they moved, and keeps the alert of each cause this worker's partitions hold in
+   * line with it (opened when it goes down, cleared when it comes back; retried each second on failure).
+   */
+  private async syncCauses(): Promise<void> {
+    if (!this.causes || !this.causeAlerts) return;
+    await this.causes.refresh();
+    const changed = await this.causeAlerts.sync(this.causes.current(), this.workers.owned());
+    if (changed > 0) this.logger.log(`cause alerts changed: ${changed}`);
   }
 
   /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */

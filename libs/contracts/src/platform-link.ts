@@ -113,3 +113,33 @@ export function linkOfflineWithin(
   if (state === 'offline') offlineMs += to - since;
   return { offlineMs: Math.max(0, offlineMs), drops };
 }
+
+/**
+ * Causes (docs/rules.md, "Inhibition"): an upstream link whose loss explains its devices' silence. A
+ * company platform's link explains its trucks'; the ID names it, `link:{company}`.
+ */
+export function linkCause(company: string): string {
+  return `link:${company}`;
+}
+
+/** What a cause is now, as ingest records it with each change: `down` since `since` (epoch ms), or `up`. */
+export interface CauseState {
+  state: 'up' | 'down';
+  /** When it went into `state`, epoch ms (ingest's receipt of the status message). */
+  since: number;
+}
+
+/** Hash of every cause's current state (cause ID → JSON {@link CauseState}), written by ingest. */
+export function causesKey(prefix: string): string {
+  return `${prefix}:causes`;
+}
+
+/** Counter moved with every change of {@link causesKey}: workers reload the causes only when it moves. */
+export function causesVersionKey(prefix: string): string {
+  return `${prefix}:causes:v`;
+}
+
+/** Hash: cause ID → the ID of the alert that stands for it (`platform.link_down`), kept by the workers. */
+export function causeAlertsKey(prefix: string): string {
+  return `{${prefix}}:cause-alerts`;
+}

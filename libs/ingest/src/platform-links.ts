@@ -4,7 +4,11 @@ import {
   PLATFORM_LINK_HISTORY_MAX_AGE_MS,
   parsePlatformLinkPayload,
   parsePlatformLinkTopic,
+  causesKey,
+  causesVersionKey,
+  linkCause,
   platformLinkChannel,
+  type CauseState,
   platformLinkHistoryKey,
   type PlatformLinkChange,
 } from '@lg/contracts';
@@ -13,7 +17,9 @@ import {
  * Appends a change only when it differs from the newest kept state (a retained status read again after a
  * reconnect, or an "online" sent twice, is no change), trims by count and age, announces it. Atomic, so
  * two ingest instances that both receive one company's status cannot both record it.
- * KEYS[1] history; ARGV: state, max count, min ID (ms), channel, the change's JSON.
+ * The change also sets the company's cause state (docs/rules.md, "Inhibition") and moves its version.
+ * KEYS: history, causes hash, causes version; ARGV: state, max count, min ID (ms), channel, the change's
+ * JSON, cause ID, cause state JSON.
  */
 const RECORD_CHANGE = `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -25,6 +31,8 @@ if last[1] ~= nil then
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], '*', 's', ARGV[1])
 redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
+redis.call('INCR', KEYS[3])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;
@@ -82,15 +90,20 @@ export class PlatformLinks {
     }
     const now = this.now();
     const change: PlatformLinkChange = { company, state: parsed.state, at: new Date(now).toISOString() };
+    const cause: CauseState = { state: parsed.state === 'offline' ? 'down' : 'up', since: now };
     const added = await this.redis.eval(
       RECORD_CHANGE,
-      1,
+      3,
       platformLinkHistoryKey(this.o.prefix, company),
+      causesKey(this.o.prefix),
+      causesVersionKey(this.o.prefix),
       parsed.state,
       String(this.max),
       String(Math.max(0, now - this.maxAgeMs)),
       platformLinkChannel(this.o.prefix),
       JSON.stringify(change),
+      linkCause(company),
+      JSON.stringify(cause),
     );
     return added === 1 ? change : undefined;
   }
