@@ -47,8 +47,13 @@ const zh = {
   'rule.gas.lel': '可燃气体浓度',
   'rule.device.fault': '设备故障',
   'rule.device.offline': '设备离线',
+  'rule.platform.link_down': '企业平台链路中断',
   'transition.shelved': '搁置',
   'transition.unshelved': '取消搁置',
+  'transition.released': '抑制解除',
+  'held.title': '被抑制的告警：{n} 条',
+  'held.hint':
+    '以下离线告警由本告警的原因所致，暂不上报；原因消除后设备恢复上报的自动关闭，仍无上报的在宽限期后正常上报。',
   'filter.shelved': '已搁置',
   'shelf.title': '搁置（屏蔽扰动告警）',
   'shelf.reason': '原因（必填）',
@@ -393,6 +398,10 @@ export type MessageKey = keyof typeof zh;
 const en: Record<MessageKey, string> = {
   'transition.shelved': 'Shelved',
   'transition.unshelved': 'Unshelved',
+  'transition.released': 'Released',
+  'held.title': 'Held alerts: {n}',
+  'held.hint':
+    'These offline alerts are explained by this alert’s cause and are held back. Once it clears, those whose devices report again close by themselves; the rest are raised after a grace period.',
   'filter.shelved': 'Shelved',
   'shelf.title': 'Shelve (nuisance alarm)',
   'shelf.reason': 'Reason (required)',
@@ -446,6 +455,7 @@ const en: Record<MessageKey, string> = {
   'rule.gas.lel': 'Combustible gas',
   'rule.device.fault': 'Device fault',
   'rule.device.offline': 'Device offline',
+  'rule.platform.link_down': 'Company platform link down',
   'transition.opened': 'Opened',
   'transition.raised': 'Raised',
   'transition.lowered': 'Lowered',
