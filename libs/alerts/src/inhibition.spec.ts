@@ -1,6 +1,7 @@
 import type { Alert, CauseState } from '@lg/contracts';
 import {
   causeAlertChange,
+  causeSubject,
   closeQuietly,
   heldDecision,
   hold,
@@ -16,6 +17,7 @@ const T = Date.parse('2026-05-01T08:00:00Z');
 const s: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
 const down: CauseState = { state: 'down', since: T };
 const upAt = (ms: number): CauseState => ({ state: 'up', since: ms });
+const LINK = { rule: 'platform.link_down', kind: 'truck' as const, owner: 'C01', device: 'C01' };
 const escalation = (since: string) => ({ level: 'company' as const, unit: 'C01', since, notify: [] });
 
 function offline(): Alert {
@@ -30,9 +32,23 @@ function offline(): Alert {
 }
 
 describe('inhibition: which alert a cause holds, and when it lets go', () => {
-  it("names a truck's company link as the cause of its silence, and nothing for fixed assets", () => {
+  it("names a truck's company link, a fixed asset's gateway as the cause of its silence", () => {
     expect(inhibitingCauseOf({ kind: 'truck', owner: 'C01' })).toBe('link:C01');
+    expect(inhibitingCauseOf({ kind: 'gas', owner: 'P01' }, 'P01-GW')).toBe('gateway:P01-GW');
     expect(inhibitingCauseOf({ kind: 'gas', owner: 'P01' })).toBeUndefined();
+  });
+
+  it("names what a cause's own alert is about: the company, or the gateway of its site", () => {
+    const owners = (g: string) => (g === 'S01-GW' ? { owner: 'S01', kind: 'slope' as const } : undefined);
+    expect(causeSubject('link:C01', owners)).toEqual(LINK);
+    expect(causeSubject('gateway:S01-GW', owners)).toEqual({
+      rule: 'gateway.offline',
+      kind: 'slope',
+      owner: 'S01',
+      device: 'S01-GW',
+    });
+    expect(causeSubject('gateway:NOPE', owners)).toBeUndefined();
+    expect(causeSubject('other:X', owners)).toBeUndefined();
   });
 
   it('holds while the cause is down and for the grace after it clears; never without a cause', () => {
@@ -76,7 +92,7 @@ describe('inhibition: which alert a cause holds, and when it lets go', () => {
   });
 
   it("opens the cause's own alert when the link drops, clears it when it returns, and changes nothing twice", () => {
-    const opened = causeAlertChange(undefined, 'link:C01', down, escalation)!;
+    const opened = causeAlertChange(undefined, 'link:C01', LINK, down, escalation)!;
     expect(opened.alert).toMatchObject({
       rule: 'platform.link_down',
       severity: 'orange',
@@ -86,11 +102,10 @@ describe('inhibition: which alert a cause holds, and when it lets go', () => {
       cause: 'link:C01',
     });
     expect(opened.transition.type).toBe('opened');
-    expect(causeAlertChange(opened.alert, 'link:C01', down, escalation)).toBeNull();
-    const cleared = causeAlertChange(opened.alert, 'link:C01', upAt(T + 60_000), escalation)!;
+    expect(causeAlertChange(opened.alert, 'link:C01', LINK, down, escalation)).toBeNull();
+    const cleared = causeAlertChange(opened.alert, 'link:C01', LINK, upAt(T + 60_000), escalation)!;
     expect(cleared.transition.type).toBe('cleared');
     expect(cleared.alert).toMatchObject({ active: false, cause: 'link:C01' });
-    expect(causeAlertChange(undefined, 'link:C01', upAt(T), escalation)).toBeNull();
-    expect(causeAlertChange(undefined, 'other:X', down, escalation)).toBeNull();
+    expect(causeAlertChange(undefined, 'link:C01', LINK, upAt(T), escalation)).toBeNull();
   });
 });

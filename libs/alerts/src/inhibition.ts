@@ -1,7 +1,7 @@
 import type { Alert, AlertTransition, CauseState, DeviceKind, Escalation } from '@lg/contracts';
-import { linkCause } from '@lg/contracts';
+import { gatewayCause, linkCause } from '@lg/contracts';
 import type { RuleSignal } from '@lg/rules';
-import { applySignal, type LifecycleResult } from './lifecycle';
+import { applySignal, type AlertSubject, type LifecycleResult } from './lifecycle';
 
 /**
  * Inhibition of consequential alarms (docs/rules.md, "Inhibition"): when a known cause explains a device's
@@ -19,6 +19,8 @@ export const INHIBITABLE_RULES: ReadonlySet<string> = new Set([
 
 /** The rule of the one alert that stands for a company platform's link being down. */
 export const LINK_DOWN_RULE = 'platform.link_down';
+/** The rule of the one alert that stands for a site or network gateway being offline. */
+export const GATEWAY_OFFLINE_RULE = 'gateway.offline';
 
 /** How inhibition behaves (the worker's `INHIBIT_*` settings). */
 export interface InhibitionSettings {
@@ -37,9 +39,16 @@ export const DEFAULT_INHIBITION: InhibitionSettings = { graceMs: 120_000, rechec
 /** Every cause's state as last loaded, by cause ID. */
 export type CauseIndex = ReadonlyMap<string, CauseState>;
 
-/** The cause that may explain a device's silence, or none: a truck's is its company platform's link. */
-export function inhibitingCauseOf(device: { kind: DeviceKind; owner: string }): string | undefined {
-  return device.kind === 'truck' ? linkCause(device.owner) : undefined;
+/**
+ * The cause that may explain a device's silence, or none: a truck's is its company platform's link, a
+ * slope sensor's or gas detector's the gateway that carries it (`gateway`, from the registry).
+ */
+export function inhibitingCauseOf(
+  device: { kind: DeviceKind; owner: string },
+  gateway?: string,
+): string | undefined {
+  if (device.kind === 'truck') return linkCause(device.owner);
+  return gateway !== undefined ? gatewayCause(gateway) : undefined;
 }
 
 /** Does this cause hold back an offline alert opening at `nowMs`? While down, and for the grace after. */
@@ -119,39 +128,56 @@ export function release(alert: Alert, nowMs: number): LifecycleResult {
   };
 }
 
-/** The company of a link cause (`link:C01` → `C01`), or undefined for another cause. */
-export function companyOfCause(cause: string): string | undefined {
-  return cause.startsWith('link:') ? cause.slice('link:'.length) : undefined;
+/**
+ * What a cause's own alert is about: `platform.link_down` on the company (owner and "device" both the
+ * company), or `gateway.offline` on the gateway (owner the site or network, "device" the gateway ID).
+ * Undefined for a cause of another shape.
+ */
+export function causeSubject(
+  cause: string,
+  gatewayOwner: (gateway: string) => { owner: string; kind: DeviceKind } | undefined,
+): AlertSubject | undefined {
+  if (cause.startsWith('link:')) {
+    const company = cause.slice('link:'.length);
+    return { rule: LINK_DOWN_RULE, kind: 'truck', owner: company, device: company };
+  }
+  if (cause.startsWith('gateway:')) {
+    const gateway = cause.slice('gateway:'.length);
+    const owner = gatewayOwner(gateway);
+    return owner
+      ? { rule: GATEWAY_OFFLINE_RULE, kind: owner.kind, owner: owner.owner, device: gateway }
+      : undefined;
+  }
+  return undefined;
 }
 
 /**
  * The cause's own alert, as a pure step of the lifecycle: opened (orange) when the cause goes down,
- * cleared when it comes back. Null when nothing changes. Owner and device are the company.
+ * cleared when it comes back. Null when nothing changes.
  */
 export function causeAlertChange(
   current: Alert | undefined,
   cause: string,
+  subject: AlertSubject,
   state: CauseState,
   escalation: (since: string) => Escalation,
 ): LifecycleResult | null {
-  const company = companyOfCause(cause);
-  if (company === undefined) return null;
-  const subject = { rule: LINK_DOWN_RULE, kind: 'truck' as const, owner: company, device: company };
+  const what =
+    subject.rule === LINK_DOWN_RULE
+      ? {
+          down: `企业平台链路中断：${subject.owner} 的车辆离线告警暂缓，归于本告警之下`,
+          up: `企业平台链路已恢复：${subject.owner}`,
+        }
+      : {
+          down: `网关离线：${subject.device}（${subject.owner}）所接设备的离线告警暂缓，归于本告警之下`,
+          up: `网关已恢复：${subject.device}`,
+        };
   const signal: RuleSignal =
     state.state === 'down'
-      ? {
-          type: 'fire',
-          severity: 'orange',
-          value: 'offline',
-          threshold: null,
-          message: `企业平台链路中断：${company} 的车辆离线告警暂缓，归于本告警之下`,
-        }
-      : { type: 'clear', value: 'online', message: `企业平台链路已恢复：${company}` };
+      ? { type: 'fire', severity: 'orange', value: 'offline', threshold: null, message: what.down }
+      : { type: 'clear', value: 'online', message: what.up };
   const at = current ? Math.max(state.since, Date.parse(current.updatedAt)) : state.since;
   const change = applySignal(current, subject, signal, at, escalation);
   if (!change) return null;
-  return {
-    alert: { ...change.alert, cause },
-    transition: change.transition,
-  };
+  return { alert: { ...change.alert, cause }, transition: change.transition };
 }

@@ -5,9 +5,16 @@ import {
   causesVersionKey,
   partitionOf,
   type CauseState,
+  type Escalation,
   type Names,
 } from '@lg/contracts';
-import { causeAlertChange, companyOfCause, type AlertStore, type CauseIndex } from '@lg/alerts';
+import {
+  causeAlertChange,
+  causeSubject,
+  initialEscalation,
+  type AlertStore,
+  type CauseIndex,
+} from '@lg/alerts';
 import { FencedBatch } from '@lg/redis';
 import type { Registry } from '@lg/registry';
 
@@ -59,6 +66,24 @@ export class CauseAlerts {
     private readonly partitions: number,
   ) {}
 
+  /**
+   * Where a cause's alert starts: a company's link at the company; a gateway where its devices' alerts
+   * start (their grid). Undefined for an owner or gateway the registry does not know.
+   */
+  private escalationOf(
+    kind: string,
+    owner: string,
+    device: string,
+  ): ((since: string) => Escalation) | undefined {
+    if (kind === 'truck') {
+      const unit = this.registry.company(owner);
+      return unit && ((since) => ({ level: 'company', unit: unit.id, since, notify: unit.duty }));
+    }
+    const first = this.registry.gateway(device)?.devices[0];
+    const chain = first ? this.registry.chainOf(first) : [];
+    return chain.length > 0 ? (since) => initialEscalation(chain, since) : undefined;
+  }
+
   /** Brings the alerts of the causes whose partition this worker owns in line with the causes' states. */
   async sync(causes: CauseIndex, owned: readonly number[]): Promise<number> {
     if (causes.size === 0 || owned.length === 0) return 0;
@@ -68,17 +93,15 @@ export class CauseAlerts {
     for (const [cause, state] of causes) {
       const p = partitionOf(cause, this.partitions);
       if (!mine.has(p)) continue;
-      const company = companyOfCause(cause);
-      const unit = company !== undefined ? this.registry.company(company) : undefined;
-      if (!unit) continue;
+      const subject = causeSubject(cause, (gateway) => {
+        const g = this.registry.gateway(gateway);
+        return g && g.devices.length > 0 ? { owner: g.owner, kind: g.devices[0].kind } : undefined;
+      });
+      const escalation = subject && this.escalationOf(subject.kind, subject.owner, subject.device);
+      if (!subject || !escalation) continue;
       const id = await this.redis.hget(key, cause);
       const current = id ? await this.alerts.get(id) : undefined;
-      const change = causeAlertChange(current, cause, state, (since) => ({
-        level: 'company',
-        unit: unit.id,
-        since,
-        notify: unit.duty,
-      }));
+      const change = causeAlertChange(current, cause, subject, state, escalation);
       if (!change) continue;
       const batch = new FencedBatch(this.n.partitionLease(p), this.owner);
       this.alerts.stage(batch, change.alert, change.transition, change.alert.id !== current?.id);

@@ -325,6 +325,17 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     expect(raised).toMatchObject({ active: true, acknowledged: false, escalation: { since: iso(late) } });
   });
 
+  it("holds a detector's offline alert while the gateway that carries it is offline", () => {
+    const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
+    expect(registry.gatewayOf('G001')).toBe('P01-GW');
+    const causes = new Map<string, CauseState>([['gateway:P01-GW', { state: 'down', since: T }]]);
+    const p = new Partition({ ...world, inhibition: { causes, settings } });
+    p.records(T, reading('G001', T, { lel: 1 }));
+    const now = p.last.deadlines.get('G001')! + 500;
+    p.run({ now, devices: ['G001'], escalating: [] }, now);
+    expect(p.alert('device.offline', 'G001')).toMatchObject({ active: true, inhibitedBy: 'gateway:P01-GW' });
+  });
+
   it('raises offline alerts as before when no cause explains them (another company, or inhibition off)', () => {
     const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
     const causes = new Map<string, CauseState>([['link:C02', { state: 'down', since: T }]]);

@@ -297,7 +297,7 @@ class Step {
       return change.transition.type === 'cleared' ? closeQuietly(change) : change;
     if (!inhibition || change.transition.type !== 'opened' || !INHIBITABLE_RULES.has(change.alert.rule))
       return change;
-    const cause = inhibitingCauseOf(device);
+    const cause = inhibitingCauseOf(device, this.world.registry.gatewayOf(device.id));
     if (cause === undefined || !holds(inhibition.causes.get(cause), this.now, inhibition.settings))
       return change;
     return hold(change, cause);
