@@ -1,4 +1,13 @@
-import { deviceTopic, MAX_BATCH_READINGS, MAX_PAYLOAD_BYTES, type FieldValue } from '@lg/contracts';
+import {
+  deviceTopic,
+  gatewayCause,
+  gatewayStatusTopic,
+  linkCause,
+  MAX_BATCH_READINGS,
+  MAX_PAYLOAD_BYTES,
+  platformLinkTopic,
+  type FieldValue,
+} from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
 import { bearingDeg, offsetM, type LatLon } from '../models/geo';
 import { polyline, positionAt, type Polyline } from '../models/polyline';
@@ -58,11 +67,46 @@ export type PlannedAction =
       device: Device;
       severity?: string;
       active?: boolean;
+      /** The ID the alert is on when it is not the device's own (the link the device reports through). */
+      on?: string;
       timeoutMs: number;
       note?: string;
     }
   | { type: 'ack'; rule: string; alias: string; device: Device; note?: string; timeoutMs: number }
-  | { type: 'clock'; offsetMs: number; note?: string };
+  | { type: 'clock'; offsetMs: number; note?: string }
+  | {
+      type: 'link';
+      alias: string;
+      device: Device;
+      /** The owner, who says its link's state; the link's ID (company or gateway) and its cause. */
+      identity: string;
+      link: string;
+      cause: string;
+      topic: string;
+      state: 'online' | 'offline';
+      note?: string;
+    };
+
+/** The link a device reports through: its company platform's (trucks), else its registry gateway. */
+export function linkOf(
+  registry: Registry,
+  root: string,
+  device: Device,
+): { link: string; cause: string; topic: string } {
+  if (device.kind === 'truck')
+    return {
+      link: device.owner,
+      cause: linkCause(device.owner),
+      topic: platformLinkTopic(root, device.owner),
+    };
+  const gateway = registry.gatewayOf(device.id);
+  if (gateway === undefined) throw new ScenarioError(`${device.id} is on no gateway of the registry`);
+  return {
+    link: gateway,
+    cause: gatewayCause(gateway),
+    topic: gatewayStatusTopic(root, device.owner, gateway),
+  };
+}
 
 export interface Plan {
   scenario: Scenario;
@@ -454,7 +498,20 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
           device,
           ...(step.severity ? { severity: step.severity } : {}),
           ...(step.active !== undefined ? { active: step.active } : {}),
+          ...(step.link ? { on: linkOf(o.registry, o.root, device).link } : {}),
           timeoutMs: step.timeout,
+          ...(step.note ? { note: step.note } : {}),
+        });
+        break;
+      case 'link':
+        flush();
+        actions.push({
+          type: 'link',
+          alias: step.device,
+          device,
+          identity: device.owner,
+          ...linkOf(o.registry, o.root, device),
+          state: step.state,
           ...(step.note ? { note: step.note } : {}),
         });
         break;

@@ -126,6 +126,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   const relevant = new Set<string>([
     ...Object.values(plan.devices).map((d) => d.id),
     ...plan.actions.flatMap((a) => (a.type === 'raw' ? [a.topicDevice] : [])),
+    // The links the scenario takes down or up: their own alerts (gateway.offline, platform.link_down).
+    ...plan.actions.flatMap((a) => (a.type === 'link' ? [a.link] : [])),
   ]);
   const publishedTopics = new Set(
     plan.actions.flatMap((a) => (a.type === 'raw' || a.type === 'readings' ? [a.topic] : [])),
@@ -395,10 +397,11 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           return true;
         }
         case 'wait': {
-          const what = `${action.rule} on ${action.device.id}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
+          const on = action.on ?? action.device.id;
+          const what = `${action.rule} on ${on}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
           log(`  … waiting for ${what}`);
           const seen = await until(
-            () => matching(action.rule, action.device.id, action.severity, action.active) !== undefined,
+            () => matching(action.rule, on, action.severity, action.active) !== undefined,
             action.timeoutMs,
           );
           if (!seen) report.failures.push(`timed out after ${action.timeoutMs / 1000} s waiting for ${what}`);
@@ -414,6 +417,23 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
           log(
             `  ⏱ test clock ${action.offsetMs >= 0 ? '+' : ''}${Math.round(action.offsetMs / 1000)} s${action.note ? ` (${action.note})` : ''}`,
           );
+          return true;
+        }
+        case 'link': {
+          // As the owner's platform or gateway would: retained, so that ingest finds it after a restart.
+          const client = await publisher(action.identity);
+          const ack = await client.publish(action.topic, JSON.stringify({ state: action.state }), {
+            retain: true,
+          });
+          report.published.messages++;
+          log(
+            `  → link ${action.link} ${action.state}${action.note ? ` (${action.note})` : ''}: ${formatPubAck(ack)}`,
+          );
+          if (!ack.accepted) {
+            report.published.refused++;
+            report.failures.push(`the broker refused ${action.link}'s link state: ${formatPubAck(ack)}`);
+            return false;
+          }
           return true;
         }
         case 'ack': {
