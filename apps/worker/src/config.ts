@@ -62,6 +62,11 @@ export const workerConfigSchema = modeSchema
       INHIBIT_GRACE_SEC: env.int(120, 0, 3600),
       /** While a cause is down, a held alert looks at it again this often, seconds. */
       INHIBIT_RECHECK_SEC: env.int(30, 1, 600),
+      /**
+       * While readings wait in the log unrouted for longer than this, ms, no silence deadline or escalation
+       * is looked at (docs/rules.md, "Inhibition"): the waiting readings may answer them. 0: off.
+       */
+      INHIBIT_ROUTING_BEHIND_MS: env.int(5000, 0, 3_600_000),
       /** How often due timers (offline, escalation) are looked for, ms. */
       TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
       /** When the daily scorecard of yesterday is computed: a cron pattern in Asia/Shanghai (default 00:30). */

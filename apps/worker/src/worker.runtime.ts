@@ -143,6 +143,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       workerId: c.WORKER_ID,
       leaseTtlMs: c.PARTITION_LEASE_MS,
       timerIntervalMs: c.TIMER_INTERVAL_MS,
+      routingBehindMs: c.INHIBIT_ENABLED ? c.INHIBIT_ROUTING_BEHIND_MS : 0,
+      onRoutingLag: (lagMs) =>
+        this.logger.warn(
+          lagMs > 0
+            ? `routing of readings ${Math.round(lagMs / 1000)} s behind: silence deadlines and escalations wait for it`
+            : 'routing caught up: silence deadlines and escalations run again',
+        ),
       beforeTimers: clock instanceof OffsetClock ? () => clock.refresh() : undefined,
       onOutcome: ({ counts: o, effects }, job) => {
         // One line per alert transition (not per reading), with the IDs that lead back to its message.

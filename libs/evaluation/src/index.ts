@@ -5,6 +5,7 @@ export * from './evaluate-partition';
 export * from './hazard-area-cache';
 export * from './closure-cache';
 export * from './cause-cache';
+export * from './routing-lag';
 export * from './presence';
 export * from './partition-evaluator';
 export * from './partition-store';
