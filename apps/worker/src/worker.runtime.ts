@@ -53,6 +53,8 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly closuresChannel: string;
   private readonly causes: CauseCache | undefined;
   private readonly causeAlerts: CauseAlerts | undefined;
+  /** The partitions the cause alerts were last brought in line for (undefined: not yet, or it failed). */
+  private causesSynced: string | undefined;
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
@@ -274,8 +276,14 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
    */
   private async syncCauses(): Promise<void> {
     if (!this.causes || !this.causeAlerts) return;
-    await this.causes.refresh();
-    const changed = await this.causeAlerts.sync(this.causes.current(), this.workers.owned());
+    const moved = await this.causes.refresh();
+    const owned = this.workers.owned();
+    // Nothing to do unless the causes moved, this worker's partitions changed, or the last pass failed.
+    const ownedKey = owned.join(',');
+    if (!moved && this.causesSynced === ownedKey) return;
+    this.causesSynced = undefined;
+    const changed = await this.causeAlerts.sync(this.causes.current(), owned);
+    this.causesSynced = ownedKey;
     if (changed > 0) this.logger.log(`cause alerts changed: ${changed}`);
   }
 

@@ -69,7 +69,9 @@ export class AlertDetail {
       ev.preventDefault();
       void this.submit();
     });
-    if (d.operator && alert.kind === 'truck') this.locate = new LocationQuery(d.api, alert.device);
+    // A cause's alert (a company's platform link) is on no truck: nothing to locate or text.
+    const truck = alert.kind === 'truck' && alert.cause === undefined;
+    if (d.operator && truck) this.locate = new LocationQuery(d.api, alert.device);
     if (d.operator) this.shelving = new ShelfControls(alert, d.api, d.store);
     this.driverForm.append(
       h('label', {}, h('span', { 'data-i18n': 'alert.driverText' }, t('alert.driverText')), this.driverText),
@@ -86,7 +88,7 @@ export class AlertDetail {
       this.ack,
       this.shelving?.el ?? '',
       // A truck's driver can be told what to do at once, where its terminal speaks JT/T 808 to the platform.
-      ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
+      ...(d.operator && truck ? [this.driverForm] : []),
       ...(this.locate ? [this.locate.el] : []),
       h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
       this.history,
