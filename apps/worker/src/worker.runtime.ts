@@ -214,8 +214,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
           consumer: c.WORKER_ID,
           policy: policyFrom(c),
           chainOf: (id) => {
-            const device = registry.device(id);
-            return device ? registry.chainOf(device) : undefined;
+            // A cause's alert is on a company (its platform link) or a gateway: the company's chain, or
+            // that of the gateway's devices (docs/rules.md, "Inhibition").
+            const device = registry.device(id) ?? registry.gateway(id)?.devices[0];
+            if (device) return registry.chainOf(device);
+            return registry.company(id)
+              ? registry.chainOf({ id, kind: 'truck', owner: id, intervalSec: 0 })
+              : undefined;
           },
           groupOver: c.NOTIFY_GROUP_OVER,
           gatherMs: c.NOTIFY_GATHER_MS,
