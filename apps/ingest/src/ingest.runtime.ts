@@ -203,11 +203,13 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
       },
     ));
-    // Company platforms' link status (docs/contract.md, "platform links"): rare messages, kept per company.
+    // Company platforms' and site/network gateways' link status (docs/contract.md, "platform links"):
+    // rare messages, kept per company or gateway, and as causes for inhibition (docs/rules.md).
     const links = new PlatformLinks(redis, {
       root: c.MQTT_TOPIC_ROOT,
       prefix: c.REDIS_PREFIX,
       isCompany: (id) => registry.company(id) !== undefined,
+      gatewayOwner: (id) => registry.gateway(id)?.owner,
     });
     const handle = async (
       topic: string,
@@ -218,7 +220,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       if (links.handles(topic)) {
         try {
           const change = await links.onStatus(topic, payload);
-          if (change) this.logger.log(`platform link of ${change.company}: ${change.state}`);
+          if (change) this.logger.log(`link of ${change.subject}: ${change.state}`);
         } catch (err) {
           this.logger.warn(`platform link status on ${topic.slice(0, 160)}: ${String(err)}`);
         }

@@ -13,6 +13,7 @@ import type {
 import { isOpen, SEVERITIES, severityRank } from '@lg/contracts';
 import { liveAppendArgs, LIVE_STREAM_MAXLEN, type FencedBatch } from '@lg/redis';
 import { acknowledge, type AckScope } from './lifecycle';
+import { isQuietClose } from './inhibition';
 
 /**
  * Alerts in Redis. Each alert is a hash with these fields so that the worker and the gateways never
@@ -478,7 +479,10 @@ export class AlertStore {
       batch.add('HDEL', key, 'shelf');
       batch.add('ZREM', this.n.shelvedAlerts, alert.id);
     }
-    batch.expectField(key, 'ack', alert.acknowledged || transition.clearedAck !== undefined);
+    // A held alert that closes quietly is taken by `system` here, in the same write (docs/rules.md,
+    // "Inhibition"): nobody had taken it before.
+    const quiet = isQuietClose(alert, transition);
+    batch.expectField(key, 'ack', (alert.acknowledged && !quiet) || transition.clearedAck !== undefined);
     batch.expectField(
       key,
       'cack',
@@ -493,6 +497,10 @@ export class AlertStore {
       'active',
       alert.active ? '1' : '0',
     );
+    if (quiet) {
+      const fields: AckFields = { ackedAt: alert.ackedAt!, ackedBy: alert.ackedBy!, note: alert.note };
+      batch.add('HSET', key, 'ack', JSON.stringify(fields));
+    }
     if (isNew) batch.add('ZADD', this.n.alertIndex, String(Date.parse(alert.openedAt)), alert.id);
     this.stageIndexes(batch, alert, isNew);
     if (isOpen(alert)) batch.add('SADD', this.n.openAlerts, alert.id);

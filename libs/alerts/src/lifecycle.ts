@@ -58,6 +58,7 @@ function transition(
     value: alert.value,
     ...(alert.note !== undefined && type === 'acknowledged' ? { note: alert.note } : {}),
     ...(alert.incident !== undefined ? { incident: alert.incident } : {}),
+    ...(alert.inhibitedBy !== undefined ? { inhibitedBy: alert.inhibitedBy } : {}),
     ...extra,
   };
 }

@@ -7,6 +7,7 @@ const TRANSITION_ZH: Partial<Record<AlertTransitionType, string>> = {
   raised: '告警升级',
   reopened: '告警复发',
   escalated: '未处置上报',
+  released: '抑制解除告警',
 };
 
 /** What a message says, per channel: SMS is short, e-mail carries details, the webhook a text and data. */

@@ -110,6 +110,14 @@ export const alertSchema = z
     shelf: shelfSchema.optional().openapi({
       description: 'Shelved by an operator until `until` (hidden from the live list, not escalating)',
     }),
+    inhibitedBy: str(
+      'link:C01',
+      'Held back under this cause (docs/rules.md, "Inhibition"): not raised, not escalating, listed under the cause’s alert',
+    ).optional(),
+    cause: str(
+      'link:C01',
+      'On a cause’s own alert (platform.link_down): the cause its held alerts name',
+    ).optional(),
   })
   .openapi('Alert');
 
@@ -132,6 +140,7 @@ export const alertTransitionSchema = z
       .optional()
       .openapi({ description: 'On raised and reopened: the acknowledgement it took away' }),
     clearedCompanyAck: acknowledgementSchema.optional(),
+    inhibitedBy: z.string().optional().openapi({ description: 'While the alert is held: its cause' }),
     trace: z
       .object({
         job: str('{rules-3}:1207', 'The rule job: <rule queue>:<BullMQ job ID>'),
