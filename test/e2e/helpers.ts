@@ -69,6 +69,12 @@ export class LiveClient {
   }
 }
 
+/** The operator's `/live` feed at the platform's gateway (logged in afresh: after a gateway restart too). */
+export async function operatorLive(platform: Platform, app = 'gateway'): Promise<LiveClient> {
+  const gateway = platform.url(app);
+  return LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+}
+
 /**
  * What most end-to-end suites start from: the platform, the operator's token and `/live` feed at its
  * gateway, and MQTT connections of the device owners the suite publishes as. `stop` closes all of it.
