@@ -1,8 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { Platform } from '@lg/testing';
-import { DutyResponder } from '@lg/simulators/duty-responder';
-import { connectDevice, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { connectDevice, dutyResponder, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
 import {
   armAppearance,
   closeBrowser,
@@ -172,14 +171,7 @@ describe('workspace in a browser', () => {
   });
 
   it('shows a duty check answered over MQTT by the simulator, and the company’s measured rate moving', async () => {
-    const responder = await DutyResponder.start({
-      url: platform.services.mqttUrl,
-      root: platform.root,
-      companies: ['C02'],
-      passwordOf: (u) => u,
-      reliability: () => 1,
-      seed: 1,
-    });
+    const responder = await dutyResponder(platform, ['C02']);
     try {
       const company = await screen();
       await logIn(company.page, 'c02');

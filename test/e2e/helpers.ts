@@ -6,6 +6,7 @@ import type { Device, RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
 import { Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
+import { DutyResponder } from '@lg/simulators/duty-responder';
 
 export async function login(gateway: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${gateway}/api/auth/login`, {
@@ -73,6 +74,21 @@ export class LiveClient {
 export async function operatorLive(platform: Platform, app = 'gateway'): Promise<LiveClient> {
   const gateway = platform.url(app);
   return LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+}
+
+/**
+ * The simulator's person on duty for `companies` on the platform's broker, answering every duty check
+ * (reliability 1, a fixed seed) and keeping its company platforms' links up.
+ */
+export function dutyResponder(platform: Platform, companies: string[]): Promise<DutyResponder> {
+  return DutyResponder.start({
+    url: platform.services.mqttUrl,
+    root: platform.root,
+    companies,
+    passwordOf: (u) => u,
+    reliability: () => 1,
+    seed: 1,
+  });
 }
 
 /**
