@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
 import { Platform, type PlatformOptions } from '@lg/testing';
+import { connectDevice } from '../e2e/helpers';
 
 /** Debian's chromium package: the tests download no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -173,6 +175,20 @@ export class BrowserStand {
   /** A laptop screen logged in as `username` at the platform's gateway. */
   open(username: string): Promise<Screen> {
     return openLoggedIn(this.browser, this.platform.url('gateway'), username, this.screens);
+  }
+
+  /** A screen of `options`, not yet logged in. */
+  async screen(options: ScreenOptions): Promise<Screen> {
+    const s = await openScreen(this.browser, this.platform.url('gateway'), options);
+    this.screens.push(s);
+    return s;
+  }
+
+  /** An MQTT connection of the device or owner `id`, closed with the stand. */
+  async connect(id: string): Promise<MqttClient> {
+    const client = await connectDevice(this.platform.services.mqttUrl, id);
+    this.onStop(() => client.endAsync());
+    return client;
   }
 
   /** The errors the screens logged since the last call. */
