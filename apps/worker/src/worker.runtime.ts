@@ -158,6 +158,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       leaseTtlMs: c.PARTITION_LEASE_MS,
       timerIntervalMs: c.TIMER_INTERVAL_MS,
       routingBehindMs: c.INHIBIT_ENABLED ? c.INHIBIT_ROUTING_BEHIND_MS : 0,
+      routerDown: () => this.causes?.ingestDown() ?? false,
       onRoutingLag: (lagMs) =>
         this.logger.warn(
           lagMs > 0

@@ -3,6 +3,7 @@ import {
   causeAlertsKey,
   causesKey,
   causesVersionKey,
+  INGEST_CAUSE,
   partitionOf,
   type CauseState,
   type Escalation,
@@ -37,6 +38,11 @@ export class CauseCache {
 
   current(): CauseIndex {
     return this.causes;
+  }
+
+  /** Is the platform cause "ingest not taking readings" down (docs/rules.md, "Inhibition")? */
+  ingestDown(): boolean {
+    return this.causes.get(INGEST_CAUSE)?.state === 'down';
   }
 
   /** Reloads the causes if their version moved; true when it did. */
