@@ -27,7 +27,7 @@ const LIB_DEPENDENCIES = {
   alerts: ['contracts', 'redis', 'registry', 'rules'],
   scorecard: ['contracts', 'registry', 'storage', 'observability'],
   evaluation: ['alerts', 'contracts', 'redis', 'registry', 'rules'],
-  ingest: ['contracts', 'redis', 'registry', 'rules'],
+  ingest: ['config', 'contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
   notifications: ['alerts', 'config', 'contracts', 'redis', 'registry'],
   backup: ['config', 'contracts', 'redis', 'storage'],

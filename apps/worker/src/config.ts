@@ -14,10 +14,7 @@ export const workerConfigSchema = modeSchema
   .merge(
     z.object({
       /** Stable, unique name of this worker: its partition leases carry it. */
-      WORKER_ID: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,48}$/)
-        .default(`worker-${hostname()}-${process.pid}`),
+      WORKER_ID: env.name(`worker-${hostname()}-${process.pid}`),
       /** A dead worker's partitions are taken over after this long, ms. */
       PARTITION_LEASE_MS: env.int(5000, 1000, 60_000),
       /** The rule pack file: thresholds and per-owner/per-device overrides over the rules' defaults. */

@@ -98,6 +98,18 @@ function unshelveOnRise(
   return { alert: rest, cleared: { clearedShelf: shelf } };
 }
 
+/** What a firing signal says of the alert now: a reopened or re-graded alert takes all of it. */
+function signalled(signal: Extract<RuleSignal, { type: 'fire' }>) {
+  return {
+    severity: signal.severity,
+    message: signal.message,
+    value: signal.value,
+    threshold: signal.threshold,
+    ...(signal.location ? { location: signal.location } : {}),
+    ...(signal.actions ? { actions: signal.actions } : {}),
+  };
+}
+
 /**
  * The alert lifecycle, as a pure function of the open alert (if any), a rule's signal and the event time.
  * At most one open alert per rule and device: a firing while an alert is open raises, lowers or reopens it
@@ -139,12 +151,7 @@ export function applySignal(
       const alert: Alert = {
         ...rest,
         active: true,
-        severity: signal.severity,
-        message: signal.message,
-        value: signal.value,
-        threshold: signal.threshold,
-        ...(signal.location ? { location: signal.location } : {}),
-        ...(signal.actions ? { actions: signal.actions } : {}),
+        ...signalled(signal),
         updatedAt: iso(at),
         count: open.count + 1,
       };
@@ -162,12 +169,7 @@ export function applySignal(
     const { alert: rest, cleared: unshelved } = unshelveOnRise(taken, signal.severity);
     const alert: Alert = {
       ...rest,
-      severity: signal.severity,
-      message: signal.message,
-      value: signal.value,
-      threshold: signal.threshold,
-      ...(signal.location ? { location: signal.location } : {}),
-      ...(signal.actions ? { actions: signal.actions } : {}),
+      ...signalled(signal),
       updatedAt: iso(at),
     };
     const extra = { previousSeverity: open.severity, ...cleared, ...unshelved };
