@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { influxConnection, redisEndpoint, retentionPeriods } from '@lg/config';
 import { ingestSubscription, names, ownerSubscriptions, type Names } from '@lg/contracts';
 import {
+  IngestHeartbeat,
   IngestPipeline,
   intakeGuards,
   MessageIntake,
@@ -54,6 +55,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly duty: DutyDesk;
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
+  private readonly heartbeat: IngestHeartbeat;
   private readonly rejections: RejectionReporter;
   /** Logs what the rejection log windows held back, once they ended. */
   private rejectionsTimer: NodeJS.Timeout | undefined;
@@ -324,6 +326,13 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       const p = await this.influx.ping();
       return { ok: p.ok, detail: p.ok ? `InfluxDB ${p.version ?? ''}`.trim() : p.error };
     });
+    this.heartbeat = new IngestHeartbeat(
+      redis,
+      c.REDIS_PREFIX,
+      c.INGEST_INSTANCE,
+      () => this.mqtt.connectedCount() > 0,
+      (m) => this.logger.warn(m),
+    );
     readiness.register('mqtt', () => {
       const up = this.mqtt.connectedCount();
       const waiting = this.waits.reason('a durable Redis');
@@ -336,6 +345,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.router.start();
+    this.heartbeat.start();
     this.positions.startPublishing(this.redis, this.names.positionsChannel, (err) =>
       this.logger.warn(`publishing truck positions: ${String(err)}`),
     );
@@ -410,6 +420,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.heartbeat.stop();
     this.waits.stop();
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.

@@ -33,3 +33,22 @@ describe('worker configuration of the notifications', () => {
     ).not.toThrow();
   });
 });
+
+describe('worker configuration of the platform cause "ingest down"', () => {
+  it('is on by default, down after 15 s', () => {
+    const c = loadConfig(workerConfigSchema, {});
+    expect(c).toMatchObject({ INHIBIT_INGEST_ENABLED: true, INHIBIT_INGEST_DOWN_AFTER_SEC: 15 });
+    expect(loadConfig(workerConfigSchema, { INHIBIT_INGEST_ENABLED: 'false' }).INHIBIT_INGEST_ENABLED).toBe(
+      false,
+    );
+  });
+
+  it('refuses a down-after time under the heartbeats’ own window or over ten minutes, naming the variable', () => {
+    expect(() => loadConfig(workerConfigSchema, { INHIBIT_INGEST_DOWN_AFTER_SEC: '2' })).toThrow(
+      /INHIBIT_INGEST_DOWN_AFTER_SEC/,
+    );
+    expect(() => loadConfig(workerConfigSchema, { INHIBIT_INGEST_DOWN_AFTER_SEC: '601' })).toThrow(
+      /INHIBIT_INGEST_DOWN_AFTER_SEC/,
+    );
+  });
+});

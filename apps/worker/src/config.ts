@@ -64,6 +64,10 @@ export const workerConfigSchema = modeSchema
        * is looked at (docs/rules.md, "Inhibition"): the waiting readings may answer them. 0: off.
        */
       INHIBIT_ROUTING_BEHIND_MS: env.int(5000, 0, 3_600_000),
+      /** Hold every offline alert under `platform:ingest` while no ingest instance takes readings. */
+      INHIBIT_INGEST_ENABLED: env.bool(true),
+      /** Ingest is down once no instance has taken readings for longer than this, seconds. */
+      INHIBIT_INGEST_DOWN_AFTER_SEC: env.int(15, 5, 600),
       /** How often due timers (offline, escalation) are looked for, ms. */
       TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
       /** When the daily scorecard of yesterday is computed: a cron pattern in Asia/Shanghai (default 00:30). */

@@ -7,6 +7,7 @@ import { AlertStore, transitionLogFields } from '@lg/alerts';
 import {
   CauseAlerts,
   CauseCache,
+  IngestWatch,
   ClosureCache,
   HazardAreaCache,
   OffsetClock,
@@ -53,6 +54,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly closuresChannel: string;
   private readonly causes: CauseCache | undefined;
   private readonly causeAlerts: CauseAlerts | undefined;
+  private readonly ingestWatch: IngestWatch | undefined;
   /** The partitions the cause alerts were last brought in line for (undefined: not yet, or it failed). */
   private causesSynced: string | undefined;
   private hazardTimer: NodeJS.Timeout | undefined;
@@ -95,6 +97,15 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     if (c.INHIBIT_ENABLED) {
       this.causes = new CauseCache(redis, c.REDIS_PREFIX);
       this.causeAlerts = new CauseAlerts(redis, n, alertStore, registry, c.WORKER_ID, c.RULE_PARTITIONS);
+      if (c.INHIBIT_INGEST_ENABLED)
+        this.ingestWatch = new IngestWatch(
+          redis,
+          n,
+          c.WORKER_ID,
+          c.RULE_PARTITIONS,
+          { aliveMs: 3000, downAfterMs: c.INHIBIT_INGEST_DOWN_AFTER_SEC * 1000 },
+          clock,
+        );
     }
     const evaluator = new PartitionEvaluator(
       redis,
@@ -147,6 +158,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       leaseTtlMs: c.PARTITION_LEASE_MS,
       timerIntervalMs: c.TIMER_INTERVAL_MS,
       routingBehindMs: c.INHIBIT_ENABLED ? c.INHIBIT_ROUTING_BEHIND_MS : 0,
+      routerDown: () => this.causes?.ingestDown() ?? false,
       onRoutingLag: (lagMs) =>
         this.logger.warn(
           lagMs > 0
@@ -306,8 +318,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
    */
   private async syncCauses(): Promise<void> {
     if (!this.causes || !this.causeAlerts) return;
-    const moved = await this.causes.refresh();
     const owned = this.workers.owned();
+    await this.ingestWatch?.decide(owned);
+    const moved = await this.causes.refresh();
     // Nothing to do unless the causes moved, this worker's partitions changed, or the last pass failed.
     const ownedKey = owned.join(',');
     if (!moved && this.causesSynced === ownedKey) return;

@@ -8,3 +8,4 @@ export * from './alarm-load';
 export * from './shelving';
 export * from './shelf-store';
 export * from './inhibition';
+export * from './ingest-cause';

@@ -1,6 +1,7 @@
 import type { Alert, AlertTransition, CauseState, DeviceKind, Escalation } from '@lg/contracts';
-import { gatewayCause, linkCause } from '@lg/contracts';
+import { gatewayCause, INGEST_CAUSE, linkCause } from '@lg/contracts';
 import type { RuleSignal } from '@lg/rules';
+import { INGEST_DOWN_RULE } from './ingest-cause';
 import { applySignal, type AlertSubject, type LifecycleResult } from './lifecycle';
 
 /**
@@ -136,7 +137,14 @@ export function release(alert: Alert, nowMs: number): LifecycleResult {
 export function causeSubject(
   cause: string,
   gatewayOwner: (gateway: string) => { owner: string; kind: DeviceKind } | undefined,
+  district?: string,
 ): AlertSubject | undefined {
+  // Ingest down: the district's (operators only: a company sees trucks of its own, and this is no truck).
+  // The kind is nominal; `device` names the component.
+  if (cause === INGEST_CAUSE)
+    return district !== undefined
+      ? { rule: INGEST_DOWN_RULE, kind: 'gas', owner: district, device: 'ingest' }
+      : undefined;
   if (cause.startsWith('link:')) {
     const company = cause.slice('link:'.length);
     return { rule: LINK_DOWN_RULE, kind: 'truck', owner: company, device: company };
@@ -163,18 +171,29 @@ export function causeAlertChange(
   escalation: (since: string) => Escalation,
 ): LifecycleResult | null {
   const what =
-    subject.rule === LINK_DOWN_RULE
+    subject.rule === INGEST_DOWN_RULE
       ? {
-          down: `企业平台链路中断：${subject.owner} 的车辆离线告警暂缓，归于本告警之下`,
-          up: `企业平台链路已恢复：${subject.owner}`,
+          down: '平台接入中断：接入服务未在接收设备数据，指挥中心看不到任何设备；设备离线告警暂缓，归于本告警之下',
+          up: '平台接入已恢复：接入服务重新接收设备数据',
         }
-      : {
-          down: `网关离线：${subject.device}（${subject.owner}）所接设备的离线告警暂缓，归于本告警之下`,
-          up: `网关已恢复：${subject.device}`,
-        };
+      : subject.rule === LINK_DOWN_RULE
+        ? {
+            down: `企业平台链路中断：${subject.owner} 的车辆离线告警暂缓，归于本告警之下`,
+            up: `企业平台链路已恢复：${subject.owner}`,
+          }
+        : {
+            down: `网关离线：${subject.device}（${subject.owner}）所接设备的离线告警暂缓，归于本告警之下`,
+            up: `网关已恢复：${subject.device}`,
+          };
   const signal: RuleSignal =
     state.state === 'down'
-      ? { type: 'fire', severity: 'orange', value: 'offline', threshold: null, message: what.down }
+      ? {
+          type: 'fire',
+          severity: subject.rule === INGEST_DOWN_RULE ? 'red' : 'orange',
+          value: 'offline',
+          threshold: null,
+          message: what.down,
+        }
       : { type: 'clear', value: 'online', message: what.up };
   const at = current ? Math.max(state.since, Date.parse(current.updatedAt)) : state.since;
   const change = applySignal(current, subject, signal, at, escalation);

@@ -184,3 +184,28 @@ export function causesVersionKey(prefix: string): string {
 export function causeAlertsKey(prefix: string): string {
   return `{${prefix}}:cause-alerts`;
 }
+
+/**
+ * The platform's own cause (docs/rules.md, "Inhibition"): ingest not taking readings at all (every instance
+ * dead or cut off from the broker). It may explain any device's silence. Decided by one worker from the
+ * ingest heartbeats and kept in {@link causesKey} like the links' causes.
+ */
+export const INGEST_CAUSE = 'platform:ingest';
+
+/**
+ * Hash of the ingest instances' heartbeats (instance ID → JSON {@link IngestBeat}), each written by its
+ * instance once a second (never per reading).
+ */
+export function ingestHeartbeatsKey(prefix: string): string {
+  return `${prefix}:ingest:heartbeats`;
+}
+
+/** One ingest instance's heartbeat: epoch ms by the instance's clock. */
+export interface IngestBeat {
+  /** When the instance wrote this beat. */
+  at: number;
+  /** When the process started. */
+  startedAt: number;
+  /** The last time its MQTT connections were up (it was taking readings); null if never yet. */
+  takingAt: number | null;
+}

@@ -3,6 +3,7 @@ import {
   causeAlertsKey,
   causesKey,
   causesVersionKey,
+  INGEST_CAUSE,
   partitionOf,
   type CauseState,
   type Escalation,
@@ -12,7 +13,9 @@ import {
   causeAlertChange,
   causeSubject,
   initialEscalation,
+  INGEST_DOWN_RULE,
   type AlertStore,
+  type AlertSubject,
   type CauseIndex,
 } from '@lg/alerts';
 import { FencedBatch } from '@lg/redis';
@@ -35,6 +38,11 @@ export class CauseCache {
 
   current(): CauseIndex {
     return this.causes;
+  }
+
+  /** Is the platform cause "ingest not taking readings" down (docs/rules.md, "Inhibition")? */
+  ingestDown(): boolean {
+    return this.causes.get(INGEST_CAUSE)?.state === 'down';
   }
 
   /** Reloads the causes if their version moved; true when it did. */
@@ -67,14 +75,20 @@ export class CauseAlerts {
   ) {}
 
   /**
-   * Where a cause's alert starts: a company's link at the company; a gateway where its devices' alerts
+   * Where a cause's alert starts: ingest down at the district (the command centre's duty: no company or
+   * grid can act on it); a company's link at the company; a gateway where its devices' alerts
    * start (their grid). Undefined for an owner or gateway the registry does not know.
    */
-  private escalationOf(
-    kind: string,
-    owner: string,
-    device: string,
-  ): ((since: string) => Escalation) | undefined {
+  private escalationOf({
+    rule,
+    kind,
+    owner,
+    device,
+  }: AlertSubject): ((since: string) => Escalation) | undefined {
+    if (rule === INGEST_DOWN_RULE) {
+      const district = this.registry.district();
+      return (since) => ({ level: 'district', unit: district.id, since, notify: district.duty });
+    }
     if (kind === 'truck') {
       const unit = this.registry.company(owner);
       return unit && ((since) => ({ level: 'company', unit: unit.id, since, notify: unit.duty }));
@@ -93,11 +107,15 @@ export class CauseAlerts {
     for (const [cause, state] of causes) {
       const p = partitionOf(cause, this.partitions);
       if (!mine.has(p)) continue;
-      const subject = causeSubject(cause, (gateway) => {
-        const g = this.registry.gateway(gateway);
-        return g && g.devices.length > 0 ? { owner: g.owner, kind: g.devices[0].kind } : undefined;
-      });
-      const escalation = subject && this.escalationOf(subject.kind, subject.owner, subject.device);
+      const subject = causeSubject(
+        cause,
+        (gateway) => {
+          const g = this.registry.gateway(gateway);
+          return g && g.devices.length > 0 ? { owner: g.owner, kind: g.devices[0].kind } : undefined;
+        },
+        this.registry.district().id,
+      );
+      const escalation = subject && this.escalationOf(subject);
       if (!subject || !escalation) continue;
       const id = await this.redis.hget(key, cause);
       const current = id ? await this.alerts.get(id) : undefined;

@@ -6,6 +6,7 @@ import {
   type Fields,
   type LogRecord,
   type ReadingRecord,
+  INGEST_CAUSE,
 } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { resolvePack, type DeviceRuleState } from '@lg/rules';
@@ -334,6 +335,33 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     const now = p.last.deadlines.get('G001')! + 500;
     p.run({ now, devices: ['G001'], escalating: [] }, now);
     expect(p.alert('device.offline', 'G001')).toMatchObject({ active: true, inhibitedBy: 'gateway:P01-GW' });
+  });
+
+  it("holds any device's offline alert under the platform cause while ingest is down; its own cause comes first", () => {
+    const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
+    const causes = new Map<string, CauseState>([[INGEST_CAUSE, { state: 'down', since: T + 5000 }]]);
+    const p = new Partition({ ...world, inhibition: { causes, settings } });
+    p.records(T, reading('T001', T, { lat: 22.7, lon: 114.2, speed: 40 }), reading('G001', T, { lel: 1 }));
+    const now = T + 301_000;
+    p.run({ now, devices: ['T001', 'G001'], escalating: [] }, now);
+    expect(p.alert('truck.offline', 'T001')).toMatchObject({ active: true, inhibitedBy: INGEST_CAUSE });
+    expect(p.alert('device.offline', 'G001')).toMatchObject({ active: true, inhibitedBy: INGEST_CAUSE });
+
+    // A device whose own link is down too is held under its link: the narrower cause.
+    causes.set('link:C01', { state: 'down', since: T });
+    const q = new Partition({ ...world, inhibition: { causes, settings } });
+    q.records(T, reading('T001', T, { lat: 22.7, lon: 114.2, speed: 40 }));
+    q.run({ now, devices: ['T001'], escalating: [] }, now);
+    expect(q.alert('truck.offline', 'T001').inhibitedBy).toBe('link:C01');
+
+    // Ingest up again (a first up, no outage to recover from): nothing held.
+    const r = new Partition({
+      ...world,
+      inhibition: { causes: new Map([[INGEST_CAUSE, { state: 'up', since: 0 }]]), settings },
+    });
+    r.records(T, reading('T001', T, { lat: 22.7, lon: 114.2, speed: 40 }));
+    r.run({ now, devices: ['T001'], escalating: [] }, now);
+    expect(r.alert('truck.offline', 'T001').inhibitedBy).toBeUndefined();
   });
 
   it('raises offline alerts as before when no cause explains them (another company, or inhibition off)', () => {

@@ -10,6 +10,7 @@ import type {
   LogRecord,
   ReadingRecord,
 } from '@lg/contracts';
+import { INGEST_CAUSE } from '@lg/contracts';
 import {
   applySignal,
   inhibitingCauseOf,
@@ -297,10 +298,17 @@ class Step {
       return change.transition.type === 'cleared' ? closeQuietly(change) : change;
     if (!inhibition || change.transition.type !== 'opened' || !INHIBITABLE_RULES.has(change.alert.rule))
       return change;
-    const cause = inhibitingCauseOf(device, this.world.registry.gatewayOf(device.id));
-    if (cause === undefined || !holds(inhibition.causes.get(cause), this.now, inhibition.settings))
-      return change;
-    return hold(change, cause);
+    const own = inhibitingCauseOf(device, this.world.registry.gatewayOf(device.id));
+    const { causes, settings } = inhibition;
+    // The device's own cause first (its link or gateway), else the platform's: ingest not taking readings
+    // explains every device's silence. Two map lookups, only when an offline alert opens.
+    const cause =
+      own !== undefined && holds(causes.get(own), this.now, settings)
+        ? own
+        : holds(causes.get(INGEST_CAUSE), this.now, settings)
+          ? INGEST_CAUSE
+          : undefined;
+    return cause === undefined ? change : hold(change, cause);
   }
 
   /**

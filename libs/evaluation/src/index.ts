@@ -12,3 +12,4 @@ export * from './partition-store';
 export * from './partition-ownership';
 export * from './rule-workers';
 export * from './rule-pack-store';
+export * from './ingest-watch';

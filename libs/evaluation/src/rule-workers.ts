@@ -22,6 +22,12 @@ export interface RuleWorkersOptions {
    * docs/rules.md): readings not yet routed may be the very ones that answer a silence deadline. 0: off.
    */
   routingBehindMs?: number;
+  /**
+   * True while ingest, which runs the router, is down (the platform cause): the routing lag then only
+   * grows, and waiting for it would stop every timer — escalations too — until ingest returns. The
+   * deadlines run instead; the offline alerts they open are held under that cause.
+   */
+  routerDown?: () => boolean;
   /** Called when timers are held back for the routing lag (ms), and when they run again (0). */
   onRoutingLag?: (lagMs: number) => void;
   /** Called before each timer round (e.g. to refresh a test clock). */
@@ -96,7 +102,7 @@ export class RuleWorkers {
     // Readings waiting in the log for the router may answer any partition's deadline: while routing is
     // behind, deadlines wait for it (they fire once it caught up), as they wait for a partition's queue.
     const behindMs = this.o.routingBehindMs ?? 0;
-    if (behindMs > 0 && this.owned().length > 0) {
+    if (behindMs > 0 && this.owned().length > 0 && !this.o.routerDown?.()) {
       const lag = await readRoutingLag(this.redis, this.n.readings, this.n.routeGroup);
       const held = lag > behindMs;
       if (held !== this.timersHeld) this.o.onRoutingLag?.(held ? lag : 0);

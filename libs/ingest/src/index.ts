@@ -12,3 +12,4 @@ export * from './owner-rate-limit';
 export * from './rejection-log';
 export * from './intake-guards';
 export * from './platform-links';
+export * from './ingest-heartbeat';

@@ -253,6 +253,11 @@ export class Registry {
     return this.data.devices;
   }
 
+  /** The district: the last step of every chain, and the owner of the platform's own alerts. */
+  district(): DutyUnit {
+    return this.data.district;
+  }
+
   company(id: string): Company | undefined {
     return this.companies.get(id);
   }
