@@ -195,6 +195,11 @@ class Stack {
       registry,
       root,
       observers: [DEMO_OBSERVER],
+      // The demo fleet hands devices over to scenario runs (docs/simulators.md); demo passwords = names.
+      simulators: {
+        fleet: { username: 'lg-sim-fleet', password: 'lg-sim-fleet' },
+        scenario: { username: 'lg-sim-scenario', password: 'lg-sim-scenario' },
+      },
       ports: {
         mqtt: ports.mqtt,
         mqttInternal: ports.mqttInternal,
@@ -290,7 +295,8 @@ class Stack {
       this.spawn(
         'simulator',
         'dist/simulators/src/cli.js',
-        // The whole fleet, scenario devices included: the demo shows every truck moving.
+        // The whole fleet, scenario devices included: the demo shows every truck moving. It hands a
+        // device over to a scenario run (`npm run sim -- scenario …`) while the run drives it.
         [
           'run',
           '--url',
