@@ -22,6 +22,7 @@ import {
   ManagedProcess,
   NotifyReceivers,
   Services,
+  SIMULATOR_CONTROL_USERS,
   Supervisor,
   waitFor,
 } from '@lg/services';
@@ -197,8 +198,8 @@ class Stack {
       observers: [DEMO_OBSERVER],
       // The demo fleet hands devices over to scenario runs (docs/simulators.md); demo passwords = names.
       simulators: {
-        fleet: { username: 'lg-sim-fleet', password: 'lg-sim-fleet' },
-        scenario: { username: 'lg-sim-scenario', password: 'lg-sim-scenario' },
+        fleet: { username: SIMULATOR_CONTROL_USERS.fleet, password: SIMULATOR_CONTROL_USERS.fleet },
+        scenario: { username: SIMULATOR_CONTROL_USERS.scenario, password: SIMULATOR_CONTROL_USERS.scenario },
       },
       ports: {
         mqtt: ports.mqtt,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { parseDeviceTopic } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { Services, waitFor } from '@lg/services';
+import { Services, SIMULATOR_CONTROL_USERS, waitFor } from '@lg/services';
 import { DeviceClient } from '../../simulators/src/device-client';
 import { simulateDevices } from '../../simulators/src/devices';
 import { Fleet, telemetryTopic } from '../../simulators/src/fleet';
@@ -52,6 +52,10 @@ describe('the demo fleet yields devices to scenario runs', () => {
         telemetry.set(parsed.topic.device, count(parsed.topic.device) + 1);
     });
     await observer.subscribeAsync(`${root}/+/+/+/telemetry`, { qos: 1 });
+  });
+
+  it('names the same control identities as the broker’s ACL', () => {
+    expect(SIM_CONTROL_USERS).toEqual(SIMULATOR_CONTROL_USERS);
   });
 
   afterAll(async () => {

@@ -54,6 +54,9 @@ export interface MqttIdentityOptions {
   simulators?: { fleet: MqttUser; scenario: MqttUser };
 }
 
+/** The simulators' control identities (`MqttIdentityOptions.simulators`; simulators/src/yield.ts names them too). */
+export const SIMULATOR_CONTROL_USERS = { fleet: 'lg-sim-fleet', scenario: 'lg-sim-scenario' } as const;
+
 /** Default of `MqttIdentityOptions.ownerDeviceRulesMax`. */
 export const OWNER_DEVICE_RULES_MAX = 256;
 
