@@ -19,6 +19,9 @@ export const DEFAULT_LEASE_SEC = 30;
 /** Devices one announcement may name (the largest flood scenarios drive a few hundred). */
 export const MAX_YIELD_DEVICES = 5000;
 
+/** A device the fleet could not take back (broker away) is tried again this much later. */
+const RETRY_MS = 5000;
+
 export const yieldTopic = (root: string, run: string): string => `${root}/_sim/yield/${run}`;
 export const yieldedTopic = (root: string, run: string): string => `${root}/_sim/yielded/${run}`;
 export const fleetTopic = (root: string): string => `${root}/_sim/fleet`;
@@ -143,12 +146,20 @@ export class FleetYield {
       const yielded = this.book.yielded();
       const handed: string[] = [];
       const back: string[] = [];
+      let retry = false;
       for (const fleet of this.fleets) {
         for (const id of yielded) {
           if (fleet.has(id) && (await fleet.yieldDevice(id))) handed.push(id);
         }
         for (const id of fleet.yieldedDevices()) {
-          if (!yielded.has(id) && (await fleet.resumeDevice(id).catch(() => false))) back.push(id);
+          if (yielded.has(id)) continue;
+          try {
+            if (await fleet.resumeDevice(id)) back.push(id);
+          } catch (err) {
+            // The broker may be away: the device is taken back on a later try.
+            this.o.log?.(`cannot take ${id} back yet: ${(err as Error).message}`);
+            retry = true;
+          }
         }
       }
       if (handed.length) this.o.log?.(`handed ${handed.length} devices to a scenario: ${brief(handed)}`);
@@ -160,7 +171,8 @@ export class FleetYield {
           .catch(() => undefined);
       }
       clearTimeout(this.timer);
-      const next = this.book.nextEnd();
+      const ends = [this.book.nextEnd(), retry ? Date.now() + RETRY_MS : undefined];
+      const next = ends.reduce((a, b) => (a === undefined ? b : b === undefined ? a : Math.min(a, b)));
       if (next !== undefined) this.timer = setTimeout(() => this.apply(), Math.max(0, next - Date.now()));
     });
   }
