@@ -27,9 +27,9 @@ const LIB_DEPENDENCIES = {
   alerts: ['contracts', 'redis', 'registry', 'rules'],
   scorecard: ['contracts', 'registry', 'storage', 'observability'],
   evaluation: ['alerts', 'contracts', 'redis', 'registry', 'rules'],
-  ingest: ['contracts', 'redis', 'registry', 'rules'],
+  ingest: ['config', 'contracts', 'redis', 'registry', 'rules'],
   testing: ['registry', 'services'],
-  notifications: ['config', 'contracts', 'redis'],
+  notifications: ['alerts', 'config', 'contracts', 'redis', 'registry'],
   backup: ['config', 'contracts', 'redis', 'storage'],
 };
 const LIBS = Object.keys(LIB_DEPENDENCIES);

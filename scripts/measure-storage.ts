@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import type { ReadingRecord } from '@lg/contracts';
 import { freePort, startInfluxServer, waitFor } from '@lg/services';
 import {
-  DEFAULT_RETENTION_DAYS,
+  DEFAULT_RETENTION_PERIODS,
   InfluxLifecycle,
   InfluxRepository,
   readingLine,
   RETENTION_POLICIES,
-  type RetentionPeriods,
 } from '@lg/storage';
 
 function arg(name: string, def: number): number {
@@ -56,10 +55,7 @@ async function main(): Promise<void> {
   });
   try {
     await influx.init();
-    const periods = Object.fromEntries(
-      Object.entries(DEFAULT_RETENTION_DAYS).map(([tier, days]) => [tier, days * 24]),
-    ) as RetentionPeriods;
-    await new InfluxLifecycle(influx).apply(periods);
+    await new InfluxLifecycle(influx).apply(DEFAULT_RETENTION_PERIODS);
     const end = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
     const start = end - hours * 3_600_000;
     const points: Record<string, number> = { truck: 0, slope: 0, gas: 0 };

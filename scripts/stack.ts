@@ -472,6 +472,11 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
     // The far ends of the notifications, in this process: what the worker sends lands here (GET /inbox).
     stack.receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
     const receivers = stack.receivers;
+    // The local SMS gateway reports each message delivered, as a provider's receipt, to the gateway.
+    receivers.receiptsTo(
+      `http://127.0.0.1:${ports.gateway}/api/notify/sms-receipts`,
+      DEMO_NOTIFY_CREDENTIALS.smsReceiptSecret,
+    );
 
     const jwtFile = join(runDir, 'jwt-secret');
     const jwtSecret = randomBytes(48).toString('base64url');
@@ -529,6 +534,7 @@ Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops
           CORS_ORIGINS: `http://localhost:${ports.gateway}`,
           // "Try a message" judges topics under the same root as ingest.
           MQTT_TOPIC_ROOT: root,
+          SMS_RECEIPT_SECRET: DEMO_NOTIFY_CREDENTIALS.smsReceiptSecret,
         },
       },
       {

@@ -39,6 +39,7 @@ run:
   --duty-reliability R answer the platform's duty checks (平台查岗) for the fleet's companies: R = 0.9
                        for all, or C01=0.95,C02=0.6 (default: 0.5–1 per company, fixed by --seed)
   --no-duty            leave the duty checks unanswered (a company's own platform answers them)
+  --no-gateways        say nothing of the site and network gateways' links (their owners do)
   --except LIST        leave these owners, devices or kinds out: --except C03 leaves company C03's
                        trucks and duty checks to its own platform
   --protocol P         mqtt | jt808: jt808 makes every truck a JT/T 808 terminal (registration,

@@ -1,10 +1,9 @@
 import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
 import type { Closure } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, login } from '../e2e/helpers';
-import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
+import type { Platform } from '@lg/testing';
+import { login } from '../e2e/helpers';
+import { BrowserStand, type Screen, screenshot } from './helpers';
 
 /**
  * A temporary closure drawn on the dashboard's map: the operator clicks its corners, names the reason
@@ -12,31 +11,26 @@ import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, ta
  * and in the list (without a lift button); the operator lifts it and it leaves every map.
  */
 describe('temporary closures on the dashboard', () => {
+  let stand: BrowserStand;
   let platform: Platform;
-  let browser: Browser;
   let truck: MqttClient;
   let token: string;
-  const screens: Screen[] = [];
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway'] });
-    browser = await launchChromium();
-    truck = await connectDevice(platform.services.mqttUrl, 'C01');
+    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway'] });
+    platform = stand.platform;
+    truck = await stand.connect('C01');
     token = await login(platform.url('gateway'), 'operator', 'operator');
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await truck?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
+    expect(stand.takeErrors()).toEqual([]);
   });
 
   function open(username: string): Promise<Screen> {
-    return openLoggedIn(browser, platform.url('gateway'), username, screens);
+    return stand.open(username);
   }
 
   const closures = async (): Promise<Closure[]> => {

@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
-import { connectDevice, publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
+import type { Platform } from '@lg/testing';
+import { publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { BrowserStand, type Screen, screenshot } from './helpers';
 
 /**
  * The integration console's data quality per truck and its live summary, in real Chromium on the built
@@ -10,15 +9,14 @@ import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, ta
  * first; an operator picks the company; a bad publish updates the summary without reloading the page.
  */
 describe('the integration console: data quality and the live summary', () => {
+  let stand: BrowserStand;
   let platform: Platform;
-  let browser: Browser;
   let c01: MqttClient;
-  const screens: Screen[] = [];
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'gateway'] });
-    browser = await launchChromium();
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+    stand = await BrowserStand.start({ apps: ['ingest', 'gateway'] });
+    platform = stand.platform;
+    c01 = await stand.connect('C01');
     // T002 (every 10 s): ten readings in the last half hour with a 2-minute silence, one without a fix.
     const base = Math.floor((Date.now() - 20 * 60_000) / 1000) * 1000;
     const offsets = [0, 10, 20, 30, 150, 160, 170, 180, 190, 200];
@@ -33,18 +31,14 @@ describe('the integration console: data quality and the live summary', () => {
     await waitForTruckRecords(platform, "device = 'T002'", 10);
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await c01?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
+    expect(stand.takeErrors()).toEqual([]);
   });
 
   async function open(username: string): Promise<Screen> {
-    const s = await openLoggedIn(browser, platform.url('gateway'), username, screens);
+    const s = await stand.open(username);
     await s.page.click('#nav [data-nav="#/console"]');
     await s.page.waitForSelector('#workspace-view[data-rendered="#/console"] #rejection-table');
     return s;

@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
 import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
 import { connectTerminal } from '../e2e/helpers';
-import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
+import { BrowserStand, screenshot } from './helpers';
 
 /**
  * From an alert to the truck's driver: a JT/T 808 terminal (simulated, over TCP to the built JT/T 808
@@ -13,30 +11,22 @@ import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, ta
  * has no such form.
  */
 describe('a message to the driver from the dashboard', () => {
-  let platform: Platform;
-  let browser: Browser;
+  let stand: BrowserStand;
   let terminal: Jt808Terminal;
-  const screens: Screen[] = [];
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
-    browser = await launchChromium();
-    terminal = await connectTerminal(platform, 'T006');
+    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
+    terminal = await connectTerminal(stand.platform, 'T006');
+    stand.onStop(() => terminal.close());
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await terminal?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
+    expect(stand.takeErrors()).toEqual([]);
   });
 
-  function open(username: string): Promise<Screen> {
-    return openLoggedIn(browser, platform.url('gateway'), username, screens);
-  }
+  const open = (username: string) => stand.open(username);
 
   it("sends the text typed in a truck alert's detail to its terminal and shows the terminal's answer", async () => {
     const fix = { ts: Date.now() - 1000, lat: 22.72, lon: 114.2468, speed: 0, heading: 0, altitude: 30 };

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import { Platform, type PlatformOptions } from '@lg/testing';
+import { connectDevice } from '../e2e/helpers';
 
 /** Debian's chromium package: the tests download no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -143,4 +146,63 @@ export async function closeBrowser(browser: Browser | undefined, screens: readon
 /** The errors the screens logged since the last call (for `afterEach` to expect none). */
 export function takeErrors(screens: readonly Screen[]): string[] {
   return screens.flatMap((s) => s.errors.splice(0));
+}
+
+/**
+ * What a browser suite starts from: the platform, one Chromium, and the screens it opens (their console
+ * errors taken after each test, closed with the stand). `onStop` adds what else the suite opened (MQTT
+ * connections, terminals), closed after the screens and before the platform stops.
+ */
+export class BrowserStand {
+  readonly screens: Screen[] = [];
+  private readonly closers: Array<() => Promise<unknown>> = [];
+
+  private constructor(
+    readonly platform: Platform,
+    readonly browser: Browser,
+  ) {}
+
+  static async start(options: PlatformOptions = {}): Promise<BrowserStand> {
+    const platform = await Platform.start(options);
+    try {
+      return new BrowserStand(platform, await launchChromium());
+    } catch (err) {
+      await platform.stop();
+      throw err;
+    }
+  }
+
+  /** A laptop screen logged in as `username` at the platform's gateway. */
+  open(username: string): Promise<Screen> {
+    return openLoggedIn(this.browser, this.platform.url('gateway'), username, this.screens);
+  }
+
+  /** A screen of `options`, not yet logged in. */
+  async screen(options: ScreenOptions): Promise<Screen> {
+    const s = await openScreen(this.browser, this.platform.url('gateway'), options);
+    this.screens.push(s);
+    return s;
+  }
+
+  /** An MQTT connection of the device or owner `id`, closed with the stand. */
+  async connect(id: string): Promise<MqttClient> {
+    const client = await connectDevice(this.platform.services.mqttUrl, id);
+    this.onStop(() => client.endAsync());
+    return client;
+  }
+
+  /** The errors the screens logged since the last call. */
+  takeErrors(): string[] {
+    return takeErrors(this.screens);
+  }
+
+  onStop(close: () => Promise<unknown>): void {
+    this.closers.push(close);
+  }
+
+  async stop(): Promise<void> {
+    await closeBrowser(this.browser, this.screens);
+    for (const close of this.closers) await close();
+    await this.platform.stop();
+  }
 }

@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
 import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
 import { connectTerminal } from '../e2e/helpers';
-import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, takeErrors } from './helpers';
+import { BrowserStand, screenshot } from './helpers';
 
 /**
  * 位置查询 from the dashboard: a simulated JT/T 808 terminal (over TCP to the built gateway) opens an SOS
@@ -12,34 +10,24 @@ import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot, ta
  * (0x0201) is shown; a terminal that keeps silent is shown as not answering. A company user has no button.
  */
 describe('the location query from the dashboard', () => {
-  let platform: Platform;
-  let browser: Browser;
+  let stand: BrowserStand;
   let terminal: Jt808Terminal;
-  const screens: Screen[] = [];
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
-    browser = await launchChromium();
-    terminal = await connectTerminal(platform, 'T007');
+    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
+    terminal = await connectTerminal(stand.platform, 'T007');
+    stand.onStop(() => terminal.close());
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await terminal?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
     // The silent terminal's 504 is the answer the test asks for; the browser logs any error status.
-    const errors = takeErrors(screens).filter(
-      (e) => !e.includes('the server responded with a status of 504'),
-    );
+    const errors = stand.takeErrors().filter((e) => !e.includes('the server responded with a status of 504'));
     expect(errors).toEqual([]);
   });
 
-  function open(username: string): Promise<Screen> {
-    return openLoggedIn(browser, platform.url('gateway'), username, screens);
-  }
+  const open = (username: string) => stand.open(username);
 
   const row = '#alert-list .vrow[data-rule="truck.sos"][data-device="T007"]';
   const detail = '#drawer .alert-detail';

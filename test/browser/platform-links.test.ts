@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { DutyResponder } from '@lg/simulators/duty-responder';
+import type { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
+import { dutyResponder } from '../e2e/helpers';
 import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot } from './helpers';
 
 /**
@@ -15,15 +16,7 @@ describe('platform link panel in a browser', () => {
   let responder: DutyResponder | undefined;
   const screens: Screen[] = [];
 
-  const startPlatform = () =>
-    DutyResponder.start({
-      url: platform.services.mqttUrl,
-      root: platform.root,
-      companies: ['C01'],
-      passwordOf: (u) => u,
-      reliability: () => 1,
-      seed: 1,
-    });
+  const startPlatform = () => dutyResponder(platform, ['C01']);
 
   async function consoleOf(user: string): Promise<Screen> {
     const s = await openLoggedIn(browser, gateway, user, screens);

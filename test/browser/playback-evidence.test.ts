@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
-import { connectDevice, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
-import type { Screen } from './helpers';
+import type { Platform } from '@lg/testing';
+import { login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { BrowserStand, logIn, screenshot } from './helpers';
 
 /**
  * The scorecard's evidence on the track playback, in real Chromium on the built ingest and gateway: a
@@ -12,10 +10,9 @@ import type { Screen } from './helpers';
  * track's drift flags count; another company cannot read that evidence.
  */
 describe('evidence on the track playback', () => {
+  let stand: BrowserStand;
   let platform: Platform;
-  let browser: Browser;
   let c01: MqttClient;
-  const screens: Screen[] = [];
   const base = Math.floor((Date.now() - 25 * 60_000) / 1000) * 1000;
   // Every 30 s northwards; after the tenth fix 8 minutes of silence (still driving); the sixteenth 5.5 km off.
   const fixes = Array.from({ length: 20 }, (_, i) => ({
@@ -26,21 +23,17 @@ describe('evidence on the track playback', () => {
   }));
 
   beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'gateway'] });
-    browser = await launchChromium();
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+    stand = await BrowserStand.start({ apps: ['ingest', 'gateway'] });
+    platform = stand.platform;
+    c01 = await stand.connect('C01');
     await publishTruck(c01, platform.root, 'C01', 'T007', fixes);
     await waitForTruckRecords(platform, "device = 'T007'", 20);
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await c01?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
+    expect(stand.takeErrors()).toEqual([]);
   });
 
   it('draws the track’s gap dashed and its drifted fix as a cross, as the scorecard counts them', async () => {
@@ -71,11 +64,10 @@ describe('evidence on the track playback', () => {
       (await api(`/api/trucks/T007/evidence?${window}`, await login(gateway, 'c02', 'c02'))).status,
     ).toBe(404);
 
-    const s = await openScreen(browser, gateway, {
+    const s = await stand.screen({
       layout: 'laptop',
       viewport: { width: 1440, height: 900 },
     });
-    screens.push(s);
     await logIn(s.page, 'c01');
     await s.page.evaluate(() => (location.hash = '#/playback/T007/1'));
     await s.page.waitForSelector('#workspace-view[data-rendered="#/playback/T007/1"] #playback-map', {

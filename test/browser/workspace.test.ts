@@ -1,18 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
-import { Platform } from '@lg/testing';
-import { DutyResponder } from '@lg/simulators/duty-responder';
-import { connectDevice, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import {
-  armAppearance,
-  closeBrowser,
-  launchChromium,
-  logIn,
-  openScreen,
-  screenshot,
-  takeErrors,
-} from './helpers';
-import type { Screen } from './helpers';
+import type { Platform } from '@lg/testing';
+import { dutyResponder, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { armAppearance, BrowserStand, logIn, type Screen, screenshot } from './helpers';
 
 /**
  * The transport companies' workspace in headless Chromium against the whole platform: an operator walks
@@ -22,30 +11,27 @@ import type { Screen } from './helpers';
  * measured response rate.
  */
 describe('workspace in a browser', () => {
+  let stand: BrowserStand;
   let platform: Platform;
   let gateway: string;
-  let browser: Browser;
   let c01: MqttClient;
-  const screens: Screen[] = [];
   // Yesterday, Asia/Shanghai: the ranking's default period.
   const DAY = 86_400_000;
   const today = Math.floor((Date.now() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
   const yesterday = today - DAY;
 
-  async function screen(layout: 'wall' | 'laptop' = 'laptop'): Promise<Screen> {
-    const s = await openScreen(browser, gateway, {
+  function screen(layout: 'wall' | 'laptop' = 'laptop'): Promise<Screen> {
+    return stand.screen({
       layout,
       viewport: layout === 'wall' ? { width: 1920, height: 1080 } : { width: 1440, height: 900 },
     });
-    screens.push(s);
-    return s;
   }
 
   beforeAll(async () => {
-    platform = await Platform.start({ env: { DUTY_CHECK_SCHEDULE: 'false' } });
+    stand = await BrowserStand.start({ env: { DUTY_CHECK_SCHEDULE: 'false' } });
+    platform = stand.platform;
     gateway = platform.url('gateway');
-    browser = await launchChromium();
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+    c01 = await stand.connect('C01');
     // Yesterday's records of C01: T001 drives cleanly, T002 sends a record out of range (unqualified).
     const at = yesterday + 10 * 3_600_000;
     const fixes = Array.from({ length: 30 }, (_, i) => ({
@@ -62,14 +48,10 @@ describe('workspace in a browser', () => {
     await waitForTruckRecords(platform, "owner = 'C01'", 32);
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await c01?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
+    expect(stand.takeErrors()).toEqual([]);
   });
 
   it('walks the operator’s ranking → a company → a truck → its evidence, sorting and in both layouts', async () => {
@@ -172,14 +154,7 @@ describe('workspace in a browser', () => {
   });
 
   it('shows a duty check answered over MQTT by the simulator, and the company’s measured rate moving', async () => {
-    const responder = await DutyResponder.start({
-      url: platform.services.mqttUrl,
-      root: platform.root,
-      companies: ['C02'],
-      passwordOf: (u) => u,
-      reliability: () => 1,
-      seed: 1,
-    });
+    const responder = await dutyResponder(platform, ['C02']);
     try {
       const company = await screen();
       await logIn(company.page, 'c02');

@@ -1,9 +1,8 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { names, partitionOf, type Alert, type AlertTransition } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { connectDevice, LiveClient, login, OperatorStand } from './helpers';
 
 /** Red climbs a step every 2 s; orange and yellow would take an hour, so they never climb in this test. */
 const ESCALATION_DELAYS = 'red=2s,orange=1h,yellow=1h,blue=never';
@@ -16,34 +15,19 @@ const ESCALATION_DELAYS = 'red=2s,orange=1h,yellow=1h,blue=never';
  * takes it.
  */
 describe('acknowledgement follows severity, end to end', () => {
-  let platform: Platform;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let redis: Redis;
-  let gateway: string;
   let operatorToken: string;
   let companyToken: string;
   let operator: LiveClient;
   let company: LiveClient;
   const mqtt: MqttClient[] = [];
 
-  const api = (path: string, token: string, body?: unknown) =>
-    fetch(`${gateway}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (path: string, token: string, body?: unknown) => stand.api(path, token, body);
   const ack = (id: string, token: string, body: object) =>
     api(`/api/alerts/${encodeURIComponent(id)}/ack`, token, body);
-
-  async function history(id: string, until: (h: AlertTransition[]) => boolean): Promise<AlertTransition[]> {
-    let list: AlertTransition[] = [];
-    await waitFor(`the history of ${id}`, async () => {
-      list = (await (
-        await api(`/api/alerts/${encodeURIComponent(id)}/history`, operatorToken)
-      ).json()) as AlertTransition[];
-      return until(list);
-    });
-    return list;
-  }
+  const history = (id: string, until: (h: AlertTransition[]) => boolean) => stand.history(id, until);
 
   async function owner(id: string): Promise<MqttClient> {
     const client = await connectDevice(platform.services.mqttUrl, id);
@@ -52,21 +36,16 @@ describe('acknowledgement follows severity, end to end', () => {
   }
 
   beforeAll(async () => {
-    platform = await Platform.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } });
-    redis = new Redis(platform.services.redisUrl);
-    gateway = platform.url('gateway');
-    operatorToken = await login(gateway, 'operator', 'operator');
-    companyToken = await login(gateway, 'c01', 'c01');
-    operator = await LiveClient.connect(gateway, operatorToken);
-    company = await LiveClient.connect(gateway, companyToken);
+    stand = await OperatorStand.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } });
+    ({ platform, redis, token: operatorToken, live: operator } = stand);
+    companyToken = await login(stand.gateway, 'c01', 'c01');
+    company = await LiveClient.connect(stand.gateway, companyToken);
   });
 
   afterAll(async () => {
-    operator?.close();
     company?.close();
     await Promise.all(mqtt.map((c) => c.endAsync()));
-    await redis?.quit();
-    await platform?.stop();
+    await stand?.stop();
   });
 
   it("clears an operator's acknowledgement when a gas alert rises to red, escalates it again, and takes it again", async () => {

@@ -1,8 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { Closure, DriverMessage, HazardArea } from '@lg/contracts';
-import { connectDevice, LiveClient, login } from './helpers';
+import { LiveClient, login, OperatorStand } from './helpers';
 
 /**
  * Temporary closures and hazard areas through the built apps: an operator closes a circle to hazmat
@@ -11,7 +10,8 @@ import { connectDevice, LiveClient, login } from './helpers';
  * but not who drew it, and lifting it lets the truck go. A red gas alert appears in GET /api/hazards.
  */
 describe('closures and hazard areas, end to end', () => {
-  let platform: Platform;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let gateway: string;
   let operatorToken: string;
   let companyToken: string;
@@ -29,21 +29,14 @@ describe('closures and hazard areas, end to end', () => {
   };
 
   beforeAll(async () => {
-    platform = await Platform.start();
-    gateway = platform.url('gateway');
-    operatorToken = await login(gateway, 'operator', 'operator');
+    stand = await OperatorStand.start({}, ['C01', 'P01']);
+    ({ platform, gateway, token: operatorToken, live: operator } = stand);
     companyToken = await login(gateway, 'c01', 'c01');
-    operator = await LiveClient.connect(gateway, operatorToken);
-    truck = await connectDevice(platform.services.mqttUrl, 'C01');
-    detector = await connectDevice(platform.services.mqttUrl, 'P01');
+    truck = stand.owner('C01');
+    detector = stand.owner('P01');
   });
 
-  afterAll(async () => {
-    operator?.close();
-    await truck?.endAsync();
-    await detector?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   const AT = { lat: 22.655, lon: 114.215 };
   const fix = (ts: number) =>

@@ -1,22 +1,8 @@
 import type { MqttClient } from 'mqtt';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
+import type { TruckDataQuality } from '@lg/contracts';
 import { connectDevice, login } from './helpers';
-
-interface TruckQuality {
-  truck: string;
-  expectedIntervalSec: number;
-  records: number;
-  unqualified: number;
-  unqualifiedShare: number | null;
-  medianIntervalSec: number | null;
-  regularity: number | null;
-  gaps: number;
-  longestGapSec: number;
-  medianSkewMs: number | null;
-  maxAbsSkewMs: number | null;
-  lastTs: string | null;
-}
 
 /**
  * Data quality per truck (`GET /api/quality/{companyId}`), end to end with the built ingest and gateway:
@@ -64,11 +50,11 @@ describe('data quality per truck, end to end', () => {
       qos: 1,
     });
 
-    let t001: TruckQuality | undefined;
+    let t001: TruckDataQuality | undefined;
     await waitFor(
       'the eleven records in the data quality of C01',
       async () => {
-        const { body } = await get<{ trucks: TruckQuality[] }>(
+        const { body } = await get<{ trucks: TruckDataQuality[] }>(
           'c01',
           '/api/quality/C01?from=' + (base - 1000),
         );
@@ -98,7 +84,7 @@ describe('data quality per truck, end to end', () => {
     expect(t001!.maxAbsSkewMs).toBeGreaterThanOrEqual(sentAt - base);
 
     // Every truck of C01 is listed, the silent ones with nothing to say, worst first.
-    const { body } = await get<{ trucks: TruckQuality[] }>('operator', '/api/quality/C01');
+    const { body } = await get<{ trucks: TruckDataQuality[] }>('operator', '/api/quality/C01');
     expect(body.trucks.length).toBe(
       platform.registry.allDevices().filter((d) => d.kind === 'truck' && d.owner === 'C01').length,
     );

@@ -1,7 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, LiveClient, login } from './helpers';
+import { LiveClient, OperatorStand } from './helpers';
 
 /**
  * Nothing the broker acknowledged is lost when ingest is killed with SIGKILL mid-stream: every uniquely
@@ -9,27 +8,20 @@ import { connectDevice, LiveClient, login } from './helpers';
  * reaches the rules once it is back.
  */
 describe('kill -9 of ingest under load', () => {
-  let platform: Platform;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let publisher: MqttClient;
   let gasPublisher: MqttClient;
   let operator: LiveClient;
 
   beforeAll(async () => {
-    platform = await Platform.start();
-    operator = await LiveClient.connect(
-      platform.url('gateway'),
-      await login(platform.url('gateway'), 'operator', 'operator'),
-    );
-    publisher = await connectDevice(platform.services.mqttUrl, 'C01');
-    gasPublisher = await connectDevice(platform.services.mqttUrl, 'P01');
+    stand = await OperatorStand.start({}, ['C01', 'P01']);
+    ({ platform, live: operator } = stand);
+    publisher = stand.owner('C01');
+    gasPublisher = stand.owner('P01');
   });
 
-  afterAll(async () => {
-    operator?.close();
-    await publisher?.endAsync();
-    await gasPublisher?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   it('stores every acknowledged reading exactly once and evaluates what came while it was down', async () => {
     const trucks = ['T001', 'T002', 'T003'];

@@ -1,10 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
 import type { DutyAnswerResult, DutyCheckView, DutyQuestion } from '@lg/contracts';
-import { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, login, type LiveSocket } from './helpers';
+import { connectDevice, dutyResponder, login, type LiveSocket } from './helpers';
 
 /**
  * Duty checks (平台查岗) end to end with the built ingest and gateway: an operator asks, the question
@@ -215,14 +214,7 @@ describe('duty checks, end to end', () => {
   });
 
   it('is answered over MQTT by the simulator’s person on duty, which changes the company’s measured rate', async () => {
-    const responder = await DutyResponder.start({
-      url: platform.services.mqttUrl,
-      root: platform.root,
-      companies: ['C02'],
-      passwordOf: (u) => u,
-      reliability: () => 1,
-      seed: 1,
-    });
+    const responder = await dutyResponder(platform, ['C02']);
     try {
       const res = await call<{ id: string }>('operator', 'POST', '/api/duty-checks', {
         company: 'C02',

@@ -1,8 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { Alert, Rejection } from '@lg/contracts';
-import { connectDevice, LiveClient, login } from './helpers';
+import { LiveClient, OperatorStand } from './helpers';
 
 /**
  * The foundation's promise, end to end on real services and the built apps as processes: a 60 % LEL
@@ -10,25 +9,20 @@ import { connectDevice, LiveClient, login } from './helpers';
  * in InfluxDB and the alert in the REST API; bad payloads are refused with their reason and ingest goes on.
  */
 describe('gas leak, end to end', () => {
-  let platform: Platform;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let gateway: string;
   let operator: LiveClient;
   let token: string;
   let device: MqttClient;
 
   beforeAll(async () => {
-    platform = await Platform.start();
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    operator = await LiveClient.connect(gateway, token);
-    device = await connectDevice(platform.services.mqttUrl, 'P01');
+    stand = await OperatorStand.start({}, ['P01']);
+    ({ platform, gateway, token, live: operator } = stand);
+    device = stand.owner('P01');
   });
 
-  afterAll(async () => {
-    operator?.close();
-    await device?.endAsync();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   it('turns a 60% LEL reading into a red gas.lel alert on /live, in InfluxDB and in GET /api/alerts', async () => {
     const ts = Date.now();

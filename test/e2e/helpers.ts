@@ -1,10 +1,12 @@
+import Redis from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import type { Alert, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
+import type { Alert, AlertTransition, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
 import type { Device, RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
-import type { Platform } from '@lg/testing';
+import { Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
+import { DutyResponder } from '@lg/simulators/duty-responder';
 
 export async function login(gateway: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${gateway}/api/auth/login`, {
@@ -65,6 +67,96 @@ export class LiveClient {
 
   close(): void {
     this.socket.close();
+  }
+}
+
+/** The operator's `/live` feed at the platform's gateway (logged in afresh: after a gateway restart too). */
+export async function operatorLive(platform: Platform, app = 'gateway'): Promise<LiveClient> {
+  const gateway = platform.url(app);
+  return LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+}
+
+/**
+ * The simulator's person on duty for `companies` on the platform's broker, answering every duty check
+ * (reliability 1, a fixed seed) and keeping its company platforms' links up.
+ */
+export function dutyResponder(platform: Platform, companies: string[]): Promise<DutyResponder> {
+  return DutyResponder.start({
+    url: platform.services.mqttUrl,
+    root: platform.root,
+    companies,
+    passwordOf: (u) => u,
+    reliability: () => 1,
+    seed: 1,
+  });
+}
+
+/**
+ * What most end-to-end suites start from: the platform, the operator's token and `/live` feed at its
+ * gateway, and MQTT connections of the device owners the suite publishes as. `stop` closes all of it.
+ */
+export class OperatorStand {
+  gateway: string;
+  token = '';
+  live!: LiveClient;
+  private readonly owners = new Map<string, MqttClient>();
+  private redisClient: Redis | undefined;
+
+  private constructor(readonly platform: Platform) {
+    this.gateway = platform.url('gateway');
+  }
+
+  static async start(options: PlatformOptions = {}, owners: string[] = []): Promise<OperatorStand> {
+    const stand = new OperatorStand(await Platform.start(options));
+    try {
+      stand.token = await login(stand.gateway, 'operator', 'operator');
+      stand.live = await LiveClient.connect(stand.gateway, stand.token);
+      for (const id of owners) stand.owners.set(id, await connectDevice(stand.platform.services.mqttUrl, id));
+      return stand;
+    } catch (err) {
+      await stand.stop();
+      throw err;
+    }
+  }
+
+  /** The MQTT connection of `owner`, one of those the stand was started with. */
+  owner(id: string): MqttClient {
+    const client = this.owners.get(id);
+    if (!client) throw new Error(`${id} is not one of this stand's owners`);
+    return client;
+  }
+
+  /** A connection to the platform's Redis, opened on first use (to look at keys, move the test clock). */
+  get redis(): Redis {
+    return (this.redisClient ??= new Redis(this.platform.services.redisUrl));
+  }
+
+  /** A GET (no body) or a POST of `body` as JSON to the gateway, with `token`. */
+  api(path: string, token: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.gateway}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  /** An alert's history as the operator reads it, once `until` accepts it. */
+  async history(id: string, until: (h: AlertTransition[]) => boolean): Promise<AlertTransition[]> {
+    let list: AlertTransition[] = [];
+    await waitFor(`the history of ${id}`, async () => {
+      list = (await (
+        await this.api(`/api/alerts/${encodeURIComponent(id)}/history`, this.token)
+      ).json()) as AlertTransition[];
+      return until(list);
+    });
+    return list;
+  }
+
+  async stop(): Promise<void> {
+    this.live?.close();
+    await Promise.all([...this.owners.values()].map((c) => c.endAsync()));
+    await this.redisClient?.quit();
+    await this.platform.stop();
   }
 }
 

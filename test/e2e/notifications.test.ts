@@ -1,12 +1,14 @@
 import type { MqttClient } from 'mqtt';
 import type { NotificationDelivery } from '@lg/contracts';
 import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, waitFor } from '@lg/services';
-import { DEMO_LINK_SECRET, linkToken } from '@lg/notifications';
+import { DEMO_LINK_SECRET, linkToken, webhookSignature } from '@lg/notifications';
 import { Platform } from '@lg/testing';
 import { connectDevice, LiveClient, login } from './helpers';
 
 /** Red climbs a step every 4 s in this test (the default is 5 min). */
 const ESCALATION_DELAYS = 'red=4s,orange=1h,yellow=1h,blue=never';
+/** The key the SMS gateway signs its delivery receipts with, and the gateway checks. */
+const RECEIPT_SECRET = DEMO_NOTIFY_CREDENTIALS.smsReceiptSecret;
 
 /**
  * Notifications on the built apps and real far ends (an SMTP server, an SMS gateway and a webhook receiver
@@ -20,6 +22,8 @@ describe('notifications, end to end', () => {
   let operatorToken: string;
   let operator: LiveClient;
   let p01: MqttClient;
+  /** The red alert of the first test, whose SMS the gateway reports delivered. */
+  let redAlertId = '';
 
   beforeAll(async () => {
     receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
@@ -29,7 +33,12 @@ describe('notifications, end to end', () => {
     });
     const gatewayPort = await freePort();
     gateway = `http://127.0.0.1:${gatewayPort}`;
-    await platform.startApp('gateway', { HTTP_PORT: String(gatewayPort) });
+    await platform.startApp('gateway', {
+      HTTP_PORT: String(gatewayPort),
+      SMS_RECEIPT_SECRET: RECEIPT_SECRET,
+    });
+    // The SMS gateway reports each message delivered, signed, as a provider's receipt would.
+    receivers.receiptsTo(`${gateway}/api/notify/sms-receipts`, RECEIPT_SECRET);
     await platform.startApp('worker', {
       ESCALATION_DELAYS,
       TIMER_INTERVAL_MS: '100',
@@ -70,6 +79,7 @@ describe('notifications, end to end', () => {
       'the red gas alert',
     );
     expect(alert.escalation.level).toBe('grid');
+    redAlertId = alert.id;
 
     // The grid's officer, on every channel, within seconds.
     await waitFor(
@@ -181,4 +191,59 @@ describe('notifications, end to end', () => {
     const ids = receivers.messages.map((m) => `${m.channel}:${m.delivery}`);
     expect(new Set(ids).size).toBe(ids.length);
   }, 60_000);
+
+  it('takes the SMS provider’s signed delivery receipts: sent becomes delivered; forged or stale ones are refused', async () => {
+    expect(redAlertId).not.toBe('');
+    const notifications = async () =>
+      (await (
+        await api(`/api/alerts/${encodeURIComponent(redAlertId)}/notifications`, operatorToken)
+      ).json()) as NotificationDelivery[];
+    await waitFor('every SMS of the alert delivered by receipt', async () => {
+      const sms = (await notifications()).filter((d) => d.channel === 'sms');
+      return sms.length >= 2 && sms.every((d) => d.state === 'delivered' && d.receiptAt && d.deliveredAt);
+    });
+    expect(receivers.receiptAnswers.length).toBeGreaterThanOrEqual(2);
+    expect(receivers.receiptAnswers.every((s) => s === 200)).toBe(true);
+    const sms = (await notifications()).find((d) => d.channel === 'sms')!;
+
+    const post = (body: string, ts: number, signature: string) =>
+      fetch(`${gateway}/api/notify/sms-receipts`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-lg-timestamp': String(ts),
+          'x-lg-signature': signature,
+        },
+        body,
+      });
+    const now = Math.floor(Date.now() / 1000);
+    const lateFailure = JSON.stringify({ receipts: [{ id: sms.id, status: 'failed', reason: 'UNDELIV' }] });
+    // Forged, stale or unsigned: 401, nothing changed.
+    for (const [ts, signature] of [
+      [now, webhookSignature('not-the-key', now, lateFailure)],
+      [now - 600, webhookSignature(RECEIPT_SECRET, now - 600, lateFailure)],
+      [now, ''],
+    ] as const) {
+      const res = await post(lateFailure, ts, signature);
+      expect(res.status).toBe(401);
+    }
+    // Signed: a late failure of a delivered SMS changes nothing; an ID not ours is counted, not kept.
+    const late = await post(lateFailure, now, webhookSignature(RECEIPT_SECRET, now, lateFailure));
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ applied: 0, ignored: 1, unknown: 0 });
+    const stranger = JSON.stringify({ receipts: [{ id: 'f'.repeat(24), status: 'delivered' }] });
+    expect(await (await post(stranger, now, webhookSignature(RECEIPT_SECRET, now, stranger))).json()).toEqual(
+      {
+        applied: 0,
+        ignored: 0,
+        unknown: 1,
+      },
+    );
+    // Signed but malformed: 400 naming the field.
+    const bad = JSON.stringify({ receipts: [{ id: sms.id, status: 'read' }] });
+    const refused = await post(bad, now, webhookSignature(RECEIPT_SECRET, now, bad));
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/status/);
+    expect((await notifications()).find((d) => d.id === sms.id)).toMatchObject({ state: 'delivered' });
+  }, 30_000);
 });

@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import type { PlatformLinkChange, PlatformLinkView } from '@lg/contracts';
-import { DutyResponder } from '@lg/simulators/duty-responder';
+import type { DutyResponder } from '@lg/simulators/duty-responder';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, connectLive, login, type LiveSocket } from './helpers';
+import { connectDevice, connectLive, dutyResponder, login, type LiveSocket } from './helpers';
 
 interface Listing {
   from: string;
@@ -45,15 +45,7 @@ describe('platform links, end to end', () => {
     const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${tokens[user]}` } });
     return { status: res.status, body: (await res.json()) as T };
   };
-  const startPlatform = () =>
-    DutyResponder.start({
-      url: platform.services.mqttUrl,
-      root: platform.root,
-      companies: ['C01'],
-      passwordOf: (u) => u,
-      reliability: () => 1,
-      seed: 1,
-    });
+  const startPlatform = () => dutyResponder(platform, ['C01']);
   const states = (changes: PlatformLinkChange[]) =>
     changes.filter((c) => c.company === 'C01').map((c) => c.state);
 

@@ -1,9 +1,7 @@
-import Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { names, partitionOf } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { connectDevice, LiveClient, login } from './helpers';
+import { connectDevice, LiveClient, login, OperatorStand } from './helpers';
 
 /**
  * The time-driven parts and the live rule pack, on the built apps: an unacknowledged red alert climbs its
@@ -11,14 +9,14 @@ import { connectDevice, LiveClient, login } from './helpers';
  * it; a late reading neither clears nor reopens; thresholds change live through PUT /api/rules.
  */
 describe('rule engine: escalation, late readings, live thresholds', () => {
-  let platform: Platform;
-  let redis: Redis;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let device: MqttClient;
   let operator: LiveClient;
   let token: string;
   let gateway: string;
 
-  const moveClock = (ms: number) => redis.set(names(platform.prefix).clockOffset, String(ms));
+  const moveClock = (ms: number) => stand.redis.set(names(platform.prefix).clockOffset, String(ms));
   const publish = (detector: string, body: object) =>
     device.publishAsync(`${platform.root}/gas/P01/${detector}/telemetry`, JSON.stringify(body), { qos: 1 });
   const api = (path: string, init: RequestInit = {}, bearer = token) =>
@@ -28,20 +26,12 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     });
 
   beforeAll(async () => {
-    platform = await Platform.start({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } });
-    redis = new Redis(platform.services.redisUrl);
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    operator = await LiveClient.connect(gateway, token);
-    device = await connectDevice(platform.services.mqttUrl, 'P01');
+    stand = await OperatorStand.start({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } }, ['P01']);
+    ({ platform, gateway, token, live: operator } = stand);
+    device = stand.owner('P01');
   });
 
-  afterAll(async () => {
-    operator?.close();
-    await device?.endAsync();
-    await redis?.quit();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   it('escalates an unacknowledged red alert step by step and stops once it is acknowledged', async () => {
     const ts = Date.now();
@@ -76,7 +66,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     const escalations = names(platform.prefix).partitionEscalations(partitionOf('G001', 4));
     await waitFor(
       'the acknowledged alert to leave the escalation schedule',
-      async () => (await redis.zscore(escalations, opened.id)) === null,
+      async () => (await stand.redis.zscore(escalations, opened.id)) === null,
     );
     expect(
       operator.alerts.slice(seen).filter((a) => a.id === opened.id && a.escalation.level === 'district'),

@@ -1,10 +1,9 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { names, partitionOf, type Alert, type AlertTransition } from '@lg/contracts';
 import type { ShelfRequest } from '@lg/alerts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { LiveClient, login, OperatorStand } from './helpers';
 
 /** Orange climbs every 2 s, so that a shelved orange alert that does not climb shows against one that does. */
 const ESCALATION_DELAYS = 'red=1h,orange=2s,yellow=1h,blue=never';
@@ -21,20 +20,15 @@ interface ShelveResult {
  * hand. Bad requests are refused with their reason, and a company's user cannot shelve.
  */
 describe('shelving, end to end', () => {
-  let platform: Platform;
+  let stand: OperatorStand;
+  let platform: OperatorStand['platform'];
   let redis: Redis;
-  let gateway: string;
   let operator: string;
   let chief: string;
   let screen: LiveClient;
   let p01: MqttClient;
 
-  const api = (path: string, token: string, body?: unknown) =>
-    fetch(`${gateway}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (path: string, token: string, body?: unknown) => stand.api(path, token, body);
   const shelve = (id: string, token: string, body: unknown) =>
     api(`/api/alerts/${encodeURIComponent(id)}/shelve`, token, body);
   const gas = (device: string, lel: number) =>
@@ -47,33 +41,16 @@ describe('shelving, end to end', () => {
     );
   const latest = (id: string) => [...screen.alerts].reverse().find((a) => a.id === id);
 
-  async function history(id: string, until: (h: AlertTransition[]) => boolean): Promise<AlertTransition[]> {
-    let list: AlertTransition[] = [];
-    await waitFor(`the history of ${id}`, async () => {
-      list = (await (
-        await api(`/api/alerts/${encodeURIComponent(id)}/history`, operator)
-      ).json()) as AlertTransition[];
-      return until(list);
-    });
-    return list;
-  }
+  const history = (id: string, until: (h: AlertTransition[]) => boolean) => stand.history(id, until);
 
   beforeAll(async () => {
-    platform = await Platform.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } });
-    redis = new Redis(platform.services.redisUrl);
-    gateway = platform.url('gateway');
-    operator = await login(gateway, 'operator', 'operator');
-    chief = await login(gateway, 'chief', 'chief');
-    screen = await LiveClient.connect(gateway, operator);
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
+    stand = await OperatorStand.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } }, ['P01']);
+    ({ platform, redis, token: operator, live: screen } = stand);
+    chief = await login(stand.gateway, 'chief', 'chief');
+    p01 = stand.owner('P01');
   });
 
-  afterAll(async () => {
-    screen?.close();
-    await p01?.endAsync();
-    await redis?.quit();
-    await platform?.stop();
-  });
+  afterAll(() => stand?.stop());
 
   it('shelves a nuisance alert with a reason, holds its climb, and a rise to red brings it back', async () => {
     await gas('G001', 30);
@@ -86,7 +63,7 @@ describe('shelving, end to end', () => {
     expect(short.status).toBe(400);
     expect(await short.text()).toMatch(/minutes/);
     expect((await shelve(nuisance.id, operator, { minutes: 30 })).status).toBe(400);
-    const c01 = await login(gateway, 'c01', 'c01');
+    const c01 = await login(stand.gateway, 'c01', 'c01');
     expect((await shelve(nuisance.id, c01, { reason: 'x', minutes: 30 })).status).toBe(403);
 
     const res = await shelve(nuisance.id, operator, {

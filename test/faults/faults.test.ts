@@ -4,9 +4,11 @@ import type { MqttClient } from 'mqtt';
 import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { Alert } from '@lg/contracts';
-import { connectDevice, LiveClient, login } from '../e2e/helpers';
+import { connectDevice, operatorLive, type LiveClient } from '../e2e/helpers';
 import {
   expectRunWhole,
+  FAULT_RATE,
+  FAULT_TRUCKS,
   NumberedLoad,
   PeakMemory,
   results,
@@ -21,14 +23,6 @@ import { fastDevice, longTopicFlood, OBSERVER, retainedAndOversized } from './ab
  * under load while the fault strikes; afterwards the stored set must equal the acknowledged set exactly,
  * a gas alarm raised during the fault must arrive, and no alert transition may arrive twice.
  */
-const TRUCKS = [
-  { id: 'T001', owner: 'C01' },
-  { id: 'T002', owner: 'C01' },
-  { id: 'T003', owner: 'C01' },
-  { id: 'T004', owner: 'C02' },
-  { id: 'T005', owner: 'C02' },
-];
-const RATE = 400;
 
 /** What an abusive client's strike leaves to check and report once the load is over. */
 interface Abuse {
@@ -222,16 +216,15 @@ describe('fault suite', () => {
       let flooder: MqttClient | undefined;
       try {
         for (let i = 2; i <= (fault.workers ?? 1); i++) await platform.startApp('worker', {}, `worker${i}`);
-        const gateway = platform.url('gateway');
-        operator = await LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+        operator = await operatorLive(platform);
         gas = await connectDevice(platform.services.mqttUrl, 'P01', 'P01', true);
-        const rate = fault.fleet?.rate ?? RATE;
+        const rate = fault.fleet?.rate ?? FAULT_RATE;
         const trucks = fault.fleet
           ? platform.registry
               .allDevices()
               .filter((d) => d.kind === 'truck')
               .map((d) => ({ id: d.id, owner: d.owner }))
-          : TRUCKS;
+          : FAULT_TRUCKS;
         const load = new NumberedLoad(platform, trucks, rate);
         await load.start();
         let flooding: Promise<void> | undefined;
@@ -269,7 +262,7 @@ describe('fault suite', () => {
           },
         );
         const during = load.sent;
-        const holdReadings = fault.fleet?.holdReadings ?? (RATE * (fault.holdMs ?? 3000)) / 1000;
+        const holdReadings = fault.fleet?.holdReadings ?? (FAULT_RATE * (fault.holdMs ?? 3000)) / 1000;
         await waitFor(
           'load published during the fault',
           () => load.sent >= during + holdReadings,
@@ -288,10 +281,7 @@ describe('fault suite', () => {
         if (fault.name.includes('gateway')) {
           // The client's connection died with the gateway: a new one gets the open alerts on connect.
           operator.close();
-          operator = await LiveClient.connect(
-            platform.url('gateway'),
-            await login(platform.url('gateway'), 'operator', 'operator'),
-          );
+          operator = await operatorLive(platform);
         }
         const storedResult = await load.stored();
         const live = operator;

@@ -5,6 +5,16 @@ import type { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import { login } from '../e2e/helpers';
 
+/** A fault row's load unless it says otherwise: five trucks of two companies, this many readings/s in all. */
+export const FAULT_TRUCKS = [
+  { id: 'T001', owner: 'C01' },
+  { id: 'T002', owner: 'C01' },
+  { id: 'T003', owner: 'C01' },
+  { id: 'T004', owner: 'C02' },
+  { id: 'T005', owner: 'C02' },
+];
+export const FAULT_RATE = 400;
+
 /**
  * A steady load of uniquely numbered truck readings (unique event time per truck), published with QoS 1
  * through the companies' own identities. Every reading whose PUBACK came back is "acknowledged"; the

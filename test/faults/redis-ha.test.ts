@@ -3,8 +3,16 @@ import type { MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import { waitFor, type RedisSentinelSet, type SentinelNode } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from '../e2e/helpers';
-import { expectRunWhole, NumberedLoad, runFigures, writeFaultTable, type FaultRow } from './harness';
+import { connectDevice, operatorLive, type LiveClient } from '../e2e/helpers';
+import {
+  expectRunWhole,
+  FAULT_RATE,
+  FAULT_TRUCKS,
+  NumberedLoad,
+  runFigures,
+  writeFaultTable,
+  type FaultRow,
+} from './harness';
 
 /**
  * Redis high availability under load: the platform runs on a Sentinel setup (a master, two replicas, three
@@ -13,14 +21,7 @@ import { expectRunWhole, NumberedLoad, runFigures, writeFaultTable, type FaultRo
  * new master has it), no alert transition may reach a client twice, and a gas alarm raised as the fault
  * strikes must arrive: the time it took is printed beside the failover time.
  */
-const TRUCKS = [
-  { id: 'T001', owner: 'C01' },
-  { id: 'T002', owner: 'C01' },
-  { id: 'T003', owner: 'C01' },
-  { id: 'T004', owner: 'C02' },
-  { id: 'T005', owner: 'C02' },
-];
-const RATE = 400;
+
 /** The sentinels call a master down after this long without an answer. */
 const DOWN_AFTER_MS = 1000;
 const FAILOVER_TIMEOUT_MS = 3000;
@@ -99,12 +100,15 @@ describe('Redis high availability (Sentinel)', () => {
       let gas: MqttClient | undefined;
       let struck: SentinelNode | undefined;
       try {
-        const gateway = platform.url('gateway');
-        operator = await LiveClient.connect(gateway, await login(gateway, 'operator', 'operator'));
+        operator = await operatorLive(platform);
         gas = await connectDevice(platform.services.mqttUrl, 'P01', 'P01', true);
-        const load = new NumberedLoad(platform, TRUCKS, RATE);
+        const load = new NumberedLoad(platform, FAULT_TRUCKS, FAULT_RATE);
         await load.start();
-        await waitFor('load to be acknowledged before the fault', () => load.ackedCount >= RATE * 2, 30_000);
+        await waitFor(
+          'load to be acknowledged before the fault',
+          () => load.ackedCount >= FAULT_RATE * 2,
+          30_000,
+        );
 
         const oldMaster = await set.masterPort();
         const struckAt = Date.now();
@@ -132,14 +136,14 @@ describe('Redis high availability (Sentinel)', () => {
         const during = load.sent;
         await waitFor(
           'load published during the fault',
-          () => load.sent >= during + (RATE * fault.holdMs) / 1000,
+          () => load.sent >= during + (FAULT_RATE * fault.holdMs) / 1000,
           fault.holdMs * 3,
         );
         await fault.heal?.(struck);
         const after = load.ackedCount;
         await waitFor(
           'acknowledgements flowing after the fault',
-          () => load.ackedCount >= after + RATE * 2,
+          () => load.ackedCount >= after + FAULT_RATE * 2,
           60_000,
         );
         const alertAfterMs = await alarmArrived;

@@ -128,6 +128,21 @@ describe('alert indexes and retention (real Redis)', () => {
     expect(open.read).toBe(5);
   });
 
+  it('lists one period’s alerts (a digest’s day) by reading that period’s only', async () => {
+    // The middle three of C01's five: opened at or after the second, before the fourth.
+    const from = Date.parse(c01[1].openedAt);
+    const before = Date.parse(c01[4].openedAt);
+    const { read, alerts } = await reads(() =>
+      store.list({ owners: new Set(['C01']), since: from, before, limit: 1000 }),
+    );
+    expect(alerts.map((a) => a.id)).toEqual([c01[3], c01[2], c01[1]].map((a) => a.id));
+    expect(read).toBe(3);
+    // Every tenant's index, by opening time: the others' 3000 opened earlier are not read either.
+    const all = await reads(() => store.list({ since: from, before, limit: 1000 }));
+    expect(all.alerts).toHaveLength(3);
+    expect(all.read).toBe(3);
+  });
+
   it('lists closed alerts by reading as many as it returns', async () => {
     const { read, alerts } = await reads(() => store.list({ active: false, limit: 10 }));
     expect(alerts).toHaveLength(10);

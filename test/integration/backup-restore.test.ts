@@ -7,17 +7,14 @@ import { backup, BackupError, backupConfig, restore, type BackupConfig } from '@
 import { findBinary, freePort, startInfluxServer, startRedisServer, type ManagedProcess } from '@lg/services';
 import {
   alertTransitionLine,
-  DEFAULT_RETENTION_DAYS,
+  DEFAULT_RETENTION_PERIODS,
   InfluxLifecycle,
-  InfluxRepository,
+  type InfluxRepository,
   readingLine,
   type InfluxRow,
-  type RetentionPeriods,
 } from '@lg/storage';
+import { managedInflux } from './influx';
 
-const PERIODS = Object.fromEntries(
-  Object.entries(DEFAULT_RETENTION_DAYS).map(([tier, days]) => [tier, days * 24]),
-) as RetentionPeriods;
 const PREFIX = 'drill';
 
 /**
@@ -73,17 +70,8 @@ describe('backup and restore drill (InfluxDB 1.6.7 portable backup, Redis keys, 
       REGISTRY_FILE: registry,
     });
     redis = new Redis(config.REDIS_URL);
-    influx = new InfluxRepository({
-      url: config.INFLUX_URL,
-      api: 'v1',
-      db,
-      org: '',
-      token: '',
-      createDb: true,
-      retention: true,
-    });
-    await influx.init();
-    await new InfluxLifecycle(influx).apply(PERIODS);
+    influx = await managedInflux(config.INFLUX_URL, db);
+    await new InfluxLifecycle(influx).apply(DEFAULT_RETENTION_PERIODS);
   });
 
   afterAll(async () => {

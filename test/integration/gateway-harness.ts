@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { applySignal, type AlertStore, type AlertSubject } from '@lg/alerts';
+import type { Alert, Severity } from '@lg/contracts';
+import { FencedBatch, type Leases } from '@lg/redis';
 import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
 import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
@@ -144,4 +147,29 @@ export class GatewayHarness {
     await Promise.all(this.procs.map((p) => p.stop()));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes the opening of an alert of `subject` at `at` (epoch ms) the way the worker does: fenced by the
+ * partition lease `lease`, which `leases` must hold. Escalation starts at the owner's company.
+ */
+export async function stageOpening(
+  redis: Redis,
+  store: AlertStore,
+  leases: Leases,
+  lease: string,
+  o: { subject: AlertSubject; severity: Severity; at: number; message?: string },
+): Promise<Alert> {
+  const result = applySignal(
+    undefined,
+    o.subject,
+    { type: 'fire', severity: o.severity, value: 90, threshold: 60, message: o.message ?? 'test' },
+    o.at,
+    (since) => ({ level: 'company', unit: o.subject.owner, since, notify: [] }),
+  );
+  if (!result) throw new Error('no transition');
+  const batch = new FencedBatch(lease, leases.owner);
+  store.stage(batch, result.alert, result.transition, true);
+  await batch.exec(redis);
+  return result.alert;
 }

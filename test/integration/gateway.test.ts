@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
+import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
@@ -15,10 +15,10 @@ import {
   type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
-import { FencedBatch, Leases } from '@lg/redis';
+import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness } from './gateway-harness';
+import { GatewayHarness, stageOpening } from './gateway-harness';
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,18 +50,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
   /** Writes alert transitions the way the worker does: fenced by a partition lease. */
   async function stage(subject: AlertSubject, severity: Severity, message = 'test'): Promise<Alert> {
     clock += 1000;
-    const result = applySignal(
-      undefined,
-      subject,
-      { type: 'fire', severity, value: 90, threshold: 60, message },
-      clock,
-      (since) => ({ level: 'company', unit: subject.owner, since, notify: [] }),
-    );
-    if (!result) throw new Error('no transition');
-    const batch = new FencedBatch(n.partitionLease(0), leases.owner);
-    store.stage(batch, result.alert, result.transition, true);
-    await batch.exec(redis);
-    return result.alert;
+    return stageOpening(redis, store, leases, n.partitionLease(0), { subject, severity, at: clock, message });
   }
 
   const truck = (device: string, owner: string, rule = 'truck.overspeed'): AlertSubject => ({

@@ -5,27 +5,18 @@ import type { AlertTransition, ReadingRecord } from '@lg/contracts';
 import { freePort, startInfluxServer, waitFor, type ManagedProcess } from '@lg/services';
 import {
   alertTransitionLine,
-  DEFAULT_RETENTION_DAYS,
+  DEFAULT_RETENTION_PERIODS,
   InfluxHistory,
   InfluxLifecycle,
-  InfluxRepository,
+  type InfluxRepository,
   readingLine,
   type InfluxRow,
-  type RetentionPeriods,
 } from '@lg/storage';
+import { managedInflux } from './influx';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-const PERIODS: RetentionPeriods = {
-  truck: DEFAULT_RETENTION_DAYS.truck * 24,
-  slope: DEFAULT_RETENTION_DAYS.slope * 24,
-  gas: DEFAULT_RETENTION_DAYS.gas * 24,
-  records: DEFAULT_RETENTION_DAYS.records * 24,
-  minute: DEFAULT_RETENTION_DAYS.minute * 24,
-  hour: DEFAULT_RETENTION_DAYS.hour * 24,
-};
 
 function reading(
   kind: ReadingRecord['kind'],
@@ -66,16 +57,7 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
     // Shards past their period are dropped within a second, so expiry shows in the test.
     influxd = await startInfluxServer({ dir, port, rpcPort, retentionCheckInterval: '1s' });
     url = `http://127.0.0.1:${port}`;
-    influx = new InfluxRepository({
-      url,
-      api: 'v1',
-      db,
-      org: '',
-      token: '',
-      createDb: true,
-      retention: true,
-    });
-    await influx.init();
+    influx = await managedInflux(url, db);
     lifecycle = new InfluxLifecycle(influx);
   });
 
@@ -86,7 +68,7 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
   });
 
   it('creates every policy with its period, records as the default, and the continuous queries; again: nothing', async () => {
-    const first = await lifecycle.apply(PERIODS);
+    const first = await lifecycle.apply(DEFAULT_RETENTION_PERIODS);
     expect(first.policies).toHaveLength(6);
     expect(first.continuousQueries).toHaveLength(6);
     const policies = await lifecycle.policies();
@@ -106,7 +88,7 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
       'lg_truck_1m',
     ]);
     // Idempotent: a restart changes nothing.
-    expect(await lifecycle.apply(PERIODS)).toEqual({ policies: [], continuousQueries: [] });
+    expect(await lifecycle.apply(DEFAULT_RETENTION_PERIODS)).toEqual({ policies: [], continuousQueries: [] });
   });
 
   it('writes each kind to its policy and records to the default one', async () => {
@@ -165,12 +147,12 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
   it('a longer period on a running system keeps every point', async () => {
     const before = await count('"raw_truck"."truck"');
     expect(before).toBeGreaterThan(0);
-    const changes = await lifecycle.apply({ ...PERIODS, truck: 400 * 24 });
+    const changes = await lifecycle.apply({ ...DEFAULT_RETENTION_PERIODS, truck: 400 * 24 });
     expect(changes.policies).toEqual([
       `ALTER RETENTION POLICY "raw_truck" ON "${db}" DURATION 9600h REPLICATION 1 SHARD DURATION 168h`,
     ]);
     expect(await count('"raw_truck"."truck"')).toBe(before);
-    await lifecycle.apply(PERIODS);
+    await lifecycle.apply(DEFAULT_RETENTION_PERIODS);
     expect(await count('"raw_truck"."truck"')).toBe(before);
   });
 
@@ -251,7 +233,7 @@ describe('data lifecycle on InfluxDB 1.6.7: retention policies, aggregates, expi
     expect(written.written).toBe(3);
     expect(await count('"raw_slope"."slope"', `"device" = 'S-expiry'`)).toBe(3);
     // One hour: the shortest period InfluxDB has. Shards of whole days end long before; today's does not.
-    const changes = await lifecycle.apply({ ...PERIODS, slope: 1 });
+    const changes = await lifecycle.apply({ ...DEFAULT_RETENTION_PERIODS, slope: 1 });
     expect(changes.policies).toEqual([
       `ALTER RETENTION POLICY "raw_slope" ON "${db}" DURATION 1h REPLICATION 1 SHARD DURATION 1h`,
     ]);

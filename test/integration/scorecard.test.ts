@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
-import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
+import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
@@ -14,10 +14,10 @@ import {
   type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
-import { FencedBatch, Leases } from '@lg/redis';
+import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness } from './gateway-harness';
+import { GatewayHarness, stageOpening } from './gateway-harness';
 import { demoRegistryWith } from '@lg/testing';
 import { scorecardFleet } from '../e2e/helpers';
 
@@ -499,18 +499,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
 
     async function stage(subject: AlertSubject, severity: Severity): Promise<Alert> {
       clock += 1000;
-      const result = applySignal(
-        undefined,
-        subject,
-        { type: 'fire', severity, value: 90, threshold: 60, message: 'test' },
-        clock,
-        (since) => ({ level: 'company', unit: subject.owner, since, notify: [] }),
-      );
-      if (!result) throw new Error('no transition');
-      const batch = new FencedBatch(n.partitionLease(0), leases.owner);
-      store.stage(batch, result.alert, result.transition, true);
-      await batch.exec(redis);
-      return result.alert;
+      return stageOpening(redis, store, leases, n.partitionLease(0), { subject, severity, at: clock });
     }
 
     beforeAll(async () => {

@@ -57,4 +57,17 @@ describe('gateway configuration of logins, proxies and retention', () => {
       /NOTIFY_LINK_SECRET/,
     );
   });
+
+  it('refuses a demo or short SMS receipt key in production, and a zone it does not know', () => {
+    expect(() =>
+      gatewayConfig({ LG_MODE: 'production', SMS_RECEIPT_SECRET: 'demo-sms-receipt-secret' }),
+    ).toThrow(/SMS_RECEIPT_SECRET: production refuses this secret: it is a demo value/);
+    expect(() => gatewayConfig({ LG_MODE: 'production', SMS_RECEIPT_SECRET: 'short' })).toThrow(
+      /SMS_RECEIPT_SECRET: production refuses this secret: it is shorter than 32 characters/,
+    );
+    expect(() => gatewayConfig({ LG_MODE: 'production', SMS_RECEIPT_SECRET: 'r'.repeat(40) })).not.toThrow(
+      /SMS_RECEIPT_SECRET/,
+    );
+    expect(() => gatewayConfig({ DIGEST_TIMEZONE: 'Nowhere/Town' })).toThrow(/DIGEST_TIMEZONE/);
+  });
 });

@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { env, httpSchema, influxSchema, loadConfig, modeSchema, mqttSchema, redisSchema } from '@lg/config';
 import { DEMO_JWT_SECRET, jwtSecretProblem, loginLimitsProblem, parseDurationSeconds } from '@lg/auth';
 import { mapTilesSchema } from './http/map.config';
-import { linkSecretProblem, notifyLinkSchema } from '@lg/notifications';
+import {
+  digestDaySchema,
+  linkSecretProblem,
+  notifyLinkSchema,
+  receiptSecretProblem,
+  smsReceiptSchema,
+} from '@lg/notifications';
 
 /**
  * The dashboard's folder: `dist/dashboard` of the repository (built from `apps/dashboard` by `npm run
@@ -77,6 +83,8 @@ export const gatewayConfigSchema = modeSchema
   .merge(httpSchema(3000))
   .merge(mapTilesSchema)
   .merge(notifyLinkSchema)
+  .merge(digestDaySchema)
+  .merge(smsReceiptSchema)
   .merge(
     z.object({
       /** HS256 signing secret of the JWTs. Production: at least 32 characters and not the demo default. */
@@ -169,6 +177,13 @@ export const gatewayConfigSchema = modeSchema
         code: 'custom',
         path: ['NOTIFY_LINK_SECRET'],
         message: `production refuses this secret: it ${link}`,
+      });
+    const receipts = receiptSecretProblem(c.SMS_RECEIPT_SECRET);
+    if (receipts)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMS_RECEIPT_SECRET'],
+        message: `production refuses this secret: it ${receipts}`,
       });
     const problem = jwtSecretProblem(c.JWT_SECRET);
     if (problem)

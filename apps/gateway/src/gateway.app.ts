@@ -50,6 +50,8 @@ export async function createGateway(
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(startup), {
     abortOnError: false,
     bodyParser: false,
+    // Kept beside the parsed body: signed callbacks (SMS delivery receipts) are checked over the bytes sent.
+    rawBody: true,
     logger: logger ?? logLevels(config.LOG_LEVEL),
   });
   app.disable('x-powered-by');

@@ -14,6 +14,9 @@ import {
 } from '@lg/auth';
 import { HealthModule } from '@lg/observability';
 import { Registry, RegistryError } from '@lg/registry';
+import { DigestsController } from './http/digests.controller';
+import { SmsReceiptsController } from './http/sms-receipts.controller';
+import { DigestsService } from './access/digests.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AlertRetention } from './infra/alert-retention';
 import { GatewayRedis } from './infra/redis';
@@ -130,6 +133,8 @@ export const GATEWAY_CONTROLLERS = [
   DutyChecksController,
   MessageCheckController,
   LinksController,
+  DigestsController,
+  SmsReceiptsController,
 ] as const;
 
 /** The gateway: REST API, `/live` Socket.IO namespace, health and metrics. */
@@ -171,6 +176,7 @@ export class GatewayModule {
         DataQualityService,
         TrackEvidenceService,
         DutyFeed,
+        DigestsService,
         LinkHistory,
         LinksService,
         LinksFeed,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { MAX_BATCH_READINGS, REJECTION_HISTORY_MAX_COUNT } from '@lg/contracts';
-import { DEFAULT_DEVICE_RATE_LIMIT, DEFAULT_OWNER_RATE_LIMIT } from '@lg/ingest';
+import { REJECTION_HISTORY_MAX_COUNT } from '@lg/contracts';
+import { DEFAULT_OWNER_RATE_LIMIT, intakeSchema } from '@lg/ingest';
 import {
   env,
   httpSchema,
@@ -20,6 +20,7 @@ export const ingestConfigSchema = modeSchema
   .merge(influxSchema)
   .merge(mqttSchema)
   .merge(httpSchema(3001))
+  .merge(intakeSchema)
   .merge(
     z.object({
       /**
@@ -29,10 +30,7 @@ export const ingestConfigSchema = modeSchema
        */
       AGGREGATE_RECOMPUTE_DAYS: env.int(2, 0, 31),
       /** Stable name of this ingest process: its MQTT client IDs and stream consumer names derive from it. */
-      INGEST_INSTANCE: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,48}$/)
-        .default(`ingest-${hostname()}`),
+      INGEST_INSTANCE: env.name(`ingest-${hostname()}`),
       /** MQTT connections of this process (throughput grows with them: see README). */
       INGEST_CONNECTIONS: env.int(8, 1, 64),
       /**
@@ -44,26 +42,9 @@ export const ingestConfigSchema = modeSchema
       /** With `owners`: how many ingest processes split the owners, and which one this is (0-based). */
       INGEST_INSTANCES: env.int(1, 1, 64),
       INGEST_INDEX: env.int(0, 0, 63),
-      INGEST_SHARE_GROUP: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,48}$/)
-        .default('lg-ingest'),
+      INGEST_SHARE_GROUP: env.name('lg-ingest'),
       /** How long the broker keeps our sessions and queues for them while we are away, seconds. */
       MQTT_SESSION_EXPIRY_SEC: env.int(7 * 24 * 3600, 60),
-      /** GPS drift point rule: a truck fix implying more than this speed from the previous one, km/h… */
-      DRIFT_MAX_KMH: env.int(160, 1),
-      /** …or jumping more than this many metres in under DRIFT_JUMP_SEC seconds, is stored unqualified (`drift`). */
-      DRIFT_JUMP_M: env.int(1000, 1),
-      DRIFT_JUMP_SEC: env.int(10, 1),
-      /** Readings later than now + this are stored unqualified (`future_ts`), ms. */
-      FUTURE_TOLERANCE_MS: env.int(60_000, 0),
-      /**
-       * Per-device rate limit (token bucket, in readings): readings per second a device may keep up; 0 turns
-       * the limit off. Beyond it a message is refused whole and reported as `rate_limited`.
-       */
-      INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
-      /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
-      INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
       /**
        * Per-owner rate limit, checked before a payload is parsed (token bucket in units: one per message
        * and one per full KiB of payload): units per second an owner may keep up; 0 turns it off…

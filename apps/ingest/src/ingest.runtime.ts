@@ -18,8 +18,8 @@ import {
 } from '@lg/ingest';
 import { DutyCheckStore, DutyDesk, DutySettingsStore } from '@lg/duty';
 import { IngestMqttClient } from '@lg/mqtt';
-import { Metrics, Readiness } from '@lg/observability';
-import { checkDurability, RedisConnections, redisReadiness } from '@lg/redis';
+import { Metrics, Readiness, StartupWaits } from '@lg/observability';
+import { RedisConnections, redisReadiness, requireDurability } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import {
   alertTransitionLine,
@@ -54,12 +54,11 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly duty: DutyDesk;
   private readonly background: Promise<void>[] = [];
   private readonly positions = new TruckPositions();
-  private positionsTimer: NodeJS.Timeout | undefined;
   private readonly rejections: RejectionReporter;
   /** Logs what the rejection log windows held back, once they ended. */
   private rejectionsTimer: NodeJS.Timeout | undefined;
   /** What start-up still waits for, and why: shown on /ready. */
-  private readonly waitingFor = new Map<string, string>();
+  private readonly waits = new StartupWaits(this.logger);
   private stopping = false;
   private readonly retention: RetentionPeriods;
   private readonly lifecycle: InfluxLifecycle;
@@ -203,11 +202,13 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
           this.logger.warn(`${where}: ${err instanceof Error ? err.message : String(err)}`),
       },
     ));
-    // Company platforms' link status (docs/contract.md, "platform links"): rare messages, kept per company.
+    // Company platforms' and site/network gateways' link status (docs/contract.md, "platform links"):
+    // rare messages, kept per company or gateway, and as causes for inhibition (docs/rules.md).
     const links = new PlatformLinks(redis, {
       root: c.MQTT_TOPIC_ROOT,
       prefix: c.REDIS_PREFIX,
       isCompany: (id) => registry.company(id) !== undefined,
+      gatewayOwner: (id) => registry.gateway(id)?.owner,
     });
     const handle = async (
       topic: string,
@@ -218,7 +219,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
       if (links.handles(topic)) {
         try {
           const change = await links.onStatus(topic, payload);
-          if (change) this.logger.log(`platform link of ${change.company}: ${change.state}`);
+          if (change) this.logger.log(`link of ${change.subject}: ${change.state}`);
         } catch (err) {
           this.logger.warn(`platform link status on ${topic.slice(0, 160)}: ${String(err)}`);
         }
@@ -325,7 +326,7 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     });
     readiness.register('mqtt', () => {
       const up = this.mqtt.connectedCount();
-      const waiting = this.waitingFor.get('a durable Redis');
+      const waiting = this.waits.reason('a durable Redis');
       const detail = waiting
         ? `not connecting until Redis is durable: ${waiting}`
         : `${up}/${c.INGEST_CONNECTIONS} connections up`;
@@ -335,24 +336,31 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.router.start();
-    this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
+    this.positions.startPublishing(this.redis, this.names.positionsChannel, (err) =>
+      this.logger.warn(`publishing truck positions: ${String(err)}`),
+    );
     this.rejectionsTimer = setInterval(() => this.rejections.flush(Date.now()), 60_000);
     // Neither waits for the other, nor blocks start-up: /ready tells what is missing meanwhile.
     this.background.push(
-      this.whenReachable('InfluxDB', async () => {
-        await this.influx.init();
-        await this.applyRetention();
-      }).then(() => {
-        if (this.influx.layout.managed) {
-          void this.refreshStorageStats();
-          this.storageTimer = setInterval(() => void this.refreshStorageStats(), 60_000);
-          this.scheduleRecompute();
-        }
-        return this.store.start();
-      }),
+      this.waits
+        .until('InfluxDB', async () => {
+          await this.influx.init();
+          await this.applyRetention();
+        })
+        .then(() => {
+          if (this.influx.layout.managed) {
+            void this.refreshStorageStats();
+            this.storageTimer = setInterval(() => void this.refreshStorageStats(), 60_000);
+            this.scheduleRecompute();
+          }
+          return this.store.start();
+        }),
     );
     this.background.push(
-      this.whenReachable('a durable Redis', () => this.requireDurableRedis())
+      // Readings are acknowledged to the broker once they are in Redis, so Redis must keep them: ingest does
+      // not take a single message from the broker (which keeps queueing for our sessions) until it does.
+      this.waits
+        .until('a durable Redis', () => requireDurability(this.redis))
         .then(() => this.mqtt.connect())
         .then(() =>
           this.duty
@@ -400,49 +408,15 @@ export class IngestRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.recomputeTimer.unref();
   }
 
-  /** The newest truck fixes this process took, once a second, for the gateways' map feed. */
-  private async publishPositions(): Promise<void> {
-    await this.positions
-      .publish(this.redis, this.names.positionsChannel)
-      .catch((err: unknown) => this.logger.warn(`publishing truck positions: ${String(err)}`));
-  }
-
-  /**
-   * Readings are acknowledged to the broker once they are in Redis, so Redis must keep them: ingest does not
-   * take a single message from the broker (which keeps queueing for our sessions) until Redis has AOF on
-   * and no eviction.
-   */
-  private async requireDurableRedis(): Promise<void> {
-    const d = await checkDurability(this.redis);
-    if (!d.ok) throw new Error(d.problems.join('; '));
-  }
-
-  /** Retries `attempt` every 2 s until it succeeds or the process stops, logging the first failure. */
-  private async whenReachable(what: string, attempt: () => Promise<void>): Promise<void> {
-    for (let tries = 0; !this.stopping; tries++) {
-      try {
-        await attempt();
-        if (tries > 0) this.logger.log(`${what}: ok now`);
-        this.waitingFor.delete(what);
-        return;
-      } catch (err) {
-        this.waitingFor.set(what, err instanceof Error ? err.message : String(err));
-        if (tries === 0 || tries % 30 === 0)
-          this.logger.warn(`waiting for ${what}: ${this.waitingFor.get(what)}`);
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    }
-    throw new Error('stopping');
-  }
-
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.waits.stop();
     await Promise.allSettled(this.background);
     // Stop taking messages first; what was taken is in the log and will be stored and routed by whoever runs next.
     await this.duty.stop();
     await this.mqtt.close();
     await this.rejectionLog.stop();
-    clearInterval(this.positionsTimer);
+    this.positions.stopPublishing();
     clearInterval(this.rejectionsTimer);
     clearInterval(this.storageTimer);
     clearTimeout(this.recomputeTimer);

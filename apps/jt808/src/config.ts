@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { MAX_BATCH_READINGS } from '@lg/contracts';
-import { DEFAULT_DEVICE_RATE_LIMIT } from '@lg/ingest';
+import { intakeSchema } from '@lg/ingest';
 import { MAX_FRAME_BYTES } from '@lg/jt808';
 import {
   env,
@@ -19,6 +18,8 @@ export const jt808ConfigSchema = modeSchema
   .merge(replicationSchema)
   .merge(mqttSchema.pick({ MQTT_TOPIC_ROOT: true }))
   .merge(httpSchema(3003))
+  // The same validation as MQTT telemetry (ingest's variables of the same names).
+  .merge(intakeSchema)
   .merge(
     z.object({
       /** TCP port the terminals connect to. */
@@ -26,10 +27,7 @@ export const jt808ConfigSchema = modeSchema
       /** Address to listen on: loopback by default (the demo); `0.0.0.0` to take real terminals. */
       JT808_HOST: z.string().default('127.0.0.1'),
       /** Stable, unique name of this instance: connection IDs and its Redis channel derive from it. */
-      JT808_INSTANCE: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,48}$/)
-        .default(`jt808-${hostname()}-${process.pid}`),
+      JT808_INSTANCE: env.name(`jt808-${hostname()}-${process.pid}`),
       /** A connection that completes no frame for this long is closed (terminals beat every 60 s by default), s. */
       JT808_IDLE_SEC: env.int(180, 5, 3600),
       /** Largest escaped frame, bytes (a full 1023-byte body escaped: 2090). */
@@ -42,13 +40,6 @@ export const jt808ConfigSchema = modeSchema
       JT808_MAX_CONNECTIONS: env.int(20_000, 1, 1_000_000),
       /** Bad frames (or failed authentications) one connection may send before it is closed. */
       JT808_MAX_BAD_FRAMES: env.int(20, 0, 10_000),
-      /** The same validation as MQTT telemetry (see ingest's variables of the same names). */
-      FUTURE_TOLERANCE_MS: env.int(60_000, 0),
-      DRIFT_MAX_KMH: env.int(160, 1),
-      DRIFT_JUMP_M: env.int(1000, 1),
-      DRIFT_JUMP_SEC: env.int(10, 1),
-      INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
-      INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
     }),
   );
 

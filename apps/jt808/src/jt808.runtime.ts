@@ -11,11 +11,13 @@ import {
   Jt808Server,
   TerminalRegistrations,
 } from '@lg/jt808-server';
-import { Metrics, Readiness } from '@lg/observability';
-import { checkDurability, RedisConnections } from '@lg/redis';
+import { Metrics, Readiness, StartupWaits } from '@lg/observability';
+import { checkDurability, RedisConnections, requireDurability } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import { readingLine } from '@lg/storage';
 import { JT808_CONFIG, type Jt808Config } from './config';
+
+const DURABLE_REDIS = 'a durable Redis';
 
 /**
  * Wires the JT/T 808 gateway: terminals over TCP → ingest's intake (the same validation as MQTT) → the
@@ -32,10 +34,9 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly relay: Jt808Relay;
   private readonly server: Jt808Server;
   private readonly positions = new TruckPositions();
-  private positionsTimer: NodeJS.Timeout | undefined;
+  private readonly waits = new StartupWaits(this.logger);
   private starting: Promise<void> | undefined;
-  private waiting: string | undefined = 'starting';
-  private stopping = false;
+  private started = false;
 
   constructor(
     @Inject(JT808_CONFIG) private readonly c: Jt808Config,
@@ -140,8 +141,8 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
     });
     readiness.register('jt808', () =>
       Promise.resolve(
-        this.waiting
-          ? { ok: false, detail: this.waiting }
+        !this.started
+          ? { ok: false, detail: this.waitingFor() }
           : {
               ok: true,
               detail: `${this.server.authenticatedCount} terminals on ${c.JT808_HOST}:${c.JT808_PORT}`,
@@ -151,47 +152,41 @@ export class Jt808Runtime implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.positionsTimer = setInterval(() => void this.publishPositions(), 1000);
+    this.positions.startPublishing(this.redis, this.names.positionsChannel, (err) =>
+      this.logger.warn(`publishing truck positions: ${String(err)}`),
+    );
     // Terminals are let in only once Redis keeps what it is given: a 0x8001 means the report is durable.
     this.starting = this.startWhenDurable();
   }
 
   private async startWhenDurable(): Promise<void> {
-    for (let tries = 0; !this.stopping; tries++) {
-      try {
-        const d = await checkDurability(this.redis);
-        if (!d.ok) throw new Error(d.problems.join('; '));
-        await this.relay.listen(
-          this.c.JT808_INSTANCE,
-          (m) => this.server.onInstanceMessage(m),
-          (err) => this.logger.warn(`downlink request: ${err instanceof Error ? err.message : String(err)}`),
-        );
-        const { port } = await this.server.start();
-        this.waiting = undefined;
-        this.logger.log(
-          `JT/T 808 terminals on tcp://${this.c.JT808_HOST}:${port} (instance ${this.c.JT808_INSTANCE})`,
-        );
-        return;
-      } catch (err) {
-        this.waiting = `waiting for a durable Redis: ${err instanceof Error ? err.message : String(err)}`;
-        if (tries === 0 || tries % 30 === 0) this.logger.warn(this.waiting);
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    }
+    await this.waits.until(DURABLE_REDIS, async () => {
+      await requireDurability(this.redis);
+      await this.relay.listen(
+        this.c.JT808_INSTANCE,
+        (m) => this.server.onInstanceMessage(m),
+        (err) => this.logger.warn(`downlink request: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      const { port } = await this.server.start();
+      this.started = true;
+      this.logger.log(
+        `JT/T 808 terminals on tcp://${this.c.JT808_HOST}:${port} (instance ${this.c.JT808_INSTANCE})`,
+      );
+    });
   }
 
-  /** The newest truck fixes this process took, once a second, for the gateways' map feed (as ingest does). */
-  private async publishPositions(): Promise<void> {
-    await this.positions
-      .publish(this.redis, this.names.positionsChannel)
-      .catch((err: unknown) => this.logger.warn(`publishing truck positions: ${String(err)}`));
+  /** What /ready says while the terminals are not let in yet. */
+  private waitingFor(): string {
+    const reason = this.waits.reason(DURABLE_REDIS);
+    return reason === undefined ? 'starting' : `waiting for ${DURABLE_REDIS}: ${reason}`;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.starting;
+    this.waits.stop();
+    // Rejects with "stopping" when the terminals were never let in.
+    await this.starting?.catch(() => undefined);
     await this.server.stop();
-    clearInterval(this.positionsTimer);
+    this.positions.stopPublishing();
     await this.connections.closeAll();
   }
 }

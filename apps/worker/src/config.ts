@@ -14,10 +14,7 @@ export const workerConfigSchema = modeSchema
   .merge(
     z.object({
       /** Stable, unique name of this worker: its partition leases carry it. */
-      WORKER_ID: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,48}$/)
-        .default(`worker-${hostname()}-${process.pid}`),
+      WORKER_ID: env.name(`worker-${hostname()}-${process.pid}`),
       /** A dead worker's partitions are taken over after this long, ms. */
       PARTITION_LEASE_MS: env.int(5000, 1000, 60_000),
       /** The rule pack file: thresholds and per-owner/per-device overrides over the rules' defaults. */
@@ -53,6 +50,20 @@ export const workerConfigSchema = modeSchema
       INCIDENT_WINDOW_SEC: env.int(600, 1, 86_400),
       /** …and within this long of its first one, seconds. */
       INCIDENT_MAX_SPAN_SEC: env.int(3600, 1, 7 * 86_400),
+      /**
+       * Inhibition (docs/rules.md, "Inhibition"): hold offline alerts a known cause explains (a company
+       * platform's link down holds its trucks'). Off: every offline alert is raised as before.
+       */
+      INHIBIT_ENABLED: env.bool(true),
+      /** After a cause clears, its held alerts wait this long for their devices to report, seconds. */
+      INHIBIT_GRACE_SEC: env.int(120, 0, 3600),
+      /** While a cause is down, a held alert looks at it again this often, seconds. */
+      INHIBIT_RECHECK_SEC: env.int(30, 1, 600),
+      /**
+       * While readings wait in the log unrouted for longer than this, ms, no silence deadline or escalation
+       * is looked at (docs/rules.md, "Inhibition"): the waiting readings may answer them. 0: off.
+       */
+      INHIBIT_ROUTING_BEHIND_MS: env.int(5000, 0, 3_600_000),
       /** How often due timers (offline, escalation) are looked for, ms. */
       TIMER_INTERVAL_MS: env.int(1000, 50, 60_000),
       /** When the daily scorecard of yesterday is computed: a cron pattern in Asia/Shanghai (default 00:30). */

@@ -5,6 +5,8 @@ import { influxConnection, redisEndpoint } from '@lg/config';
 import { names } from '@lg/contracts';
 import { AlertStore, transitionLogFields } from '@lg/alerts';
 import {
+  CauseAlerts,
+  CauseCache,
   ClosureCache,
   HazardAreaCache,
   OffsetClock,
@@ -23,9 +25,14 @@ import {
   channelsFrom,
   DeliveryQueue,
   DeliveryStore,
+  DigestClaims,
+  DigestJobs,
+  DigestReader,
+  DigestSender,
   policyFrom,
   TransitionConsumer,
   type Channel,
+  type DigestChannel,
 } from '@lg/notifications';
 import type { NotifyChannel } from '@lg/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
@@ -44,12 +51,17 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private readonly hazards: HazardAreaCache;
   private readonly closures: ClosureCache;
   private readonly closuresChannel: string;
+  private readonly causes: CauseCache | undefined;
+  private readonly causeAlerts: CauseAlerts | undefined;
+  /** The partitions the cause alerts were last brought in line for (undefined: not yet, or it failed). */
+  private causesSynced: string | undefined;
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
   private pack: RulePack;
   private readonly channels: Map<NotifyChannel, Channel>;
   private readonly deliveries: DeliveryQueue | undefined;
   private readonly transitions: TransitionConsumer | undefined;
+  private readonly digests: DigestJobs | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) c: WorkerConfig,
@@ -75,15 +87,28 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.hazards = new HazardAreaCache(redis, n);
     this.closures = new ClosureCache(redis, n);
     this.closuresChannel = n.closuresChannel;
+    const alertStore = new AlertStore(redis, n);
+    const inhibition = {
+      graceMs: c.INHIBIT_GRACE_SEC * 1000,
+      recheckMs: c.INHIBIT_RECHECK_SEC * 1000,
+    };
+    if (c.INHIBIT_ENABLED) {
+      this.causes = new CauseCache(redis, c.REDIS_PREFIX);
+      this.causeAlerts = new CauseAlerts(redis, n, alertStore, registry, c.WORKER_ID, c.RULE_PARTITIONS);
+    }
     const evaluator = new PartitionEvaluator(
       redis,
       n,
       registry,
-      new AlertStore(redis, n),
+      alertStore,
       c.WORKER_ID,
       c.ESCALATION_DELAYS,
       clock,
-      () => ({ hazards: this.hazards.current(), closures: this.closures.current() }),
+      () => ({
+        hazards: this.hazards.current(),
+        closures: this.closures.current(),
+        ...(this.causes ? { inhibition: { causes: this.causes.current(), settings: inhibition } } : {}),
+      }),
       {
         keys: c.INCIDENT_GROUP_KEYS,
         windowMs: c.INCIDENT_WINDOW_SEC * 1000,
@@ -121,6 +146,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       workerId: c.WORKER_ID,
       leaseTtlMs: c.PARTITION_LEASE_MS,
       timerIntervalMs: c.TIMER_INTERVAL_MS,
+      routingBehindMs: c.INHIBIT_ENABLED ? c.INHIBIT_ROUTING_BEHIND_MS : 0,
+      onRoutingLag: (lagMs) =>
+        this.logger.warn(
+          lagMs > 0
+            ? `routing of readings ${Math.round(lagMs / 1000)} s behind: silence deadlines and escalations wait for it`
+            : 'routing caught up: silence deadlines and escalations run again',
+        ),
       beforeTimers: clock instanceof OffsetClock ? () => clock.refresh() : undefined,
       onOutcome: ({ counts: o, effects }, job) => {
         // One line per alert transition (not per reading), with the IDs that lead back to its message.
@@ -183,8 +215,13 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
           consumer: c.WORKER_ID,
           policy: policyFrom(c),
           chainOf: (id) => {
-            const device = registry.device(id);
-            return device ? registry.chainOf(device) : undefined;
+            // A cause's alert is on a company (its platform link) or a gateway: the company's chain, or
+            // that of the gateway's devices (docs/rules.md, "Inhibition").
+            const device = registry.device(id) ?? registry.gateway(id)?.devices[0];
+            if (device) return registry.chainOf(device);
+            return registry.company(id)
+              ? registry.chainOf({ id, kind: 'truck', owner: id, intervalSec: 0 })
+              : undefined;
           },
           groupOver: c.NOTIFY_GROUP_OVER,
           gatherMs: c.NOTIFY_GATHER_MS,
@@ -194,6 +231,29 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
           onQueued: (messages) => queued.inc(messages),
         },
       );
+      // Daily digests go by e-mail and webhook, through the same delivery queue and states.
+      const digestChannels = c.DIGEST_CHANNELS.filter((ch): ch is DigestChannel => this.channels.has(ch));
+      if (digestChannels.length > 0) {
+        const alerts = new AlertStore(redis, n);
+        this.digests = new DigestJobs(
+          redis,
+          n,
+          registry,
+          new DigestClaims(redis, n),
+          new DigestSender(n, new DigestReader(alerts), store, this.deliveries, { channels: digestChannels }),
+          {
+            connection: () => this.connections.bullConnection(),
+            bullPrefix: n.bullPrefix,
+            sendAtMinutes: c.DIGEST_AT,
+            timeZone: c.DIGEST_TIMEZONE,
+            kinds: c.DIGEST_SCOPES,
+            holder: c.WORKER_ID,
+            onSent: (scope, date, deliveries, run) =>
+              this.logger.log(`digest of ${scope} for ${date} queued: ${deliveries} deliveries (${run})`),
+            onError: (err, where) => this.logger.warn(`${where}: ${describe(err)}`),
+          },
+        );
+      }
     }
     metrics.gauge(
       'lg_worker_partitions_owned',
@@ -211,6 +271,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.reloadPack();
     await this.hazards.refresh();
     await this.closures.refresh();
+    await this.causes?.refresh();
     // A change is announced at once; once a second the version is polled too, in case a message was lost.
     this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
     await this.subscriber.subscribe(this.channel, this.hazardsChannel, this.closuresChannel);
@@ -223,6 +284,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     if (this.deliveries && this.transitions) {
       await this.deliveries.start(true);
       await this.transitions.start();
+      await this.digests?.start();
       this.logger.log(`notifications on: ${[...this.channels.keys()].join(', ')}`);
     }
     this.logger.log(`worker running, partitions ${this.workers.owned().join(',') || 'none yet'}`);
@@ -231,11 +293,28 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   /** Reloads the hazard areas and the closures if their version moved; one refresh at a time. */
   private refreshHazards(): void {
     this.hazardRound = this.hazardRound
-      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh()]))
+      .then(() => Promise.all([this.hazards.refresh(), this.closures.refresh(), this.syncCauses()]))
       .then(() => undefined)
       .catch((err: unknown) =>
         this.logger.warn(`hazard areas: ${err instanceof Error ? err.message : String(err)}`),
       );
+  }
+
+  /**
+   * Reloads the causes if they moved, and keeps the alert of each cause this worker's partitions hold in
+   * line with it (opened when it goes down, cleared when it comes back; retried each second on failure).
+   */
+  private async syncCauses(): Promise<void> {
+    if (!this.causes || !this.causeAlerts) return;
+    const moved = await this.causes.refresh();
+    const owned = this.workers.owned();
+    // Nothing to do unless the causes moved, this worker's partitions changed, or the last pass failed.
+    const ownedKey = owned.join(',');
+    if (!moved && this.causesSynced === ownedKey) return;
+    this.causesSynced = undefined;
+    const changed = await this.causeAlerts.sync(this.causes.current(), owned);
+    this.causesSynced = ownedKey;
+    if (changed > 0) this.logger.log(`cause alerts changed: ${changed}`);
   }
 
   /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */
@@ -253,6 +332,7 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.workers.stop();
     await this.scorecard.stop();
     await this.transitions?.stop();
+    await this.digests?.stop();
     await this.deliveries?.stop();
     for (const channel of this.channels.values()) await channel.close?.();
     await this.connections.closeAll();

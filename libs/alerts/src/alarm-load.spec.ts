@@ -27,6 +27,27 @@ function alert(device: string, openedMs: number, o: Partial<Alert> = {}): Alert 
 }
 
 describe('alarm load', () => {
+  it('leaves out alerts held under a cause: no operator saw them; the cause is one alarm', () => {
+    const held = Array.from({ length: 40 }, (_, i) =>
+      alert(`T${i}`, F + 12 * MIN + i * 1000, { inhibitedBy: 'link:C01' }),
+    );
+    const cause = alert('C01', F + 11 * MIN, {
+      rule: 'platform.link_down',
+      severity: 'orange',
+      cause: 'link:C01',
+    });
+    const load = alarmLoad({
+      opened: [cause, ...held],
+      open: [],
+      from: F,
+      to: F + 60 * MIN,
+      operators: 1,
+      now: F + 60 * MIN,
+    });
+    expect(load.alarms).toBe(1);
+    expect(load.floods).toEqual([]);
+  });
+
   it('finds a flood: 50 alarms in one 10-minute interval for one operator, and rates the hour', () => {
     const opened = Array.from({ length: 50 }, (_, i) => alert(`T${i}`, F + 12 * MIN + i * 1000));
     const load = alarmLoad({ opened, open: [], from: F, to: F + 60 * MIN, operators: 1, now: F + 60 * MIN });

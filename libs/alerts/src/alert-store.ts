@@ -13,6 +13,7 @@ import type {
 import { isOpen, SEVERITIES, severityRank } from '@lg/contracts';
 import { liveAppendArgs, LIVE_STREAM_MAXLEN, type FencedBatch } from '@lg/redis';
 import { acknowledge, type AckScope } from './lifecycle';
+import { isQuietClose } from './inhibition';
 
 /**
  * Alerts in Redis. Each alert is a hash with these fields so that the worker and the gateways never
@@ -47,6 +48,8 @@ export interface AlertFilter {
   device?: string;
   /** Opened at or after, epoch ms. */
   since?: number;
+  /** Opened before, epoch ms (a past day's alerts without walking the newer ones). */
+  before?: number;
   limit?: number;
 }
 
@@ -174,6 +177,7 @@ function matches(a: Alert, f: AlertFilter): boolean {
   if (f.owners && !f.owners.has(a.owner)) return false;
   if (f.severity && a.severity !== f.severity) return false;
   if (f.device && a.device !== f.device) return false;
+  if (f.before !== undefined && Date.parse(a.openedAt) >= f.before) return false;
   return true;
 }
 
@@ -233,7 +237,12 @@ export class AlertStore {
     if (filter.owner !== undefined)
       owners = owners ? owners.filter((o) => o === filter.owner) : [filter.owner];
     if (owners?.length === 0) return [];
-    if (filter.active === undefined && filter.acknowledged === false && filter.since === undefined) {
+    if (
+      filter.active === undefined &&
+      filter.acknowledged === false &&
+      filter.since === undefined &&
+      filter.before === undefined
+    ) {
       return (await this.open({ ...filter, ...(owners ? { owners: new Set(owners) } : {}) })).slice(0, limit);
     }
     if (!(await this.indexesReady())) return this.walk(this.n.alertIndex, filter, limit);
@@ -254,10 +263,11 @@ export class AlertStore {
       filter.acknowledged === undefined;
     const page = narrowed ? limit : Math.min(Math.max(limit * 2, 100), 2000);
     const min = filter.since !== undefined ? String(filter.since) : '-inf';
+    const max = filter.before !== undefined ? `(${filter.before}` : '+inf';
     const out: Alert[] = [];
     const seen = new Set<string>();
     for (let offset = 0; ;) {
-      const ids = await this.redis.zrevrangebyscore(index, '+inf', min, 'LIMIT', offset, page);
+      const ids = await this.redis.zrevrangebyscore(index, max, min, 'LIMIT', offset, page);
       if (ids.length === 0) break;
       // An alert opened meanwhile shifts the page: skip what was already read.
       const fresh = ids.filter((id) => !seen.has(id));
@@ -469,7 +479,10 @@ export class AlertStore {
       batch.add('HDEL', key, 'shelf');
       batch.add('ZREM', this.n.shelvedAlerts, alert.id);
     }
-    batch.expectField(key, 'ack', alert.acknowledged || transition.clearedAck !== undefined);
+    // A held alert that closes quietly is taken by `system` here, in the same write (docs/rules.md,
+    // "Inhibition"): nobody had taken it before.
+    const quiet = isQuietClose(alert, transition);
+    batch.expectField(key, 'ack', (alert.acknowledged && !quiet) || transition.clearedAck !== undefined);
     batch.expectField(
       key,
       'cack',
@@ -484,6 +497,10 @@ export class AlertStore {
       'active',
       alert.active ? '1' : '0',
     );
+    if (quiet) {
+      const fields: AckFields = { ackedAt: alert.ackedAt!, ackedBy: alert.ackedBy!, note: alert.note };
+      batch.add('HSET', key, 'ack', JSON.stringify(fields));
+    }
     if (isNew) batch.add('ZADD', this.n.alertIndex, String(Date.parse(alert.openedAt)), alert.id);
     this.stageIndexes(batch, alert, isNew);
     if (isOpen(alert)) batch.add('SADD', this.n.openAlerts, alert.id);

@@ -7,3 +7,4 @@ export * from './incident-store';
 export * from './alarm-load';
 export * from './shelving';
 export * from './shelf-store';
+export * from './inhibition';

@@ -58,6 +58,7 @@ function transition(
     value: alert.value,
     ...(alert.note !== undefined && type === 'acknowledged' ? { note: alert.note } : {}),
     ...(alert.incident !== undefined ? { incident: alert.incident } : {}),
+    ...(alert.inhibitedBy !== undefined ? { inhibitedBy: alert.inhibitedBy } : {}),
     ...extra,
   };
 }
@@ -95,6 +96,18 @@ function unshelveOnRise(
   if (!alert.shelf || !riseUnshelves(alert.shelf, severity)) return { alert, cleared: {} };
   const { shelf, ...rest } = alert;
   return { alert: rest, cleared: { clearedShelf: shelf } };
+}
+
+/** What a firing signal says of the alert now: a reopened or re-graded alert takes all of it. */
+function signalled(signal: Extract<RuleSignal, { type: 'fire' }>) {
+  return {
+    severity: signal.severity,
+    message: signal.message,
+    value: signal.value,
+    threshold: signal.threshold,
+    ...(signal.location ? { location: signal.location } : {}),
+    ...(signal.actions ? { actions: signal.actions } : {}),
+  };
 }
 
 /**
@@ -138,12 +151,7 @@ export function applySignal(
       const alert: Alert = {
         ...rest,
         active: true,
-        severity: signal.severity,
-        message: signal.message,
-        value: signal.value,
-        threshold: signal.threshold,
-        ...(signal.location ? { location: signal.location } : {}),
-        ...(signal.actions ? { actions: signal.actions } : {}),
+        ...signalled(signal),
         updatedAt: iso(at),
         count: open.count + 1,
       };
@@ -161,12 +169,7 @@ export function applySignal(
     const { alert: rest, cleared: unshelved } = unshelveOnRise(taken, signal.severity);
     const alert: Alert = {
       ...rest,
-      severity: signal.severity,
-      message: signal.message,
-      value: signal.value,
-      threshold: signal.threshold,
-      ...(signal.location ? { location: signal.location } : {}),
-      ...(signal.actions ? { actions: signal.actions } : {}),
+      ...signalled(signal),
       updatedAt: iso(at),
     };
     const extra = { previousSeverity: open.severity, ...cleared, ...unshelved };

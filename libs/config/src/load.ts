@@ -38,6 +38,12 @@ export const env = {
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   string: (def: string) => z.string().min(1).default(def),
   url: (def: string) => z.string().url().default(def),
+  /** A process's or group's stable name (client IDs, consumer names, lease holders derive from it). */
+  name: (def: string) =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,48}$/)
+      .default(def),
   list: (def: string) =>
     z
       .string()

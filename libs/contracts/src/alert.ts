@@ -92,6 +92,15 @@ export interface Alert {
    * sounds, not escalating, until `until` or a rise above `severity` (docs/rules.md, "Shelving").
    */
   shelf?: Shelf;
+  /**
+   * Held back (inhibited, docs/rules.md "Inhibition"): this offline alert is explained by a known cause, the
+   * cause ID (`link:C01`: company C01's platform link is down). Kept and listed under the cause's alert, but
+   * not raised to operators, not escalating, not notified, until the cause clears and a grace period passes
+   * (then it is released: raised normally) or the device reports again (then it closes by itself).
+   */
+  inhibitedBy?: string;
+  /** On the alert that stands for a cause (`platform.link_down`): the cause ID its held alerts name. */
+  cause?: string;
 }
 
 /** A shelving of an alert: who, why, until when, and the severity it was shelved at. */
@@ -126,6 +135,7 @@ export const ALERT_TRANSITIONS = [
   'closed',
   'shelved',
   'unshelved',
+  'released',
 ] as const;
 export type AlertTransitionType = (typeof ALERT_TRANSITIONS)[number];
 
@@ -156,6 +166,8 @@ export interface AlertTransition {
   trace?: TransitionTrace;
   /** The incident the alert belongs to, on every transition of a member ({@link Alert.incident}). */
   incident?: string;
+  /** The cause that holds the alert back, on every transition while it is held ({@link Alert.inhibitedBy}). */
+  inhibitedBy?: string;
 }
 
 /**

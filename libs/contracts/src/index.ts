@@ -21,3 +21,4 @@ export * from './scorecard';
 export * from './incident';
 export * from './alarm-load';
 export * from './platform-link';
+export * from './digest';

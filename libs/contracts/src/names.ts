@@ -108,6 +108,14 @@ export interface Names {
   deliverySend(id: string): string;
   /** Counter of messages sent to one contact address in the current throttle window. */
   contactThrottle(address: string): string;
+  /** BullMQ queue of the daily digests (the schedule and operators' sends). */
+  digestQueue: string;
+  /** String: the claim on one scope's digest of one day (`done` once sent), so that it goes out once. */
+  digestClaim(scope: string, date: string): string;
+  /** Sorted set: delivery IDs of one scope's digest of one day, by queueing time (ms). */
+  digestDeliveries(scope: string, date: string): string;
+  /** String: the last day the digest schedule sent (`YYYY-MM-DD`), for catching up after a restart. */
+  digestLastDay: string;
 }
 
 /** The state dimension of the alert indexes: active (firing) or inactive (cleared). */
@@ -168,6 +176,10 @@ export function names(prefix: string): Names {
     alertDeliveries: (alertId) => `${prefix}:notify:alert:${alertId}`,
     deliverySend: (id) => `${prefix}:notify:send:${id}`,
     contactThrottle: (address) => `${prefix}:notify:throttle:${address}`,
+    digestQueue: '{digest}',
+    digestClaim: (scope, date) => `${prefix}:notify:digest:claim:${scope}:${date}`,
+    digestDeliveries: (scope, date) => `${prefix}:notify:digest:${scope}:${date}`,
+    digestLastDay: `${prefix}:notify:digest:last-day`,
   };
 }
 

@@ -23,8 +23,8 @@ export interface NotificationDelivery {
   level: EscalationLevel;
   /** The unit whose duty contact this is (grid ID, company ID, ...). */
   unit: string;
-  /** The transition that caused it (`opened`, `raised`, `reopened`, `escalated`). */
-  transition: AlertTransitionType;
+  /** The transition that caused it (`opened`, `raised`, `reopened`, `escalated`), or `digest` for a daily digest. */
+  transition: AlertTransitionType | 'digest';
   severity: Severity;
   /** Alerts this message tells of: 1, or more when a storm was grouped into one message. */
   alerts: number;
@@ -37,4 +37,6 @@ export interface NotificationDelivery {
   sentAt?: string;
   deliveredAt?: string;
   failedAt?: string;
+  /** When the SMS provider's delivery receipt came (it set `delivered` or `failed`). */
+  receiptAt?: string;
 }

@@ -1,11 +1,30 @@
 import {
+  gatewayStatusTopic,
   linkOfflineWithin,
+  parseStatusTopic,
   parsePlatformLinkPayload,
   parsePlatformLinkTopic,
   platformLinkTopic,
 } from './platform-link';
 
 describe('platform link topic and payload', () => {
+  it('reads a site or network gateway from its status topic, beside the platform link', () => {
+    expect(gatewayStatusTopic('lg/v1', 'S24', 'S24-GW')).toBe('lg/v1/_status/S24/gateway/S24-GW');
+    expect(parseStatusTopic('lg/v1', 'lg/v1/_status/S24/gateway/S24-GW')).toEqual({
+      t: 'gateway',
+      owner: 'S24',
+      gateway: 'S24-GW',
+    });
+    expect(parseStatusTopic('lg/v1', 'lg/v1/_status/C03/platform/link')).toEqual({
+      t: 'platform',
+      company: 'C03',
+    });
+    expect(parseStatusTopic('lg/v1', 'lg/v1/_status/S24/gateway/S 24')).toBeUndefined();
+    expect(parseStatusTopic('lg/v1', 'lg/v1/_status/S24/gateway')).toBeUndefined();
+    expect(parseStatusTopic('lg/v1', 'lg/v1/_status/S24/router/S24-GW')).toBeUndefined();
+    expect(parseStatusTopic('lg/v1', 'lg/v1/slope/S24/SL-S24-1/status')).toBeUndefined();
+  });
+
   it('reads the company from its link topic and nothing else', () => {
     expect(platformLinkTopic('lg/v1', 'C03')).toBe('lg/v1/_status/C03/platform/link');
     expect(parsePlatformLinkTopic('lg/v1', 'lg/v1/_status/C03/platform/link')).toBe('C03');

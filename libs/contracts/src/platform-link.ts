@@ -113,3 +113,74 @@ export function linkOfflineWithin(
   if (state === 'offline') offlineMs += to - since;
   return { offlineMs: Math.max(0, offlineMs), drops };
 }
+
+/**
+ * Site and network gateways (docs/contract.md, "Gateway links"): the gateway that carries a slope site's
+ * sensors or a pipeline network's detectors says whether it is up the same way a company platform does,
+ * on `{root}/_status/{owner}/gateway/{gatewayId}`, retained, QoS 1, with the same payload
+ * (`{"state":"online"}`, and `{"state":"offline"}` as its last will): {@link parsePlatformLinkPayload}.
+ */
+export function gatewayStatusTopic(root: string, owner: string, gateway: string): string {
+  return `${root}/_status/${owner}/gateway/${gateway}`;
+}
+
+/** What a status topic names: a company platform's link, or a site or network gateway. */
+export type StatusSubject =
+  { t: 'platform'; company: string } | { t: 'gateway'; owner: string; gateway: string };
+
+/** `{root}/_status/{company}/platform/link` or `{root}/_status/{owner}/gateway/{id}`; undefined otherwise. */
+export function parseStatusTopic(root: string, topic: string): StatusSubject | undefined {
+  const company = parsePlatformLinkTopic(root, topic);
+  if (company !== undefined) return { t: 'platform', company };
+  if (!isPlatformStatusTopic(root, topic)) return undefined;
+  const parts = topic.slice(root.length + '/_status/'.length).split('/');
+  if (parts.length !== 3 || parts[1] !== 'gateway') return undefined;
+  return ID_PATTERN.test(parts[0]) && ID_PATTERN.test(parts[2])
+    ? { t: 'gateway', owner: parts[0], gateway: parts[2] }
+    : undefined;
+}
+
+/** Redis stream of one gateway's link changes (capped like a company's). */
+export function gatewayLinkHistoryKey(prefix: string, gateway: string): string {
+  return `${prefix}:gateway-links:${gateway}`;
+}
+
+/**
+ * Causes (docs/rules.md, "Inhibition"): an upstream link whose loss explains its devices' silence. A
+ * company platform's link explains its trucks' (`link:{company}`); a site or network gateway its
+ * sensors' and detectors' (`gateway:{gatewayId}`).
+ */
+export function linkCause(company: string): string {
+  return `link:${company}`;
+}
+
+export function gatewayCause(gateway: string): string {
+  return `gateway:${gateway}`;
+}
+
+/** The default gateway of a slope site or pipeline network that lists none: one per owner. */
+export function defaultGatewayOf(owner: string): string {
+  return `${owner}-GW`;
+}
+
+/** What a cause is now, as ingest records it with each change: `down` since `since` (epoch ms), or `up`. */
+export interface CauseState {
+  state: 'up' | 'down';
+  /** When it went into `state`, epoch ms (ingest's receipt of the status message). */
+  since: number;
+}
+
+/** Hash of every cause's current state (cause ID → JSON {@link CauseState}), written by ingest. */
+export function causesKey(prefix: string): string {
+  return `${prefix}:causes`;
+}
+
+/** Counter moved with every change of {@link causesKey}: workers reload the causes only when it moves. */
+export function causesVersionKey(prefix: string): string {
+  return `${prefix}:causes:v`;
+}
+
+/** Hash: cause ID → the ID of the alert that stands for it (`platform.link_down`), kept by the workers. */
+export function causeAlertsKey(prefix: string): string {
+  return `{${prefix}}:cause-alerts`;
+}

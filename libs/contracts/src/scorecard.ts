@@ -188,3 +188,23 @@ export interface TruckDataQuality {
   /** The latest event time, ISO-8601; null without records. */
   lastTs: string | null;
 }
+
+/**
+ * A segment that broke a truck's track (`GET /api/trucks/{id}/evidence`): its mileage is counted but not
+ * as complete.
+ */
+export interface TrackGap {
+  /** Event times of the fixes either side, epoch ms. */
+  from: number;
+  to: number;
+  fromLat: number;
+  fromLon: number;
+  toLat: number;
+  toLon: number;
+  /** Straight-line distance, metres. */
+  distanceM: number;
+  /** Time between the fixes, seconds. */
+  seconds: number;
+  /** `distance`: longer than `gapDistanceM`; `time`: longer than `gapTimeSec` while moving. */
+  reason: 'distance' | 'time';
+}

@@ -1,9 +1,17 @@
-import { acknowledge, DEFAULT_ESCALATION_DELAYS } from '@lg/alerts';
-import { HazardIndex, type Alert, type Fields, type LogRecord, type ReadingRecord } from '@lg/contracts';
+import { acknowledge, DEFAULT_ESCALATION_DELAYS, type InhibitionSettings } from '@lg/alerts';
+import {
+  HazardIndex,
+  type Alert,
+  type CauseState,
+  type Fields,
+  type LogRecord,
+  type ReadingRecord,
+} from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { resolvePack, type DeviceRuleState } from '@lg/rules';
 import {
   evaluatePartition,
+  type EvaluationWorld,
   type PartitionEffect,
   type PartitionInput,
   type PartitionOutcome,
@@ -50,8 +58,10 @@ class Partition {
   snapshot: PartitionSnapshot = empty;
   last!: PartitionOutcome;
 
+  constructor(private readonly w: EvaluationWorld = world) {}
+
   run(input: PartitionInput, now: number): PartitionOutcome {
-    const outcome = evaluatePartition(this.snapshot, input, pack, clockAt(now), world);
+    const outcome = evaluatePartition(this.snapshot, input, pack, clockAt(now), this.w);
     const state = new Map(this.snapshot.state);
     for (const [id, s] of outcome.states) state.set(id, s);
     const presence = new Map([...this.snapshot.presence, ...outcome.presence]);
@@ -259,6 +269,82 @@ describe('evaluatePartition: one step of the worker, without I/O', () => {
     expect(brief(q.run({ now: T, devices: [], escalating: ['gone'] }, T).effects)).toEqual([
       ['escalation', null],
     ]);
+  });
+
+  it("holds a truck's offline alerts while its company's link is down, closes them quietly when it reports, releases the silent ones after the grace", () => {
+    const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
+    const causes = new Map<string, CauseState>([['link:C01', { state: 'down', since: T + 5000 }]]);
+    const p = new Partition({ ...world, inhibition: { causes, settings } });
+    p.records(
+      T,
+      reading('T001', T, { lat: 22.7, lon: 114.2, speed: 40 }),
+      reading('T002', T, { lat: 22.7, lon: 114.2, speed: 40 }),
+    );
+    // Both trucks go silent with the link: their offline alerts open held, climbing nothing, only looking again.
+    const now = T + 301_000;
+    const out = p.run({ now, devices: ['T001', 'T002'], escalating: [] }, now);
+    const opened = out.effects.filter((e) => e.t === 'alert');
+    expect(opened.length).toBeGreaterThan(0);
+    for (const e of opened) {
+      expect(e.alert.inhibitedBy).toBe('link:C01');
+      expect(e.transition).toMatchObject({ type: 'opened', inhibitedBy: 'link:C01' });
+    }
+    expect(out.effects.filter((e) => e.t === 'escalation').map((e) => e.t === 'escalation' && e.due)).toEqual(
+      opened.map(() => now + 30_000),
+    );
+    const held = p.alert('truck.offline', 'T002');
+    // Still down at the next look: held again.
+    expect(
+      brief(p.run({ now: now + 30_000, devices: [], escalating: [held.id] }, now + 30_000).effects),
+    ).toEqual([['escalation', (now + 60_000 - T) / 1000]]);
+
+    // The link comes back; T001 reports within the grace: its held alerts close by themselves.
+    const back = now + 40_000;
+    causes.set('link:C01', { state: 'up', since: back });
+    p.records(back + 1000, reading('T001', back + 1000, { lat: 22.7, lon: 114.2, speed: 40 }));
+    const t001 = p.alert('truck.offline', 'T001');
+    expect(t001).toMatchObject({
+      active: false,
+      acknowledged: true,
+      ackedBy: 'system',
+      inhibitedBy: 'link:C01',
+    });
+    expect(p.last.effects).toContainEqual({ t: 'escalation', id: t001.id, due: null });
+
+    // T002 stays silent: within the grace it waits for the grace's end, after it it is raised normally.
+    const early = p.run({ now: back + 10_000, devices: [], escalating: [held.id] }, back + 10_000);
+    expect(brief(early.effects)).toEqual([['escalation', (back + 120_000 - T) / 1000]]);
+    const late = back + 120_000;
+    const released = p.run({ now: late, devices: [], escalating: [held.id] }, late);
+    expect(brief(released.effects)).toEqual([
+      ['alert', 'released', 'truck.offline', 'yellow', false],
+      ['escalation', (late - T) / 1000 + 3600],
+    ]);
+    const raised = p.alert('truck.offline', 'T002');
+    expect(raised.inhibitedBy).toBeUndefined();
+    expect(raised).toMatchObject({ active: true, acknowledged: false, escalation: { since: iso(late) } });
+  });
+
+  it("holds a detector's offline alert while the gateway that carries it is offline", () => {
+    const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
+    expect(registry.gatewayOf('G001')).toBe('P01-GW');
+    const causes = new Map<string, CauseState>([['gateway:P01-GW', { state: 'down', since: T }]]);
+    const p = new Partition({ ...world, inhibition: { causes, settings } });
+    p.records(T, reading('G001', T, { lel: 1 }));
+    const now = p.last.deadlines.get('G001')! + 500;
+    p.run({ now, devices: ['G001'], escalating: [] }, now);
+    expect(p.alert('device.offline', 'G001')).toMatchObject({ active: true, inhibitedBy: 'gateway:P01-GW' });
+  });
+
+  it('raises offline alerts as before when no cause explains them (another company, or inhibition off)', () => {
+    const settings: InhibitionSettings = { graceMs: 120_000, recheckMs: 30_000 };
+    const causes = new Map<string, CauseState>([['link:C02', { state: 'down', since: T }]]);
+    const p = new Partition({ ...world, inhibition: { causes, settings } });
+    p.records(T, reading('T001', T, { lat: 22.7, lon: 114.2, speed: 40 }));
+    const now = T + 301_000;
+    const out = p.run({ now, devices: ['T001'], escalating: [] }, now);
+    for (const e of out.effects) if (e.t === 'alert') expect(e.alert.inhibitedBy).toBeUndefined();
+    expect(p.alert('truck.offline', 'T001').inhibitedBy).toBeUndefined();
   });
 
   it('drops the deadline of a device no longer registered', () => {

@@ -12,7 +12,17 @@ import type {
 } from '@lg/contracts';
 import {
   applySignal,
+  inhibitingCauseOf,
+  closeQuietly,
   escalate,
+  heldDecision,
+  hold,
+  holds,
+  INHIBITABLE_RULES,
+  release,
+  type CauseIndex,
+  type InhibitionSettings,
+  type LifecycleResult,
   escalationDue,
   escalationHeldUntil,
   initialEscalation,
@@ -88,6 +98,8 @@ export interface EvaluationWorld {
   hazards?: HazardIndex;
   /** Temporary closures as restricted zones (truck.restricted_zone); none when missing. */
   closures?: readonly RestrictedZone[];
+  /** The causes as last loaded and how inhibition behaves (docs/rules.md, "Inhibition"); none: off. */
+  inhibition?: { causes: CauseIndex; settings: InhibitionSettings };
 }
 
 /**
@@ -261,15 +273,54 @@ class Step {
       // A transition never goes back in time: a tick opens at clock time, and a reading's event time may
       // be a little behind it.
       const at = current ? Math.max(emission.ts, Date.parse(current.updatedAt)) : emission.ts;
-      const change = applySignal(current, subject, signal, at, (since) => initialEscalation(chain, since));
-      if (!change) continue;
+      const raw = applySignal(current, subject, signal, at, (since) => initialEscalation(chain, since));
+      if (!raw) continue;
+      const change = this.inhibit(device, raw);
       const isNew = change.alert.id !== currentId;
       // The state is this evaluation's own (the rules returned a new one): never the snapshot's.
       state.alerts = { ...state.alerts, [emission.rule]: change.alert.id };
       this.transition(change.alert, this.traced(change.transition, record), isNew);
       if (HAZARD_RULES.has(change.alert.rule)) this.hazard(change.alert);
-      if (change.transition.type !== 'cleared' || !change.alert.acknowledged) this.schedule(change.alert);
+      if (change.alert.inhibitedBy !== undefined) this.scheduleHeld(change.alert);
+      else if (change.transition.type !== 'cleared' || !change.alert.acknowledged)
+        this.schedule(change.alert);
     }
+  }
+
+  /**
+   * Inhibition, decided only when an offline alert opens or a held one clears (never per reading): an
+   * opening its device's cause explains is held under it; a held alert that clears closes quietly.
+   */
+  private inhibit(device: Device, change: LifecycleResult): LifecycleResult {
+    const inhibition = this.world.inhibition;
+    if (change.alert.inhibitedBy !== undefined)
+      return change.transition.type === 'cleared' ? closeQuietly(change) : change;
+    if (!inhibition || change.transition.type !== 'opened' || !INHIBITABLE_RULES.has(change.alert.rule))
+      return change;
+    const cause = inhibitingCauseOf(device, this.world.registry.gatewayOf(device.id));
+    if (cause === undefined || !holds(inhibition.causes.get(cause), this.now, inhibition.settings))
+      return change;
+    return hold(change, cause);
+  }
+
+  /**
+   * A held alert does not climb: its timer instead looks at the cause again (see {@link heldDecision}); a
+   * closed one leaves the schedule.
+   */
+  private scheduleHeld(alert: Alert): void {
+    if (!alert.active) {
+      this.effects.push({ t: 'escalation', id: alert.id, due: null });
+      return;
+    }
+    const inhibition = this.world.inhibition;
+    const decision = inhibition
+      ? heldDecision(inhibition.causes.get(alert.inhibitedBy!), this.now, inhibition.settings)
+      : { t: 'release' as const };
+    this.effects.push({
+      t: 'escalation',
+      id: alert.id,
+      due: decision.t === 'hold' ? decision.until : this.now,
+    });
   }
 
   /** A transition with its trace: the job, and the reading that caused it if one did (O(1), per transition). */
@@ -311,6 +362,10 @@ class Step {
   /** An alert due to climb its chain: one step up, or off the schedule when it no longer climbs. */
   private climb(id: string): void {
     const alert = this.alert(id);
+    if (alert?.inhibitedBy !== undefined) {
+      this.releaseHeld(alert);
+      return;
+    }
     // A shelved alert does not climb while shelved: its climb waits for the shelf's end (O(1), per timer).
     const held = alert ? escalationHeldUntil(alert, this.now) : null;
     if (held !== null) {
@@ -326,6 +381,25 @@ class Step {
     this.transition(change.alert, this.traced(change.transition), false);
     this.schedule(change.alert);
     this.counts.escalations++;
+  }
+
+  /** A held alert's timer: held until a later look while its cause explains it, else released (raised). */
+  private releaseHeld(alert: Alert): void {
+    const inhibition = this.world.inhibition;
+    const decision = inhibition
+      ? heldDecision(inhibition.causes.get(alert.inhibitedBy!), this.now, inhibition.settings)
+      : { t: 'release' as const };
+    if (decision.t === 'hold' && alert.active) {
+      this.effects.push({ t: 'escalation', id: alert.id, due: decision.until });
+      return;
+    }
+    if (!alert.active) {
+      this.effects.push({ t: 'escalation', id: alert.id, due: null });
+      return;
+    }
+    const change = release(alert, this.now);
+    this.transition(change.alert, this.traced(change.transition), false);
+    this.schedule(change.alert);
   }
 
   private seen(record: LogRecord): void {

@@ -4,6 +4,8 @@ export { DEFAULT_ESCALATION_DELAYS, parseEscalationDelays, type EscalationDelays
 export * from './evaluate-partition';
 export * from './hazard-area-cache';
 export * from './closure-cache';
+export * from './cause-cache';
+export * from './routing-lag';
 export * from './presence';
 export * from './partition-evaluator';
 export * from './partition-store';

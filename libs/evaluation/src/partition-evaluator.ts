@@ -25,8 +25,8 @@ export class PartitionEvaluator {
     owner: string,
     delays: EscalationDelays,
     private readonly clock: Clock,
-    /** The active hazard areas and the temporary closures, as last loaded (none when not given). */
-    private readonly overlays?: () => Pick<EvaluationWorld, 'hazards' | 'closures'>,
+    /** The active hazard areas, the temporary closures and the causes, as last loaded (none when not given). */
+    private readonly overlays?: () => Pick<EvaluationWorld, 'hazards' | 'closures' | 'inhibition'>,
     /** How opening alerts are grouped into incidents (no keys: not at all). */
     private readonly grouping?: GroupingConfig,
   ) {
@@ -87,7 +87,8 @@ export class PartitionEvaluator {
       }
       let incidentId = placed.get(e.alert.id);
       let announce = null;
-      if (incidentId === undefined && e.transition.type === 'opened') {
+      // A held alert is listed under its cause, not in an incident (docs/rules.md, "Inhibition").
+      if (incidentId === undefined && e.transition.type === 'opened' && e.alert.inhibitedBy === undefined) {
         const device = this.world.registry.device(e.alert.device);
         const street =
           device && device.kind !== 'truck'

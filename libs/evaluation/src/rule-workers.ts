@@ -6,6 +6,7 @@ import type { RulePack } from '@lg/rules';
 import type { PartitionOutcome } from './evaluate-partition';
 import type { PartitionEvaluator } from './partition-evaluator';
 import { PartitionOwnership } from './partition-ownership';
+import { readRoutingLag } from './routing-lag';
 
 /** BullMQ job lock of a rule job: how long a dead worker's running job stays out of reach, ms. */
 const LOCK_MS = 10_000;
@@ -16,6 +17,13 @@ export interface RuleWorkersOptions {
   leaseTtlMs?: number;
   /** How often owned partitions are checked for due timers (offline, escalation), ms. */
   timerIntervalMs?: number;
+  /**
+   * While the routing of readings to the rules is this far behind, ms, no timer is queued (inhibition,
+   * docs/rules.md): readings not yet routed may be the very ones that answer a silence deadline. 0: off.
+   */
+  routingBehindMs?: number;
+  /** Called when timers are held back for the routing lag (ms), and when they run again (0). */
+  onRoutingLag?: (lagMs: number) => void;
   /** Called before each timer round (e.g. to refresh a test clock). */
   beforeTimers?: () => Promise<void>;
   /** How long a transient failure (Redis away) is retried in place before the job is failed. */
@@ -40,6 +48,8 @@ export class RuleWorkers {
   private readonly ownership: PartitionOwnership;
   private timer: NodeJS.Timeout | undefined;
   private timerRound: Promise<void> = Promise.resolve();
+  /** Timers held back for the routing lag in the last round. */
+  private timersHeld = false;
 
   constructor(
     private readonly connections: RedisConnections,
@@ -83,6 +93,16 @@ export class RuleWorkers {
   /** Queues a timer job for each owned partition whose deadlines or escalations are due. */
   private async queueDueTimers(): Promise<void> {
     await this.o.beforeTimers?.();
+    // Readings waiting in the log for the router may answer any partition's deadline: while routing is
+    // behind, deadlines wait for it (they fire once it caught up), as they wait for a partition's queue.
+    const behindMs = this.o.routingBehindMs ?? 0;
+    if (behindMs > 0 && this.owned().length > 0) {
+      const lag = await readRoutingLag(this.redis, this.n.readings, this.n.routeGroup);
+      const held = lag > behindMs;
+      if (held !== this.timersHeld) this.o.onRoutingLag?.(held ? lag : 0);
+      this.timersHeld = held;
+      if (held) return;
+    }
     for (const p of this.owned()) {
       if (this.tickQueued.has(p) || !(await this.evaluator.due(p))) continue;
       // Readings still waiting in the partition's queue may be the very ones that answer a deadline: a

@@ -1,4 +1,7 @@
-import { DeviceRateLimiter } from './device-rate-limit';
+import { z } from 'zod';
+import { MAX_BATCH_READINGS } from '@lg/contracts';
+import { env } from '@lg/config';
+import { DEFAULT_DEVICE_RATE_LIMIT, DeviceRateLimiter } from './device-rate-limit';
 import { DriftDetector } from './drift';
 import type { IntakeGuards } from './intake';
 import { OwnerRateLimiter } from './owner-rate-limit';
@@ -17,6 +20,27 @@ export interface IntakeGuardSettings {
   INGEST_OWNER_RATE?: number;
   INGEST_OWNER_BURST?: number;
 }
+
+/**
+ * The variables of the validation every process that takes readings shares (ingest over MQTT, the JT/T 808
+ * gateway over TCP), merged into each one's configuration schema: one definition, the same defaults.
+ */
+export const intakeSchema = z.object({
+  /** GPS drift point rule: a truck fix implying more than this speed from the previous one, km/h… */
+  DRIFT_MAX_KMH: env.int(160, 1),
+  /** …or jumping more than this many metres in under DRIFT_JUMP_SEC seconds, is stored unqualified (`drift`). */
+  DRIFT_JUMP_M: env.int(1000, 1),
+  DRIFT_JUMP_SEC: env.int(10, 1),
+  /** Readings later than now + this are stored unqualified (`future_ts`), ms. */
+  FUTURE_TOLERANCE_MS: env.int(60_000, 0),
+  /**
+   * Per-device rate limit (token bucket, in readings): readings per second a device may keep up; 0 turns
+   * the limit off. Beyond it a message is refused whole and reported as `rate_limited`.
+   */
+  INGEST_DEVICE_RATE: env.int(DEFAULT_DEVICE_RATE_LIMIT.ratePerSec, 0, 1_000_000),
+  /** …and how many readings a quiet device may send at once (a backlog); at least one full batch. */
+  INGEST_DEVICE_BURST: env.int(DEFAULT_DEVICE_RATE_LIMIT.burst, MAX_BATCH_READINGS, 100_000_000),
+});
 
 /** The guards of a `MessageIntake` from those settings: one definition for every process that takes readings. */
 export function intakeGuards(c: IntakeGuardSettings): IntakeGuards {

@@ -1,3 +1,4 @@
+import type { LogRecord } from '@lg/contracts';
 import type { MessageIntake } from './intake';
 import type { RejectionReporter } from './rejections';
 import type { ReadingLog } from './reading-log';
@@ -54,16 +55,22 @@ export class IngestPipeline {
       }
     }
     if (records.length === 0) return;
-    let ok = 0;
-    let bad = 0;
-    for (const r of records) {
-      if (r.t !== 'r') continue;
-      if (r.q === 'bad') bad++;
-      else ok++;
-    }
+    const { ok, bad } = readingQualities(records);
     if (ok + bad > 0) this.counters.accepted(records[0].kind, ok, bad);
     await this.log.append(records);
     // Shown on the map only once durable, like everything else.
     this.positions?.note(records);
   }
+}
+
+/** How many of `records` are readings stored qualified (`ok`) and unqualified (`bad`); status records are neither. */
+export function readingQualities(records: readonly LogRecord[]): { ok: number; bad: number } {
+  let ok = 0;
+  let bad = 0;
+  for (const r of records) {
+    if (r.t !== 'r') continue;
+    if (r.q === 'bad') bad++;
+    else ok++;
+  }
+  return { ok, bad };
 }

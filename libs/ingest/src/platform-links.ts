@@ -3,8 +3,14 @@ import {
   PLATFORM_LINK_HISTORY_MAX,
   PLATFORM_LINK_HISTORY_MAX_AGE_MS,
   parsePlatformLinkPayload,
-  parsePlatformLinkTopic,
+  causesKey,
+  causesVersionKey,
+  gatewayCause,
+  gatewayLinkHistoryKey,
+  linkCause,
+  parseStatusTopic,
   platformLinkChannel,
+  type CauseState,
   platformLinkHistoryKey,
   type PlatformLinkChange,
 } from '@lg/contracts';
@@ -13,7 +19,9 @@ import {
  * Appends a change only when it differs from the newest kept state (a retained status read again after a
  * reconnect, or an "online" sent twice, is no change), trims by count and age, announces it. Atomic, so
  * two ingest instances that both receive one company's status cannot both record it.
- * KEYS[1] history; ARGV: state, max count, min ID (ms), channel, the change's JSON.
+ * The change also sets the company's cause state (docs/rules.md, "Inhibition") and moves its version.
+ * KEYS: history, causes hash, causes version; ARGV: state, max count, min ID (ms), channel, the change's
+ * JSON, cause ID, cause state JSON. No channel (''): nothing announced (a gateway's change).
  */
 const RECORD_CHANGE = `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -25,7 +33,9 @@ if last[1] ~= nil then
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], '*', 's', ARGV[1])
 redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('HSET', KEYS[2], ARGV[6], ARGV[7])
+redis.call('INCR', KEYS[3])
+if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return 1
 `;
 
@@ -34,6 +44,8 @@ export interface PlatformLinksOptions {
   prefix: string;
   /** Only these companies' links are kept (the registry's): the number of histories is fixed. */
   isCompany: (id: string) => boolean;
+  /** The owner of a registered site or network gateway (undefined: not one): likewise bounded. */
+  gatewayOwner?: (gateway: string) => string | undefined;
   maxPerCompany?: number;
   maxAgeMs?: number;
   now?: () => number;
@@ -67,13 +79,21 @@ export class PlatformLinks {
   }
 
   /**
-   * Records a status message; resolves to the change kept, or undefined when it changed nothing. Throws
-   * with the reason a message is refused (not a company's link topic, not the contract's payload).
+   * Records a status message; resolves to the change kept (what changed and its new state), or undefined
+   * when it changed nothing. Throws with the reason a message is refused (not a company's link topic or a
+   * registered gateway's, not the contract's payload).
    */
-  async onStatus(topic: string, payload: Buffer): Promise<PlatformLinkChange | undefined> {
-    const company = parsePlatformLinkTopic(this.o.root, topic);
-    if (company === undefined) throw new Error('not {root}/_status/{companyId}/platform/link');
-    if (!this.o.isCompany(company)) throw new Error(`${company} is not a transport company of the registry`);
+  async onStatus(
+    topic: string,
+    payload: Buffer,
+  ): Promise<{ subject: string; state: PlatformLinkChange['state'] } | undefined> {
+    const subject = parseStatusTopic(this.o.root, topic);
+    if (subject === undefined)
+      throw new Error('not {root}/_status/{companyId}/platform/link nor {root}/_status/{owner}/gateway/{id}');
+    if (subject.t === 'platform' && !this.o.isCompany(subject.company))
+      throw new Error(`${subject.company} is not a transport company of the registry`);
+    if (subject.t === 'gateway' && this.o.gatewayOwner?.(subject.gateway) !== subject.owner)
+      throw new Error(`${subject.gateway} is not a gateway of ${subject.owner} in the registry`);
     const parsed = parsePlatformLinkPayload(payload);
     if (!parsed.ok) {
       // An empty retained message is how a status is cleared: nothing to record, nothing wrong.
@@ -81,17 +101,42 @@ export class PlatformLinks {
       throw new Error(parsed.error);
     }
     const now = this.now();
-    const change: PlatformLinkChange = { company, state: parsed.state, at: new Date(now).toISOString() };
+    const at = new Date(now).toISOString();
+    const cause: CauseState = { state: parsed.state === 'offline' ? 'down' : 'up', since: now };
+    const [history, channel, announced, causeId, name] =
+      subject.t === 'platform'
+        ? [
+            platformLinkHistoryKey(this.o.prefix, subject.company),
+            platformLinkChannel(this.o.prefix),
+            JSON.stringify({
+              company: subject.company,
+              state: parsed.state,
+              at,
+            } satisfies PlatformLinkChange),
+            linkCause(subject.company),
+            subject.company,
+          ]
+        : [
+            gatewayLinkHistoryKey(this.o.prefix, subject.gateway),
+            '',
+            JSON.stringify({ gateway: subject.gateway, state: parsed.state, at }),
+            gatewayCause(subject.gateway),
+            `gateway ${subject.gateway}`,
+          ];
     const added = await this.redis.eval(
       RECORD_CHANGE,
-      1,
-      platformLinkHistoryKey(this.o.prefix, company),
+      3,
+      history,
+      causesKey(this.o.prefix),
+      causesVersionKey(this.o.prefix),
       parsed.state,
       String(this.max),
       String(Math.max(0, now - this.maxAgeMs)),
-      platformLinkChannel(this.o.prefix),
-      JSON.stringify(change),
+      channel,
+      announced,
+      causeId,
+      JSON.stringify(cause),
     );
-    return added === 1 ? change : undefined;
+    return added === 1 ? { subject: name, state: parsed.state } : undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { LogRecord, Position, ReadingRecord } from '@lg/contracts';
  */
 export class TruckPositions {
   private latest = new Map<string, ReadingRecord>();
+  private timer: NodeJS.Timeout | undefined;
 
   note(records: readonly LogRecord[]): void {
     for (const r of records) {
@@ -24,6 +25,15 @@ export class TruckPositions {
   async publish(redis: Redis, channel: string): Promise<void> {
     const batch = this.take();
     if (batch.length > 0) await redis.publish(channel, JSON.stringify(batch));
+  }
+
+  /** Publishes every `everyMs` until `stopPublishing()`; a failed round is reported and the next goes on. */
+  startPublishing(redis: Redis, channel: string, onError: (err: unknown) => void, everyMs = 1000): void {
+    this.timer = setInterval(() => void this.publish(redis, channel).catch(onError), everyMs);
+  }
+
+  stopPublishing(): void {
+    clearInterval(this.timer);
   }
 
   /** The fixes noted since the last call. */

@@ -1,5 +1,11 @@
 import { deviceTopic, MAX_BATCH_READINGS, type LogRecord } from '@lg/contracts';
-import type { MessageIntake, Refusal, ReadingLog, TruckPositions } from '@lg/ingest';
+import {
+  readingQualities,
+  type MessageIntake,
+  type Refusal,
+  type ReadingLog,
+  type TruckPositions,
+} from '@lg/ingest';
 import type { Device } from '@lg/registry';
 import type { TruckPayload } from '@lg/jt808';
 
@@ -62,13 +68,7 @@ export class Jt808ReadingSink {
 
   private async append(records: LogRecord[], refused: Refusal[]): Promise<TakeResult> {
     for (const r of refused) this.counters.refused(r);
-    let ok = 0;
-    let bad = 0;
-    for (const r of records) {
-      if (r.t !== 'r') continue;
-      if (r.q === 'bad') bad++;
-      else ok++;
-    }
+    const { ok, bad } = readingQualities(records);
     if (records.length > 0) {
       await this.log.append(records);
       if (ok + bad > 0) this.counters.accepted(ok, bad);

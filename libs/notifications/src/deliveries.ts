@@ -6,6 +6,13 @@ export const DELIVERY_TTL_SEC = 30 * 24 * 3600;
 /** Deliveries listed for one alert at most (newest first). */
 export const MAX_LISTED_DELIVERIES = 200;
 
+// Sets the record only if it is still what was read ('' for none).
+const CAS = `
+local v = redis.call('GET', KEYS[1])
+if (v or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
 /**
  * Delivery state in Redis: one JSON string per delivery (written by the job that sends it, the only writer
  * once it is queued) and, per alert, a sorted set of its delivery IDs by queueing time.
@@ -21,16 +28,21 @@ export class DeliveryStore {
    * left as it is: its state may have moved on.
    */
   async recordQueued(
-    list: ReadonlyArray<{ delivery: NotificationDelivery; alertIds: readonly string[] }>,
+    list: ReadonlyArray<{
+      delivery: NotificationDelivery;
+      alertIds: readonly string[];
+      /** Further sorted sets that list it (a digest's deliveries). */
+      lists?: readonly string[];
+    }>,
   ): Promise<void> {
     if (list.length === 0) return;
     const pipe = this.redis.pipeline();
-    for (const { delivery, alertIds } of list) {
+    for (const { delivery, alertIds, lists } of list) {
       pipe.set(this.n.delivery(delivery.id), JSON.stringify(delivery), 'EX', DELIVERY_TTL_SEC, 'NX');
       const score = Date.parse(delivery.queuedAt);
-      for (const alertId of alertIds) {
-        pipe.zadd(this.n.alertDeliveries(alertId), score, delivery.id);
-        pipe.expire(this.n.alertDeliveries(alertId), DELIVERY_TTL_SEC);
+      for (const key of [...alertIds.map((id) => this.n.alertDeliveries(id)), ...(lists ?? [])]) {
+        pipe.zadd(key, score, delivery.id);
+        pipe.expire(key, DELIVERY_TTL_SEC);
       }
     }
     for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
@@ -53,9 +65,39 @@ export class DeliveryStore {
     return next;
   }
 
+  /**
+   * Changes a delivery's record by `next` atomically against other writers (the sender and receipt
+   * callbacks): compare-and-set on the record, read again and retried when it moved meanwhile. `next` gets
+   * the record (undefined when there is none) and answers the new one, or undefined for no change.
+   */
+  async change(
+    id: string,
+    next: (current: NotificationDelivery | undefined) => NotificationDelivery | undefined,
+  ): Promise<NotificationDelivery | 'missing' | 'unchanged'> {
+    const key = this.n.delivery(id);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const raw = await this.redis.get(key);
+      const current = raw ? (JSON.parse(raw) as NotificationDelivery) : undefined;
+      const changed = next(current);
+      if (!changed) return current ? 'unchanged' : 'missing';
+      const ok = await this.redis.eval(CAS, 1, key, raw ?? '', JSON.stringify(changed), DELIVERY_TTL_SEC);
+      if (ok === 1) return changed;
+    }
+    throw new Error(`delivery ${id} kept changing while it was being updated`);
+  }
+
   /** One alert's deliveries, newest first, at most {@link MAX_LISTED_DELIVERIES}. */
   async forAlert(alertId: string): Promise<NotificationDelivery[]> {
-    const ids = await this.redis.zrevrange(this.n.alertDeliveries(alertId), 0, MAX_LISTED_DELIVERIES - 1);
+    return this.listed(this.n.alertDeliveries(alertId));
+  }
+
+  /** The deliveries of one scope's digest of one day, newest first. */
+  async forDigest(scope: string, date: string): Promise<NotificationDelivery[]> {
+    return this.listed(this.n.digestDeliveries(scope, date));
+  }
+
+  private async listed(key: string): Promise<NotificationDelivery[]> {
+    const ids = await this.redis.zrevrange(key, 0, MAX_LISTED_DELIVERIES - 1);
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map((id) => this.n.delivery(id)));
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NotificationDelivery);

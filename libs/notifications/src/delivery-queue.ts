@@ -11,6 +11,7 @@ import {
 } from '@lg/contracts';
 import { PermanentSendError, type Channel, type SendResult } from './channels/channel';
 import { maskAddress, type DeliveryStore } from './deliveries';
+import { afterSend } from './receipts';
 
 const contactSchema = z.object({
   name: z.string().max(200),
@@ -29,13 +30,18 @@ export const deliveryJobSchema = z.object({
   level: z.enum(ESCALATION_LEVELS),
   unit: z.string().max(64),
   severity: z.enum(SEVERITIES),
-  alertIds: z.array(z.string().max(200)).min(1).max(1000),
+  /** The alerts it tells of; empty for a daily digest. */
+  alertIds: z.array(z.string().max(200)).max(1000),
   rendered: z.object({
     subject: z.string().max(500),
     sms: z.string().max(500),
     text: z.string().max(20_000),
+    /** E-mail: a composed HTML body (a digest's); else the text is turned into HTML. */
+    html: z.string().max(200_000).optional(),
     ackUrl: z.string().max(1000).optional(),
   }),
+  /** A daily digest: whose and which day (docs/notifications.md, "Daily digest"). */
+  digest: z.object({ scope: z.string().max(64), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).optional(),
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
@@ -177,6 +183,7 @@ export class DeliveryQueue {
           severity: d.severity,
           alertIds: d.alertIds,
           rendered: d.rendered,
+          ...(d.digest ? { digest: d.digest } : {}),
         },
         AbortSignal.timeout(this.o.timeoutMs),
       );
@@ -196,17 +203,8 @@ export class DeliveryQueue {
     }
     await this.redis.set(this.n.deliverySend(d.id), 'done', 'EX', 7 * 24 * 3600);
     const now = new Date().toISOString();
-    await this.store.update(
-      d.id,
-      {
-        state: result.delivered ? 'delivered' : 'sent',
-        attempts,
-        sentAt: now,
-        ...(result.delivered ? { deliveredAt: now } : {}),
-        reason: undefined,
-      },
-      fallback,
-    );
+    // Compare-and-set: a provider's receipt may already have said delivered (or failed); it stays.
+    await this.store.change(d.id, (current) => afterSend(current ?? fallback, result, attempts, now));
     this.o.onAttempt?.(d.channel, 'sent');
   }
 

@@ -7,6 +7,7 @@ const TRANSITION_ZH: Partial<Record<AlertTransitionType, string>> = {
   raised: '告警升级',
   reopened: '告警复发',
   escalated: '未处置上报',
+  released: '抑制解除告警',
 };
 
 /** What a message says, per channel: SMS is short, e-mail carries details, the webhook a text and data. */
@@ -16,6 +17,8 @@ export interface RenderedMessage {
   sms: string;
   /** E-mail and webhook text. */
   text: string;
+  /** E-mail: a composed HTML body; without it the text is shown as HTML. */
+  html?: string;
   /** The acknowledgement link, on a message about one alert. */
   ackUrl?: string;
 }

@@ -111,8 +111,14 @@ describe('route', () => {
     const a = alert('red', 'grid');
     for (const type of ['cleared', 'lowered', 'updated', 'acknowledged', 'closed'] as const)
       expect(route(a, transition(a, type), chain, policy)).toEqual([]);
-    for (const type of ['opened', 'raised', 'reopened', 'escalated'] as const)
+    for (const type of ['opened', 'raised', 'reopened', 'escalated', 'released'] as const)
       expect(route(a, transition(a, type), chain, policy)).toHaveLength(1);
+  });
+
+  it('tells nobody of an alert held under a cause, until it is released', () => {
+    const held = { ...alert('yellow', 'grid'), inhibitedBy: 'link:C01' };
+    for (const type of ['opened', 'raised', 'escalated'] as const)
+      expect(route(held, transition(held, type), chain, policy)).toEqual([]);
   });
 
   it('holds back SMS and webhooks for blue and yellow in quiet hours, never for orange and red', () => {

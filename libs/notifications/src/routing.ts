@@ -37,7 +37,14 @@ export interface Recipient {
 }
 
 /** Transitions that tell people something they must act on; the others (cleared, lowered, …) send nothing. */
-const NOTIFIED: ReadonlySet<AlertTransitionType> = new Set(['opened', 'raised', 'reopened', 'escalated']);
+const NOTIFIED: ReadonlySet<AlertTransitionType> = new Set([
+  'opened',
+  'raised',
+  'reopened',
+  'escalated',
+  // A held alert raised once its cause no longer explains it (docs/rules.md, "Inhibition").
+  'released',
+]);
 
 /** Minutes since midnight in Asia/Shanghai (UTC+8 all year: China keeps no daylight saving time). */
 export function shanghaiMinutes(ms: number): number {
@@ -54,7 +61,7 @@ export function inQuietHours(q: QuietHours | null, ms: number): boolean {
  * Who is told of one alert transition, and how. Pure: the chain comes from the registry, the time from the
  * transition.
  *
- * - Only `opened`, `raised`, `reopened` and `escalated` notify, and only at or above the least severity
+ * - Only `opened`, `raised`, `reopened`, `escalated` and `released` notify (never a held alert), and only at or above the least severity
  *   (the owner's, else the platform's); red always.
  * - Red goes to every level the alert has reached, at once: on opening the first level, on each climb the
  *   new level and again every level below it (still nobody took it). Lower severities go to the level
@@ -70,6 +77,8 @@ export function route(
   policy: RoutingPolicy,
 ): Recipient[] {
   if (!NOTIFIED.has(transition.type) || policy.channels.length === 0) return [];
+  // Held back under a known cause: nobody is told until it is released.
+  if (alert.inhibitedBy !== undefined) return [];
   const min = policy.ownerMinSeverity[alert.owner] ?? policy.minSeverity;
   if (alert.severity !== 'red' && severityRank(alert.severity) < severityRank(min)) return [];
   const reached = chain.findIndex((s) => s.level === alert.escalation.level);

@@ -55,4 +55,23 @@ describe('notification settings', () => {
       'SMTP_URL',
     ]);
   });
+
+  it('schedule digests at 08:00 Shanghai time by default, and name a bad hour, zone or channel', () => {
+    const c = load({});
+    expect(c.DIGEST_AT).toBe(8 * 60);
+    expect(c.DIGEST_TIMEZONE).toBe('Asia/Shanghai');
+    expect(c.DIGEST_SCOPES).toEqual(['company', 'street']);
+    expect(c.DIGEST_CHANNELS).toEqual(['email', 'webhook']);
+    expect(load({ DIGEST_AT: 'off' }).DIGEST_AT).toBeNull();
+    expect(load({ DIGEST_AT: '07:30', DIGEST_TIMEZONE: 'Europe/Berlin' })).toMatchObject({
+      DIGEST_AT: 7 * 60 + 30,
+      DIGEST_TIMEZONE: 'Europe/Berlin',
+    });
+    expect(() => load({ DIGEST_AT: '8am' })).toThrow(/DIGEST_AT: "8am" is not HH:MM/);
+    expect(() => load({ DIGEST_TIMEZONE: 'Longgang/Centre' })).toThrow(
+      /DIGEST_TIMEZONE: must be an IANA time zone/,
+    );
+    expect(() => load({ DIGEST_CHANNELS: 'email,sms' })).toThrow(/DIGEST_CHANNELS/);
+    expect(() => load({ DIGEST_SCOPES: 'grid' })).toThrow(/DIGEST_SCOPES/);
+  });
 });

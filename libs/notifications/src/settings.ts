@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { env } from '@lg/config';
 import { SEVERITIES, type Severity } from '@lg/contracts';
+import { isTimeZone } from './digest/days';
 
 /** Demo values `npm start` and the tests use; production refuses every one of them. */
 export const DEMO_LINK_SECRET = 'demo-notify-link-secret-change-me-0000';
@@ -74,8 +75,49 @@ export function linkSecretProblem(secret: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The key SMS providers sign their delivery receipts with (`POST /api/notify/sms-receipts` on the
+ * gateway); empty: receipts are not taken (the route answers 404). Production: at least 32 characters.
+ */
+export const smsReceiptSchema = z.object({
+  SMS_RECEIPT_SECRET: z.string().default(''),
+});
+
+/** What is wrong with the receipt key in production, if anything. */
+export function receiptSecretProblem(secret: string): string | undefined {
+  if (secret === '') return undefined;
+  if (/^demo/i.test(secret)) return 'is a demo value';
+  if (secret.length < 32) return 'is shorter than 32 characters';
+  return undefined;
+}
+
+/**
+ * The zone whose local days the daily digests cover: the worker sends by it and the gateway answers
+ * `GET /api/digests/{scope}?date=` by it, so both read it.
+ */
+export const digestDaySchema = z.object({
+  DIGEST_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai'),
+});
+
+/** `08:00` → minutes of the day; `off` → null (no schedule). */
+const digestAt = z
+  .string()
+  .default('08:00')
+  .transform((text, ctx): number | null => {
+    if (text === 'off') return null;
+    const at = parseClock(text);
+    if (at === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not HH:MM (e.g. 08:00) or "off"` });
+      return z.NEVER;
+    }
+    return at;
+  });
+
 /** Every variable of the notifications, validated when the worker starts (docs/notifications.md). */
-export const notifySchema = notifyLinkSchema.extend({
+export const notifySchema = notifyLinkSchema.merge(digestDaySchema).extend({
   /** Channels that send; empty: notifications are off (routing and delivery state still work, nothing leaves). */
   NOTIFY_CHANNELS: env.list('').pipe(z.array(z.enum(['sms', 'email', 'webhook']))),
   /** The public base URL of the gateway, for acknowledgement links, e.g. `https://alerts.example.gov.cn`. */
@@ -118,6 +160,13 @@ export const notifySchema = notifyLinkSchema.extend({
   WEBHOOK_FORMAT: z.enum(['json', 'wecom', 'dingtalk']).default('json'),
   /** json: the HMAC-SHA256 key of `X-LG-Signature`; dingtalk: the robot's signing secret (`SEC…`). */
   WEBHOOK_SECRET: z.string().default(''),
+
+  /** Daily digests: the local time (DIGEST_TIMEZONE) they go out, `HH:MM`, or `off` for no schedule. */
+  DIGEST_AT: digestAt,
+  /** Whose digests the schedule sends: `company`, `street` or both. */
+  DIGEST_SCOPES: env.list('company,street').pipe(z.array(z.enum(['company', 'street'])).min(1)),
+  /** The channels digests go by (among NOTIFY_CHANNELS): e-mail to each duty contact, one webhook per scope. */
+  DIGEST_CHANNELS: env.list('email,webhook').pipe(z.array(z.enum(['email', 'webhook']))),
 });
 
 export type NotifySettings = z.infer<typeof notifySchema>;

@@ -5,3 +5,4 @@ export * from './health.module';
 export * from './bootstrap';
 export * from './logger';
 export * from './concurrency-limit';
+export * from './startup';

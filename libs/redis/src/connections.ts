@@ -174,6 +174,15 @@ export async function checkDurability(client: Redis): Promise<RedisDurability> {
   return { ok: problems.length === 0, problems };
 }
 
+/**
+ * Throws, naming what is missing, unless Redis is durable: for the processes that acknowledge what Redis
+ * took (ingest to the broker, the JT/T 808 gateway to its terminals) and so must not start taking it before.
+ */
+export async function requireDurability(client: Redis): Promise<void> {
+  const d = await checkDurability(client);
+  if (!d.ok) throw new Error(d.problems.join('; '));
+}
+
 /** What /ready tells about the Redis a process is connected to. */
 export interface RedisTopology {
   /** `master`, or `slave` when the connection landed on a replica (it then reconnects). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
+import { defaultGatewayOf, DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
 import {
   ZONE_TYPES,
   type ChainStep,
@@ -26,6 +26,8 @@ const contact = z.object({
   email: z.string().email().max(254).optional(),
 });
 const unit = { id, name: z.string(), duty: z.array(contact) };
+/** A site's or network's gateways (docs/registry.md, "Gateways"); devices listed nowhere use the default. */
+const gateways = z.array(z.object({ id, name: z.string().optional(), devices: z.array(id) })).optional();
 
 const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
@@ -44,6 +46,7 @@ const registrySchema = z.object({
       lat: z.number(),
       lon: z.number(),
       grid: id,
+      gateways,
       buildings: z.array(
         z.object({
           id,
@@ -56,7 +59,7 @@ const registrySchema = z.object({
       ),
     }),
   ),
-  pipelineNetworks: z.array(z.object({ ...unit, operator: z.string().optional() })),
+  pipelineNetworks: z.array(z.object({ ...unit, operator: z.string().optional(), gateways })),
   devices: z.array(
     z.object({
       id,
@@ -129,6 +132,9 @@ export class Registry {
   private readonly grids = new Map<string, Grid>();
   private readonly communities = new Map<string, RegistryData['communities'][number]>();
   private readonly streets = new Map<string, RegistryData['streets'][number]>();
+  /** Fixed asset → the gateway that carries it; gateway → its owner and devices. */
+  private readonly gatewayOfDevice = new Map<string, string>();
+  private readonly gateways = new Map<string, { owner: string; devices: Device[] }>();
 
   constructor(readonly data: RegistryData) {
     for (const s of data.streets) this.streets.set(s.id, s);
@@ -163,6 +169,7 @@ export class Registry {
       if (d.grid && !this.grids.has(d.grid))
         throw new RegistryError(`device ${d.id}: unknown grid ${d.grid}`);
       this.devices.set(d.id, d);
+      if (d.kind !== 'truck') this.placeOnGateway(d);
       if (d.terminal !== undefined) {
         const key = terminalKey(d.terminal);
         const other = this.terminals.get(key);
@@ -170,6 +177,40 @@ export class Registry {
         this.terminals.set(key, d);
       }
     }
+  }
+
+  /** A fixed asset's gateway: the one of its owner that lists it, else the owner's default one. */
+  private placeOnGateway(d: Device): void {
+    const owner: { gateways?: Array<{ id: string; devices: string[] }> } | undefined =
+      d.kind === 'slope'
+        ? this.slopeSites.get(d.owner)
+        : this.data.pipelineNetworks.find((p) => p.id === d.owner);
+    const declared = owner?.gateways ?? [];
+    const listed = declared.filter((g) => g.devices.includes(d.id));
+    if (listed.length > 1)
+      throw new RegistryError(`device ${d.id} is on two gateways: ${listed.map((g) => g.id).join(', ')}`);
+    const gateway = listed[0]?.id ?? defaultGatewayOf(d.owner);
+    const known = this.gateways.get(gateway);
+    if (known && known.owner !== d.owner)
+      throw new RegistryError(`gateway ${gateway} is declared by ${known.owner} and ${d.owner}`);
+    if (known) known.devices.push(d);
+    else this.gateways.set(gateway, { owner: d.owner, devices: [d] });
+    this.gatewayOfDevice.set(d.id, gateway);
+  }
+
+  /** The gateway that carries a slope sensor or gas detector (undefined for a truck or an unknown ID). */
+  gatewayOf(deviceId: string): string | undefined {
+    return this.gatewayOfDevice.get(deviceId);
+  }
+
+  /** A gateway's owner and the devices it carries (undefined: no such gateway). */
+  gateway(id: string): { owner: string; devices: readonly Device[] } | undefined {
+    return this.gateways.get(id);
+  }
+
+  /** The IDs of an owner's gateways (none for a company, or an owner without devices). */
+  gatewaysOf(owner: string): string[] {
+    return [...this.gateways].filter(([, g]) => g.owner === owner).map(([id]) => id);
   }
 
   static parse(json: unknown): Registry {

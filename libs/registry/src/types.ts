@@ -28,7 +28,18 @@ export interface Company extends DutyUnit {
   nameEn?: string;
 }
 
+/**
+ * A gateway of a slope site or pipeline network: the box its devices report through (docs/registry.md,
+ * "Gateways"). A device listed by none of its owner's gateways is on the owner's default, `{owner}-GW`.
+ */
+export interface GatewayDef {
+  id: string;
+  name?: string;
+  devices: string[];
+}
+
 export interface SlopeSite extends DutyUnit {
+  gateways?: GatewayDef[];
   lat: number;
   lon: number;
   grid: string;
@@ -38,6 +49,7 @@ export interface SlopeSite extends DutyUnit {
 
 export interface PipelineNetwork extends DutyUnit {
   operator?: string;
+  gateways?: GatewayDef[];
 }
 
 export interface Device {

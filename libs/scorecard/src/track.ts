@@ -1,4 +1,4 @@
-import { distanceM as haversineM } from '@lg/contracts';
+import { distanceM as haversineM, type TrackGap } from '@lg/contracts';
 import type { DriftRules, TrackRules } from './settings';
 
 /** Great-circle distance between two WGS-84 points, metres (the platform's one distance). */
@@ -12,22 +12,8 @@ export interface Fix {
   speed: number;
 }
 
-/** A segment that broke the track: its mileage is counted but not as complete. */
-export interface TrackGap {
-  /** Event times of the fixes either side, epoch ms. */
-  from: number;
-  to: number;
-  fromLat: number;
-  fromLon: number;
-  toLat: number;
-  toLon: number;
-  /** Straight-line distance, metres. */
-  distanceM: number;
-  /** Time between the fixes, seconds. */
-  seconds: number;
-  /** `distance`: longer than `gapDistanceM`; `time`: longer than `gapTimeSec` while moving. */
-  reason: 'distance' | 'time';
-}
+/** A segment that broke the track (defined with the API's views: the dashboard reads it too). */
+export type { TrackGap } from '@lg/contracts';
 
 /** A fix that drifted from the previous one: the segment is left out of the mileage. */
 export interface DriftFix {

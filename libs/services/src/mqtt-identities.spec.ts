@@ -53,6 +53,8 @@ describe('mqttIdentities', () => {
       ...p01.map((d) => `topic write lg/v1/gas/P01/${d.id}/telemetry`),
       ...p01.map((d) => `topic write lg/v1/gas/P01/${d.id}/status`),
       'topic read lg/v1/_rejected/+/P01/#',
+      // Its gateways' link status (one, the default, here).
+      'topic readwrite lg/v1/_status/P01/gateway/P01-GW',
     ]);
     // No wildcard in any write rule of the device listener but a duty answer's check ID: the broker bounds
     // every topic it takes (the answer's topic is parsed against a fixed pattern and never kept).

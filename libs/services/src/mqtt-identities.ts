@@ -115,7 +115,9 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
         o.ownerDeviceRulesMax ?? OWNER_DEVICE_RULES_MAX,
       ),
       `topic read ${o.root}/_rejected/+/${owner.id}/#`,
-      ...(owner.kind === 'truck' ? companyDutyAcl(o.root, owner.id) : []),
+      ...(owner.kind === 'truck'
+        ? companyDutyAcl(o.root, owner.id)
+        : gatewayStatusAcl(o.root, owner.id, registry.gatewaysOf(owner.id))),
       '',
     );
   }
@@ -191,6 +193,14 @@ export function companyDutyAcl(root: string, company: string): string[] {
     // Its platform link's status, retained, also as its last will (docs/contract.md, "platform links").
     `topic readwrite ${root}/_status/${company}/platform/link`,
   ];
+}
+
+/**
+ * A slope site's or pipeline network's gateways say whether they are up under its own branch, retained
+ * and as their last will (docs/contract.md, "Gateway links"): each registered gateway named, no wildcard.
+ */
+export function gatewayStatusAcl(root: string, owner: string, gateways: readonly string[]): string[] {
+  return gateways.map((g) => `topic readwrite ${root}/_status/${owner}/gateway/${g}`);
 }
 
 /** Ingest asks the questions and sends each answer's outcome (it reads the answers with everything else). */

@@ -12,6 +12,8 @@ export interface ReceivedMessage {
   to: string;
   subject?: string;
   text: string;
+  /** E-mail: the HTML part, when the mail has one. */
+  html?: string;
   at: string;
 }
 
@@ -44,6 +46,10 @@ export class NotifyReceivers {
   private smtp: SMTPServer | undefined;
   /** Answer the SMS endpoints with this HTTP status instead of taking the message (fault tests). */
   smsFailure: number | undefined;
+  /** Where the JSON SMS gateway posts its delivery receipts, and the key it signs them with. */
+  private receipts: { url: string; secret: string } | undefined;
+  /** Receipt callbacks posted and how the platform answered them (status codes). */
+  readonly receiptAnswers: number[] = [];
 
   private constructor(
     private readonly o: NotifyReceiversOptions,
@@ -63,6 +69,37 @@ export class NotifyReceivers {
   }
   get httpUrl(): string {
     return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  /**
+   * Makes the JSON SMS gateway report each message it took as delivered a moment later, as a provider's
+   * delivery receipt: a signed `POST` to `url` (the gateway's `/api/notify/sms-receipts`).
+   */
+  receiptsTo(url: string, secret: string): void {
+    this.receipts = { url, secret };
+  }
+
+  private sendReceipt(id: string): void {
+    const target = this.receipts;
+    if (!target) return;
+    const body = JSON.stringify({ receipts: [{ id, status: 'delivered', at: new Date().toISOString() }] });
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = `sha256=${createHmac('sha256', target.secret).update(`${ts}.${body}`).digest('hex')}`;
+    fetch(target.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-lg-timestamp': String(ts),
+        'x-lg-signature': signature,
+      },
+      body,
+    })
+      .then((res) => {
+        this.receiptAnswers.push(res.status);
+        return res.body?.cancel();
+      })
+      // The platform away: the receipt is lost, as a provider's would be after its own retries.
+      .catch(() => this.receiptAnswers.push(0));
   }
 
   of(channel: ReceivedMessage['channel']): ReceivedMessage[] {
@@ -96,6 +133,7 @@ export class NotifyReceivers {
               to: session.envelope.rcptTo.map((r) => r.address).join(','),
               subject: mail.subject ?? '',
               text: mail.text ?? '',
+              ...(typeof mail.html === 'string' ? { html: mail.html } : {}),
               at: new Date().toISOString(),
             });
             cb();
@@ -158,6 +196,9 @@ export class NotifyReceivers {
         const m = JSON.parse(body) as { id?: string; to?: string; text?: string };
         if (!m.id || !m.to || !m.text) return reply(400, { error: 'id, to and text are required' });
         this.keep({ channel: 'sms', delivery: m.id, to: m.to, text: m.text, at });
+        // The handset's report comes after the gateway took the message, as a real one's does.
+        const id = m.id;
+        setTimeout(() => this.sendReceipt(id), 100).unref();
         return reply(200, { id: `sms-${m.id}`, status: 'sent' });
       }
       if (url.pathname === '/sms/aliyun') {
@@ -251,6 +292,8 @@ export const DEMO_NOTIFY_CREDENTIALS = {
   smtpPassword: 'demo',
   webhookSecret: 'demo-webhook-secret',
   smsKeySecret: 'demo-sms-secret',
+  /** The key the local SMS gateway signs its delivery receipts with (the gateway's SMS_RECEIPT_SECRET). */
+  smsReceiptSecret: 'demo-sms-receipt-secret',
 } as const;
 
 /**

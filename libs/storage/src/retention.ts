@@ -40,6 +40,11 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<RetentionTier, number>> = {
   hour: 1096,
 };
 
+/** The default periods in `RetentionPeriods`' terms (hours). */
+export const DEFAULT_RETENTION_PERIODS = Object.freeze(
+  Object.fromEntries(Object.entries(DEFAULT_RETENTION_DAYS).map(([tier, days]) => [tier, days * 24])),
+) as Readonly<RetentionPeriods>;
+
 /** Legal floors: 道路运输车辆动态监督管理办法 — monitoring data ≥ 6 months, violations and handling ≥ 3 years. */
 export const MIN_RETENTION_DAYS: Readonly<Partial<Record<RetentionTier, number>>> = {
   truck: 183,

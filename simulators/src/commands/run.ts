@@ -4,6 +4,7 @@ import { simulateDevices } from '../devices';
 import { parseDuration } from '../duration';
 import { DutyResponder, parseReliability } from '../duty-responder';
 import { describePublish, Fleet, type FleetStats, type PublishEvent } from '../fleet';
+import { GatewayLinks } from '../gateway-links';
 import { startJt808Fleet } from '../jt808/fleet';
 import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
@@ -58,6 +59,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'duty-reliability': { type: 'string' },
       except: { type: 'string' },
       'no-duty': { type: 'boolean', default: false },
+      'no-gateways': { type: 'boolean', default: false },
       protocol: { type: 'string' },
       jt808: { type: 'string' },
     },
@@ -193,6 +195,23 @@ export async function runCommand(args: string[]): Promise<number> {
         .map((c) => `${c} ${reliability(c, config.SIM_SEED)}`)
         .join(', ')})`,
     );
+  // The site and network gateways that carry the fleet's fixed devices say they are up (inhibition,
+  // docs/rules.md): only those carrying a fleet device, so that a scenario's own site stays its own.
+  const fleetGateways = new Map<string, string>();
+  for (const d of devices) {
+    const g = d.kind === 'truck' ? undefined : registry.gatewayOf(d.id);
+    if (g !== undefined) fleetGateways.set(g, d.owner);
+  }
+  const gatewayLinks =
+    fleetGateways.size > 0 && !values['no-gateways']
+      ? await GatewayLinks.start({
+          url: config.MQTT_URL,
+          root: config.MQTT_TOPIC_ROOT,
+          gateways: [...fleetGateways].map(([id, owner]) => ({ id, owner })),
+          passwordOf,
+        })
+      : undefined;
+  if (gatewayLinks) console.log(`simulator: ${fleetGateways.size} site and network gateways online`);
   const kinds = ['truck', 'slope', 'gas']
     .map((k) => `${devices.filter((d) => d.kind === k).length} ${k}`)
     .join(', ');
@@ -222,7 +241,7 @@ export async function runCommand(args: string[]): Promise<number> {
       console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
       // Listening stops first: no device is taken back while the fleet stops.
       Promise.resolve(yielding?.stop())
-        .then(() => Promise.all([fleet.stop(), terminals?.stop(), duty?.stop()]))
+        .then(() => Promise.all([fleet.stop(), terminals?.stop(), duty?.stop(), gatewayLinks?.stop()]))
         .then(
           () => {
             console.log(`simulator: stopped: ${summaries()}`);

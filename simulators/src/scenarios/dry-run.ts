@@ -1,5 +1,26 @@
-import { HazardIndex, parseTelemetry, type Alert, type HazardArea, type ReadingRecord } from '@lg/contracts';
-import { acknowledge, applySignal, causeOf, type RuleSignal } from '@lg/alerts';
+import {
+  HazardIndex,
+  parseTelemetry,
+  type Alert,
+  type CauseState,
+  type HazardArea,
+  type ReadingRecord,
+} from '@lg/contracts';
+import {
+  acknowledge,
+  applySignal,
+  causeAlertChange,
+  causeOf,
+  causeSubject,
+  closeQuietly,
+  DEFAULT_INHIBITION,
+  hold,
+  holds,
+  inhibitingCauseOf,
+  INHIBITABLE_RULES,
+  type LifecycleResult,
+  type RuleSignal,
+} from '@lg/alerts';
 import type { Registry } from '@lg/registry';
 import {
   emptyDeviceState,
@@ -58,6 +79,35 @@ export function dryRunScenario(
   const radii = (pack.rules.get(truckNearHazard.name)?.config ??
     truckNearHazard.defaults) as TruckNearHazardConfig;
   const ctxOf = (id: string) => ({ device: registry.device(id)!, registry, hazards });
+  // Inhibition, as the worker decides it (libs/evaluation): the links' states and their own alerts.
+  const causes = new Map<string, CauseState>();
+  const causeAlerts = new Map<string, Alert>();
+  const inhibit = (id: string, change: LifecycleResult): LifecycleResult => {
+    const device = registry.device(id)!;
+    if (change.alert.inhibitedBy !== undefined)
+      return change.transition.type === 'cleared' ? closeQuietly(change) : change;
+    if (change.transition.type !== 'opened' || !INHIBITABLE_RULES.has(change.alert.rule)) return change;
+    const cause = inhibitingCauseOf(device, registry.gatewayOf(id));
+    return cause !== undefined && holds(causes.get(cause), clock(), DEFAULT_INHIBITION)
+      ? hold(change, cause)
+      : change;
+  };
+  const linkChanged = (cause: string, state: CauseState): void => {
+    causes.set(cause, state);
+    const subject = causeSubject(cause, (g) => {
+      const gw = registry.gateway(g);
+      return gw && gw.devices.length > 0 ? { owner: gw.owner, kind: gw.devices[0].kind } : undefined;
+    });
+    if (!subject) return;
+    const change = causeAlertChange(causeAlerts.get(cause), cause, subject, state, (since) => ({
+      level: 'grid',
+      since,
+      notify: [],
+    }));
+    if (!change) return;
+    causeAlerts.set(cause, change.alert);
+    events.push(change.alert);
+  };
 
   const apply = (
     id: string,
@@ -68,12 +118,13 @@ export function dryRunScenario(
     for (const e of emissions) {
       const current = state.alerts[e.rule] ? alerts.get(state.alerts[e.rule]) : undefined;
       const subject = { rule: e.rule, kind: device.kind, owner: device.owner, device: id };
-      const change = applySignal(current, subject, e.signal, e.ts, (since) => ({
+      const raw = applySignal(current, subject, e.signal, e.ts, (since) => ({
         level: 'grid',
         since,
         notify: [],
       }));
-      if (!change) continue;
+      if (!raw) continue;
+      const change = inhibit(id, raw);
       state.alerts = { ...state.alerts, [e.rule]: change.alert.id };
       alerts.set(change.alert.id, change.alert);
       events.push(change.alert);
@@ -158,6 +209,10 @@ export function dryRunScenario(
       }
       case 'clock':
         offset = a.offsetMs;
+        break;
+      case 'link':
+        linkChanged(a.cause, { state: a.state === 'offline' ? 'down' : 'up', since: clock() });
+        real += 10;
         break;
       case 'wait':
         real += 1000;

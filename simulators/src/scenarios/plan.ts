@@ -1,7 +1,11 @@
 import {
   deviceTopic,
+  gatewayCause,
+  gatewayStatusTopic,
+  linkCause,
   MAX_BATCH_READINGS,
   MAX_PAYLOAD_BYTES,
+  platformLinkTopic,
   type FieldValue,
   type Severity,
 } from '@lg/contracts';
@@ -66,6 +70,8 @@ export type PlannedAction =
       device: Device;
       severity?: string;
       active?: boolean;
+      /** The ID the alert is on when it is not the device's own (the link the device reports through). */
+      on?: string;
       timeoutMs: number;
       note?: string;
       /** A wait on a group: until each member has such an alert (`device` is the first). */
@@ -83,7 +89,40 @@ export type PlannedAction =
       note?: string;
       severity?: Severity;
       timeoutMs: number;
+    }
+  | {
+      type: 'link';
+      alias: string;
+      device: Device;
+      /** The owner, who says its link's state; the link's ID (company or gateway) and its cause. */
+      identity: string;
+      link: string;
+      cause: string;
+      topic: string;
+      state: 'online' | 'offline';
+      note?: string;
     };
+
+/** The link a device reports through: its company platform's (trucks), else its registry gateway. */
+export function linkOf(
+  registry: Registry,
+  root: string,
+  device: Device,
+): { link: string; cause: string; topic: string } {
+  if (device.kind === 'truck')
+    return {
+      link: device.owner,
+      cause: linkCause(device.owner),
+      topic: platformLinkTopic(root, device.owner),
+    };
+  const gateway = registry.gatewayOf(device.id);
+  if (gateway === undefined) throw new ScenarioError(`${device.id} is on no gateway of the registry`);
+  return {
+    link: gateway,
+    cause: gatewayCause(gateway),
+    topic: gatewayStatusTopic(root, device.owner, gateway),
+  };
+}
 
 export interface Plan {
   scenario: Scenario;
@@ -500,6 +539,7 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
           device,
           ...(step.severity ? { severity: step.severity } : {}),
           ...(step.active !== undefined ? { active: step.active } : {}),
+          ...(step.link ? { on: linkOf(o.registry, o.root, device).link } : {}),
           timeoutMs: step.timeout,
           ...(step.note ? { note: step.note } : {}),
           ...(groups[step.device] ? { members: groups[step.device] } : {}),
@@ -515,6 +555,18 @@ export function planScenario(scenario: Scenario, o: PlanOptions): Plan {
           ...(step.note !== undefined ? { note: step.note } : {}),
           ...(step.severity ? { severity: step.severity } : {}),
           timeoutMs: step.timeout,
+        });
+        break;
+      case 'link':
+        flush();
+        actions.push({
+          type: 'link',
+          alias: step.device,
+          device,
+          identity: device.owner,
+          ...linkOf(o.registry, o.root, device),
+          state: step.state,
+          ...(step.note ? { note: step.note } : {}),
         });
         break;
       case 'ack':

@@ -171,6 +171,8 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   const relevant = new Set<string>([
     ...Object.values(plan.devices).map((d) => d.id),
     ...plan.actions.flatMap((a) => (a.type === 'raw' ? [a.topicDevice] : [])),
+    // The links the scenario takes down or up: their own alerts (gateway.offline, platform.link_down).
+    ...plan.actions.flatMap((a) => (a.type === 'link' ? [a.link] : [])),
   ]);
   const publishedTopics = new Set(
     plan.actions.flatMap((a) => (a.type === 'raw' || a.type === 'readings' ? [a.topic] : [])),
@@ -493,14 +495,17 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
         case 'wait': {
           const on = action.members
             ? `each of ${action.members.length} devices of ${action.device.owner}`
-            : action.device.id;
+            : (action.on ?? action.device.id);
           const what = `${action.rule} on ${on}${action.severity ? ` (${action.severity})` : ''}${action.active === undefined ? '' : action.active ? ' active' : ' cleared'}`;
           log(`  … waiting for ${what}`);
           const seen = await until(
             () =>
-              (action.members ?? [action.device]).every(
-                (d) => matching(action.rule, d.id, action.severity, action.active) !== undefined,
-              ),
+              action.members
+                ? action.members.every(
+                    (d) => matching(action.rule, d.id, action.severity, action.active) !== undefined,
+                  )
+                : matching(action.rule, action.on ?? action.device.id, action.severity, action.active) !==
+                  undefined,
             action.timeoutMs,
           );
           if (!seen) report.failures.push(`timed out after ${action.timeoutMs / 1000} s waiting for ${what}`);
@@ -521,6 +526,23 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
         }
         case 'ack-incident':
           return flood.ackIncident(action, events, o.gateway, report, log);
+        case 'link': {
+          // As the owner's platform or gateway would: retained, so that ingest finds it after a restart.
+          const client = await publisher(action.identity);
+          const ack = await client.publish(action.topic, JSON.stringify({ state: action.state }), {
+            retain: true,
+          });
+          report.published.messages++;
+          log(
+            `  → link ${action.link} ${action.state}${action.note ? ` (${action.note})` : ''}: ${formatPubAck(ack)}`,
+          );
+          if (!ack.accepted) {
+            report.published.refused++;
+            report.failures.push(`the broker refused ${action.link}'s link state: ${formatPubAck(ack)}`);
+            return false;
+          }
+          return true;
+        }
         case 'ack': {
           const seen = await until(
             () => matching(action.rule, action.device.id) !== undefined,

@@ -181,6 +181,8 @@ export const waitStepSchema = z
     device: alias,
     severity: z.enum(SEVERITIES).optional(),
     active: z.boolean().optional(),
+    /** Wait for the alert on the link `device` reports through instead (inhibition: `gateway.offline`). */
+    link: z.boolean().optional(),
     timeout: duration.default('20s'),
     note: z.string().optional(),
   })
@@ -231,6 +233,25 @@ export const ackIncidentStepSchema = z
   .strict();
 export type AckIncidentStep = z.infer<typeof ackIncidentStepSchema>;
 
+// --- Links (inhibition, docs/rules.md "Inhibition"): the link a device depends on goes down or up. ---
+
+/**
+ * Says the state of the link `device` reports through, as its owner and retained, as the contract has it:
+ * a truck's company platform link (`{root}/_status/{company}/platform/link`), a slope sensor's or gas
+ * detector's gateway (`{root}/_status/{owner}/gateway/{id}`, the registry's gateway of the device).
+ */
+export const linkStepSchema = z
+  .object({
+    type: z.literal('link'),
+    device: alias,
+    state: z.enum(['online', 'offline']),
+    note: z.string().optional(),
+  })
+  .strict();
+export type LinkStep = z.infer<typeof linkStepSchema>;
+
+// --- end of links ---
+
 export const stepSchema = z.union([
   readingsStepSchema,
   rawStepSchema,
@@ -238,6 +259,7 @@ export const stepSchema = z.union([
   ackStepSchema,
   clockStepSchema,
   ackIncidentStepSchema,
+  linkStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
@@ -360,7 +382,8 @@ function checkFloods(s: z.infer<typeof scenarioShape>, ctx: z.RefinementCtx): vo
 /**
  * An alert the scenario must cause. `severities` is the sequence of severities the alert takes on `/live`
  * (repeats collapsed); `cleared` whether it ends inactive; `acknowledged` whether it ends acknowledged
- * (checked when given); `evacuate` that its red transition carries the `evacuate` action naming every
+ * (checked when given); `link` that it is on the link the device reports through, `held` whether it ends
+ * held under a cause (both for inhibition); `evacuate` that its red transition carries the `evacuate` action naming every
  * building the slope site threatens.
  */
 export const alertExpectationSchema = z
@@ -372,6 +395,10 @@ export const alertExpectationSchema = z
     acknowledged: z.boolean().optional(),
     evacuate: z.boolean().optional(),
     ...floodAlertFields,
+    /** The alert is on the link `device` reports through (`gateway.offline`, `platform.link_down`). */
+    link: z.boolean().optional(),
+    /** Whether it ends held back under a cause (`inhibitedBy`); checked when given. */
+    held: z.boolean().optional(),
     note: z.string().optional(),
   })
   .strict();

@@ -22,6 +22,8 @@ export interface AlertSummary {
   evacuate?: string[];
   /** The incident the alert joined when it opened (docs/rules.md, "Incidents"), if any. */
   incident?: string;
+  /** The cause it is held under at its last event (inhibition), if any. */
+  heldBy?: string;
   events: number;
 }
 
@@ -44,6 +46,8 @@ export function summarizeAlerts(events: readonly Alert[]): AlertSummary[] {
     if (s.severities[s.severities.length - 1] !== a.severity) s.severities.push(a.severity);
     s.active = a.active;
     s.acknowledged = a.acknowledged;
+    if (a.inhibitedBy !== undefined) s.heldBy = a.inhibitedBy;
+    else delete s.heldBy;
     s.events++;
     const evacuate = a.severity === 'red' ? a.actions?.find((x) => x.type === 'evacuate') : undefined;
     if (evacuate) s.evacuate = evacuate.targets ?? [];
@@ -53,15 +57,21 @@ export function summarizeAlerts(events: readonly Alert[]): AlertSummary[] {
 }
 
 export function describeAlert(s: AlertSummary): string {
-  return `${s.rule} on ${s.device}: ${s.severities.join(' → ')}, ${s.active ? 'active' : 'cleared'}${s.acknowledged ? ', acknowledged' : ''}`;
+  return `${s.rule} on ${s.device}: ${s.severities.join(' → ')}, ${s.active ? 'active' : 'cleared'}${s.acknowledged ? ', acknowledged' : ''}${s.heldBy ? `, held under ${s.heldBy}` : ''}`;
 }
 
 function describeExpected(e: AlertExpectation, device: string): string {
   return (
     `${e.rule} on ${device}: ${e.severities.join(' → ')}, ${e.cleared ? 'cleared' : 'active'}` +
     (e.acknowledged === undefined ? '' : e.acknowledged ? ', acknowledged' : ', not acknowledged') +
+    (e.held === undefined ? '' : e.held ? ', held' : ', not held') +
     (e.evacuate ? ', with evacuation' : '')
   );
+}
+
+/** The ID of the link a device reports through: its company (trucks), else its registry gateway. */
+export function linkIdOf(registry: Registry, device: Device): string {
+  return device.kind === 'truck' ? device.owner : (registry.gatewayOf(device.id) ?? device.id);
 }
 
 /** The buildings a slope sensor's site threatens, by name. */
@@ -84,8 +94,9 @@ export function compareAlerts(
   const used = new Set<string>();
   for (const e of expected) {
     const device = devices[e.device];
-    const candidate = observed.find((s) => !used.has(s.id) && s.rule === e.rule && s.device === device.id);
-    const want = describeExpected(e, device.id);
+    const on = e.link ? linkIdOf(registry, device) : device.id;
+    const candidate = observed.find((s) => !used.has(s.id) && s.rule === e.rule && s.device === on);
+    const want = describeExpected(e, on);
     if (!candidate) {
       problems.push(`missing alert: ${want}`);
       continue;
@@ -95,7 +106,8 @@ export function compareAlerts(
       candidate.severities.length === e.severities.length &&
       candidate.severities.every((s, i) => s === e.severities[i]) &&
       candidate.active === !e.cleared &&
-      (e.acknowledged === undefined || candidate.acknowledged === e.acknowledged);
+      (e.acknowledged === undefined || candidate.acknowledged === e.acknowledged) &&
+      (e.held === undefined || (candidate.heldBy !== undefined) === e.held);
     let evacuation = true;
     if (e.evacuate) {
       const targets = candidate.evacuate;

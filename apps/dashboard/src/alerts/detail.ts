@@ -5,7 +5,7 @@ import type { Store } from '../state';
 import { formatDateTime } from '../time';
 import type { Alert, AlertTransition, Building, NotificationDelivery, Severity } from '../types';
 import { LocationQuery } from './locate';
-import { isTaken } from './order';
+import { compareAlerts, isOpen, isTaken } from './order';
 import { ShelfControls } from './shelving';
 
 export interface AlertDetailDeps {
@@ -38,6 +38,8 @@ export class AlertDetail {
   private readonly ackButton = h('button', { type: 'submit', 'data-role': 'ack' });
   private readonly ackError = h('p', { class: 'error', role: 'alert' });
   private readonly history = h('div', { class: 'history' });
+  /** On a cause's alert: the alerts it holds back (docs/dashboard.md, "Held alerts"). */
+  private readonly held = h('section', { class: 'held', 'data-role': 'held' });
   /** Who was told, how, and where each message stands (`GET /api/alerts/{id}/notifications`). */
   private readonly deliveries = h('div', { class: 'deliveries', 'data-role': 'deliveries' });
   private readonly driverForm = h('form', { class: 'driver-text', 'data-role': 'driver-text' });
@@ -67,7 +69,9 @@ export class AlertDetail {
       ev.preventDefault();
       void this.submit();
     });
-    if (d.operator && alert.kind === 'truck') this.locate = new LocationQuery(d.api, alert.device);
+    // A cause's alert (a company's platform link) is on no truck: nothing to locate or text.
+    const truck = alert.kind === 'truck' && alert.cause === undefined;
+    if (d.operator && truck) this.locate = new LocationQuery(d.api, alert.device);
     if (d.operator) this.shelving = new ShelfControls(alert, d.api, d.store);
     this.driverForm.append(
       h('label', {}, h('span', { 'data-i18n': 'alert.driverText' }, t('alert.driverText')), this.driverText),
@@ -80,10 +84,11 @@ export class AlertDetail {
     });
     this.el.append(
       this.facts,
+      this.held,
       this.ack,
       this.shelving?.el ?? '',
       // A truck's driver can be told what to do at once, where its terminal speaks JT/T 808 to the platform.
-      ...(d.operator && alert.kind === 'truck' ? [this.driverForm] : []),
+      ...(d.operator && truck ? [this.driverForm] : []),
       ...(this.locate ? [this.locate.el] : []),
       h('h3', { 'data-i18n': 'alert.history' }, t('alert.history')),
       this.history,
@@ -99,8 +104,9 @@ export class AlertDetail {
     return this.alert.id;
   }
 
-  /** A newer copy of the alert arrived (from this screen or another). */
+  /** A newer copy of the alert arrived (from this screen or another), or the alerts it holds changed. */
   update(next: Alert): void {
+    this.renderHeld();
     if (
       next.updatedAt === this.alert.updatedAt &&
       next.acknowledged === this.alert.acknowledged &&
@@ -118,6 +124,35 @@ export class AlertDetail {
   refresh(): void {
     this.render();
     void this.loadHistory();
+  }
+
+  /**
+   * The alerts a cause holds back, counted and listed live from what this screen holds: they are not in
+   * the alert list or on the map, only here, until they are released or close by themselves.
+   */
+  private renderHeld(): void {
+    const cause = this.alert.cause;
+    this.held.hidden = cause === undefined;
+    if (cause === undefined) return;
+    const { store } = this.d;
+    const held = [...store.alerts.values()]
+      .filter((x) => x.inhibitedBy === cause && isOpen(x))
+      .sort(compareAlerts);
+    this.held.replaceChildren(
+      h('h3', {}, t('held.title', { n: held.length })),
+      h('p', { class: 'hint' }, t('held.hint')),
+      h(
+        'ul',
+        { class: 'held-list', 'data-role': 'held-list' },
+        ...held.map((x) =>
+          h(
+            'li',
+            { 'data-alert-id': x.id, class: `sev-${x.severity}` },
+            `${store.deviceLabel(x.device)} · ${label('rule', x.rule)} · ${formatDateTime(x.openedAt)}`,
+          ),
+        ),
+      ),
+    );
   }
 
   close(): void {
@@ -267,6 +302,7 @@ export class AlertDetail {
     this.driverForm.querySelector('[data-i18n="alert.driverText"]')!.textContent = t('alert.driverText');
     this.locate?.relabel();
     this.shelving?.render();
+    this.renderHeld();
   }
 
   private async submit(): Promise<void> {

@@ -1,19 +1,11 @@
+import type { Jt808Located } from '@lg/contracts/jt808';
 import { ApiError, type Api } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
 import { formatDateTime } from '../time';
 
 /** `POST /api/devices/{id}/locate` (docs/jt808.md): where the truck's terminal said it is. */
-interface Located {
-  device: string;
-  lat: number;
-  lon: number;
-  speed: number;
-  heading: number;
-  /** The terminal's time (ISO-8601, +08:00), null when it sent no valid date. */
-  time: string | null;
-  positioned: boolean;
-}
+type Located = Jt808Located & { device: string };
 
 /**
  * 位置查询: an operator asks a truck's JT/T 808 terminal where it is now (0x8201) and sees its answer

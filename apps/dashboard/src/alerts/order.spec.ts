@@ -126,4 +126,18 @@ describe('who has taken an alert', () => {
     expect(matches(shelved, f('shelved'), none, later)).toBe(false);
     expect(isAlarming(shelved, 'operator', later)).toBe(true);
   });
+
+  it('keeps held alerts out of the list, the header counts and the map: their cause stands for them', () => {
+    const held = alert({ rule: 'truck.offline', severity: 'yellow', inhibitedBy: 'link:C01' });
+    const cause = alert({ rule: 'platform.link_down', cause: 'link:C01', device: 'C01' });
+    const none = () => undefined;
+    for (const state of ['open', 'unacked', 'all', 'shelved'] as const)
+      expect(matches(held, { state }, none)).toBe(false);
+    expect(matches(cause, { state: 'open' }, none)).toBe(true);
+    expect(countOpen([held, cause])).toEqual({ red: 0, orange: 1, yellow: 0, blue: 0 });
+    expect(worstByDevice([held]).size).toBe(0);
+    // Released (no cause any more): an alert like any other.
+    const { inhibitedBy: _gone, ...released } = held;
+    expect(matches(released, { state: 'open' }, none)).toBe(true);
+  });
 });

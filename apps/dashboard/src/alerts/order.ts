@@ -46,6 +46,8 @@ export function matches(
   streetOf: (a: Alert) => string | undefined,
   nowMs = Date.now(),
 ): boolean {
+  // Held alerts are shown under their cause's alert only (docs/dashboard.md, "Held alerts").
+  if (a.inhibitedBy !== undefined) return false;
   // Shelved alerts have their own view; a shelf that ended shows the alert again by the clock.
   if ((f.state === 'shelved') !== isShelved(a, nowMs)) return false;
   if (f.state === 'open' && !isOpen(a)) return false;
@@ -61,17 +63,18 @@ export function matches(
 export function worstByDevice(alerts: Iterable<Alert>): Map<string, Severity> {
   const worst = new Map<string, Severity>();
   for (const a of alerts) {
-    if (!isOpen(a)) continue;
+    // A held alert does not light its device: its cause's alert stands for it.
+    if (!isOpen(a) || a.inhibitedBy !== undefined) continue;
     const known = worst.get(a.device);
     if (!known || severityRank(a.severity) > severityRank(known)) worst.set(a.device, a.severity);
   }
   return worst;
 }
 
-/** Open alerts per severity, for the header. */
+/** Open alerts per severity, for the header (held alerts count under their cause, not here). */
 export function countOpen(alerts: Iterable<Alert>): Record<Severity, number> {
   const counts: Record<Severity, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
-  for (const a of alerts) if (isOpen(a)) counts[a.severity]++;
+  for (const a of alerts) if (isOpen(a) && a.inhibitedBy === undefined) counts[a.severity]++;
   return counts;
 }
 

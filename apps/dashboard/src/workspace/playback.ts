@@ -1,3 +1,4 @@
+import type { TrackGap } from '@lg/contracts/scorecard';
 import type { Api } from '../api';
 import { lineChart } from '../charts/line-chart';
 import { h, s } from '../dom';
@@ -15,17 +16,7 @@ const CHART = { left: 44, right: 12, width: 640 };
 
 /** `GET /api/trucks/{id}/evidence`: the track's gaps and drifted fixes, by the scorecard's rules. */
 export interface TrackEvidence {
-  gaps: Array<{
-    from: number;
-    to: number;
-    fromLat: number;
-    fromLon: number;
-    toLat: number;
-    toLon: number;
-    distanceM: number;
-    seconds: number;
-    reason: 'distance' | 'time';
-  }>;
+  gaps: TrackGap[];
   drifts: Array<{
     ts: number;
     lat: number;

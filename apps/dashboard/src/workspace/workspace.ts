@@ -4,6 +4,7 @@ import { onLangChange } from '../i18n';
 import type { Principal } from '../types';
 import { renderAlarmLoad } from './alarm-load-page';
 import { ConsolePage } from './console-page';
+import { renderDigest } from './digest-page';
 import type { PlatformLinkChange } from '@lg/contracts/platform-link';
 import type { Period } from './periods';
 import { renderPlayback } from './playback';
@@ -83,7 +84,7 @@ export class Workspace {
   private route(): void {
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
     const page = parts[0] ?? '';
-    const pages = ['scorecard', 'console', 'playback', 'alarm-load'];
+    const pages = ['scorecard', 'console', 'playback', 'alarm-load', 'digest'];
     document.body.dataset.page = pages.includes(page) ? page : 'monitor';
     this.stopPlayback();
     for (const b of document.querySelectorAll<HTMLElement>('#nav [data-nav]'))
@@ -114,6 +115,12 @@ export class Workspace {
     }
     if (page === 'alarm-load' && this.user.role === 'operator') {
       void done(renderAlarmLoad(this.view, this.api));
+      return;
+    }
+    if (page === 'digest') {
+      // A company user's digest is its own company's (the API refuses any other).
+      const scope = this.user.role === 'company' ? this.user.company : parts[1];
+      void done(renderDigest(this.view, this.api, this.user, (hash) => this.go(hash), scope, parts[2]));
       return;
     }
     if (page === 'playback' && parts[1]) {

@@ -23,6 +23,10 @@ import {
 } from '@lg/duty';
 import { Registry } from '@lg/registry';
 import { GatewayRedis } from '../infra/redis';
+import { requireOperator } from './operators';
+
+/** Refused to everyone but the command centre's operators. */
+const SETTINGS_FOR_OPERATORS = 'the duty-check settings are for operators only';
 
 /** Checks an operator may ask one company in 24 h: enough for any inspection, bounded all the same. */
 export const MAX_ASKED_PER_DAY = 50;
@@ -79,7 +83,7 @@ export class DutyChecksService implements OnApplicationShutdown {
     p: Principal,
     body: { company: string; deadlineSec?: number },
   ): Promise<{ id: string; company: string }> {
-    if (p.role !== 'operator') throw new ForbiddenException('duty checks are asked by operators only');
+    requireOperator(p, 'duty checks are asked by operators only');
     if (!this.registry.company(body.company)) throw new NotFoundException(`no company ${body.company}`);
     const now = Date.now();
     if ((await this.store.count(body.company, now - 86_400_000, now + 1)) >= MAX_ASKED_PER_DAY)
@@ -115,12 +119,12 @@ export class DutyChecksService implements OnApplicationShutdown {
   }
 
   async settings(p: Principal): Promise<DutySettings> {
-    operatorOnly(p);
+    requireOperator(p, SETTINGS_FOR_OPERATORS);
     return this.settingsStore.get();
   }
 
   async putSettings(p: Principal, body: unknown): Promise<DutySettings> {
-    operatorOnly(p);
+    requireOperator(p, SETTINGS_FOR_OPERATORS);
     try {
       return await this.settingsStore.put(body);
     } catch (err) {
@@ -148,8 +152,4 @@ export class DutyChecksService implements OnApplicationShutdown {
     });
     return this.queue;
   }
-}
-
-function operatorOnly(p: Principal): void {
-  if (p.role !== 'operator') throw new ForbiddenException('the duty-check settings are for operators only');
 }

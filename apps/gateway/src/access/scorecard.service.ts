@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
 import { BusyError } from '@lg/observability';
 import { Registry } from '@lg/registry';
@@ -26,6 +26,10 @@ import type {
   TrendQuery,
 } from '../contract/scorecard.queries';
 import { ScorecardBackend } from './scorecard.backend';
+import { requireOperator } from './operators';
+
+/** Refused to everyone but the command centre's operators. */
+const SETTINGS_FOR_OPERATORS = 'the scorecard settings are for operators only';
 
 /** The ranking as one user may see it: an operator every company ranked, a company only itself (no rank). */
 export interface RankingView {
@@ -139,7 +143,7 @@ export class ScorecardService {
   }
 
   async settings(principal: Principal): Promise<SettingsView> {
-    operatorOnly(principal);
+    requireOperator(principal, SETTINGS_FOR_OPERATORS);
     return {
       settings: await this.backend.settings.get(),
       overrides: await this.backend.settings.overrides(),
@@ -147,7 +151,7 @@ export class ScorecardService {
   }
 
   async replaceSettings(principal: Principal, body: unknown): Promise<SettingsView> {
-    operatorOnly(principal);
+    requireOperator(principal, SETTINGS_FOR_OPERATORS);
     try {
       const settings = await this.backend.settings.replace(body);
       return { settings, overrides: body ?? {} };
@@ -177,9 +181,4 @@ async function shed<T>(work: () => Promise<T>): Promise<T> {
 
 function notFound(companyId: string): NotFoundException {
   return new NotFoundException(`company ${companyId} not found`);
-}
-
-function operatorOnly(principal: Principal): void {
-  if (principal.role !== 'operator')
-    throw new ForbiddenException('the scorecard settings are for operators only');
 }

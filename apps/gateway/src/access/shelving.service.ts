@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
   AlertChangedError,
   AlertNotFoundError,
@@ -18,6 +12,10 @@ import { severityRank, type Alert, type Severity } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { MAX_SHELVED_LISTED, type ShelveBody } from '../contract/shelving.queries';
+import { requireOperator } from './operators';
+
+/** Refused to everyone but the command centre's operators. */
+const SHELVING_FOR_OPERATORS = 'shelving is for the command centre’s operators only';
 
 export interface ShelveResult {
   shelved: Alert[];
@@ -46,14 +44,14 @@ export class ShelvingService {
   }
 
   async shelveAlert(principal: Principal, id: string, body: ShelveBody): Promise<ShelveResult> {
-    operatorOnly(principal);
+    requireOperator(principal, SHELVING_FOR_OPERATORS);
     const alert = await this.redis.alerts.get(id);
     if (!alert) throw new NotFoundException(`alert ${id} not found`);
     return this.shelve(principal, [alert], body);
   }
 
   async shelveDevice(principal: Principal, device: string, body: ShelveBody): Promise<ShelveResult> {
-    operatorOnly(principal);
+    requireOperator(principal, SHELVING_FOR_OPERATORS);
     const alerts = await this.redis.alerts.open({ device });
     if (alerts.length === 0) throw new ConflictException(`device ${device} has no open alert to shelve`);
     return this.shelve(principal, alerts, body, device);
@@ -131,7 +129,7 @@ export class ShelvingService {
   }
 
   async confirm(principal: Principal, requestId: string): Promise<ShelveResult> {
-    operatorOnly(principal);
+    requireOperator(principal, SHELVING_FOR_OPERATORS);
     const now = Date.now();
     const request = (await this.store.pending(now)).find((r) => r.id === requestId);
     if (!request)
@@ -152,7 +150,7 @@ export class ShelvingService {
   }
 
   async unshelve(principal: Principal, id: string): Promise<Alert> {
-    operatorOnly(principal);
+    requireOperator(principal, SHELVING_FOR_OPERATORS);
     try {
       const alert = await this.store.unshelve(id, principal.username, 'unshelved by hand', Date.now());
       if (!alert) throw new ConflictException(`alert ${id} is not shelved`);
@@ -168,9 +166,4 @@ export class ShelvingService {
     const requests = principal.role === 'operator' ? await this.store.pending(Date.now()) : [];
     return { alerts, requests };
   }
-}
-
-function operatorOnly(principal: Principal): void {
-  if (principal.role !== 'operator')
-    throw new ForbiddenException('shelving is for the command centre’s operators only');
 }

@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   ConflictException,
-  ForbiddenException,
   GatewayTimeoutException,
   Injectable,
   NotFoundException,
@@ -11,6 +10,7 @@ import { ConnectionDirectory, Jt808TextSender } from '@lg/jt808-server';
 import type { Jt808Located } from '@lg/contracts';
 import { Registry, type Device } from '@lg/registry';
 import { GatewayRedis } from '../infra/redis';
+import { requireOperator } from './operators';
 
 /** What became of a text message sent to a truck's terminal (`POST /api/devices/{id}/text`). */
 export interface TextSent {
@@ -88,7 +88,7 @@ export class TerminalDownlinkService {
 
   /** The truck, for an operator, with a terminal; else the matching HTTP error. */
   private truck(user: Principal, id: string, what: string): Device {
-    if (user.role !== 'operator') throw new ForbiddenException(`${what} are for operators only`);
+    requireOperator(user, `${what} are for operators only`);
     const device = this.registry.device(id);
     if (!device || device.kind !== 'truck') throw new NotFoundException(`truck ${id} not found`);
     if (!device.terminal) throw new ConflictException(`truck ${id} has no JT/T 808 terminal in the registry`);

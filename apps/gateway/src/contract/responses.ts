@@ -110,6 +110,14 @@ export const alertSchema = z
     shelf: shelfSchema.optional().openapi({
       description: 'Shelved by an operator until `until` (hidden from the live list, not escalating)',
     }),
+    inhibitedBy: str(
+      'link:C01',
+      'Held back under this cause (docs/rules.md, "Inhibition"): not raised, not escalating, listed under the cause’s alert',
+    ).optional(),
+    cause: str(
+      'link:C01',
+      'On a cause’s own alert (platform.link_down): the cause its held alerts name',
+    ).optional(),
   })
   .openapi('Alert');
 
@@ -132,6 +140,7 @@ export const alertTransitionSchema = z
       .optional()
       .openapi({ description: 'On raised and reopened: the acknowledgement it took away' }),
     clearedCompanyAck: acknowledgementSchema.optional(),
+    inhibitedBy: z.string().optional().openapi({ description: 'While the alert is held: its cause' }),
     trace: z
       .object({
         job: str('{rules-3}:1207', 'The rule job: <rule queue>:<BullMQ job ID>'),
@@ -269,7 +278,9 @@ export const notificationDeliverySchema = z
     role: str('网格员').optional(),
     level: z.enum(ESCALATION_LEVELS),
     unit: str('GR-BJ11', 'The unit whose duty contact this is'),
-    transition: z.enum(ALERT_TRANSITIONS).openapi({ description: 'opened, raised, reopened or escalated' }),
+    transition: z
+      .enum([...ALERT_TRANSITIONS, 'digest'])
+      .openapi({ description: 'opened, raised, reopened or escalated; digest for a daily digest' }),
     severity: z.enum(SEVERITIES),
     alerts: num(1, 'Alerts the message tells of (more than 1: a grouped message)'),
     state: z.enum(DELIVERY_STATES),
@@ -279,6 +290,9 @@ export const notificationDeliverySchema = z
     sentAt: iso('2026-05-01T02:03:05.000Z').optional(),
     deliveredAt: iso('2026-05-01T02:03:05.000Z').optional(),
     failedAt: iso('2026-05-01T02:03:05.000Z').optional(),
+    receiptAt: iso('2026-05-01T02:03:09.000Z')
+      .optional()
+      .openapi({ description: 'When the SMS provider’s delivery receipt came' }),
   })
   .openapi('NotificationDelivery');
 

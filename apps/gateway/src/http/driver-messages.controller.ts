@@ -1,5 +1,4 @@
 import {
-  ForbiddenException,
   HttpCode,
   HttpException,
   NotFoundException,
@@ -13,6 +12,7 @@ import { CurrentUser, type Principal } from '@lg/auth';
 import { JT808_TEXT_MAX_CHARS, type DriverMessage } from '@lg/contracts';
 import { DUTY_QUEUE, newDriverMessageId, queueDriverMessage } from '@lg/duty';
 import { Registry } from '@lg/registry';
+import { requireOperator } from '../access/operators';
 import { TerminalDownlinkService, type TextSent } from '../access/terminal-downlink.service';
 import { GatewayRedis } from '../infra/redis';
 import { alertIdSchema } from '../contract/queries';
@@ -79,7 +79,7 @@ export class DriverMessagesController implements OnApplicationShutdown {
     @ZodParam('id', alertIdSchema) id: string,
     @ZodBody(body) b: z.output<typeof body>,
   ): Promise<DriverMessageSent> {
-    if (user.role !== 'operator') throw new ForbiddenException('messages to drivers are sent by operators');
+    requireOperator(user, 'messages to drivers are sent by operators');
     const alert = await this.redis.alerts.get(id);
     if (!alert) throw new NotFoundException(`alert ${id} not found`);
     const truck = this.registry.device(alert.device);

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  ForbiddenException,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Put,
-} from '@nestjs/common';
+import { BadRequestException, Body, Get, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@lg/auth';
 import { RulePackStore } from '@lg/evaluation';
 import { Registry } from '@lg/registry';
@@ -18,6 +9,10 @@ import { ApiRoute } from './api-route';
 import { ApiController } from './api-controller';
 import { z } from '../contract/openapi-zod';
 import { described } from '../contract/responses';
+import { requireOperator } from '../access/operators';
+
+/** Refused to everyone but the command centre's operators. */
+const RULE_PACK_FOR_OPERATORS = 'the rule pack is for operators only';
 
 type PackView = ReturnType<typeof describePack>;
 
@@ -43,7 +38,7 @@ export class RulesController {
     ok: described('RulePack', 'The rule pack (docs/rules.md)'),
   })
   async list(@CurrentUser() user: Principal): Promise<PackView> {
-    operatorOnly(user);
+    requireOperator(user, RULE_PACK_FOR_OPERATORS);
     return describePack(await this.store.resolve());
   }
 
@@ -63,7 +58,7 @@ export class RulesController {
     @Param('rule') rule: string,
     @Body() body: unknown,
   ): Promise<PackView[number]> {
-    operatorOnly(user);
+    requireOperator(user, RULE_PACK_FOR_OPERATORS);
     if (!RULES.some((r) => r.name === rule)) throw new NotFoundException(`no rule named ${rule}`);
     try {
       const pack = await this.store.update(rule, body ?? {}, this.registry);
@@ -73,8 +68,4 @@ export class RulesController {
       throw err;
     }
   }
-}
-
-function operatorOnly(user: Principal): void {
-  if (user.role !== 'operator') throw new ForbiddenException('the rule pack is for operators only');
 }

@@ -11,6 +11,8 @@ export interface Outgoing {
   severity: Severity;
   alertIds: string[];
   rendered: RenderedMessage;
+  /** Set on a daily digest: whose and which day. */
+  digest?: { scope: string; date: string };
 }
 
 export interface SendResult {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { AliyunSms, rpcEncode, rpcSignature } from './sms';
-import { dingtalkSign, webhookRequest, webhookSignature } from './webhook';
+import { dingtalkSign, ROBOT_TEXT_MAX, webhookRequest, webhookSignature } from './webhook';
 import type { Outgoing } from './channel';
 import { httpError, PermanentSendError } from './channel';
 
@@ -68,6 +68,20 @@ describe('webhooks', () => {
       msgtype: 'text',
       text: { content: 'S\nT', mentioned_mobile_list: ['13807551101'] },
     });
+  });
+
+  it('sends a digest as digest.daily, and cuts long text for robots', () => {
+    const digest = { ...out, alertIds: [], digest: { scope: 'ST-BJ', date: '2026-05-01' } };
+    expect(JSON.parse(webhookRequest('json', 'http://r/webhook', 'key', digest, 0).body)).toMatchObject({
+      type: 'digest.daily',
+      digest: { scope: 'ST-BJ', date: '2026-05-01' },
+      alerts: [],
+    });
+    const long = { ...digest, rendered: { ...out.rendered, text: '告'.repeat(5000) } };
+    const robot = JSON.parse(webhookRequest('wecom', 'https://qyapi.weixin.qq.com/x', '', long, 0).body) as {
+      text: { content: string };
+    };
+    expect(robot.text.content).toHaveLength(ROBOT_TEXT_MAX);
   });
 
   it('signs a DingTalk robot URL and @-mentions the person', () => {

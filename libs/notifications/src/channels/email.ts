@@ -22,11 +22,13 @@ export class EmailChannel implements Channel {
   }
 
   async send(m: Outgoing, _signal: AbortSignal): Promise<SendResult> {
-    const html = m.rendered.text
-      .split('\n')
-      .map((l) => escapeHtml(l))
-      .join('<br>\n')
-      .replace(/(https?:\/\/[^\s<]+)/g, (url) => `<a href="${url}">${url}</a>`);
+    const html =
+      m.rendered.html ??
+      m.rendered.text
+        .split('\n')
+        .map((l) => escapeHtml(l))
+        .join('<br>\n')
+        .replace(/(https?:\/\/[^\s<]+)/g, (url) => `<a href="${url}">${url}</a>`);
     const info = (await this.transport.sendMail({
       from: this.from,
       to: m.to,
@@ -34,7 +36,12 @@ export class EmailChannel implements Channel {
       text: m.rendered.text,
       html,
       messageId: `<${m.id}@notify.lg>`,
-      headers: { 'X-LG-Delivery': m.id, 'X-LG-Alerts': m.alertIds.slice(0, 20).join(' ') },
+      headers: {
+        'X-LG-Delivery': m.id,
+        ...(m.digest
+          ? { 'X-LG-Digest': `${m.digest.scope} ${m.digest.date}` }
+          : { 'X-LG-Alerts': m.alertIds.slice(0, 20).join(' ') }),
+      },
     })) as { messageId?: string; rejected?: unknown[]; accepted?: unknown[] };
     if ((info.rejected?.length ?? 0) > 0 && (info.accepted?.length ?? 0) === 0)
       throw new PermanentSendError(`the mail server refused ${m.to}`);

@@ -3,6 +3,9 @@ import { httpError, type Channel, type Outgoing, type SendResult } from './chann
 
 export type WebhookFormat = 'json' | 'wecom' | 'dingtalk';
 
+/** Characters of text a group robot message carries at most (WeCom takes 2,048 bytes; a digest is cut). */
+export const ROBOT_TEXT_MAX = 600;
+
 /** A request ready to POST. */
 export interface WebhookRequest {
   url: string;
@@ -34,12 +37,14 @@ export function webhookRequest(
   nowMs: number,
 ): WebhookRequest {
   const mention = m.contact.mobile ? [m.contact.mobile] : [];
-  const content = `${m.rendered.subject}\n${m.rendered.text}`;
+  // Robots take a few thousand bytes of text at most: a digest is cut, with the API to read the rest.
+  const content = `${m.rendered.subject}\n${m.rendered.text}`.slice(0, ROBOT_TEXT_MAX);
   switch (format) {
     case 'json': {
       const body = JSON.stringify({
         id: m.id,
-        type: 'alert.notification',
+        type: m.digest ? 'digest.daily' : 'alert.notification',
+        ...(m.digest ? { digest: m.digest } : {}),
         to: { name: m.contact.name, role: m.contact.role, mobile: m.contact.mobile, email: m.contact.email },
         severity: m.severity,
         subject: m.rendered.subject,
