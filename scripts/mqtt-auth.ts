@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_TOPIC_ROOT } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { mqttIdentities, writeMosquittoAuth } from '@lg/services';
+import { mqttIdentities, SIMULATOR_CONTROL_USERS, writeMosquittoAuth } from '@lg/services';
 
 const USAGE = `Usage: node dist/scripts/mqtt-auth.js --out DIR --passwords FILE [options]
 
@@ -33,6 +33,8 @@ again and send the broker SIGHUP; it drops the connections whose password change
   --ingest-user NAME   the ingest identity, default lg-ingest (its password: FILE[NAME])
   --observer NAME      an extra read-only identity over the whole root (repeatable; password from FILE)
   --allow-demo         accept passwords equal to the user name (demo only; refused otherwise)
+  --simulators         also the demo fleet's and the scenario runs' control identities (${SIMULATOR_CONTROL_USERS.fleet},
+                       ${SIMULATOR_CONTROL_USERS.scenario}: docs/simulators.md, "The demo yields devices to scenarios")
 `;
 
 const passwordsSchema = z.record(z.string().min(1, 'empty password'));
@@ -48,6 +50,7 @@ function main(): number {
       'ingest-user': { type: 'string', default: 'lg-ingest' },
       observer: { type: 'string', multiple: true, default: [] },
       'allow-demo': { type: 'boolean', default: false },
+      simulators: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -75,6 +78,7 @@ function main(): number {
   const names = [
     ingestUser,
     ...values.observer,
+    ...(values.simulators ? Object.values(SIMULATOR_CONTROL_USERS) : []),
     ...registry.data.companies.map((c) => c.id),
     ...registry.data.slopeSites.map((s) => s.id),
     ...registry.data.pipelineNetworks.map((p) => p.id),
@@ -104,6 +108,20 @@ function main(): number {
     root: values.root,
     ingest: { username: ingestUser, password: password(ingestUser) },
     observers: values.observer.map((username) => ({ username, password: password(username) })),
+    ...(values.simulators
+      ? {
+          simulators: {
+            fleet: {
+              username: SIMULATOR_CONTROL_USERS.fleet,
+              password: password(SIMULATOR_CONTROL_USERS.fleet),
+            },
+            scenario: {
+              username: SIMULATOR_CONTROL_USERS.scenario,
+              password: password(SIMULATOR_CONTROL_USERS.scenario),
+            },
+          },
+        }
+      : {}),
     passwordOf: password,
   });
   writeMosquittoAuth(values.out, identities);

@@ -22,6 +22,7 @@ import {
   ManagedProcess,
   NotifyReceivers,
   Services,
+  SIMULATOR_CONTROL_USERS,
   Supervisor,
   waitFor,
 } from '@lg/services';
@@ -195,6 +196,11 @@ class Stack {
       registry,
       root,
       observers: [DEMO_OBSERVER],
+      // The demo fleet hands devices over to scenario runs (docs/simulators.md); demo passwords = names.
+      simulators: {
+        fleet: { username: SIMULATOR_CONTROL_USERS.fleet, password: SIMULATOR_CONTROL_USERS.fleet },
+        scenario: { username: SIMULATOR_CONTROL_USERS.scenario, password: SIMULATOR_CONTROL_USERS.scenario },
+      },
       ports: {
         mqtt: ports.mqtt,
         mqttInternal: ports.mqttInternal,
@@ -290,7 +296,8 @@ class Stack {
       this.spawn(
         'simulator',
         'dist/simulators/src/cli.js',
-        // The whole fleet, scenario devices included: the demo shows every truck moving.
+        // The whole fleet, scenario devices included: the demo shows every truck moving. It hands a
+        // device over to a scenario run (`npm run sim -- scenario …`) while the run drives it.
         [
           'run',
           '--url',

@@ -141,13 +141,20 @@ export class DeviceClient {
   publish(
     topic: string,
     payload: string | Buffer,
-    opts: { retain?: boolean; qos?: 0 | 1 } = {},
+    opts: { retain?: boolean; qos?: 0 | 1; expirySec?: number } = {},
   ): Promise<PubAck> {
     return new Promise((resolve, reject) => {
-      this.send(topic, payload, opts.qos ?? 1, opts.retain ?? false, (err, reasonCode) => {
-        if (err) reject(err);
-        else resolve(pubAck(reasonCode));
-      });
+      this.send(
+        topic,
+        payload,
+        opts.qos ?? 1,
+        opts.retain ?? false,
+        (err, reasonCode) => {
+          if (err) reject(err);
+          else resolve(pubAck(reasonCode));
+        },
+        opts.expirySec,
+      );
     });
   }
 
@@ -155,8 +162,20 @@ export class DeviceClient {
    * `publish` for the load generator's hot path, without a promise: `done` gets the PUBACK reason code (a
    * refusal, ≥ 0x80, included; 0 at QoS 0 once written), or the error if the publish failed.
    */
-  send(topic: string, payload: string | Buffer, qos: 0 | 1, retain: boolean, done: SendDone): void {
-    this.client.publish(topic, payload, { qos, retain }, (err, packet) => {
+  send(
+    topic: string,
+    payload: string | Buffer,
+    qos: 0 | 1,
+    retain: boolean,
+    done: SendDone,
+    /** MQTT 5 message expiry: the broker drops the message (a retained copy too) after this many seconds. */
+    expirySec?: number,
+  ): void {
+    const options =
+      expirySec === undefined
+        ? { qos, retain }
+        : { qos, retain, properties: { messageExpiryInterval: expirySec } };
+    this.client.publish(topic, payload, options, (err, packet) => {
       const code = (err as { code?: unknown } | undefined)?.code;
       if (err && typeof code === 'number') {
         done(undefined, code);
@@ -175,10 +194,16 @@ export class DeviceClient {
 
   /**
    * Subscribes at QoS 1 and hands every message on the filter to `onMessage`; rejects if the broker refuses
-   * the subscription (an identity may read only its own rejections).
+   * the subscription (an identity may read only its own rejections). `expirySec` is what is left of the
+   * message's MQTT 5 expiry interval, if it has one.
    */
-  async subscribe(filter: string, onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
-    this.client.on('message', (topic, payload) => onMessage(topic, payload));
+  async subscribe(
+    filter: string,
+    onMessage: (topic: string, payload: Buffer, expirySec?: number) => void,
+  ): Promise<void> {
+    this.client.on('message', (topic, payload, packet) =>
+      onMessage(topic, payload, packet.properties?.messageExpiryInterval),
+    );
     const granted = await this.client.subscribeAsync(filter, { qos: 1 });
     const refused = granted.find((g) => g.qos >= 0x80);
     if (refused) {

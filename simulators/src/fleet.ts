@@ -65,6 +65,11 @@ export interface Link {
   onTrouble(report: (what: string) => void): void;
   /** Clean stop (MQTT: `{"online": false}` retained first, so no last will fires). */
   close(timeoutMs: number): Promise<void>;
+  /**
+   * Hands the device over to someone else driving it (a scenario): closes cleanly without saying offline
+   * (MQTT: DISCONNECT only, so neither `{"online": false}` nor the last will is published).
+   */
+  handOver(timeoutMs: number): Promise<void>;
   /** Drops the connection at once (a start that failed). */
   abort(): Promise<void>;
   /** The MQTT connection, for tests that cut it. */
@@ -90,6 +95,8 @@ export interface FleetStats {
   failed: number;
   /** Readings not sent because too many of the device's sends were still awaiting their answer. */
   skipped: number;
+  /** Devices handed over to a scenario at the moment. */
+  yielded: number;
 }
 
 /** Publishes awaiting their ack beyond which a device skips readings rather than queue without bound. */
@@ -97,9 +104,14 @@ const MAX_IN_FLIGHT = 100;
 
 interface Member {
   sim: SimulatedDevice;
+  index: number;
   link: Link;
   timer?: NodeJS.Timeout;
   inFlight: number;
+  /** Handed over to a scenario (`yieldDevice`): no reports, no connection, until `resumeDevice`. */
+  yielded?: boolean;
+  /** A hand-over or take-back in progress, so that the two never overlap. */
+  turn: Promise<void>;
 }
 
 /**
@@ -140,6 +152,7 @@ export function mqttTransport(o: Pick<FleetOptions, 'url' | 'root' | 'passwordOf
         onTrouble: (report) =>
           client.onTrouble((what, err) => report(err ? `${what}: ${err.message}` : what)),
         close: (timeoutMs) => client.close({ topic: statusTopic(o.root, d), payload: OFFLINE }, timeoutMs),
+        handOver: (timeoutMs) => client.close(undefined, timeoutMs),
       };
     },
   };
@@ -154,10 +167,15 @@ export class Fleet {
   private readonly counters = { published: 0, accepted: 0, refused: 0, failed: 0, skipped: 0 };
   private stopped = false;
 
+  private readonly byId: Map<string, Member>;
+
   private constructor(
     private readonly o: ScheduleOptions,
     private readonly members: Member[],
-  ) {}
+    private readonly transport: Transport,
+  ) {
+    this.byId = new Map(members.map((m) => [m.sim.device.id, m]));
+  }
 
   /** The devices over MQTT, each as itself. */
   static start(o: FleetOptions): Promise<Fleet> {
@@ -177,7 +195,7 @@ export class Fleet {
       async (sim, i) => {
         const link = await transport.connect(sim, i);
         o.onConnected?.(++connected, devices.length);
-        return { sim, link, inFlight: 0 } satisfies Member;
+        return { sim, index: i, link, inFlight: 0, turn: Promise.resolve() } satisfies Member;
       },
     );
     const members = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -186,38 +204,101 @@ export class Fleet {
       await Promise.all(members.map((m) => m.link.abort()));
       throw new Error(connectFailure(failures, devices.length, transport.address));
     }
-    const fleet = new Fleet(o, members);
+    const fleet = new Fleet(o, members, transport);
     fleet.schedule();
     return fleet;
   }
 
   private schedule(): void {
-    const speedup = this.o.speedup ?? 1;
     const rng = seededRandom(seedOf('stagger', this.o.seed ?? 1));
-    const startedAt = Date.now();
     for (const m of this.members) {
       m.link.onTrouble((what) => this.o.onTrouble?.(m.sim.device.id, what));
-      const intervalMs = (m.sim.device.intervalSec * 1000) / speedup;
-      const offset = this.o.stagger === false ? 0 : rng.next() * Math.min(intervalMs, 5000);
-      let k = 0;
-      // Each report is scheduled from the start time, so intervals do not drift with timer lateness.
-      const next = (): void => {
-        if (this.stopped) return;
-        const due = startedAt + offset + k * intervalMs;
-        k++;
-        m.timer = setTimeout(
-          () => {
-            this.report(m);
-            next();
-          },
-          Math.max(0, due - Date.now()),
-        );
-      };
-      next();
+      const offset = this.o.stagger === false ? 0 : rng.next() * Math.min(this.intervalMs(m), 5000);
+      this.scheduleMember(m, Date.now() + offset);
     }
   }
 
+  private intervalMs(m: Member): number {
+    return (m.sim.device.intervalSec * 1000) / (this.o.speedup ?? 1);
+  }
+
+  /** Reports from `startAt` on, each scheduled from it, so that intervals do not drift with timer lateness. */
+  private scheduleMember(m: Member, startAt: number): void {
+    const intervalMs = this.intervalMs(m);
+    let k = 0;
+    const next = (): void => {
+      if (this.stopped || m.yielded) return;
+      const due = startAt + k * intervalMs;
+      k++;
+      m.timer = setTimeout(
+        () => {
+          this.report(m);
+          next();
+        },
+        Math.max(0, due - Date.now()),
+      );
+    };
+    next();
+  }
+
+  /** Whether the fleet drives this device. */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /**
+   * Hands a device over to a scenario: stops its reports and closes its connection without saying
+   * offline (the scenario connects as the device and reports for it). False if the fleet has no such
+   * device or it is handed over already.
+   */
+  yieldDevice(id: string, timeoutMs = 5000): Promise<boolean> {
+    const m = this.byId.get(id);
+    if (!m || this.stopped) return Promise.resolve(false);
+    return this.inTurn(m, async () => {
+      if (m.yielded || this.stopped) return false;
+      m.yielded = true;
+      clearTimeout(m.timer);
+      await m.link.handOver(timeoutMs);
+      return true;
+    });
+  }
+
+  /** Takes a handed-over device back: connects it again (MQTT: `{"online": true}`) and reports at once. */
+  resumeDevice(id: string): Promise<boolean> {
+    const m = this.byId.get(id);
+    if (!m || this.stopped) return Promise.resolve(false);
+    return this.inTurn(m, async () => {
+      if (!m.yielded || this.stopped) return false;
+      m.link = await this.transport.connect(m.sim, m.index);
+      m.link.onTrouble((what) => this.o.onTrouble?.(m.sim.device.id, what));
+      m.yielded = false;
+      if (this.stopped) await m.link.close(5000);
+      else this.scheduleMember(m, Date.now());
+      return true;
+    });
+  }
+
+  /** Whether a device is handed over (for tests and messages). */
+  isYielded(id: string): boolean {
+    return this.byId.get(id)?.yielded === true;
+  }
+
+  /** The devices handed over at the moment. */
+  yieldedDevices(): string[] {
+    return this.members.filter((m) => m.yielded).map((m) => m.sim.device.id);
+  }
+
+  private inTurn<T>(m: Member, task: () => Promise<T>): Promise<T> {
+    const result = m.turn.then(task);
+    m.turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
   private report(m: Member): void {
+    if (m.yielded) return;
     if (m.inFlight >= MAX_IN_FLIGHT || !m.link.ready()) {
       this.counters.skipped++;
       return;
@@ -249,6 +330,7 @@ export class Fleet {
     return {
       devices: this.members.length,
       connected: this.members.filter((m) => m.link.connected).length,
+      yielded: this.members.filter((m) => m.yielded).length,
       ...this.counters,
     };
   }
@@ -272,7 +354,9 @@ export class Fleet {
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
-    await Promise.all(this.members.map((m) => m.link.close(timeoutMs)));
+    // A hand-over or take-back under way finishes first; a handed-over device has no connection to close.
+    await Promise.all(this.members.map((m) => m.turn));
+    await Promise.all(this.members.filter((m) => !m.yielded).map((m) => m.link.close(timeoutMs)));
   }
 }
 

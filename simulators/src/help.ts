@@ -34,7 +34,8 @@ run:
   --duration D         stop after D: 90s, 10m, 2h (default: until Ctrl-C)
   --seed N             seed of the simulated behaviour       SIM_SEED     1
   --stats-every D      print a summary line every D (default 60s; 0 for never)
-  --with-scenario-devices   simulate the scenarios' devices too (they are left out by default)
+  --with-scenario-devices   simulate the scenarios' devices too (they are left out by default), handing
+                       each over to a scenario run while the run drives it (demo broker identities)
   --duty-reliability R answer the platform's duty checks (平台查岗) for the fleet's companies: R = 0.9
                        for all, or C01=0.95,C02=0.6 (default: 0.5–1 per company, fixed by --seed)
   --no-duty            leave the duty checks unanswered (a company's own platform answers them)

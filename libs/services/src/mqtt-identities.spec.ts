@@ -112,6 +112,46 @@ describe('mqttIdentities', () => {
     expect(owners.internal).toEqual(ids.internal);
   });
 
+  it('admits the simulators’ control identities, in demo mode, only under _sim/ (no registry identity may)', () => {
+    const demo = mqttIdentities(registry, {
+      ...options,
+      simulators: {
+        fleet: { username: 'lg-sim-fleet', password: 'f' },
+        scenario: { username: 'lg-sim-scenario', password: 's' },
+      },
+    });
+    expect(rulesOf(demo.devices.acl, 'lg-sim-fleet')).toEqual([
+      'topic read lg/v1/_sim/yield/+',
+      'topic write lg/v1/_sim/yielded/+',
+      'topic write lg/v1/_sim/fleet',
+    ]);
+    expect(rulesOf(demo.devices.acl, 'lg-sim-scenario')).toEqual([
+      'topic write lg/v1/_sim/yield/+',
+      'topic read lg/v1/_sim/yielded/+',
+      'topic read lg/v1/_sim/fleet',
+    ]);
+    expect(demo.devices.users.map((u) => u.username)).toEqual(
+      expect.arrayContaining(['lg-sim-fleet', 'lg-sim-scenario']),
+    );
+    // Nothing else changes, and without the option there are no such users at all.
+    const others = (acl: string): string =>
+      acl
+        .split('\n\n')
+        .filter((b) => !b.includes('user lg-sim-'))
+        .join('\n\n');
+    expect(others(demo.devices.acl)).toBe(others(ids.devices.acl));
+    expect(ids.devices.acl).not.toContain('_sim');
+    expect(() =>
+      mqttIdentities(registry, {
+        ...options,
+        simulators: {
+          fleet: { username: 'T001', password: 'x' },
+          scenario: { username: 'x', password: 'x' },
+        },
+      }),
+    ).toThrow(/T001/);
+  });
+
   it('refuses an internal identity named like a registry identity', () => {
     expect(() =>
       mqttIdentities(registry, { ...options, observers: [{ username: 'T001', password: 'x' }] }),

@@ -45,7 +45,17 @@ export interface MqttIdentityOptions {
    * At 256 devices a telemetry publish scans at most 256 rules (telemetry rules come first), about 10 µs.
    */
   ownerDeviceRulesMax?: number;
+  /**
+   * Demo only: the simulators' control identities on the device listener (docs/simulators.md, "The demo
+   * yields devices to scenarios"). `scenario` announces the devices a scenario run drives; `fleet` (the
+   * demo fleet) reads the announcements and answers. Only under `<root>/_sim/`: no registry identity may
+   * read or write there, so no device or company can silence another's devices.
+   */
+  simulators?: { fleet: MqttUser; scenario: MqttUser };
 }
+
+/** The simulators' control identities (`MqttIdentityOptions.simulators`; simulators/src/yield.ts names them too). */
+export const SIMULATOR_CONTROL_USERS = { fleet: 'lg-sim-fleet', scenario: 'lg-sim-scenario' } as const;
 
 /** Default of `MqttIdentityOptions.ownerDeviceRulesMax`. */
 export const OWNER_DEVICE_RULES_MAX = 256;
@@ -65,7 +75,8 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     ...data.pipelineNetworks.map((p) => ({ id: p.id, kind: 'gas' })),
   ];
   const registryIds = new Set([...owners.map((x) => x.id), ...data.devices.map((d) => d.id)]);
-  for (const u of internalUsers) {
+  const simulatorUsers = o.simulators ? [o.simulators.fleet, o.simulators.scenario] : [];
+  for (const u of [...internalUsers, ...simulatorUsers]) {
     // The device listener uses the username as the client ID: an internal name that is also a registry
     // identity would blur who is who in logs and sessions.
     if (registryIds.has(u.username))
@@ -116,6 +127,22 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
       `user ${device.id}`,
       ...deviceWriteRules(o.root, device),
       `topic read ${o.root}/_rejected/${device.kind}/${device.owner}/${device.id}`,
+      '',
+    );
+  }
+  if (o.simulators) {
+    const { fleet, scenario } = o.simulators;
+    deviceUsers.push(fleet, scenario);
+    deviceAcl.push(
+      `user ${fleet.username}`,
+      `topic read ${o.root}/_sim/yield/+`,
+      `topic write ${o.root}/_sim/yielded/+`,
+      `topic write ${o.root}/_sim/fleet`,
+      '',
+      `user ${scenario.username}`,
+      `topic write ${o.root}/_sim/yield/+`,
+      `topic read ${o.root}/_sim/yielded/+`,
+      `topic read ${o.root}/_sim/fleet`,
       '',
     );
   }

@@ -16,6 +16,8 @@ export interface ServicesOptions {
   root?: string;
   ingest?: MqttUser;
   observers?: MqttUser[];
+  /** Demo only: the simulators' control identities (see `MqttIdentityOptions.simulators`). */
+  simulators?: { fleet: MqttUser; scenario: MqttUser };
   passwordOf?: (username: string) => string;
   /** Which registry identities the broker admits (see `MqttIdentityOptions.deviceIdentities`). */
   deviceIdentities?: 'all' | 'owners';
@@ -86,6 +88,7 @@ export class Services {
       root,
       ingest,
       observers: o.observers,
+      simulators: o.simulators,
       passwordOf: o.passwordOf ?? ((u) => u),
       deviceIdentities: o.deviceIdentities,
     });

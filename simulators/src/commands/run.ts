@@ -10,6 +10,7 @@ import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
 import { exceptDevices, selectDevices } from '../select';
+import { FleetYield, SIM_CONTROL_USERS } from '../yield';
 import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
@@ -142,12 +143,32 @@ export async function runCommand(args: string[]): Promise<number> {
     await terminals?.stop();
     throw err;
   }
+  // Driving the scenarios' devices too (the demo): hand them over to a scenario run while it drives them.
+  let yielding: FleetYield | undefined;
+  if (values['with-scenario-devices']) {
+    try {
+      yielding = await FleetYield.start(terminals ? [fleet, terminals] : [fleet], {
+        url: config.MQTT_URL,
+        root: config.MQTT_TOPIC_ROOT,
+        passwordOf,
+        log: (line) => console.log(`simulator: ${line}`),
+      });
+      console.log(
+        `simulator: handing devices over to scenario runs (listening as ${SIM_CONTROL_USERS.fleet})`,
+      );
+    } catch (err) {
+      console.error(
+        `simulator: cannot listen for scenario runs (${(err as Error).message}): a scenario run ` +
+          `against this fleet finds its devices busy`,
+      );
+    }
+  }
   // The people on duty at the companies whose trucks the fleet drives answer the platform's duty checks.
   let reliability: (company: string, seed: number) => number;
   try {
     reliability = parseReliability(values['duty-reliability']);
   } catch (err) {
-    await Promise.all([fleet.stop(), terminals?.stop()]);
+    await Promise.all([yielding?.stop(), fleet.stop(), terminals?.stop()]);
     throw new UsageError((err as Error).message);
   }
   const dutyCompanies = values['no-duty']
@@ -218,18 +239,21 @@ export async function runCommand(args: string[]): Promise<number> {
       stoppingSince = Date.now();
       for (const t of timers) clearTimeout(t);
       console.log(`simulator: ${why}, stopping (devices publish {"online": false} and disconnect)`);
-      Promise.all([fleet.stop(), terminals?.stop(), duty?.stop(), gatewayLinks?.stop()]).then(
-        () => {
-          console.log(`simulator: stopped: ${summaries()}`);
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve(0);
-        },
-        (err: Error) => {
-          console.error(`simulator: stop failed: ${err.message}`);
-          resolve(1);
-        },
-      );
+      // Listening stops first: no device is taken back while the fleet stops.
+      Promise.resolve(yielding?.stop())
+        .then(() => Promise.all([fleet.stop(), terminals?.stop(), duty?.stop(), gatewayLinks?.stop()]))
+        .then(
+          () => {
+            console.log(`simulator: stopped: ${summaries()}`);
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+            resolve(0);
+          },
+          (err: Error) => {
+            console.error(`simulator: stop failed: ${err.message}`);
+            resolve(1);
+          },
+        );
     };
     const onSignal = (signal: NodeJS.Signals): void => stop(signal);
     process.on('SIGINT', onSignal);

@@ -89,6 +89,11 @@ export function jt808Transport(at: { host: string; port: number }): Transport {
           stopped = true;
           return terminal.close();
         },
+        // The scenario logs in as the same terminal: this one simply goes away.
+        handOver: () => {
+          stopped = true;
+          return terminal.close();
+        },
         abort: () => terminal.close(),
       };
       return link;

@@ -13,6 +13,7 @@ import { fixOf } from '../jt808/fleet';
 import { Jt808Terminal } from '../jt808/terminal';
 import type { GatewayClient, LiveFeed } from '../gateway-client';
 import type { TestClock } from '../test-clock';
+import { ScenarioYield } from '../yield';
 import { planScenario, readingsPayload, type Plan, type PlannedAction } from './plan';
 import { ScenarioError, type Scenario } from './schema';
 import type { EscalationDelays } from '@lg/evaluation';
@@ -64,6 +65,11 @@ export interface ScenarioRunOptions {
    * gateway answered 0x8001; raw messages and other kinds stay on MQTT. Times are whole seconds (BCD).
    */
   jt808?: { host: string; port: number };
+  /**
+   * The lease of the devices a demo fleet hands over to this run, seconds (default 30): renewed while it
+   * runs; a killed run gives them back when it ends (see `simulators/src/yield.ts`).
+   */
+  yieldLeaseSec?: number;
 }
 
 export interface ScenarioReport {
@@ -142,14 +148,10 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     groups: [],
   };
   let plan: Plan;
+  const planAt = (now: number): Plan =>
+    planScenario(scenario, { registry: o.registry, root: o.root, now, use: o.use, seed: o.seed });
   try {
-    plan = planScenario(scenario, {
-      registry: o.registry,
-      root: o.root,
-      now: started,
-      use: o.use,
-      seed: o.seed,
-    });
+    plan = planAt(started);
   } catch (err) {
     // A scenario this platform's registry cannot host (a flood group larger than the owner's fleet) fails
     // on its own, before anything is published; the others of a run go on.
@@ -186,7 +188,30 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
   const screens: LiveFeed[] = [];
   /** The test clock's offset before the run, restored after it. */
   let clockBefore: number | undefined;
+  let handOver: ScenarioYield | undefined;
   try {
+    // A demo fleet driving these devices hands them over for the run (and takes them back after it).
+    const announced = await ScenarioYield.announce([...new Set([...relevant, ...memberOf.keys()])], {
+      url: o.mqttUrl,
+      root: o.root,
+      passwordOf: o.passwordOf,
+      leaseSec: o.yieldLeaseSec,
+    });
+    handOver = announced?.control;
+    if (announced && announced.handed.length > 0) {
+      const handedAt = Date.now();
+      log(`  the demo fleet handed over ${announced.handed.join(', ')} for this run`);
+      // The fleet's readings of them are stamped up to now: a timeline ending now would start before
+      // them, its readings late and never evaluated. It starts after them once its span has passed.
+      if (scenario.anchor === 'now' && plan.span > 0) {
+        const waitMs = handedAt + plan.span + 1000 - Date.now();
+        log(
+          `  waiting ${Math.ceil(waitMs / 1000)} s for the timeline (${plan.span / 1000} s) to start after them`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        plan = planAt(Date.now());
+      }
+    }
     try {
       const rules = await o.gateway.rules();
       report.missingRules = scenario.rules.filter((r) => !rules.some((x) => x.rule === r));
@@ -547,6 +572,7 @@ export async function runScenario(scenario: Scenario, o: ScenarioRunOptions): Pr
     for (const screen of screens) screen.close();
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all([...terminals.values()].map((t) => t.close()));
+    await handOver?.release();
     if (clockBefore !== undefined) await o.clock?.setOffset(clockBefore).catch(() => undefined);
   }
   report.alerts = summarizeAlerts(events);
