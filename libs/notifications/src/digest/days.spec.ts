@@ -1,4 +1,13 @@
-import { addDays, dueDigestDate, isDate, isTimeZone, localDate, localDay, localMidnight } from './days';
+import {
+  addDays,
+  dueDigestDate,
+  isDate,
+  isTimeZone,
+  localDate,
+  localDateTime,
+  localDay,
+  localMidnight,
+} from './days';
 
 const SH = 'Asia/Shanghai';
 
@@ -12,6 +21,12 @@ describe('local days of the digest', () => {
     });
     expect(localDate(Date.parse('2026-05-01T15:59:59.999Z'), SH)).toBe('2026-05-01');
     expect(localDate(Date.parse('2026-05-01T16:00:00Z'), SH)).toBe('2026-05-02');
+  });
+
+  it('shows an instant as the local date and time to the minute', () => {
+    expect(localDateTime(Date.parse('2026-05-01T15:59:59.999Z'), SH)).toBe('2026-05-01 23:59');
+    expect(localDateTime(Date.parse('2026-05-01T16:03:00Z'), SH)).toBe('2026-05-02 00:03');
+    expect(localDateTime(Date.parse('2026-03-29T01:30:00Z'), 'Europe/Berlin')).toBe('2026-03-29 03:30');
   });
 
   it('gives 23- and 25-hour days in a zone with daylight saving', () => {

@@ -60,10 +60,18 @@ function offsetAt(ms: number, timeZone: string): number {
   return wallAsUtc - Math.floor(ms / 1000) * 1000;
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
 /** `YYYY-MM-DD` of the local day that holds `ms`. */
 export function localDate(ms: number, timeZone: string): string {
   const w = wallClock(ms, timeZone);
-  return `${String(w.y).padStart(4, '0')}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
+  return `${String(w.y).padStart(4, '0')}-${pad2(w.m)}-${pad2(w.d)}`;
+}
+
+/** `YYYY-MM-DD HH:mm` of `ms` on the zone's wall clock (the digest's mails show times so). */
+export function localDateTime(ms: number, timeZone: string): string {
+  const w = wallClock(ms, timeZone);
+  return `${String(w.y).padStart(4, '0')}-${pad2(w.m)}-${pad2(w.d)} ${pad2(Math.floor(w.minutes / 60))}:${pad2(w.minutes % 60)}`;
 }
 
 /** Minutes since local midnight at `ms`. */

@@ -1,5 +1,6 @@
 import { SEVERITIES, type EscalationLevel, type Severity } from '@lg/contracts';
 import type { RenderedMessage } from '../messages';
+import { localDateTime } from './days';
 import type { Digest, DigestAlert } from './digest';
 
 const SEV: Record<Severity, [string, string]> = {
@@ -53,18 +54,7 @@ export function duration(sec: number | null): [string, string] {
 
 /** `2026-05-01 10:03` in the digest's zone. */
 function localTime(iso: string, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(iso)))
-    parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return localDateTime(Date.parse(iso), timeZone);
 }
 
 function esc(s: string): string {
