@@ -3,6 +3,8 @@ import type { DeviceKind } from './topics';
 /** Chinese warning levels: blue (IV) < yellow (III) < orange (II) < red (I, highest). */
 export const SEVERITIES = ['blue', 'yellow', 'orange', 'red'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** The same, worst first: the order lists, tallies and tiles show them in. */
+export const SEVERITIES_WORST_FIRST: readonly Severity[] = [...SEVERITIES].reverse();
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);

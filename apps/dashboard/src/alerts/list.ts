@@ -1,3 +1,4 @@
+import { SEVERITIES_WORST_FIRST } from '@lg/contracts/alert';
 import { byId, h, setOptions, text } from '../dom';
 import { label, localMessage, onLangChange, t } from '../i18n';
 import { schedule } from '../scheduler';
@@ -15,8 +16,6 @@ import {
   type AlertFilter,
   type AlertStateFilter,
 } from './order';
-
-const SEVERITIES_DESC: Severity[] = ['red', 'orange', 'yellow', 'blue'];
 
 /** The alert list with its filters, and the open counts in the header. */
 export class AlertList {
@@ -123,7 +122,7 @@ export class AlertList {
     ]);
     setOptions(this.selects.severity, [
       ['', t('filter.allSeverities')],
-      ...SEVERITIES_DESC.map((s): [string, string] => [s, label('sev', s)]),
+      ...SEVERITIES_WORST_FIRST.map((s): [string, string] => [s, label('sev', s)]),
     ]);
     setOptions(this.selects.state, [
       ['open', t('filter.open')],
@@ -153,7 +152,7 @@ export class AlertList {
     );
     byId('alerts-empty').hidden = shown.length > 0;
     const counts = countOpen(all);
-    for (const sev of SEVERITIES_DESC) {
+    for (const sev of SEVERITIES_WORST_FIRST) {
       const el = document.querySelector(`#summary [data-sev="${sev}"] b`);
       if (el) text(el, String(counts[sev]));
     }

@@ -2,13 +2,13 @@ import type { Api } from '../api';
 import { h } from '../dom';
 import { label, localMessage, t } from '../i18n';
 import { formatDateTime, TIME_ZONE } from '../time';
+import { ESCALATION_LEVELS, SEVERITIES_WORST_FIRST as SEVERITIES } from '@lg/contracts/alert';
 import type { Digest, DigestAlert, DigestScope } from '@lg/contracts/digest';
 import type { NotificationDelivery, Principal, Severity } from '../types';
 
 /** `GET /api/digests/{scope}`: the digest and the deliveries of its day's sends. */
 type DigestView = Digest & { deliveries: NotificationDelivery[] };
 
-const SEVERITIES: Severity[] = ['red', 'orange', 'yellow', 'blue'];
 const DAY_MS = 86_400_000;
 /** The oldest day the API serves (alerts closed longer ago have left the live store). */
 const DAYS_BACK = 30;
@@ -122,6 +122,14 @@ export async function renderDigest(
       h('b', {}, String(value)),
       h('span', {}, text),
     );
+  const alertHeads = [
+    t('load.severity'),
+    t('load.device'),
+    t('load.rule'),
+    t('digest.opened'),
+    t('digest.level'),
+    t('digest.state'),
+  ];
   const tiles = h(
     'div',
     { class: 'digest-tiles' },
@@ -172,18 +180,7 @@ export async function renderDigest(
     h('h3', {}, t('digest.byRule')),
     d.alerts.byRule.length > 0 ? rules : h('p', { class: 'ws-muted' }, t('digest.none')),
     h('h3', {}, t('digest.worst')),
-    table(
-      [
-        t('load.severity'),
-        t('load.device'),
-        t('load.rule'),
-        t('digest.opened'),
-        t('digest.level'),
-        t('digest.state'),
-      ],
-      alertRows(d.alerts.worst, false),
-      'digest-worst',
-    ),
+    table(alertHeads, alertRows(d.alerts.worst, false), 'digest-worst'),
     h('h3', {}, t('digest.handling')),
     table(
       [t('load.severity'), t('digest.acked'), t('digest.median'), t('digest.slowest')],
@@ -202,25 +199,12 @@ export async function renderDigest(
       'p',
       { class: 'ws-muted' },
       `${t('digest.reached')}: `,
-      (['company', 'grid', 'community', 'street', 'district'] as const)
-        .filter((l) => d.handling.reached[l] > 0)
+      ESCALATION_LEVELS.filter((l) => d.handling.reached[l] > 0)
         .map((l) => `${label('level', l)} ${d.handling.reached[l]}`)
         .join(' · ') || t('digest.none'),
     ),
     h('h3', {}, `${t('digest.openItems')} (${d.open.total} · ${t('digest.standing')} ${d.open.standing})`),
-    table(
-      [
-        t('load.severity'),
-        t('load.device'),
-        t('load.rule'),
-        t('digest.opened'),
-        t('digest.level'),
-        t('digest.state'),
-        t('digest.age'),
-      ],
-      alertRows(d.open.items, true),
-      'digest-open-items',
-    ),
+    table([...alertHeads, t('digest.age')], alertRows(d.open.items, true), 'digest-open-items'),
     h('h3', {}, t('digest.deliveries')),
     table(
       [t('digest.channel'), t('digest.to'), t('digest.state'), t('digest.opened')],

@@ -1,4 +1,4 @@
-import { SEVERITIES, type EscalationLevel, type Severity } from '@lg/contracts';
+import { SEVERITIES_WORST_FIRST, type EscalationLevel, type Severity } from '@lg/contracts';
 import type { RenderedMessage } from '../messages';
 import { localDateTime } from './days';
 import type { Digest, DigestAlert } from './digest';
@@ -65,7 +65,7 @@ function esc(s: string): string {
 }
 
 function tally(counts: Record<Severity, number>): [string, string] {
-  const shown = [...SEVERITIES].reverse().filter((s) => counts[s] > 0);
+  const shown = SEVERITIES_WORST_FIRST.filter((s) => counts[s] > 0);
   if (shown.length === 0) return ['无', 'none'];
   return [
     shown.map((s) => `${SEV[s][0]}${counts[s]}条`).join('，'),
@@ -104,17 +104,14 @@ export function renderDigest(d: Digest, link: string | undefined): RenderedMessa
       ? `（${reachedBeyond.map((l) => `${LEVEL[l][0]} ${LEVEL[l][1]} ${h.reached[l]}`).join('，')}）`
       : ''
   }`;
-  const handlingLines = [...SEVERITIES]
-    .reverse()
-    .filter((s) => h.bySeverity[s].opened > 0)
-    .map((s) => {
-      const x = h.bySeverity[s];
-      const slow = x.slowest ? `，最慢 slowest ${duration(x.slowest.sec)[1]}（${x.slowest.device}）` : '';
-      return (
-        `${SEV[s][0]} ${SEV[s][1]}: 确认 acknowledged ${x.acknowledged}/${x.opened}，` +
-        `中位 median ${duration(x.medianSec)[1]}${slow}`
-      );
-    });
+  const handlingLines = SEVERITIES_WORST_FIRST.filter((s) => h.bySeverity[s].opened > 0).map((s) => {
+    const x = h.bySeverity[s];
+    const slow = x.slowest ? `，最慢 slowest ${duration(x.slowest.sec)[1]}（${x.slowest.device}）` : '';
+    return (
+      `${SEV[s][0]} ${SEV[s][1]}: 确认 acknowledged ${x.acknowledged}/${x.opened}，` +
+      `中位 median ${duration(x.medianSec)[1]}${slow}`
+    );
+  });
   const text = [
     `${d.scope.name}（${who[0]} ${who[1]} ${d.scope.id}）${d.date} 告警日报 · daily alert digest`,
     `统计时段 Period: ${localTime(d.from, d.timeZone)} – ${localTime(d.to, d.timeZone)} (${d.timeZone})`,
@@ -142,15 +139,12 @@ export function renderDigest(d: Digest, link: string | undefined): RenderedMessa
     `生成于 Built ${localTime(d.builtAt, d.timeZone)}`,
   ].join('\n');
 
-  const sevCells = [...SEVERITIES]
-    .reverse()
-    .map(
-      (s) =>
-        `<td style="padding:8px 14px;text-align:center;border-radius:6px;background:${SEV_COLOUR[s]};color:#fff">` +
-        `<div style="font-size:24px;font-weight:bold" data-severity="${s}">${d.alerts.bySeverity[s]}</div>` +
-        `<div style="font-size:12px">${SEV[s][0]} ${SEV[s][1]}</div></td>`,
-    )
-    .join('<td style="width:6px"></td>');
+  const sevCells = SEVERITIES_WORST_FIRST.map(
+    (s) =>
+      `<td style="padding:8px 14px;text-align:center;border-radius:6px;background:${SEV_COLOUR[s]};color:#fff">` +
+      `<div style="font-size:24px;font-weight:bold" data-severity="${s}">${d.alerts.bySeverity[s]}</div>` +
+      `<div style="font-size:12px">${SEV[s][0]} ${SEV[s][1]}</div></td>`,
+  ).join('<td style="width:6px"></td>');
   const row = (cells: string[], th = false) =>
     `<tr>${cells.map((c) => `<${th ? 'th' : 'td'} style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:left">${c}</${th ? 'th' : 'td'}>`).join('')}</tr>`;
   const alertRows = (list: DigestAlert[], openList: boolean) =>
@@ -192,11 +186,9 @@ export function renderDigest(d: Digest, link: string | undefined): RenderedMessa
         ]
       : []),
     '<h3>二、处置时效 Handling</h3>',
-    `<table style="border-collapse:collapse">${row(['等级 Severity', '确认 Acknowledged', '中位 Median', '最慢 Slowest'], true)}${[
-      ...SEVERITIES,
-    ]
-      .reverse()
-      .filter((s) => h.bySeverity[s].opened > 0)
+    `<table style="border-collapse:collapse">${row(['等级 Severity', '确认 Acknowledged', '中位 Median', '最慢 Slowest'], true)}${SEVERITIES_WORST_FIRST.filter(
+      (s) => h.bySeverity[s].opened > 0,
+    )
       .map((s) => {
         const x = h.bySeverity[s];
         return row([
