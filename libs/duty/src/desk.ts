@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
+import { ScheduledQueue } from '@lg/redis';
 import { z } from 'zod';
 import {
   DUTY_CHECK_ID_PATTERN,
@@ -148,8 +149,7 @@ export interface DutyDeskOptions {
 export class DutyDesk {
   // Also publishes the command centre's messages to drivers (`driver` jobs): the same broker connection
   // and the same path from the gateway to the companies' platforms.
-  private queue: Queue | undefined;
-  private worker: Worker | undefined;
+  private jobs: ScheduledQueue | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -163,32 +163,34 @@ export class DutyDesk {
   }
 
   async start(): Promise<void> {
-    this.queue = new Queue(DUTY_QUEUE, { connection: this.o.connection(), prefix: this.o.bullPrefix });
-    this.queue.on('error', (err) => this.o.onError?.(err, 'duty queue'));
-    if (this.o.schedule ?? true) {
-      await this.queue.upsertJobScheduler(
-        DUTY_SCHEDULER,
-        { pattern: '0 0 * * *', tz: DUTY_TIMEZONE },
-        { name: 'plan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      );
+    const schedule = this.o.schedule ?? true;
+    this.jobs = await ScheduledQueue.open(
+      DUTY_QUEUE,
+      'duty',
+      {
+        connection: () => this.o.connection(),
+        prefix: this.o.bullPrefix,
+        onError: (err, where) => this.o.onError?.(err, where),
+      },
+      DUTY_SCHEDULER,
+      schedule
+        ? {
+            pattern: '0 0 * * *',
+            tz: DUTY_TIMEZONE,
+            job: { name: 'plan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+          }
+        : null,
+    );
+    if (schedule) {
       // Today too, when started during the day (once per day whoever starts first).
       const today = localDayStart(this.now());
-      await this.queue.add('plan', { day: today }, { jobId: `plan-${today}`, removeOnComplete: 100 });
-    } else {
-      await this.queue.removeJobScheduler(DUTY_SCHEDULER);
+      await this.jobs.queue.add('plan', { day: today }, { jobId: `plan-${today}`, removeOnComplete: 100 });
     }
-    this.worker = new Worker(DUTY_QUEUE, (job: Job) => this.process(job), {
-      connection: this.o.connection(),
-      prefix: this.o.bullPrefix,
-      concurrency: 4,
-    });
-    this.worker.on('error', (err) => this.o.onError?.(err, 'duty worker'));
-    this.worker.on('failed', (job, err) => this.o.onError?.(err, `duty job ${job?.id ?? '?'}`));
+    this.jobs.work((job: Job) => this.process(job), { concurrency: 4 });
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    await this.jobs?.close();
   }
 
   /** Is this an answer topic (or anything else under `_duty`)? Such messages are not telemetry. */
@@ -265,7 +267,7 @@ export class DutyDesk {
     for (const p of plan) {
       if (p.at < now) continue;
       const id = `dc-${day.toString(36)}${p.company.toLowerCase().replace(/[^a-z0-9]/g, '')}${p.n}`;
-      await this.queue!.add('ask', { id, company: p.company, askedBy: 'schedule' } satisfies AskJob, {
+      await this.jobs!.queue.add('ask', { id, company: p.company, askedBy: 'schedule' } satisfies AskJob, {
         jobId: `ask-${id}`,
         delay: p.at - now,
         removeOnComplete: 1000,

@@ -6,3 +6,4 @@ export * from './held-lease';
 export * from './group-consumer';
 export * from './live-stream';
 export * from './snapshot';
+export * from './scheduled-queue';

@@ -1,4 +1,5 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
+import { ScheduledQueue } from '@lg/redis';
 import { z } from 'zod';
 import { parseDay } from './days';
 import { previousDay, type DayOutcome, type ScorecardEngine } from './engine';
@@ -45,8 +46,7 @@ export interface ScorecardJobsOptions {
  * InfluxDB away) is retried with backoff.
  */
 export class ScorecardJobs {
-  private queue: Queue | undefined;
-  private worker: Worker | undefined;
+  private jobs: ScheduledQueue | undefined;
 
   constructor(
     private readonly engine: ScorecardEngine,
@@ -54,36 +54,36 @@ export class ScorecardJobs {
   ) {}
 
   async start(): Promise<void> {
-    this.queue = new Queue(SCORECARD_QUEUE, { connection: this.o.connection(), prefix: this.o.prefix });
-    this.queue.on('error', (err) => this.o.onError?.(err, 'scorecard queue'));
-    await this.queue.upsertJobScheduler(
-      SCORECARD_SCHEDULER,
-      { pattern: this.o.cron ?? SCORECARD_DEFAULT_CRON, tz: SCORECARD_TIMEZONE },
+    this.jobs = await ScheduledQueue.open(
+      SCORECARD_QUEUE,
+      'scorecard',
       {
-        name: SCORECARD_JOB_NAME,
-        data: {},
-        opts: {
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 60_000 },
-          removeOnComplete: 100,
-          removeOnFail: 100,
+        connection: () => this.o.connection(),
+        prefix: this.o.prefix,
+        onError: (err, where) => this.o.onError?.(err, where),
+      },
+      SCORECARD_SCHEDULER,
+      {
+        pattern: this.o.cron ?? SCORECARD_DEFAULT_CRON,
+        tz: SCORECARD_TIMEZONE,
+        job: {
+          name: SCORECARD_JOB_NAME,
+          data: {},
+          opts: {
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 60_000 },
+            removeOnComplete: 100,
+            removeOnFail: 100,
+          },
         },
       },
     );
-    this.worker = new Worker(SCORECARD_QUEUE, (job: Job) => this.process(job), {
-      connection: this.o.connection(),
-      prefix: this.o.prefix,
-      concurrency: 1,
-      // A district day is read in one go; allow it time before the job counts as stalled.
-      lockDuration: 300_000,
-    });
-    this.worker.on('error', (err) => this.o.onError?.(err, 'scorecard worker'));
-    this.worker.on('failed', (job, err) => this.o.onError?.(err, `scorecard job ${job?.id ?? '?'}`));
+    // A district day is read in one go; allow it time before the job counts as stalled.
+    this.jobs.work((job: Job) => this.process(job), { concurrency: 1, lockDuration: 300_000 });
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    await this.jobs?.close();
   }
 
   private async process(job: Job): Promise<DayOutcome> {

@@ -1,4 +1,5 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
+import { ScheduledQueue } from '@lg/redis';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import type { Names } from '@lg/contracts';
@@ -54,8 +55,7 @@ export interface DigestJobsOptions {
  * missed days, up to {@link DIGEST_CATCH_UP_DAYS}.
  */
 export class DigestJobs {
-  private queue: Queue | undefined;
-  private worker: Worker | undefined;
+  private jobs: ScheduledQueue | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -70,42 +70,37 @@ export class DigestJobs {
   }
 
   async start(): Promise<void> {
-    this.queue = new Queue(this.n.digestQueue, {
-      connection: this.o.connection(),
-      prefix: this.o.bullPrefix,
-    });
-    this.queue.on('error', (err) => this.o.onError?.(err, 'digest queue'));
-    if (this.o.sendAtMinutes === null) {
-      await this.queue.removeJobScheduler(DIGEST_SCHEDULER);
-    } else {
-      const at = this.o.sendAtMinutes;
-      await this.queue.upsertJobScheduler(
-        DIGEST_SCHEDULER,
-        { pattern: `${at % 60} ${Math.floor(at / 60)} * * *`, tz: this.o.timeZone },
-        { name: 'daily', data: {}, opts: jobOpts(this.o.retryDelayMs) },
-      );
-      await this.catchUp(at);
-    }
-    this.worker = new Worker(this.n.digestQueue, (job: Job) => this.process(job), {
-      connection: this.o.connection(),
-      prefix: this.o.bullPrefix,
-      concurrency: 1,
-      lockDuration: 120_000,
-    });
-    this.worker.on('error', (err) => this.o.onError?.(err, 'digest worker'));
-    this.worker.on('failed', (job, err) => this.o.onError?.(err, `digest job ${job?.id ?? '?'}`));
+    const at = this.o.sendAtMinutes;
+    this.jobs = await ScheduledQueue.open(
+      this.n.digestQueue,
+      'digest',
+      {
+        connection: () => this.o.connection(),
+        prefix: this.o.bullPrefix,
+        onError: (err, where) => this.o.onError?.(err, where),
+      },
+      DIGEST_SCHEDULER,
+      at === null
+        ? null
+        : {
+            pattern: `${at % 60} ${Math.floor(at / 60)} * * *`,
+            tz: this.o.timeZone,
+            job: { name: 'daily', data: {}, opts: jobOpts(this.o.retryDelayMs) },
+          },
+    );
+    if (at !== null) await this.catchUp(this.jobs.queue, at);
+    this.jobs.work((job: Job) => this.process(job), { concurrency: 1, lockDuration: 120_000 });
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    await this.jobs?.close();
   }
 
   /**
    * Days due since the schedule last sent. A first start ever only notes the day due (a new deployment
    * does not mail its first morning's history at whatever hour it starts).
    */
-  private async catchUp(at: number): Promise<void> {
+  private async catchUp(queue: Queue, at: number): Promise<void> {
     const due = dueDigestDate(this.now(), this.o.timeZone, at);
     const last = await this.redis.get(this.n.digestLastDay);
     if (last === null || !isDate(last)) {
@@ -116,11 +111,7 @@ export class DigestJobs {
     for (let d = due; d > last && days.length < DIGEST_CATCH_UP_DAYS; d = addDays(d, -1)) days.unshift(d);
     // The job ID names the day: two workers starting together queue it once (and the claims hold anyway).
     for (const date of days)
-      await this.queue!.add(
-        'catch-up',
-        { date },
-        { ...jobOpts(this.o.retryDelayMs), jobId: `catch-up-${date}` },
-      );
+      await queue.add('catch-up', { date }, { ...jobOpts(this.o.retryDelayMs), jobId: `catch-up-${date}` });
   }
 
   private async process(job: Job): Promise<{ sent: number; skipped: number }> {

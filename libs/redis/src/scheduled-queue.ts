@@ -1,0 +1,73 @@
+import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+
+/** How a queue reaches Redis, and where its errors and failed jobs are told. */
+export interface QueueWiring {
+  connection: () => ConnectionOptions;
+  /** BullMQ's key prefix. */
+  prefix: string | undefined;
+  onError?: (err: unknown, where: string) => void;
+}
+
+/** A job a scheduler adds on a cron pattern in a time zone. */
+export interface JobSchedule {
+  pattern: string;
+  tz: string;
+  job: { name: string; data: object; opts: JobsOptions };
+}
+
+/**
+ * A BullMQ queue whose jobs come (also) from one repeating scheduler, and the worker that runs them: the
+ * scorecard's day, the duty desk's plan, the digest's morning. Errors of the queue and the worker and every
+ * failed job go to `onError` as `{label} queue`, `{label} worker`, `{label} job {id}`.
+ */
+export class ScheduledQueue {
+  private worker: Worker | undefined;
+
+  private constructor(
+    readonly queue: Queue,
+    private readonly name: string,
+    private readonly label: string,
+    private readonly wiring: QueueWiring,
+  ) {}
+
+  /**
+   * Opens the queue and sets its scheduler `schedulerId` to `schedule`; `null` removes the scheduler an
+   * earlier start may have left (the schedule was switched off).
+   */
+  static async open(
+    name: string,
+    label: string,
+    wiring: QueueWiring,
+    schedulerId: string,
+    schedule: JobSchedule | null,
+  ): Promise<ScheduledQueue> {
+    const queue = new Queue(name, { connection: wiring.connection(), prefix: wiring.prefix });
+    queue.on('error', (err) => wiring.onError?.(err, `${label} queue`));
+    if (schedule === null) await queue.removeJobScheduler(schedulerId);
+    else
+      await queue.upsertJobScheduler(
+        schedulerId,
+        { pattern: schedule.pattern, tz: schedule.tz },
+        schedule.job,
+      );
+    return new ScheduledQueue(queue, name, label, wiring);
+  }
+
+  /** Starts the worker (once the caller has queued what must come first). */
+  work(process: (job: Job) => Promise<unknown>, o: { concurrency: number; lockDuration?: number }): void {
+    const worker = new Worker(this.name, process, {
+      connection: this.wiring.connection(),
+      prefix: this.wiring.prefix,
+      concurrency: o.concurrency,
+      ...(o.lockDuration === undefined ? {} : { lockDuration: o.lockDuration }),
+    });
+    worker.on('error', (err) => this.wiring.onError?.(err, `${this.label} worker`));
+    worker.on('failed', (job, err) => this.wiring.onError?.(err, `${this.label} job ${job?.id ?? '?'}`));
+    this.worker = worker;
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+}
