@@ -18,7 +18,7 @@ import {
   type AlertSubject,
   type CauseIndex,
 } from '@lg/alerts';
-import { FencedBatch } from '@lg/redis';
+import { FencedBatch, VersionedHash } from '@lg/redis';
 import type { Registry } from '@lg/registry';
 
 /**
@@ -29,12 +29,11 @@ import type { Registry } from '@lg/registry';
  */
 export class CauseCache {
   private causes: CauseIndex = new Map();
-  private version: string | null = null;
+  private readonly source: VersionedHash;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(redis: Redis, prefix: string) {
+    this.source = new VersionedHash(redis, causesKey(prefix), causesVersionKey(prefix));
+  }
 
   current(): CauseIndex {
     return this.causes;
@@ -47,13 +46,11 @@ export class CauseCache {
 
   /** Reloads the causes if their version moved; true when it did. */
   async refresh(): Promise<boolean> {
-    const version = (await this.redis.get(causesVersionKey(this.prefix))) ?? '0';
-    if (version === this.version) return false;
-    const raw = await this.redis.hgetall(causesKey(this.prefix));
-    const causes = new Map<string, CauseState>();
-    for (const [id, json] of Object.entries(raw)) causes.set(id, JSON.parse(json) as CauseState);
+    const causes = await this.source.reload(
+      (raw) => new Map(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as CauseState])),
+    );
+    if (causes === undefined) return false;
     this.causes = causes;
-    this.version = version;
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { VersionedHash } from '@lg/redis';
 import { closureZone, type Closure, type Names, type RestrictedZone } from '@lg/contracts';
 
 /**
@@ -9,29 +10,31 @@ import { closureZone, type Closure, type Names, type RestrictedZone } from '@lg/
  */
 export class ClosureCache {
   private zones: readonly RestrictedZone[] = [];
-  private version: string | null = null;
+  private readonly source: VersionedHash;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly n: Names,
+    redis: Redis,
+    n: Names,
     /** Closures that ended more than this long ago are dropped (late fixes are judged up to it), ms. */
     private readonly keepEndedMs = 3600_000,
-  ) {}
+  ) {
+    this.source = new VersionedHash(redis, n.closures, n.closuresVersion);
+  }
 
   current(): readonly RestrictedZone[] {
     return this.zones;
   }
 
   async refresh(now = Date.now()): Promise<boolean> {
-    const version = (await this.redis.get(this.n.closuresVersion)) ?? '0';
-    if (version === this.version) return false;
-    const raw = await this.redis.hgetall(this.n.closures);
-    this.zones = Object.values(raw)
-      .map((json) => closureZone(JSON.parse(json) as Closure))
-      .filter(
-        (z) => (z.validTo ?? Infinity) > now - this.keepEndedMs && (z.validTo ?? 0) > (z.validFrom ?? 0),
-      );
-    this.version = version;
+    const zones = await this.source.reload((raw) =>
+      Object.values(raw)
+        .map((json) => closureZone(JSON.parse(json) as Closure))
+        .filter(
+          (z) => (z.validTo ?? Infinity) > now - this.keepEndedMs && (z.validTo ?? 0) > (z.validFrom ?? 0),
+        ),
+    );
+    if (zones === undefined) return false;
+    this.zones = zones;
     return true;
   }
 }

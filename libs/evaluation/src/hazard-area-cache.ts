@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { VersionedHash } from '@lg/redis';
 import { HazardIndex, type HazardArea, type Names } from '@lg/contracts';
 
 /**
@@ -10,12 +11,11 @@ import { HazardIndex, type HazardArea, type Names } from '@lg/contracts';
  */
 export class HazardAreaCache {
   private index = HazardIndex.EMPTY;
-  private version: string | null = null;
+  private readonly source: VersionedHash;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly n: Names,
-  ) {}
+  constructor(redis: Redis, n: Names) {
+    this.source = new VersionedHash(redis, n.hazards, n.hazardsVersion);
+  }
 
   current(): HazardIndex {
     return this.index;
@@ -23,12 +23,15 @@ export class HazardAreaCache {
 
   /** Reloads the areas if their version moved; true when it did. */
   async refresh(): Promise<boolean> {
-    const version = (await this.redis.get(this.n.hazardsVersion)) ?? '0';
-    if (version === this.version) return false;
-    const raw = await this.redis.hgetall(this.n.hazards);
-    const areas = Object.values(raw).map((json) => JSON.parse(json) as HazardArea);
-    this.index = new HazardIndex(areas, version);
-    this.version = version;
+    const index = await this.source.reload(
+      (raw, version) =>
+        new HazardIndex(
+          Object.values(raw).map((json) => JSON.parse(json) as HazardArea),
+          version,
+        ),
+    );
+    if (index === undefined) return false;
+    this.index = index;
     return true;
   }
 }

@@ -7,3 +7,4 @@ export * from './group-consumer';
 export * from './live-stream';
 export * from './snapshot';
 export * from './scheduled-queue';
+export * from './versioned-hash';
