@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { AlertStore } from '@lg/alerts';
 import { names, type NotifyChannel } from '@lg/contracts';
 import {
   addDays,
@@ -13,10 +12,9 @@ import {
   DeliveryStore,
   DigestClaims,
   DigestJobs,
-  DigestReader,
-  DigestSender,
   dueDigestDate,
   EmailChannel,
+  wireDigestJobs,
   type Channel,
 } from '@lg/notifications';
 import { Registry } from '@lg/registry';
@@ -62,15 +60,11 @@ describe('digest schedule (real Redis, two workers, real SMTP)', () => {
   let now = Date.parse('2026-05-02T01:00:00Z'); // 09:00 Shanghai: 05-01 is due
 
   function worker(holder: string): DigestJobs {
-    const store = new DeliveryStore(redis, n);
-    const jobs = new DigestJobs(
+    const jobs = wireDigestJobs(
       redis,
       n,
       registry,
-      new DigestClaims(redis, n, 1500),
-      new DigestSender(n, new DigestReader(new AlertStore(redis, n)), store, deliveries, {
-        channels: ['email'],
-      }),
+      { store: new DeliveryStore(redis, n), deliveries, channels: ['email'], claimTtlMs: 1500 },
       {
         connection,
         bullPrefix: n.bullPrefix,
