@@ -5,26 +5,11 @@ import Redis from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { names, type Incident, type IncidentAckResult, type IncidentView } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { demoRegistryWith, Platform } from '@lg/testing';
-import { connectDevice, hearTrucks, LiveClient, login } from './helpers';
+import { Platform } from '@lg/testing';
+import { connectDevice, hearTrucks, LiveClient, login, registryWithTrucks } from './helpers';
 
 /** The fleet of one company that goes silent together: 50 trucks of C01 besides the registry's own. */
 const FLOOD = Array.from({ length: 50 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
-
-function floodRegistry(dir: string): string {
-  return demoRegistryWith(dir, (data) =>
-    data.devices.push(
-      ...FLOOD.map((id, i) => ({
-        id,
-        kind: 'truck' as const,
-        owner: 'C01',
-        name: `洪泛测试 ${i + 1}`,
-        intervalSec: 10,
-        plate: `粤B F${String(i).padStart(4, '0')}`,
-      })),
-    ),
-  );
-}
 
 /**
  * An alarm flood on the built apps: fifty trucks of one company go silent together (a mobile network
@@ -59,7 +44,7 @@ describe('alarm floods: incidents', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lg-floods-'));
     platform = await Platform.start({
-      registryFile: floodRegistry(dir),
+      registryFile: registryWithTrucks(dir, FLOOD, 'C01', '洪泛测试', 'F'),
       env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
     });
     redis = new Redis(platform.services.redisUrl);

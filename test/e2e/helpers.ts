@@ -1,10 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { Alert, AlertTransition, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
 import type { Device, RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
-import { Platform, type PlatformOptions } from '@lg/testing';
+import { demoRegistryWith, Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { DutyResponder } from '@lg/simulators/duty-responder';
 
@@ -57,6 +59,16 @@ export class LiveClient {
     await connectLive(gateway, token, (socket) => (client = new LiveClient(socket)));
     await waitFor('the initial alerts event', () => client!.initial !== undefined, 10_000);
     return client!;
+  }
+
+  /** The newest copy of each alert this client was sent (the initial list and every update since). */
+  latest(): Map<string, Alert> {
+    const out = new Map<string, Alert>();
+    for (const a of [...(this.initial ?? []), ...this.alerts]) {
+      const known = out.get(a.id);
+      if (!known || a.updatedAt >= known.updatedAt) out.set(a.id, a);
+    }
+    return out;
   }
 
   async waitForAlert(match: (a: Alert) => boolean, what: string, timeoutMs = 10_000): Promise<Alert> {
@@ -243,6 +255,45 @@ export async function hearTrucks(
       await publishTruck(client, root, owner, id, fix);
     }
   }
+}
+
+/**
+ * The demo registry written to `dir` with `trucks` added as `owner`'s: the n-th named `${name} n` and
+ * plated `粤B ${plate}` with its zero-based number in four digits. Returns the file.
+ */
+export function registryWithTrucks(
+  dir: string,
+  trucks: readonly string[],
+  owner: string,
+  name: string,
+  plate: string,
+): string {
+  return demoRegistryWith(dir, (data) =>
+    data.devices.push(
+      ...trucks.map((id, i) => ({
+        id,
+        kind: 'truck' as const,
+        owner,
+        name: `${name} ${i + 1}`,
+        intervalSec: 10,
+        plate: `粤B ${plate}${String(i).padStart(4, '0')}`,
+      })),
+    ),
+  );
+}
+
+/**
+ * A rule pack written to `dir`: truck.offline after `silenceSec` of silence, device.offline off, so that
+ * each truck has one offline alert. Returns the file.
+ */
+export function truckOfflinePack(dir: string, silenceSec: number): string {
+  const file = join(dir, 'pack.json');
+  const pack = {
+    'truck.offline': { config: { silenceSec, movingKmh: 5 } },
+    'device.offline': { enabled: false },
+  };
+  writeFileSync(file, JSON.stringify(pack));
+  return file;
 }
 
 /**

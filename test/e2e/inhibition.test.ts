@@ -1,12 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { MqttClient } from 'mqtt';
+import { join } from 'node:path';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
-import type { RegistryData } from '@lg/registry';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { OperatorStand, publishTruck, registryWithTrucks, truckOfflinePack } from './helpers';
 
 /** Twenty trucks of one company besides the registry's own: ten report again before the link returns. */
 const FLEET = Array.from({ length: 20 }, (_, i) => `TI${String(i + 1).padStart(3, '0')}`);
@@ -17,36 +14,6 @@ const OFFLINE_RULES = new Set(['truck.offline', 'device.offline']);
 const SILENCE_SEC = 4;
 const GRACE_SEC = 15;
 
-function fleetRegistry(dir: string): string {
-  const data = JSON.parse(
-    readFileSync(resolve(__dirname, '../../config/registry/longgang.json'), 'utf8'),
-  ) as RegistryData;
-  data.devices.push(
-    ...FLEET.map((id, i) => ({
-      id,
-      kind: 'truck' as const,
-      owner: 'C01',
-      name: `抑制测试 ${i + 1}`,
-      intervalSec: 10,
-      plate: `粤B I${String(i).padStart(4, '0')}`,
-    })),
-  );
-  const file = join(dir, 'registry.json');
-  writeFileSync(file, JSON.stringify(data));
-  return file;
-}
-
-/** truck.offline after a short silence; device.offline off, so that each truck has one offline alert. */
-function fastPack(dir: string): string {
-  const file = join(dir, 'pack.json');
-  const pack = {
-    'truck.offline': { config: { silenceSec: SILENCE_SEC, movingKmh: 5 } },
-    'device.offline': { enabled: false },
-  };
-  writeFileSync(file, JSON.stringify(pack));
-  return file;
-}
-
 /**
  * Inhibition on the built apps: company C01's platform link drops and its twenty trucks go silent. One
  * `platform.link_down` alert is raised; the trucks' offline alerts are held under it (on `/live` only with
@@ -56,28 +23,15 @@ function fastPack(dir: string): string {
  */
 describe('inhibition: a company platform link down holds its trucks’ offline alerts', () => {
   let dir: string;
-  let platform: Platform;
-  let c01: MqttClient;
-  let screen: LiveClient;
-  let token: string;
-  let gateway: string;
+  let stand: OperatorStand;
 
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await stand.api(path, stand.token);
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  /** The newest copy of each alert the screen was sent. */
-  const latest = (): Map<string, Alert> => {
-    const out = new Map<string, Alert>();
-    for (const a of [...(screen.initial ?? []), ...screen.alerts]) {
-      const known = out.get(a.id);
-      if (!known || a.updatedAt >= known.updatedAt) out.set(a.id, a);
-    }
-    return out;
-  };
   const offlineOf = (devices: string[]) =>
-    [...latest().values()].filter((a) => devices.includes(a.device) && OFFLINE_RULES.has(a.rule));
+    [...stand.live.latest().values()].filter((a) => devices.includes(a.device) && OFFLINE_RULES.has(a.rule));
   const report = async (id: string, i: number, ts: number, moving = true) => {
     const fix = {
       ts,
@@ -87,36 +41,35 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
       ignition: moving,
       sats: 10,
     };
-    await c01.publishAsync(`${platform.root}/truck/C01/${id}/telemetry`, JSON.stringify(fix), { qos: 1 });
+    await publishTruck(stand.owner('C01'), stand.platform.root, 'C01', id, fix);
   };
   const link = (state: 'online' | 'offline') =>
-    c01.publishAsync(platformLinkTopic(platform.root, 'C01'), JSON.stringify({ state }), {
-      qos: 1,
-      retain: true,
-    });
+    stand
+      .owner('C01')
+      .publishAsync(platformLinkTopic(stand.platform.root, 'C01'), JSON.stringify({ state }), {
+        qos: 1,
+        retain: true,
+      });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
-    platform = await Platform.start({
-      registryFile: fleetRegistry(dir),
-      env: {
-        RULE_PACK_FILE: fastPack(dir),
-        TIMER_INTERVAL_MS: '100',
-        INHIBIT_GRACE_SEC: String(GRACE_SEC),
-        INHIBIT_RECHECK_SEC: '1',
-        DUTY_CHECK_SCHEDULE: 'false',
+    stand = await OperatorStand.start(
+      {
+        registryFile: registryWithTrucks(dir, FLEET, 'C01', '抑制测试', 'I'),
+        env: {
+          RULE_PACK_FILE: truckOfflinePack(dir, SILENCE_SEC),
+          TIMER_INTERVAL_MS: '100',
+          INHIBIT_GRACE_SEC: String(GRACE_SEC),
+          INHIBIT_RECHECK_SEC: '1',
+          DUTY_CHECK_SCHEDULE: 'false',
+        },
       },
-    });
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    screen = await LiveClient.connect(gateway, token);
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
+      ['C01'],
+    );
   });
 
   afterAll(async () => {
-    screen?.close();
-    await c01?.endAsync();
-    await platform?.stop();
+    await stand?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -135,16 +88,18 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
 
     // The link drops, and the trucks go silent.
     await link('offline');
-    const cause = await screen.waitForAlert(
+    const cause = await stand.live.waitForAlert(
       (a) => a.rule === 'platform.link_down' && a.owner === 'C01' && a.active,
       'the link alert',
     );
     expect(cause).toMatchObject({ severity: 'orange', cause: 'link:C01', device: 'C01', kind: 'truck' });
     await waitFor('twenty held offline alerts', () => offlineOf(FLEET).length === 20, 30_000);
     // Every one came held: none was ever sent to a screen without its cause.
-    const sent = screen.alerts.filter((a) => FLEET.includes(a.device) && OFFLINE_RULES.has(a.rule));
+    const sent = stand.live.alerts.filter((a) => FLEET.includes(a.device) && OFFLINE_RULES.has(a.rule));
     expect(sent.filter((a) => a.inhibitedBy !== 'link:C01')).toEqual([]);
-    expect(screen.alerts.filter((a) => a.rule === 'platform.link_down' && a.owner === 'C01')).toHaveLength(1);
+    expect(
+      stand.live.alerts.filter((a) => a.rule === 'platform.link_down' && a.owner === 'C01'),
+    ).toHaveLength(1);
     // Listed with their cause, none climbing: they stay at the company level, held.
     const listed = await api<Alert[]>('/api/alerts?owner=C01&active=true&limit=500');
     const held = listed.filter((a) => a.inhibitedBy === 'link:C01');
@@ -155,7 +110,11 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     // silent again): their held alerts close by themselves, nobody has to acknowledge them.
     await link('online');
     for (const [i, id] of BACK.entries()) await report(id, i, Date.now(), false);
-    await waitFor('the link alert to clear', () => latest().get(cause.id)?.active === false, 30_000);
+    await waitFor(
+      'the link alert to clear',
+      () => stand.live.latest().get(cause.id)?.active === false,
+      30_000,
+    );
     await waitFor(
       'the held alerts of the ten trucks that reported to close',
       () => offlineOf(BACK).every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),

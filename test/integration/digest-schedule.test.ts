@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { AlertStore } from '@lg/alerts';
 import { names, type NotifyChannel } from '@lg/contracts';
 import {
   addDays,
@@ -13,21 +9,14 @@ import {
   DeliveryStore,
   DigestClaims,
   DigestJobs,
-  DigestReader,
-  DigestSender,
   dueDigestDate,
   EmailChannel,
+  wireDigestJobs,
   type Channel,
 } from '@lg/notifications';
 import { Registry } from '@lg/registry';
-import {
-  DEMO_NOTIFY_CREDENTIALS,
-  freePort,
-  NotifyReceivers,
-  startRedisServer,
-  waitFor,
-  type ManagedProcess,
-} from '@lg/services';
+import { waitFor, type NotifyReceivers } from '@lg/services';
+import { RedisAndReceivers } from './redis-receivers';
 
 const TZ = 'Asia/Shanghai';
 
@@ -37,14 +26,11 @@ const TZ = 'Asia/Shanghai';
  * taken over once it lapses; a worker that starts after missed mornings sends the missed days.
  */
 describe('digest schedule (real Redis, two workers, real SMTP)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
-  let port: number;
+  const stand = new RedisAndReceivers();
   let redis: Redis;
   let receivers: NotifyReceivers;
   let deliveries: DeliveryQueue;
   const workers: DigestJobs[] = [];
-  const connections: Redis[] = [];
   const n = names(`dg${randomBytes(4).toString('hex')}`);
   const registry = Registry.load('config/registry/longgang.json');
   // Only the companies' digests, and C01–C03's contacts' mail: enough to count, little to send.
@@ -54,23 +40,15 @@ describe('digest schedule (real Redis, two workers, real SMTP)', () => {
       .filter((s) => ids.includes(s.scope.id))
       .flatMap((s) => s.contacts.map((c) => c.email))
       .filter((e): e is string => !!e);
-  const connection = () => {
-    const c = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null });
-    connections.push(c);
-    return c;
-  };
+  const connection = stand.connection;
   let now = Date.parse('2026-05-02T01:00:00Z'); // 09:00 Shanghai: 05-01 is due
 
   function worker(holder: string): DigestJobs {
-    const store = new DeliveryStore(redis, n);
-    const jobs = new DigestJobs(
+    const jobs = wireDigestJobs(
       redis,
       n,
       registry,
-      new DigestClaims(redis, n, 1500),
-      new DigestSender(n, new DigestReader(new AlertStore(redis, n)), store, deliveries, {
-        channels: ['email'],
-      }),
+      { store: new DeliveryStore(redis, n), deliveries, channels: ['email'], claimTtlMs: 1500 },
       {
         connection,
         bullPrefix: n.bullPrefix,
@@ -89,11 +67,8 @@ describe('digest schedule (real Redis, two workers, real SMTP)', () => {
   const mailsOf = (date: string) => receivers.of('email').filter((m) => m.subject?.includes(` ${date} 日报`));
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-digest-'));
-    port = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port });
-    redis = new Redis(`redis://127.0.0.1:${port}`);
-    receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    await stand.start('lg-digest-');
+    ({ redis, receivers } = stand);
     const channels = new Map<NotifyChannel, Channel>([
       ['email', new EmailChannel(receivers.smtpUrl, 'test <t@longgang.example>', 5000)],
     ]);
@@ -111,11 +86,7 @@ describe('digest schedule (real Redis, two workers, real SMTP)', () => {
   afterAll(async () => {
     for (const w of workers) await w.stop();
     await deliveries?.stop();
-    for (const c of connections) await c.quit();
-    await redis?.quit();
-    await receivers?.stop();
-    await redisProc?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stand.stop();
   });
 
   it('sends a day once per scope with two workers and the day queued twice; a first start sends nothing', async () => {

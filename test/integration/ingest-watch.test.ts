@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
 import {
   causesKey,
   causesVersionKey,
@@ -16,7 +12,8 @@ import { CauseCache, IngestWatch } from '@lg/evaluation';
 import { IngestHeartbeat } from '@lg/ingest';
 import { Leases } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { Services, waitFor } from '@lg/services';
+import { waitFor } from '@lg/services';
+import { servicesStand } from './services-stand';
 
 /**
  * The platform cause "ingest down" on a real Redis: ingest's heartbeat, and the one worker that decides the
@@ -29,33 +26,19 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
   const partitions = 4;
   const settings = { aliveMs: 3000, downAfterMs: 5000 };
   const clock = { now: () => Date.now() };
-  let dir: string;
-  let services: Services;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-ingest-watch-'));
-    services = await Services.start({ dir, registry });
-    redis = new Redis(services.redisUrl);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await services?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stand = servicesStand('lg-ingest-watch-', registry);
 
   const cause = async (): Promise<CauseState | undefined> => {
-    const json = await redis.hget(causesKey(prefix), INGEST_CAUSE);
+    const json = await stand.redis.hget(causesKey(prefix), INGEST_CAUSE);
     return json ? (JSON.parse(json) as CauseState) : undefined;
   };
 
   it('records nothing before ingest is seen, up once it beats, down once its beats went stale', async () => {
     const p = partitionOf(INGEST_CAUSE, partitions);
-    const leases = new Leases(redis, 'worker-a', 10_000);
+    const leases = new Leases(stand.redis, 'worker-a', 10_000);
     expect(await leases.acquire(n.partitionLease(p))).toBe(true);
-    const watch = new IngestWatch(redis, n, 'worker-a', partitions, settings, clock);
-    const other = new IngestWatch(redis, n, 'worker-b', partitions, settings, clock);
+    const watch = new IngestWatch(stand.redis, n, 'worker-a', partitions, settings, clock);
+    const other = new IngestWatch(stand.redis, n, 'worker-b', partitions, settings, clock);
 
     // No ingest ever: nothing recorded, however long.
     expect(await watch.decide([p])).toBeNull();
@@ -64,7 +47,7 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
     // An instance taking readings beats once a second: ingest is up (since the epoch: no grace to run).
     let connected = true;
     const beat = new IngestHeartbeat(
-      redis,
+      stand.redis,
       prefix,
       'ingest-1',
       () => connected,
@@ -76,11 +59,11 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
     try {
       await waitFor(
         'a beat',
-        async () => (await redis.hexists(ingestHeartbeatsKey(prefix), 'ingest-1')) === 1,
+        async () => (await stand.redis.hexists(ingestHeartbeatsKey(prefix), 'ingest-1')) === 1,
       );
-      const version = await redis.get(causesVersionKey(prefix));
+      const version = await stand.redis.get(causesVersionKey(prefix));
       expect(await watch.decide([p])).toEqual({ state: 'up', since: 0 });
-      expect(await redis.get(causesVersionKey(prefix))).not.toBe(version);
+      expect(await stand.redis.get(causesVersionKey(prefix))).not.toBe(version);
       expect(await watch.decide([p])).toBeNull();
 
       // Alive but cut off from the broker: its beats go on, with the last time it took readings.
@@ -88,7 +71,7 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
       const cutAt = Date.now();
       let last: IngestBeat | undefined;
       await waitFor('a beat while cut off', async () => {
-        const json = await redis.hget(ingestHeartbeatsKey(prefix), 'ingest-1');
+        const json = await stand.redis.hget(ingestHeartbeatsKey(prefix), 'ingest-1');
         last = JSON.parse(json!) as IngestBeat;
         return last.at > cutAt;
       });
@@ -102,7 +85,7 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
     const now = Date.now();
     const stale: IngestBeat = { at: now, startedAt: now - 60_000, takingAt: now - 6000 };
     const gone: IngestBeat = { at: now - 7_200_000, startedAt: now - 9_000_000, takingAt: now - 7_200_000 };
-    await redis.hset(
+    await stand.redis.hset(
       ingestHeartbeatsKey(prefix),
       'ingest-1',
       JSON.stringify(stale),
@@ -117,13 +100,13 @@ describe('inhibition: the ingest heartbeat and the platform cause in Redis', () 
     const down = await watch.decide([p]);
     expect(down).toMatchObject({ state: 'down' });
     expect(await cause()).toEqual(down);
-    expect(await redis.hexists(ingestHeartbeatsKey(prefix), 'old')).toBe(0);
-    const cache = new CauseCache(redis, prefix);
+    expect(await stand.redis.hexists(ingestHeartbeatsKey(prefix), 'old')).toBe(0);
+    const cache = new CauseCache(stand.redis, prefix);
     expect(await cache.refresh()).toBe(true);
     expect(cache.ingestDown()).toBe(true);
 
     // Ingest takes readings again: up, since now (the grace of the held alerts starts).
-    await redis.hset(
+    await stand.redis.hset(
       ingestHeartbeatsKey(prefix),
       'ingest-1',
       JSON.stringify({ ...stale, at: Date.now(), takingAt: Date.now() }),

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
 import { AlertStore } from '@lg/alerts';
 import { causeAlertsKey, gatewayStatusTopic, names, partitionOf, platformLinkTopic } from '@lg/contracts';
 import { CauseAlerts, CauseCache, readRoutingLag } from '@lg/evaluation';
 import { PlatformLinks } from '@lg/ingest';
 import { Leases } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { Services } from '@lg/services';
+import { servicesStand } from './services-stand';
 
 /**
  * The Redis side of inhibition on a real Redis: ingest records a company platform's and a site gateway's
@@ -20,24 +16,10 @@ describe('inhibition: causes in Redis', () => {
   const prefix = 'inh';
   const n = names(prefix);
   const partitions = 4;
-  let dir: string;
-  let services: Services;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
-    services = await Services.start({ dir, registry });
-    redis = new Redis(services.redisUrl);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await services?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stand = servicesStand('lg-inhibit-', registry);
 
   it('records link and gateway changes as causes, and opens then clears one alert per cause', async () => {
-    const links = new PlatformLinks(redis, {
+    const links = new PlatformLinks(stand.redis, {
       root: 'lg/v1',
       prefix,
       isCompany: (id) => registry.company(id) !== undefined,
@@ -59,22 +41,22 @@ describe('inhibition: causes in Redis', () => {
     );
     await expect(links.onStatus('lg/v1/_status/S01/gateway', offline)).rejects.toThrow(/not \{root\}/);
 
-    const cache = new CauseCache(redis, prefix);
+    const cache = new CauseCache(stand.redis, prefix);
     expect(await cache.refresh()).toBe(true);
     expect(await cache.refresh()).toBe(false);
     expect([...cache.current().keys()].sort()).toEqual(['gateway:S01-GW', 'link:C01']);
     expect(cache.current().get('link:C01')?.state).toBe('down');
 
     // Each cause's alert is written by the owner of its partition, under the lease.
-    const leases = new Leases(redis, 'worker-a', 10_000);
+    const leases = new Leases(stand.redis, 'worker-a', 10_000);
     const owned = [...new Set(['link:C01', 'gateway:S01-GW'].map((c) => partitionOf(c, partitions)))];
     for (const p of owned) expect(await leases.acquire(n.partitionLease(p))).toBe(true);
-    const store = new AlertStore(redis, n);
-    const causeAlerts = new CauseAlerts(redis, n, store, registry, leases.owner, partitions);
+    const store = new AlertStore(stand.redis, n);
+    const causeAlerts = new CauseAlerts(stand.redis, n, store, registry, leases.owner, partitions);
     expect(await causeAlerts.sync(cache.current(), [])).toBe(0);
     expect(await causeAlerts.sync(cache.current(), owned)).toBe(2);
     expect(await causeAlerts.sync(cache.current(), owned)).toBe(0);
-    const ids = await redis.hgetall(causeAlertsKey(prefix));
+    const ids = await stand.redis.hgetall(causeAlertsKey(prefix));
     const alerts = await store.getMany(Object.values(ids));
     const byCause = new Map([...alerts.values()].map((a) => [a.cause, a]));
     expect(byCause.get('link:C01')).toMatchObject({
@@ -102,15 +84,15 @@ describe('inhibition: causes in Redis', () => {
 
   it('measures how far routing is behind: the age of the oldest entry the route group has not taken', async () => {
     const stream = `${prefix}:lag-test`;
-    expect(await readRoutingLag(redis, stream, 'route')).toBe(0);
-    await redis.xadd(stream, `${Date.now() - 8000}-0`, 'x', '1');
-    await redis.xadd(stream, '*', 'x', '2');
-    await redis.xgroup('CREATE', stream, 'route', '0');
-    const lag = await readRoutingLag(redis, stream, 'route');
+    expect(await readRoutingLag(stand.redis, stream, 'route')).toBe(0);
+    await stand.redis.xadd(stream, `${Date.now() - 8000}-0`, 'x', '1');
+    await stand.redis.xadd(stream, '*', 'x', '2');
+    await stand.redis.xgroup('CREATE', stream, 'route', '0');
+    const lag = await readRoutingLag(stand.redis, stream, 'route');
     expect(lag).toBeGreaterThanOrEqual(8000);
-    await redis.xreadgroup('GROUP', 'route', 'r1', 'COUNT', 1, 'STREAMS', stream, '>');
-    expect(await readRoutingLag(redis, stream, 'route')).toBeLessThan(8000);
-    await redis.xreadgroup('GROUP', 'route', 'r1', 'COUNT', 10, 'STREAMS', stream, '>');
-    expect(await readRoutingLag(redis, stream, 'route')).toBe(0);
+    await stand.redis.xreadgroup('GROUP', 'route', 'r1', 'COUNT', 1, 'STREAMS', stream, '>');
+    expect(await readRoutingLag(stand.redis, stream, 'route')).toBeLessThan(8000);
+    await stand.redis.xreadgroup('GROUP', 'route', 'r1', 'COUNT', 10, 'STREAMS', stream, '>');
+    expect(await readRoutingLag(stand.redis, stream, 'route')).toBe(0);
   });
 });

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { names, type NotifyChannel, type Severity } from '@lg/contracts';
 import {
@@ -14,14 +11,8 @@ import {
   type Channel,
   type DeliveryJob,
 } from '@lg/notifications';
-import {
-  DEMO_NOTIFY_CREDENTIALS,
-  freePort,
-  NotifyReceivers,
-  startRedisServer,
-  waitFor,
-  type ManagedProcess,
-} from '@lg/services';
+import { waitFor, type NotifyReceivers } from '@lg/services';
+import { RedisAndReceivers } from './redis-receivers';
 
 /**
  * The delivery queue on a real Redis (BullMQ) and real receivers: a job that finds its delivery already
@@ -29,14 +20,12 @@ import {
  * once with the reason, and one address gets no more than its throttle a minute (red excepted).
  */
 describe('notification delivery (real Redis and receivers)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
+  const stand = new RedisAndReceivers();
   let redis: Redis;
   let receivers: NotifyReceivers;
   let store: DeliveryStore;
   let queue: DeliveryQueue;
   const n = names(`nd${randomBytes(4).toString('hex')}`);
-  const connections: Redis[] = [];
 
   const job = (id: string, severity: Severity, to = '13807559999'): DeliveryJob => ({
     id,
@@ -58,11 +47,8 @@ describe('notification delivery (real Redis and receivers)', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-notify-'));
-    const port = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port });
-    redis = new Redis(`redis://127.0.0.1:${port}`);
-    receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    await stand.start('lg-notify-');
+    ({ redis, receivers } = stand);
     store = new DeliveryStore(redis, n);
     const channels = new Map<NotifyChannel, Channel>([
       ['sms', new SmsChannel(new JsonSmsGateway(`${receivers.httpUrl}/sms`, ''))],
@@ -72,11 +58,7 @@ describe('notification delivery (real Redis and receivers)', () => {
       ],
     ]);
     queue = new DeliveryQueue(redis, n, store, channels, {
-      connection: () => {
-        const c = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null });
-        connections.push(c);
-        return c;
-      },
+      connection: stand.connection,
       bullPrefix: n.bullPrefix,
       attempts: 3,
       backoffMs: 100,
@@ -88,11 +70,7 @@ describe('notification delivery (real Redis and receivers)', () => {
 
   afterAll(async () => {
     await queue?.stop();
-    await Promise.all(connections.map((c) => c.quit()));
-    await redis?.quit();
-    await receivers?.stop();
-    await redisProc?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stand.stop();
   });
 
   it('does not send again what an earlier attempt sent, and sends a delivery queued twice once', async () => {

@@ -26,14 +26,12 @@ import {
   channelsFrom,
   DeliveryQueue,
   DeliveryStore,
-  DigestClaims,
   DigestJobs,
-  DigestReader,
-  DigestSender,
   policyFrom,
   TransitionConsumer,
   type Channel,
   type DigestChannel,
+  wireDigestJobs,
 } from '@lg/notifications';
 import type { NotifyChannel } from '@lg/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
@@ -246,13 +244,11 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
       // Daily digests go by e-mail and webhook, through the same delivery queue and states.
       const digestChannels = c.DIGEST_CHANNELS.filter((ch): ch is DigestChannel => this.channels.has(ch));
       if (digestChannels.length > 0) {
-        const alerts = new AlertStore(redis, n);
-        this.digests = new DigestJobs(
+        this.digests = wireDigestJobs(
           redis,
           n,
           registry,
-          new DigestClaims(redis, n),
-          new DigestSender(n, new DigestReader(alerts), store, this.deliveries, { channels: digestChannels }),
+          { store, deliveries: this.deliveries, channels: digestChannels },
           {
             connection: () => this.connections.bullConnection(),
             bullPrefix: n.bullPrefix,

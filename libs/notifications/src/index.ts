@@ -17,4 +17,5 @@ export * from './digest/scopes';
 export * from './digest/claims';
 export * from './digest/sender';
 export * from './digest/jobs';
+export * from './digest/wiring';
 export * from './receipts';
