@@ -13,9 +13,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_TOPIC_ROOT } from '@lg/contracts';
+import { DEFAULT_TOPIC_ROOT, SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { mqttIdentities, SIMULATOR_CONTROL_USERS, writeMosquittoAuth } from '@lg/services';
+import { mqttIdentities, writeMosquittoAuth } from '@lg/services';
 
 const USAGE = `Usage: node dist/scripts/mqtt-auth.js --out DIR --passwords FILE [options]
 

@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
-import { exitText } from '@lg/contracts';
+import { exitText, SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import {
   APP_NODE_FLAGS,
@@ -22,7 +22,6 @@ import {
   ManagedProcess,
   NotifyReceivers,
   Services,
-  SIMULATOR_CONTROL_USERS,
   Supervisor,
   waitFor,
 } from '@lg/services';

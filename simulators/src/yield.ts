@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fleetTopic, SIMULATOR_CONTROL_USERS, yieldedTopic, yieldTopic } from '@lg/contracts';
 import { DeviceClient } from './device-client';
 import type { Fleet } from './fleet';
 
@@ -12,7 +13,6 @@ import type { Fleet } from './fleet';
  * Two identities of the broker's device listener, in demo mode only, may use these topics; no registry
  * identity may, so no device or company can silence another's devices.
  */
-export const SIM_CONTROL_USERS = { fleet: 'lg-sim-fleet', scenario: 'lg-sim-scenario' } as const;
 
 /** A lease left unrenewed this long ends: a killed scenario run gives its devices back within it. */
 export const DEFAULT_LEASE_SEC = 30;
@@ -21,10 +21,6 @@ export const MAX_YIELD_DEVICES = 5000;
 
 /** A device the fleet could not take back (broker away) is tried again this much later. */
 const RETRY_MS = 5000;
-
-export const yieldTopic = (root: string, run: string): string => `${root}/_sim/yield/${run}`;
-export const yieldedTopic = (root: string, run: string): string => `${root}/_sim/yielded/${run}`;
-export const fleetTopic = (root: string): string => `${root}/_sim/fleet`;
 
 /** What a fleet makes of one message on `_sim/yield/<run>`: a lease, the run's end, or an error. */
 export type YieldMessage =
@@ -112,9 +108,9 @@ export class FleetYield {
   ): Promise<FleetYield> {
     const client = await DeviceClient.connect({
       url: o.url,
-      clientId: SIM_CONTROL_USERS.fleet,
-      username: SIM_CONTROL_USERS.fleet,
-      password: o.passwordOf(SIM_CONTROL_USERS.fleet),
+      clientId: SIMULATOR_CONTROL_USERS.fleet,
+      username: SIMULATOR_CONTROL_USERS.fleet,
+      password: o.passwordOf(SIMULATOR_CONTROL_USERS.fleet),
       will: { topic: fleetTopic(o.root), payload: JSON.stringify({ listening: false }) },
       onConnect: { topic: fleetTopic(o.root), payload: JSON.stringify({ listening: true }) },
     });
@@ -218,14 +214,14 @@ export class ScenarioYield {
   ): Promise<{ control: ScenarioYield; handed: string[] } | undefined> {
     let password: string;
     try {
-      password = o.passwordOf(SIM_CONTROL_USERS.scenario);
+      password = o.passwordOf(SIMULATOR_CONTROL_USERS.scenario);
     } catch {
       return undefined;
     }
     const client = await DeviceClient.connect({
       url: o.url,
-      clientId: SIM_CONTROL_USERS.scenario,
-      username: SIM_CONTROL_USERS.scenario,
+      clientId: SIMULATOR_CONTROL_USERS.scenario,
+      username: SIMULATOR_CONTROL_USERS.scenario,
       password,
       reconnectPeriodMs: 0,
     }).catch(() => undefined);

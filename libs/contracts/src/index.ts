@@ -22,3 +22,4 @@ export * from './incident';
 export * from './alarm-load';
 export * from './platform-link';
 export * from './digest';
+export * from './simulator-control';

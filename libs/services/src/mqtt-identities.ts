@@ -1,3 +1,4 @@
+import { fleetTopic, yieldedTopic, yieldTopic } from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 
 export interface MqttUser {
@@ -53,9 +54,6 @@ export interface MqttIdentityOptions {
    */
   simulators?: { fleet: MqttUser; scenario: MqttUser };
 }
-
-/** The simulators' control identities (`MqttIdentityOptions.simulators`; simulators/src/yield.ts names them too). */
-export const SIMULATOR_CONTROL_USERS = { fleet: 'lg-sim-fleet', scenario: 'lg-sim-scenario' } as const;
 
 /** Default of `MqttIdentityOptions.ownerDeviceRulesMax`. */
 export const OWNER_DEVICE_RULES_MAX = 256;
@@ -135,14 +133,14 @@ export function mqttIdentities(registry: Registry, o: MqttIdentityOptions): Mqtt
     deviceUsers.push(fleet, scenario);
     deviceAcl.push(
       `user ${fleet.username}`,
-      `topic read ${o.root}/_sim/yield/+`,
-      `topic write ${o.root}/_sim/yielded/+`,
-      `topic write ${o.root}/_sim/fleet`,
+      `topic read ${yieldTopic(o.root, '+')}`,
+      `topic write ${yieldedTopic(o.root, '+')}`,
+      `topic write ${fleetTopic(o.root)}`,
       '',
       `user ${scenario.username}`,
-      `topic write ${o.root}/_sim/yield/+`,
-      `topic read ${o.root}/_sim/yielded/+`,
-      `topic read ${o.root}/_sim/fleet`,
+      `topic write ${yieldTopic(o.root, '+')}`,
+      `topic read ${yieldedTopic(o.root, '+')}`,
+      `topic read ${fleetTopic(o.root)}`,
       '',
     );
   }

@@ -10,7 +10,8 @@ import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
 import { exceptDevices, selectDevices } from '../select';
-import { FleetYield, SIM_CONTROL_USERS } from '../yield';
+import { SIMULATOR_CONTROL_USERS } from '@lg/contracts';
+import { FleetYield } from '../yield';
 import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
@@ -154,7 +155,7 @@ export async function runCommand(args: string[]): Promise<number> {
         log: (line) => console.log(`simulator: ${line}`),
       });
       console.log(
-        `simulator: handing devices over to scenario runs (listening as ${SIM_CONTROL_USERS.fleet})`,
+        `simulator: handing devices over to scenario runs (listening as ${SIMULATOR_CONTROL_USERS.fleet})`,
       );
     } catch (err) {
       console.error(
