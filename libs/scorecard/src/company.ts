@@ -11,10 +11,13 @@ import type {
   TruckScorecard,
   UnqualifiedEvidence,
 } from '@lg/contracts';
+import { SCORE_ITEMS } from '@lg/contracts';
 import {
   HOUR_MS,
+  perItem,
   perVehicleOf,
   pointsOf,
+  RATED_ITEMS,
   ratesOf,
   regionalOf,
   scoreOf,
@@ -247,13 +250,7 @@ export function scoreCompany(
       completeKm: round(tallies.completeM / 1000, 3),
       gaps: slices.reduce((n, s) => n + s.gapCount, 0),
     },
-    rates: {
-      access: roundOrNull(rates.access, 4),
-      online: roundOrNull(rates.online, 4),
-      completeness: roundOrNull(rates.completeness, 4),
-      qualification: roundOrNull(rates.qualification, 4),
-      drift: roundOrNull(rates.drift, 4),
-    },
+    rates: perItem(RATED_ITEMS, (item) => roundOrNull(rates[item], 4)),
     overspeeds: {
       count: tallies.overspeeds,
       perVehicle: roundOrNull(perVehicle.overspeeds, 4),
@@ -265,16 +262,7 @@ export function scoreCompany(
       regionalAverage: round(regional.fatigueHoursPerVehicle, 4),
     },
     dutyCheck: { ...input.dutyCheck },
-    points: {
-      access: round(points.access, 2),
-      online: round(points.online, 2),
-      completeness: round(points.completeness, 2),
-      qualification: round(points.qualification, 2),
-      drift: round(points.drift, 2),
-      overspeed: round(points.overspeed, 2),
-      fatigue: round(points.fatigue, 2),
-      dutyCheck: round(points.dutyCheck, 2),
-    },
+    points: perItem(SCORE_ITEMS, (item) => round(points[item], 2)),
     score: round(score, 2),
     trucks,
     fixFirst: trucks

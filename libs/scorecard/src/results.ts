@@ -6,8 +6,9 @@ import {
   type QueryParams,
   type WriteResult,
 } from '@lg/storage';
+import { SCORE_ITEMS, type ScoreItem } from '@lg/contracts';
 import type { CompanyDetail } from './company';
-import type { Tallies } from './score';
+import { perItem, RATED_ITEMS, type Tallies } from './score';
 import type { TruckSlice } from './truck-slice';
 
 /**
@@ -40,6 +41,11 @@ export interface StoredDay {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const rate = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The stored fields of the items' rates and points: `rate_access` …, `points_access` … `points_duty_check`. */
+const column = (item: ScoreItem) => item.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const RATE_FIELDS = perItem(RATED_ITEMS, (item) => `rate_${column(item)}`);
+const POINTS_FIELDS = perItem(SCORE_ITEMS, (item) => `points_${column(item)}`);
 
 function field(name: string, value: number | null, integer = false): string {
   if (value === null || !Number.isFinite(value)) return '';
@@ -75,19 +81,8 @@ function companyLine(day: number, c: CompanyDetail, t: Tallies, computedAt: numb
     field('complete_m', t.completeM) +
     field('overspeeds', t.overspeeds, true) +
     field('fatigue_ms', t.fatigueMs, true) +
-    field('rate_access', c.rates.access) +
-    field('rate_online', c.rates.online) +
-    field('rate_completeness', c.rates.completeness) +
-    field('rate_qualification', c.rates.qualification) +
-    field('rate_drift', c.rates.drift) +
-    field('points_access', c.points.access) +
-    field('points_online', c.points.online) +
-    field('points_completeness', c.points.completeness) +
-    field('points_qualification', c.points.qualification) +
-    field('points_drift', c.points.drift) +
-    field('points_overspeed', c.points.overspeed) +
-    field('points_fatigue', c.points.fatigue) +
-    field('points_duty_check', c.points.dutyCheck) +
+    RATED_ITEMS.map((item) => field(RATE_FIELDS[item], c.rates[item])).join('') +
+    SCORE_ITEMS.map((item) => field(POINTS_FIELDS[item], c.points[item])).join('') +
     field('score', c.score) +
     field('computed_at', computedAt, true);
   return `${SCORECARD_MEASUREMENT},company=${escapeKey(c.company)},level=company ${fields} ${integerText(day)}`;
@@ -141,23 +136,8 @@ export class ScorecardResults {
           day: r.time,
           company,
           score: num(r.score),
-          rates: {
-            access: rate(r.rate_access),
-            online: rate(r.rate_online),
-            completeness: rate(r.rate_completeness),
-            qualification: rate(r.rate_qualification),
-            drift: rate(r.rate_drift),
-          },
-          points: {
-            access: num(r.points_access),
-            online: num(r.points_online),
-            completeness: num(r.points_completeness),
-            qualification: num(r.points_qualification),
-            drift: num(r.points_drift),
-            overspeed: num(r.points_overspeed),
-            fatigue: num(r.points_fatigue),
-            dutyCheck: num(r.points_duty_check),
-          },
+          rates: perItem(RATED_ITEMS, (item) => rate(r[RATE_FIELDS[item]])),
+          points: perItem(SCORE_ITEMS, (item) => num(r[POINTS_FIELDS[item]])),
           tallies: {
             registered: num(r.registered),
             onNetwork: num(r.on_network),
