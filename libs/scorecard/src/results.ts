@@ -9,7 +9,7 @@ import {
 import { SCORE_ITEMS, type ScoreItem } from '@lg/contracts';
 import type { CompanyDetail } from './company';
 import { perItem, RATED_ITEMS, type Tallies } from './score';
-import type { TruckSlice } from './truck-slice';
+import type { TruckCounts, TruckSlice } from './truck-slice';
 
 /**
  * Kept results, InfluxDB measurement `scorecard`, one point per company and day (`level=company`: tallies,
@@ -52,17 +52,36 @@ function field(name: string, value: number | null, integer = false): string {
   return `,${name}=${integer ? integerText(Math.round(value)) + 'i' : String(value)}`;
 }
 
+/** The counts a truck point and its company point both keep, under the same fields. */
+function countFields(c: TruckCounts): string {
+  return (
+    field('records', c.records, true) +
+    field('qualified', c.qualified, true) +
+    field('mileage_m', c.mileageM) +
+    field('complete_m', c.completeM) +
+    field('overspeeds', c.overspeeds, true) +
+    field('fatigue_ms', c.fatigueMs, true)
+  );
+}
+
+/** The counts of {@link countFields}, read back from a row. */
+function countsOf(r: InfluxRow): TruckCounts {
+  return {
+    records: num(r.records),
+    qualified: num(r.qualified),
+    mileageM: num(r.mileage_m),
+    completeM: num(r.complete_m),
+    overspeeds: num(r.overspeeds),
+    fatigueMs: num(r.fatigue_ms),
+  };
+}
+
 function truckLine(day: number, s: TruckSlice): string {
   const fields =
     `version=${RESULTS_VERSION}i` +
-    field('records', s.records, true) +
-    field('qualified', s.qualified, true) +
-    field('mileage_m', s.mileageM) +
-    field('complete_m', s.completeM) +
+    countFields(s) +
     field('gaps', s.gapCount, true) +
     field('drift_fixes', s.driftCount, true) +
-    field('overspeeds', s.overspeeds, true) +
-    field('fatigue_ms', s.fatigueMs, true) +
     `,reasons=${quoteString(JSON.stringify(s.reasons))}` +
     `,evidence=${quoteString(JSON.stringify({ gaps: s.gaps, drifts: s.drifts, unqualified: s.unqualified }))}`;
   return `${SCORECARD_MEASUREMENT},company=${escapeKey(s.company)},level=truck,truck=${escapeKey(s.truck)} ${fields} ${integerText(day)}`;
@@ -75,12 +94,7 @@ function companyLine(day: number, c: CompanyDetail, t: Tallies, computedAt: numb
     field('on_network', t.onNetwork, true) +
     field('online', t.online, true) +
     field('drifted', t.drifted, true) +
-    field('records', t.records, true) +
-    field('qualified', t.qualified, true) +
-    field('mileage_m', t.mileageM) +
-    field('complete_m', t.completeM) +
-    field('overspeeds', t.overspeeds, true) +
-    field('fatigue_ms', t.fatigueMs, true) +
+    countFields(t) +
     RATED_ITEMS.map((item) => field(RATE_FIELDS[item], c.rates[item])).join('') +
     SCORE_ITEMS.map((item) => field(POINTS_FIELDS[item], c.points[item])).join('') +
     field('score', c.score) +
@@ -143,12 +157,7 @@ export class ScorecardResults {
             onNetwork: num(r.on_network),
             online: num(r.online),
             drifted: num(r.drifted),
-            records: num(r.records),
-            qualified: num(r.qualified),
-            mileageM: num(r.mileage_m),
-            completeM: num(r.complete_m),
-            overspeeds: num(r.overspeeds),
-            fatigueMs: num(r.fatigue_ms),
+            ...countsOf(r),
           },
           computedAt: num(r.computed_at),
           trucks: new Map(),
@@ -162,15 +171,10 @@ export class ScorecardResults {
         const slice: TruckSlice = {
           truck: r.truck,
           company,
-          records: num(r.records),
-          qualified: num(r.qualified),
+          ...countsOf(r),
           reasons: parseJson<Record<string, number>>(r.reasons, {}),
-          mileageM: num(r.mileage_m),
-          completeM: num(r.complete_m),
           gapCount: num(r.gaps),
           driftCount: num(r.drift_fixes),
-          overspeeds: num(r.overspeeds),
-          fatigueMs: num(r.fatigue_ms),
           gaps: evidence.gaps ?? [],
           drifts: evidence.drifts ?? [],
           unqualified: evidence.unqualified ?? [],
