@@ -1,17 +1,9 @@
 import { ruleJobSchema } from './jobs';
+import { READING_RECORD, STATUS_RECORD } from './testing';
 
 describe('ruleJobSchema', () => {
-  const reading = {
-    t: 'r',
-    kind: 'truck',
-    owner: 'C01',
-    device: 'T001',
-    ts: 1_780_000_000_000,
-    rx: 1_780_000_000_100,
-    q: 'ok',
-    f: { lat: 22.7, lon: 114.2, speed: 42.5, ignition: true, driver: 'D-17' },
-  };
-  const status = { t: 's', kind: 'gas', owner: 'P01', device: 'G001', online: false, ts: 1, rx: 2 };
+  const reading = READING_RECORD;
+  const status = STATUS_RECORD;
 
   it('accepts readings and status records, and a timer job without records', () => {
     expect(ruleJobSchema.safeParse({ partition: 3, upTo: '1-0', records: [reading, status] }).success).toBe(

@@ -49,15 +49,20 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses a message on an instance channel; undefined when it is not one (it is then ignored). */
-export function parseJt808InstanceMessage(raw: string): Jt808InstanceMessage | undefined {
-  let v: unknown;
+/** The JSON object a channel message holds; undefined when it holds none. */
+function jsonObject(raw: string): Record<string, unknown> | undefined {
   try {
-    v = JSON.parse(raw);
+    const v: unknown = JSON.parse(raw);
+    return isObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
-  if (!isObject(v) || typeof v.device !== 'string' || typeof v.conn !== 'string') return undefined;
+}
+
+/** Parses a message on an instance channel; undefined when it is not one (it is then ignored). */
+export function parseJt808InstanceMessage(raw: string): Jt808InstanceMessage | undefined {
+  const v = jsonObject(raw);
+  if (!v || typeof v.device !== 'string' || typeof v.conn !== 'string') return undefined;
   if (v.t === 'close') return { t: 'close', device: v.device, conn: v.conn };
   if (v.t === 'locate' && typeof v.id === 'string')
     return { t: 'locate', id: v.id, device: v.device, conn: v.conn };
@@ -77,13 +82,8 @@ export function parseJt808InstanceMessage(raw: string): Jt808InstanceMessage | u
 }
 
 export function parseJt808Answer(raw: string): Jt808Answer | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(v) || typeof v.id !== 'string') return undefined;
+  const v = jsonObject(raw);
+  if (!v || typeof v.id !== 'string') return undefined;
   if (v.status === 'sent' && typeof v.serial === 'number')
     return { id: v.id, status: 'sent', serial: v.serial };
   if (v.status === 'answered' && typeof v.result === 'number') {

@@ -220,6 +220,11 @@ export function validateReading(
   return { ok: true, reading: { ts: time.ts, fields, bad } };
 }
 
+/** A telemetry payload refused as a whole: no reading of it is kept. */
+function refusedWhole(reason: RejectReason, message: string): ParsedTelemetry {
+  return { readings: [], errors: [{ reason, message }] };
+}
+
 /**
  * Parses a telemetry payload. Whole-message faults (size, encoding, JSON, batch size) refuse everything;
  * a bad reading inside a batch is refused alone and the good ones are kept.
@@ -230,46 +235,26 @@ export function parseTelemetry(
   options: ValidationOptions,
 ): ParsedTelemetry {
   if (payload.length > MAX_PAYLOAD_BYTES) {
-    return {
-      readings: [],
-      errors: [
-        {
-          reason: 'too_large',
-          message: `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`,
-        },
-      ],
-    };
+    return refusedWhole('too_large', `payload is ${payload.length} bytes, the limit is ${MAX_PAYLOAD_BYTES}`);
   }
-  if (!isUtf8(payload)) {
-    return { readings: [], errors: [{ reason: 'invalid_json', message: 'payload is not valid UTF-8' }] };
-  }
+  if (!isUtf8(payload)) return refusedWhole('invalid_json', 'payload is not valid UTF-8');
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));
   } catch (err) {
-    return {
-      readings: [],
-      errors: [{ reason: 'invalid_json', message: `payload is not JSON: ${(err as Error).message}` }],
-    };
+    return refusedWhole('invalid_json', `payload is not JSON: ${(err as Error).message}`);
   }
   if (!Array.isArray(body)) {
     const one = validateReading(kind, body, options);
-    return one.ok
-      ? { readings: [one.reading], errors: [] }
-      : { readings: [], errors: [{ reason: 'schema', message: one.message }] };
+    return one.ok ? { readings: [one.reading], errors: [] } : refusedWhole('schema', one.message);
   }
   if (body.length > MAX_BATCH_READINGS) {
-    return {
-      readings: [],
-      errors: [
-        {
-          reason: 'batch_too_large',
-          message: `batch has ${body.length} readings, the limit is ${MAX_BATCH_READINGS}`,
-        },
-      ],
-    };
+    return refusedWhole(
+      'batch_too_large',
+      `batch has ${body.length} readings, the limit is ${MAX_BATCH_READINGS}`,
+    );
   }
-  if (body.length === 0) return { readings: [], errors: [{ reason: 'schema', message: 'batch is empty' }] };
+  if (body.length === 0) return refusedWhole('schema', 'batch is empty');
   const readings: ValidReading[] = [];
   const errors: ReadingError[] = [];
   body.forEach((item, index) => {

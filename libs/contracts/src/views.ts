@@ -5,24 +5,36 @@ import type { DeviceKind } from './topics';
  * series): written by the gateway, read by the dashboard. Times are ISO-8601 UTC.
  */
 
-/** A registry device with its presence, as `GET /api/devices` lists it. */
-export interface DeviceView {
+/** A device as the registry holds it (`libs/registry`). */
+export interface Device {
   id: string;
   kind: DeviceKind;
+  /** Company (truck), slope site (slope sensor) or pipeline network (gas detector). */
   owner: string;
   name?: string;
+  /** Fixed devices: where they are. Trucks move. */
   lat?: number;
   lon?: number;
+  /** Fixed devices: their grid in the responsibility chain. */
   grid?: string;
+  /** Nominal reporting interval, seconds. */
+  intervalSec: number;
+  /** Trucks: plate, hazmat class and UN numbers. */
   plate?: string;
-  /** Trucks: plate colour code (JT/T 697.7: 1 blue, 2 yellow, 3 black, 4 white, 5 green, 9 other). */
+  /** Trucks: plate colour code of JT/T 697.7 (1 blue, 2 yellow, 3 black, 4 white, 5 green, 9 other). */
   plateColor?: number;
-  /** Trucks: the JT/T 808 terminal number (SIM) its GPS terminal registers with. */
+  /**
+   * Trucks: the JT/T 808 terminal number (usually the SIM's), decimal digits: 12 for 2013 terminals,
+   * up to 20 for 2019 ones. Leading zeros do not count (`013800000001` is the 2019 terminal
+   * `00000000013800000001`).
+   */
   terminal?: string;
   hazmatClass?: string;
   un?: string[];
-  /** Nominal reporting interval, seconds. */
-  intervalSec: number;
+}
+
+/** A registry device with its presence, as `GET /api/devices` lists it. */
+export interface DeviceView extends Device {
   /** Event time of its last reading; null if it never reported. */
   lastSeen: string | null;
   online: boolean;

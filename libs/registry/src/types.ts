@@ -1,8 +1,10 @@
-import type { Building, DeviceKind, DutyContact, RestrictedZone, RoadCorridor } from '@lg/contracts';
+import type { Building, Device, DutyContact, RestrictedZone, RoadCorridor } from '@lg/contracts';
 
 // The places' geometry is part of the contract (`GET /api/map` shows it as the registry holds it).
 export { ZONE_TYPES } from '@lg/contracts';
 export type { Building, LonLat, RestrictedZone, RoadCorridor, TimeWindow, ZoneType } from '@lg/contracts';
+// A device as the registry holds it is also what `GET /api/devices` shows of it.
+export type { Device } from '@lg/contracts';
 
 /**
  * The registry: who owns which device, where each asset sits in the responsibility chain
@@ -50,33 +52,6 @@ export interface SlopeSite extends DutyUnit {
 export interface PipelineNetwork extends DutyUnit {
   operator?: string;
   gateways?: GatewayDef[];
-}
-
-export interface Device {
-  id: string;
-  kind: DeviceKind;
-  /** Company (truck), slope site (slope sensor) or pipeline network (gas detector). */
-  owner: string;
-  name?: string;
-  /** Fixed devices: where they are. Trucks move. */
-  lat?: number;
-  lon?: number;
-  /** Fixed devices: their grid in the responsibility chain. */
-  grid?: string;
-  /** Nominal reporting interval, seconds. */
-  intervalSec: number;
-  /** Trucks: plate, hazmat class and UN numbers. */
-  plate?: string;
-  /** Trucks: plate colour code of JT/T 697.7 (1 blue, 2 yellow, 3 black, 4 white, 5 green, 9 other). */
-  plateColor?: number;
-  /**
-   * Trucks: the JT/T 808 terminal number (usually the SIM's), decimal digits: 12 for 2013 terminals,
-   * up to 20 for 2019 ones. Leading zeros do not count (`013800000001` is the 2019 terminal
-   * `00000000013800000001`).
-   */
-  terminal?: string;
-  hazmatClass?: string;
-  un?: string[];
 }
 
 export interface RegistryData {

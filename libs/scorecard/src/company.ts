@@ -11,17 +11,20 @@ import type {
   TruckScorecard,
   UnqualifiedEvidence,
 } from '@lg/contracts';
+import { SCORE_ITEMS } from '@lg/contracts';
 import {
   HOUR_MS,
+  perItem,
   perVehicleOf,
   pointsOf,
+  RATED_ITEMS,
   ratesOf,
   regionalOf,
   scoreOf,
   totalOf,
   type Tallies,
 } from './score';
-import { byNewest, byWorstDrift, byWorstGap, type TruckSlice } from './truck-slice';
+import { addCounts, byNewest, byWorstDrift, byWorstGap, type TruckSlice } from './truck-slice';
 
 export type {
   CompanyDetail,
@@ -82,12 +85,7 @@ export function tallyCompany(input: CompanyInput): Tallies {
     if (!s) continue;
     if (online) t.online++;
     if (s.driftCount > 0) t.drifted++;
-    t.records += s.records;
-    t.qualified += s.qualified;
-    t.mileageM += s.mileageM;
-    t.completeM += s.completeM;
-    t.overspeeds += s.overspeeds;
-    t.fatigueMs += s.fatigueMs;
+    addCounts(t, s);
   }
   return t;
 }
@@ -114,6 +112,19 @@ function problemsOf(slice: TruckSlice | undefined, onNetwork: boolean): TruckPro
   if (slice && slice.gapCount > 0) problems.push('broken_track');
   if (slice && slice.driftCount > 0) problems.push('drift');
   return problems;
+}
+
+/** The worst `limit` items of one kind of evidence over all the trucks, worst first, each with its truck. */
+function worstOf<T>(
+  slices: readonly TruckSlice[],
+  kind: (s: TruckSlice) => readonly T[],
+  compare: (a: T, b: T) => number,
+  limit: number,
+): Array<{ truck: string; item: T }> {
+  return slices
+    .flatMap((s) => kind(s).map((item) => ({ truck: s.truck, item })))
+    .sort((a, b) => compare(a.item, b.item))
+    .slice(0, limit);
 }
 
 /** One company's scorecard against the regional averages, with its trucks in fix-first order and the evidence. */
@@ -170,60 +181,47 @@ export function scoreCompany(
   for (const s of slices)
     for (const [k, n] of Object.entries(s.reasons)) byReason[k] = (byReason[k] ?? 0) + n;
 
+  const trucksWith = (problem: TruckProblem) =>
+    trucks
+      .filter((t) => t.problems.includes(problem))
+      .map((t) => t.truck)
+      .sort();
   const evidence: Evidence = {
-    neverOnline: trucks
-      .filter((t) => t.problems.includes('never_online'))
-      .map((t) => t.truck)
-      .sort(),
-    offline: trucks
-      .filter((t) => t.problems.includes('offline'))
-      .map((t) => t.truck)
-      .sort(),
-    gaps: slices
-      .flatMap((s) => s.gaps.map((g) => ({ truck: s.truck, g })))
-      .sort((a, b) => byWorstGap(a.g, b.g))
-      .slice(0, evidenceLimit)
-      .map(({ truck, g }) => ({
-        truck,
-        from: iso(g.from),
-        to: iso(g.to),
-        fromLat: g.fromLat,
-        fromLon: g.fromLon,
-        toLat: g.toLat,
-        toLon: g.toLon,
-        distanceKm: round(g.distanceM / 1000, 3),
-        minutes: round(g.seconds / 60, 2),
-        reason: g.reason,
-      })),
-    drifts: slices
-      .flatMap((s) => s.drifts.map((d) => ({ truck: s.truck, d })))
-      .sort((a, b) => byWorstDrift(a.d, b.d))
-      .slice(0, evidenceLimit)
-      .map(({ truck, d }) => ({
-        truck,
-        ts: iso(d.ts),
-        lat: d.lat,
-        lon: d.lon,
-        prevTs: iso(d.prevTs),
-        prevLat: d.prevLat,
-        prevLon: d.prevLon,
-        distanceKm: round(d.distanceM / 1000, 3),
-        seconds: round(d.seconds, 3),
-        impliedKmh: roundOrNull(d.impliedKmh, 1),
-        reason: d.reason,
-      })),
-    unqualified: slices
-      .flatMap((s) => s.unqualified.map((u) => ({ truck: s.truck, u })))
-      .sort((a, b) => byNewest(a.u, b.u))
-      .slice(0, evidenceLimit)
-      .map(({ truck, u }) => ({
-        truck,
-        ts: iso(u.ts),
-        reasons: u.reasons,
-        lat: u.lat,
-        lon: u.lon,
-        speed: u.speed,
-      })),
+    neverOnline: trucksWith('never_online'),
+    offline: trucksWith('offline'),
+    gaps: worstOf(slices, (s) => s.gaps, byWorstGap, evidenceLimit).map(({ truck, item: g }) => ({
+      truck,
+      from: iso(g.from),
+      to: iso(g.to),
+      fromLat: g.fromLat,
+      fromLon: g.fromLon,
+      toLat: g.toLat,
+      toLon: g.toLon,
+      distanceKm: round(g.distanceM / 1000, 3),
+      minutes: round(g.seconds / 60, 2),
+      reason: g.reason,
+    })),
+    drifts: worstOf(slices, (s) => s.drifts, byWorstDrift, evidenceLimit).map(({ truck, item: d }) => ({
+      truck,
+      ts: iso(d.ts),
+      lat: d.lat,
+      lon: d.lon,
+      prevTs: iso(d.prevTs),
+      prevLat: d.prevLat,
+      prevLon: d.prevLon,
+      distanceKm: round(d.distanceM / 1000, 3),
+      seconds: round(d.seconds, 3),
+      impliedKmh: roundOrNull(d.impliedKmh, 1),
+      reason: d.reason,
+    })),
+    unqualified: worstOf(slices, (s) => s.unqualified, byNewest, evidenceLimit).map(({ truck, item: u }) => ({
+      truck,
+      ts: iso(u.ts),
+      reasons: u.reasons,
+      lat: u.lat,
+      lon: u.lon,
+      speed: u.speed,
+    })),
   };
 
   const rates = ratesOf(tallies);
@@ -247,13 +245,7 @@ export function scoreCompany(
       completeKm: round(tallies.completeM / 1000, 3),
       gaps: slices.reduce((n, s) => n + s.gapCount, 0),
     },
-    rates: {
-      access: roundOrNull(rates.access, 4),
-      online: roundOrNull(rates.online, 4),
-      completeness: roundOrNull(rates.completeness, 4),
-      qualification: roundOrNull(rates.qualification, 4),
-      drift: roundOrNull(rates.drift, 4),
-    },
+    rates: perItem(RATED_ITEMS, (item) => roundOrNull(rates[item], 4)),
     overspeeds: {
       count: tallies.overspeeds,
       perVehicle: roundOrNull(perVehicle.overspeeds, 4),
@@ -265,16 +257,7 @@ export function scoreCompany(
       regionalAverage: round(regional.fatigueHoursPerVehicle, 4),
     },
     dutyCheck: { ...input.dutyCheck },
-    points: {
-      access: round(points.access, 2),
-      online: round(points.online, 2),
-      completeness: round(points.completeness, 2),
-      qualification: round(points.qualification, 2),
-      drift: round(points.drift, 2),
-      overspeed: round(points.overspeed, 2),
-      fatigue: round(points.fatigue, 2),
-      dutyCheck: round(points.dutyCheck, 2),
-    },
+    points: perItem(SCORE_ITEMS, (item) => round(points[item], 2)),
     score: round(score, 2),
     trucks,
     fixFirst: trucks

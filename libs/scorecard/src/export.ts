@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { CompanyDetail, CompanyScorecard, TruckProblem, TruckScorecard } from './company';
+import { RATED_ITEMS, type RatedItem } from './score';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -84,36 +85,25 @@ export const TEXT = {
   offline: { zh: '本期未上线', en: 'Offline in the period' },
 } satisfies Record<string, Text>;
 
+/** The titles of the items scored from a rate; the rate is shown as a percentage. */
+const RATE_TITLES: Record<RatedItem, Text> = {
+  access: { zh: '车辆入网率(%)', en: 'Network-access rate (%)' },
+  online: { zh: '车辆上线率(%)', en: 'Online rate (%)' },
+  completeness: { zh: '轨迹完整率(%)', en: 'Track-completeness rate (%)' },
+  qualification: { zh: '数据合格率(%)', en: 'Data-qualification rate (%)' },
+  drift: { zh: '卫星定位漂移率(%)', en: 'Drift rate (%)' },
+};
+
 export const ITEMS: Array<{
   title: Text;
   rate: (c: CompanyScorecard) => Cell;
   points: (c: CompanyScorecard) => number;
 }> = [
-  {
-    title: { zh: '车辆入网率(%)', en: 'Network-access rate (%)' },
-    rate: (c) => percent(c.rates.access),
-    points: (c) => c.points.access,
-  },
-  {
-    title: { zh: '车辆上线率(%)', en: 'Online rate (%)' },
-    rate: (c) => percent(c.rates.online),
-    points: (c) => c.points.online,
-  },
-  {
-    title: { zh: '轨迹完整率(%)', en: 'Track-completeness rate (%)' },
-    rate: (c) => percent(c.rates.completeness),
-    points: (c) => c.points.completeness,
-  },
-  {
-    title: { zh: '数据合格率(%)', en: 'Data-qualification rate (%)' },
-    rate: (c) => percent(c.rates.qualification),
-    points: (c) => c.points.qualification,
-  },
-  {
-    title: { zh: '卫星定位漂移率(%)', en: 'Drift rate (%)' },
-    rate: (c) => percent(c.rates.drift),
-    points: (c) => c.points.drift,
-  },
+  ...RATED_ITEMS.map((item) => ({
+    title: RATE_TITLES[item],
+    rate: (c: CompanyScorecard) => percent(c.rates[item]),
+    points: (c: CompanyScorecard) => c.points[item],
+  })),
   {
     title: { zh: '平均车辆超速次数', en: 'Overspeeds per vehicle' },
     rate: (c) => c.overspeeds.perVehicle ?? '',

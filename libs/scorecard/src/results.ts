@@ -6,9 +6,10 @@ import {
   type QueryParams,
   type WriteResult,
 } from '@lg/storage';
+import { SCORE_ITEMS, type ScoreItem } from '@lg/contracts';
 import type { CompanyDetail } from './company';
-import type { Tallies } from './score';
-import type { TruckSlice } from './truck-slice';
+import { perItem, RATED_ITEMS, type Tallies } from './score';
+import type { TruckCounts, TruckSlice } from './truck-slice';
 
 /**
  * Kept results, InfluxDB measurement `scorecard`, one point per company and day (`level=company`: tallies,
@@ -41,22 +42,46 @@ export interface StoredDay {
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const rate = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** The stored fields of the items' rates and points: `rate_access` …, `points_access` … `points_duty_check`. */
+const column = (item: ScoreItem) => item.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const RATE_FIELDS = perItem(RATED_ITEMS, (item) => `rate_${column(item)}`);
+const POINTS_FIELDS = perItem(SCORE_ITEMS, (item) => `points_${column(item)}`);
+
 function field(name: string, value: number | null, integer = false): string {
   if (value === null || !Number.isFinite(value)) return '';
   return `,${name}=${integer ? integerText(Math.round(value)) + 'i' : String(value)}`;
 }
 
+/** The counts a truck point and its company point both keep, under the same fields. */
+function countFields(c: TruckCounts): string {
+  return (
+    field('records', c.records, true) +
+    field('qualified', c.qualified, true) +
+    field('mileage_m', c.mileageM) +
+    field('complete_m', c.completeM) +
+    field('overspeeds', c.overspeeds, true) +
+    field('fatigue_ms', c.fatigueMs, true)
+  );
+}
+
+/** The counts of {@link countFields}, read back from a row. */
+function countsOf(r: InfluxRow): TruckCounts {
+  return {
+    records: num(r.records),
+    qualified: num(r.qualified),
+    mileageM: num(r.mileage_m),
+    completeM: num(r.complete_m),
+    overspeeds: num(r.overspeeds),
+    fatigueMs: num(r.fatigue_ms),
+  };
+}
+
 function truckLine(day: number, s: TruckSlice): string {
   const fields =
     `version=${RESULTS_VERSION}i` +
-    field('records', s.records, true) +
-    field('qualified', s.qualified, true) +
-    field('mileage_m', s.mileageM) +
-    field('complete_m', s.completeM) +
+    countFields(s) +
     field('gaps', s.gapCount, true) +
     field('drift_fixes', s.driftCount, true) +
-    field('overspeeds', s.overspeeds, true) +
-    field('fatigue_ms', s.fatigueMs, true) +
     `,reasons=${quoteString(JSON.stringify(s.reasons))}` +
     `,evidence=${quoteString(JSON.stringify({ gaps: s.gaps, drifts: s.drifts, unqualified: s.unqualified }))}`;
   return `${SCORECARD_MEASUREMENT},company=${escapeKey(s.company)},level=truck,truck=${escapeKey(s.truck)} ${fields} ${integerText(day)}`;
@@ -69,25 +94,9 @@ function companyLine(day: number, c: CompanyDetail, t: Tallies, computedAt: numb
     field('on_network', t.onNetwork, true) +
     field('online', t.online, true) +
     field('drifted', t.drifted, true) +
-    field('records', t.records, true) +
-    field('qualified', t.qualified, true) +
-    field('mileage_m', t.mileageM) +
-    field('complete_m', t.completeM) +
-    field('overspeeds', t.overspeeds, true) +
-    field('fatigue_ms', t.fatigueMs, true) +
-    field('rate_access', c.rates.access) +
-    field('rate_online', c.rates.online) +
-    field('rate_completeness', c.rates.completeness) +
-    field('rate_qualification', c.rates.qualification) +
-    field('rate_drift', c.rates.drift) +
-    field('points_access', c.points.access) +
-    field('points_online', c.points.online) +
-    field('points_completeness', c.points.completeness) +
-    field('points_qualification', c.points.qualification) +
-    field('points_drift', c.points.drift) +
-    field('points_overspeed', c.points.overspeed) +
-    field('points_fatigue', c.points.fatigue) +
-    field('points_duty_check', c.points.dutyCheck) +
+    countFields(t) +
+    RATED_ITEMS.map((item) => field(RATE_FIELDS[item], c.rates[item])).join('') +
+    SCORE_ITEMS.map((item) => field(POINTS_FIELDS[item], c.points[item])).join('') +
     field('score', c.score) +
     field('computed_at', computedAt, true);
   return `${SCORECARD_MEASUREMENT},company=${escapeKey(c.company)},level=company ${fields} ${integerText(day)}`;
@@ -141,34 +150,14 @@ export class ScorecardResults {
           day: r.time,
           company,
           score: num(r.score),
-          rates: {
-            access: rate(r.rate_access),
-            online: rate(r.rate_online),
-            completeness: rate(r.rate_completeness),
-            qualification: rate(r.rate_qualification),
-            drift: rate(r.rate_drift),
-          },
-          points: {
-            access: num(r.points_access),
-            online: num(r.points_online),
-            completeness: num(r.points_completeness),
-            qualification: num(r.points_qualification),
-            drift: num(r.points_drift),
-            overspeed: num(r.points_overspeed),
-            fatigue: num(r.points_fatigue),
-            dutyCheck: num(r.points_duty_check),
-          },
+          rates: perItem(RATED_ITEMS, (item) => rate(r[RATE_FIELDS[item]])),
+          points: perItem(SCORE_ITEMS, (item) => num(r[POINTS_FIELDS[item]])),
           tallies: {
             registered: num(r.registered),
             onNetwork: num(r.on_network),
             online: num(r.online),
             drifted: num(r.drifted),
-            records: num(r.records),
-            qualified: num(r.qualified),
-            mileageM: num(r.mileage_m),
-            completeM: num(r.complete_m),
-            overspeeds: num(r.overspeeds),
-            fatigueMs: num(r.fatigue_ms),
+            ...countsOf(r),
           },
           computedAt: num(r.computed_at),
           trucks: new Map(),
@@ -182,15 +171,10 @@ export class ScorecardResults {
         const slice: TruckSlice = {
           truck: r.truck,
           company,
-          records: num(r.records),
-          qualified: num(r.qualified),
+          ...countsOf(r),
           reasons: parseJson<Record<string, number>>(r.reasons, {}),
-          mileageM: num(r.mileage_m),
-          completeM: num(r.complete_m),
           gapCount: num(r.gaps),
           driftCount: num(r.drift_fixes),
-          overspeeds: num(r.overspeeds),
-          fatigueMs: num(r.fatigue_ms),
           gaps: evidence.gaps ?? [],
           drifts: evidence.drifts ?? [],
           unqualified: evidence.unqualified ?? [],

@@ -6,6 +6,7 @@ import {
   regionalPoints,
   scoreOf,
   totalOf,
+  WEIGHTS,
   type Tallies,
 } from './score';
 
@@ -45,24 +46,17 @@ describe('regionalPoints (overspeeds and fatigue per vehicle against the regiona
 });
 
 describe('points and cut-offs', () => {
+  // Each weight is pinned by its item's own case below (rate × weight at stated rates); here, that a
+  // perfect company earns every item's whole weight, and that they add up to the regulator's 100.
   it('gives the full 100 to a perfect company with full duty-check marks', () => {
-    expect(pointsOf(perfect, noAverage, 1)).toEqual({
-      access: 5,
-      online: 5,
-      completeness: 15,
-      qualification: 15,
-      drift: 10,
-      overspeed: 20,
-      fatigue: 20,
-      dutyCheck: 10,
-    });
+    expect(pointsOf(perfect, noAverage, 1)).toEqual(WEIGHTS);
     expect(scoreOf(perfect, noAverage, 1)).toBe(100);
   });
 
   it('network access: rate × 5 from 90 %, 0 below', () => {
     expect(pointsOf({ ...perfect, onNetwork: 9 }, noAverage, 1).access).toBeCloseTo(4.5, 10); // exactly 90 %
     expect(pointsOf({ ...perfect, registered: 11, onNetwork: 10 }, noAverage, 1).access).toBeCloseTo(
-      (10 / 11) * 5,
+      4.5454545455,
       10,
     ); // 90.9 %
     expect(pointsOf({ ...perfect, registered: 10, onNetwork: 8, online: 8 }, noAverage, 1).access).toBe(0); // 80 %

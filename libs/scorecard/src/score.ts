@@ -1,4 +1,4 @@
-import type { Points, Rates, Regional } from '@lg/contracts';
+import type { Points, Rates, Regional, ScoreItem } from '@lg/contracts';
 
 export type { Points, Rates, Regional };
 
@@ -30,6 +30,23 @@ export const WEIGHTS = {
   fatigue: 20,
   dutyCheck: 10,
 } as const;
+
+/** The items scored from a rate, in SCORE_ITEMS' order (the others: per-vehicle figures, the duty check). */
+export const RATED_ITEMS = [
+  'access',
+  'online',
+  'completeness',
+  'qualification',
+  'drift',
+] as const satisfies readonly (keyof Rates & ScoreItem)[];
+export type RatedItem = (typeof RATED_ITEMS)[number];
+
+/** An object with one value per item, keys in the order given (the order of the API's `rates` and `points`). */
+export function perItem<K extends ScoreItem, T>(items: readonly K[], value: (item: K) => T): Record<K, T> {
+  const out = {} as Record<K, T>;
+  for (const item of items) out[item] = value(item);
+  return out;
+}
 
 /** Below (drift: above) these rates an item earns nothing. */
 export const CUTOFFS = { access: 0.9, completeness: 0.7, qualification: 0.8, drift: 0.05 } as const;

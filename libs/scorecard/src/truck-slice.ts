@@ -103,20 +103,31 @@ export function buildSlice(raw: TruckRaw, settings: ScorecardSettings): TruckSli
   };
 }
 
+/** The additive counts a truck's slice shares with its company's tallies (`tallyCompany`). */
+export type TruckCounts = Pick<
+  TruckSlice,
+  'records' | 'qualified' | 'mileageM' | 'completeM' | 'overspeeds' | 'fatigueMs'
+>;
+
+/** Adds a slice's counts to a total: a longer slice of the same truck, or its company's tallies. */
+export function addCounts(total: TruckCounts, s: TruckCounts): void {
+  total.records += s.records;
+  total.qualified += s.qualified;
+  total.mileageM += s.mileageM;
+  total.completeM += s.completeM;
+  total.overspeeds += s.overspeeds;
+  total.fatigueMs += s.fatigueMs;
+}
+
 /** One truck's slices of several pieces of time as one (sums; the worst evidence of all). */
 export function mergeSlices(slices: readonly TruckSlice[], limit: number): TruckSlice | undefined {
   if (slices.length === 0) return undefined;
   const out = emptySlice(slices[0].truck, slices[0].company);
   for (const s of slices) {
-    out.records += s.records;
-    out.qualified += s.qualified;
+    addCounts(out, s);
     for (const [reason, n] of Object.entries(s.reasons)) out.reasons[reason] = (out.reasons[reason] ?? 0) + n;
-    out.mileageM += s.mileageM;
-    out.completeM += s.completeM;
     out.gapCount += s.gapCount;
     out.driftCount += s.driftCount;
-    out.overspeeds += s.overspeeds;
-    out.fatigueMs += s.fatigueMs;
     out.gaps.push(...s.gaps);
     out.drifts.push(...s.drifts);
     out.unqualified.push(...s.unqualified);

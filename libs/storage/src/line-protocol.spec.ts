@@ -130,6 +130,17 @@ describe('alert transitions', () => {
     acknowledged: false,
     value: 42.5,
   };
+  /** `transition` as a row of `SELECT * FROM alert_event` (without the alert's own tags). */
+  const transitionRow = {
+    time: Date.parse(transition.at),
+    alert: 'a-7f3e',
+    severity: 'orange',
+    type: 'raised',
+    by: 'system',
+    active: true,
+    acknowledged: false,
+    value: 42.5,
+  };
 
   it('writes sorted tags, fields and the transition time in ms', () => {
     expect(alertTransitionLine(transition, alert)).toBe(
@@ -162,14 +173,8 @@ describe('alert transitions', () => {
         'cleared_company_ack_by="c01",cleared_company_ack_at="2026-01-01T00:00:03.000Z" ',
     );
     const row = {
-      time: Date.parse(raised.at),
-      alert: 'a-7f3e',
+      ...transitionRow,
       severity: 'red',
-      type: 'raised',
-      by: 'system',
-      active: true,
-      acknowledged: false,
-      value: 42.5,
       previous_severity: 'orange',
       cleared_ack_by: 'operator',
       cleared_ack_at: '2026-01-01T00:00:04.000Z',
@@ -189,14 +194,7 @@ describe('alert transitions', () => {
       ',trace_job="{rules-3}:1207",trace_up_to="1767225604000-3",trace_rx=1767225603950i,trace_ts=1767225603000i ',
     );
     const row = {
-      time: Date.parse(traced.at),
-      alert: 'a-7f3e',
-      severity: 'orange',
-      type: 'raised',
-      by: 'system',
-      active: true,
-      acknowledged: false,
-      value: 42.5,
+      ...transitionRow,
       trace_job: '{rules-3}:1207',
       trace_up_to: '1767225604000-3',
       trace_rx: 1767225603950,
@@ -214,18 +212,11 @@ describe('alert transitions', () => {
 
   it('reads a transition back from a query row', () => {
     const row = {
-      time: Date.parse(transition.at),
-      alert: 'a-7f3e',
+      ...transitionRow,
       device: 'G0102',
       kind: 'gas',
       owner: 'P03',
       rule: 'gas.lel',
-      severity: 'orange',
-      type: 'raised',
-      by: 'system',
-      active: true,
-      acknowledged: false,
-      value: 42.5,
       value_text: null,
       note: null,
     };
