@@ -56,7 +56,8 @@ export abstract class GroupConsumer {
   async start(): Promise<void> {
     for (const stream of this.c.streams) await ensureGroup(this.redis, stream, this.c.group);
     this.loop = this.run();
-    if (this.c.claim) this.maintenance = setInterval(() => void this.maintain(), this.c.claim.everyMs);
+    const claim = this.c.claim;
+    if (claim) this.maintenance = setInterval(() => void this.maintain(claim.idleMs), claim.everyMs);
   }
 
   async stop(): Promise<void> {
@@ -104,16 +105,10 @@ export abstract class GroupConsumer {
   }
 
   /** One round of `claim`: errors go to `onError`, and the next round tries again. */
-  private async maintain(): Promise<void> {
+  private async maintain(idleMs: number): Promise<void> {
     try {
       for (const stream of this.c.streams) {
-        const claimed = await claimIdle(
-          this.redis,
-          stream,
-          this.c.group,
-          this.c.consumer,
-          this.c.claim!.idleMs,
-        );
+        const claimed = await claimIdle(this.redis, stream, this.c.group, this.c.consumer, idleMs);
         if (claimed > 0) this.pendingFirst();
       }
       await this.tidy();

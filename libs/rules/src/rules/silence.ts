@@ -1,11 +1,6 @@
 import type { ReadingRecord } from '@lg/contracts';
 import type { RuleOutput, RuleSignal } from '../rule';
 
-/**
- * What the silence-driven rules (truck.offline, device.offline) keep of each report, and how they
- * speak when a device goes silent and when it reports again.
- */
-
 /** The state both silence rules keep (each adds its own word on the last report). */
 export interface SilenceState {
   /** When the last report was heard (later of its event and receipt time), any quality. */
@@ -16,6 +11,10 @@ export interface SilenceState {
   lon: number | null;
 }
 
+/**
+ * What the silence-driven rules (truck.offline, device.offline) keep of each report, and how they
+ * speak when a silent device reports again.
+ */
 export interface Heard {
   /** When the report was heard: the later of its event time and its receipt time, so that a device whose
    *  clock runs behind does not look silent the moment it reports. */
