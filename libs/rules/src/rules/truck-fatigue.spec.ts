@@ -33,120 +33,104 @@ function clock(ts: number): string {
 }
 
 describe('truck.fatigue', () => {
-  it.each<[string, string, Segment[], Array<[string, string, string?]>]>([
-    [
-      'warns 15 min before 4 h by day and goes orange once over 4 h (exactly 4 h is not over)',
-      '08:00',
-      [['drive', 242]],
-      [
-        ['11:45', 'fire', 'blue'],
-        ['12:01', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'holds the 2 h limit at night',
-      '23:00',
-      [['drive', 122]],
-      [
-        ['00:45', 'fire', 'blue'],
-        ['01:01', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'applies the night limit to the whole drive once it runs past 22:00',
-      '20:30',
-      [['drive', 125]],
-      [
-        ['22:15', 'fire', 'blue'],
-        ['22:31', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'goes back to the day limit after 06:00 without lowering a warning already given',
-      '04:10',
-      [['drive', 245]],
-      [
-        ['05:55', 'fire', 'blue'],
-        ['08:11', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'does not reset on a 19-minute rest',
-      '08:00',
-      [
+  it('warns 15 min before 4 h by day and goes orange once over 4 h (exactly 4 h is not over)', () => {
+    expect(day('08:00', [['drive', 242]])).toEqual([
+      ['11:45', 'fire', 'blue'],
+      ['12:01', 'fire', 'orange'],
+    ]);
+  });
+
+  it('holds the 2 h limit at night', () => {
+    expect(day('23:00', [['drive', 122]])).toEqual([
+      ['00:45', 'fire', 'blue'],
+      ['01:01', 'fire', 'orange'],
+    ]);
+  });
+
+  it('applies the night limit to the whole drive once it runs past 22:00', () => {
+    expect(day('20:30', [['drive', 125]])).toEqual([
+      ['22:15', 'fire', 'blue'],
+      ['22:31', 'fire', 'orange'],
+    ]);
+  });
+
+  it('goes back to the day limit after 06:00 without lowering a warning already given', () => {
+    expect(day('04:10', [['drive', 245]])).toEqual([
+      ['05:55', 'fire', 'blue'],
+      ['08:11', 'fire', 'orange'],
+    ]);
+  });
+
+  it('does not reset on a 19-minute rest', () => {
+    expect(
+      day('08:00', [
         ['drive', 230],
         ['stop', 19],
         ['drive', 20],
-      ],
-      [
-        ['11:45', 'fire', 'blue'],
-        // 230 min up to the first stopped fix (11:50) + 11 min after moving off at 12:09; the stop is not driving
-        ['12:20', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'resets on a 20-minute rest',
-      '08:00',
-      [
+      ]),
+    ).toEqual([
+      ['11:45', 'fire', 'blue'],
+      // 230 min up to the first stopped fix (11:50) + 11 min after moving off at 12:09; the stop is not driving
+      ['12:20', 'fire', 'orange'],
+    ]);
+  });
+
+  it('resets on a 20-minute rest', () => {
+    expect(
+      day('08:00', [
         ['drive', 220],
         ['stop', 20],
         ['drive', 220],
-      ],
-      [],
-    ],
-    [
-      'clears after a rest of 20 min, counted from the first stopped fix',
-      '08:00',
-      [
+      ]),
+    ).toEqual([]);
+  });
+
+  it('clears after a rest of 20 min, counted from the first stopped fix', () => {
+    expect(
+      day('08:00', [
         ['drive', 242],
         ['stop', 25],
-      ],
-      [
-        ['11:45', 'fire', 'blue'],
-        ['12:01', 'fire', 'orange'],
-        ['12:22', 'clear'],
-      ],
-    ],
-    [
-      'counts a silence while stopped as rest',
-      '08:00',
-      [
+      ]),
+    ).toEqual([
+      ['11:45', 'fire', 'blue'],
+      ['12:01', 'fire', 'orange'],
+      ['12:22', 'clear'],
+    ]);
+  });
+
+  it('counts a silence while stopped as rest', () => {
+    expect(
+      day('08:00', [
         ['drive', 242],
         ['stop', 1],
         ['silent', 20],
         ['drive', 30],
-      ],
-      [
-        ['11:45', 'fire', 'blue'],
-        ['12:01', 'fire', 'orange'],
-        ['12:23', 'clear'],
-      ],
-    ],
-    [
-      'counts a short silence while moving as driving',
-      '08:00',
-      [
+      ]),
+    ).toEqual([
+      ['11:45', 'fire', 'blue'],
+      ['12:01', 'fire', 'orange'],
+      ['12:23', 'clear'],
+    ]);
+  });
+
+  it('counts a short silence while moving as driving and a long one as a rest', () => {
+    expect(
+      day('08:00', [
         ['drive', 200],
         ['silent', 25],
         ['drive', 30],
-      ],
-      [
-        ['11:45', 'fire', 'blue'],
-        ['12:01', 'fire', 'orange'],
-      ],
-    ],
-    [
-      'counts a long silence while moving as a rest',
-      '08:00',
-      [
+      ]),
+    ).toEqual([
+      ['11:45', 'fire', 'blue'],
+      ['12:01', 'fire', 'orange'],
+    ]);
+    expect(
+      day('08:00', [
         ['drive', 200],
         ['silent', 31],
         ['drive', 60],
-      ],
-      [],
-    ],
-  ])('%s', (_name, start, segments, expected) => {
-    expect(day(start, segments)).toEqual(expected);
+      ]),
+    ).toEqual([]);
   });
 
   it('treats ignition off as stopped and skips unqualified fixes', () => {
