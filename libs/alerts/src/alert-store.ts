@@ -83,16 +83,17 @@ export class AlertChangedError extends Error {
 /**
  * Writes an acknowledgement (`ack`) or a company's taking (`cack`, ARGV[6]) only if the worker has not
  * changed the alert since the gateway read it (`doc` compared): an acknowledgement always answers the alert
- * as the person saw it, never a raise that came in between.
+ * as the person saw it, never a raise that came in between. KEYS and ARGV[1-2] as `writeTransition`; ARGV:
+ * doc read, acknowledgement JSON, ID, field.
  */
 const ACK_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'MISSING' end
 if redis.call('HEXISTS', KEYS[1], 'ack') == 1 then return 'ALREADY' end
 if redis.call('HEXISTS', KEYS[1], ARGV[6]) == 1 then return 'ALREADY' end
-if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[1] then return 'RETRY' end
-redis.call('HSET', KEYS[1], ARGV[6], ARGV[2])
-if ARGV[6] == 'ack' and redis.call('HGET', KEYS[1], 'active') == '0' then redis.call('SREM', KEYS[2], ARGV[3]) end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'j', ARGV[5])
+if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[3] then return 'RETRY' end
+redis.call('HSET', KEYS[1], ARGV[6], ARGV[4])
+if ARGV[6] == 'ack' and redis.call('HGET', KEYS[1], 'active') == '0' then redis.call('SREM', KEYS[2], ARGV[5]) end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'j', ARGV[2])
 return 'OK'
 `;
 
@@ -204,6 +205,40 @@ export class AlertStore {
 
   async get(id: string): Promise<Alert | undefined> {
     return (await this.getMany([id])).get(id);
+  }
+
+  /**
+   * An alert as stored, for a compare-and-write: the alert, its `doc` (what the write scripts compare)
+   * and its shelf as written. @throws AlertNotFoundError when there is none.
+   */
+  async stored(id: string): Promise<{ alert: Alert; doc: string; shelf: string | null }> {
+    const [doc, ack, cack, shelf, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
+    if (!doc) throw new AlertNotFoundError(id);
+    return { alert: mergeAlert(doc, ack, cack, shelf, shelfOff), doc, shelf };
+  }
+
+  /**
+   * Runs a gateway's compare-and-write script on one alert, which appends the transition to the live stream
+   * when it writes. KEYS: the alert, `index`, the live stream; ARGV: the stream's length bound, the live
+   * record, then `args`. Answers what the script returns.
+   */
+  writeTransition(
+    script: string,
+    id: string,
+    index: string,
+    live: LiveRecord,
+    args: readonly string[],
+  ): Promise<unknown> {
+    return this.redis.eval(
+      script,
+      3,
+      this.n.alert(id),
+      index,
+      this.n.live,
+      String(LIVE_STREAM_MAXLEN),
+      JSON.stringify(live),
+      ...args,
+    );
   }
 
   /**
@@ -429,9 +464,7 @@ export class AlertStore {
     let seen: (Pick<Alert, 'severity'> & Partial<Pick<Alert, 'count'>>) | undefined =
       seenSeverity !== undefined ? { severity: seenSeverity } : undefined;
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelf, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
-      if (!doc) throw new AlertNotFoundError(id);
-      const current = mergeAlert(doc, ack, cack, shelf, shelfOff);
+      const { doc, alert: current } = await this.stored(id);
       if (seen && wasRaised(seen, current)) throw new AlertChangedError(id, current);
       if (seen?.count === undefined)
         seen = { severity: seen?.severity ?? current.severity, count: current.count };
@@ -442,19 +475,12 @@ export class AlertStore {
         ? { ackedAt: result.alert.ackedAt!, ackedBy: by, ...(note !== undefined ? { note } : {}) }
         : result.alert.companyAck!;
       const live: LiveRecord = { t: 'alert', alert: result.alert, transition: result.transition };
-      const outcome = await this.redis.eval(
-        ACK_SCRIPT,
-        3,
-        this.n.alert(id),
-        this.n.openAlerts,
-        this.n.live,
+      const outcome = await this.writeTransition(ACK_SCRIPT, id, this.n.openAlerts, live, [
         doc,
         JSON.stringify(ackFields),
         id,
-        String(LIVE_STREAM_MAXLEN),
-        JSON.stringify(live),
         field,
-      );
+      ]);
       if (outcome === 'OK') return result.alert;
       if (outcome === 'MISSING') throw new AlertNotFoundError(id);
       // ALREADY: someone else took it first; RETRY: the worker changed it meanwhile. Read again.

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Alert, AlertTransition, LiveRecord, Names, Severity, Shelf } from '@lg/contracts';
 import { isOpen, severityRank } from '@lg/contracts';
-import { LIVE_STREAM_MAXLEN } from '@lg/redis';
-import {
-  ALERT_FIELDS,
-  AlertChangedError,
-  AlertNotFoundError,
-  mergeAlert,
-  type AlertStore,
-} from './alert-store';
+import { AlertChangedError, AlertNotFoundError, type AlertStore } from './alert-store';
 import { SHELF_REQUEST_TTL_MS, type ShelfRequest } from './shelving';
 
 /** Most requests waiting for a second operator at once: a bound on what clients can make us keep. */
@@ -20,25 +13,26 @@ const EXPIRE_BATCH = 500;
 /**
  * Writes a shelf (`shelf` field, the gateway's, like `ack`) only if the worker has not changed the alert
  * since it was read and it is still open: the operator shelved what they saw, never a raise in between.
- * KEYS: the alert, the shelved set, the live stream. ARGV: doc read, shelf JSON, ID, until (ms), maxlen, live.
+ * KEYS (the alert, the shelved set, the live stream) and ARGV[1-2] as `AlertStore.writeTransition`; ARGV: doc
+ * read, shelf JSON, ID, until (ms).
  */
 const SHELVE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'MISSING' end
-if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[1] then return 'RETRY' end
-redis.call('HSET', KEYS[1], 'shelf', ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'j', ARGV[6])
+if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[3] then return 'RETRY' end
+redis.call('HSET', KEYS[1], 'shelf', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'j', ARGV[2])
 return 'OK'
 `;
 
-/** Lifts a shelf (noting when, ARGV[6]) only if it is still the one read (a second lift, or a raise meanwhile, did nothing twice). */
+/** Lifts a shelf (noting when, ARGV[6]) only if it is still the one read (a second lift, or a raise meanwhile, did nothing twice). ARGV after the live record: shelf read, ID, doc read, when. */
 const UNSHELVE_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'shelf') ~= ARGV[1] then return 'CHANGED' end
-if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[4] then return 'CHANGED' end
+if redis.call('HGET', KEYS[1], 'shelf') ~= ARGV[3] then return 'CHANGED' end
+if redis.call('HGET', KEYS[1], 'doc') ~= ARGV[5] then return 'CHANGED' end
 redis.call('HDEL', KEYS[1], 'shelf')
 redis.call('HSET', KEYS[1], 'shelfoff', ARGV[6])
-redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'j', ARGV[5])
+redis.call('ZREM', KEYS[2], ARGV[4])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], '*', 'j', ARGV[2])
 return 'OK'
 `;
 
@@ -91,9 +85,7 @@ export class ShelfStore {
    */
   async shelve(id: string, seen: Severity, make: (a: Alert) => Shelf, nowMs: number): Promise<Alert> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelfText, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
-      if (!doc) throw new AlertNotFoundError(id);
-      const current = mergeAlert(doc, ack, cack, shelfText, shelfOff);
+      const { doc, alert: current } = await this.alerts.stored(id);
       if (severityRank(current.severity) > severityRank(seen)) throw new AlertChangedError(id, current);
       if (!isOpen(current)) throw new AlertNotFoundError(id);
       const shelf = make(current);
@@ -103,19 +95,12 @@ export class ShelfStore {
         alert,
         transition: transitionOf(alert, 'shelved', nowMs, shelf.by, shelf.reason),
       };
-      const outcome = await this.redis.eval(
-        SHELVE_SCRIPT,
-        3,
-        this.n.alert(id),
-        this.n.shelvedAlerts,
-        this.n.live,
+      const outcome = await this.alerts.writeTransition(SHELVE_SCRIPT, id, this.n.shelvedAlerts, live, [
         doc,
         JSON.stringify(shelf),
         id,
         String(Date.parse(shelf.until)),
-        String(LIVE_STREAM_MAXLEN),
-        JSON.stringify(live),
-      );
+      ]);
       if (outcome === 'OK') return alert;
       if (outcome === 'MISSING') throw new AlertNotFoundError(id);
     }
@@ -125,10 +110,9 @@ export class ShelfStore {
   /** Lifts an alert's shelf (an operator, or `system` once it ends). Returns the alert, or null if not shelved. */
   async unshelve(id: string, by: string, note: string, nowMs: number): Promise<Alert | null> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const [doc, ack, cack, shelfText, shelfOff] = await this.redis.hmget(this.n.alert(id), ...ALERT_FIELDS);
-      if (!doc) throw new AlertNotFoundError(id);
+      const { doc, alert: stored, shelf: shelfText } = await this.alerts.stored(id);
       if (!shelfText) return null;
-      const { shelf: _s, ...current } = mergeAlert(doc, ack, cack, shelfText, shelfOff);
+      const { shelf: _s, ...current } = stored;
       const off = later(new Date(nowMs).toISOString(), current.updatedAt);
       const alert: Alert = { ...current, updatedAt: off };
       const live: LiveRecord = {
@@ -136,19 +120,12 @@ export class ShelfStore {
         alert,
         transition: transitionOf(alert, 'unshelved', nowMs, by, note),
       };
-      const outcome = await this.redis.eval(
-        UNSHELVE_SCRIPT,
-        3,
-        this.n.alert(id),
-        this.n.shelvedAlerts,
-        this.n.live,
+      const outcome = await this.alerts.writeTransition(UNSHELVE_SCRIPT, id, this.n.shelvedAlerts, live, [
         shelfText,
         id,
-        String(LIVE_STREAM_MAXLEN),
         doc,
-        JSON.stringify(live),
         off,
-      );
+      ]);
       if (outcome === 'OK') return alert;
     }
     throw new Error(`alert ${id} kept changing while being unshelved; try again`);

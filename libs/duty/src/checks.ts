@@ -1,4 +1,4 @@
-import type { DutyCheckStatus, DutyCheckView } from '@lg/contracts';
+import type { DutyCheckStatus, DutyCheckView, DutyQuestion } from '@lg/contracts';
 
 /** A duty check as kept (times in epoch ms). Never changed once asked; its answer is kept apart. */
 export interface DutyCheckRecord {
@@ -32,17 +32,24 @@ export function statusOf(
   return now > check.deadline ? 'missed' : 'pending';
 }
 
+/** The question a company's platform is sent (the check's public part, times as ISO-8601 UTC). */
+export function questionOf(check: DutyCheckRecord): DutyQuestion {
+  return {
+    id: check.id,
+    company: check.company,
+    question: check.question,
+    askedAt: new Date(check.askedAt).toISOString(),
+    deadline: new Date(check.deadline).toISOString(),
+  };
+}
+
 export function viewOf(
   check: DutyCheckRecord,
   answer: DutyAnswerRecord | undefined,
   now: number,
 ): DutyCheckView {
   const view: DutyCheckView = {
-    id: check.id,
-    company: check.company,
-    question: check.question,
-    askedAt: new Date(check.askedAt).toISOString(),
-    deadline: new Date(check.deadline).toISOString(),
+    ...questionOf(check),
     askedBy: check.askedBy,
     status: statusOf(check, answer, now),
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
-import { ScheduledQueue } from '@lg/redis';
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { queueWiring, ScheduledQueue, type QueueOwnerOptions } from '@lg/redis';
 import { z } from 'zod';
 import {
   DUTY_CHECK_ID_PATTERN,
@@ -11,13 +11,13 @@ import {
   parseDutyAnswerTopic,
   type DriverMessage,
   type DutyAnswerResult,
-  type DutyQuestion,
 } from '@lg/contracts';
 import {
   answerProblem,
   codeFrom,
   localDayStart,
   planDay,
+  questionOf,
   questionText,
   statusOf,
   viewOf,
@@ -125,17 +125,13 @@ const answerBodySchema = z
   })
   .strict();
 
-export interface DutyDeskOptions {
+export interface DutyDeskOptions extends QueueOwnerOptions {
   root: string;
   companies: readonly string[];
-  connection: () => ConnectionOptions;
-  /** BullMQ prefix (`{REDIS_PREFIX}:bull`). */
-  bullPrefix: string;
   /** Plan random checks every day (default true); false asks only what operators ask. */
   schedule?: boolean;
   /** Publishes on the broker, QoS 1. */
   publish: (topic: string, body: string) => void;
-  onError?: (err: unknown, context: string) => void;
   now?: () => number;
   random?: () => number;
 }
@@ -167,11 +163,7 @@ export class DutyDesk {
     this.jobs = await ScheduledQueue.open(
       DUTY_QUEUE,
       'duty',
-      {
-        connection: () => this.o.connection(),
-        prefix: this.o.bullPrefix,
-        onError: (err, where) => this.o.onError?.(err, where),
-      },
+      queueWiring(this.o),
       DUTY_SCHEDULER,
       schedule
         ? {
@@ -297,14 +289,7 @@ export class DutyDesk {
       found = { check };
     }
     const { check } = found;
-    const question: DutyQuestion = {
-      id: check.id,
-      company: check.company,
-      question: check.question,
-      askedAt: new Date(check.askedAt).toISOString(),
-      deadline: new Date(check.deadline).toISOString(),
-    };
-    this.o.publish(dutyQuestionTopic(this.o.root, check.company), JSON.stringify(question));
+    this.o.publish(dutyQuestionTopic(this.o.root, check.company), JSON.stringify(questionOf(check)));
     await this.store.announce(viewOf(check, found.answer, this.now()));
   }
 }

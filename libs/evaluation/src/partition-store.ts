@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { LiveRecord, Names } from '@lg/contracts';
+import type { Names } from '@lg/contracts';
 import type { AlertStore } from '@lg/alerts';
 import { FencedBatch, liveAppendArgs } from '@lg/redis';
 import type { DeviceRuleState } from '@lg/rules';
@@ -97,20 +97,15 @@ export class PartitionStore {
         case 'alert':
           this.alerts.stage(batch, e.alert, e.transition, e.isNew);
           break;
-        case 'device': {
-          const live: LiveRecord = { t: 'device', device: e.device };
-          batch.add('XADD', ...liveAppendArgs(this.n.live, live));
+        case 'device':
+        case 'incident':
+          // A device's change and an incident's go on the live stream as they are: they are live records.
+          batch.add('XADD', ...liveAppendArgs(this.n.live, e));
           break;
-        }
         case 'escalation':
           if (e.due === null) batch.add('ZREM', escalations, e.id);
           else batch.add('ZADD', escalations, String(e.due), e.id);
           break;
-        case 'incident': {
-          const live: LiveRecord = { t: 'incident', incident: e.incident };
-          batch.add('XADD', ...liveAppendArgs(this.n.live, live));
-          break;
-        }
         case 'forget':
           batch.add('ZREM', deadlines, e.device);
           break;

@@ -113,15 +113,8 @@ export class RuleWorkers {
       if (this.tickQueued.has(p) || !(await this.evaluator.due(p))) continue;
       // Readings still waiting in the partition's queue may be the very ones that answer a deadline: a
       // device is only found silent once its partition has caught up.
-      if ((await this.queueFor(p).getWaitingCount()) > 0) continue;
-      let queue = this.queues.get(p);
-      if (!queue) {
-        queue = new Queue(this.n.rulesQueue(p), {
-          connection: this.connections.bullConnection(),
-          prefix: this.n.bullPrefix,
-        });
-        this.queues.set(p, queue);
-      }
+      const queue = this.queueFor(p);
+      if ((await queue.getWaitingCount()) > 0) continue;
       this.tickQueued.add(p);
       const job: RuleJob = { partition: p, upTo: '', records: [], tick: Date.now() };
       await queue.add(RULE_JOB_NAME, job, { removeOnComplete: true, removeOnFail: 1000 });

@@ -2,14 +2,7 @@ import type Redis from 'ioredis';
 import type { LiveRecord, Names, ReadingRecord } from '@lg/contracts';
 import { decodeEntry, entryLines } from './log-entry';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  batchSize,
-  claimIdle,
-  GroupConsumer,
-  parseLiveEntry,
-  trimConsumed,
-  type StreamBatch,
-} from '@lg/redis';
+import { batchSize, GroupConsumer, parseLiveEntry, trimConsumed, type StreamBatch } from '@lg/redis';
 
 /** The part of the InfluxDB repository the store consumer needs. */
 export interface LineSink {
@@ -39,8 +32,6 @@ export interface StoreConsumerOptions {
  * a slow or stopped InfluxDB never holds back alerts.
  */
 export class StoreConsumer extends GroupConsumer {
-  private maintenance: NodeJS.Timeout | undefined;
-
   constructor(
     blocking: Redis,
     redis: Redis,
@@ -56,36 +47,14 @@ export class StoreConsumer extends GroupConsumer {
       streams: [n.readings, n.live],
       batchEntries: o.batchEntries ?? 50,
       backoff: { minMs: 100, maxMs: 5000 },
+      claim: { everyMs: 5000, idleMs: o.claimIdleMs ?? 60_000 },
       onError: o.onError,
     });
   }
 
-  override async start(): Promise<void> {
-    await super.start();
-    this.maintenance = setInterval(() => void this.maintain(), 5000);
-  }
-
-  override async stop(): Promise<void> {
-    clearInterval(this.maintenance);
-    await super.stop();
-  }
-
-  private async maintain(): Promise<void> {
-    try {
-      for (const stream of [this.n.readings, this.n.live]) {
-        const claimed = await claimIdle(
-          this.redis,
-          stream,
-          this.n.storeGroup,
-          this.o.consumer,
-          this.o.claimIdleMs ?? 60_000,
-        );
-        if (claimed > 0) this.pendingFirst();
-      }
-      await trimConsumed(this.redis, this.n.readings);
-    } catch (err) {
-      this.o.onError?.(err);
-    }
+  /** The reading log is trimmed once every consumer group has read it (after each claiming round). */
+  protected override tidy(): Promise<void> {
+    return trimConsumed(this.redis, this.n.readings);
   }
 
   /** Linger: InfluxDB and the HTTP round trip cost per request; a little waiting makes requests big. */
@@ -94,8 +63,7 @@ export class StoreConsumer extends GroupConsumer {
     const linger = this.o.lingerMs ?? 20;
     if (got >= this.c.batchEntries || linger <= 0) return;
     await sleep(linger);
-    const more = await this.readMore(this.c.batchEntries - got);
-    for (const [stream, entries] of more) batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
+    await this.readMoreInto(batch, this.c.batchEntries - got);
   }
 
   protected handle(batch: StreamBatch): Promise<void> {

@@ -1,4 +1,5 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { jobPayload, type QueueOwnerOptions } from '@lg/redis';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import {
@@ -45,15 +46,12 @@ export const deliveryJobSchema = z.object({
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
-export interface DeliveryQueueOptions {
-  connection: () => ConnectionOptions;
-  bullPrefix: string;
+export interface DeliveryQueueOptions extends QueueOwnerOptions {
   attempts: number;
   backoffMs: number;
   timeoutMs: number;
   throttlePerMinute: number;
   concurrency?: number;
-  onError?: (err: unknown, where: string) => void;
   /** After each attempt: for metrics. */
   onAttempt?: (channel: NotifyChannel, outcome: 'sent' | 'retry' | 'failed' | 'skipped') => void;
 }
@@ -129,14 +127,7 @@ export class DeliveryQueue {
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
-    const parsed = deliveryJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new UnrecoverableError(
-        `malformed delivery job ${job.id}: ${issue.path.join('.')} ${issue.message}`,
-      );
-    }
-    const d = parsed.data;
+    const d = jobPayload(deliveryJobSchema, job, 'delivery');
     const fallback = queuedRecord(d, new Date(job.timestamp).toISOString());
     const done = await this.redis.get(this.n.deliverySend(d.id));
     if (done === 'done') {

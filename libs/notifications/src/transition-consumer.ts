@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import type { Names, NotifyChannel } from '@lg/contracts';
-import { batchSize, claimIdle, GroupConsumer, parseLiveEntry, type StreamBatch } from '@lg/redis';
+import { batchSize, GroupConsumer, parseLiveEntry, type StreamBatch } from '@lg/redis';
 import type { DeliveryStore } from './deliveries';
 import { queuedRecord, type DeliveryJob, type DeliveryQueue } from './delivery-queue';
 import { ackLink } from './links';
@@ -45,7 +45,6 @@ const MAX_PASS_ENTRIES = 2000;
  * A new group starts at the stream's end: a first start does not notify the stream's history.
  */
 export class TransitionConsumer extends GroupConsumer {
-  private maintenance: NodeJS.Timeout | undefined;
   /**
    * Incidents already told of (in this worker: after a restart, or for an incident whose members another
    * worker read, one more message may go — never one fewer).
@@ -66,6 +65,8 @@ export class TransitionConsumer extends GroupConsumer {
       streams: [n.live],
       batchEntries: 500,
       backoff: { minMs: 200, maxMs: 5000 },
+      // A dead worker's unacknowledged entries are taken over after a minute.
+      claim: { everyMs: 10_000, idleMs: 60_000 },
       onError: o.onError,
     });
   }
@@ -77,22 +78,6 @@ export class TransitionConsumer extends GroupConsumer {
       if (!(err instanceof Error && err.message.includes('BUSYGROUP'))) throw err;
     }
     await super.start();
-    this.maintenance = setInterval(() => void this.maintain(), 10_000);
-  }
-
-  override async stop(): Promise<void> {
-    clearInterval(this.maintenance);
-    await super.stop();
-  }
-
-  /** A dead worker's unacknowledged entries are taken over after a minute. */
-  private async maintain(): Promise<void> {
-    try {
-      if ((await claimIdle(this.redis, this.n.live, this.n.notifyGroup, this.o.consumer, 60_000)) > 0)
-        this.pendingFirst();
-    } catch (err) {
-      this.o.onError?.(err);
-    }
   }
 
   protected override async gather(batch: StreamBatch): Promise<void> {
@@ -100,8 +85,7 @@ export class TransitionConsumer extends GroupConsumer {
     const until = Date.now() + this.o.gatherMs;
     while (Date.now() < until && batchSize(batch) < MAX_PASS_ENTRIES) {
       await sleep(Math.min(250, Math.max(0, until - Date.now())));
-      const more = await this.readMore(Math.min(500, MAX_PASS_ENTRIES - batchSize(batch)));
-      for (const [stream, entries] of more) batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
+      await this.readMoreInto(batch, Math.min(500, MAX_PASS_ENTRIES - batchSize(batch)));
     }
   }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import { ensureGroup, readGroup, type StreamEntry } from './streams';
+import { claimIdle, ensureGroup, readGroup, type StreamEntry } from './streams';
 
 /** Entries read in one pass, by stream. */
 export type StreamBatch = Map<string, StreamEntry[]>;
@@ -18,6 +18,12 @@ export interface GroupConsumerOptions {
   backoff: { minMs: number; maxMs: number };
   /** How long to wait before asking `ready()` again when it said no, ms (default 500). */
   idleMs?: number;
+  /**
+   * Taking over what dead consumers left: every `everyMs`, the entries pending for longer than `idleMs`
+   * (with any consumer of the group) become this consumer's, and go first on the next pass. Without it,
+   * nothing is claimed (or the subclass claims in its own way).
+   */
+  claim?: { everyMs: number; idleMs: number };
   onError?: (err: unknown) => void;
 }
 
@@ -38,6 +44,7 @@ export abstract class GroupConsumer {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private checkPending = true;
+  private maintenance: NodeJS.Timeout | undefined;
 
   protected constructor(
     /** The connection that blocks in XREADGROUP; nothing else may wait behind it. */
@@ -49,9 +56,12 @@ export abstract class GroupConsumer {
   async start(): Promise<void> {
     for (const stream of this.c.streams) await ensureGroup(this.redis, stream, this.c.group);
     this.loop = this.run();
+    const claim = this.c.claim;
+    if (claim) this.maintenance = setInterval(() => void this.maintain(claim.idleMs), claim.everyMs);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.maintenance);
     this.stopped = true;
     await this.loop;
   }
@@ -81,6 +91,30 @@ export abstract class GroupConsumer {
   /** New entries without waiting for them (for `gather`). */
   protected readMore(count: number): Promise<StreamBatch> {
     return this.read(this.redis, '>', count, null);
+  }
+
+  /** Up to `count` new entries without waiting for them, added to `batch` after what it holds. */
+  protected async readMoreInto(batch: StreamBatch, count: number): Promise<void> {
+    const more = await this.readMore(count);
+    for (const [stream, entries] of more) batch.set(stream, [...(batch.get(stream) ?? []), ...entries]);
+  }
+
+  /** Upkeep after each round of claiming (with `claim`): trimming what the group consumed, say. */
+  protected tidy(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** One round of `claim`: errors go to `onError`, and the next round tries again. */
+  private async maintain(idleMs: number): Promise<void> {
+    try {
+      for (const stream of this.c.streams) {
+        const claimed = await claimIdle(this.redis, stream, this.c.group, this.c.consumer, idleMs);
+        if (claimed > 0) this.pendingFirst();
+      }
+      await this.tidy();
+    } catch (err) {
+      this.c.onError?.(err);
+    }
   }
 
   private read(redis: Redis, id: '0' | '>', count: number, blockMs: number | null): Promise<StreamBatch> {

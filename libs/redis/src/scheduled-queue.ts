@@ -1,4 +1,12 @@
-import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import {
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+  type JobsOptions,
+} from 'bullmq';
+import type { z } from 'zod';
 
 /** How a queue reaches Redis, and where its errors and failed jobs are told. */
 export interface QueueWiring {
@@ -6,6 +14,38 @@ export interface QueueWiring {
   /** BullMQ's key prefix. */
   prefix: string | undefined;
   onError?: (err: unknown, where: string) => void;
+}
+
+/** What a service that owns BullMQ queues is given (the digest, the duty desk, the delivery queue). */
+export interface QueueOwnerOptions {
+  /** BullMQ connection options (each Queue and Worker opens its own connection). */
+  connection: () => ConnectionOptions;
+  /** BullMQ's key prefix (`{REDIS_PREFIX}:bull`). */
+  bullPrefix: string;
+  onError?: (err: unknown, where: string) => void;
+}
+
+/** The wiring of a queue from its owner's options (read when used, as the owner holds them). */
+export function queueWiring(o: QueueOwnerOptions): QueueWiring {
+  return {
+    connection: () => o.connection(),
+    prefix: o.bullPrefix,
+    onError: (err, where) => o.onError?.(err, where),
+  };
+}
+
+/**
+ * A job's payload checked against its schema. A malformed one fails for good (BullMQ's UnrecoverableError:
+ * every retry would find it as malformed), naming the job and the first issue: `malformed {what} job {id}:
+ * {path} {message}`.
+ */
+export function jobPayload<S extends z.ZodTypeAny>(schema: S, job: Job, what: string): z.output<S> {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UnrecoverableError(`malformed ${what} job ${job.id}: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return parsed.data as z.output<S>;
 }
 
 /** A job a scheduler adds on a cron pattern in a time zone. */

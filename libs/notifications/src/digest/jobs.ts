@@ -1,5 +1,5 @@
-import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
-import { ScheduledQueue } from '@lg/redis';
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { jobPayload, queueWiring, ScheduledQueue, type QueueOwnerOptions } from '@lg/redis';
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import type { Names } from '@lg/contracts';
@@ -30,9 +30,7 @@ export const digestJobSchema = z
   .strict();
 export type DigestJob = z.infer<typeof digestJobSchema>;
 
-export interface DigestJobsOptions {
-  connection: () => ConnectionOptions;
-  bullPrefix: string;
+export interface DigestJobsOptions extends QueueOwnerOptions {
   /** Local minutes of the day the digests go out; null: no schedule (operators' sends still go). */
   sendAtMinutes: number | null;
   timeZone: string;
@@ -43,7 +41,6 @@ export interface DigestJobsOptions {
   retryDelayMs?: number;
   now?: () => number;
   onSent?: (scope: string, date: string, deliveries: number, run: string) => void;
-  onError?: (err: unknown, where: string) => void;
 }
 
 /**
@@ -74,11 +71,7 @@ export class DigestJobs {
     this.jobs = await ScheduledQueue.open(
       this.n.digestQueue,
       'digest',
-      {
-        connection: () => this.o.connection(),
-        prefix: this.o.bullPrefix,
-        onError: (err, where) => this.o.onError?.(err, where),
-      },
+      queueWiring(this.o),
       DIGEST_SCHEDULER,
       at === null
         ? null
@@ -115,14 +108,7 @@ export class DigestJobs {
   }
 
   private async process(job: Job): Promise<{ sent: number; skipped: number }> {
-    const parsed = digestJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new UnrecoverableError(
-        `malformed digest job ${job.id}: ${issue.path.join('.')} ${issue.message}`,
-      );
-    }
-    const data = parsed.data;
+    const data = jobPayload(digestJobSchema, job, 'digest');
     let scopes: ResolvedScope[];
     if (data.scope !== undefined) {
       const r = resolveScope(this.registry, data.scope);

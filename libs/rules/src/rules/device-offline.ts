@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../rule';
-import { backOnline, heard, underWay } from './silence';
+import { backOnline, goneSilent, heard, lastFix, underWay, type SilenceState } from './silence';
 
 /**
  * device.offline — any device silent for `factor` (3) × its registered reporting interval
@@ -35,15 +35,10 @@ export const deviceOfflineConfig = z
 
 export type DeviceOfflineConfig = z.infer<typeof deviceOfflineConfig>;
 
-export interface DeviceOfflineState {
-  /** When the last message was heard (later of its event and receipt time), any quality. */
-  heardAt: number | null;
+/** Only trucks are placed by their fixes (`lat`, `lon`); other kinds by their registered position. */
+export interface DeviceOfflineState extends SilenceState {
   /** Trucks: parked at the last report. */
   parked: boolean;
-  offline: boolean;
-  /** Trucks: last qualified position, for the alert's location. */
-  lat: number | null;
-  lon: number | null;
 }
 
 export const deviceOffline = defineRule<DeviceOfflineState, DeviceOfflineConfig>({
@@ -73,22 +68,13 @@ export const deviceOffline = defineRule<DeviceOfflineState, DeviceOfflineConfig>
       ctx.device.kind === 'truck' && state.parked && c.parkedSilenceSec !== null
         ? c.parkedSilenceSec
         : Math.max(c.factor * ctx.device.intervalSec, c.minSilenceSec);
+    // A device never placed by a fix (a slope sensor, a gas detector) is placed where it is registered.
     const location =
-      state.lat !== null && state.lon !== null
-        ? { lat: state.lat, lon: state.lon }
-        : ctx.device.lat !== undefined && ctx.device.lon !== undefined
-          ? { lat: ctx.device.lat, lon: ctx.device.lon }
-          : undefined;
-    return {
-      state: { ...state, offline: true },
-      signal: {
-        type: 'fire',
-        severity: 'yellow',
-        value: silentSec,
-        threshold: allowed,
-        message: `设备离线：已 ${silentSec >= 120 ? `${Math.floor(silentSec / 60)} 分钟` : `${silentSec} 秒`}未上报（上报周期 ${ctx.device.intervalSec} 秒）`,
-        ...(location ? { location } : {}),
-      },
-    };
+      lastFix(state) ??
+      (ctx.device.lat !== undefined && ctx.device.lon !== undefined
+        ? { lat: ctx.device.lat, lon: ctx.device.lon }
+        : undefined);
+    const message = `设备离线：已 ${silentSec >= 120 ? `${Math.floor(silentSec / 60)} 分钟` : `${silentSec} 秒`}未上报（上报周期 ${ctx.device.intervalSec} 秒）`;
+    return goneSilent(state, silentSec, allowed, message, location);
   },
 });

@@ -1,5 +1,15 @@
 import type { ReadingRecord } from '@lg/contracts';
-import type { RuleSignal } from '../rule';
+import type { RuleOutput, RuleSignal } from '../rule';
+
+/** The state both silence rules keep (each adds its own word on the last report). */
+export interface SilenceState {
+  /** When the last report was heard (later of its event and receipt time), any quality. */
+  heardAt: number | null;
+  offline: boolean;
+  /** Last qualified position, for the alert's location. */
+  lat: number | null;
+  lon: number | null;
+}
 
 /**
  * What the silence-driven rules (truck.offline, device.offline) keep of each report, and how they
@@ -32,6 +42,35 @@ export function underWay(reading: ReadingRecord, movingKmh: number, previous: bo
   const { speed, ignition } = reading.f;
   if (reading.q === 'ok' && typeof speed === 'number') return speed > movingKmh || ignition === true;
   return typeof ignition === 'boolean' ? ignition : previous;
+}
+
+/** Where the last qualified position placed the device, if one ever did. */
+export function lastFix(state: SilenceState): { lat: number; lon: number } | undefined {
+  return state.lat !== null && state.lon !== null ? { lat: state.lat, lon: state.lon } : undefined;
+}
+
+/**
+ * The outcome of a silence deadline: the device is offline, with a yellow alert of `silentSec` against the
+ * `allowedSec` of silence allowed, placed at `location` when known.
+ */
+export function goneSilent<S extends SilenceState>(
+  state: S,
+  silentSec: number,
+  allowedSec: number,
+  message: string,
+  location: { lat: number; lon: number } | undefined,
+): Required<RuleOutput<S>> {
+  return {
+    state: { ...state, offline: true },
+    signal: {
+      type: 'fire',
+      severity: 'yellow',
+      value: silentSec,
+      threshold: allowedSec,
+      message,
+      ...(location ? { location } : {}),
+    },
+  };
 }
 
 /** The clear signal of a device that reports again after `previousAt`, naming how long it was silent. */

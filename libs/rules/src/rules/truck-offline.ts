@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../rule';
-import { backOnline, heard, underWay } from './silence';
+import { backOnline, goneSilent, heard, lastFix, underWay, type SilenceState } from './silence';
 
 /**
  * truck.offline — a truck that was driving (speed over `movingKmh`) or had its ignition on at its last
@@ -21,15 +21,9 @@ export const truckOfflineConfig = z
 
 export type TruckOfflineConfig = z.infer<typeof truckOfflineConfig>;
 
-export interface TruckOfflineState {
-  /** When the last report was heard (later of its event and receipt time), any quality. */
-  heardAt: number | null;
+export interface TruckOfflineState extends SilenceState {
   /** Was the truck moving or its ignition on at the last report? */
   armed: boolean;
-  offline: boolean;
-  /** Last qualified position, for the alert's location. */
-  lat: number | null;
-  lon: number | null;
 }
 
 export const truckOffline = defineRule<TruckOfflineState, TruckOfflineConfig>({
@@ -55,16 +49,7 @@ export const truckOffline = defineRule<TruckOfflineState, TruckOfflineConfig>({
   },
   tick(state, now, c) {
     const silentSec = state.heardAt === null ? c.silenceSec : Math.round((now - state.heardAt) / 1000);
-    return {
-      state: { ...state, offline: true },
-      signal: {
-        type: 'fire',
-        severity: 'yellow',
-        value: silentSec,
-        threshold: c.silenceSec,
-        message: `车辆离线：行驶或点火状态下已 ${Math.floor(silentSec / 60)} 分钟无定位上报`,
-        ...(state.lat !== null && state.lon !== null ? { location: { lat: state.lat, lon: state.lon } } : {}),
-      },
-    };
+    const message = `车辆离线：行驶或点火状态下已 ${Math.floor(silentSec / 60)} 分钟无定位上报`;
+    return goneSilent(state, silentSec, c.silenceSec, message, lastFix(state));
   },
 });

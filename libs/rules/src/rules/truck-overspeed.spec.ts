@@ -1,6 +1,6 @@
 import type { RoadCorridor } from '@lg/registry';
 import { truckOverspeed, type TruckOverspeedConfig } from './truck-overspeed';
-import { RuleDriver, testRegistry } from './testing';
+import { RuleDriver, testRegistry, type Seen } from './testing';
 
 const defaults = truckOverspeed.defaults as TruckOverspeedConfig;
 
@@ -21,24 +21,110 @@ const registry = testRegistry({ corridors: [expressway] });
 const ON_EXPRESSWAY = { lat: 22.7003, lon: 114.15 }; // ~33 m off the centre line
 const ORDINARY_ROAD = { lat: 22.72, lon: 114.15 }; // ~2.2 km away
 
+type Speed = [second: number, kmh: number];
+
 /** Feeds `[second, speed]` fixes at one place and returns what the rule signalled. */
-function drive(fixes: Array<[number, number]>, where = ORDINARY_ROAD, config?: TruckOverspeedConfig) {
+function drive(fixes: Speed[], where = ORDINARY_ROAD, config?: TruckOverspeedConfig) {
   const d = new RuleDriver(truckOverspeed, 'truck', registry, config ?? defaults);
   for (const [s, speed] of fixes) d.at(s, { ...where, speed });
   return d;
 }
 
 describe('truck.overspeed', () => {
-  it('does not fire after exactly 30 s over the limit', () => {
-    expect(
-      drive([
+  it.each<[string, Speed[], Seen[]]>([
+    [
+      'does not fire after exactly 30 s over the limit',
+      [
         [0, 65],
         [10, 65],
         [20, 65],
         [30, 65],
         [31, 55],
-      ]).seen,
-    ).toEqual([]);
+      ],
+      [],
+    ],
+    [
+      'starts orange above 1.2× the limit',
+      [
+        [0, 73],
+        [31, 73],
+      ],
+      [[31, 'fire', 'orange']],
+    ],
+    [
+      'starts red above 1.5× the limit',
+      [
+        [0, 91],
+        [31, 91],
+      ],
+      [[31, 'fire', 'red']],
+    ],
+    [
+      'starts yellow at exactly 1.2 × 60 = 72',
+      [
+        [0, 72],
+        [31, 72],
+      ],
+      [[31, 'fire', 'yellow']],
+    ],
+    [
+      'raises at once within an established overspeed, lowers only after 30 s under the band',
+      [
+        [0, 65],
+        [31, 65],
+        [40, 95],
+        [50, 75],
+        [79, 75],
+        [80, 75],
+        [90, 65],
+        [119, 65],
+        [120, 65],
+      ],
+      [
+        [31, 'fire', 'yellow'],
+        [40, 'fire', 'red'],
+        [80, 'fire', 'orange'],
+        [120, 'fire', 'yellow'],
+      ],
+    ],
+    [
+      'clears only after 30 s at or under the limit (hysteresis)',
+      [
+        [0, 70],
+        [40, 70],
+        [50, 60],
+        [60, 50],
+        [79, 50],
+        [80, 50],
+      ],
+      [
+        [40, 'fire', 'yellow'],
+        [80, 'clear'],
+      ],
+    ],
+    [
+      'restarts the 30 s when a fix under the limit interrupts the overspeed',
+      [
+        [0, 70],
+        [20, 55],
+        [30, 70],
+        [60, 70],
+        [61, 70],
+      ],
+      [[61, 'fire', 'yellow']],
+    ],
+    [
+      'does not bridge a gap between fixes longer than maxGapSec',
+      [
+        [0, 70],
+        [100, 70],
+        [130, 70],
+        [131, 70],
+      ],
+      [[131, 'fire', 'yellow']],
+    ],
+  ])('on an ordinary road (60 km/h): %s', (_name, fixes, expected) => {
+    expect(drive(fixes).seen).toEqual(expected);
   });
 
   it('fires yellow once the overspeed has lasted 31 s', () => {
@@ -53,7 +139,7 @@ describe('truck.overspeed', () => {
   });
 
   it('applies 80 km/h inside an expressway corridor and 60 km/h on other roads', () => {
-    const at75: Array<[number, number]> = [0, 10, 20, 30, 40].map((s) => [s, 75]);
+    const at75: Speed[] = [0, 10, 20, 30, 40].map((s) => [s, 75]);
     expect(drive(at75, ON_EXPRESSWAY).seen).toEqual([]);
     expect(drive(at75, ORDINARY_ROAD).seen).toEqual([[40, 'fire', 'orange']]);
     const d = drive(
@@ -65,92 +151,10 @@ describe('truck.overspeed', () => {
     expect(d.lastFire()?.message).toContain('水官高速');
   });
 
-  it('starts orange above 1.2× and red above 1.5× the limit', () => {
-    expect(
-      drive([
-        [0, 73],
-        [31, 73],
-      ]).seen,
-    ).toEqual([[31, 'fire', 'orange']]);
-    expect(
-      drive([
-        [0, 91],
-        [31, 91],
-      ]).seen,
-    ).toEqual([[31, 'fire', 'red']]);
-    // exactly 1.2 × 60 = 72 is still yellow
-    expect(
-      drive([
-        [0, 72],
-        [31, 72],
-      ]).seen,
-    ).toEqual([[31, 'fire', 'yellow']]);
-  });
-
-  it('raises at once within an established overspeed, lowers only after 30 s under the band', () => {
-    expect(
-      drive([
-        [0, 65],
-        [31, 65],
-        [40, 95],
-        [50, 75],
-        [79, 75],
-        [80, 75],
-        [90, 65],
-        [119, 65],
-        [120, 65],
-      ]).seen,
-    ).toEqual([
-      [31, 'fire', 'yellow'],
-      [40, 'fire', 'red'],
-      [80, 'fire', 'orange'],
-      [120, 'fire', 'yellow'],
-    ]);
-  });
-
-  it('clears only after 30 s at or under the limit (hysteresis)', () => {
-    expect(
-      drive([
-        [0, 70],
-        [40, 70],
-        [50, 60],
-        [60, 50],
-        [79, 50],
-        [80, 50],
-      ]).seen,
-    ).toEqual([
-      [40, 'fire', 'yellow'],
-      [80, 'clear'],
-    ]);
-  });
-
   it('keeps one alert while the speed flaps around the limit', () => {
-    const fixes: Array<[number, number]> = [];
+    const fixes: Speed[] = [];
     for (let s = 0; s <= 300; s += 10) fixes.push([s, s < 40 || s % 20 === 0 ? 66 : 58]);
     expect(drive(fixes).seen).toEqual([[40, 'fire', 'yellow']]);
-  });
-
-  it('restarts the 30 s when a fix under the limit interrupts the overspeed', () => {
-    expect(
-      drive([
-        [0, 70],
-        [20, 55],
-        [30, 70],
-        [60, 70],
-        [61, 70],
-      ]).seen,
-    ).toEqual([[61, 'fire', 'yellow']]);
-  });
-
-  it('does not bridge a gap between fixes longer than maxGapSec', () => {
-    expect(
-      drive([
-        [0, 70],
-        [100, 70],
-        [130, 70],
-        [131, 70],
-      ]).seen,
-    ).toEqual([[131, 'fire', 'yellow']]);
   });
 
   it('skips unqualified fixes', () => {
