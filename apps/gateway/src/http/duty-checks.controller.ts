@@ -50,7 +50,6 @@ export class DutyChecksController {
   @Get()
   @ApiRoute({
     summary: 'Duty checks asked in the period (default the last 7 days), newest first',
-    query: listQuery,
     ok: described('DutyCheckList', '{checks: DutyCheckView[]} (docs/contract.md)'),
     errors: { 400: '', 403: '' },
   })
@@ -64,7 +63,6 @@ export class DutyChecksController {
   @Get('summary')
   @ApiRoute({
     summary: 'Per company: asked, decided, in time, late, missed, and the response rate',
-    query: tallyQuery,
     ok: z.array(described('DutyTally', '{company, asked, decided, inTime, late, missed, rate}')),
     errors: { 400: '', 403: '' },
   })
@@ -99,7 +97,6 @@ export class DutyChecksController {
   @Post()
   @ApiRoute({
     summary: 'Asks a company now (operators only); the question goes out over MQTT within a moment',
-    body: askBody,
     ok: described('DutyCheck', 'The check asked (docs/contract.md)'),
     errors: { 400: '', 403: '', 404: 'No such company', 429: 'Over 50 checks for the company in 24 h' },
   })
@@ -114,8 +111,6 @@ export class DutyChecksController {
   @Post(':id/answer')
   @ApiRoute({
     summary: 'Answers a check of one’s own company from the dashboard (company users)',
-    params: { id: checkId },
-    body: answerBody,
     ok: described('DutyAnswer', 'The answer’s result: in time or late'),
     errors: { 400: 'Wrong code, already answered, or over 24 h old', 404: '' },
   })

@@ -24,7 +24,6 @@ export class LinksController {
   @ApiRoute({
     summary: 'Every company platform’s link (a company user: its own): state, offline time and drops',
     description: PERIOD,
-    query: linkQuerySchema(),
     ok: platformLinksSchema,
     errors: { 400: '' },
   })
@@ -36,8 +35,6 @@ export class LinksController {
   @ApiRoute({
     summary: 'One company platform’s link with its up/down changes in the period, oldest first',
     description: PERIOD,
-    params: { company: companyId },
-    query: linkQuerySchema(),
     ok: platformLinkOneSchema,
     errors: { 400: '', 403: 'A company user asking for another company', 404: 'No such company' },
   })

@@ -51,7 +51,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'Every company’s rates, counts, points and score for the period, ranked',
     description: `from: ${FROM}. to: ${TO}`,
-    query: scorecardQuerySchema(),
     ok: rankingSchema,
     errors: { 400: '' },
   })
@@ -69,7 +68,6 @@ export class ScorecardController {
     description:
       'An operator gets every company ranked; a company user its own row only. ' +
       `format: csv (default) or xlsx; lang: zh (default) or en; order: company IDs, comma-separated (default by rank). from: ${FROM}. to: ${TO}`,
-    query: rankingExportQuerySchema(),
     ok: {
       description: 'The file, as an attachment',
       contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
@@ -117,8 +115,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'One company’s scorecard per truck, with the worst records for each rate and the fix-first list',
     description: `from: ${FROM}. to: ${TO}`,
-    params: { companyId: companyIdSchema },
-    query: scorecardQuerySchema(),
     ok: companyDetailSchema,
     errors: { 400: '', 404: 'No such company (or another company’s)' },
   })
@@ -134,8 +130,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'The company’s daily score and rates over the last days (kept daily results)',
     description: `days: 1..${MAX_TREND_DAYS}; default 30`,
-    params: { companyId: companyIdSchema },
-    query: trendQuerySchema(),
     ok: trendSchema,
     errors: { 400: '', 404: '' },
   })
@@ -151,8 +145,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'The company’s scorecard as CSV (per-truck table) or XLSX (summary, trucks, evidence)',
     description: `from: ${FROM}. to: ${TO}`,
-    params: { companyId: companyIdSchema },
-    query: exportQuerySchema(),
     ok: {
       description: 'The file, as an attachment',
       contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
