@@ -4,13 +4,12 @@ import { DUTY_CHECK_ID_PATTERN, ID_PATTERN, type DutyAnswerResult } from '@lg/co
 import { CurrentUser, type Principal } from '@lg/auth';
 import type { DutySettings } from '@lg/duty';
 import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
-import { quoted, single, withRange } from '../contract/queries';
+import { idParam, quoted, single, withRange } from '../contract/queries';
 import { ZodBody, ZodParam, ZodQuery } from './zod.pipe';
 import { ApiRoute } from './api-route';
 import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 
-const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
 const recentWeek = (q: { from?: number; to?: number }, now: number) => {
   const to = q.to ?? now + 1;
   return { from: q.from ?? to - 7 * 86_400_000, to };
@@ -25,11 +24,11 @@ const limit = single(
   }),
 );
 const listQuery = withRange(
-  { company: company.optional(), limit: limit.default('100') },
+  { company: idParam.optional(), limit: limit.default('100') },
   recentWeek,
   Date.now,
 );
-const tallyQuery = withRange({ company: company.optional() }, recentWeek, Date.now);
+const tallyQuery = withRange({ company: idParam.optional() }, recentWeek, Date.now);
 const askBody = z
   .object({
     company: z.string({ required_error: 'is required' }).regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'),
