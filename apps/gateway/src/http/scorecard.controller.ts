@@ -4,6 +4,7 @@ import { CurrentUser, type Principal } from '@lg/auth';
 import {
   ScorecardService,
   type CompanyView,
+  type ExportFile,
   type RankingView,
   type SettingsView,
   type TrendView,
@@ -34,6 +35,20 @@ import {
 const TIME = 'ISO-8601 with a zone, or epoch ms';
 const FROM = `${TIME}; default: the start of yesterday (Asia/Shanghai), or to − 1 day. Widened to a whole hour`;
 const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 day. At most 31 days after from; widened to a whole hour`;
+
+/** An export's answer in the document: a CSV or XLSX file. */
+const EXPORT_FILE = {
+  description: 'The file, as an attachment',
+  contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+};
+
+/** An export as the answer: an attachment under its own name, never cached. */
+function attachment(res: Response, file: ExportFile): StreamableFile {
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  return new StreamableFile(file.body);
+}
 
 /**
  * The regulator's scorecard of the transport companies (交运发〔2016〕160号): rates, points and score per
@@ -68,10 +83,7 @@ export class ScorecardController {
     description:
       'An operator gets every company ranked; a company user its own row only. ' +
       `format: csv (default) or xlsx; lang: zh (default) or en; order: company IDs, comma-separated (default by rank). from: ${FROM}. to: ${TO}`,
-    ok: {
-      description: 'The file, as an attachment',
-      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    },
+    ok: EXPORT_FILE,
     errors: { 400: '' },
   })
   async rankingExport(
@@ -79,11 +91,7 @@ export class ScorecardController {
     @ZodQuery(rankingExportQuerySchema()) q: RankingExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.scorecard.rankingExport(user, q);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(file.body);
+    return attachment(res, await this.scorecard.rankingExport(user, q));
   }
 
   // Declared before `:companyId`, so that it is matched first.
@@ -145,10 +153,7 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'The company’s scorecard as CSV (per-truck table) or XLSX (summary, trucks, evidence)',
     description: `from: ${FROM}. to: ${TO}`,
-    ok: {
-      description: 'The file, as an attachment',
-      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    },
+    ok: EXPORT_FILE,
     errors: { 400: '', 404: '' },
   })
   async export(
@@ -157,10 +162,6 @@ export class ScorecardController {
     @ZodQuery(exportQuerySchema()) q: ExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.scorecard.export(user, companyId, q);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(file.body);
+    return attachment(res, await this.scorecard.export(user, companyId, q));
   }
 }
