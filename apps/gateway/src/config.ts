@@ -171,27 +171,18 @@ export const gatewayConfigSchema = modeSchema
         message: `${limits} (LOGIN_MAX_FAILURES ${c.LOGIN_MAX_FAILURES}, LOGIN_MAX_FAILURES_PER_ADDRESS ${c.LOGIN_MAX_FAILURES_PER_ADDRESS}, LOGIN_MAX_FAILURES_PER_USER ${c.LOGIN_MAX_FAILURES_PER_USER})`,
       });
     if (c.LG_MODE !== 'production') return;
-    const link = linkSecretProblem(c.NOTIFY_LINK_SECRET);
-    if (link)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['NOTIFY_LINK_SECRET'],
-        message: `production refuses this secret: it ${link}`,
-      });
-    const receipts = receiptSecretProblem(c.SMS_RECEIPT_SECRET);
-    if (receipts)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SMS_RECEIPT_SECRET'],
-        message: `production refuses this secret: it ${receipts}`,
-      });
-    const problem = jwtSecretProblem(c.JWT_SECRET);
-    if (problem)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JWT_SECRET'],
-        message: `production refuses this secret: it ${problem}`,
-      });
+    const secrets = [
+      ['NOTIFY_LINK_SECRET', linkSecretProblem(c.NOTIFY_LINK_SECRET)],
+      ['SMS_RECEIPT_SECRET', receiptSecretProblem(c.SMS_RECEIPT_SECRET)],
+      ['JWT_SECRET', jwtSecretProblem(c.JWT_SECRET)],
+    ] as const;
+    for (const [name, problem] of secrets)
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `production refuses this secret: it ${problem}`,
+        });
     if (!c.USERS_FILE) {
       ctx.addIssue({
         code: 'custom',

@@ -6,6 +6,7 @@ import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
 import type { AlertQuery } from '../contract/queries';
 import { MAX_BULK_ACK, type BulkAckBody } from '../contract/bulk-ack.queries';
+import { acknowledgeTogether, ackScope } from './acknowledge-together';
 
 /** What a bulk acknowledgement did. */
 export interface BulkAckResult {
@@ -72,7 +73,7 @@ export class AlertsService {
     seenSeverity?: Severity,
   ): Promise<Alert> {
     await this.get(principal, id);
-    const scope = principal.role === 'operator' ? 'district' : 'company';
+    const scope = ackScope(principal);
     try {
       const alert = await this.redis.alerts.acknowledge(
         id,
@@ -136,30 +137,10 @@ export class AlertsService {
       more = candidates.length > MAX_BULK_ACK;
       candidates = candidates.slice(0, MAX_BULK_ACK);
     }
-    const scope = principal.role === 'operator' ? 'district' : 'company';
-    const acknowledged: string[] = [];
-    for (const a of candidates) {
-      if (a.severity === 'red') {
-        skipped.push({ id: a.id, reason: 'red' });
-        continue;
-      }
-      try {
-        const after = await this.redis.alerts.acknowledge(
-          a.id,
-          principal.username,
-          body.note,
-          Date.now(),
-          scope,
-          a.severity,
-        );
-        if (after.acknowledged) acknowledged.push(a.id);
-      } catch (err) {
-        if (err instanceof AlertChangedError) skipped.push({ id: a.id, reason: 'changed' });
-        else if (err instanceof AlertNotFoundError) skipped.push({ id: a.id, reason: 'missing' });
-        else throw err;
-      }
-    }
-    return { acknowledged, skipped, more };
+    const taken = await acknowledgeTogether(this.redis.alerts, principal, body.note, candidates, {
+      gone: 'missing',
+    });
+    return { acknowledged: taken.acknowledged, skipped: [...skipped, ...taken.skipped], more };
   }
 
   async history(principal: Principal, id: string): Promise<AlertTransition[]> {

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { AlertChangedError, AlertNotFoundError, IncidentStore } from '@lg/alerts';
+import { IncidentStore } from '@lg/alerts';
 import {
   isOpen,
   severityRank,
@@ -10,6 +10,7 @@ import {
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import type { IncidentQuery } from '../contract/incidents.queries';
+import { acknowledgeTogether } from './acknowledge-together';
 
 /**
  * Incidents as one user may see them: operators every one, a company only its own trucks' (an incident of
@@ -54,35 +55,14 @@ export class IncidentsService {
     seenSeverity?: Severity,
   ): Promise<IncidentAckResult> {
     const view = await this.get(principal, id);
-    const scope = principal.role === 'operator' ? 'district' : 'company';
-    const acknowledged: string[] = [];
-    const skipped: IncidentAckResult['skipped'] = [];
-    for (const alert of view.alerts ?? []) {
-      if (alert.acknowledged || !isOpen(alert) || !canSee(principal, alert)) continue;
-      if (alert.severity === 'red') {
-        skipped.push({ id: alert.id, reason: 'red' });
-        continue;
-      }
-      if (seenSeverity && severityRank(alert.severity) > severityRank(seenSeverity)) {
-        skipped.push({ id: alert.id, reason: 'raised' });
-        continue;
-      }
-      try {
-        const after = await this.redis.alerts.acknowledge(
-          alert.id,
-          principal.username,
-          note,
-          Date.now(),
-          scope,
-          alert.severity,
-        );
-        if (after.acknowledged) acknowledged.push(alert.id);
-      } catch (err) {
-        if (err instanceof AlertChangedError) skipped.push({ id: alert.id, reason: 'changed' });
-        else if (err instanceof AlertNotFoundError) skipped.push({ id: alert.id, reason: 'closed' });
-        else throw err;
-      }
-    }
+    const members = (view.alerts ?? []).filter(
+      (alert) => !alert.acknowledged && isOpen(alert) && canSee(principal, alert),
+    );
+    const { acknowledged, skipped } = await acknowledgeTogether(this.redis.alerts, principal, note, members, {
+      gone: 'closed',
+      leave: (alert) =>
+        seenSeverity && severityRank(alert.severity) > severityRank(seenSeverity) ? 'raised' : undefined,
+    });
     const incident = await this.get(principal, id);
     return { incident, acknowledged, skipped };
   }

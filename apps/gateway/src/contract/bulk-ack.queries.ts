@@ -1,6 +1,6 @@
 import { z } from './openapi-zod';
-import { DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
-import { alertIdSchema, MAX_NOTE_LENGTH } from './queries';
+import { DEVICE_KINDS } from '@lg/contracts';
+import { alertIdSchema, idSchema, MAX_NOTE_LENGTH } from './queries';
 
 /** Most alerts one bulk acknowledgement takes (the rest wait for the next one: `more` says so). */
 export const MAX_BULK_ACK = 2000;
@@ -17,7 +17,7 @@ export const bulkAckSchema = z
       .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`),
     ids: z.array(alertIdSchema).min(1).max(MAX_BULK_ACK, `at most ${MAX_BULK_ACK} alerts at once`).optional(),
     kind: z.enum(DEVICE_KINDS).optional(),
-    owner: z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}').optional(),
+    owner: idSchema.optional(),
     rule: z
       .string()
       .regex(/^[a-z_]+\.[a-z_]+$/, 'is not a rule name')

@@ -53,7 +53,10 @@ export const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values:
     }),
   );
 
-const id = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
+/** A device, company or owner ID (ID_PATTERN): a path parameter or a body field. */
+export const idSchema = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}');
+/** An ID as a query parameter. */
+export const idParam = single(idSchema);
 
 const LATEST = new Date(MAX_QUERY_TIME_MS).toISOString();
 
@@ -105,7 +108,7 @@ export const alertQuerySchema = z
     active: bool.optional(),
     acknowledged: bool.optional(),
     kind: oneOf(DEVICE_KINDS).optional(),
-    owner: id.optional(),
+    owner: idParam.optional(),
     severity: oneOf(SEVERITIES).optional(),
     /** Opened at or after. */
     since: instant.optional(),
@@ -116,7 +119,7 @@ export type AlertQuery = z.infer<typeof alertQuerySchema>;
 
 /** Alert IDs are `rule~device~base36 time`. */
 export const alertIdSchema = z.string().regex(/^[A-Za-z0-9_.~:-]{1,200}$/, 'is not an alert ID');
-export const deviceIdSchema = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}');
+export const deviceIdSchema = idSchema;
 
 export const ackBodySchema = z
   .object({

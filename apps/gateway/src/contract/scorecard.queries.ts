@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DAY_MS, dayStart, EXPORT_FORMATS, EXPORT_LANGS } from '@lg/scorecard';
-import { instant, MAX_RANGE_MS, oneOf, quoted, single, withRange } from './queries';
+import { idSchema, instant, MAX_RANGE_MS, oneOf, quoted, single, withRange } from './queries';
 
 /**
  * Query strings of the scorecard endpoints, checked like every other (400 naming the parameter; unknown
@@ -64,7 +64,7 @@ export function trendQuerySchema(now: () => number = Date.now) {
 }
 export type TrendQuery = z.output<ReturnType<typeof trendQuerySchema>>;
 
-export const companyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}');
+export const companyIdSchema = idSchema;
 
 /** Companies in the order the page shows them, at most this many. */
 export const MAX_RANKING_ORDER = 64;

@@ -20,7 +20,6 @@ export class AlarmLoadController {
   @ApiRoute({
     summary: 'Alarm-load figures of the last hours (operators only)',
     description: 'hours: 1..168, default 24; operators: on duty, 1..50, default 1.',
-    query: alarmLoadQuerySchema,
     ok: described('AlarmLoad', 'The figures (docs/dashboard.md, "Alarm load")'),
     errors: { 400: '', 403: 'Operators only' },
   })

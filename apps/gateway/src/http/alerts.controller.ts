@@ -28,7 +28,6 @@ export class AlertsController {
     description:
       'A company user sees only its own trucks’ alerts; asking for slope/gas or another owner is 403. ' +
       `limit: 1..${MAX_ALERT_LIMIT}, default 100.`,
-    query: alertQuerySchema,
     ok: z.array(alertSchema),
     errors: { 400: 'A bad query parameter, named in the message', 403: '' },
   })
@@ -43,7 +42,6 @@ export class AlertsController {
     description:
       `By \`ids\` (what the person had on screen) or by a filter; at most ${MAX_BULK_ACK} per request (\`more\` ` +
       'says when more match). Only cleared, unacknowledged alerts the user may see; never a red one.',
-    body: bulkAckSchema,
     ok: bulkAckResultSchema,
     errors: { 400: '', 403: '' },
   })
@@ -55,7 +53,7 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @ApiRoute({ summary: 'One alert', params: { id: alertIdSchema }, ok: alertSchema, errors: { 404: '' } })
+  @ApiRoute({ summary: 'One alert', ok: alertSchema, errors: { 404: '' } })
   get(@CurrentUser() user: Principal, @ZodParam('id', alertIdSchema) id: string): Promise<Alert> {
     return this.alerts.get(user, id);
   }
@@ -66,9 +64,6 @@ export class AlertsController {
     description:
       "An operator acknowledges for the command centre. A company user takes its own truck's alert; a red " +
       'one only for its company (companyAck): it stays unacknowledged and escalating until an operator takes it.',
-    params: { id: alertIdSchema },
-    body: ackBodySchema,
-    bodyOptional: true,
     ok: alertSchema,
     errors: { 400: '', 404: '', 409: 'The alert was raised or reopened meanwhile' },
   })
@@ -84,7 +79,6 @@ export class AlertsController {
   @Get(':id/history')
   @ApiRoute({
     summary: 'Every transition of an alert, oldest first (from InfluxDB alert_event)',
-    params: { id: alertIdSchema },
     ok: z.array(alertTransitionSchema),
     errors: { 404: '' },
   })

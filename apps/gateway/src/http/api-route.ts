@@ -5,20 +5,17 @@ import type { ZodTypeAny } from 'zod';
 export type ApiErrors = Partial<Record<400 | 401 | 403 | 404 | 409 | 429 | 503 | 504, string>>;
 
 /**
- * What the OpenAPI document says of one route. Request schemas are the very zod schemas the route validates
- * with (ZodPipe, ParamPipe); the answer's is one of contract/responses.ts. See docs/contract.md, "Adding a
- * route".
+ * What the OpenAPI document says of one route. The request's schemas are those the handler validates with
+ * (`@ZodParam`, `@ZodQuery`, `@ZodBody` of zod.pipe.ts), read from its parameters: they are not repeated
+ * here. The answer's is one of contract/responses.ts. See docs/contract.md, "Adding a route".
  */
 export interface RouteContract {
   summary: string;
   description?: string;
-  /** The query string's schema (an object schema, refinements allowed). */
-  query?: ZodTypeAny;
-  /** Each path parameter's schema, by name. */
+  /** A path parameter the handler reads without `@ZodParam`, by name: its schema for the document only. */
   params?: Record<string, ZodTypeAny>;
-  /** The JSON body's schema; `bodyOptional` when it may be left out. */
+  /** A body the handler checks itself (in a service, or after a signature), not with `@ZodBody`: its schema for the document only. */
   body?: ZodTypeAny;
-  bodyOptional?: boolean;
   /** The success answer (200, or the route's @HttpCode): its JSON schema, or a description (and content types) for anything else. */
   ok: ZodTypeAny | { description: string; contentTypes?: string[] };
   errors?: ApiErrors;

@@ -15,7 +15,6 @@ export class AuthController {
   @Post('login')
   @ApiRoute({
     summary: 'Log in with user name and password; returns a JWT',
-    body: loginBodySchema,
     ok: loginResponseSchema,
     errors: {
       401: 'Wrong user name or password',

@@ -39,7 +39,6 @@ export class ClosuresController {
       'Exactly one of `polygon` (`[lon, lat]` WGS-84, 3–100 corners), `circle` `{lat, lon, radiusM}` or ' +
       '`alert` `{id, radiusM}` (around where the alert is located); `from` (default now) and `to`, epoch ms ' +
       'or ISO-8601, at most 30 days apart; `severity` of the entry alert (default red).',
-    body: closureBodySchema,
     ok: closureSchema,
     errors: {
       400: '',
@@ -56,7 +55,6 @@ export class ClosuresController {
   @HttpCode(200)
   @ApiRoute({
     summary: 'Lifts a closure now (operators only); it stays listed with who lifted it',
-    params: { id: closureIdSchema },
     ok: closureSchema,
     errors: { 403: 'Operators only', 404: '', 409: 'Already lifted or over' },
   })

@@ -19,8 +19,6 @@ export class DataQualityController {
     description:
       'A company user gets its own company only (404 for any other). The period is at most 24 h, default ' +
       'the last 6 h; gapFactor: a gap is beyond N registry intervals (1.5–100, default 3).',
-    params: { companyId: companyIdSchema },
-    query: dataQualityQuerySchema(),
     ok: described(
       'DataQuality',
       '`{company, from, to, gapFactor, trucks: [...], truncated}` (docs/scorecard.md)',

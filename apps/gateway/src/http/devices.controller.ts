@@ -35,8 +35,6 @@ export class DevicesController {
   @ApiRoute({
     summary: `A truck’s fixes in [from, to), oldest first, at most ${MAX_POINTS}`,
     description: `from, to: ${TIME}; default the last hour`,
-    params: { id: deviceIdSchema },
-    query: trackQuerySchema(),
     ok: trackSchema,
     errors: { 400: '', 404: 'No such truck (or another company’s)' },
   })
@@ -55,8 +53,6 @@ export class DevicesController {
       `from, to: ${TIME}; default the last 24 h. Raw readings over up to 31 days; with \`every\` the mean ` +
       'per bucket over up to 367 days, answered from the 1-minute or 1-hour aggregates where they hold the ' +
       'period (docs/lifecycle.md). Slope and gas devices are for operators only (403 for company users).',
-    params: { id: deviceIdSchema },
-    query: seriesQuerySchema(),
     ok: seriesSchema,
     errors: { 400: '', 403: '', 404: '' },
   })

@@ -28,8 +28,6 @@ export class DigestsController {
     description:
       'scope: a company ID (C01) or street ID (ST-BJ); date: the local day (DIGEST_TIMEZONE), default ' +
       'yesterday, at most 30 days back. A company user sees only its own company (403 otherwise).',
-    params: { scope: digestScopeSchema },
-    query: digestQuerySchema,
     ok: described('Digest', 'The digest and its deliveries (docs/notifications.md, "Daily digest")'),
     errors: { 400: '', 403: 'Another company’s, or a street’s, for a company user', 404: 'No such scope' },
   })
@@ -45,8 +43,6 @@ export class DigestsController {
   @ApiRoute({
     summary: 'Sends a day’s digest of a company or street now (operators only), by e-mail and webhook',
     description: 'Queued for the worker; its deliveries appear in GET /api/digests/{scope}?date=.',
-    params: { scope: digestScopeSchema },
-    query: digestQuerySchema,
     ok: described('DigestSend', 'The scope, day and run ID of the send'),
     errors: { 400: '', 403: 'Operators only', 404: 'No such scope' },
   })

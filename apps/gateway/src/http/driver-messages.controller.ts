@@ -66,8 +66,6 @@ export class DriverMessagesController implements OnApplicationShutdown {
     description:
       'Published to the truck’s company platform on `{root}/_driver/{company}/message` and sent as a ' +
       'JT/T 808 text (0x8300, shown and read out) to the truck’s terminal where it is connected directly.',
-    params: { id: alertIdSchema },
-    body,
     ok: described(
       'DriverMessageSent',
       '`{message, platform: "queued", terminal}`: the message as published, and the terminal’s answer or why not sent',

@@ -4,13 +4,12 @@ import { DUTY_CHECK_ID_PATTERN, ID_PATTERN, type DutyAnswerResult } from '@lg/co
 import { CurrentUser, type Principal } from '@lg/auth';
 import type { DutySettings } from '@lg/duty';
 import { DutyChecksService, type DutyCheckList, type DutyTallyView } from '../access/duty-checks.service';
-import { quoted, single, withRange } from '../contract/queries';
+import { idParam, quoted, single, withRange } from '../contract/queries';
 import { ZodBody, ZodParam, ZodQuery } from './zod.pipe';
 import { ApiRoute } from './api-route';
 import { ApiController } from './api-controller';
 import { described } from '../contract/responses';
 
-const company = single(z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'));
 const recentWeek = (q: { from?: number; to?: number }, now: number) => {
   const to = q.to ?? now + 1;
   return { from: q.from ?? to - 7 * 86_400_000, to };
@@ -25,11 +24,11 @@ const limit = single(
   }),
 );
 const listQuery = withRange(
-  { company: company.optional(), limit: limit.default('100') },
+  { company: idParam.optional(), limit: limit.default('100') },
   recentWeek,
   Date.now,
 );
-const tallyQuery = withRange({ company: company.optional() }, recentWeek, Date.now);
+const tallyQuery = withRange({ company: idParam.optional() }, recentWeek, Date.now);
 const askBody = z
   .object({
     company: z.string({ required_error: 'is required' }).regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'),
@@ -50,7 +49,6 @@ export class DutyChecksController {
   @Get()
   @ApiRoute({
     summary: 'Duty checks asked in the period (default the last 7 days), newest first',
-    query: listQuery,
     ok: described('DutyCheckList', '{checks: DutyCheckView[]} (docs/contract.md)'),
     errors: { 400: '', 403: '' },
   })
@@ -64,7 +62,6 @@ export class DutyChecksController {
   @Get('summary')
   @ApiRoute({
     summary: 'Per company: asked, decided, in time, late, missed, and the response rate',
-    query: tallyQuery,
     ok: z.array(described('DutyTally', '{company, asked, decided, inTime, late, missed, rate}')),
     errors: { 400: '', 403: '' },
   })
@@ -99,7 +96,6 @@ export class DutyChecksController {
   @Post()
   @ApiRoute({
     summary: 'Asks a company now (operators only); the question goes out over MQTT within a moment',
-    body: askBody,
     ok: described('DutyCheck', 'The check asked (docs/contract.md)'),
     errors: { 400: '', 403: '', 404: 'No such company', 429: 'Over 50 checks for the company in 24 h' },
   })
@@ -114,8 +110,6 @@ export class DutyChecksController {
   @Post(':id/answer')
   @ApiRoute({
     summary: 'Answers a check of one’s own company from the dashboard (company users)',
-    params: { id: checkId },
-    body: answerBody,
     ok: described('DutyAnswer', 'The answer’s result: in time or late'),
     errors: { 400: 'Wrong code, already answered, or over 24 h old', 404: '' },
   })

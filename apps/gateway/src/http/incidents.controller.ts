@@ -26,7 +26,6 @@ export class IncidentsController {
     description:
       'A company user sees only its own trucks’ incidents. open: only those with an open member (default ' +
       `true); minSize: default 2; limit: 1..${MAX_INCIDENT_LIMIT}, default 50.`,
-    query: incidentQuerySchema,
     ok: z.array(incidentSchema),
     errors: { 400: '' },
   })
@@ -40,7 +39,6 @@ export class IncidentsController {
   @Get(':id')
   @ApiRoute({
     summary: 'One incident with its member alerts',
-    params: { id: incidentIdSchema },
     ok: incidentSchema,
     errors: { 404: '' },
   })
@@ -56,9 +54,6 @@ export class IncidentsController {
       'Each member goes through the alert acknowledgement (a company user takes only for its company). ' +
       'Red members are never acknowledged in bulk: each must be taken on its own. `severity`: the highest ' +
       'the person saw; members raised above it are left.',
-    params: { id: incidentIdSchema },
-    body: incidentAckSchema,
-    bodyOptional: true,
     ok: incidentAckResultSchema,
     errors: { 400: '', 404: '' },
   })

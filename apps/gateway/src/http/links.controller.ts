@@ -1,16 +1,15 @@
 import { Get } from '@nestjs/common';
-import { z } from 'zod';
-import { ID_PATTERN, type PlatformLinkView } from '@lg/contracts';
+import type { PlatformLinkView } from '@lg/contracts';
 import { CurrentUser, type Principal } from '@lg/auth';
 import { LinksService, type LinksView } from '../access/links.service';
 import { linkQuerySchema, type LinkQuery } from '../contract/links.queries';
+import { companyIdSchema } from '../contract/scorecard.queries';
 import { platformLinkOneSchema, platformLinksSchema } from '../contract/responses';
 import { ZodParam, ZodQuery } from './zod.pipe';
 import { ApiRoute } from './api-route';
 import { ApiController } from './api-controller';
 
 const PERIOD = 'from, to: ISO-8601 with a zone, or epoch ms; default: the last 24 h';
-const companyId = z.string().regex(ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}');
 
 /**
  * The transport companies' platform links (up/down as their platforms publish it over MQTT): the current
@@ -24,7 +23,6 @@ export class LinksController {
   @ApiRoute({
     summary: 'Every company platform’s link (a company user: its own): state, offline time and drops',
     description: PERIOD,
-    query: linkQuerySchema(),
     ok: platformLinksSchema,
     errors: { 400: '' },
   })
@@ -36,14 +34,12 @@ export class LinksController {
   @ApiRoute({
     summary: 'One company platform’s link with its up/down changes in the period, oldest first',
     description: PERIOD,
-    params: { company: companyId },
-    query: linkQuerySchema(),
     ok: platformLinkOneSchema,
     errors: { 400: '', 403: 'A company user asking for another company', 404: 'No such company' },
   })
   one(
     @CurrentUser() user: Principal,
-    @ZodParam('company', companyId) company: string,
+    @ZodParam('company', companyIdSchema) company: string,
     @ZodQuery(linkQuerySchema()) q: LinkQuery,
   ): Promise<PlatformLinkView> {
     return this.links.one(user, company, q);

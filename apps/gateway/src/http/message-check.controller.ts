@@ -21,7 +21,6 @@ export class MessageCheckController {
   @Post('check')
   @ApiRoute({
     summary: 'Try a message: the verdict ingest would give a topic and payload; nothing is stored',
-    body,
     ok: described('MessageVerdict', 'The verdict: accepted readings or the refusal with its reason'),
     errors: { 400: '', 403: '' },
   })

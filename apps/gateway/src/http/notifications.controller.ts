@@ -20,7 +20,6 @@ export class NotificationsController {
     summary:
       'The notifications of an alert (SMS, e-mail, webhook) and where each delivery stands, newest first',
     description: 'A company user sees only its own trucks’ alerts (another one is 404). At most 200.',
-    params: { id: alertIdSchema },
     ok: z.array(notificationDeliverySchema),
     errors: { 404: '' },
   })

@@ -1,10 +1,24 @@
 import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Type } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import {
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common/enums/request-method.enum';
 import { z, type AnyZodObject, type ZodTypeAny } from 'zod';
 import { errorSchema } from '../contract/responses';
 import { API_GROUP, API_ROUTE, type ApiErrors, type GroupContract, type RouteContract } from './api-route';
+import { ParamPipe, ZodPipe } from './zod.pipe';
+
+/** What a route's parameter decorators validate (`@ZodParam`, `@ZodQuery`, `@ZodBody`), by their schemas. */
+export interface ValidatedRequest {
+  /** Each path parameter's schema, by name, in the handler's order. */
+  params: Record<string, ZodTypeAny>;
+  query?: ZodTypeAny;
+  body?: ZodTypeAny;
+}
 
 /** One route of a controller as Nest routes it. */
 export interface ControllerRoute {
@@ -15,6 +29,7 @@ export interface ControllerRoute {
   status: number;
   contract: RouteContract | undefined;
   group: GroupContract | undefined;
+  validated: ValidatedRequest;
 }
 
 const METHODS: Partial<Record<RequestMethod, RouteConfig['method']>> = {
@@ -48,10 +63,27 @@ export function controllerRoutes(controllers: readonly Type[]): ControllerRoute[
         status: code ?? (method === RequestMethod.POST ? 201 : 200),
         contract: Reflect.getMetadata(API_ROUTE, handler) as RouteContract | undefined,
         group,
+        validated: validatedRequest(controller, name),
       });
     }
   }
   return routes;
+}
+
+/** The schemas of the zod pipes on a handler's parameters, as Nest keeps them for routing. */
+function validatedRequest(controller: Type, handler: string): ValidatedRequest {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
+    string,
+    { index: number; pipes?: unknown[] }
+  >;
+  const request: ValidatedRequest = { params: {} };
+  for (const { pipes } of Object.values(args).sort((a, b) => a.index - b.index))
+    for (const pipe of pipes ?? []) {
+      if (pipe instanceof ParamPipe) request.params[pipe.name] = (pipe as ParamPipe<ZodTypeAny>).schema;
+      else if (pipe instanceof ZodPipe && (pipe.what === 'query' || pipe.what === 'body'))
+        request[pipe.what] = (pipe as ZodPipe<ZodTypeAny>).schema;
+    }
+  return request;
 }
 
 const REASONS: Record<keyof ApiErrors, string> = {
@@ -90,6 +122,8 @@ export function buildOpenApiDocument(
     const c = route.contract;
     if (!c) continue;
     const g = route.group;
+    const { query, body } = route.validated;
+    const params = { ...c.params, ...route.validated.params };
     const isPublic = c.public ?? g?.public ?? false;
     const errors: ApiErrors = { ...(isPublic ? {} : { 401: REASONS[401] }), ...g?.errors, ...c.errors };
     const responses: RouteConfig['responses'] = {
@@ -120,11 +154,14 @@ export function buildOpenApiDocument(
       description: c.description,
       security: isPublic ? undefined : [{ [bearer.name]: [] }],
       request: {
-        query: c.query ? objectOf(c.query) : undefined,
-        params: c.params ? z.object(c.params) : undefined,
-        body: c.body
-          ? { required: !c.bodyOptional, content: { 'application/json': { schema: c.body } } }
-          : undefined,
+        query: query ? objectOf(query) : undefined,
+        params: Object.keys(params).length ? z.object(params) : undefined,
+        // ZodPipe reads a body left out as `{}`: it may be left out where its schema takes `{}`.
+        body: body
+          ? { required: !body.safeParse({}).success, content: { 'application/json': { schema: body } } }
+          : c.body
+            ? { required: true, content: { 'application/json': { schema: c.body } } }
+            : undefined,
       },
       responses,
     });

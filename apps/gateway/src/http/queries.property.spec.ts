@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import fc from 'fast-check';
+import type { z } from 'zod';
 import { DEVICE_KINDS, SEVERITIES } from '@lg/contracts';
 import {
   ackBodySchema,
@@ -88,28 +89,19 @@ const anything = fc.oneof(
 );
 
 describe('REST input checks: properties', () => {
+  /** The pipe of a query whose defaults depend on the time, at NOW. */
+  const queryAtNow = <S extends z.ZodTypeAny>(schema: (now: () => number) => S) =>
+    new ZodPipe(
+      schema(() => NOW),
+      'query',
+    );
   const pipes = {
     alerts: new ZodPipe(alertQuerySchema, 'query'),
-    track: new ZodPipe(
-      trackQuerySchema(() => NOW),
-      'query',
-    ),
-    series: new ZodPipe(
-      seriesQuerySchema(() => NOW),
-      'query',
-    ),
-    scorecard: new ZodPipe(
-      scorecardQuerySchema(() => NOW),
-      'query',
-    ),
-    export: new ZodPipe(
-      exportQuerySchema(() => NOW),
-      'query',
-    ),
-    trend: new ZodPipe(
-      trendQuerySchema(() => NOW),
-      'query',
-    ),
+    track: queryAtNow(trackQuerySchema),
+    series: queryAtNow(seriesQuerySchema),
+    scorecard: queryAtNow(scorecardQuerySchema),
+    export: queryAtNow(exportQuerySchema),
+    trend: queryAtNow(trendQuerySchema),
     login: new ZodPipe(loginBodySchema, 'body'),
     ack: new ZodPipe(ackBodySchema, 'body'),
     alertId: new ParamPipe(alertIdSchema, 'id'),

@@ -28,7 +28,6 @@ export class RejectionsController {
   @ApiRoute({
     summary: 'Refused messages, newest first',
     description: `from, to: ${PERIOD}. limit: 1–${MAX_REJECTION_LIMIT}, default 100`,
-    query: rejectionQuerySchema(),
     ok: rejectionsSchema,
     errors: { 400: '', 403: 'A company user asking for another owner' },
   })
@@ -43,7 +42,6 @@ export class RejectionsController {
   @ApiRoute({
     summary: 'Refused messages per reason, per owner and per device (most refused first, at most 100)',
     description: `from, to: ${PERIOD}`,
-    query: rejectionSummaryQuerySchema(),
     ok: described('RejectionSummary', '{from, to, total, byReason, byOwner, byDevice, moreDevices}'),
     errors: { 400: '', 403: '' },
   })

@@ -4,6 +4,7 @@ import { CurrentUser, type Principal } from '@lg/auth';
 import {
   ScorecardService,
   type CompanyView,
+  type ExportFile,
   type RankingView,
   type SettingsView,
   type TrendView,
@@ -35,6 +36,20 @@ const TIME = 'ISO-8601 with a zone, or epoch ms';
 const FROM = `${TIME}; default: the start of yesterday (Asia/Shanghai), or to − 1 day. Widened to a whole hour`;
 const TO = `${TIME}; default: the start of today (Asia/Shanghai), or from + 1 day. At most 31 days after from; widened to a whole hour`;
 
+/** An export's answer in the document: a CSV or XLSX file. */
+const EXPORT_FILE = {
+  description: 'The file, as an attachment',
+  contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+};
+
+/** An export as the answer: an attachment under its own name, never cached. */
+function attachment(res: Response, file: ExportFile): StreamableFile {
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  return new StreamableFile(file.body);
+}
+
 /**
  * The regulator's scorecard of the transport companies (交运发〔2016〕160号): rates, points and score per
  * company, per truck, with the evidence and the fix-first list; trends; exports. A company user sees only
@@ -51,7 +66,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'Every company’s rates, counts, points and score for the period, ranked',
     description: `from: ${FROM}. to: ${TO}`,
-    query: scorecardQuerySchema(),
     ok: rankingSchema,
     errors: { 400: '' },
   })
@@ -69,11 +83,7 @@ export class ScorecardController {
     description:
       'An operator gets every company ranked; a company user its own row only. ' +
       `format: csv (default) or xlsx; lang: zh (default) or en; order: company IDs, comma-separated (default by rank). from: ${FROM}. to: ${TO}`,
-    query: rankingExportQuerySchema(),
-    ok: {
-      description: 'The file, as an attachment',
-      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    },
+    ok: EXPORT_FILE,
     errors: { 400: '' },
   })
   async rankingExport(
@@ -81,11 +91,7 @@ export class ScorecardController {
     @ZodQuery(rankingExportQuerySchema()) q: RankingExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.scorecard.rankingExport(user, q);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(file.body);
+    return attachment(res, await this.scorecard.rankingExport(user, q));
   }
 
   // Declared before `:companyId`, so that it is matched first.
@@ -117,8 +123,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'One company’s scorecard per truck, with the worst records for each rate and the fix-first list',
     description: `from: ${FROM}. to: ${TO}`,
-    params: { companyId: companyIdSchema },
-    query: scorecardQuerySchema(),
     ok: companyDetailSchema,
     errors: { 400: '', 404: 'No such company (or another company’s)' },
   })
@@ -134,8 +138,6 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'The company’s daily score and rates over the last days (kept daily results)',
     description: `days: 1..${MAX_TREND_DAYS}; default 30`,
-    params: { companyId: companyIdSchema },
-    query: trendQuerySchema(),
     ok: trendSchema,
     errors: { 400: '', 404: '' },
   })
@@ -151,12 +153,7 @@ export class ScorecardController {
   @ApiRoute({
     summary: 'The company’s scorecard as CSV (per-truck table) or XLSX (summary, trucks, evidence)',
     description: `from: ${FROM}. to: ${TO}`,
-    params: { companyId: companyIdSchema },
-    query: exportQuerySchema(),
-    ok: {
-      description: 'The file, as an attachment',
-      contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    },
+    ok: EXPORT_FILE,
     errors: { 400: '', 404: '' },
   })
   async export(
@@ -165,10 +162,6 @@ export class ScorecardController {
     @ZodQuery(exportQuerySchema()) q: ExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.scorecard.export(user, companyId, q);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(file.body);
+    return attachment(res, await this.scorecard.export(user, companyId, q));
   }
 }

@@ -31,8 +31,6 @@ export class ShelvingController {
   @ApiRoute({
     summary: 'Shelve a nuisance alert for a stated time, with a reason',
     description: SHELVE_DESCRIPTION,
-    params: { id: alertIdSchema },
-    body: shelveSchema,
     ok: shelveResultSchema,
     errors: { 400: '', 403: '', 404: '', 409: 'Closed, raised since seen, or too many requests waiting' },
   })
@@ -49,8 +47,6 @@ export class ShelvingController {
   @ApiRoute({
     summary: 'Shelve every open alert of a device for a stated time, with a reason',
     description: SHELVE_DESCRIPTION + ' Alerts that open later on the device are not shelved.',
-    params: { id: deviceIdSchema },
-    body: shelveSchema,
     ok: shelveResultSchema,
     errors: { 400: '', 403: '', 409: 'No open alert, raised since seen, or too many requests waiting' },
   })
@@ -66,7 +62,6 @@ export class ShelvingController {
   @HttpCode(200)
   @ApiRoute({
     summary: 'Bring a shelved alert back before its time',
-    params: { id: alertIdSchema },
     ok: alertSchema,
     errors: { 403: '', 404: '', 409: 'Not shelved' },
   })
@@ -88,7 +83,6 @@ export class ShelvingController {
   @HttpCode(200)
   @ApiRoute({
     summary: 'Confirm another operator’s request to shelve a red alert',
-    params: { id: shelfRequestIdSchema },
     ok: shelveResultSchema,
     errors: { 403: '', 404: 'Confirmed, lapsed or never made', 409: 'Your own request, or raised since' },
   })

@@ -37,8 +37,6 @@ export class TerminalController {
     summary: 'Send the driver of a truck a text message (JT/T 808 0x8300) and wait for the terminal’s answer',
     description:
       'Operators only. flags: JT/T 808 text flags, bit 0 emergency, bit 2 display, bit 3 TTS read-out (default 0x0C).',
-    params: { id: deviceIdSchema },
-    body: textBodySchema,
     ok: textSentSchema,
     errors: { 400: '', 403: '', 404: '', 409: 'The terminal is not connected' },
   })
@@ -55,7 +53,6 @@ export class TerminalController {
   @ApiRoute({
     summary: 'Ask a truck’s terminal where it is (JT/T 808 0x8201) and wait for its answer (0x0201)',
     description: 'Operators only. The answer is also stored as a reading.',
-    params: { id: deviceIdSchema },
     ok: locatedSchema,
     errors: { 403: '', 404: '', 409: 'The terminal is not connected', 504: 'The terminal did not answer' },
   })

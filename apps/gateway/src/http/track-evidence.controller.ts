@@ -17,8 +17,6 @@ export class TrackEvidenceController {
     description:
       'A company user gets only its own trucks (404 for others). from, to: ISO-8601 with a zone, or epoch ' +
       'ms; default the hour before now.',
-    params: { id: deviceIdSchema },
-    query: trackQuerySchema(),
     ok: described(
       'TrackEvidence',
       '`{id, from, to, gaps: [...], drifts: [...], truncated}` (docs/scorecard.md)',

@@ -4,10 +4,11 @@ import { describeIssues } from '../contract/queries';
 
 /** Validates (and converts) a query string, body or parameter with a zod schema; 400 naming the problem. */
 export class ZodPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<S>> {
+  // Public: the OpenAPI document takes the route's query and body schemas from its pipes.
   constructor(
-    private readonly schema: S,
+    readonly schema: S,
     /** `query`, `body`, ...: how the message calls the input. */
-    private readonly what: string,
+    readonly what: string,
   ) {}
 
   transform(value: unknown): z.output<S> {
@@ -19,9 +20,10 @@ export class ZodPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z
 
 /** A path parameter: the message names the parameter. */
 export class ParamPipe<S extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<S>> {
+  // Public: the OpenAPI document takes the route's path parameters from its pipes.
   constructor(
-    private readonly schema: S,
-    private readonly name: string,
+    readonly schema: S,
+    readonly name: string,
   ) {}
 
   transform(value: unknown): z.output<S> {
