@@ -20,32 +20,12 @@ export const workerConfigSchema = modeSchema
       /** The rule pack file: thresholds and per-owner/per-device overrides over the rules' defaults. */
       RULE_PACK_FILE: z.string().min(1).default('config/rules/pack.json'),
       /** Delay before an unacknowledged alert climbs one step, per severity, e.g. `red=5m,orange=15m,yellow=60m,blue=never`. */
-      ESCALATION_DELAYS: z
-        .string()
-        .default('red=5m,orange=15m,yellow=60m,blue=never')
-        .transform((text, ctx) => {
-          try {
-            return parseEscalationDelays(text);
-          } catch (err) {
-            ctx.addIssue({ code: 'custom', message: (err as Error).message });
-            return z.NEVER;
-          }
-        }),
+      ESCALATION_DELAYS: env.parsed('red=5m,orange=15m,yellow=60m,blue=never', parseEscalationDelays),
       /**
        * What makes opening alerts one incident (docs/rules.md, "Incidents"): a comma list of `rule`, `owner`,
        * `kind`, `street`, or `none`. Truck alerts are always grouped per company as well.
        */
-      INCIDENT_GROUP_KEYS: z
-        .string()
-        .default('rule,owner')
-        .transform((text, ctx) => {
-          try {
-            return parseGroupingKeys(text);
-          } catch (err) {
-            ctx.addIssue({ code: 'custom', message: (err as Error).message });
-            return z.NEVER;
-          }
-        }),
+      INCIDENT_GROUP_KEYS: env.parsed('rule,owner', parseGroupingKeys),
       /** An alert joins an incident opening within this long of its latest member, seconds. */
       INCIDENT_WINDOW_SEC: env.int(600, 1, 86_400),
       /** …and within this long of its first one, seconds. */

@@ -44,6 +44,19 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9_-]{1,48}$/)
       .default(def),
+  /** A string `parse` turns into a value; the message of what it throws is the variable's problem. */
+  parsed: <T>(def: string, parse: (text: string) => T) =>
+    z
+      .string()
+      .default(def)
+      .transform((text, ctx) => {
+        try {
+          return parse(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
   list: (def: string) =>
     z
       .string()
