@@ -66,3 +66,12 @@ describe('worker configuration of escalation and incidents', () => {
     );
   });
 });
+
+describe('worker configuration of the test clock', () => {
+  it('is off by default and refused in production', () => {
+    expect(loadConfig(workerConfigSchema, {}).LG_TEST_CLOCK).toBe(false);
+    expect(() => loadConfig(workerConfigSchema, { LG_TEST_CLOCK: 'true', LG_MODE: 'production' })).toThrow(
+      'LG_TEST_CLOCK: the test clock is refused in production',
+    );
+  });
+});

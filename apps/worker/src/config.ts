@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
+import {
+  env,
+  httpSchema,
+  influxSchema,
+  loadConfig,
+  modeSchema,
+  redisSchema,
+  variableProblem,
+} from '@lg/config';
 import { parseEscalationDelays } from '@lg/evaluation';
 import { notifyProblems, notifySchema } from '@lg/notifications';
 import { parseGroupingKeys } from '@lg/alerts';
@@ -60,15 +68,10 @@ export const workerConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
-    for (const [path, message] of notifyProblems(c, c.LG_MODE === 'production'))
-      ctx.addIssue({ code: 'custom', path: [path], message });
-    if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LG_TEST_CLOCK'],
-        message: 'the test clock is refused in production',
-      });
-    }
+    for (const [variable, message] of notifyProblems(c, c.LG_MODE === 'production'))
+      variableProblem(ctx, variable, message);
+    if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK)
+      variableProblem(ctx, 'LG_TEST_CLOCK', 'the test clock is refused in production');
   });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

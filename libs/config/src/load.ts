@@ -25,6 +25,11 @@ export function loadConfig<S extends z.ZodTypeAny>(
   return result.data as z.infer<S>;
 }
 
+/** Reports a problem of one variable from a schema's `superRefine`: `loadConfig` names it in its message. */
+export function variableProblem(ctx: z.RefinementCtx, variable: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path: [variable], message });
+}
+
 /** Environment strings → typed values. */
 export const env = {
   port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
