@@ -48,6 +48,15 @@ const NO_APPS = {
   group: ['**/apps/**', '@lg/simulators/*', '**/simulators/**'],
   message: 'A library never imports an app or the simulators: move what both need into a library.',
 };
+// What every app and the simulators may not import; a later block for the same files replaces the rule
+// whole, so it spreads these in again beside its own patterns.
+const APP_PATTERNS = [
+  {
+    group: aliasPatterns(['testing', 'services']),
+    message: 'Apps and simulators do not start services: the harness is for tests, benches and scripts.',
+  },
+  NO_RELATIVE_ACROSS,
+];
 const layering = [
   ...LIBS.map((lib) => ({
     files: [`libs/${lib}/src/**/*.ts`],
@@ -74,14 +83,7 @@ const layering = [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: aliasPatterns(['testing', 'services']),
-              message:
-                'Apps and simulators do not start services: the harness is for tests, benches and scripts.',
-            },
-            NO_RELATIVE_ACROSS,
-          ],
+          patterns: APP_PATTERNS,
         },
       ],
     },
@@ -96,12 +98,7 @@ const layering = [
         'error',
         {
           patterns: [
-            {
-              group: aliasPatterns(['testing', 'services']),
-              message:
-                'Apps and simulators do not start services: the harness is for tests, benches and scripts.',
-            },
-            NO_RELATIVE_ACROSS,
+            ...APP_PATTERNS,
             {
               group: ['../http/*', '../live/*'],
               message:

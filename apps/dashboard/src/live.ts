@@ -1,30 +1,18 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Alert,
-  ClientToServerEvents,
-  DeviceEvent,
-  Position,
-  ServerToClientEvents,
-  Severity,
-} from './types';
-import type { DutyCheckView, RejectionRecord } from './workspace/types';
-import type { PlatformLinkChange } from '@lg/contracts/platform-link';
+import type { Alert, ClientToServerEvents, ServerToClientEvents, Severity } from './types';
 
-export interface LiveHandlers {
+/** The server's events the dashboard listens to, under the contract's types (all but `incident`). */
+type ServerEvents = Pick<
+  ServerToClientEvents,
+  'alerts' | 'alert' | 'positions' | 'device' | 'rejection' | 'link'
+>;
+
+export interface LiveHandlers extends ServerEvents {
   connected: () => void;
   disconnected: () => void;
   /** The token was refused or expired: log in again. */
   unauthorized: () => void;
-  alerts: (open: Alert[]) => void;
-  alert: (alert: Alert) => void;
-  positions: (positions: Position[]) => void;
-  device: (event: DeviceEvent) => void;
-  /** A refused message of one's own (operators: every owner's). */
-  rejection: (rejection: RejectionRecord) => void;
-  /** A duty check asked or answered. */
-  dutyCheck: (check: DutyCheckView) => void;
-  /** A company platform's link went up or down. */
-  link: (change: PlatformLinkChange) => void;
+  dutyCheck: ServerToClientEvents['duty-check'];
 }
 
 /** How long an acknowledgement may wait for the server's answer. */

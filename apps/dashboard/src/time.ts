@@ -1,23 +1,11 @@
+import { wallClockFields, type WallClockFields } from '@lg/contracts/wall-clock';
 import { t } from './i18n';
 
 /** Every time on the dashboard is shown in the command centre's zone, whatever the browser's zone. */
 export const TIME_ZONE = 'Asia/Shanghai';
 
-const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function fields(ms: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of parts.formatToParts(ms)) out[p.type] = p.value;
-  return out;
+function fields(ms: number): WallClockFields {
+  return wallClockFields(ms, TIME_ZONE);
 }
 
 function toMs(time: string | number): number {

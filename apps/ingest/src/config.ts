@@ -11,6 +11,7 @@ import {
   mqttSchema,
   redisSchema,
   replicationSchema,
+  variableProblem,
 } from '@lg/config';
 
 /** Every variable the ingest process reads, validated at start-up. */
@@ -62,20 +63,10 @@ export const ingestConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
-    if (c.INGEST_INDEX >= c.INGEST_INSTANCES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['INGEST_INDEX'],
-        message: `must be below INGEST_INSTANCES (${c.INGEST_INSTANCES})`,
-      });
-    }
-    if (c.LG_MODE === 'production' && c.MQTT_PASSWORD === c.MQTT_USERNAME) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MQTT_PASSWORD'],
-        message: 'production refuses the demo password (equal to the user name)',
-      });
-    }
+    if (c.INGEST_INDEX >= c.INGEST_INSTANCES)
+      variableProblem(ctx, 'INGEST_INDEX', `must be below INGEST_INSTANCES (${c.INGEST_INSTANCES})`);
+    if (c.LG_MODE === 'production' && c.MQTT_PASSWORD === c.MQTT_USERNAME)
+      variableProblem(ctx, 'MQTT_PASSWORD', 'production refuses the demo password (equal to the user name)');
   });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

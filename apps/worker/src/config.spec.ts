@@ -52,3 +52,26 @@ describe('worker configuration of the platform cause "ingest down"', () => {
     );
   });
 });
+
+describe('worker configuration of escalation and incidents', () => {
+  it('parses the delays and the grouping keys, and stops on a bad one with its parser’s message', () => {
+    const c = loadConfig(workerConfigSchema, { ESCALATION_DELAYS: 'red=2m', INCIDENT_GROUP_KEYS: 'rule' });
+    expect(c.ESCALATION_DELAYS.red).toBe(120_000);
+    expect(c.INCIDENT_GROUP_KEYS).toEqual(['rule']);
+    expect(() => loadConfig(workerConfigSchema, { ESCALATION_DELAYS: 'red=soon' })).toThrow(
+      'ESCALATION_DELAYS: "red=soon" is not severity=delay (e.g. red=5m, blue=never)',
+    );
+    expect(() => loadConfig(workerConfigSchema, { INCIDENT_GROUP_KEYS: 'rule,colour' })).toThrow(
+      /INCIDENT_GROUP_KEYS: unknown grouping key "colour"/,
+    );
+  });
+});
+
+describe('worker configuration of the test clock', () => {
+  it('is off by default and refused in production', () => {
+    expect(loadConfig(workerConfigSchema, {}).LG_TEST_CLOCK).toBe(false);
+    expect(() => loadConfig(workerConfigSchema, { LG_TEST_CLOCK: 'true', LG_MODE: 'production' })).toThrow(
+      'LG_TEST_CLOCK: the test clock is refused in production',
+    );
+  });
+});

@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { env, httpSchema, influxSchema, loadConfig, modeSchema, redisSchema } from '@lg/config';
+import {
+  env,
+  httpSchema,
+  influxSchema,
+  loadConfig,
+  modeSchema,
+  redisSchema,
+  variableProblem,
+} from '@lg/config';
 import { parseEscalationDelays } from '@lg/evaluation';
 import { notifyProblems, notifySchema } from '@lg/notifications';
 import { parseGroupingKeys } from '@lg/alerts';
@@ -20,32 +28,12 @@ export const workerConfigSchema = modeSchema
       /** The rule pack file: thresholds and per-owner/per-device overrides over the rules' defaults. */
       RULE_PACK_FILE: z.string().min(1).default('config/rules/pack.json'),
       /** Delay before an unacknowledged alert climbs one step, per severity, e.g. `red=5m,orange=15m,yellow=60m,blue=never`. */
-      ESCALATION_DELAYS: z
-        .string()
-        .default('red=5m,orange=15m,yellow=60m,blue=never')
-        .transform((text, ctx) => {
-          try {
-            return parseEscalationDelays(text);
-          } catch (err) {
-            ctx.addIssue({ code: 'custom', message: (err as Error).message });
-            return z.NEVER;
-          }
-        }),
+      ESCALATION_DELAYS: env.parsed('red=5m,orange=15m,yellow=60m,blue=never', parseEscalationDelays),
       /**
        * What makes opening alerts one incident (docs/rules.md, "Incidents"): a comma list of `rule`, `owner`,
        * `kind`, `street`, or `none`. Truck alerts are always grouped per company as well.
        */
-      INCIDENT_GROUP_KEYS: z
-        .string()
-        .default('rule,owner')
-        .transform((text, ctx) => {
-          try {
-            return parseGroupingKeys(text);
-          } catch (err) {
-            ctx.addIssue({ code: 'custom', message: (err as Error).message });
-            return z.NEVER;
-          }
-        }),
+      INCIDENT_GROUP_KEYS: env.parsed('rule,owner', parseGroupingKeys),
       /** An alert joins an incident opening within this long of its latest member, seconds. */
       INCIDENT_WINDOW_SEC: env.int(600, 1, 86_400),
       /** …and within this long of its first one, seconds. */
@@ -80,15 +68,10 @@ export const workerConfigSchema = modeSchema
     }),
   )
   .superRefine((c, ctx) => {
-    for (const [path, message] of notifyProblems(c, c.LG_MODE === 'production'))
-      ctx.addIssue({ code: 'custom', path: [path], message });
-    if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LG_TEST_CLOCK'],
-        message: 'the test clock is refused in production',
-      });
-    }
+    for (const [variable, message] of notifyProblems(c, c.LG_MODE === 'production'))
+      variableProblem(ctx, variable, message);
+    if (c.LG_MODE === 'production' && c.LG_TEST_CLOCK)
+      variableProblem(ctx, 'LG_TEST_CLOCK', 'the test clock is refused in production');
   });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

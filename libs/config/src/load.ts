@@ -25,6 +25,11 @@ export function loadConfig<S extends z.ZodTypeAny>(
   return result.data as z.infer<S>;
 }
 
+/** Reports a problem of one variable from a schema's `superRefine`: `loadConfig` names it in its message. */
+export function variableProblem(ctx: z.RefinementCtx, variable: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path: [variable], message });
+}
+
 /** Environment strings → typed values. */
 export const env = {
   port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
@@ -44,6 +49,19 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9_-]{1,48}$/)
       .default(def),
+  /** A string `parse` turns into a value; the message of what it throws is the variable's problem. */
+  parsed: <T>(def: string, parse: (text: string) => T) =>
+    z
+      .string()
+      .default(def)
+      .transform((text, ctx) => {
+        try {
+          return parse(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
   list: (def: string) =>
     z
       .string()

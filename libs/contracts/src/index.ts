@@ -23,3 +23,4 @@ export * from './alarm-load';
 export * from './platform-link';
 export * from './digest';
 export * from './simulator-control';
+export * from './wall-clock';

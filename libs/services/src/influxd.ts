@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBinary } from './binaries';
-import { ManagedProcess, StopWaiting, waitFor } from './process';
+import { startServer, type ManagedProcess } from './process';
 
 export interface InfluxServerOptions {
   dir: string;
@@ -57,25 +57,11 @@ export async function startInfluxServer(o: InfluxServerOptions): Promise<Managed
   mkdirSync(o.dir, { recursive: true });
   const configFile = join(o.dir, 'influxdb.conf');
   writeFileSync(configFile, influxConfig(o));
-  const proc = ManagedProcess.start(
-    'influxd',
-    findBinary('influxd'),
-    ['-config', configFile],
-    join(o.dir, 'influxd.log'),
-  );
-  // One that does not come up in time is stopped, not left running while the caller tries another port.
-  await waitFor(
-    `influxd on port ${o.port} (log: ${o.dir}/influxd.log)`,
-    async () => {
-      if (!proc.alive) throw new StopWaiting('influxd exited');
-      const res = await fetch(`http://127.0.0.1:${o.port}/ping`);
-      return res.status === 204;
-    },
-    30_000,
-    100,
-  ).catch(async (err: unknown) => {
-    await proc.stop();
-    throw err;
+  return startServer('influxd', findBinary('influxd'), ['-config', configFile], join(o.dir, 'influxd.log'), {
+    what: `influxd on port ${o.port} (log: ${o.dir}/influxd.log)`,
+    exited: 'influxd exited',
+    ready: async () => (await fetch(`http://127.0.0.1:${o.port}/ping`)).status === 204,
+    timeoutMs: 30_000,
+    intervalMs: 100,
   });
-  return proc;
 }

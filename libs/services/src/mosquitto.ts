@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { createConnection } from 'node:net';
 import { findBinary } from './binaries';
 import type { MqttAuth, MqttIdentities } from './mqtt-identities';
-import { ManagedProcess, StopWaiting, waitFor } from './process';
+import { startServer, type ManagedProcess } from './process';
 
 export interface MosquittoOptions {
   dir: string;
@@ -20,6 +20,16 @@ export interface MosquittoOptions {
    * ingest outage of 10 minutes queues ~200k messages.
    */
   maxQueuedMessages?: number;
+}
+
+/** A loopback listener that lets in only the users of its own password file, as far as its ACL allows. */
+function listener(dir: string, port: number, passwdFile: string, aclFile: string): string[] {
+  return [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous false',
+    `password_file ${join(dir, passwdFile)}`,
+    `acl_file ${join(dir, aclFile)}`,
+  ];
 }
 
 export function mosquittoConfig(o: MosquittoOptions): string {
@@ -49,19 +59,13 @@ export function mosquittoConfig(o: MosquittoOptions): string {
     'connection_messages true',
     '',
     '# Devices and company platforms.',
-    `listener ${o.port} 127.0.0.1`,
-    'allow_anonymous false',
-    `password_file ${join(o.dir, 'passwd')}`,
-    `acl_file ${join(o.dir, 'acl')}`,
+    ...listener(o.dir, o.port, 'passwd', 'acl'),
     // The client ID a device sends is replaced by its username: it cannot connect under another
     // identity's (or ingest's) client ID and so cannot disconnect it or take over its session.
     'use_username_as_clientid true',
     '',
     '# The platform itself: ingest (one persistent session per connection) and observers.',
-    `listener ${o.internalPort} 127.0.0.1`,
-    'allow_anonymous false',
-    `password_file ${join(o.dir, 'passwd-internal')}`,
-    `acl_file ${join(o.dir, 'acl-internal')}`,
+    ...listener(o.dir, o.internalPort, 'passwd-internal', 'acl-internal'),
     '',
   ].join('\n');
 }
@@ -107,24 +111,17 @@ export async function startMosquitto(o: MosquittoOptions): Promise<ManagedProces
   writeMosquittoAuth(o.dir, o.identities);
   const configFile = join(o.dir, 'mosquitto.conf');
   writeFileSync(configFile, mosquittoConfig(o));
-  const proc = ManagedProcess.start(
+  return startServer(
     'mosquitto',
     findBinary('mosquitto'),
     ['-c', configFile],
     join(o.dir, 'mosquitto.stdout.log'),
-  );
-  // One that does not come up in time is stopped, not left running while the caller tries another port.
-  await waitFor(
-    `mosquitto on ports ${o.port} and ${o.internalPort} (log: ${o.dir}/mosquitto.log)`,
-    async () => {
-      if (!proc.alive) throw new StopWaiting('mosquitto exited');
-      return (await connects(o.port)) && (await connects(o.internalPort));
+    {
+      what: `mosquitto on ports ${o.port} and ${o.internalPort} (log: ${o.dir}/mosquitto.log)`,
+      exited: 'mosquitto exited',
+      ready: async () => (await connects(o.port)) && (await connects(o.internalPort)),
     },
-  ).catch(async (err: unknown) => {
-    await proc.stop();
-    throw err;
-  });
-  return proc;
+  );
 }
 
 /**

@@ -17,6 +17,18 @@ function rulesOf(acl: string, user: string): string[] {
   return block ? block.split('\n').filter((l) => l.startsWith('topic ')) : [];
 }
 
+/** What transport company C01 may do besides writing its trucks' topics, however those are written. */
+const C01_COMPANY_RULES = [
+  'topic read lg/v1/_rejected/+/C01/#',
+  // Duty checks: its questions and answers' outcomes, and its answers, under its own branch only.
+  'topic read lg/v1/_duty/C01/question',
+  'topic read lg/v1/_duty/C01/result',
+  'topic write lg/v1/_duty/C01/+/answer',
+  // Messages from the command centre to its drivers.
+  'topic read lg/v1/_driver/C01/message',
+  'topic readwrite lg/v1/_status/C01/platform/link',
+];
+
 describe('mqttIdentities', () => {
   const ids = mqttIdentities(registry, options);
 
@@ -38,14 +50,7 @@ describe('mqttIdentities', () => {
     expect(rulesOf(ids.devices.acl, 'C01')).toEqual([
       ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/telemetry`),
       ...c01.map((d) => `topic write lg/v1/truck/C01/${d.id}/status`),
-      'topic read lg/v1/_rejected/+/C01/#',
-      // Duty checks: its questions and answers' outcomes, and its answers, under its own branch only.
-      'topic read lg/v1/_duty/C01/question',
-      'topic read lg/v1/_duty/C01/result',
-      'topic write lg/v1/_duty/C01/+/answer',
-      // Messages from the command centre to its drivers.
-      'topic read lg/v1/_driver/C01/message',
-      'topic readwrite lg/v1/_status/C01/platform/link',
+      ...C01_COMPANY_RULES,
     ]);
     // Slope sites and pipeline networks are not asked duty checks.
     const p01 = registry.allDevices().filter((d) => d.owner === 'P01');
@@ -87,13 +92,7 @@ describe('mqttIdentities', () => {
     expect(rulesOf(capped.devices.acl, 'C01')).toEqual([
       'topic write lg/v1/truck/C01/+/telemetry',
       'topic write lg/v1/truck/C01/+/status',
-      'topic read lg/v1/_rejected/+/C01/#',
-      'topic read lg/v1/_duty/C01/question',
-      'topic read lg/v1/_duty/C01/result',
-      'topic write lg/v1/_duty/C01/+/answer',
-      // Messages from the command centre to its drivers.
-      'topic read lg/v1/_driver/C01/message',
-      'topic readwrite lg/v1/_status/C01/platform/link',
+      ...C01_COMPANY_RULES,
     ]);
     const exact = mqttIdentities(registry, { ...options, ownerDeviceRulesMax: c01 });
     expect(rulesOf(exact.devices.acl, 'C01')).toEqual(rulesOf(ids.devices.acl, 'C01'));

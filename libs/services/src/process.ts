@@ -52,6 +52,40 @@ export async function waitFor(
 }
 
 /**
+ * Starts a server (as `ManagedProcess.start`) and waits until it answers `ready`. One that exits meanwhile
+ * ends the wait at once (with `exited` as the reason); one that does not come up in time is stopped, not
+ * left running while the caller tries another port.
+ */
+export async function startServer(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  o: {
+    what: string;
+    exited: string;
+    ready: () => Promise<boolean>;
+    timeoutMs?: number;
+    intervalMs?: number;
+  },
+): Promise<ManagedProcess> {
+  const proc = ManagedProcess.start(name, command, args, logFile);
+  await waitFor(
+    o.what,
+    async () => {
+      if (!proc.alive) throw new StopWaiting(o.exited);
+      return o.ready();
+    },
+    o.timeoutMs,
+    o.intervalMs,
+  ).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
+  return proc;
+}
+
+/**
  * Node flags every platform app (ingest, worker, gateway) runs with, wherever it is started (npm start, the
  * tests and the bench, docker-compose). Left alone, V8 lets a busy process's heap fill with garbage up to a
  * limit derived from the machine's memory, so an app that keeps ~60 MB live (100,000 registered devices)

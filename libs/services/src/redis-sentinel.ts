@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { findBinary } from './binaries';
-import { freePort, ManagedProcess, StopWaiting, waitFor } from './process';
+import { freePort, ManagedProcess, startServer, waitFor } from './process';
 import { startRedisServer } from './redis-server';
 
 export interface SentinelSetOptions {
@@ -218,20 +218,20 @@ async function startSentinel(
     ];
     if (o.password) lines.push(`sentinel auth-pass ${masterName} ${o.password}`);
     writeFileSync(config, lines.join('\n') + '\n');
-    const proc = ManagedProcess.start(
-      'redis-sentinel',
-      findBinary('redis-server'),
-      [config, '--sentinel'],
-      join(dir, 'sentinel.stdout.log'),
-    );
     try {
-      await waitFor(`sentinel on port ${port} (log: ${dir}/sentinel.log)`, async () => {
-        if (!proc.alive) throw new StopWaiting('the sentinel exited');
-        return (await nodeCommand(port, ['PING'])) === 'PONG';
-      });
+      const proc = await startServer(
+        'redis-sentinel',
+        findBinary('redis-server'),
+        [config, '--sentinel'],
+        join(dir, 'sentinel.stdout.log'),
+        {
+          what: `sentinel on port ${port} (log: ${dir}/sentinel.log)`,
+          exited: 'the sentinel exited',
+          ready: async () => (await nodeCommand(port, ['PING'])) === 'PONG',
+        },
+      );
       return { port, dir, proc };
     } catch (err) {
-      await proc.stop();
       if (attempt >= 3) throw err;
     }
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { findBinary } from './binaries';
-import { ManagedProcess, StopWaiting, waitFor } from './process';
+import { startServer, type ManagedProcess } from './process';
 
 export interface RedisServerOptions {
   dir: string;
@@ -58,19 +58,9 @@ function ping(port: number): Promise<boolean> {
 
 export async function startRedisServer(o: RedisServerOptions): Promise<ManagedProcess> {
   mkdirSync(o.dir, { recursive: true });
-  const proc = ManagedProcess.start(
-    'redis',
-    findBinary('redis-server'),
-    redisArgs(o),
-    join(o.dir, 'redis.stdout.log'),
-  );
-  // One that does not come up in time is stopped, not left running while the caller tries another port.
-  await waitFor(`redis on port ${o.port} (log: ${o.dir}/redis.log)`, async () => {
-    if (!proc.alive) throw new StopWaiting('redis-server exited');
-    return ping(o.port);
-  }).catch(async (err: unknown) => {
-    await proc.stop();
-    throw err;
+  return startServer('redis', findBinary('redis-server'), redisArgs(o), join(o.dir, 'redis.stdout.log'), {
+    what: `redis on port ${o.port} (log: ${o.dir}/redis.log)`,
+    exited: 'redis-server exited',
+    ready: () => ping(o.port),
   });
-  return proc;
 }

@@ -1,5 +1,6 @@
 import { Registry } from '@lg/registry';
 import { loadSimulatorConfig, type SimulatorConfig } from '../config';
+import { parseDuration } from '../duration';
 
 /** Flags every command accepts (node:util parseArgs option table). */
 export const COMMON_OPTIONS = {
@@ -10,6 +11,18 @@ export const COMMON_OPTIONS = {
   secrets: { type: 'string' },
   devices: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Flags of the commands that drive a fleet (run, load, scenario) besides: `--seed` of the readings'
+ * randomness (SIM_SEED), and how trucks report, `--protocol mqtt|jt808` and `--jt808 tcp://host:port`
+ * (SIM_PROTOCOL, SIM_JT808_URL).
+ */
+export const FLEET_OPTIONS = {
+  ...COMMON_OPTIONS,
+  seed: { type: 'string' },
+  protocol: { type: 'string' },
+  jt808: { type: 'string' },
 } as const;
 
 export interface CommonFlags {
@@ -59,6 +72,16 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** A duration flag (`90s`, `10m`, …) in ms; `fallback` when it is not given. */
+export function durationFlag(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new UsageError(`--${name}: ${(err as Error).message}`);
   }
 }
 

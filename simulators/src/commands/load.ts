@@ -5,10 +5,9 @@ import { DEVICE_KINDS, isDeviceKind } from '@lg/contracts';
 import type { Device } from '@lg/registry';
 import { passwordSource } from '../config';
 import { syntheticDevices } from '../district/generate';
-import { parseDuration } from '../duration';
 import { runLoad, type LoadProgress } from '../load/load';
 import { fleetRoutes } from '../models/routes';
-import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
+import { configFrom, durationFlag, FLEET_OPTIONS, jt808Address, loadRegistry, UsageError } from './common';
 
 function positiveNumber(name: string, text: string | undefined, fallback: number, integer = false): number {
   if (text === undefined) return fallback;
@@ -37,7 +36,7 @@ export async function loadCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
+      ...FLEET_OPTIONS,
       rate: { type: 'string' },
       duration: { type: 'string' },
       qos: { type: 'string' },
@@ -48,9 +47,6 @@ export async function loadCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       acked: { type: 'string' },
       progress: { type: 'boolean' },
-      seed: { type: 'string' },
-      protocol: { type: 'string' },
-      jt808: { type: 'string' },
     },
     strict: true,
   });
@@ -58,12 +54,7 @@ export async function loadCommand(args: string[]): Promise<number> {
   const registry = loadRegistry(config);
   const count = positiveNumber('devices', values.devices, 50, true);
   const rate = positiveNumber('rate', values.rate, 1000);
-  let durationMs: number;
-  try {
-    durationMs = parseDuration(values.duration ?? '30s');
-  } catch (err) {
-    throw new UsageError(`--duration: ${(err as Error).message}`);
-  }
+  const durationMs = durationFlag('duration', values.duration, 30_000);
   const qos = values.qos === undefined ? 1 : Number(values.qos);
   if (qos !== 0 && qos !== 1) throw new UsageError(`--qos must be 0 or 1, got "${values.qos}"`);
   const overJt808 = config.SIM_PROTOCOL === 'jt808';

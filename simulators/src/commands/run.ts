@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { passwordSource } from '../config';
 import { simulateDevices } from '../devices';
-import { parseDuration } from '../duration';
 import { DutyResponder, parseReliability } from '../duty-responder';
 import { describePublish, Fleet, type FleetStats, type PublishEvent } from '../fleet';
 import { GatewayLinks } from '../gateway-links';
@@ -12,7 +11,7 @@ import { ScenarioError } from '../scenarios/schema';
 import { exceptDevices, selectDevices } from '../select';
 import { SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { FleetYield } from '../yield';
-import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
+import { configFrom, durationFlag, FLEET_OPTIONS, jt808Address, loadRegistry, UsageError } from './common';
 
 function summary(s: FleetStats): string {
   const extra = [
@@ -23,15 +22,6 @@ function summary(s: FleetStats): string {
     .filter(Boolean)
     .join(', ');
   return `${s.connected}/${s.devices} connected, ${s.published} readings published, ${s.accepted} accepted${extra ? ', ' + extra : ''}`;
-}
-
-function durationFlag(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    throw new UsageError(`--${name}: ${(err as Error).message}`);
-  }
 }
 
 /** Devices the scenario files drive; none when the files are not there (e.g. a runtime image). */
@@ -51,18 +41,15 @@ export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
+      ...FLEET_OPTIONS,
       speedup: { type: 'string' },
       duration: { type: 'string' },
-      seed: { type: 'string' },
       'stats-every': { type: 'string' },
       'with-scenario-devices': { type: 'boolean', default: false },
       'duty-reliability': { type: 'string' },
       except: { type: 'string' },
       'no-duty': { type: 'boolean', default: false },
       'no-gateways': { type: 'boolean', default: false },
-      protocol: { type: 'string' },
-      jt808: { type: 'string' },
     },
     strict: true,
   });

@@ -7,7 +7,7 @@ import { formatReport, runScenario, type ScenarioReport } from '../scenarios/run
 import { describeAlert } from '../scenarios/verdict';
 import type { Scenario } from '../scenarios/schema';
 import { RedisTestClock, type TestClock } from '../test-clock';
-import { COMMON_OPTIONS, configFrom, jt808Address, loadRegistry, UsageError } from './common';
+import { configFrom, FLEET_OPTIONS, jt808Address, loadRegistry, UsageError } from './common';
 
 /** `--use alias=ID` pairs. */
 function parseUse(pairs: readonly string[]): Record<string, string> {
@@ -46,7 +46,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      ...COMMON_OPTIONS,
+      ...FLEET_OPTIONS,
       list: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -60,9 +60,6 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       redis: { type: 'string' },
       'redis-prefix': { type: 'string' },
       'clock-settle-ms': { type: 'string' },
-      seed: { type: 'string' },
-      protocol: { type: 'string' },
-      jt808: { type: 'string' },
     },
     strict: true,
   });

@@ -14,16 +14,19 @@ import {
 const T0 = Date.UTC(2026, 4, 1);
 const options = { now: T0 + 100 * DAY_MS, futureToleranceMs: 0 };
 
+// A sensor creeping 0.2 mm a day that does not answer rain; the rain specs add a response to it.
+const SLOPE: SlopeParams = {
+  baselineTs: T0,
+  rateMmPerDay: 0.2,
+  noiseMm: 0.05,
+  tiltDeg: 0.5,
+  tiltRateDegPerDay: 0.0002,
+  tiltNoiseDeg: 0.0005,
+  weatherSeed: 3,
+};
+
 describe('slope creep', () => {
-  const params: SlopeParams = {
-    baselineTs: T0,
-    rateMmPerDay: 0.2,
-    noiseMm: 0.05,
-    tiltDeg: 0.5,
-    tiltRateDegPerDay: 0.0002,
-    tiltNoiseDeg: 0.0005,
-    weatherSeed: 3,
-  };
+  const params = SLOPE;
 
   it('creeps at its uniform rate from the baseline', () => {
     expect(creepAt(params, T0)).toBe(0);
@@ -64,17 +67,7 @@ describe('slope creep', () => {
 });
 
 describe('slope response to rain', () => {
-  const wet: SlopeParams = {
-    baselineTs: T0,
-    rateMmPerDay: 0.2,
-    noiseMm: 0.05,
-    tiltDeg: 0.5,
-    tiltRateDegPerDay: 0.0002,
-    tiltNoiseDeg: 0.0005,
-    weatherSeed: 3,
-    rainResponseMmPerMm: 0.004,
-    rainLagHours: 6,
-  };
+  const wet: SlopeParams = { ...SLOPE, rainResponseMmPerMm: 0.004, rainLagHours: 6 };
   const hour = 3_600_000;
 
   it('moves only with rain, never back, and by the response times the rain once it has soaked in', () => {

@@ -1,6 +1,6 @@
 import type { Api } from '../api';
 import { h } from '../dom';
-import { label, localMessage, t } from '../i18n';
+import { label, localMessage, t, type MessageKey } from '../i18n';
 import type { Store } from '../state';
 import { formatDateTime } from '../time';
 import type { Alert, AlertTransition, Building, NotificationDelivery, Severity } from '../types';
@@ -305,30 +305,41 @@ export class AlertDetail {
     this.renderHeld();
   }
 
-  private async submit(): Promise<void> {
-    this.ackButton.disabled = true;
-    this.ackError.textContent = '';
+  /**
+   * Runs one of the form's actions with its button disabled meanwhile; `out` is cleared first and shows a
+   * failure in the words of `failed`.
+   */
+  private async act(
+    button: HTMLButtonElement,
+    out: HTMLElement,
+    failed: MessageKey,
+    action: () => Promise<void>,
+  ): Promise<void> {
+    button.disabled = true;
+    out.textContent = '';
     try {
+      await action();
+    } catch (err) {
+      out.textContent = t(failed, { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  private submit(): Promise<void> {
+    return this.act(this.ackButton, this.ackError, 'alert.ackFailed', async () => {
       const note = this.note.value.trim();
       const acked = await this.d.acknowledge(this.alert.id, note || undefined, this.alert.severity);
       this.d.store.upsertAlert(acked);
       this.update(acked);
       this.note.value = '';
-    } catch (err) {
-      this.ackError.textContent = t('alert.ackFailed', {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    } finally {
-      this.ackButton.disabled = false;
-    }
+    });
   }
 
   private async sendText(): Promise<void> {
     const text = this.driverText.value.trim();
     if (!text) return;
-    this.driverButton.disabled = true;
-    this.driverResult.textContent = '';
-    try {
+    await this.act(this.driverButton, this.driverResult, 'alert.driverTextFailed', async () => {
       // From a hazard alert the message also goes to the truck's company platform (MQTT downlink), which
       // relays it to trucks whose terminals are not connected to the platform directly.
       const viaPlatform = this.alert.rule === 'truck.near_hazard';
@@ -355,91 +366,79 @@ export class AlertDetail {
         ? t('alert.driverTextAnswered', { result: label('terminalResult', String(sent.result ?? 0)) })
         : t('alert.driverTextUnanswered');
       if (sent.answered && sent.result === 0) this.driverText.value = '';
-    } catch (err) {
-      this.driverResult.textContent = t('alert.driverTextFailed', {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    } finally {
-      this.driverButton.disabled = false;
-    }
+    });
   }
 
   private async loadHistory(): Promise<void> {
     void this.loadDeliveries();
-    try {
-      const list = await this.d.api.get<AlertTransition[]>(
-        `/api/alerts/${encodeURIComponent(this.alert.id)}/history`,
-      );
-      if (this.closed) return;
-      this.history.replaceChildren(
-        list.length === 0
-          ? h('p', { class: 'empty' }, t('alert.historyEmpty'))
-          : h(
-              'ol',
-              { class: 'timeline' },
-              ...list.map((tr) =>
-                h(
-                  'li',
-                  { class: `sev-${tr.severity}`, 'data-transition': tr.type },
-                  h('time', {}, formatDateTime(tr.at)),
-                  h('b', {}, label('transition', tr.type)),
-                  h('span', { class: 'sev-label' }, label('sev', tr.severity)),
-                  tr.value !== null ? h('span', { class: 'value' }, fmtValue(tr.value)) : null,
-                  h('span', { class: 'by' }, tr.by),
-                  tr.note ? h('q', { class: 'note' }, tr.note) : null,
-                  tr.previousSeverity
-                    ? h(
-                        'span',
-                        { class: 'from' },
-                        t('alert.from', { sev: label('sev', tr.previousSeverity) }),
-                      )
-                    : null,
-                  ...[tr.clearedAck, tr.clearedCompanyAck].map((c) =>
-                    c
-                      ? h(
-                          'span',
-                          { class: 'cleared-ack', 'data-role': 'cleared-ack' },
-                          t('alert.ackCleared', { who: c.by, time: formatDateTime(c.at) }),
-                        )
-                      : null,
-                  ),
-                ),
-              ),
-            ),
-      );
-    } catch (err) {
-      if (this.closed) return;
-      this.history.replaceChildren(
-        h(
-          'p',
-          { class: 'error' },
-          t('alert.historyError', { error: err instanceof Error ? err.message : String(err) }),
-        ),
-      );
-    }
+    await this.loadTimeline(this.history, 'history', 'alert.historyEmpty', transitionRow, (error) =>
+      t('alert.historyError', { error }),
+    );
   }
 
-  private async loadDeliveries(): Promise<void> {
+  private loadDeliveries(): Promise<void> {
+    return this.loadTimeline(
+      this.deliveries,
+      'notifications',
+      'alert.notificationsEmpty',
+      deliveryRow,
+      (error) => error,
+    );
+  }
+
+  /**
+   * One of the alert's timelines (`GET /api/alerts/{id}/{list}`) into `into`: a row an entry, `empty`'s
+   * words when there is none, the error as `failed` words it when the request fails.
+   */
+  private async loadTimeline<T>(
+    into: HTMLElement,
+    list: string,
+    empty: MessageKey,
+    row: (entry: T) => HTMLElement,
+    failed: (error: string) => string,
+  ): Promise<void> {
     try {
-      const list = await this.d.api.get<NotificationDelivery[]>(
-        `/api/alerts/${encodeURIComponent(this.alert.id)}/notifications`,
-      );
+      const entries = await this.d.api.get<T[]>(`/api/alerts/${encodeURIComponent(this.alert.id)}/${list}`);
       if (this.closed) return;
-      this.deliveries.replaceChildren(
-        list.length === 0
-          ? h('p', { class: 'empty' }, t('alert.notificationsEmpty'))
-          : h('ol', { class: 'timeline' }, ...list.map((d) => deliveryRow(d))),
+      into.replaceChildren(
+        entries.length === 0
+          ? h('p', { class: 'empty' }, t(empty))
+          : h('ol', { class: 'timeline' }, ...entries.map((e) => row(e))),
       );
     } catch (err) {
       if (this.closed) return;
-      this.deliveries.replaceChildren(
-        h('p', { class: 'error' }, err instanceof Error ? err.message : String(err)),
+      into.replaceChildren(
+        h('p', { class: 'error' }, failed(err instanceof Error ? err.message : String(err))),
       );
     }
   }
 }
 
-/** One line per message: channel, person, level, state (and why it failed), when. */
+function transitionRow(tr: AlertTransition): HTMLElement {
+  return h(
+    'li',
+    { class: `sev-${tr.severity}`, 'data-transition': tr.type },
+    h('time', {}, formatDateTime(tr.at)),
+    h('b', {}, label('transition', tr.type)),
+    h('span', { class: 'sev-label' }, label('sev', tr.severity)),
+    tr.value !== null ? h('span', { class: 'value' }, fmtValue(tr.value)) : null,
+    h('span', { class: 'by' }, tr.by),
+    tr.note ? h('q', { class: 'note' }, tr.note) : null,
+    tr.previousSeverity
+      ? h('span', { class: 'from' }, t('alert.from', { sev: label('sev', tr.previousSeverity) }))
+      : null,
+    ...[tr.clearedAck, tr.clearedCompanyAck].map((c) =>
+      c
+        ? h(
+            'span',
+            { class: 'cleared-ack', 'data-role': 'cleared-ack' },
+            t('alert.ackCleared', { who: c.by, time: formatDateTime(c.at) }),
+          )
+        : null,
+    ),
+  );
+}
+
 function deliveryRow(d: NotificationDelivery): HTMLElement {
   return h(
     'li',

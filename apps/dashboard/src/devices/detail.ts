@@ -1,6 +1,6 @@
 import type { Api } from '../api';
 import { LocationQuery } from '../alerts/locate';
-import { lineChart, type Sample } from '../charts/line-chart';
+import { lineChart, type ChartOptions, type Sample } from '../charts/line-chart';
 import { ratePerDay } from '../charts/scale';
 import { h, s } from '../dom';
 import { label, t, type MessageKey } from '../i18n';
@@ -322,40 +322,20 @@ export class DeviceDetail {
     const hh = Math.max(y1 - y0 + pad, 4);
     const r = (Math.max(w, hh) / 240) * 3;
     const svg = s('svg', { class: 'track-map', viewBox: `${x0} ${y0} ${w} ${hh}`, role: 'img' });
-    const path = (pts: Array<[number, number]>, close: boolean) =>
-      pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(2)},${y.toFixed(2)}`).join('') + (close ? 'Z' : '');
+    // The district's outline, corridors and zones under the track, in the map's projection.
+    const lines = (cls: string, lonLats: Array<[number, number]>, close: boolean) => {
+      const d = lonLats.map(([lo, la], i) => {
+        const [x, y] = mercator(lo, la);
+        return `${i ? 'L' : 'M'}${x.toFixed(2)},${y.toFixed(2)}`;
+      });
+      return s('path', { class: cls, d: d.join('') + (close ? 'Z' : '') });
+    };
     const { map } = this.d.store;
     svg.append(
-      s('path', {
-        class: 'district',
-        d: path(
-          map.outline.map(([lo, la]) => mercator(lo, la)),
-          true,
-        ),
-      }),
+      lines('district', map.outline, true),
+      ...map.corridors.map((c) => lines('corridor', c.polyline, false)),
+      ...map.zones.map((z) => lines('zone', z.polygon, true)),
     );
-    for (const c of map.corridors) {
-      svg.append(
-        s('path', {
-          class: 'corridor',
-          d: path(
-            c.polyline.map(([lo, la]) => mercator(lo, la)),
-            false,
-          ),
-        }),
-      );
-    }
-    for (const z of map.zones) {
-      svg.append(
-        s('path', {
-          class: 'zone',
-          d: path(
-            z.polygon.map(([lo, la]) => mercator(lo, la)),
-            true,
-          ),
-        }),
-      );
-    }
     let d = '';
     let prev: number | undefined;
     points.forEach((p, i) => {
@@ -406,13 +386,22 @@ export class DeviceDetail {
     });
   }
 
+  /** A sensor's series of `field` and its alerts' marks over the same span; notes its newest reading. */
+  private async sensorSeries(
+    dev: DeviceState,
+    field: string,
+    from: number,
+    to: number,
+  ): Promise<{ pts: Sample[]; events: ChartOptions['events'] }> {
+    const [view, alerts] = await Promise.all([this.series(dev, field, from, to), this.alertsIn(dev, from)]);
+    this.seen(lastReading(view));
+    return { pts: numeric(view), events: this.events(alerts) };
+  }
+
   private async slope(dev: DeviceState, from: number, to: number): Promise<Element[]> {
-    const [disp, alerts] = await Promise.all([this.series(dev, 'disp', from, to), this.alertsIn(dev, from)]);
-    this.seen(lastReading(disp));
-    const pts = numeric(disp);
+    const { pts, events } = await this.sensorSeries(dev, 'disp', from, to);
     if (pts.length === 0) return [h('p', { class: 'empty' }, t('chart.empty'))];
     const rate = ratePerDay(pts.filter((p): p is [number, number] => p[1] !== null));
-    const events = this.events(alerts);
     return [
       h('h3', {}, t('chart.disp')),
       lineChart({
@@ -443,9 +432,7 @@ export class DeviceDetail {
   }
 
   private async gas(dev: DeviceState, from: number, to: number): Promise<Element[]> {
-    const [lel, alerts] = await Promise.all([this.series(dev, 'lel', from, to), this.alertsIn(dev, from)]);
-    this.seen(lastReading(lel));
-    const pts = numeric(lel);
+    const { pts, events } = await this.sensorSeries(dev, 'lel', from, to);
     if (pts.length === 0) return [h('p', { class: 'empty' }, t('chart.empty'))];
     const th = this.d.gasThresholds(dev.id);
     return [
@@ -463,7 +450,7 @@ export class DeviceDetail {
         marks: pts
           .filter((p): p is [number, number] => p[1] !== null && p[1] >= th.orange)
           .map(([ts, v]) => ({ t: ts, v, cls: v >= th.red ? 'sev-red' : 'sev-orange', title: `${v}% LEL` })),
-        events: this.events(alerts),
+        events,
       }),
     ];
   }

@@ -4,46 +4,19 @@
  * asked of Intl at each instant instead of assumed.
  */
 
+import { wallClockFields } from '@lg/contracts';
+
+export { isTimeZone } from '@lg/contracts';
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Is this an IANA time zone this runtime knows? */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The wall clock of `ms` in the zone: date parts and minutes of the day. */
 function wallClock(
   ms: number,
   timeZone: string,
 ): { y: number; m: number; d: number; minutes: number; s: number } {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value;
+  const parts = wallClockFields(ms, timeZone);
   return {
     y: Number(parts.year),
     m: Number(parts.month),
