@@ -11,7 +11,7 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   logLevel: 'warn',
-  // Only the contract's browser-safe modules (alert, topics) are imported at run time.
+  // Only the contract's modules that import no package (no Node built-ins, no zod) are imported at run time.
   resolve: { alias: [{ find: /^@lg\/contracts\/(.*)$/, replacement: here('../../libs/contracts/src/$1') }] },
   build: {
     outDir: here('../../dist/dashboard'),

@@ -10,7 +10,7 @@ export class Jt808Module {
   static forConfig(config: Jt808Config): DynamicModule {
     return {
       module: Jt808Module,
-      imports: [HealthModule.forApp('jt808')],
+      imports: [HealthModule.forApp('jt808', { supervisorStatusFile: config.STACK_STATUS_FILE })],
       providers: [
         { provide: JT808_CONFIG, useValue: config },
         { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },
