@@ -153,6 +153,11 @@ describe('JT/T 808 gateway instances sharing Redis', () => {
     await waitFor('offline', async () => (await statuses()).length === 3, 10_000);
     expect(await statuses()).toEqual([true, true, false]);
     expect(await sender.send('T001', 'x', 0)).toEqual({ status: 'not_connected' });
+
+    // A claim left by an instance that stopped without releasing it: the request is not taken, and the
+    // sender says so (which instance), rather than calling the terminal not connected.
+    await clients[0].set(n.jt808Connection('T001'), 'jt808-gone/7', 'PX', 60_000);
+    expect(await sender.send('T001', 'x', 0)).toEqual({ status: 'unconfirmed', instance: 'jt808-gone' });
     expect(relayErrors).toEqual([]);
   });
 });

@@ -47,6 +47,8 @@ export class Jt808Relay {
 
 export type TextOutcome =
   | { status: 'not_connected' }
+  /** A terminal is held by `instance`, which did not say within the deadline that it sent the frame. */
+  | { status: 'unconfirmed'; instance: string }
   | { status: 'failed'; message: string }
   /** Sent; `result` is the terminal's 0x0001 answer, or undefined if none came in time. */
   | { status: 'sent'; serial: number; result?: number; located?: Jt808Located };
@@ -54,7 +56,9 @@ export type TextOutcome =
 /**
  * Sends a text message to a truck's terminal from any process (the gateway's API): finds the instance
  * holding the terminal, asks it to send 0x8300, and waits for the frame to go out and for the terminal's
- * 0x0001 answer, each within a deadline.
+ * 0x0001 answer, each within a deadline. A holder that does not confirm in time is told apart from no
+ * holder at all: the first is an instance stopped or stalled with its claim still alive, the second a
+ * terminal that is not connected.
  */
 export class Jt808TextSender {
   private readonly waiting = new Map<string, (a: Jt808Answer) => void>();
@@ -127,7 +131,7 @@ export class Jt808TextSender {
         JSON.stringify(build(id, conn)),
       );
       const first = await next(this.deadlines.sentMs);
-      if (!first) return { status: 'not_connected' };
+      if (!first) return { status: 'unconfirmed', instance: instanceOf(conn) };
       if (first.status === 'failed') return { status: 'failed', message: first.message };
       if (first.status === 'answered') return { status: 'sent', serial: -1, ...answered(first) };
       const second = await next(this.deadlines.answerMs);

@@ -57,6 +57,8 @@ export class TerminalDownlinkService {
     switch (outcome.status) {
       case 'not_connected':
         throw new ConflictException(`the terminal of truck ${id} is not connected to a JT/T 808 gateway`);
+      case 'unconfirmed':
+        throw unconfirmed(id, outcome.instance);
       case 'failed':
         throw new BadRequestException(`text: ${outcome.message}`);
       case 'sent':
@@ -76,6 +78,8 @@ export class TerminalDownlinkService {
     switch (outcome.status) {
       case 'not_connected':
         throw new ConflictException(`the terminal of truck ${id} is not connected to a JT/T 808 gateway`);
+      case 'unconfirmed':
+        throw unconfirmed(id, outcome.instance);
       case 'failed':
         throw new ConflictException(outcome.message);
       case 'sent':
@@ -94,4 +98,12 @@ export class TerminalDownlinkService {
     if (!device.terminal) throw new ConflictException(`truck ${id} has no JT/T 808 terminal in the registry`);
     return device;
   }
+}
+
+/** The instance holding the terminal did not take the request in time: nothing was sent (504). */
+function unconfirmed(truck: string, instance: string): GatewayTimeoutException {
+  return new GatewayTimeoutException(
+    `the JT/T 808 gateway ${instance}, which holds the terminal of truck ${truck}, did not take the ` +
+      'request in time; nothing was sent',
+  );
 }

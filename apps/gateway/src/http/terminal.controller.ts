@@ -38,7 +38,13 @@ export class TerminalController {
     description:
       'Operators only. flags: JT/T 808 text flags, bit 0 emergency, bit 2 display, bit 3 TTS read-out (default 0x0C).',
     ok: textSentSchema,
-    errors: { 400: '', 403: '', 404: '', 409: 'The terminal is not connected' },
+    errors: {
+      400: '',
+      403: '',
+      404: '',
+      409: 'The terminal is not connected',
+      504: 'The JT/T 808 gateway holding the terminal did not take the message in time (nothing was sent)',
+    },
   })
   @HttpCode(200)
   send(
@@ -54,7 +60,12 @@ export class TerminalController {
     summary: 'Ask a truck’s terminal where it is (JT/T 808 0x8201) and wait for its answer (0x0201)',
     description: 'Operators only. The answer is also stored as a reading.',
     ok: locatedSchema,
-    errors: { 403: '', 404: '', 409: 'The terminal is not connected', 504: 'The terminal did not answer' },
+    errors: {
+      403: '',
+      404: '',
+      409: 'The terminal is not connected',
+      504: 'The terminal did not answer, or the JT/T 808 gateway holding it did not take the query in time',
+    },
   })
   @HttpCode(200)
   locate(@CurrentUser() user: Principal, @ZodParam('id', deviceIdSchema) id: string): Promise<Located> {
