@@ -2,11 +2,12 @@ import {
   BadRequestException,
   ConflictException,
   GatewayTimeoutException,
+  type HttpException,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
-import { ConnectionDirectory, Jt808TextSender } from '@lg/jt808-server';
+import { ConnectionDirectory, Jt808TextSender, type TextOutcome } from '@lg/jt808-server';
 import type { Jt808Located } from '@lg/contracts';
 import { Registry, type Device } from '@lg/registry';
 import { GatewayRedis } from '../infra/redis';
@@ -54,40 +55,24 @@ export class TerminalDownlinkService {
   async send(user: Principal, id: string, text: string, flags: number): Promise<TextSent> {
     this.truck(user, id, 'text messages to drivers');
     const outcome = await this.sender.send(id, text, flags);
-    switch (outcome.status) {
-      case 'not_connected':
-        throw new ConflictException(`the terminal of truck ${id} is not connected to a JT/T 808 gateway`);
-      case 'unconfirmed':
-        throw unconfirmed(id, outcome.instance);
-      case 'failed':
-        throw new BadRequestException(`text: ${outcome.message}`);
-      case 'sent':
-        return {
-          device: id,
-          text,
-          serial: outcome.serial,
-          answered: outcome.result !== undefined,
-          ...(outcome.result !== undefined ? { result: outcome.result } : {}),
-        };
-    }
+    if (outcome.status !== 'sent') throw notSent(id, outcome, (m) => new BadRequestException(`text: ${m}`));
+    return {
+      device: id,
+      text,
+      serial: outcome.serial,
+      answered: outcome.result !== undefined,
+      ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+    };
   }
 
   async locate(user: Principal, id: string): Promise<Located> {
     this.truck(user, id, 'location queries');
     const outcome = await this.sender.locate(id);
-    switch (outcome.status) {
-      case 'not_connected':
-        throw new ConflictException(`the terminal of truck ${id} is not connected to a JT/T 808 gateway`);
-      case 'unconfirmed':
-        throw unconfirmed(id, outcome.instance);
-      case 'failed':
-        throw new ConflictException(outcome.message);
-      case 'sent':
-        if (!outcome.located) {
-          throw new GatewayTimeoutException(`the terminal of truck ${id} did not answer the location query`);
-        }
-        return { device: id, ...outcome.located };
+    if (outcome.status !== 'sent') throw notSent(id, outcome, (m) => new ConflictException(m));
+    if (!outcome.located) {
+      throw new GatewayTimeoutException(`the terminal of truck ${id} did not answer the location query`);
     }
+    return { device: id, ...outcome.located };
   }
 
   /** The truck, for an operator, with a terminal; else the matching HTTP error. */
@@ -100,10 +85,25 @@ export class TerminalDownlinkService {
   }
 }
 
-/** The instance holding the terminal did not take the request in time: nothing was sent (504). */
-function unconfirmed(truck: string, instance: string): GatewayTimeoutException {
-  return new GatewayTimeoutException(
-    `the JT/T 808 gateway ${instance}, which holds the terminal of truck ${truck}, did not take the ` +
-      'request in time; nothing was sent',
-  );
+/**
+ * The HTTP error for a request that was not sent: 409 with no connected terminal, 504 when the instance
+ * holding it did not take the request in time (stopped or stalled; nothing was sent), and the caller's
+ * own status for what the instance refused.
+ */
+function notSent(
+  truck: string,
+  outcome: Exclude<TextOutcome, { status: 'sent' }>,
+  refused: (message: string) => HttpException,
+): HttpException {
+  switch (outcome.status) {
+    case 'not_connected':
+      return new ConflictException(`the terminal of truck ${truck} is not connected to a JT/T 808 gateway`);
+    case 'unconfirmed':
+      return new GatewayTimeoutException(
+        `the JT/T 808 gateway ${outcome.instance}, which holds the terminal of truck ${truck}, did not ` +
+          'take the request in time; nothing was sent',
+      );
+    case 'failed':
+      return refused(outcome.message);
+  }
 }
