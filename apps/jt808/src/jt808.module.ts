@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthModule } from '@lg/observability';
+import { backgroundAppModule } from '@lg/observability';
 import { Registry } from '@lg/registry';
 import { JT808_CONFIG, type Jt808Config } from './config';
 import { Jt808Runtime } from './jt808.runtime';
@@ -8,14 +8,9 @@ import { Jt808Runtime } from './jt808.runtime';
 export class Jt808Module {
   /** The module for a configuration validated before Nest starts (see `bootstrapApp`). */
   static forConfig(config: Jt808Config): DynamicModule {
-    return {
-      module: Jt808Module,
-      imports: [HealthModule.forApp('jt808', { supervisorStatusFile: config.STACK_STATUS_FILE })],
-      providers: [
-        { provide: JT808_CONFIG, useValue: config },
-        { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },
-        Jt808Runtime,
-      ],
-    };
+    return backgroundAppModule(Jt808Module, 'jt808', { token: JT808_CONFIG, value: config }, [
+      { provide: Registry, useValue: Registry.load(config.REGISTRY_FILE) },
+      Jt808Runtime,
+    ]);
   }
 }

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { Metrics } from './metrics';
 import { Readiness, supervisedPeersCheck } from './health';
@@ -25,4 +25,21 @@ export class HealthModule {
       exports: [Metrics, Readiness],
     };
   }
+}
+
+/**
+ * The module of a background app (ingest, worker, JT/T 808): the health routes with the supervisor's status
+ * file, its configuration (validated before Nest starts) under `token`, and its own providers.
+ */
+export function backgroundAppModule<C extends { STACK_STATUS_FILE?: string }>(
+  module: Type,
+  app: string,
+  config: { token: symbol; value: C },
+  providers: Provider[],
+): DynamicModule {
+  return {
+    module,
+    imports: [HealthModule.forApp(app, { supervisorStatusFile: config.value.STACK_STATUS_FILE })],
+    providers: [{ provide: config.token, useValue: config.value }, ...providers],
+  };
 }
