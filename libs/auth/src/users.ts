@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { issuesText } from '@lg/contracts';
 import { hashPassword, passwordHashProblem, verifyPassword, type ScryptCost } from './password';
 import { ROLES, type Principal } from './principal';
 
@@ -52,11 +53,7 @@ const usersFileSchema = z.array(userSchema).min(1, 'at least one user is needed'
 export function parseUsers(json: unknown, companies: ReadonlySet<string>): UserRecord[] {
   const result = usersFileSchema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new UsersError(problems);
+    throw new UsersError(issuesText(result.error, { root: '(root)', max: 5 }));
   }
   const seen = new Set<string>();
   for (const u of result.data) {

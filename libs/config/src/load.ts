@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueText } from '@lg/contracts';
 
 /**
  * Validated configuration. Each app declares one zod schema of the variables it reads; `loadConfig`
@@ -18,9 +19,7 @@ export function loadConfig<S extends z.ZodTypeAny>(
 ): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => issueText(issue, { root: '(root)' })));
   }
   return result.data as z.infer<S>;
 }

@@ -24,3 +24,4 @@ export * from './platform-link';
 export * from './digest';
 export * from './simulator-control';
 export * from './wall-clock';
+export * from './issues';

@@ -8,6 +8,7 @@ import {
   driverMessageTopic,
   dutyQuestionTopic,
   dutyResultTopic,
+  issueText,
   parseDutyAnswerTopic,
   type DriverMessage,
   type DutyAnswerResult,
@@ -214,8 +215,7 @@ export class DutyDesk {
     }
     const parsed = answerBodySchema.safeParse(body);
     if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      reply({ id: where.id, ok: false, message: `${i.path.join('.') || 'answer'}: ${i.message}` });
+      reply({ id: where.id, ok: false, message: issueText(parsed.error.issues[0], { root: 'answer' }) });
       return;
     }
     const result = await takeAnswer(this.store, where.company, where.id, parsed.data, 'mqtt', this.now());

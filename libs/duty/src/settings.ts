@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
+import { issuesText } from '@lg/contracts';
 
 /**
  * Duty-check settings (operators change them with `PUT /api/duty-checks/settings`): how many checks a
@@ -25,15 +26,8 @@ export class DutySettingsError extends Error {}
 export function parseDutySettings(input: unknown): DutySettings {
   const r = dutySettingsSchema.safeParse(input ?? {});
   if (r.success) return r.data;
-  throw new DutySettingsError(
-    r.error.issues
-      .map((i) =>
-        i.code === 'unrecognized_keys'
-          ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-          : `${i.path.join('.') || 'settings'}: ${i.message}`,
-      )
-      .join('; '),
-  );
+  // One flat strict object: an unknown key is always at the top, so it is written without a path.
+  throw new DutySettingsError(issuesText(r.error, { root: 'settings', unknownKeys: true }));
 }
 
 /** The settings in Redis (`{prefix}:duty:settings`), shared by the gateway and ingest. */

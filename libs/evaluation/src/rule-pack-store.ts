@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
-import type { Names } from '@lg/contracts';
+import { issuesText, type Names } from '@lg/contracts';
 import type { Registry } from '@lg/registry';
 import {
   checkOverrideTargets,
@@ -51,9 +51,7 @@ export class RulePackStore {
   async update(rule: string, body: unknown, registry?: Registry): Promise<RulePack> {
     const parsed = ruleOverrideSchema.safeParse(body);
     if (!parsed.success) {
-      throw new RuleConfigError(
-        `${rule}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
-      );
+      throw new RuleConfigError(`${rule}: ${issuesText(parsed.error, { root: 'body', separator: ' ' })}`);
     }
     if (registry) checkOverrideTargets(rule, body, registry);
     const live = await this.live();

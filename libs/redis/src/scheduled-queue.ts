@@ -7,6 +7,7 @@ import {
   type JobsOptions,
 } from 'bullmq';
 import type { z } from 'zod';
+import { issueText } from '@lg/contracts';
 
 /** How a queue reaches Redis, and where its errors and failed jobs are told. */
 export interface QueueWiring {
@@ -42,8 +43,8 @@ export function queueWiring(o: QueueOwnerOptions): QueueWiring {
 export function jobPayload<S extends z.ZodTypeAny>(schema: S, job: Job, what: string): z.output<S> {
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UnrecoverableError(`malformed ${what} job ${job.id}: ${issue.path.join('.')} ${issue.message}`);
+    const issue = issueText(parsed.error.issues[0], { separator: ' ' });
+    throw new UnrecoverableError(`malformed ${what} job ${job.id}: ${issue}`);
   }
   return parsed.data as z.output<S>;
 }

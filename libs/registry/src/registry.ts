@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { defaultGatewayOf, DEVICE_KINDS, ID_PATTERN } from '@lg/contracts';
+import { defaultGatewayOf, DEVICE_KINDS, ID_PATTERN, issuesText } from '@lg/contracts';
 import {
   ZONE_TYPES,
   type ChainStep,
@@ -216,11 +216,7 @@ export class Registry {
   static parse(json: unknown): Registry {
     const result = registrySchema.safeParse(json);
     if (!result.success) {
-      const first = result.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
-      throw new RegistryError(`registry is invalid: ${first}`);
+      throw new RegistryError(`registry is invalid: ${issuesText(result.error, { max: 5 })}`);
     }
     return new Registry(result.data);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeviceKind } from '@lg/contracts';
+import { issuesText, type DeviceKind } from '@lg/contracts';
 import type { Device, Registry } from '@lg/registry';
 import type { AnyRule } from './rule';
 import { RULES } from './table';
@@ -44,8 +44,7 @@ export class RuleConfigError extends Error {
 function validate(rule: AnyRule, where: string, value: object): unknown {
   const parsed = rule.configSchema.safeParse(value);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
-    throw new RuleConfigError(`${rule.name}${where}: ${why}`);
+    throw new RuleConfigError(`${rule.name}${where}: ${issuesText(parsed.error, { root: 'config' })}`);
   }
   return parsed.data;
 }
@@ -57,9 +56,7 @@ export function resolvePack(...layers: RulePackOverrides[]): RulePack {
       if (!RULES.some((r) => r.name === name)) throw new RuleConfigError(`unknown rule ${name}`);
       const shape = ruleOverrideSchema.safeParse(layer[name]);
       if (!shape.success) {
-        throw new RuleConfigError(
-          `${name}: ${shape.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
-        );
+        throw new RuleConfigError(`${name}: ${issuesText(shape.error, { separator: ' ' })}`);
       }
     }
   }

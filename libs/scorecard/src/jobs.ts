@@ -1,5 +1,5 @@
-import { UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
-import { ScheduledQueue } from '@lg/redis';
+import type { ConnectionOptions, Job } from 'bullmq';
+import { jobPayload, ScheduledQueue } from '@lg/redis';
 import { z } from 'zod';
 import { parseDay } from './days';
 import { previousDay, type DayOutcome, type ScorecardEngine } from './engine';
@@ -87,16 +87,10 @@ export class ScorecardJobs {
   }
 
   private async process(job: Job): Promise<DayOutcome> {
-    const parsed = scorecardJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new UnrecoverableError(
-        `malformed scorecard job ${job.id}: ${issue.path.join('.')} ${issue.message}`,
-      );
-    }
+    const data = jobPayload(scorecardJobSchema, job, 'scorecard');
     const day =
-      parsed.data.day !== undefined
-        ? (parseDay(parsed.data.day) as number)
+      data.day !== undefined
+        ? (parseDay(data.day) as number)
         : previousDay(job.opts.prevMillis ?? job.timestamp);
     const outcome = await this.engine.computeDay(day);
     this.o.onDone?.(outcome);

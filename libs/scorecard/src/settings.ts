@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '@lg/contracts';
+import { issuesText, SEVERITIES } from '@lg/contracts';
 import type { DutyCheckRate } from '@lg/contracts';
 
 /**
@@ -101,17 +101,7 @@ export class ScorecardSettingsError extends Error {
 export function parseScorecardSettings(input: unknown): ScorecardSettings {
   const result = scorecardSettingsSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  throw new ScorecardSettingsError(
-    result.error.issues
-      .map((issue) => {
-        if (issue.code === 'unrecognized_keys') {
-          const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-          return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-        }
-        return `${issue.path.join('.') || 'settings'}: ${issue.message}`;
-      })
-      .join('; '),
-  );
+  throw new ScorecardSettingsError(issuesText(result.error, { root: 'settings', unknownKeys: true }));
 }
 
 /** Duty checks of each company asked in [from, to), as they stand (a callback: the checks live in Redis). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, DEVICE_KINDS, ID_PATTERN, REJECT_REASONS, SEVERITIES } from '@lg/contracts';
+import { CHANNELS, DEVICE_KINDS, ID_PATTERN, issuesText, REJECT_REASONS, SEVERITIES } from '@lg/contracts';
 import { parseDuration } from '../duration';
 
 /**
@@ -495,11 +495,7 @@ export class ScenarioError extends Error {
 export function parseScenario(json: unknown, file: string): Scenario {
   const result = scenarioSchema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues
-      .slice(0, 8)
-      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-      .join('; ');
-    throw new ScenarioError(`${file}: ${problems}`);
+    throw new ScenarioError(`${file}: ${issuesText(result.error, { root: '(file)', max: 8 })}`);
   }
   return result.data;
 }
