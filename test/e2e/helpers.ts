@@ -9,6 +9,7 @@ import { waitFor } from '@lg/services';
 import { demoRegistryWith, Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { DutyResponder } from '@lg/simulators/duty-responder';
+import { useStand } from '../stand';
 
 export async function login(gateway: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${gateway}/api/auth/login`, {
@@ -104,17 +105,45 @@ export function dutyResponder(platform: Platform, companies: string[]): Promise<
 }
 
 /**
+ * A started platform and what a suite opened on it (MQTT connections, terminals, live feeds): `stop` closes
+ * those first, the last opened first, then stops the platform.
+ */
+export class PlatformStand {
+  private readonly closers: Array<() => void | Promise<unknown>> = [];
+
+  protected constructor(readonly platform: Platform) {}
+
+  /** An MQTT connection of the device or owner `id`, closed with the stand. */
+  async connect(id: string): Promise<MqttClient> {
+    const client = await connectDevice(this.platform.services.mqttUrl, id);
+    this.onStop(() => client.endAsync());
+    return client;
+  }
+
+  /** Adds something the suite opened, closed when the stand stops, before the platform. */
+  onStop(close: () => void | Promise<unknown>): void {
+    this.closers.push(close);
+  }
+
+  async stop(): Promise<void> {
+    for (const close of [...this.closers].reverse()) await close();
+    await this.platform.stop();
+  }
+}
+
+/**
  * What most end-to-end suites start from: the platform, the operator's token and `/live` feed at its
  * gateway, and MQTT connections of the device owners the suite publishes as. `stop` closes all of it.
  */
-export class OperatorStand {
+export class OperatorStand extends PlatformStand {
   gateway: string;
   token = '';
   live!: LiveClient;
   private readonly owners = new Map<string, MqttClient>();
   private redisClient: Redis | undefined;
 
-  private constructor(readonly platform: Platform) {
+  private constructor(platform: Platform) {
+    super(platform);
     this.gateway = platform.url('gateway');
   }
 
@@ -123,7 +152,7 @@ export class OperatorStand {
     try {
       stand.token = await login(stand.gateway, 'operator', 'operator');
       stand.live = await LiveClient.connect(stand.gateway, stand.token);
-      for (const id of owners) stand.owners.set(id, await connectDevice(stand.platform.services.mqttUrl, id));
+      for (const id of owners) stand.owners.set(id, await stand.connect(id));
       return stand;
     } catch (err) {
       await stand.stop();
@@ -135,6 +164,18 @@ export class OperatorStand {
   owner(id: string): MqttClient {
     const client = this.owners.get(id);
     if (!client) throw new Error(`${id} is not one of this stand's owners`);
+    return client;
+  }
+
+  /** A demo user's token at the gateway (the password is the user name). */
+  login(username: string): Promise<string> {
+    return login(this.gateway, username, username);
+  }
+
+  /** A `/live` feed with `token`, closed with the stand. */
+  async liveOf(token: string): Promise<LiveClient> {
+    const client = await LiveClient.connect(this.gateway, token);
+    this.onStop(() => client.close());
     return client;
   }
 
@@ -164,12 +205,27 @@ export class OperatorStand {
     return list;
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.live?.close();
-    await Promise.all([...this.owners.values()].map((c) => c.endAsync()));
     await this.redisClient?.quit();
-    await this.platform.stop();
+    await super.stop();
   }
+}
+
+/**
+ * An `OperatorStand` for the calling `describe` block, started in its `beforeAll` (with `options`, or what
+ * `options()` returns then, e.g. for files written into a temporary folder) and stopped in its `afterAll`.
+ * `setup` runs once it has started; what it opens belongs on the stand (`connect`, `liveOf`, `onStop`).
+ */
+export function useOperatorStand(
+  options: PlatformOptions | (() => PlatformOptions) = {},
+  owners: string[] = [],
+  setup?: (stand: OperatorStand) => Promise<void>,
+): OperatorStand {
+  return useStand(
+    () => OperatorStand.start(typeof options === 'function' ? options() : options, owners),
+    setup,
+  );
 }
 
 /**
@@ -294,6 +350,28 @@ export function truckOfflinePack(dir: string, silenceSec: number): string {
   };
   writeFileSync(file, JSON.stringify(pack));
   return file;
+}
+
+/**
+ * The platform of the inhibition suites, its files written to `dir`: `fleet` added as C01's trucks (see
+ * `registryWithTrucks`), the rule pack of `truckOfflinePack` after `silenceSec`, the worker's timers every
+ * 100 ms, the causes rechecked every second and no duty checks at random; `env` adds the suite's own.
+ */
+export function offlineFleetPlatform(
+  dir: string,
+  fleet: readonly string[],
+  o: { name: string; plate: string; silenceSec: number; env: Record<string, string> },
+): PlatformOptions {
+  return {
+    registryFile: registryWithTrucks(dir, fleet, 'C01', o.name, o.plate),
+    env: {
+      RULE_PACK_FILE: truckOfflinePack(dir, o.silenceSec),
+      TIMER_INTERVAL_MS: '100',
+      INHIBIT_RECHECK_SEC: '1',
+      DUTY_CHECK_SCHEDULE: 'false',
+      ...o.env,
+    },
+  };
 }
 
 /**
