@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { OperatorStand, publishTruck, registryWithTrucks, truckOfflinePack } from './helpers';
+import { offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
 
 /** Twenty trucks of one company besides the registry's own: ten report again before the link returns. */
 const FLEET = Array.from({ length: 20 }, (_, i) => `TI${String(i + 1).padStart(3, '0')}`);
@@ -23,7 +23,17 @@ const GRACE_SEC = 15;
  */
 describe('inhibition: a company platform link down holds its trucks’ offline alerts', () => {
   let dir: string;
-  let stand: OperatorStand;
+  const stand = useOperatorStand(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
+    return offlineFleetPlatform(dir, FLEET, {
+      name: '抑制测试',
+      plate: 'I',
+      silenceSec: SILENCE_SEC,
+      env: { INHIBIT_GRACE_SEC: String(GRACE_SEC) },
+    });
+  }, ['C01']);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const api = async <T>(path: string): Promise<T> => {
     const res = await stand.api(path, stand.token);
@@ -50,28 +60,6 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
         qos: 1,
         retain: true,
       });
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
-    stand = await OperatorStand.start(
-      {
-        registryFile: registryWithTrucks(dir, FLEET, 'C01', '抑制测试', 'I'),
-        env: {
-          RULE_PACK_FILE: truckOfflinePack(dir, SILENCE_SEC),
-          TIMER_INTERVAL_MS: '100',
-          INHIBIT_GRACE_SEC: String(GRACE_SEC),
-          INHIBIT_RECHECK_SEC: '1',
-          DUTY_CHECK_SCHEDULE: 'false',
-        },
-      },
-      ['C01'],
-    );
-  });
-
-  afterAll(async () => {
-    await stand?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('raises one alert for the link, holds the trucks’ offline alerts under it, and lets them go when it returns', async () => {
     await link('online');
