@@ -110,14 +110,51 @@ export function dutyResponder(platform: Platform, companies: string[]): Promise<
  */
 export class PlatformStand {
   private readonly closers: Array<() => void | Promise<unknown>> = [];
+  private readonly owners = new Map<string, MqttClient>();
 
   protected constructor(readonly platform: Platform) {}
 
-  /** An MQTT connection of the device or owner `id`, closed with the stand. */
+  static async start(options: PlatformOptions = {}): Promise<PlatformStand> {
+    return new PlatformStand(await Platform.start(options));
+  }
+
+  /** An MQTT connection of the device or owner `id`, closed with the stand; `owner(id)` gives it again. */
   async connect(id: string): Promise<MqttClient> {
     const client = await connectDevice(this.platform.services.mqttUrl, id);
     this.onStop(() => client.endAsync());
+    this.owners.set(id, client);
     return client;
+  }
+
+  /** A simulated JT/T 808 terminal of a registry truck, connected and logged in, closed with the stand. */
+  async terminal(truck: string): Promise<Jt808Terminal> {
+    const terminal = await connectTerminal(this.platform, truck);
+    this.onStop(() => terminal.close());
+    return terminal;
+  }
+
+  /** The MQTT connection of `id`, which the stand has connected. */
+  owner(id: string): MqttClient {
+    const client = this.owners.get(id);
+    if (!client) throw new Error(`${id} is not one of this stand's owners`);
+    return client;
+  }
+
+  /** The platform's gateway (its base URL). */
+  get gateway(): string {
+    return this.platform.url('gateway');
+  }
+
+  /** The JSON body of a GET of `path` at the gateway with `token`, which must answer 200. */
+  async getJson<T>(path: string, token: string): Promise<T> {
+    const res = await fetch(`${this.gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  /** A demo user's token at the platform's gateway (the password is the user name). */
+  login(username: string): Promise<string> {
+    return login(this.gateway, username, username);
   }
 
   /** Adds something the suite opened, closed when the stand stops, before the platform. */
@@ -136,40 +173,21 @@ export class PlatformStand {
  * gateway, and MQTT connections of the device owners the suite publishes as. `stop` closes all of it.
  */
 export class OperatorStand extends PlatformStand {
-  gateway: string;
   token = '';
   live!: LiveClient;
-  private readonly owners = new Map<string, MqttClient>();
   private redisClient: Redis | undefined;
 
-  private constructor(platform: Platform) {
-    super(platform);
-    this.gateway = platform.url('gateway');
-  }
-
-  static async start(options: PlatformOptions = {}, owners: string[] = []): Promise<OperatorStand> {
+  static override async start(options: PlatformOptions = {}, owners: string[] = []): Promise<OperatorStand> {
     const stand = new OperatorStand(await Platform.start(options));
     try {
       stand.token = await login(stand.gateway, 'operator', 'operator');
       stand.live = await LiveClient.connect(stand.gateway, stand.token);
-      for (const id of owners) stand.owners.set(id, await stand.connect(id));
+      for (const id of owners) await stand.connect(id);
       return stand;
     } catch (err) {
       await stand.stop();
       throw err;
     }
-  }
-
-  /** The MQTT connection of `owner`, one of those the stand was started with. */
-  owner(id: string): MqttClient {
-    const client = this.owners.get(id);
-    if (!client) throw new Error(`${id} is not one of this stand's owners`);
-    return client;
-  }
-
-  /** A demo user's token at the gateway (the password is the user name). */
-  login(username: string): Promise<string> {
-    return login(this.gateway, username, username);
   }
 
   /** A `/live` feed with `token`, closed with the stand. */
@@ -212,20 +230,34 @@ export class OperatorStand extends PlatformStand {
   }
 }
 
+/** A stand's platform options, or how to make them once its `beforeAll` runs (files in a temporary folder). */
+export type StandOptions = PlatformOptions | (() => PlatformOptions);
+
+const optionsOf = (options: StandOptions): PlatformOptions =>
+  typeof options === 'function' ? options() : options;
+
 /**
- * An `OperatorStand` for the calling `describe` block, started in its `beforeAll` (with `options`, or what
- * `options()` returns then, e.g. for files written into a temporary folder) and stopped in its `afterAll`.
- * `setup` runs once it has started; what it opens belongs on the stand (`connect`, `liveOf`, `onStop`).
+ * A `PlatformStand` for the calling `describe` block, started in its `beforeAll` (then `setup`, whose
+ * connections belong on the stand: `connect`, `onStop`) and stopped in its `afterAll`.
+ */
+export function usePlatformStand(
+  options: StandOptions = {},
+  setup?: (stand: PlatformStand) => Promise<void>,
+): PlatformStand {
+  return useStand(() => PlatformStand.start(optionsOf(options)), setup);
+}
+
+/**
+ * An `OperatorStand` for the calling `describe` block, started in its `beforeAll` with the MQTT connections
+ * of `owners` (then `setup`) and stopped in its `afterAll`. What `setup` opens belongs on the stand
+ * (`connect`, `liveOf`, `onStop`).
  */
 export function useOperatorStand(
-  options: PlatformOptions | (() => PlatformOptions) = {},
+  options: StandOptions = {},
   owners: string[] = [],
   setup?: (stand: OperatorStand) => Promise<void>,
 ): OperatorStand {
-  return useStand(
-    () => OperatorStand.start(typeof options === 'function' ? options() : options, owners),
-    setup,
-  );
+  return useStand(() => OperatorStand.start(optionsOf(options), owners), setup);
 }
 
 /**
@@ -372,6 +404,39 @@ export function offlineFleetPlatform(
       ...o.env,
     },
   };
+}
+
+/** Waits until the operator's device list shows every truck of `fleet` heard (with a `lastSeen`). */
+export async function waitForTrucksHeard(stand: OperatorStand, fleet: readonly string[]): Promise<void> {
+  await waitFor(
+    'the trucks to be heard',
+    async () => {
+      const devices = await stand.getJson<Array<{ id: string; lastSeen: string | null }>>(
+        '/api/devices?kind=truck',
+        stand.token,
+      );
+      return fleet.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
+    },
+    30_000,
+  );
+}
+
+/**
+ * The end of an inhibition, on the operator's feed: the cause's alert clears, then every alert `held()`
+ * returns closes by itself (acknowledged by the system, nobody had to), within 30 s each.
+ */
+export async function waitForQuietRelease(
+  stand: OperatorStand,
+  cause: Alert,
+  held: () => Alert[],
+  what: string,
+): Promise<void> {
+  await waitFor(`${cause.rule} to clear`, () => stand.live.latest().get(cause.id)?.active === false, 30_000);
+  await waitFor(
+    `${what} to close quietly`,
+    () => held().every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
+    30_000,
+  );
 }
 
 /**

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
+import {
+  offlineFleetPlatform,
+  publishTruck,
+  useOperatorStand,
+  waitForQuietRelease,
+  waitForTrucksHeard,
+} from './helpers';
 
 /** Twenty trucks of one company besides the registry's own: ten report again before the link returns. */
 const FLEET = Array.from({ length: 20 }, (_, i) => `TI${String(i + 1).padStart(3, '0')}`);
@@ -35,11 +41,7 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await stand.api(path, stand.token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string): Promise<T> => stand.getJson<T>(path, stand.token);
   const offlineOf = (devices: string[]) =>
     [...stand.live.latest().values()].filter((a) => devices.includes(a.device) && OFFLINE_RULES.has(a.rule));
   const report = async (id: string, i: number, ts: number, moving = true) => {
@@ -65,14 +67,7 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     await link('online');
     const start = Date.now();
     for (const [i, id] of FLEET.entries()) await report(id, i, start);
-    await waitFor(
-      'the twenty trucks to be heard',
-      async () => {
-        const devices = await api<Array<{ id: string; lastSeen: string | null }>>('/api/devices?kind=truck');
-        return FLEET.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
-      },
-      30_000,
-    );
+    await waitForTrucksHeard(stand, FLEET);
 
     // The link drops, and the trucks go silent.
     await link('offline');
@@ -98,15 +93,11 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     // silent again): their held alerts close by themselves, nobody has to acknowledge them.
     await link('online');
     for (const [i, id] of BACK.entries()) await report(id, i, Date.now(), false);
-    await waitFor(
-      'the link alert to clear',
-      () => stand.live.latest().get(cause.id)?.active === false,
-      30_000,
-    );
-    await waitFor(
-      'the held alerts of the ten trucks that reported to close',
-      () => offlineOf(BACK).every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
-      30_000,
+    await waitForQuietRelease(
+      stand,
+      cause,
+      () => offlineOf(BACK),
+      'the held alerts of the ten trucks that reported',
     );
     expect(offlineOf(BACK)).toHaveLength(10);
 

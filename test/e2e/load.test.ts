@@ -1,4 +1,4 @@
-import { Platform } from '@lg/testing';
+import { usePlatformStand } from './helpers';
 import { waitFor } from '@lg/services';
 import { runLoad } from '../../simulators/src/load/load';
 import { fleetRoutes } from '../../simulators/src/models/routes';
@@ -11,17 +11,10 @@ import { fleetRoutes } from '../../simulators/src/models/routes';
  * benchmark, not asserted here.)
  */
 describe('load mode, end to end', () => {
-  let platform: Platform;
-
-  beforeAll(async () => {
-    platform = await Platform.start();
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  const stand = usePlatformStand();
 
   it('stores exactly the readings the broker acknowledged', async () => {
+    const { platform } = stand;
     const all = platform.registry.allDevices();
     const devices = [
       ...all.filter((d) => d.kind === 'truck').slice(0, 30),
