@@ -163,7 +163,7 @@ export class BrowserStand extends PlatformStand {
     super(platform);
   }
 
-  static async start(options: PlatformOptions = {}): Promise<BrowserStand> {
+  static override async start(options: PlatformOptions = {}): Promise<BrowserStand> {
     const platform = await Platform.start(options);
     try {
       return new BrowserStand(platform, await launchChromium());
@@ -198,18 +198,17 @@ export class BrowserStand extends PlatformStand {
 
 /**
  * A `BrowserStand` for the calling `describe` block, started in its `beforeAll` (then `setup`, whose
- * connections and terminals belong on the stand) and stopped in its `afterAll`; after each test no screen
- * may have logged an error, but for those that contain `expected` (an error the suite provokes).
+ * connections and terminals belong on the stand) and stopped in its `afterAll`. After each test no screen
+ * may have logged an error, but for one that contains `allowedError` (an error the suite provokes).
  */
 export function useBrowserStand(
   options: PlatformOptions,
-  setup?: (stand: BrowserStand) => Promise<void>,
-  expected?: string,
+  o: { setup?: (stand: BrowserStand) => Promise<void>; allowedError?: string } = {},
 ): BrowserStand {
-  const stand = useStand(() => BrowserStand.start(options), setup);
+  const stand = useStand(() => BrowserStand.start(options), o.setup);
   afterEach(() => {
-    const errors = stand.takeErrors().filter((e) => expected === undefined || !e.includes(expected));
-    expect(errors).toEqual([]);
+    const allowed = o.allowedError;
+    expect(stand.takeErrors().filter((e) => allowed === undefined || !e.includes(allowed))).toEqual([]);
   });
   return stand;
 }
