@@ -460,3 +460,16 @@ export function scorecardFleet(data: RegistryData): void {
     truck('T005', 'C02'),
   ];
 }
+
+/**
+ * C01's rates on the scorecard tests' day, worked out by hand: both tiers give the fleet of `scorecardFleet`
+ * the same day of readings (two of three trucks on the network, 58 of 79 segments complete, 64 of 66
+ * records qualified, one of two trucks drifting).
+ */
+export function expectC01Rates(rates: Record<string, number>): void {
+  expect(rates.access).toBeCloseTo(2 / 3, 4);
+  expect(rates.online).toBe(1);
+  expect(rates.completeness).toBeCloseTo(58 / 79, 4);
+  expect(rates.qualification).toBeCloseTo(64 / 66, 4);
+  expect(rates.drift).toBe(0.5);
+}

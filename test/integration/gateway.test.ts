@@ -1,34 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import Redis from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
   type AckResponse,
-  type ClientToServerEvents,
   type DeviceEvent,
   type LiveRecord,
   type Position,
-  type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
 import { GatewayHarness, stageOpening } from './gateway-harness';
-
-type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** Everything one Socket.IO client received, by event. */
-interface Inbox {
-  alerts: Alert[][];
-  alert: Alert[];
-  positions: Position[][];
-  device: DeviceEvent[];
-}
 
 /** The one other origin the test gateway lets browsers call it from (CORS_ORIGINS). */
 const ALLOWED_ORIGIN = 'https://ops.example.gov.cn';
@@ -44,7 +31,6 @@ describe('gateway (real Redis and InfluxDB)', () => {
   const n = names(prefix);
   let store: AlertStore;
   let leases: Leases;
-  const clients: LiveClient[] = [];
   let clock = Date.parse('2026-05-01T08:00:00Z');
 
   /** Writes alert transitions the way the worker does: fenced by a partition lease. */
@@ -64,20 +50,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
   const api = (path: string, token?: string, init?: RequestInit) => gw.api(path, token, init);
   const login = (username: string, password?: string) => gw.login(username, password);
 
-  function connect(token: string | undefined): { socket: LiveClient; inbox: Inbox } {
-    const socket: LiveClient = io(`${base}/live`, {
-      auth: token === undefined ? {} : { token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    clients.push(socket);
-    const inbox: Inbox = { alerts: [], alert: [], positions: [], device: [] };
-    socket.on('alerts', (list) => inbox.alerts.push(list));
-    socket.on('alert', (a) => inbox.alert.push(a));
-    socket.on('positions', (p) => inbox.positions.push(p));
-    socket.on('device', (d) => inbox.device.push(d));
-    return { socket, inbox };
-  }
+  const connect = (token: string | undefined) => gw.live(token);
 
   let seeded: { c01: Alert; c02: Alert; gas: Alert };
   let operatorToken: string;
@@ -120,10 +93,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
   });
 
-  afterAll(async () => {
-    for (const socket of clients) socket.disconnect();
-    await gw?.stop();
-  });
+  afterAll(() => gw?.stop());
 
   describe('login', () => {
     it('issues a token for a demo user and refuses a wrong password', async () => {
@@ -652,13 +622,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
       // Over WebSocket too, even with a valid token.
       const ws = (origin: string) => {
-        const socket: LiveClient = io(`${base}/live`, {
-          auth: { token: operatorToken },
-          transports: ['websocket'],
-          extraHeaders: { origin },
-          reconnection: false,
-        });
-        clients.push(socket);
+        const socket = gw.socket(operatorToken, { headers: { origin } });
         return new Promise<string>((resolve) => {
           socket.once('connect', () => resolve('connected'));
           socket.once('connect_error', (err) => resolve(`refused: ${err.message}`));
@@ -773,12 +737,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('refuses the main namespace and unknown ones, with or without a token', async () => {
       const attempt = (path: string, token?: string) => {
-        const socket: LiveClient = io(`${base}${path}`, {
-          auth: token ? { token } : {},
-          transports: ['websocket'],
-          reconnection: false,
-        });
-        clients.push(socket);
+        const socket = gw.socket(token, { path });
         return new Promise<string>((resolve) => {
           socket.once('connect', () => resolve('connected'));
           socket.once('connect_error', (err) => resolve(err.message));

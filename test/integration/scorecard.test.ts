@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import Redis from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
   type AlertTransition,
-  type ClientToServerEvents,
-  type DeviceEvent,
   type LiveRecord,
   type Position,
-  type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
 import { Leases } from '@lg/redis';
@@ -19,12 +15,11 @@ import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
 import { GatewayHarness, stageOpening } from './gateway-harness';
 import { demoRegistryWith } from '@lg/testing';
-import { scorecardFleet } from '../e2e/helpers';
+import { expectC01Rates, scorecardFleet } from '../e2e/helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
 type Json = any;
-type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * The scorecard against real Redis and InfluxDB, behind the real gateway: readings and alert transitions
@@ -43,11 +38,9 @@ type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 describe('scorecard (real Redis and InfluxDB)', () => {
   let gw: GatewayHarness;
   let redis: Redis;
-  let base: string;
   const db = 'sc_test';
   const prefix = `sc${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
-  const clients: LiveClient[] = [];
   let operator: string;
   let c01: string;
   let c02: string;
@@ -143,15 +136,12 @@ describe('scorecard (real Redis and InfluxDB)', () => {
       prefix,
       registry: (dir) => demoRegistryWith(dir, scorecardFleet),
     });
-    ({ redis, base } = gw);
+    ({ redis } = gw);
     await influxWrite(seed());
     [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
   });
 
-  afterAll(async () => {
-    for (const socket of clients) socket.disconnect();
-    await gw?.stop();
-  });
+  afterAll(() => gw?.stop());
 
   describe('rates, points and score', () => {
     it('scores C01 from its defects and C02 clean, against the regional averages', async () => {
@@ -177,11 +167,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
       });
       expect(body.mileage.totalKm).toBeCloseTo(79 * M_KM, 2);
       expect(body.mileage.completeKm).toBeCloseTo(58 * M_KM, 2);
-      expect(body.rates.access).toBeCloseTo(2 / 3, 4);
-      expect(body.rates.online).toBe(1);
-      expect(body.rates.completeness).toBeCloseTo(58 / 79, 4);
-      expect(body.rates.qualification).toBeCloseTo(64 / 66, 4);
-      expect(body.rates.drift).toBe(0.5);
+      expectC01Rates(body.rates);
       // access 67 % < 90 % → 0; online 5; completeness 73 % → 11.01; qualification 97 % → 14.55;
       // drift 50 % → 0; overspeeds x = a → 10; fatigue x = 2a → 0; duty check 10.
       expect(body.points).toEqual({
@@ -551,25 +537,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     });
 
     it('over the live feed', async () => {
-      const connect = (token: string) => {
-        const socket: LiveClient = io(`${base}/live`, {
-          auth: { token },
-          transports: ['websocket'],
-          reconnection: false,
-        });
-        clients.push(socket);
-        const inbox = {
-          alerts: [] as Alert[][],
-          alert: [] as Alert[],
-          positions: [] as Position[][],
-          device: [] as DeviceEvent[],
-        };
-        socket.on('alerts', (l) => inbox.alerts.push(l));
-        socket.on('alert', (a) => inbox.alert.push(a));
-        socket.on('positions', (p) => inbox.positions.push(p));
-        socket.on('device', (d) => inbox.device.push(d));
-        return inbox;
-      };
+      const connect = (token: string) => gw.live(token).inbox;
       const op = connect(operator);
       const mine = connect(c01);
       await waitFor('both to connect', () => op.alerts.length === 1 && mine.alerts.length === 1);
