@@ -5,7 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { Alert, AlertTransition, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
 import type { Device, RegistryData } from '@lg/registry';
-import { waitFor } from '@lg/services';
+import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, waitFor } from '@lg/services';
 import { demoRegistryWith, Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { DutyResponder } from '@lg/simulators/duty-responder';
@@ -178,7 +178,14 @@ export class OperatorStand extends PlatformStand {
   private redisClient: Redis | undefined;
 
   static override async start(options: PlatformOptions = {}, owners: string[] = []): Promise<OperatorStand> {
-    const stand = new OperatorStand(await Platform.start(options));
+    return OperatorStand.prepare(new OperatorStand(await Platform.start(options)), owners);
+  }
+
+  /**
+   * Logs the operator in at the stand's gateway, opens the feed and the connections of `owners`; stops the
+   * stand (its platform with it) if any of it fails.
+   */
+  protected static async prepare<T extends OperatorStand>(stand: T, owners: string[]): Promise<T> {
     try {
       stand.token = await login(stand.gateway, 'operator', 'operator');
       stand.live = await LiveClient.connect(stand.gateway, stand.token);
@@ -223,6 +230,34 @@ export class OperatorStand extends PlatformStand {
     return list;
   }
 
+  /** Waits until the operator's device list shows every truck of `fleet` heard (with a `lastSeen`). */
+  async waitForTrucksHeard(fleet: readonly string[]): Promise<void> {
+    await waitFor(
+      'the trucks to be heard',
+      async () => {
+        const devices = await this.getJson<Array<{ id: string; lastSeen: string | null }>>(
+          '/api/devices?kind=truck',
+          this.token,
+        );
+        return fleet.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
+      },
+      30_000,
+    );
+  }
+
+  /**
+   * The end of an inhibition, on the operator's feed: the cause's alert clears, then every alert `held()`
+   * returns closes by itself (acknowledged by the system, nobody had to), within 30 s each.
+   */
+  async waitForQuietRelease(cause: Alert, held: () => Alert[], what: string): Promise<void> {
+    await waitFor(`${cause.rule} to clear`, () => this.live.latest().get(cause.id)?.active === false, 30_000);
+    await waitFor(
+      `${what} to close quietly`,
+      () => held().every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
+      30_000,
+    );
+  }
+
   override async stop(): Promise<void> {
     this.live?.close();
     await this.redisClient?.quit();
@@ -235,6 +270,65 @@ export type StandOptions = PlatformOptions | (() => PlatformOptions);
 
 const optionsOf = (options: StandOptions): PlatformOptions =>
   typeof options === 'function' ? options() : options;
+
+/** How a `NotifyStand`'s apps are started: the environment of ingest and the worker, and each app's own. */
+export interface NotifyStandOptions {
+  /** The environment of ingest and the worker. */
+  env?: Record<string, string>;
+  /** Ingest's own, besides `env`. */
+  ingest?: Record<string, string>;
+  /** The worker's own, besides `env` (its notifications are on at all hours). */
+  worker?: Record<string, string>;
+  /** The gateway's environment (its port is the stand's). */
+  gateway?: Record<string, string>;
+  /** The SMS provider's API the worker speaks (the JSON gateway unless given). */
+  sms?: 'json' | 'aliyun';
+  /** Run once the gateway is up and before the worker starts (to point the SMS receipts at the gateway). */
+  beforeWorker?: (receivers: NotifyReceivers, gateway: string) => void;
+}
+
+/**
+ * What the notification suites start from: real receivers (an SMTP server, an HTTP SMS gateway and webhook
+ * receiver, on loopback), the platform with its worker notifying them and its gateway on a port known
+ * before the worker starts (the messages' links name it), and the operator's stand on it. `stop` stops the
+ * receivers last.
+ */
+export class NotifyStand extends OperatorStand {
+  private constructor(
+    platform: Platform,
+    readonly receivers: NotifyReceivers,
+  ) {
+    super(platform);
+  }
+
+  static async startNotifying(o: NotifyStandOptions, owners: string[] = []): Promise<NotifyStand> {
+    const receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
+    let platform: Platform | undefined;
+    try {
+      platform = await Platform.start({ apps: ['ingest'], env: { ...o.env, ...o.ingest } });
+      const port = await freePort();
+      const gateway = `http://127.0.0.1:${port}`;
+      await platform.startApp('gateway', { ...o.gateway, HTTP_PORT: String(port) });
+      o.beforeWorker?.(receivers, gateway);
+      await platform.startApp('worker', {
+        ...o.env,
+        ...o.worker,
+        NOTIFY_QUIET_HOURS: 'off',
+        ...demoNotifyEnv(receivers, gateway, o.sms),
+      });
+    } catch (err) {
+      await platform?.stop();
+      await receivers.stop();
+      throw err;
+    }
+    return OperatorStand.prepare(new NotifyStand(platform, receivers), owners);
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.receivers.stop();
+  }
+}
 
 /**
  * A `PlatformStand` for the calling `describe` block, started in its `beforeAll` (then `setup`, whose
@@ -258,6 +352,15 @@ export function useOperatorStand(
   setup?: (stand: OperatorStand) => Promise<void>,
 ): OperatorStand {
   return useStand(() => OperatorStand.start(optionsOf(options), owners), setup);
+}
+
+/** A `NotifyStand` for the calling `describe` block, started in its `beforeAll` and stopped in its `afterAll`. */
+export function useNotifyStand(
+  options: NotifyStandOptions,
+  owners: string[] = [],
+  setup?: (stand: NotifyStand) => Promise<void>,
+): NotifyStand {
+  return useStand(() => NotifyStand.startNotifying(options, owners), setup);
 }
 
 /**
@@ -404,39 +507,6 @@ export function offlineFleetPlatform(
       ...o.env,
     },
   };
-}
-
-/** Waits until the operator's device list shows every truck of `fleet` heard (with a `lastSeen`). */
-export async function waitForTrucksHeard(stand: OperatorStand, fleet: readonly string[]): Promise<void> {
-  await waitFor(
-    'the trucks to be heard',
-    async () => {
-      const devices = await stand.getJson<Array<{ id: string; lastSeen: string | null }>>(
-        '/api/devices?kind=truck',
-        stand.token,
-      );
-      return fleet.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
-    },
-    30_000,
-  );
-}
-
-/**
- * The end of an inhibition, on the operator's feed: the cause's alert clears, then every alert `held()`
- * returns closes by itself (acknowledged by the system, nobody had to), within 30 s each.
- */
-export async function waitForQuietRelease(
-  stand: OperatorStand,
-  cause: Alert,
-  held: () => Alert[],
-  what: string,
-): Promise<void> {
-  await waitFor(`${cause.rule} to clear`, () => stand.live.latest().get(cause.id)?.active === false, 30_000);
-  await waitFor(
-    `${what} to close quietly`,
-    () => held().every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
-    30_000,
-  );
 }
 
 /**

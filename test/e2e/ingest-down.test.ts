@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INGEST_CAUSE } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import {
-  type LiveClient,
-  offlineFleetPlatform,
-  publishTruck,
-  useOperatorStand,
-  waitForQuietRelease,
-  waitForTrucksHeard,
-} from './helpers';
+import { type LiveClient, offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
 
 const FLEET = Array.from({ length: 6 }, (_, i) => `TD${String(i + 1).padStart(3, '0')}`);
 /** A truck is offline after 15 s of silence; ingest is down after 5 s without taking readings. */
@@ -61,7 +54,7 @@ describe('inhibition: ingest down holds the offline alerts it caused', () => {
     [...stand.live.latest().values()].filter((a) => FLEET.includes(a.device) && a.rule === 'truck.offline');
 
   it('raises one red platform alert, holds the trucks’ offline alerts, and lets them go quietly on return', async () => {
-    await waitForTrucksHeard(stand, FLEET);
+    await stand.waitForTrucksHeard(FLEET);
     // Ingest is taking readings: no platform alert while it does.
     expect(stand.live.alerts.filter((a) => a.rule === 'platform.ingest_down')).toEqual([]);
 
@@ -84,7 +77,7 @@ describe('inhibition: ingest down holds the offline alerts it caused', () => {
 
     // Ingest back: the trucks are heard again, the held alerts close by themselves, the platform alert clears.
     await stand.platform.restart('ingest', 'ingest');
-    await waitForQuietRelease(stand, cause, offline, 'the held alerts');
+    await stand.waitForQuietRelease(cause, offline, 'the held alerts');
     expect(offline()).toHaveLength(FLEET.length);
     expect(offline().every((a) => a.inhibitedBy === INGEST_CAUSE)).toBe(true);
     // Never raised: no copy of them ever went out without the cause.

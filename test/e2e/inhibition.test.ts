@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import {
-  offlineFleetPlatform,
-  publishTruck,
-  useOperatorStand,
-  waitForQuietRelease,
-  waitForTrucksHeard,
-} from './helpers';
+import { offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
 
 /** Twenty trucks of one company besides the registry's own: ten report again before the link returns. */
 const FLEET = Array.from({ length: 20 }, (_, i) => `TI${String(i + 1).padStart(3, '0')}`);
@@ -67,7 +61,7 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     await link('online');
     const start = Date.now();
     for (const [i, id] of FLEET.entries()) await report(id, i, start);
-    await waitForTrucksHeard(stand, FLEET);
+    await stand.waitForTrucksHeard(FLEET);
 
     // The link drops, and the trucks go silent.
     await link('offline');
@@ -93,8 +87,7 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     // silent again): their held alerts close by themselves, nobody has to acknowledge them.
     await link('online');
     for (const [i, id] of BACK.entries()) await report(id, i, Date.now(), false);
-    await waitForQuietRelease(
-      stand,
+    await stand.waitForQuietRelease(
       cause,
       () => offlineOf(BACK),
       'the held alerts of the ten trucks that reported',

@@ -3,18 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { applySignal, type AlertStore, type AlertSubject } from '@lg/alerts';
-import type {
-  Alert,
-  ClientToServerEvents,
-  DeviceEvent,
-  Position,
-  ServerToClientEvents,
-  Severity,
-} from '@lg/contracts';
+import type { Alert, DeviceEvent, Position, Severity } from '@lg/contracts';
 import { FencedBatch, type Leases } from '@lg/redis';
 import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import type { LiveSocket } from '../e2e/helpers';
+import { useStand } from '../stand';
 import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
 import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
@@ -22,8 +17,6 @@ import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader
 /** Response bodies are checked with matchers, not typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Everything one live-feed client received, by event. */
 export interface Inbox {
@@ -194,6 +187,17 @@ export class GatewayHarness {
     await Promise.all(this.procs.map((p) => p.stop()));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A `GatewayHarness` for the calling `describe` block, started in its `beforeAll` (then `setup`) and
+ * stopped in its `afterAll`.
+ */
+export function useGatewayHarness(
+  options: GatewayHarnessOptions,
+  setup?: (gw: GatewayHarness) => Promise<void>,
+): GatewayHarness {
+  return useStand(() => GatewayHarness.start(options), setup);
 }
 
 /**

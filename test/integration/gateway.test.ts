@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import Redis from 'ioredis';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
@@ -15,17 +14,14 @@ import {
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness, stageOpening } from './gateway-harness';
+import { stageOpening, useGatewayHarness } from './gateway-harness';
 
 /** The one other origin the test gateway lets browsers call it from (CORS_ORIGINS). */
 const ALLOWED_ORIGIN = 'https://ops.example.gov.cn';
 const OTHER_ORIGIN = 'https://evil.example.com';
 
 describe('gateway (real Redis and InfluxDB)', () => {
-  let gw: GatewayHarness;
   let redis: Redis;
-  let app: NestExpressApplication;
-  let base: string;
   const db = 'gw_test';
   const prefix = `gw${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
@@ -56,8 +52,8 @@ describe('gateway (real Redis and InfluxDB)', () => {
   let operatorToken: string;
   let c01Token: string;
 
-  beforeAll(async () => {
-    gw = await GatewayHarness.start({
+  const gw = useGatewayHarness(
+    {
       name: 'gateway',
       db,
       prefix,
@@ -88,12 +84,11 @@ describe('gateway (real Redis and InfluxDB)', () => {
           JSON.stringify({ lastSeen: clock, rx: clock + 50, online: true, changedAt: clock - 60_000 }),
         );
       },
-    });
-    ({ app, base } = gw);
-    [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
-  });
-
-  afterAll(() => gw?.stop());
+    },
+    async () => {
+      [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
+    },
+  );
 
   describe('login', () => {
     it('issues a token for a demo user and refuses a wrong password', async () => {
@@ -123,7 +118,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
           body: JSON.stringify({ username: 'c05', password: 'x' }),
         });
       for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
-      const limited = await fetch(`${base}/api/auth/login`, {
+      const limited = await fetch(`${gw.base}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'c05', password: 'x' }),
@@ -166,7 +161,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('answers bad bodies with JSON errors', async () => {
-      const notJson = await fetch(`${base}/api/auth/login`, {
+      const notJson = await fetch(`${gw.base}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"username":',
@@ -547,7 +542,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
       body?: { size: number; chunked?: boolean },
     ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
       return new Promise((resolve, reject) => {
-        const req = request(`${base}${path}`, { method, headers }, (res) => {
+        const req = request(`${gw.base}${path}`, { method, headers }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
@@ -585,7 +580,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('lets browsers of the configured origins call the API, and no others', async () => {
       const preflight = (origin: string) =>
-        fetch(`${base}/api/alerts`, {
+        fetch(`${gw.base}/api/alerts`, {
           method: 'OPTIONS',
           headers: {
             origin,
@@ -600,19 +595,19 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
       const get = (origin: string) =>
-        fetch(`${base}/api/alerts`, { headers: { origin, authorization: `Bearer ${operatorToken}` } });
+        fetch(`${gw.base}/api/alerts`, { headers: { origin, authorization: `Bearer ${operatorToken}` } });
       expect((await get(ALLOWED_ORIGIN)).headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect((await get(OTHER_ORIGIN)).headers.get('access-control-allow-origin')).toBeNull();
     });
 
     it('lets the live feed’s handshake in only from the gateway itself and the configured origins', async () => {
       const handshake = (origin: string) =>
-        fetch(`${base}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+        fetch(`${gw.base}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
       const allowed = await handshake(ALLOWED_ORIGIN);
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect(await allowed.text()).toMatch(/^0\{"sid":/);
-      const own = await handshake(new URL(base).origin);
+      const own = await handshake(new URL(gw.base).origin);
       expect(own.status).toBe(200);
       await own.text();
       const other = await handshake(OTHER_ORIGIN);
@@ -664,7 +659,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     it('requires a valid token on every REST route but login, health, readiness, metrics and the docs', async () => {
       // Every route the gateway serves, as Express knows them (not only the documented ones).
       type Layer = { route?: { path: string; methods: Record<string, boolean> } };
-      const express = app.getHttpAdapter().getInstance() as {
+      const express = gw.app.getHttpAdapter().getInstance() as {
         router?: { stack: Layer[] };
         _router?: { stack: Layer[] };
       };
@@ -723,7 +718,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
         expect((await api(path)).status).toBe(200);
       // A link without a valid signature shows a page saying so, and acknowledges nothing.
       for (const method of ['GET', 'POST']) {
-        const res = await fetch(`${base}/ack/0-0.${'A'.repeat(22)}.gas.lel~G001~1`, { method });
+        const res = await fetch(`${gw.base}/ack/0-0.${'A'.repeat(22)}.gas.lel~G001~1`, { method });
         expect(res.status).toBe(403);
         expect(await res.text()).toContain('Link not valid');
       }
@@ -779,15 +774,15 @@ describe('gateway (real Redis and InfluxDB)', () => {
           '/api/devices/{id}/series',
         ]),
       );
-      expect((await fetch(`${base}/api/docs`)).status).toBe(200);
-      const page = await fetch(`${base}/`);
+      expect((await fetch(`${gw.base}/api/docs`)).status).toBe(200);
+      const page = await fetch(`${gw.base}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
       // The built dashboard (dist/dashboard): its bundle is served too.
       const script = /<script type="module" crossorigin src="([^"]+)"/.exec(await page.text())?.[1];
       expect(script).toMatch(/^\/assets\/.+\.js$/);
-      expect((await fetch(`${base}${script}`)).status).toBe(200);
-      expect((await fetch(`${base}/socket.io/socket.io.js`)).status).toBe(200);
+      expect((await fetch(`${gw.base}${script}`)).status).toBe(200);
+      expect((await fetch(`${gw.base}/socket.io/socket.io.js`)).status).toBe(200);
       expect(await api('/api/nothing-here', operatorToken)).toMatchObject({
         status: 404,
         body: { statusCode: 404, error: 'Not Found' },

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import Redis from 'ioredis';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
@@ -13,7 +12,7 @@ import {
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness, stageOpening } from './gateway-harness';
+import { stageOpening, useGatewayHarness } from './gateway-harness';
 import { demoRegistryWith } from '@lg/testing';
 import { expectC01Rates, scorecardFleet } from '../e2e/helpers';
 
@@ -36,8 +35,6 @@ type Json = any;
  * - T004, T005 (C02): 20 complete segments each; T004 one overspeed.
  */
 describe('scorecard (real Redis and InfluxDB)', () => {
-  let gw: GatewayHarness;
-  let redis: Redis;
   const db = 'sc_test';
   const prefix = `sc${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
@@ -129,19 +126,13 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     return lines;
   }
 
-  beforeAll(async () => {
-    gw = await GatewayHarness.start({
-      name: 'scorecard',
-      db,
-      prefix,
-      registry: (dir) => demoRegistryWith(dir, scorecardFleet),
-    });
-    ({ redis } = gw);
-    await influxWrite(seed());
-    [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
-  });
-
-  afterAll(() => gw?.stop());
+  const gw = useGatewayHarness(
+    { name: 'scorecard', db, prefix, registry: (dir) => demoRegistryWith(dir, scorecardFleet) },
+    async () => {
+      await influxWrite(seed());
+      [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
+    },
+  );
 
   describe('rates, points and score', () => {
     it('scores C01 from its defects and C02 clean, against the regional averages', async () => {
@@ -485,12 +476,12 @@ describe('scorecard (real Redis and InfluxDB)', () => {
 
     async function stage(subject: AlertSubject, severity: Severity): Promise<Alert> {
       clock += 1000;
-      return stageOpening(redis, store, leases, n.partitionLease(0), { subject, severity, at: clock });
+      return stageOpening(gw.redis, store, leases, n.partitionLease(0), { subject, severity, at: clock });
     }
 
     beforeAll(async () => {
-      store = new AlertStore(redis, n);
-      leases = new Leases(redis, 'test-worker', 60_000);
+      store = new AlertStore(gw.redis, n);
+      leases = new Leases(gw.redis, 'test-worker', 60_000);
       expect(await leases.acquire(n.partitionLease(0))).toBe(true);
     });
 
@@ -555,10 +546,10 @@ describe('scorecard (real Redis and InfluxDB)', () => {
         t: 'device',
         device: { id, kind: 'truck', owner, online: false, ts: new Date(clock).toISOString() },
       });
-      await redis.xadd(n.live, '*', 'j', JSON.stringify(event('T004', 'C02')));
-      await redis.xadd(n.live, '*', 'j', JSON.stringify(event('T002', 'C01')));
+      await gw.redis.xadd(n.live, '*', 'j', JSON.stringify(event('T004', 'C02')));
+      await gw.redis.xadd(n.live, '*', 'j', JSON.stringify(event('T002', 'C01')));
       const ts = new Date(clock).toISOString();
-      await redis.publish(
+      await gw.redis.publish(
         n.positionsChannel,
         JSON.stringify([
           { id: 'T004', owner: 'C02', lat: 22.7, lon: 114.2, speed: 10, heading: 0, ts },
