@@ -135,12 +135,14 @@ export class GatewayHarness {
     return { status, body };
   }
 
+  /** `POST /api/auth/login` of `body` as JSON, whatever it holds (refusals are tested too). */
+  postLogin(body: object): Promise<{ status: number; body: Json }> {
+    return this.api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify(body) });
+  }
+
   /** A demo user's token (the password is the user name unless given). */
   async login(username: string, password = username): Promise<string> {
-    const { status, body } = await this.api('/api/auth/login', undefined, {
-      method: 'POST',
-      body: JSON.stringify({ username, password }),
-    });
+    const { status, body } = await this.postLogin({ username, password });
     expect(status).toBe(200);
     return body.token as string;
   }

@@ -44,6 +44,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
   const influxWrite = (lines: string[]) => gw.influxWrite(lines);
   const api = (path: string, token?: string, init?: RequestInit) => gw.api(path, token, init);
+  const postLogin = (body: object) => gw.postLogin(body);
   const login = (username: string, password?: string) => gw.login(username, password);
 
   const connect = (token: string | undefined) => gw.live(token);
@@ -92,19 +93,13 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
   describe('login', () => {
     it('issues a token for a demo user and refuses a wrong password', async () => {
-      const ok = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'c01', password: 'c01' }),
-      });
+      const ok = await postLogin({ username: 'c01', password: 'c01' });
       expect(ok.status).toBe(200);
       expect(ok.body.user).toEqual({ username: 'c01', role: 'company', company: 'C01' });
       const me = await api('/api/auth/me', ok.body.token);
       expect(me.body).toEqual({ username: 'c01', role: 'company', company: 'C01' });
 
-      const wrong = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'operator', password: 'nope' }),
-      });
+      const wrong = await postLogin({ username: 'operator', password: 'nope' });
       expect(wrong).toEqual({
         status: 401,
         body: { statusCode: 401, error: 'Unauthorized', message: 'wrong user name or password' },
@@ -112,11 +107,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('answers 429 after repeated failures for one user from one address', async () => {
-      const attempt = () =>
-        api('/api/auth/login', undefined, {
-          method: 'POST',
-          body: JSON.stringify({ username: 'c05', password: 'x' }),
-        });
+      const attempt = () => postLogin({ username: 'c05', password: 'x' });
       for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
       const limited = await fetch(`${gw.base}/api/auth/login`, {
         method: 'POST',
@@ -133,23 +124,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
         message: `too many failed logins for "c05" from this address: try again in ${retryAfter} s`,
       });
       // even the right password waits
-      expect(
-        (
-          await api('/api/auth/login', undefined, {
-            method: 'POST',
-            body: JSON.stringify({ username: 'c05', password: 'c05' }),
-          })
-        ).status,
-      ).toBe(429);
+      expect((await postLogin({ username: 'c05', password: 'c05' })).status).toBe(429);
       // another user from the same address is not affected
-      expect(
-        (
-          await api('/api/auth/login', undefined, {
-            method: 'POST',
-            body: JSON.stringify({ username: 'c06', password: 'c06' }),
-          })
-        ).status,
-      ).toBe(200);
+      expect((await postLogin({ username: 'c06', password: 'c06' })).status).toBe(200);
     });
 
     it('refuses missing and forged tokens with 401', async () => {
@@ -168,15 +145,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
       });
       expect(notJson.status).toBe(400);
       expect(await notJson.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-      const huge = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x', password: 'y'.repeat(70_000) }),
-      });
+      const huge = await postLogin({ username: 'x', password: 'y'.repeat(70_000) });
       expect(huge).toMatchObject({ status: 413, body: { statusCode: 413, error: 'Payload Too Large' } });
-      const missing = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x' }),
-      });
+      const missing = await postLogin({ username: 'x' });
       expect(missing.body).toEqual({
         statusCode: 400,
         error: 'Bad Request',
@@ -649,10 +620,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
       }
       // Still up, and a body just under the limit is read as usual.
       expect((await api('/health')).status).toBe(200);
-      const under = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x', password: 'y'.repeat(60 * 1024) }),
-      });
+      const under = await postLogin({ username: 'x', password: 'y'.repeat(60 * 1024) });
       expect(under).toMatchObject({ status: 400, body: { message: 'password: is too long' } });
     });
 

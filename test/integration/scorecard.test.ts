@@ -12,7 +12,7 @@ import {
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { stageOpening, useGatewayHarness } from './gateway-harness';
+import { stageOpening, useGatewayHarness, type Inbox } from './gateway-harness';
 import { demoRegistryWith } from '@lg/testing';
 import { expectC01Rates, scorecardFleet } from '../e2e/helpers';
 
@@ -556,21 +556,14 @@ describe('scorecard (real Redis and InfluxDB)', () => {
           { id: 'T001', owner: 'C01', lat: 22.7, lon: 114.2, speed: 10, heading: 0, ts },
         ] satisfies Position[]),
       );
-      await waitFor(
-        'the operator to get everything',
-        () =>
-          op.alert.some((a) => a.id === theirs.id) &&
-          op.device.some((d) => d.id === 'T004') &&
-          op.positions.flat().some((p) => p.id === 'T004'),
-      );
+      /** Whether `inbox` got the alert `alert`, a device event of `device` and a position of `truck`. */
+      const got = (inbox: Inbox, alert: string, device: string, truck: string) =>
+        inbox.alert.some((a) => a.id === alert) &&
+        inbox.device.some((d) => d.id === device) &&
+        inbox.positions.flat().some((p) => p.id === truck);
+      await waitFor('the operator to get everything', () => got(op, theirs.id, 'T004', 'T004'));
       // The stream is read in order: once c01 has its own events, the other company's would have come before.
-      await waitFor(
-        'c01 to get its own',
-        () =>
-          mine.alert.some((a) => a.id === ours.id) &&
-          mine.device.some((d) => d.id === 'T002') &&
-          mine.positions.flat().some((p) => p.id === 'T001'),
-      );
+      await waitFor('c01 to get its own', () => got(mine, ours.id, 'T002', 'T001'));
       expect(mine.alert.every((a) => a.owner === 'C01')).toBe(true);
       expect(mine.device.every((d) => d.owner === 'C01')).toBe(true);
       expect(mine.positions.flat().every((p) => p.owner === 'C01')).toBe(true);
