@@ -12,7 +12,10 @@ export interface Stand {
  * Returns the stand as the tests see it: read its fields and call its methods inside tests and hooks, not
  * while the block is declared (it throws until the stand has started).
  */
-export function useStand<T extends Stand>(start: () => Promise<T>, setup?: (stand: T) => Promise<void>): T {
+export function useStand<T extends Stand>(
+  start: () => Promise<T>,
+  setup?: (stand: T) => void | Promise<void>,
+): T {
   let started: T | undefined;
 
   beforeAll(async () => {

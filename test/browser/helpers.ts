@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Platform, type PlatformOptions } from '@lg/testing';
-import { PlatformStand } from '../e2e/helpers';
+import { optionsOf, PlatformStand, type StandOptions } from '../e2e/helpers';
 import { useStand } from '../stand';
 
 /** Debian's chromium package: the tests download no browser. */
@@ -202,10 +202,10 @@ export class BrowserStand extends PlatformStand {
  * may have logged an error, but for one that contains `allowedError` (an error the suite provokes).
  */
 export function useBrowserStand(
-  options: PlatformOptions,
-  o: { setup?: (stand: BrowserStand) => Promise<void>; allowedError?: string } = {},
+  options: StandOptions,
+  o: { setup?: (stand: BrowserStand) => void | Promise<void>; allowedError?: string } = {},
 ): BrowserStand {
-  const stand = useStand(() => BrowserStand.start(options), o.setup);
+  const stand = useStand(() => BrowserStand.start(optionsOf(options)), o.setup);
   afterEach(() => {
     const allowed = o.allowedError;
     expect(stand.takeErrors().filter((e) => allowed === undefined || !e.includes(allowed))).toEqual([]);

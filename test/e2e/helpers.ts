@@ -111,6 +111,7 @@ export function dutyResponder(platform: Platform, companies: string[]): Promise<
 export class PlatformStand {
   private readonly closers: Array<() => void | Promise<unknown>> = [];
   private readonly owners = new Map<string, MqttClient>();
+  private redisClient: Redis | undefined;
 
   protected constructor(readonly platform: Platform) {}
 
@@ -140,6 +141,11 @@ export class PlatformStand {
     return client;
   }
 
+  /** A connection to the platform's Redis, opened on first use (to look at keys, move the test clock). */
+  get redis(): Redis {
+    return (this.redisClient ??= new Redis(this.platform.services.redisUrl));
+  }
+
   /** The platform's gateway (its base URL). */
   get gateway(): string {
     return this.platform.url('gateway');
@@ -164,6 +170,7 @@ export class PlatformStand {
 
   async stop(): Promise<void> {
     for (const close of [...this.closers].reverse()) await close();
+    await this.redisClient?.quit();
     await this.platform.stop();
   }
 }
@@ -175,7 +182,6 @@ export class PlatformStand {
 export class OperatorStand extends PlatformStand {
   token = '';
   live!: LiveClient;
-  private redisClient: Redis | undefined;
 
   static override async start(options: PlatformOptions = {}, owners: string[] = []): Promise<OperatorStand> {
     return OperatorStand.prepare(new OperatorStand(await Platform.start(options)), owners);
@@ -202,11 +208,6 @@ export class OperatorStand extends PlatformStand {
     const client = await LiveClient.connect(this.gateway, token);
     this.onStop(() => client.close());
     return client;
-  }
-
-  /** A connection to the platform's Redis, opened on first use (to look at keys, move the test clock). */
-  get redis(): Redis {
-    return (this.redisClient ??= new Redis(this.platform.services.redisUrl));
   }
 
   /** A GET (no body) or a POST of `body` as JSON to the gateway, with `token`. */
@@ -260,7 +261,6 @@ export class OperatorStand extends PlatformStand {
 
   override async stop(): Promise<void> {
     this.live?.close();
-    await this.redisClient?.quit();
     await super.stop();
   }
 }
@@ -268,7 +268,7 @@ export class OperatorStand extends PlatformStand {
 /** A stand's platform options, or how to make them once its `beforeAll` runs (files in a temporary folder). */
 export type StandOptions = PlatformOptions | (() => PlatformOptions);
 
-const optionsOf = (options: StandOptions): PlatformOptions =>
+export const optionsOf = (options: StandOptions): PlatformOptions =>
   typeof options === 'function' ? options() : options;
 
 /** How a `NotifyStand`'s apps are started: the environment of ingest and the worker, and each app's own. */
@@ -542,4 +542,28 @@ export function expectC01Rates(rates: Record<string, number>): void {
   expect(rates.completeness).toBeCloseTo(58 / 79, 4);
   expect(rates.qualification).toBeCloseTo(64 / 66, 4);
   expect(rates.drift).toBe(0.5);
+}
+
+/**
+ * What load mode was told was taken (`acked`: each device's reading times, `count` of them) against what
+ * `stored()` finds in InfluxDB (`device@time`): once as many are stored, exactly those, each once.
+ */
+export async function expectStoredAsAcked(
+  acked: ReadonlyMap<string, number[]>,
+  count: number,
+  stored: () => Promise<string[]>,
+): Promise<void> {
+  const expected = new Set<string>();
+  for (const [device, ts] of acked) for (const t of ts) expected.add(`${device}@${t}`);
+  expect(expected.size).toBe(count);
+  await waitFor(
+    `all ${count} acknowledged readings in InfluxDB`,
+    async () => (await stored()).length >= count,
+    60_000,
+    500,
+  );
+  const rows = await stored();
+  expect(rows.length).toBe(count);
+  expect(new Set(rows).size).toBe(rows.length);
+  expect([...rows].sort()).toEqual([...expected].sort());
 }
