@@ -13,18 +13,14 @@ describe('daily digest in a browser', () => {
 
   it('shows a street’s day at a glance in both languages; a company sees its own only', async () => {
     const { platform } = stand;
-    const p01 = await stand.connect('P01');
+    await stand.connect('P01');
     const date = addDays(localDate(Date.now(), TZ), -1);
     const day = localDay(date, TZ);
     for (const [device, hour, lel] of [
       ['G001', 10, 80],
       ['G002', 11, 30],
     ] as const)
-      await p01.publishAsync(
-        `${platform.root}/gas/P01/${device}/telemetry`,
-        JSON.stringify({ ts: day.from + hour * 3_600_000, lel }),
-        { qos: 1 },
-      );
+      await stand.publishGas(device, { ts: day.from + hour * 3_600_000, lel });
     const gateway = platform.url('gateway');
     const token = await stand.login('operator');
     await waitFor('both gas alerts in the street’s digest', async () => {

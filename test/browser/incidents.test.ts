@@ -51,7 +51,6 @@ describe('incidents in a browser', () => {
   it('folds a flood into one incident row, keeps the red alert on its own, and takes the incident with one note', async () => {
     const [wall, laptop] = stand.screens;
     const { platform, redis } = stand;
-    const p01 = stand.owner('P01');
     const start = Date.now();
     await hearTrucks(stand.owner('C01'), platform.root, 'C01', FLOOD, start, 0.002);
     await waitFor(
@@ -63,11 +62,7 @@ describe('incidents in a browser', () => {
       20_000,
     );
     await redis.set(names(platform.prefix).clockOffset, String(6 * 60_000));
-    await p01.publishAsync(
-      `${platform.root}/gas/P01/G001/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel: 60 }),
-      { qos: 1 },
-    );
+    await stand.publishGas('G001', { ts: Date.now(), lel: 60 });
 
     const incidentRow = '#alert-list .incident-row[data-members="24"]';
     for (const s of stand.screens) {
@@ -102,10 +97,7 @@ describe('incidents in a browser', () => {
 
   it('acknowledges the cleared alerts on screen at once with one note, leaving a cleared red one to be taken on its own', async () => {
     const [wall, laptop] = stand.screens;
-    const { platform } = stand;
-    const p01 = stand.owner('P01');
-    const gas = async (id: string, ts: number, lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const gas = async (id: string, ts: number, lel: number) => stand.publishGas(id, { ts, lel });
     const ts = Date.now();
     // Four detectors go orange and clear again; a fifth goes red and clears: all cleared, none acknowledged.
     for (const [id, lel] of [

@@ -24,16 +24,7 @@ describe('shelving in a browser', () => {
   const row = '#alert-list .vrow[data-device="G001"]';
   const detail = '#drawer .alert-detail';
 
-  const gas = (lel: number) =>
-    stand
-      .owner('P01')
-      .publishAsync(
-        `${stand.platform.root}/gas/P01/G001/telemetry`,
-        JSON.stringify({ ts: Date.now(), lel }),
-        {
-          qos: 1,
-        },
-      );
+  const gas = (lel: number) => stand.publishGas('G001', { ts: Date.now(), lel });
   const gone = (s: Screen) =>
     s.page.waitForFunction((sel) => !document.querySelector(sel), row, { timeout: 10_000 });
 

@@ -27,11 +27,8 @@ describe('acknowledgement follows severity, end to end', () => {
 
   it("clears an operator's acknowledgement when a gas alert rises to red, escalates it again, and takes it again", async () => {
     const { platform, redis, token: operatorToken, live: operator } = stand;
-    const p01 = await stand.connect('P01');
-    const gas = (lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/G001/telemetry`, JSON.stringify({ ts: Date.now(), lel }), {
-        qos: 1,
-      });
+    await stand.connect('P01');
+    const gas = (lel: number) => stand.publishGas('G001', { ts: Date.now(), lel });
     await gas(30);
     const orange = await operator.waitForAlert(
       (a) => a.device === 'G001' && a.rule === 'gas.lel' && a.severity === 'orange',

@@ -45,12 +45,9 @@ describe('daily digest, end to end', () => {
     const chain = platform.registry.chainOf(platform.registry.device('G001')!);
     const street = chain.find((s) => s.level === 'street')!.unit;
     expect(street.id).toBe('ST-BJ');
-    const p01 = await stand.connect('P01');
+    await stand.connect('P01');
     const c01 = await stand.connect('C01');
-    const gas = (device: string, ts: number, lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/${device}/telemetry`, JSON.stringify({ ts, lel }), {
-        qos: 1,
-      });
+    const gas = (device: string, ts: number, lel: number) => stand.publishGas(device, { ts, lel });
     await gas('G001', at(10), 80);
     await gas('G002', at(11), 30);
     await c01.publishAsync(

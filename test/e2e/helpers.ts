@@ -127,6 +127,15 @@ export class PlatformStand {
     return client;
   }
 
+  /** Publishes `reading` (or a batch) of P01's gas detector `detector` at QoS 1, over the stand's P01. */
+  async publishGas(detector: string, reading: object): Promise<void> {
+    await this.owner('P01').publishAsync(
+      `${this.platform.root}/gas/P01/${detector}/telemetry`,
+      JSON.stringify(reading),
+      { qos: 1 },
+    );
+  }
+
   /** A simulated JT/T 808 terminal of a registry truck, connected and logged in, closed with the stand. */
   async terminal(truck: string): Promise<Jt808Terminal> {
     const terminal = await connectTerminal(this.platform, truck);

@@ -34,7 +34,6 @@ describe('notifications, end to end', () => {
 
   it('sends SMS, e-mail and webhook to the grid, then the community; the e-mail link acknowledges it', async () => {
     const { platform, receivers, gateway, token: operatorToken, live: operator } = stand;
-    const p01 = stand.owner('P01');
     const chain = platform.registry.chainOf(platform.registry.device('G001')!);
     expect(chain.map((s) => s.level)).toEqual(['grid', 'community', 'street', 'district']);
     const grid = chain[0].unit.duty[0];
@@ -42,11 +41,7 @@ describe('notifications, end to end', () => {
     expect(grid.mobile && grid.email && community.mobile && community.email).toBeTruthy();
 
     const sentAt = Date.now();
-    await p01.publishAsync(
-      `${platform.root}/gas/P01/G001/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel: 80 }),
-      { qos: 1 },
-    );
+    await stand.publishGas('G001', { ts: Date.now(), lel: 80 });
     const alert = await operator.waitForAlert(
       (a) => a.device === 'G001' && a.severity === 'red',
       'the red gas alert',

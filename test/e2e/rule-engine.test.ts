@@ -11,10 +11,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
   const stand = useOperatorStand({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } }, ['P01']);
 
   const moveClock = (ms: number) => stand.redis.set(names(stand.platform.prefix).clockOffset, String(ms));
-  const publish = (detector: string, body: object) =>
-    stand
-      .owner('P01')
-      .publishAsync(`${stand.platform.root}/gas/P01/${detector}/telemetry`, JSON.stringify(body), { qos: 1 });
+  const publish = (detector: string, body: object) => stand.publishGas(detector, body);
   const api = (path: string, init: RequestInit = {}, bearer = stand.token) =>
     fetch(`${stand.gateway}${path}`, {
       ...init,

@@ -30,16 +30,7 @@ describe('shelving, end to end', () => {
   const api = (path: string, token: string, body?: unknown) => stand.api(path, token, body);
   const shelve = (id: string, token: string, body: unknown) =>
     api(`/api/alerts/${encodeURIComponent(id)}/shelve`, token, body);
-  const gas = (device: string, lel: number) =>
-    stand
-      .owner('P01')
-      .publishAsync(
-        `${stand.platform.root}/gas/P01/${device}/telemetry`,
-        JSON.stringify({ ts: Date.now(), lel }),
-        {
-          qos: 1,
-        },
-      );
+  const gas = (device: string, lel: number) => stand.publishGas(device, { ts: Date.now(), lel });
   const latest = (id: string) => [...stand.live.alerts].reverse().find((a) => a.id === id);
 
   const history = (id: string, until: (h: AlertTransition[]) => boolean) => stand.history(id, until);

@@ -54,15 +54,9 @@ describe('notification faults', () => {
     const stand = await NotifyStand.startNotifying({ env, ingest: INGEST }, ['P01']);
     try {
       const { platform, gateway, receivers, token, live: operator } = stand;
-      const p01 = stand.owner('P01');
       await receivers.httpDown();
       const downAt = Date.now();
-      for (const device of ['G001', 'G002'])
-        await p01.publishAsync(
-          `${platform.root}/gas/P01/${device}/telemetry`,
-          JSON.stringify({ ts: Date.now(), lel: 75 }),
-          { qos: 1 },
-        );
+      for (const device of ['G001', 'G002']) await stand.publishGas(device, { ts: Date.now(), lel: 75 });
       const alerts: Alert[] = [];
       for (const device of ['G001', 'G002'])
         alerts.push(
@@ -151,14 +145,9 @@ describe('notification faults', () => {
     const stand = await NotifyStand.startNotifying({ env, ingest: INGEST, sms: 'aliyun' }, ['P01']);
     try {
       const { platform, gateway, receivers, token, live: operator } = stand;
-      const p01 = stand.owner('P01');
       receivers.smsFailure = 500;
       const failingAt = Date.now();
-      await p01.publishAsync(
-        `${platform.root}/gas/P01/G001/telemetry`,
-        JSON.stringify({ ts: Date.now(), lel: 75 }),
-        { qos: 1 },
-      );
+      await stand.publishGas('G001', { ts: Date.now(), lel: 75 });
       const alert = await operator.waitForAlert(
         (a) => a.device === 'G001' && a.severity === 'red',
         'red on G001',

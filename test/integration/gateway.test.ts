@@ -48,6 +48,13 @@ describe('gateway (real Redis and InfluxDB)', () => {
   const login = (username: string, password?: string) => gw.login(username, password);
 
   const connect = (token: string | undefined) => gw.live(token);
+  /** The operator's and c01's live clients, once each has had its first list of open alerts. */
+  async function operatorAndC01(what: string) {
+    const op = connect(operatorToken);
+    const c01 = connect(c01Token);
+    await waitFor(what, () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+    return { op, c01 };
+  }
 
   let seeded: { c01: Alert; c02: Alert; gas: Alert };
   let operatorToken: string;
@@ -419,12 +426,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('pushes alerts to the rooms allowed to see them and takes acknowledgements', async () => {
-      const op = connect(operatorToken);
-      const c01 = connect(c01Token);
-      await waitFor(
-        'both clients to get the open alerts',
-        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
-      );
+      const { op, c01 } = await operatorAndC01('both clients to get the open alerts');
       const opOpen = op.inbox.alerts[0].map((a) => a.id);
       expect(opOpen).toEqual(expect.arrayContaining([seeded.c01.id, seeded.c02.id]));
       expect(c01.inbox.alerts[0].every((a) => a.owner === 'C01' && a.kind === 'truck')).toBe(true);
@@ -463,12 +465,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('pushes device events and positions by tenant', async () => {
-      const op = connect(operatorToken);
-      const c01 = connect(c01Token);
-      await waitFor(
-        'both clients to connect',
-        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
-      );
+      const { op, c01 } = await operatorAndC01('both clients to connect');
       const event = (id: string, kind: DeviceEvent['kind'], owner: string): DeviceEvent => ({
         id,
         kind,

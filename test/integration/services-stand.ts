@@ -82,9 +82,9 @@ export interface ObservedServicesOptions {
   root: string;
   /** The simulators' control identities, when the suite runs fleets that yield. */
   simulators?: ServicesOptions['simulators'];
-  /** What the observer reads, as whom, and what it does with each message. */
-  filter: string;
-  clientId: string;
+  /** What the observer reads (everything under the root unless given), as whom, and what it does with it. */
+  filter?: string;
+  clientId?: string;
   onMessage: OnMessageCallback;
 }
 
@@ -107,7 +107,12 @@ export class ObservedServices {
         observers: [OBSERVER],
         ...(o.simulators ? { simulators: o.simulators } : {}),
       });
-      const observer = await connectObserver(services.internalMqttUrl, o.filter, o.clientId, o.onMessage);
+      const observer = await connectObserver(
+        services.internalMqttUrl,
+        o.filter ?? `${o.root}/#`,
+        o.clientId ?? 'observer',
+        o.onMessage,
+      );
       return new ObservedServices(services, observer, dir);
     } catch (err) {
       await services?.stop();

@@ -21,8 +21,6 @@ describe('the whole district fleet against a real Mosquitto', () => {
     label: 'lg-fleet-',
     registry,
     root,
-    filter: `${root}/#`,
-    clientId: 'fleet-observer',
     onMessage: (topic, payload) => {
       const parsed = parseDeviceTopic(root, topic);
       if (!parsed.ok) return;

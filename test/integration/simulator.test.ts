@@ -38,8 +38,6 @@ describe('device simulator against a real Mosquitto', () => {
     label: 'lg-sim-',
     registry,
     root,
-    filter: `${root}/#`,
-    clientId: 'observer-1',
     onMessage: (topic, payload, packet) => observed.push({ topic, payload, retain: packet.retain }),
   });
 
