@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { Alert, AlertTransition, ClientToServerEvents, ServerToClientEvents } from '@lg/contracts';
 import type { Device, RegistryData } from '@lg/registry';
@@ -373,6 +373,27 @@ export function useNotifyStand(
 }
 
 /**
+ * An MQTT v5 client as `username` with exactly `clientId` (the broker binds client IDs to identities),
+ * not reconnecting unless `extra` says so; connecting, not yet connected.
+ */
+export function mqttClientAs(
+  url: string,
+  username: string | undefined,
+  password: string | undefined,
+  clientId: string,
+  extra: IClientOptions = {},
+): MqttClient {
+  return mqtt.connect(url, {
+    username,
+    password,
+    clientId,
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    ...extra,
+  });
+}
+
+/**
  * An MQTT v5 client for a device or owner identity. `survive` keeps a persistent session and reconnects,
  * so that publishes made across a broker restart are delivered once it is back.
  */
@@ -382,15 +403,17 @@ export async function connectDevice(
   password = username,
   survive = false,
 ): Promise<MqttClient> {
-  const client = mqtt.connect(url, {
+  const client = mqttClientAs(
+    url,
     username,
     password,
-    clientId: `${username}-${Math.random().toString(36).slice(2, 8)}`,
-    protocolVersion: 5,
-    reconnectPeriod: survive ? 200 : 0,
-    clean: !survive,
-    ...(survive ? { properties: { sessionExpiryInterval: 3600 } } : {}),
-  });
+    `${username}-${Math.random().toString(36).slice(2, 8)}`,
+    {
+      reconnectPeriod: survive ? 200 : 0,
+      clean: !survive,
+      ...(survive ? { properties: { sessionExpiryInterval: 3600 } } : {}),
+    },
+  );
   if (survive) client.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
