@@ -1,9 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import type { Closure } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import type { Platform } from '@lg/testing';
-import { login } from '../e2e/helpers';
-import { BrowserStand, type Screen, screenshot } from './helpers';
+import { type Screen, screenshot, useBrowserStand } from './helpers';
 
 /**
  * A temporary closure drawn on the dashboard's map: the operator clicks its corners, names the reason
@@ -11,36 +8,31 @@ import { BrowserStand, type Screen, screenshot } from './helpers';
  * and in the list (without a lift button); the operator lifts it and it leaves every map.
  */
 describe('temporary closures on the dashboard', () => {
-  let stand: BrowserStand;
-  let platform: Platform;
-  let truck: MqttClient;
-  let token: string;
-
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway'] });
-    platform = stand.platform;
-    truck = await stand.connect('C01');
-    token = await login(platform.url('gateway'), 'operator', 'operator');
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    expect(stand.takeErrors()).toEqual([]);
-  });
+  let token = '';
+  const stand = useBrowserStand(
+    { apps: ['ingest', 'worker', 'gateway'] },
+    {
+      setup: async (s) => {
+        await s.connect('C01');
+        token = await s.login('operator');
+      },
+    },
+  );
 
   function open(username: string): Promise<Screen> {
     return stand.open(username);
   }
 
   const closures = async (): Promise<Closure[]> => {
-    const res = await fetch(`${platform.url('gateway')}/api/closures`, {
+    const res = await fetch(`${stand.gateway}/api/closures`, {
       headers: { authorization: `Bearer ${token}` },
     });
     return (await res.json()) as Closure[];
   };
 
   it('draws a closure, alerts a truck inside it, shows it to the company and lifts it', async () => {
+    const { platform } = stand;
+    const truck = stand.owner('C01');
     const { page } = await open('operator');
     await page.click('[data-test="closures-tool"]');
     await page.waitForSelector('[data-test="closures-panel"]:not([hidden])');

@@ -1,7 +1,5 @@
-import type { MqttClient } from 'mqtt';
-import type { Platform } from '@lg/testing';
 import { publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import { BrowserStand, type Screen, screenshot } from './helpers';
+import { type Screen, screenshot, useBrowserStand } from './helpers';
 
 /**
  * The integration console's data quality per truck and its live summary, in real Chromium on the built
@@ -9,33 +7,26 @@ import { BrowserStand, type Screen, screenshot } from './helpers';
  * first; an operator picks the company; a bad publish updates the summary without reloading the page.
  */
 describe('the integration console: data quality and the live summary', () => {
-  let stand: BrowserStand;
-  let platform: Platform;
-  let c01: MqttClient;
-
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ apps: ['ingest', 'gateway'] });
-    platform = stand.platform;
-    c01 = await stand.connect('C01');
-    // T002 (every 10 s): ten readings in the last half hour with a 2-minute silence, one without a fix.
-    const base = Math.floor((Date.now() - 20 * 60_000) / 1000) * 1000;
-    const offsets = [0, 10, 20, 30, 150, 160, 170, 180, 190, 200];
-    const readings = offsets.map((s, i) => ({
-      ts: base + s * 1000,
-      lat: 22.72,
-      lon: 114.24 + i * 0.0003,
-      speed: 30,
-      ...(i === 5 ? { fix: false } : {}),
-    }));
-    await publishTruck(c01, platform.root, 'C01', 'T002', readings);
-    await waitForTruckRecords(platform, "device = 'T002'", 10);
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    expect(stand.takeErrors()).toEqual([]);
-  });
+  const stand = useBrowserStand(
+    { apps: ['ingest', 'gateway'] },
+    {
+      setup: async (s) => {
+        const c01 = await s.connect('C01');
+        // T002 (every 10 s): ten readings in the last half hour with a 2-minute silence, one without a fix.
+        const base = Math.floor((Date.now() - 20 * 60_000) / 1000) * 1000;
+        const offsets = [0, 10, 20, 30, 150, 160, 170, 180, 190, 200];
+        const readings = offsets.map((sec, i) => ({
+          ts: base + sec * 1000,
+          lat: 22.72,
+          lon: 114.24 + i * 0.0003,
+          speed: 30,
+          ...(i === 5 ? { fix: false } : {}),
+        }));
+        await publishTruck(c01, s.platform.root, 'C01', 'T002', readings);
+        await waitForTruckRecords(s.platform, "device = 'T002'", 10);
+      },
+    },
+  );
 
   async function open(username: string): Promise<Screen> {
     const s = await stand.open(username);
@@ -73,6 +64,8 @@ describe('the integration console: data quality and the live summary', () => {
   });
 
   it('updates the summary live as refused messages arrive', async () => {
+    const { platform } = stand;
+    const c01 = stand.owner('C01');
     const { page } = await open('c01');
     await page.waitForSelector('#rejection-summary p');
     const before = (await page.textContent('#rejection-summary p')) ?? '';

@@ -1,10 +1,6 @@
-import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
 import { addDays, localDate, localDay } from '@lg/notifications';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, login } from '../e2e/helpers';
-import { launchChromium, openLoggedIn, screenshot, type Screen } from './helpers';
+import { screenshot, useBrowserStand } from './helpers';
 
 const TZ = 'Asia/Shanghai';
 
@@ -13,43 +9,20 @@ const TZ = 'Asia/Shanghai';
  * items; in Chinese and English; a company user lands on its own company's digest whatever it asks for.
  */
 describe('daily digest in a browser', () => {
-  let platform: Platform;
-  let browser: Browser;
-  let p01: MqttClient;
-  const screens: Screen[] = [];
-
-  beforeAll(async () => {
-    platform = await Platform.start({ env: { ESCALATION_DELAYS: 'red=never,orange=never,yellow=never' } });
-    browser = await launchChromium();
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
-    await p01?.endAsync();
-    await platform?.stop();
-  });
-
-  afterEach(() => {
-    const errors = screens.flatMap((s) => s.errors.splice(0));
-    expect(errors).toEqual([]);
-  });
+  const stand = useBrowserStand({ env: { ESCALATION_DELAYS: 'red=never,orange=never,yellow=never' } });
 
   it('shows a street’s day at a glance in both languages; a company sees its own only', async () => {
+    const { platform } = stand;
+    await stand.connect('P01');
     const date = addDays(localDate(Date.now(), TZ), -1);
     const day = localDay(date, TZ);
     for (const [device, hour, lel] of [
       ['G001', 10, 80],
       ['G002', 11, 30],
     ] as const)
-      await p01.publishAsync(
-        `${platform.root}/gas/P01/${device}/telemetry`,
-        JSON.stringify({ ts: day.from + hour * 3_600_000, lel }),
-        { qos: 1 },
-      );
+      await stand.publishGas(device, { ts: day.from + hour * 3_600_000, lel });
     const gateway = platform.url('gateway');
-    const token = await login(gateway, 'operator', 'operator');
+    const token = await stand.login('operator');
     await waitFor('both gas alerts in the street’s digest', async () => {
       const res = await fetch(`${gateway}/api/digests/ST-BJ?date=${date}`, {
         headers: { authorization: `Bearer ${token}` },
@@ -58,7 +31,7 @@ describe('daily digest in a browser', () => {
       return d.alerts.byRule.some((r) => r.rule === 'gas.lel' && r.total === 2);
     });
 
-    const op = await openLoggedIn(browser, gateway, 'operator', screens);
+    const op = await stand.open('operator');
     await op.page.click('#nav [data-nav="#/digest"]');
     await op.page.waitForSelector('#workspace-view[data-rendered="#/digest"]');
     // Yesterday by default; then the street chosen from the list.
@@ -81,7 +54,7 @@ describe('daily digest in a browser', () => {
     expect(await op.page.textContent('[data-role="digest-rules"]')).toContain('Combustible gas');
     await screenshot(op.page, 'digest-street-en');
 
-    const company = await openLoggedIn(browser, gateway, 'c01', screens);
+    const company = await stand.open('c01');
     await company.page.evaluate((d) => {
       location.hash = `#/digest/ST-BJ/${d}`;
     }, date);

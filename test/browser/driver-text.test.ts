@@ -1,8 +1,6 @@
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
-import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
-import { connectTerminal } from '../e2e/helpers';
-import { BrowserStand, screenshot } from './helpers';
+import { screenshot, useBrowserStand } from './helpers';
 
 /**
  * From an alert to the truck's driver: a JT/T 808 terminal (simulated, over TCP to the built JT/T 808
@@ -11,24 +9,12 @@ import { BrowserStand, screenshot } from './helpers';
  * has no such form.
  */
 describe('a message to the driver from the dashboard', () => {
-  let stand: BrowserStand;
-  let terminal: Jt808Terminal;
-
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
-    terminal = await connectTerminal(stand.platform, 'T006');
-    stand.onStop(() => terminal.close());
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    expect(stand.takeErrors()).toEqual([]);
-  });
+  const stand = useBrowserStand({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
 
   const open = (username: string) => stand.open(username);
 
   it("sends the text typed in a truck alert's detail to its terminal and shows the terminal's answer", async () => {
+    const terminal = await stand.terminal('T006');
     const fix = { ts: Date.now() - 1000, lat: 22.72, lon: 114.2468, speed: 0, heading: 0, altitude: 30 };
     expect(await terminal.report({ ...fix, alarm: 0b1 })).toBe(RESULT.success);
     const { page } = await open('operator');

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { MqttClient } from 'mqtt';
 import { Platform, type PlatformOptions } from '@lg/testing';
-import { connectDevice } from '../e2e/helpers';
+import { optionsOf, PlatformStand, type StandOptions } from '../e2e/helpers';
+import { useStand } from '../stand';
 
 /** Debian's chromium package: the tests download no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -153,16 +153,17 @@ export function takeErrors(screens: readonly Screen[]): string[] {
  * errors taken after each test, closed with the stand). `onStop` adds what else the suite opened (MQTT
  * connections, terminals), closed after the screens and before the platform stops.
  */
-export class BrowserStand {
+export class BrowserStand extends PlatformStand {
   readonly screens: Screen[] = [];
-  private readonly closers: Array<() => Promise<unknown>> = [];
 
   private constructor(
-    readonly platform: Platform,
+    platform: Platform,
     readonly browser: Browser,
-  ) {}
+  ) {
+    super(platform);
+  }
 
-  static async start(options: PlatformOptions = {}): Promise<BrowserStand> {
+  static override async start(options: PlatformOptions = {}): Promise<BrowserStand> {
     const platform = await Platform.start(options);
     try {
       return new BrowserStand(platform, await launchChromium());
@@ -184,25 +185,30 @@ export class BrowserStand {
     return s;
   }
 
-  /** An MQTT connection of the device or owner `id`, closed with the stand. */
-  async connect(id: string): Promise<MqttClient> {
-    const client = await connectDevice(this.platform.services.mqttUrl, id);
-    this.onStop(() => client.endAsync());
-    return client;
-  }
-
   /** The errors the screens logged since the last call. */
   takeErrors(): string[] {
     return takeErrors(this.screens);
   }
 
-  onStop(close: () => Promise<unknown>): void {
-    this.closers.push(close);
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     await closeBrowser(this.browser, this.screens);
-    for (const close of this.closers) await close();
-    await this.platform.stop();
+    await super.stop();
   }
+}
+
+/**
+ * A `BrowserStand` for the calling `describe` block, started in its `beforeAll` (then `setup`, whose
+ * connections and terminals belong on the stand) and stopped in its `afterAll`. After each test no screen
+ * may have logged an error, but for one that contains `allowedError` (an error the suite provokes).
+ */
+export function useBrowserStand(
+  options: StandOptions,
+  o: { setup?: (stand: BrowserStand) => void | Promise<void>; allowedError?: string } = {},
+): BrowserStand {
+  const stand = useStand(() => BrowserStand.start(optionsOf(options)), o.setup);
+  afterEach(() => {
+    const allowed = o.allowedError;
+    expect(stand.takeErrors().filter((e) => allowed === undefined || !e.includes(allowed))).toEqual([]);
+  });
+  return stand;
 }

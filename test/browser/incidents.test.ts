@@ -1,15 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
 import { names } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { demoRegistryWith, Platform } from '@lg/testing';
-import { connectDevice, hearTrucks } from '../e2e/helpers';
-import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
-import type { Screen } from './helpers';
+import { demoRegistryWith } from '@lg/testing';
+import { hearTrucks } from '../e2e/helpers';
+import { logIn, screenshot, useBrowserStand } from './helpers';
 
 const FLOOD = Array.from({ length: 12 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
 
@@ -21,61 +17,42 @@ const FLOOD = Array.from({ length: 12 }, (_, i) => `TF${String(i + 1).padStart(3
  */
 describe('incidents in a browser', () => {
   let dir: string;
-  let platform: Platform;
-  let redis: Redis;
-  let browser: Browser;
-  let c01: MqttClient;
-  let p01: MqttClient;
-  const screens: Screen[] = [];
+  const stand = useBrowserStand(
+    () => {
+      dir = mkdtempSync(join(tmpdir(), 'lg-incidents-'));
+      const registryFile = demoRegistryWith(dir, (data) =>
+        data.devices.push(
+          ...FLOOD.map((id) => ({
+            id,
+            kind: 'truck' as const,
+            owner: 'C01',
+            intervalSec: 10,
+            plate: `粤B ${id}`,
+          })),
+        ),
+      );
+      return { registryFile, env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } };
+    },
+    {
+      setup: async (s) => {
+        for (const viewport of [
+          { width: 1920, height: 1080 },
+          { width: 1440, height: 900 },
+        ])
+          await logIn((await s.screen({ layout: 'wall', viewport })).page, 'operator');
+        await s.connect('C01');
+        await s.connect('P01');
+      },
+    },
+  );
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-incidents-'));
-    const registryFile = demoRegistryWith(dir, (data) =>
-      data.devices.push(
-        ...FLOOD.map((id) => ({
-          id,
-          kind: 'truck' as const,
-          owner: 'C01',
-          intervalSec: 10,
-          plate: `粤B ${id}`,
-        })),
-      ),
-    );
-    platform = await Platform.start({
-      registryFile,
-      env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
-    });
-    redis = new Redis(platform.services.redisUrl);
-    browser = await launchChromium();
-    for (const viewport of [
-      { width: 1920, height: 1080 },
-      { width: 1440, height: 900 },
-    ]) {
-      const s = await openScreen(browser, platform.url('gateway'), { layout: 'wall', viewport });
-      screens.push(s);
-      await logIn(s.page, 'operator');
-    }
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await c01?.endAsync();
-    await p01?.endAsync();
-    await redis?.quit();
-    await platform?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  afterEach(() => {
-    expect(takeErrors(screens)).toEqual([]);
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('folds a flood into one incident row, keeps the red alert on its own, and takes the incident with one note', async () => {
-    const [wall, laptop] = screens;
+    const [wall, laptop] = stand.screens;
+    const { platform, redis } = stand;
     const start = Date.now();
-    await hearTrucks(c01, platform.root, 'C01', FLOOD, start, 0.002);
+    await hearTrucks(stand.owner('C01'), platform.root, 'C01', FLOOD, start, 0.002);
     await waitFor(
       'the trucks to be heard',
       async () => {
@@ -85,14 +62,10 @@ describe('incidents in a browser', () => {
       20_000,
     );
     await redis.set(names(platform.prefix).clockOffset, String(6 * 60_000));
-    await p01.publishAsync(
-      `${platform.root}/gas/P01/G001/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel: 60 }),
-      { qos: 1 },
-    );
+    await stand.publishGas('G001', { ts: Date.now(), lel: 60 });
 
     const incidentRow = '#alert-list .incident-row[data-members="24"]';
-    for (const s of screens) {
+    for (const s of stand.screens) {
       await s.page.waitForSelector(incidentRow, { timeout: 20_000 });
       await s.page.waitForSelector('#alert-list .vrow[data-device="G001"][data-severity="red"]');
     }
@@ -123,9 +96,8 @@ describe('incidents in a browser', () => {
   });
 
   it('acknowledges the cleared alerts on screen at once with one note, leaving a cleared red one to be taken on its own', async () => {
-    const [wall, laptop] = screens;
-    const gas = async (id: string, ts: number, lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const [wall, laptop] = stand.screens;
+    const gas = async (id: string, ts: number, lel: number) => stand.publishGas(id, { ts, lel });
     const ts = Date.now();
     // Four detectors go orange and clear again; a fifth goes red and clears: all cleared, none acknowledged.
     for (const [id, lel] of [
@@ -168,7 +140,7 @@ describe('incidents in a browser', () => {
   });
 
   it('shows the alarm load of the flood against the EEMUA 191 benchmarks', async () => {
-    const [wall] = screens;
+    const [wall] = stand.screens;
     await wall.page.click('#nav [data-nav="#/alarm-load"]');
     await wall.page.waitForSelector('#workspace-view[data-rendered="#/alarm-load"]');
     await wall.page.click('[data-hours="1"]');

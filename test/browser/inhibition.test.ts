@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, login } from '../e2e/helpers';
-import { launchChromium, logIn, openScreen, screenshot, type Screen } from './helpers';
+import { truckOfflinePack } from '../e2e/helpers';
+import { screenshot, type Screen, useBrowserStand } from './helpers';
 
 /**
  * Held alerts on the dashboard: company C02's platform link drops and its two trucks go silent. The
@@ -17,48 +14,34 @@ import { launchChromium, logIn, openScreen, screenshot, type Screen } from './he
 describe('held alerts in a browser', () => {
   const TRUCKS = ['T004', 'T005'];
   let dir: string;
-  let platform: Platform;
-  let browser: Browser;
-  let c02: MqttClient;
   let operator: Screen;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-browser-'));
-    const pack = join(dir, 'pack.json');
-    // truck.offline after 4 s of silence; device.offline off: one offline alert per truck.
-    writeFileSync(
-      pack,
-      JSON.stringify({
-        'truck.offline': { config: { silenceSec: 4, movingKmh: 5 } },
-        'device.offline': { enabled: false },
-      }),
-    );
-    platform = await Platform.start({
-      env: {
-        RULE_PACK_FILE: pack,
-        TIMER_INTERVAL_MS: '100',
-        INHIBIT_RECHECK_SEC: '1',
-        DUTY_CHECK_SCHEDULE: 'false',
+  const stand = useBrowserStand(
+    () => {
+      dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-browser-'));
+      // truck.offline after 4 s of silence; device.offline off: one offline alert per truck.
+      const pack = truckOfflinePack(dir, 4);
+      return {
+        env: {
+          RULE_PACK_FILE: pack,
+          TIMER_INTERVAL_MS: '100',
+          INHIBIT_RECHECK_SEC: '1',
+          DUTY_CHECK_SCHEDULE: 'false',
+        },
+      };
+    },
+    {
+      setup: async (s) => {
+        operator = await s.open('operator');
+        await s.connect('C02');
       },
-    });
-    browser = await launchChromium();
-    operator = await openScreen(browser, platform.url('gateway'), {
-      layout: 'laptop',
-      viewport: { width: 1440, height: 900 },
-    });
-    await logIn(operator.page, 'operator');
-    c02 = await connectDevice(platform.services.mqttUrl, 'C02');
-  });
+    },
+  );
 
-  afterAll(async () => {
-    await operator?.context.close().catch(() => undefined);
-    await browser?.close();
-    await c02?.endAsync();
-    await platform?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists the link’s alert, not the trucks’ held ones, and counts them in its detail', async () => {
+    const { platform } = stand;
+    const c02 = stand.owner('C02');
     const link = (state: string) =>
       c02.publishAsync(platformLinkTopic(platform.root, 'C02'), JSON.stringify({ state }), {
         qos: 1,
@@ -73,7 +56,7 @@ describe('held alerts in a browser', () => {
     const cause = '#alert-list .vrow[data-rule="platform.link_down"][data-device="C02"]';
     await operator.page.waitForSelector(cause);
 
-    const token = await login(platform.url('gateway'), 'operator', 'operator');
+    const token = await stand.login('operator');
     await waitFor('both trucks’ offline alerts held', async () => {
       const res = await fetch(`${platform.url('gateway')}/api/alerts?owner=C02&active=true`, {
         headers: { authorization: `Bearer ${token}` },

@@ -1,8 +1,6 @@
 import { RESULT } from '@lg/jt808';
 import { waitFor } from '@lg/services';
-import type { Jt808Terminal } from '@lg/simulators/jt808/terminal';
-import { connectTerminal } from '../e2e/helpers';
-import { BrowserStand, screenshot } from './helpers';
+import { screenshot, useBrowserStand } from './helpers';
 
 /**
  * 位置查询 from the dashboard: a simulated JT/T 808 terminal (over TCP to the built gateway) opens an SOS
@@ -10,22 +8,11 @@ import { BrowserStand, screenshot } from './helpers';
  * (0x0201) is shown; a terminal that keeps silent is shown as not answering. A company user has no button.
  */
 describe('the location query from the dashboard', () => {
-  let stand: BrowserStand;
-  let terminal: Jt808Terminal;
-
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
-    terminal = await connectTerminal(stand.platform, 'T007');
-    stand.onStop(() => terminal.close());
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    // The silent terminal's 504 is the answer the test asks for; the browser logs any error status.
-    const errors = stand.takeErrors().filter((e) => !e.includes('the server responded with a status of 504'));
-    expect(errors).toEqual([]);
-  });
+  // The silent terminal's 504 is the answer the test asks for; the browser logs any error status.
+  const stand = useBrowserStand(
+    { apps: ['ingest', 'worker', 'gateway', 'jt808'] },
+    { allowedError: 'the server responded with a status of 504' },
+  );
 
   const open = (username: string) => stand.open(username);
 
@@ -34,6 +21,7 @@ describe('the location query from the dashboard', () => {
   const result = `${detail} [data-role="locate-result"]`;
 
   it("asks the truck's terminal where it is and shows its answer, or that it did not answer", async () => {
+    const terminal = await stand.terminal('T007');
     const fix = { ts: Date.now() - 1000, lat: 22.7213, lon: 114.2468, speed: 36, heading: 90, altitude: 30 };
     expect(await terminal.report({ ...fix, alarm: 0b1 })).toBe(RESULT.success);
     const { page } = await open('operator');

@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
 import type { DutyResponder } from '@lg/simulators/duty-responder';
-import { Platform } from '@lg/testing';
 import { dutyResponder } from '../e2e/helpers';
-import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot } from './helpers';
+import { type Screen, screenshot, useBrowserStand } from './helpers';
 
 /**
  * The platform link panel of the integration console in headless Chromium: c01 sees its own link go from
@@ -10,34 +8,22 @@ import { closeBrowser, launchChromium, openLoggedIn, type Screen, screenshot } f
  * own row only; operators see every company's.
  */
 describe('platform link panel in a browser', () => {
-  let platform: Platform;
-  let gateway: string;
-  let browser: Browser;
   let responder: DutyResponder | undefined;
-  const screens: Screen[] = [];
+  const stand = useBrowserStand(
+    { apps: ['ingest', 'gateway'], env: { DUTY_CHECK_SCHEDULE: 'false' } },
+    { setup: (s) => s.onStop(() => responder?.stop()) },
+  );
 
-  const startPlatform = () => dutyResponder(platform, ['C01']);
+  const startPlatform = () => dutyResponder(stand.platform, ['C01']);
 
   async function consoleOf(user: string): Promise<Screen> {
-    const s = await openLoggedIn(browser, gateway, user, screens);
+    const s = await stand.open(user);
     await s.page.click('#nav [data-nav="#/console"]');
     await s.page.waitForSelector('#platform-links #link-table tbody tr');
     return s;
   }
   const stateOf = (s: Screen, company: string) =>
     s.page.getAttribute(`#link-table tr[data-company="${company}"]`, 'data-state');
-
-  beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'gateway'], env: { DUTY_CHECK_SCHEDULE: 'false' } });
-    gateway = platform.url('gateway');
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser, screens);
-    await responder?.stop();
-    await platform?.stop();
-  });
 
   it('shows c01 its link going up, down and up again, live, and no other company', async () => {
     const c01 = await consoleOf('c01');
@@ -64,6 +50,6 @@ describe('platform link panel in a browser', () => {
     const operator = await consoleOf('operator');
     expect(await operator.page.locator('#link-table tbody tr').count()).toBeGreaterThan(1);
     expect(await stateOf(operator, 'C01')).toBe('online');
-    for (const s of screens) expect(s.errors).toEqual([]);
+    for (const s of stand.screens) expect(s.errors).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
-import type { MqttClient } from 'mqtt';
-import type { Platform } from '@lg/testing';
-import { login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import { BrowserStand, logIn, screenshot } from './helpers';
+import { publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { logIn, screenshot, useBrowserStand } from './helpers';
 
 /**
  * The scorecard's evidence on the track playback, in real Chromium on the built ingest and gateway: a
@@ -10,9 +8,6 @@ import { BrowserStand, logIn, screenshot } from './helpers';
  * track's drift flags count; another company cannot read that evidence.
  */
 describe('evidence on the track playback', () => {
-  let stand: BrowserStand;
-  let platform: Platform;
-  let c01: MqttClient;
   const base = Math.floor((Date.now() - 25 * 60_000) / 1000) * 1000;
   // Every 30 s northwards; after the tenth fix 8 minutes of silence (still driving); the sixteenth 5.5 km off.
   const fixes = Array.from({ length: 20 }, (_, i) => ({
@@ -22,23 +17,19 @@ describe('evidence on the track playback', () => {
     speed: 40,
   }));
 
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ apps: ['ingest', 'gateway'] });
-    platform = stand.platform;
-    c01 = await stand.connect('C01');
-    await publishTruck(c01, platform.root, 'C01', 'T007', fixes);
-    await waitForTruckRecords(platform, "device = 'T007'", 20);
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    expect(stand.takeErrors()).toEqual([]);
-  });
+  const stand = useBrowserStand(
+    { apps: ['ingest', 'gateway'] },
+    {
+      setup: async (s) => {
+        await publishTruck(await s.connect('C01'), s.platform.root, 'C01', 'T007', fixes);
+        await waitForTruckRecords(s.platform, "device = 'T007'", 20);
+      },
+    },
+  );
 
   it('draws the track’s gap dashed and its drifted fix as a cross, as the scorecard counts them', async () => {
-    const gateway = platform.url('gateway');
-    const token = await login(gateway, 'c01', 'c01');
+    const gateway = stand.gateway;
+    const token = await stand.login('c01');
     const api = async <T>(path: string, who = token): Promise<{ status: number; body: T }> => {
       const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${who}` } });
       return { status: res.status, body: (await res.json()) as T };
@@ -60,9 +51,7 @@ describe('evidence on the track playback', () => {
     const marks = new Set([...flagged.map((p) => Date.parse(p.ts)), ...evidence.body.drifts.map((d) => d.ts)])
       .size;
     // Another company's truck is not found, its evidence no more than its track.
-    expect(
-      (await api(`/api/trucks/T007/evidence?${window}`, await login(gateway, 'c02', 'c02'))).status,
-    ).toBe(404);
+    expect((await api(`/api/trucks/T007/evidence?${window}`, await stand.login('c02'))).status).toBe(404);
 
     const s = await stand.screen({
       layout: 'laptop',

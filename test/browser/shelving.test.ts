@@ -1,8 +1,4 @@
-import type { MqttClient } from 'mqtt';
-import type { Browser } from 'playwright-core';
-import { Platform } from '@lg/testing';
-import { connectDevice } from '../e2e/helpers';
-import { closeBrowser, launchChromium, logIn, openScreen, screenshot, takeErrors } from './helpers';
+import { screenshot, useBrowserStand } from './helpers';
 import type { Screen } from './helpers';
 
 /**
@@ -12,39 +8,23 @@ import type { Screen } from './helpers';
  * back by hand.
  */
 describe('shelving in a browser', () => {
-  let platform: Platform;
-  let browser: Browser;
-  let p01: MqttClient;
   let operator: Screen;
   let chief: Screen;
+  const stand = useBrowserStand(
+    { env: { TIMER_INTERVAL_MS: '100' } },
+    {
+      setup: async (s) => {
+        operator = await s.open('operator');
+        chief = await s.open('chief');
+        await s.connect('P01');
+      },
+    },
+  );
+
   const row = '#alert-list .vrow[data-device="G001"]';
   const detail = '#drawer .alert-detail';
 
-  beforeAll(async () => {
-    platform = await Platform.start({ env: { TIMER_INTERVAL_MS: '100' } });
-    browser = await launchChromium();
-    const viewport = { width: 1440, height: 900 };
-    operator = await openScreen(browser, platform.url('gateway'), { layout: 'laptop', viewport });
-    await logIn(operator.page, 'operator');
-    chief = await openScreen(browser, platform.url('gateway'), { layout: 'laptop', viewport });
-    await logIn(chief.page, 'chief');
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser, [operator, chief]);
-    await p01?.endAsync();
-    await platform?.stop();
-  });
-
-  afterEach(() => {
-    expect(takeErrors([operator, chief])).toEqual([]);
-  });
-
-  const gas = (lel: number) =>
-    p01.publishAsync(`${platform.root}/gas/P01/G001/telemetry`, JSON.stringify({ ts: Date.now(), lel }), {
-      qos: 1,
-    });
+  const gas = (lel: number) => stand.publishGas('G001', { ts: Date.now(), lel });
   const gone = (s: Screen) =>
     s.page.waitForFunction((sel) => !document.querySelector(sel), row, { timeout: 10_000 });
 

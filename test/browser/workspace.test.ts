@@ -1,7 +1,5 @@
-import type { MqttClient } from 'mqtt';
-import type { Platform } from '@lg/testing';
-import { dutyResponder, login, publishTruck, waitForTruckRecords } from '../e2e/helpers';
-import { armAppearance, BrowserStand, logIn, type Screen, screenshot } from './helpers';
+import { dutyResponder, publishTruck, waitForTruckRecords } from '../e2e/helpers';
+import { armAppearance, logIn, type Screen, screenshot, useBrowserStand } from './helpers';
 
 /**
  * The transport companies' workspace in headless Chromium against the whole platform: an operator walks
@@ -11,10 +9,6 @@ import { armAppearance, BrowserStand, logIn, type Screen, screenshot } from './h
  * measured response rate.
  */
 describe('workspace in a browser', () => {
-  let stand: BrowserStand;
-  let platform: Platform;
-  let gateway: string;
-  let c01: MqttClient;
   // Yesterday, Asia/Shanghai: the ranking's default period.
   const DAY = 86_400_000;
   const today = Math.floor((Date.now() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
@@ -27,32 +21,28 @@ describe('workspace in a browser', () => {
     });
   }
 
-  beforeAll(async () => {
-    stand = await BrowserStand.start({ env: { DUTY_CHECK_SCHEDULE: 'false' } });
-    platform = stand.platform;
-    gateway = platform.url('gateway');
-    c01 = await stand.connect('C01');
-    // Yesterday's records of C01: T001 drives cleanly, T002 sends a record out of range (unqualified).
-    const at = yesterday + 10 * 3_600_000;
-    const fixes = Array.from({ length: 30 }, (_, i) => ({
-      ts: at + i * 10_000,
-      lat: 22.72 + i * 0.0002,
-      lon: 114.24,
-      speed: 30,
-    }));
-    await publishTruck(c01, platform.root, 'C01', 'T001', fixes);
-    await publishTruck(c01, platform.root, 'C01', 'T002', [
-      { ts: at, lat: 22.7, lon: 114.2, speed: 20 },
-      { ts: at + 10_000, lat: 22.7, lon: 114.2, speed: 250 },
-    ]);
-    await waitForTruckRecords(platform, "owner = 'C01'", 32);
-  });
-
-  afterAll(() => stand?.stop());
-
-  afterEach(() => {
-    expect(stand.takeErrors()).toEqual([]);
-  });
+  const stand = useBrowserStand(
+    { env: { DUTY_CHECK_SCHEDULE: 'false' } },
+    {
+      setup: async (s) => {
+        const c01 = await s.connect('C01');
+        // Yesterday's records of C01: T001 drives cleanly, T002 sends a record out of range (unqualified).
+        const at = yesterday + 10 * 3_600_000;
+        const fixes = Array.from({ length: 30 }, (_, i) => ({
+          ts: at + i * 10_000,
+          lat: 22.72 + i * 0.0002,
+          lon: 114.24,
+          speed: 30,
+        }));
+        await publishTruck(c01, s.platform.root, 'C01', 'T001', fixes);
+        await publishTruck(c01, s.platform.root, 'C01', 'T002', [
+          { ts: at, lat: 22.7, lon: 114.2, speed: 20 },
+          { ts: at + 10_000, lat: 22.7, lon: 114.2, speed: 250 },
+        ]);
+        await waitForTruckRecords(s.platform, "owner = 'C01'", 32);
+      },
+    },
+  );
 
   it('walks the operator’s ranking → a company → a truck → its evidence, sorting and in both layouts', async () => {
     const { page } = await screen('wall');
@@ -113,6 +103,8 @@ describe('workspace in a browser', () => {
   });
 
   it('shows a bad publish in the integration console within a second, and answers a duty check', async () => {
+    const { platform } = stand;
+    const c01 = stand.owner('C01');
     const company = await screen();
     await logIn(company.page, 'c01');
     await company.page.click('#nav [data-nav="#/console"]');
@@ -154,7 +146,7 @@ describe('workspace in a browser', () => {
   });
 
   it('shows a duty check answered over MQTT by the simulator, and the company’s measured rate moving', async () => {
-    const responder = await dutyResponder(platform, ['C02']);
+    const responder = await dutyResponder(stand.platform, ['C02']);
     try {
       const company = await screen();
       await logIn(company.page, 'c02');
@@ -165,8 +157,8 @@ describe('workspace in a browser', () => {
       expect(await rate.getAttribute('data-decided')).toBe('0');
 
       // Ten seconds to answer (the shortest the settings allow): the simulated person takes 2–8 s.
-      const token = await login(gateway, 'operator', 'operator');
-      const put = await fetch(`${gateway}/api/duty-checks/settings`, {
+      const token = await stand.login('operator');
+      const put = await fetch(`${stand.gateway}/api/duty-checks/settings`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ perDay: 5, deadlineSec: 10 }),
@@ -196,6 +188,8 @@ describe('workspace in a browser', () => {
   });
 
   it('plays a truck’s track back: the truck moves along it and the speed chart’s cursor follows', async () => {
+    const { platform } = stand;
+    const c01 = stand.owner('C01');
     const start = Date.now() - 30 * 60_000;
     const fixes = Array.from({ length: 30 }, (_, i) => ({
       ts: start + i * 30_000,

@@ -1,8 +1,6 @@
-import type Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
 import { names, partitionOf, type Alert, type AlertTransition } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { connectDevice, LiveClient, login, OperatorStand } from './helpers';
+import { type LiveClient, useOperatorStand } from './helpers';
 
 /** Red climbs a step every 2 s; orange and yellow would take an hour, so they never climb in this test. */
 const ESCALATION_DELAYS = 'red=2s,orange=1h,yellow=1h,blue=never';
@@ -15,45 +13,22 @@ const ESCALATION_DELAYS = 'red=2s,orange=1h,yellow=1h,blue=never';
  * takes it.
  */
 describe('acknowledgement follows severity, end to end', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let redis: Redis;
-  let operatorToken: string;
-  let companyToken: string;
-  let operator: LiveClient;
+  let companyToken = '';
   let company: LiveClient;
-  const mqtt: MqttClient[] = [];
+  const stand = useOperatorStand({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } }, [], async (s) => {
+    companyToken = await s.login('c01');
+    company = await s.liveOf(companyToken);
+  });
 
   const api = (path: string, token: string, body?: unknown) => stand.api(path, token, body);
   const ack = (id: string, token: string, body: object) =>
     api(`/api/alerts/${encodeURIComponent(id)}/ack`, token, body);
   const history = (id: string, until: (h: AlertTransition[]) => boolean) => stand.history(id, until);
 
-  async function owner(id: string): Promise<MqttClient> {
-    const client = await connectDevice(platform.services.mqttUrl, id);
-    mqtt.push(client);
-    return client;
-  }
-
-  beforeAll(async () => {
-    stand = await OperatorStand.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } });
-    ({ platform, redis, token: operatorToken, live: operator } = stand);
-    companyToken = await login(stand.gateway, 'c01', 'c01');
-    company = await LiveClient.connect(stand.gateway, companyToken);
-  });
-
-  afterAll(async () => {
-    company?.close();
-    await Promise.all(mqtt.map((c) => c.endAsync()));
-    await stand?.stop();
-  });
-
   it("clears an operator's acknowledgement when a gas alert rises to red, escalates it again, and takes it again", async () => {
-    const p01 = await owner('P01');
-    const gas = (lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/G001/telemetry`, JSON.stringify({ ts: Date.now(), lel }), {
-        qos: 1,
-      });
+    const { platform, redis, token: operatorToken, live: operator } = stand;
+    await stand.connect('P01');
+    const gas = (lel: number) => stand.publishGas('G001', { ts: Date.now(), lel });
     await gas(30);
     const orange = await operator.waitForAlert(
       (a) => a.device === 'G001' && a.rule === 'gas.lel' && a.severity === 'orange',
@@ -120,7 +95,8 @@ describe('acknowledgement follows severity, end to end', () => {
   });
 
   it("clears a company's acknowledgement when its truck's alert rises to red; its taking of the red alert does not stop the district's escalation", async () => {
-    const c01 = await owner('C01');
+    const { platform, redis, token: operatorToken, live: operator } = stand;
+    const c01 = await stand.connect('C01');
     const truck = platform.registry.device('T001')!;
     expect(truck.owner).toBe('C01');
     const base = Date.now() - 120_000;

@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
 import { names, type Incident, type IncidentAckResult, type IncidentView } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, hearTrucks, LiveClient, login, registryWithTrucks } from './helpers';
+import { hearTrucks, type LiveClient, registryWithTrucks, useOperatorStand } from './helpers';
 
 /** The fleet of one company that goes silent together: 50 trucks of C01 besides the registry's own. */
 const FLOOD = Array.from({ length: 50 }, (_, i) => `TF${String(i + 1).padStart(3, '0')}`);
@@ -20,19 +17,12 @@ const FLOOD = Array.from({ length: 50 }, (_, i) => `TF${String(i + 1).padStart(3
  */
 describe('alarm floods: incidents', () => {
   let dir: string;
-  let platform: Platform;
-  let redis: Redis;
-  let c01: MqttClient;
-  let p01: MqttClient;
+  /** Two operator screens: the stand's own feed and a second one. */
   let screens: LiveClient[] = [];
-  let company: LiveClient;
-  let other: LiveClient;
-  let token: string;
-  let gateway: string;
   const incidents = new Map<string, Incident[]>();
 
-  const api = (path: string, init: RequestInit = {}, bearer = token) =>
-    fetch(`${gateway}${path}`, {
+  const api = (path: string, init: RequestInit = {}, bearer = stand.token) =>
+    fetch(`${stand.gateway}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...init.headers },
     });
@@ -41,48 +31,30 @@ describe('alarm floods: incidents', () => {
     client.socket.on('incident', (i) => incidents.get(name)!.push(i));
   };
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-floods-'));
-    platform = await Platform.start({
-      registryFile: registryWithTrucks(dir, FLOOD, 'C01', '洪泛测试', 'F'),
-      env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
-    });
-    redis = new Redis(platform.services.redisUrl);
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    screens = [await LiveClient.connect(gateway, token), await LiveClient.connect(gateway, token)];
-    company = await LiveClient.connect(gateway, await login(gateway, 'c01', 'c01'));
-    other = await LiveClient.connect(gateway, await login(gateway, 'c02', 'c02'));
-    record('operator', screens[0]);
-    record('c01', company);
-    record('c02', other);
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
+  const stand = useOperatorStand(
+    () => {
+      dir = mkdtempSync(join(tmpdir(), 'lg-floods-'));
+      return {
+        registryFile: registryWithTrucks(dir, FLOOD, 'C01', '洪泛测试', 'F'),
+        env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' },
+      };
+    },
+    ['C01', 'P01'],
+    async (s) => {
+      screens = [s.live, await s.liveOf(s.token)];
+      record('operator', screens[0]);
+      record('c01', await s.liveOf(await s.login('c01')));
+      record('c02', await s.liveOf(await s.login('c02')));
+    },
+  );
 
-  afterAll(async () => {
-    for (const s of [...screens, company, other]) s?.close();
-    await c01?.endAsync();
-    await p01?.endAsync();
-    await redis?.quit();
-    await platform?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('groups fifty silent trucks into one incident, keeps a red gas alert on every screen, and takes the incident at once', async () => {
+    const { platform, redis } = stand;
     const start = Date.now();
-    await hearTrucks(c01, platform.root, 'C01', FLOOD, start, 0.001);
-    await waitFor(
-      'the fifty trucks to be heard',
-      async () => {
-        const devices = (await (await api('/api/devices?kind=truck')).json()) as Array<{
-          id: string;
-          lastSeen: string | null;
-        }>;
-        return FLOOD.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
-      },
-      30_000,
-    );
+    await hearTrucks(stand.owner('C01'), platform.root, 'C01', FLOOD, start, 0.001);
+    await stand.waitForTrucksHeard(FLOOD);
 
     // The network goes down: six minutes of silence on the test clock.
     await redis.set(names(platform.prefix).clockOffset, String(6 * 60_000));
@@ -95,11 +67,7 @@ describe('alarm floods: incidents', () => {
     );
 
     // During the flood, a detector reads 60 % LEL: red, on every operator screen at once, as itself.
-    await p01.publishAsync(
-      `${platform.root}/gas/P01/G001/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel: 60 }),
-      { qos: 1 },
-    );
+    await stand.publishGas('G001', { ts: Date.now(), lel: 60 });
     const reds = await Promise.all(
       screens.map((s) =>
         s.waitForAlert((a) => a.device === 'G001' && a.severity === 'red', 'the red gas alert'),
@@ -135,12 +103,10 @@ describe('alarm floods: incidents', () => {
     );
     expect(incidents.get('c02')!.filter((i) => i.id === incidentId)).toEqual([]);
     const forOther = (await (
-      await api('/api/incidents', {}, await login(gateway, 'c02', 'c02'))
+      await api('/api/incidents', {}, await stand.login('c02'))
     ).json()) as IncidentView[];
     expect(forOther.map((i) => i.id)).not.toContain(incidentId);
-    expect((await api(`/api/incidents/${incidentId}`, {}, await login(gateway, 'c02', 'c02'))).status).toBe(
-      404,
-    );
+    expect((await api(`/api/incidents/${incidentId}`, {}, await stand.login('c02'))).status).toBe(404);
 
     // One acknowledgement, one note, for the hundred members: each through the alert's own acknowledgement.
     const res = await api(`/api/incidents/${incidentId}/ack`, {
@@ -168,8 +134,8 @@ describe('alarm floods: incidents', () => {
   });
 
   it('acknowledges cleared alerts by filter with one note, never a red one, and refuses a bad request by name', async () => {
-    const gas = (id: string, ts: number, lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/${id}/telemetry`, JSON.stringify({ ts, lel }), { qos: 1 });
+    const { token } = stand;
+    const gas = (id: string, ts: number, lel: number) => stand.publishGas(id, { ts, lel });
     const ts = Date.now();
     const devices = ['G010', 'G011', 'G012', 'G013'];
     for (const id of devices) {
@@ -188,7 +154,7 @@ describe('alarm floods: incidents', () => {
     expect(((await noNote.json()) as { message: string }).message).toContain('note');
     expect((await post({ note: 'x', severity: 'red' })).status).toBe(400);
     expect((await post({ note: 'x', ids: ['a~b~c'], kind: 'gas' })).status).toBe(400);
-    expect((await post({ note: 'x', owner: 'C02' }, await login(gateway, 'c01', 'c01'))).status).toBe(403);
+    expect((await post({ note: 'x', owner: 'C02' }, await stand.login('c01'))).status).toBe(403);
 
     const res = await post({ note: '管网检修结束 / maintenance over', kind: 'gas', owner: 'P01' });
     expect(res.status).toBe(200);

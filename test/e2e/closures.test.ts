@@ -1,7 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import { waitFor } from '@lg/services';
 import type { Closure, DriverMessage, HazardArea } from '@lg/contracts';
-import { LiveClient, login, OperatorStand } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /**
  * Temporary closures and hazard areas through the built apps: an operator closes a circle to hazmat
@@ -10,17 +9,13 @@ import { LiveClient, login, OperatorStand } from './helpers';
  * but not who drew it, and lifting it lets the truck go. A red gas alert appears in GET /api/hazards.
  */
 describe('closures and hazard areas, end to end', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let gateway: string;
-  let operatorToken: string;
-  let companyToken: string;
-  let operator: LiveClient;
-  let truck: MqttClient;
-  let detector: MqttClient;
+  let companyToken = '';
+  const stand = useOperatorStand({}, ['C01', 'P01'], async (s) => {
+    companyToken = await s.login('c01');
+  });
 
   const api = async (token: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gateway}${path}`, {
+    const res = await fetch(`${stand.gateway}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -28,25 +23,18 @@ describe('closures and hazard areas, end to end', () => {
     return { status: res.status, body: await res.json() };
   };
 
-  beforeAll(async () => {
-    stand = await OperatorStand.start({}, ['C01', 'P01']);
-    ({ platform, gateway, token: operatorToken, live: operator } = stand);
-    companyToken = await login(gateway, 'c01', 'c01');
-    truck = stand.owner('C01');
-    detector = stand.owner('P01');
-  });
-
-  afterAll(() => stand?.stop());
-
   const AT = { lat: 22.655, lon: 114.215 };
   const fix = (ts: number) =>
-    truck.publishAsync(
-      `${platform.root}/truck/C01/T001/telemetry`,
-      JSON.stringify({ ts, ...AT, speed: 12, heading: 90, ignition: true, alarm: 0, sats: 10 }),
-      { qos: 1 },
-    );
+    stand
+      .owner('C01')
+      .publishAsync(
+        `${stand.platform.root}/truck/C01/T001/telemetry`,
+        JSON.stringify({ ts, ...AT, speed: 12, heading: 90, ignition: true, alarm: 0, sats: 10 }),
+        { qos: 1 },
+      );
 
   it('refuses bad closures with a clear reason, and companies may not draw them', async () => {
+    const { token: operatorToken } = stand;
     const to = Date.now() + 3600_000;
     const noShape = await api(operatorToken, '/api/closures', { reason: '抢修', to });
     expect(noShape.status).toBe(400);
@@ -76,6 +64,7 @@ describe('closures and hazard areas, end to end', () => {
   });
 
   it('makes a truck inside a new closure alert within seconds, shows it to the company, and lifts it', async () => {
+    const { token: operatorToken, live: operator } = stand;
     const created = await api(operatorToken, '/api/closures', {
       reason: '宝龙路燃气抢修临时封闭',
       circle: { ...AT, radiusM: 250 },
@@ -133,6 +122,8 @@ describe('closures and hazard areas, end to end', () => {
   });
 
   it('lists a red gas alert as a hazard area, for the company without whose sensor it is', async () => {
+    const { platform, token: operatorToken } = stand;
+    const detector = stand.owner('P01');
     await detector.publishAsync(
       `${platform.root}/gas/P01/G001/telemetry`,
       JSON.stringify({ ts: Date.now(), lel: 60, gas: 'CH4' }),
@@ -155,6 +146,8 @@ describe('closures and hazard areas, end to end', () => {
   });
 
   it('alerts a truck inside the gas hazard area, and the operator messages its driver through the company platform', async () => {
+    const { platform, token: operatorToken, live: operator } = stand;
+    const truck = stand.owner('C01');
     const received: DriverMessage[] = [];
     truck.on('message', (topic, payload) => {
       if (topic === `${platform.root}/_driver/C01/message`)

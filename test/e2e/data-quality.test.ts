@@ -1,8 +1,6 @@
-import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { TruckDataQuality } from '@lg/contracts';
-import { connectDevice, login } from './helpers';
+import { usePlatformStand } from './helpers';
 
 /**
  * Data quality per truck (`GET /api/quality/{companyId}`), end to end with the built ingest and gateway:
@@ -11,29 +9,21 @@ import { connectDevice, login } from './helpers';
  * unqualified and clock skew. A company sees its own company only.
  */
 describe('data quality per truck, end to end', () => {
-  let platform: Platform;
-  let gateway: string;
-  let c01: MqttClient;
   const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'gateway'] });
-    gateway = platform.url('gateway');
-    for (const user of ['c01', 'c02', 'operator']) tokens[user] = await login(gateway, user, user);
-    c01 = await connectDevice(platform.services.mqttUrl, 'C01');
-  });
-
-  afterAll(async () => {
-    await c01?.endAsync();
-    await platform?.stop();
+  const stand = usePlatformStand({ apps: ['ingest', 'gateway'] }, async (s) => {
+    for (const user of ['c01', 'c02', 'operator']) tokens[user] = await s.login(user);
   });
 
   const get = async <T>(user: string, path: string): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${tokens[user]}` } });
+    const res = await fetch(`${stand.gateway}${path}`, {
+      headers: { authorization: `Bearer ${tokens[user]}` },
+    });
     return { status: res.status, body: (await res.json()) as T };
   };
 
   it("measures a truck's interval, gaps, unqualified share and clock skew from what was stored", async () => {
+    const { platform } = stand;
+    const c01 = await stand.connect('C01');
     // T001 reports every 10 s (registry). Eleven readings 10 s apart, a silence of 60 s after the sixth,
     // the eighth without a position fix; all stamped 5 minutes before they are sent.
     const sentAt = Date.now();

@@ -1,8 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import type { Rejection } from '@lg/contracts';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice } from './helpers';
+import { usePlatformStand } from './helpers';
 
 /**
  * The per-device rate limit at ingest, on real services with the built ingest process: past its bucket, a
@@ -11,45 +9,32 @@ import { connectDevice } from './helpers';
  * company's other trucks are not affected. A flooding gas detector still gets its highest reading through.
  */
 describe('per-device rate limit at ingest, end to end', () => {
-  let platform: Platform;
-  let company: MqttClient;
-  let pipelines: MqttClient;
   /** Rejection notices, with the `_rejected` topic each came on. */
   const rejections: Array<Rejection & { on: string }> = [];
-
-  beforeAll(async () => {
-    // One reading a second after a bucket of one full batch: small enough to meet in a test.
-    platform = await Platform.start({
-      apps: ['ingest'],
-      env: { INGEST_DEVICE_RATE: '1', INGEST_DEVICE_BURST: '1000' },
-    });
-    company = await connectDevice(platform.services.mqttUrl, 'C02');
-    pipelines = await connectDevice(platform.services.mqttUrl, 'P01');
-    for (const [client, owner] of [
-      [company, 'C02'],
-      [pipelines, 'P01'],
-    ] as const) {
-      client.on('message', (topic, payload) =>
-        rejections.push({ ...(JSON.parse(payload.toString()) as Rejection), on: topic }),
-      );
-      await client.subscribeAsync(`${platform.root}/_rejected/+/${owner}/#`, { qos: 1 });
-    }
-  });
-
-  afterAll(async () => {
-    await company?.endAsync();
-    await pipelines?.endAsync();
-    await platform?.stop();
-  });
+  // One reading a second after a bucket of one full batch: small enough to meet in a test.
+  const stand = usePlatformStand(
+    { apps: ['ingest'], env: { INGEST_DEVICE_RATE: '1', INGEST_DEVICE_BURST: '1000' } },
+    async (s) => {
+      for (const owner of ['C02', 'P01']) {
+        const client = await s.connect(owner);
+        client.on('message', (topic, payload) =>
+          rejections.push({ ...(JSON.parse(payload.toString()) as Rejection), on: topic }),
+        );
+        await client.subscribeAsync(`${s.platform.root}/_rejected/+/${owner}/#`, { qos: 1 });
+      }
+    },
+  );
 
   const count = async (measurement: string, device: string, where = '') => {
-    const rows = await platform.influxQuery(
+    const rows = await stand.platform.influxQuery(
       `SELECT count(rx) FROM raw_${measurement}.${measurement} WHERE device = '${device}'${where ? ` AND ${where}` : ''}`,
     );
     return Number(rows[0]?.count ?? 0);
   };
 
   it('refuses and reports a flooding truck’s excess, stores what it took, and leaves other trucks alone', async () => {
+    const { platform } = stand;
+    const company = stand.owner('C02');
     const base = Date.now() - 3_600_000;
     const fixes = (from: number, n: number) =>
       JSON.stringify(
@@ -89,6 +74,8 @@ describe('per-device rate limit at ingest, end to end', () => {
   });
 
   it('lets a flooding gas detector’s highest reading through, so that its alarm is not lost', async () => {
+    const { platform } = stand;
+    const pipelines = stand.owner('P01');
     const base = Date.now() - 3_600_000;
     const topic = `${platform.root}/gas/P01/G001/telemetry`;
     const low = Array.from({ length: 1000 }, (_, i) => ({ ts: base + i * 1000, lel: 1 }));

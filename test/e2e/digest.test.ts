@@ -1,9 +1,7 @@
-import type { MqttClient } from 'mqtt';
 import type { Alert, NotificationDelivery } from '@lg/contracts';
-import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, waitFor } from '@lg/services';
+import { waitFor } from '@lg/services';
 import { addDays, duration, localDate, localDay, type Digest } from '@lg/notifications';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { useNotifyStand } from './helpers';
 
 /** Nothing climbs in this test, so that every figure of the day is known. */
 const ESCALATION_DELAYS = 'red=never,orange=never,yellow=never,blue=never';
@@ -17,51 +15,29 @@ type DigestView = Digest & { deliveries: NotificationDelivery[] };
  * operator's request, read back from the mailbox with the figures the API gives; who may see which digest.
  */
 describe('daily digest, end to end', () => {
-  let platform: Platform;
-  let receivers: NotifyReceivers;
-  let gateway: string;
-  let operatorToken: string;
-  let companyToken: string;
-  let operator: LiveClient;
-  const clients: MqttClient[] = [];
-
-  beforeAll(async () => {
-    receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
-    platform = await Platform.start({ apps: ['ingest'], env: { ESCALATION_DELAYS } });
-    const gatewayPort = await freePort();
-    gateway = `http://127.0.0.1:${gatewayPort}`;
-    await platform.startApp('gateway', { HTTP_PORT: String(gatewayPort) });
-    await platform.startApp('worker', {
-      ESCALATION_DELAYS,
-      NOTIFY_GATHER_MS: '200',
-      NOTIFY_QUIET_HOURS: 'off',
-      ...demoNotifyEnv(receivers, gateway),
-    });
-    operatorToken = await login(gateway, 'operator', 'operator');
-    companyToken = await login(gateway, 'c01', 'c01');
-    operator = await LiveClient.connect(gateway, operatorToken);
-  });
-
-  afterAll(async () => {
-    operator?.close();
-    await Promise.all(clients.map((c) => c.endAsync()));
-    await platform?.stop();
-    await receivers?.stop();
-  });
+  let companyToken = '';
+  const stand = useNotifyStand(
+    { env: { ESCALATION_DELAYS }, worker: { NOTIFY_GATHER_MS: '200' } },
+    [],
+    async (s) => {
+      companyToken = await s.login('c01');
+    },
+  );
 
   const api = (path: string, token: string, method = 'GET', body?: object) =>
-    fetch(`${gateway}${path}`, {
+    fetch(`${stand.gateway}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   const digestOf = async (scope: string, date: string): Promise<DigestView> => {
-    const res = await api(`/api/digests/${scope}?date=${date}`, operatorToken);
+    const res = await api(`/api/digests/${scope}?date=${date}`, stand.token);
     expect(res.status).toBe(200);
     return (await res.json()) as DigestView;
   };
 
   it('mails a street’s and a company’s digest of yesterday with the figures of their alerts', async () => {
+    const { platform, receivers, token: operatorToken, live: operator } = stand;
     const date = addDays(localDate(Date.now(), TZ), -1);
     const day = localDay(date, TZ);
     const at = (hour: number) => day.from + hour * 3_600_000;
@@ -69,13 +45,9 @@ describe('daily digest, end to end', () => {
     const chain = platform.registry.chainOf(platform.registry.device('G001')!);
     const street = chain.find((s) => s.level === 'street')!.unit;
     expect(street.id).toBe('ST-BJ');
-    const p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-    const c01 = await connectDevice(platform.services.mqttUrl, 'C01');
-    clients.push(p01, c01);
-    const gas = (device: string, ts: number, lel: number) =>
-      p01.publishAsync(`${platform.root}/gas/P01/${device}/telemetry`, JSON.stringify({ ts, lel }), {
-        qos: 1,
-      });
+    await stand.connect('P01');
+    const c01 = await stand.connect('C01');
+    const gas = (device: string, ts: number, lel: number) => stand.publishGas(device, { ts, lel });
     await gas('G001', at(10), 80);
     await gas('G002', at(11), 30);
     await c01.publishAsync(
@@ -177,6 +149,7 @@ describe('daily digest, end to end', () => {
   }, 90_000);
 
   it('shows a company user its own company’s digest only; sending is for operators; bad days are refused', async () => {
+    const operatorToken = stand.token;
     const yesterday = addDays(localDate(Date.now(), TZ), -1);
     const own = await api(`/api/digests/C01?date=${yesterday}`, companyToken);
     expect(own.status).toBe(200);

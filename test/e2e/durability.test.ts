@@ -1,6 +1,5 @@
-import type { MqttClient } from 'mqtt';
 import { waitFor } from '@lg/services';
-import { LiveClient, OperatorStand } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /**
  * Nothing the broker acknowledged is lost when ingest is killed with SIGKILL mid-stream: every uniquely
@@ -8,22 +7,12 @@ import { LiveClient, OperatorStand } from './helpers';
  * reaches the rules once it is back.
  */
 describe('kill -9 of ingest under load', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let publisher: MqttClient;
-  let gasPublisher: MqttClient;
-  let operator: LiveClient;
-
-  beforeAll(async () => {
-    stand = await OperatorStand.start({}, ['C01', 'P01']);
-    ({ platform, live: operator } = stand);
-    publisher = stand.owner('C01');
-    gasPublisher = stand.owner('P01');
-  });
-
-  afterAll(() => stand?.stop());
+  const stand = useOperatorStand({}, ['C01', 'P01']);
 
   it('stores every acknowledged reading exactly once and evaluates what came while it was down', async () => {
+    const { platform, live: operator } = stand;
+    const publisher = stand.owner('C01');
+    const gasPublisher = stand.owner('P01');
     const trucks = ['T001', 'T002', 'T003'];
     const total = 3000;
     const base = Date.now() - total * 10;

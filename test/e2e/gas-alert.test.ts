@@ -1,7 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import { waitFor } from '@lg/services';
 import type { Alert, Rejection } from '@lg/contracts';
-import { LiveClient, OperatorStand } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /**
  * The foundation's promise, end to end on real services and the built apps as processes: a 60 % LEL
@@ -9,22 +8,11 @@ import { LiveClient, OperatorStand } from './helpers';
  * in InfluxDB and the alert in the REST API; bad payloads are refused with their reason and ingest goes on.
  */
 describe('gas leak, end to end', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let gateway: string;
-  let operator: LiveClient;
-  let token: string;
-  let device: MqttClient;
-
-  beforeAll(async () => {
-    stand = await OperatorStand.start({}, ['P01']);
-    ({ platform, gateway, token, live: operator } = stand);
-    device = stand.owner('P01');
-  });
-
-  afterAll(() => stand?.stop());
+  const stand = useOperatorStand({}, ['P01']);
 
   it('turns a 60% LEL reading into a red gas.lel alert on /live, in InfluxDB and in GET /api/alerts', async () => {
+    const { platform, gateway, token, live: operator } = stand;
+    const device = stand.owner('P01');
     const ts = Date.now();
     await device.publishAsync(
       `${platform.root}/gas/P01/G001/telemetry`,
@@ -73,6 +61,8 @@ describe('gas leak, end to end', () => {
   });
 
   it('refuses bad payloads with their reason code, keeps the good readings of a batch, and keeps serving', async () => {
+    const { platform, live: operator } = stand;
+    const device = stand.owner('P01');
     const rejections: Rejection[] = [];
     device.on('message', (_topic, payload) => rejections.push(JSON.parse(payload.toString()) as Rejection));
     await device.subscribeAsync(`${platform.root}/_rejected/+/P01/#`, { qos: 1 });

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INGEST_CAUSE } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import {
-  LiveClient,
-  login,
-  OperatorStand,
-  publishTruck,
-  registryWithTrucks,
-  truckOfflinePack,
-} from './helpers';
+import { type LiveClient, offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
 
 const FLEET = Array.from({ length: 6 }, (_, i) => `TD${String(i + 1).padStart(3, '0')}`);
 /** A truck is offline after 15 s of silence; ingest is down after 5 s without taking readings. */
@@ -25,60 +18,43 @@ const DOWN_AFTER_SEC = 5;
  */
 describe('inhibition: ingest down holds the offline alerts it caused', () => {
   let dir: string;
-  let stand: OperatorStand;
   let company: LiveClient;
-  let reporter: NodeJS.Timeout | undefined;
+
+  const stand = useOperatorStand(
+    () => {
+      dir = mkdtempSync(join(tmpdir(), 'lg-ingest-down-'));
+      return offlineFleetPlatform(dir, FLEET, {
+        name: '接入中断测试',
+        plate: 'D',
+        silenceSec: SILENCE_SEC,
+        env: { INHIBIT_GRACE_SEC: '30', INHIBIT_INGEST_DOWN_AFTER_SEC: String(DOWN_AFTER_SEC) },
+      });
+    },
+    ['C01'],
+    async (s) => {
+      company = await s.liveOf(await s.login('c01'));
+      // The trucks report every second throughout, as a company platform would: under way (a parked truck
+      // with its ignition off is not looked for), each at its own fixed spot (so none "moved while offline").
+      const report = () => {
+        const ts = Date.now();
+        for (const [i, id] of FLEET.entries()) {
+          const fix = { ts, lat: 22.7 + i * 0.001, lon: 114.25, speed: 40, ignition: true, sats: 10 };
+          publishTruck(s.owner('C01'), s.platform.root, 'C01', id, fix).catch(() => undefined);
+        }
+      };
+      report();
+      const reporter = setInterval(report, 1000);
+      s.onStop(() => clearInterval(reporter));
+    },
+  );
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const offline = () =>
     [...stand.live.latest().values()].filter((a) => FLEET.includes(a.device) && a.rule === 'truck.offline');
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-ingest-down-'));
-    stand = await OperatorStand.start(
-      {
-        registryFile: registryWithTrucks(dir, FLEET, 'C01', '接入中断测试', 'D'),
-        env: {
-          RULE_PACK_FILE: truckOfflinePack(dir, SILENCE_SEC),
-          TIMER_INTERVAL_MS: '100',
-          INHIBIT_GRACE_SEC: '30',
-          INHIBIT_RECHECK_SEC: '1',
-          INHIBIT_INGEST_DOWN_AFTER_SEC: String(DOWN_AFTER_SEC),
-          DUTY_CHECK_SCHEDULE: 'false',
-        },
-      },
-      ['C01'],
-    );
-    company = await LiveClient.connect(stand.gateway, await login(stand.gateway, 'c01', 'c01'));
-    // The trucks report every second throughout, as a company platform would: under way (a parked truck
-    // with its ignition off is not looked for), each at its own fixed spot (so none "moved while offline").
-    const report = () => {
-      const ts = Date.now();
-      for (const [i, id] of FLEET.entries()) {
-        const fix = { ts, lat: 22.7 + i * 0.001, lon: 114.25, speed: 40, ignition: true, sats: 10 };
-        publishTruck(stand.owner('C01'), stand.platform.root, 'C01', id, fix).catch(() => undefined);
-      }
-    };
-    report();
-    reporter = setInterval(report, 1000);
-  });
-
-  afterAll(async () => {
-    clearInterval(reporter);
-    company?.close();
-    await stand?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('raises one red platform alert, holds the trucks’ offline alerts, and lets them go quietly on return', async () => {
-    await waitFor(
-      'the trucks to be heard',
-      async () => {
-        const res = await stand.api('/api/devices?kind=truck', stand.token);
-        const devices = (await res.json()) as Array<{ id: string; lastSeen: string | null }>;
-        return FLEET.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
-      },
-      30_000,
-    );
+    await stand.waitForTrucksHeard(FLEET);
     // Ingest is taking readings: no platform alert while it does.
     expect(stand.live.alerts.filter((a) => a.rule === 'platform.ingest_down')).toEqual([]);
 
@@ -101,16 +77,7 @@ describe('inhibition: ingest down holds the offline alerts it caused', () => {
 
     // Ingest back: the trucks are heard again, the held alerts close by themselves, the platform alert clears.
     await stand.platform.restart('ingest', 'ingest');
-    await waitFor(
-      'the ingest-down alert to clear',
-      () => stand.live.latest().get(cause.id)?.active === false,
-      30_000,
-    );
-    await waitFor(
-      'the held alerts to close quietly',
-      () => offline().every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
-      30_000,
-    );
+    await stand.waitForQuietRelease(cause, offline, 'the held alerts');
     expect(offline()).toHaveLength(FLEET.length);
     expect(offline().every((a) => a.inhibitedBy === INGEST_CAUSE)).toBe(true);
     // Never raised: no copy of them ever went out without the cause.

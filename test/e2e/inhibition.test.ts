@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformLinkTopic, type Alert } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { OperatorStand, publishTruck, registryWithTrucks, truckOfflinePack } from './helpers';
+import { offlineFleetPlatform, publishTruck, useOperatorStand } from './helpers';
 
 /** Twenty trucks of one company besides the registry's own: ten report again before the link returns. */
 const FLEET = Array.from({ length: 20 }, (_, i) => `TI${String(i + 1).padStart(3, '0')}`);
@@ -23,13 +23,19 @@ const GRACE_SEC = 15;
  */
 describe('inhibition: a company platform link down holds its trucks’ offline alerts', () => {
   let dir: string;
-  let stand: OperatorStand;
+  const stand = useOperatorStand(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
+    return offlineFleetPlatform(dir, FLEET, {
+      name: '抑制测试',
+      plate: 'I',
+      silenceSec: SILENCE_SEC,
+      env: { INHIBIT_GRACE_SEC: String(GRACE_SEC) },
+    });
+  }, ['C01']);
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await stand.api(path, stand.token);
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const api = <T>(path: string): Promise<T> => stand.getJson<T>(path, stand.token);
   const offlineOf = (devices: string[]) =>
     [...stand.live.latest().values()].filter((a) => devices.includes(a.device) && OFFLINE_RULES.has(a.rule));
   const report = async (id: string, i: number, ts: number, moving = true) => {
@@ -51,40 +57,11 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
         retain: true,
       });
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-inhibit-'));
-    stand = await OperatorStand.start(
-      {
-        registryFile: registryWithTrucks(dir, FLEET, 'C01', '抑制测试', 'I'),
-        env: {
-          RULE_PACK_FILE: truckOfflinePack(dir, SILENCE_SEC),
-          TIMER_INTERVAL_MS: '100',
-          INHIBIT_GRACE_SEC: String(GRACE_SEC),
-          INHIBIT_RECHECK_SEC: '1',
-          DUTY_CHECK_SCHEDULE: 'false',
-        },
-      },
-      ['C01'],
-    );
-  });
-
-  afterAll(async () => {
-    await stand?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('raises one alert for the link, holds the trucks’ offline alerts under it, and lets them go when it returns', async () => {
     await link('online');
     const start = Date.now();
     for (const [i, id] of FLEET.entries()) await report(id, i, start);
-    await waitFor(
-      'the twenty trucks to be heard',
-      async () => {
-        const devices = await api<Array<{ id: string; lastSeen: string | null }>>('/api/devices?kind=truck');
-        return FLEET.every((id) => devices.some((d) => d.id === id && d.lastSeen !== null));
-      },
-      30_000,
-    );
+    await stand.waitForTrucksHeard(FLEET);
 
     // The link drops, and the trucks go silent.
     await link('offline');
@@ -110,15 +87,10 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     // silent again): their held alerts close by themselves, nobody has to acknowledge them.
     await link('online');
     for (const [i, id] of BACK.entries()) await report(id, i, Date.now(), false);
-    await waitFor(
-      'the link alert to clear',
-      () => stand.live.latest().get(cause.id)?.active === false,
-      30_000,
-    );
-    await waitFor(
-      'the held alerts of the ten trucks that reported to close',
-      () => offlineOf(BACK).every((a) => !a.active && a.acknowledged && a.ackedBy === 'system'),
-      30_000,
+    await stand.waitForQuietRelease(
+      cause,
+      () => offlineOf(BACK),
+      'the held alerts of the ten trucks that reported',
     );
     expect(offlineOf(BACK)).toHaveLength(10);
 

@@ -1,11 +1,10 @@
 import { parseEscalationDelays } from '@lg/evaluation';
-import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
 import { GatewayClient } from '../../simulators/src/gateway-client';
 import { runLoad } from '../../simulators/src/load/load';
 import { loadScenario, scenariosDir } from '../../simulators/src/scenarios/catalog';
 import { formatReport, runScenario, type ScenarioReport } from '../../simulators/src/scenarios/runner';
 import type { AlertSummary } from '../../simulators/src/scenarios/verdict';
+import { expectStoredAsAcked, usePlatformStand } from './helpers';
 
 /**
  * The simulator's scenarios and load mode over JT/T 808 (`--protocol jt808`): the built apps as processes,
@@ -26,22 +25,16 @@ const shape = (alerts: AlertSummary[]): unknown[] =>
   }));
 
 describe('scenarios and load mode over JT/T 808, end to end', () => {
-  let platform: Platform;
   let gateway: GatewayClient;
-
-  beforeAll(async () => {
-    platform = await Platform.start({
-      apps: ['ingest', 'worker', 'gateway', 'jt808'],
-      env: { TIMER_INTERVAL_MS: '100', ESCALATION_DELAYS },
-    });
-    gateway = await GatewayClient.login(platform.url('gateway'), 'operator', 'operator');
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  const stand = usePlatformStand(
+    { apps: ['ingest', 'worker', 'gateway', 'jt808'], env: { TIMER_INTERVAL_MS: '100', ESCALATION_DELAYS } },
+    async (s) => {
+      gateway = await GatewayClient.login(s.gateway, 'operator', 'operator');
+    },
+  );
 
   async function run(name: string, jt808: boolean, use: Record<string, string>): Promise<ScenarioReport> {
+    const { platform } = stand;
     const report = await runScenario(loadScenario(scenariosDir(), name), {
       registry: platform.registry,
       mqttUrl: platform.services.mqttUrl,
@@ -69,11 +62,12 @@ describe('scenarios and load mode over JT/T 808, end to end', () => {
     // Every reading went as a report of its own, each answered 0x8001 success.
     expect(terminal.published.messages).toBe(terminal.published.readings);
     expect(terminal.published.refused).toBe(0);
-    const metrics = await (await fetch(`${platform.url('jt808')}/metrics`)).text();
+    const metrics = await (await fetch(`${stand.platform.url('jt808')}/metrics`)).text();
     expect(metrics).toMatch(/lg_jt808_frames_total\{msg="0x0200"[^}]*\} [1-9]/);
   });
 
   it('load mode: InfluxDB holds exactly the reports the gateway acknowledged', async () => {
+    const { platform } = stand;
     const trucks = platform.registry
       .allDevices()
       .filter((d) => d.kind === 'truck' && d.terminal)
@@ -92,23 +86,12 @@ describe('scenarios and load mode over JT/T 808, end to end', () => {
     expect(summary.acked).toBe(summary.sent);
     expect(summary.sent).toBeGreaterThan(200);
 
-    const expected = new Set<string>();
-    for (const [device, ts] of acked) for (const t of ts) expected.add(`${device}@${t}`);
-    expect(expected.size).toBe(summary.acked);
-    const stored = async (): Promise<string[]> =>
+    await expectStoredAsAcked(acked, summary.acked, async () =>
       (
         await platform.influxQuery(
           `SELECT "device", "lat" FROM raw_truck.truck WHERE "device" =~ /^(${trucks.map((d) => d.id).join('|')})$/`,
         )
-      ).map((r) => `${String(r.device)}@${Number(r.time)}`);
-    await waitFor(
-      `all ${summary.acked} acknowledged reports in InfluxDB`,
-      async () => (await stored()).length >= summary.acked,
-      60_000,
-      500,
+      ).map((r) => `${String(r.device)}@${Number(r.time)}`),
     );
-    const rows = await stored();
-    expect(new Set(rows).size).toBe(rows.length);
-    expect([...rows].sort()).toEqual([...expected].sort());
   });
 });

@@ -1,11 +1,10 @@
 import { connect } from 'node:net';
 import { encodePacket, REGISTER_RESULT, RESULT, item, type Fix } from '@lg/jt808';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { startJt808Fleet } from '@lg/simulators/jt808/fleet';
 import { simulateDevices } from '@lg/simulators/devices';
-import { LiveClient, login, terminalIdentity } from './helpers';
+import { LiveClient, terminalIdentity, usePlatformStand } from './helpers';
 
 /**
  * Real JT/T 808 terminals, end to end: simulated terminals speak the protocol over TCP to the built JT/T
@@ -15,20 +14,20 @@ import { LiveClient, login, terminalIdentity } from './helpers';
  * bad input, and a kill -9 of the gateway that loses nothing a terminal was told was taken.
  */
 describe('JT/T 808 gateway, end to end', () => {
-  let platform: Platform;
-  let gateway: string;
-  let operatorToken: string;
-  const terminals: Jt808Terminal[] = [];
+  let operatorToken = '';
+  const stand = usePlatformStand({ apps: ['ingest', 'worker', 'gateway', 'jt808'] }, async (s) => {
+    operatorToken = await s.login('operator');
+  });
 
   const identity = (id: string, extra: Partial<TerminalIdentity> = {}) =>
-    terminalIdentity(platform, id, extra);
+    terminalIdentity(stand.platform, id, extra);
   const open = async (id: string, extra: Partial<TerminalIdentity> = {}) => {
-    const t = await Jt808Terminal.connect('127.0.0.1', platform.jt808Port(), identity(id, extra));
-    terminals.push(t);
+    const t = await Jt808Terminal.connect('127.0.0.1', stand.platform.jt808Port(), identity(id, extra));
+    stand.onStop(() => t.close());
     return t;
   };
   const points = (device: string, where = '') =>
-    platform.influxQuery(`SELECT * FROM "raw_truck"."truck" WHERE "device" = '${device}' ${where}`);
+    stand.platform.influxQuery(`SELECT * FROM "raw_truck"."truck" WHERE "device" = '${device}' ${where}`);
   const fix = (ts: number, extra: Partial<Fix> = {}): Fix => ({
     ts,
     lat: 22.72,
@@ -38,17 +37,6 @@ describe('JT/T 808 gateway, end to end', () => {
     altitude: 35,
     items: [item.mileageKm(1234.5), item.satellites(9)],
     ...extra,
-  });
-
-  beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway', 'jt808'] });
-    gateway = platform.url('gateway');
-    operatorToken = await login(gateway, 'operator', 'operator');
-  });
-
-  afterAll(async () => {
-    await Promise.all(terminals.map((t) => t.close()));
-    await platform?.stop();
   });
 
   it('registers a terminal of the registry, authenticates it and stores its report as a truck reading', async () => {
@@ -76,7 +64,7 @@ describe('JT/T 808 gateway, end to end', () => {
     });
     // The device view names the terminal, and the truck is online.
     const devices = (await (
-      await fetch(`${gateway}/api/devices`, { headers: { authorization: `Bearer ${operatorToken}` } })
+      await fetch(`${stand.gateway}/api/devices`, { headers: { authorization: `Bearer ${operatorToken}` } })
     ).json()) as Array<{ id: string; terminal?: string; online: boolean }>;
     expect(devices.find((d) => d.id === 'T001')).toMatchObject({ terminal: '013807550001' });
   });
@@ -86,7 +74,7 @@ describe('JT/T 808 gateway, end to end', () => {
     expect((await stranger.register()).result).toBe(REGISTER_RESULT.noSuchTerminal);
     const wrongPlate = await open('T002', { plate: '粤B00000' });
     expect((await wrongPlate.register()).result).toBe(REGISTER_RESULT.noSuchVehicle);
-    const otherPlate = await open('T002', { plate: platform.registry.device('T003')!.plate });
+    const otherPlate = await open('T002', { plate: stand.platform.registry.device('T003')!.plate });
     expect((await otherPlate.register()).result).toBe(REGISTER_RESULT.vehicleRegistered);
     const first = await open('T002', { terminalId: 'HW00001' });
     expect((await first.register()).result).toBe(REGISTER_RESULT.success);
@@ -113,7 +101,7 @@ describe('JT/T 808 gateway, end to end', () => {
     // Stored, but never drawn: the track leaves it out.
     const track = (await (
       await fetch(
-        `${gateway}/api/trucks/T003/track?from=${new Date(base - 1000).toISOString()}&to=${new Date(base + 10_000).toISOString()}`,
+        `${stand.gateway}/api/trucks/T003/track?from=${new Date(base - 1000).toISOString()}&to=${new Date(base + 10_000).toISOString()}`,
         { headers: { authorization: `Bearer ${operatorToken}` } },
       )
     ).json()) as { points: unknown[] };
@@ -121,7 +109,7 @@ describe('JT/T 808 gateway, end to end', () => {
   });
 
   it('opens the SOS alert on /live from the emergency bit of the alarm word', async () => {
-    const live = await LiveClient.connect(gateway, operatorToken);
+    const live = await LiveClient.connect(stand.gateway, operatorToken);
     try {
       const t = await open('T005');
       await t.logIn();
@@ -141,7 +129,7 @@ describe('JT/T 808 gateway, end to end', () => {
     const t = await open('T006');
     await t.logIn();
     const post = (id: string, body: unknown, token = operatorToken) =>
-      fetch(`${gateway}/api/devices/${id}/text`, {
+      fetch(`${stand.gateway}/api/devices/${id}/text`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -154,7 +142,7 @@ describe('JT/T 808 gateway, end to end', () => {
     // A location query: the terminal answers with its position (0x0201), returned and stored.
     expect(await t.report(fix(Date.now() - 10_000, { lat: 22.65, lon: 114.3 }))).toBe(RESULT.success);
     const locate = (token = operatorToken) =>
-      fetch(`${gateway}/api/devices/T006/locate`, {
+      fetch(`${stand.gateway}/api/devices/T006/locate`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
       });
@@ -167,7 +155,7 @@ describe('JT/T 808 gateway, end to end', () => {
     const silent = await post('T006', { text: 'no answer', flags: 1 });
     expect(await silent.json()).toMatchObject({ answered: false });
 
-    const company = await login(gateway, 'c01', 'c01');
+    const company = await stand.login('c01');
     expect((await post('T006', { text: 'x' }, company)).status).toBe(403);
     expect((await locate(company)).status).toBe(403);
     expect((await post('T150', { text: 'x' })).status).toBe(409);
@@ -212,21 +200,21 @@ describe('JT/T 808 gateway, end to end', () => {
     // Bytes with a wrong check code: no answer (the terminal sends again), the connection stays.
     t.write(Buffer.from('7e000200000138075500080000ff7e', 'hex'));
     expect(await t.heartbeat()).toBe(RESULT.success);
-    const raw = connect({ host: '127.0.0.1', port: platform.jt808Port() });
+    const raw = connect({ host: '127.0.0.1', port: stand.platform.jt808Port() });
     const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
     raw.on('error', () => undefined);
     raw.write(Buffer.concat([Buffer.from([0x7e]), Buffer.alloc(5000, 0x31)]));
     await closed;
-    const metrics = await (await fetch(`${platform.url('jt808')}/metrics`)).text();
+    const metrics = await (await fetch(`${stand.platform.url('jt808')}/metrics`)).text();
     expect(metrics).toMatch(/lg_jt808_bad_frames_total\{reason="too_large"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/lg_jt808_bad_frames_total\{reason="check_code"[^}]*\} [1-9]/);
   });
 
   it('drives demo trucks as JT/T 808 terminals (npm run sim -- run --protocol jt808)', async () => {
-    const trucks = ['T010', 'T011', 'T012'].map((id) => platform.registry.device(id)!);
+    const trucks = ['T010', 'T011', 'T012'].map((id) => stand.platform.registry.device(id)!);
     const fleet = await startJt808Fleet({
       host: '127.0.0.1',
-      port: platform.jt808Port(),
+      port: stand.platform.jt808Port(),
       trucks: simulateDevices(trucks),
       speedup: 10,
     });
@@ -270,7 +258,7 @@ describe('JT/T 808 gateway, end to end', () => {
       );
       if (i === 300) {
         await waitFor('some reports taken', () => taken.length >= 50, 20_000);
-        void platform.kill('jt808').then(() => (killed = true));
+        void stand.platform.kill('jt808').then(() => (killed = true));
       }
       if (i % 20 === 0) await new Promise((r) => setImmediate(r));
     }
@@ -292,7 +280,7 @@ describe('JT/T 808 gateway, end to end', () => {
     expect(taken.filter((ts) => !stored.has(ts))).toEqual([]);
 
     // Back up, the terminal re-authenticates with the code Redis kept, and goes on.
-    await platform.restart('jt808', 'jt808');
+    await stand.platform.restart('jt808', 'jt808');
     const again = await open('T009');
     expect(await again.authenticate(code)).toBe(RESULT.success);
     expect(await again.report(fix(base + 3_500_000))).toBe(RESULT.success);

@@ -1,5 +1,4 @@
-import { Platform } from '@lg/testing';
-import { waitFor } from '@lg/services';
+import { expectStoredAsAcked, usePlatformStand } from './helpers';
 import { runLoad } from '../../simulators/src/load/load';
 import { fleetRoutes } from '../../simulators/src/models/routes';
 
@@ -11,17 +10,10 @@ import { fleetRoutes } from '../../simulators/src/models/routes';
  * benchmark, not asserted here.)
  */
 describe('load mode, end to end', () => {
-  let platform: Platform;
-
-  beforeAll(async () => {
-    platform = await Platform.start();
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  const stand = usePlatformStand();
 
   it('stores exactly the readings the broker acknowledged', async () => {
+    const { platform } = stand;
     const all = platform.registry.allDevices();
     const devices = [
       ...all.filter((d) => d.kind === 'truck').slice(0, 30),
@@ -50,27 +42,13 @@ describe('load mode, end to end', () => {
     expect(summary.acked).toBe(summary.sent);
     expect(summary.sent).toBeGreaterThan(2000);
 
-    const expected = new Set<string>();
-    for (const [device, ts] of acked) for (const t of ts) expected.add(`${device}@${t}`);
-    expect(expected.size).toBe(summary.acked);
-
-    const stored = async (): Promise<string[]> => {
+    await expectStoredAsAcked(acked, summary.acked, async () => {
       const rows = [
         ...(await platform.influxQuery('SELECT "device", "lat" FROM raw_truck.truck')),
         ...(await platform.influxQuery('SELECT "device", "disp" FROM raw_slope.slope')),
         ...(await platform.influxQuery('SELECT "device", "lel" FROM raw_gas.gas')),
       ];
       return rows.map((r) => `${String(r.device)}@${Number(r.time)}`);
-    };
-    await waitFor(
-      `all ${summary.acked} acknowledged readings in InfluxDB`,
-      async () => (await stored()).length >= summary.acked,
-      60_000,
-      500,
-    );
-    const rows = await stored();
-    expect(rows.length).toBe(summary.acked);
-    expect(new Set(rows).size).toBe(rows.length);
-    expect([...rows].sort()).toEqual([...expected].sort());
+    });
   });
 });

@@ -1,9 +1,7 @@
-import type { MqttClient } from 'mqtt';
 import type { NotificationDelivery } from '@lg/contracts';
-import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, waitFor } from '@lg/services';
+import { DEMO_NOTIFY_CREDENTIALS, postReceipts, waitFor } from '@lg/services';
 import { DEMO_LINK_SECRET, linkToken, webhookSignature } from '@lg/notifications';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { login, useNotifyStand } from './helpers';
 
 /** Red climbs a step every 4 s in this test (the default is 5 min). */
 const ESCALATION_DELAYS = 'red=4s,orange=1h,yellow=1h,blue=never';
@@ -16,52 +14,26 @@ const RECEIPT_SECRET = DEMO_NOTIFY_CREDENTIALS.smsReceiptSecret;
  * it reaches the community; the link in the e-mail acknowledges it as that officer, and a dashboard sees it.
  */
 describe('notifications, end to end', () => {
-  let platform: Platform;
-  let receivers: NotifyReceivers;
-  let gateway: string;
-  let operatorToken: string;
-  let operator: LiveClient;
-  let p01: MqttClient;
   /** The red alert of the first test, whose SMS the gateway reports delivered. */
   let redAlertId = '';
 
-  beforeAll(async () => {
-    receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
-    platform = await Platform.start({
-      apps: ['ingest'],
+  const stand = useNotifyStand(
+    {
       env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' },
-    });
-    const gatewayPort = await freePort();
-    gateway = `http://127.0.0.1:${gatewayPort}`;
-    await platform.startApp('gateway', {
-      HTTP_PORT: String(gatewayPort),
-      SMS_RECEIPT_SECRET: RECEIPT_SECRET,
-    });
-    // The SMS gateway reports each message delivered, signed, as a provider's receipt would.
-    receivers.receiptsTo(`${gateway}/api/notify/sms-receipts`, RECEIPT_SECRET);
-    await platform.startApp('worker', {
-      ESCALATION_DELAYS,
-      TIMER_INTERVAL_MS: '100',
-      NOTIFY_GATHER_MS: '200',
-      NOTIFY_QUIET_HOURS: 'off',
-      ...demoNotifyEnv(receivers, gateway),
-    });
-    operatorToken = await login(gateway, 'operator', 'operator');
-    operator = await LiveClient.connect(gateway, operatorToken);
-    p01 = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    operator?.close();
-    await p01?.endAsync();
-    await platform?.stop();
-    await receivers?.stop();
-  });
+      worker: { NOTIFY_GATHER_MS: '200' },
+      gateway: { SMS_RECEIPT_SECRET: RECEIPT_SECRET },
+      // The SMS gateway reports each message delivered, signed, as a provider's receipt would.
+      beforeWorker: (receivers, gateway) =>
+        receivers.receiptsTo(`${gateway}/api/notify/sms-receipts`, RECEIPT_SECRET),
+    },
+    ['P01'],
+  );
 
   const api = (path: string, token: string) =>
-    fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    fetch(`${stand.gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
   it('sends SMS, e-mail and webhook to the grid, then the community; the e-mail link acknowledges it', async () => {
+    const { platform, receivers, gateway, token: operatorToken, live: operator } = stand;
     const chain = platform.registry.chainOf(platform.registry.device('G001')!);
     expect(chain.map((s) => s.level)).toEqual(['grid', 'community', 'street', 'district']);
     const grid = chain[0].unit.duty[0];
@@ -69,11 +41,7 @@ describe('notifications, end to end', () => {
     expect(grid.mobile && grid.email && community.mobile && community.email).toBeTruthy();
 
     const sentAt = Date.now();
-    await p01.publishAsync(
-      `${platform.root}/gas/P01/G001/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel: 80 }),
-      { qos: 1 },
-    );
+    await stand.publishGas('G001', { ts: Date.now(), lel: 80 });
     const alert = await operator.waitForAlert(
       (a) => a.device === 'G001' && a.severity === 'red',
       'the red gas alert',
@@ -193,6 +161,7 @@ describe('notifications, end to end', () => {
   }, 60_000);
 
   it('takes the SMS provider’s signed delivery receipts: sent becomes delivered; forged or stale ones are refused', async () => {
+    const { receivers, gateway, token: operatorToken } = stand;
     expect(redAlertId).not.toBe('');
     const notifications = async () =>
       (await (
@@ -207,15 +176,7 @@ describe('notifications, end to end', () => {
     const sms = (await notifications()).find((d) => d.channel === 'sms')!;
 
     const post = (body: string, ts: number, signature: string) =>
-      fetch(`${gateway}/api/notify/sms-receipts`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-lg-timestamp': String(ts),
-          'x-lg-signature': signature,
-        },
-        body,
-      });
+      postReceipts(`${gateway}/api/notify/sms-receipts`, body, ts, signature);
     const now = Math.floor(Date.now() / 1000);
     const lateFailure = JSON.stringify({ receipts: [{ id: sms.id, status: 'failed', reason: 'UNDELIV' }] });
     // Forged, stale or unsigned: 401, nothing changed.

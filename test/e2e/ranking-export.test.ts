@@ -1,5 +1,4 @@
-import { Platform } from '@lg/testing';
-import { login } from './helpers';
+import { usePlatformStand } from './helpers';
 
 /**
  * The ranking's export (`GET /api/scorecard/export`), end to end with the built gateway: the companies in
@@ -7,25 +6,19 @@ import { login } from './helpers';
  * only; a bad order is a 400 naming it.
  */
 describe('the ranking export, end to end', () => {
-  let platform: Platform;
-  let gateway: string;
   const tokens: Record<string, string> = {};
-
-  beforeAll(async () => {
-    // Ingest creates the retention policies the scorecard reads from, as in every deployment.
-    platform = await Platform.start({ apps: ['ingest', 'gateway'] });
-    gateway = platform.url('gateway');
-    for (const user of ['c01', 'operator']) tokens[user] = await login(gateway, user, user);
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
+  // Ingest creates the retention policies the scorecard reads from, as in every deployment.
+  const stand = usePlatformStand({ apps: ['ingest', 'gateway'] }, async (s) => {
+    for (const user of ['c01', 'operator']) tokens[user] = await s.login(user);
   });
 
   const get = (user: string, path: string) =>
-    fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${tokens[user]}` } });
+    fetch(`${stand.gateway}${path}`, {
+      headers: { authorization: `Bearer ${tokens[user]}` },
+    });
 
   it('exports the ranking in the order on screen, as CSV and XLSX', async () => {
+    const { platform } = stand;
     const companies = [
       ...new Set(
         platform.registry

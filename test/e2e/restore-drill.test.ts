@@ -2,12 +2,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
 import type { Alert } from '@lg/contracts';
 import { backup, backupConfig, restore } from '@lg/backup';
 import { findBinary, waitFor } from '@lg/services';
-import { Platform, type AppName } from '@lg/testing';
-import { connectDevice, login } from './helpers';
+import type { AppName } from '@lg/testing';
+import { login, usePlatformStand } from './helpers';
 
 /**
  * The restore drill on the running platform: readings and an alert go through MQTT, ingest and the rules;
@@ -16,33 +15,21 @@ import { connectDevice, login } from './helpers';
  */
 describe('restore drill: back up a running platform, wipe it, restore it', () => {
   let dir: string;
-  let platform: Platform;
-  let device: MqttClient;
-
-  beforeAll(async () => {
+  const stand = usePlatformStand(() => {
     dir = mkdtempSync(join(tmpdir(), 'lg-restore-drill-'));
     // The restore writes the registry file back: a copy of the repository's, not the original.
     const registryFile = join(dir, 'registry.json');
     copyFileSync('config/registry/longgang.json', registryFile);
-    platform = await Platform.start({ registryFile });
-    device = await connectDevice(platform.services.mqttUrl, 'P01');
+    return { registryFile };
   });
 
-  afterAll(async () => {
-    await device?.endAsync();
-    await platform?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const api = async <T>(path: string, token: string): Promise<T> => {
-    const res = await fetch(`${platform.url('gateway')}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string, token: string): Promise<T> => stand.getJson<T>(path, token);
 
   it('finds every reading, the alert and its history again', async () => {
+    const { platform } = stand;
+    const device = await stand.connect('P01');
     const ts = Date.now();
     for (const [offset, lel] of [
       [-3000, 4],

@@ -1,7 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import { names, partitionOf } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { connectDevice, LiveClient, login, OperatorStand } from './helpers';
+import { connectDevice, useOperatorStand } from './helpers';
 
 /**
  * The time-driven parts and the live rule pack, on the built apps: an unacknowledged red alert climbs its
@@ -9,31 +8,18 @@ import { connectDevice, LiveClient, login, OperatorStand } from './helpers';
  * it; a late reading neither clears nor reopens; thresholds change live through PUT /api/rules.
  */
 describe('rule engine: escalation, late readings, live thresholds', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let device: MqttClient;
-  let operator: LiveClient;
-  let token: string;
-  let gateway: string;
+  const stand = useOperatorStand({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } }, ['P01']);
 
-  const moveClock = (ms: number) => stand.redis.set(names(platform.prefix).clockOffset, String(ms));
-  const publish = (detector: string, body: object) =>
-    device.publishAsync(`${platform.root}/gas/P01/${detector}/telemetry`, JSON.stringify(body), { qos: 1 });
-  const api = (path: string, init: RequestInit = {}, bearer = token) =>
-    fetch(`${gateway}${path}`, {
+  const moveClock = (ms: number) => stand.redis.set(names(stand.platform.prefix).clockOffset, String(ms));
+  const publish = (detector: string, body: object) => stand.publishGas(detector, body);
+  const api = (path: string, init: RequestInit = {}, bearer = stand.token) =>
+    fetch(`${stand.gateway}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...init.headers },
     });
 
-  beforeAll(async () => {
-    stand = await OperatorStand.start({ env: { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '100' } }, ['P01']);
-    ({ platform, gateway, token, live: operator } = stand);
-    device = stand.owner('P01');
-  });
-
-  afterAll(() => stand?.stop());
-
   it('escalates an unacknowledged red alert step by step and stops once it is acknowledged', async () => {
+    const { platform, live: operator } = stand;
     const ts = Date.now();
     await publish('G001', { ts, lel: 65 });
     const opened = await operator.waitForAlert(
@@ -92,6 +78,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
   });
 
   it("takes an offline truck's alert up its company's chain and clears it when the truck reports again", async () => {
+    const { platform, live: operator } = stand;
     const company = await connectDevice(platform.services.mqttUrl, 'C03');
     const truck = platform.registry.device('T040')!;
     expect(truck.owner).toBe('C03');
@@ -146,6 +133,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
   });
 
   it('does not let a late reading clear or reopen a live alert', async () => {
+    const { platform, live: operator } = stand;
     const now = Date.now();
     await publish('G002', { ts: now, lel: 70 });
     const alert = await operator.waitForAlert((a) => a.device === 'G002' && a.active, 'the G002 alert');
@@ -173,6 +161,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
   });
 
   it("counts a gap in a device's reports, so that data lost upstream is visible", async () => {
+    const { platform } = stand;
     const gaps = async () =>
       Number(
         (await (await fetch(`${platform.url('worker')}/metrics`)).text()).match(
@@ -204,7 +193,7 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/red must be above orange/);
 
-    const c01 = await login(gateway, 'c01', 'c01');
+    const c01 = await stand.login('c01');
     expect((await api('/api/rules', {}, c01)).status).toBe(403);
     expect((await api('/api/rules/nope', { method: 'PUT', body: '{}' })).status).toBe(404);
 

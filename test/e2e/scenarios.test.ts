@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEscalationDelays } from '@lg/evaluation';
 import { Registry } from '@lg/registry';
-import { Platform } from '@lg/testing';
 import { GatewayClient } from '../../simulators/src/gateway-client';
 import {
   loadAllScenarios,
@@ -14,6 +13,7 @@ import {
 import { withFloodFleets } from '../../simulators/src/scenarios/flood-registry';
 import { formatReport, runScenario } from '../../simulators/src/scenarios/runner';
 import { RedisTestClock } from '../../simulators/src/test-clock';
+import { usePlatformStand } from './helpers';
 
 /**
  * Every scenario file, end to end: the built apps as processes on real Mosquitto, Redis and InfluxDB, each
@@ -36,35 +36,38 @@ const ESCALATION_DELAYS = 'red=1s,orange=1500ms,yellow=2s,blue=never';
 
 describe('scenarios, end to end', () => {
   const dir = scenariosDir();
-  let platform: Platform;
   let gateway: GatewayClient;
   let clock: RedisTestClock;
   let registryDir: string;
 
-  beforeAll(async () => {
-    registryDir = mkdtempSync(join(tmpdir(), 'lg-scenarios-'));
-    const registryFile = join(registryDir, 'registry.json');
-    const fixture = Registry.load('config/registry/longgang.json');
-    writeFileSync(registryFile, JSON.stringify(withFloodFleets(fixture.data, loadAllScenarios(dir))));
-    platform = await Platform.start({
-      registryFile,
-      env: {
-        LG_TEST_CLOCK: 'true',
-        TIMER_INTERVAL_MS: String(TIMER_INTERVAL_MS),
-        ESCALATION_DELAYS,
-      },
-    });
-    gateway = await GatewayClient.login(platform.url('gateway'), 'operator', 'operator');
-    clock = new RedisTestClock(platform.services.redisUrl, platform.prefix, 3 * TIMER_INTERVAL_MS);
-  });
+  const stand = usePlatformStand(
+    () => {
+      registryDir = mkdtempSync(join(tmpdir(), 'lg-scenarios-'));
+      const registryFile = join(registryDir, 'registry.json');
+      const fixture = Registry.load('config/registry/longgang.json');
+      writeFileSync(registryFile, JSON.stringify(withFloodFleets(fixture.data, loadAllScenarios(dir))));
+      return {
+        registryFile,
+        env: {
+          LG_TEST_CLOCK: 'true',
+          TIMER_INTERVAL_MS: String(TIMER_INTERVAL_MS),
+          ESCALATION_DELAYS,
+        },
+      };
+    },
+    async (s) => {
+      gateway = await GatewayClient.login(s.gateway, 'operator', 'operator');
+      clock = new RedisTestClock(s.platform.services.redisUrl, s.platform.prefix, 3 * TIMER_INTERVAL_MS);
+      s.onStop(() => clock.close());
+    },
+  );
 
-  afterAll(async () => {
-    await clock?.close();
-    await platform?.stop();
+  afterAll(() => {
     if (registryDir) rmSync(registryDir, { recursive: true, force: true });
   });
 
   it.each(scenarioNames(dir))('%s', async (name) => {
+    const { platform } = stand;
     const scenario = loadScenario(dir, name);
     const report = await runScenario(scenario, {
       registry: platform.registry,

@@ -8,7 +8,7 @@ import { names } from '@lg/contracts';
 import { SCORECARD_QUEUE } from '@lg/scorecard';
 import { demoRegistryWith, Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
-import { connectDevice, login, scorecardFleet } from './helpers';
+import { connectDevice, expectC01Rates, login, scorecardFleet } from './helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
@@ -169,11 +169,7 @@ describe('scorecard, end to end', () => {
         overspeeds: { count: 0 },
       });
       expect(body.mileage.totalKm).toBeCloseTo(79 * M_KM, 2);
-      expect(body.rates.access).toBeCloseTo(2 / 3, 4);
-      expect(body.rates.online).toBe(1);
-      expect(body.rates.completeness).toBeCloseTo(58 / 79, 4);
-      expect(body.rates.qualification).toBeCloseTo(64 / 66, 4);
-      expect(body.rates.drift).toBe(0.5);
+      expectC01Rates(body.rates);
       // 0 + 5 + 15 × 58/79 + 15 × 64/66 + 0 + 20 + 20 + 10 (no overspeeds or fatigue anywhere).
       expect(body.score).toBeCloseTo(5 + (15 * 58) / 79 + (15 * 64) / 66 + 50, 2);
       // Fixing T002 ends the drift (+10) and its bad records (+0.45); T003 lifts access over 90 % (+5);

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Alert, Rejection } from '@lg/contracts';
 import { reloadMosquitto, waitFor } from '@lg/services';
 import { Platform } from '@lg/testing';
-import { LiveClient, login } from './helpers';
+import { LiveClient, login, mqttClientAs } from './helpers';
 
 const run = promisify(execFile);
 
@@ -70,15 +70,7 @@ function attempt(
   extra: IClientOptions = {},
 ): Promise<{ conn?: Conn; refused?: number }> {
   return new Promise((resolve) => {
-    const client = mqtt.connect(url, {
-      username,
-      password,
-      clientId,
-      protocolVersion: 5,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-      ...extra,
-    });
+    const client = mqttClientAs(url, username, password, clientId, { connectTimeout: 5000, ...extra });
     client.once('connect', () => resolve({ conn: new Conn(client) }));
     client.once('error', (err) => {
       client.end(true);

@@ -1,9 +1,7 @@
-import type Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
 import { names, partitionOf, type Alert, type AlertTransition } from '@lg/contracts';
 import type { ShelfRequest } from '@lg/alerts';
 import { waitFor } from '@lg/services';
-import { LiveClient, login, OperatorStand } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /** Orange climbs every 2 s, so that a shelved orange alert that does not climb shows against one that does. */
 const ESCALATION_DELAYS = 'red=1h,orange=2s,yellow=1h,blue=never';
@@ -20,39 +18,25 @@ interface ShelveResult {
  * hand. Bad requests are refused with their reason, and a company's user cannot shelve.
  */
 describe('shelving, end to end', () => {
-  let stand: OperatorStand;
-  let platform: OperatorStand['platform'];
-  let redis: Redis;
-  let operator: string;
-  let chief: string;
-  let screen: LiveClient;
-  let p01: MqttClient;
+  let chief = '';
+  const stand = useOperatorStand(
+    { env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } },
+    ['P01'],
+    async (s) => {
+      chief = await s.login('chief');
+    },
+  );
 
   const api = (path: string, token: string, body?: unknown) => stand.api(path, token, body);
   const shelve = (id: string, token: string, body: unknown) =>
     api(`/api/alerts/${encodeURIComponent(id)}/shelve`, token, body);
-  const gas = (device: string, lel: number) =>
-    p01.publishAsync(
-      `${platform.root}/gas/P01/${device}/telemetry`,
-      JSON.stringify({ ts: Date.now(), lel }),
-      {
-        qos: 1,
-      },
-    );
-  const latest = (id: string) => [...screen.alerts].reverse().find((a) => a.id === id);
+  const gas = (device: string, lel: number) => stand.publishGas(device, { ts: Date.now(), lel });
+  const latest = (id: string) => [...stand.live.alerts].reverse().find((a) => a.id === id);
 
   const history = (id: string, until: (h: AlertTransition[]) => boolean) => stand.history(id, until);
 
-  beforeAll(async () => {
-    stand = await OperatorStand.start({ env: { ESCALATION_DELAYS, TIMER_INTERVAL_MS: '100' } }, ['P01']);
-    ({ platform, redis, token: operator, live: screen } = stand);
-    chief = await login(stand.gateway, 'chief', 'chief');
-    p01 = stand.owner('P01');
-  });
-
-  afterAll(() => stand?.stop());
-
   it('shelves a nuisance alert with a reason, holds its climb, and a rise to red brings it back', async () => {
+    const { platform, redis, token: operator, live: screen } = stand;
     await gas('G001', 30);
     await gas('G003', 30);
     const nuisance = await screen.waitForAlert((a) => a.device === 'G001' && a.severity === 'orange', 'G001');
@@ -63,7 +47,7 @@ describe('shelving, end to end', () => {
     expect(short.status).toBe(400);
     expect(await short.text()).toMatch(/minutes/);
     expect((await shelve(nuisance.id, operator, { minutes: 30 })).status).toBe(400);
-    const c01 = await login(stand.gateway, 'c01', 'c01');
+    const c01 = await stand.login('c01');
     expect((await shelve(nuisance.id, c01, { reason: 'x', minutes: 30 })).status).toBe(403);
 
     const res = await shelve(nuisance.id, operator, {
@@ -109,6 +93,7 @@ describe('shelving, end to end', () => {
   });
 
   it('shelves a red alert only once a second, different operator confirms, and brings it back by hand', async () => {
+    const { token: operator, live: screen } = stand;
     await gas('G002', 60);
     const red = await screen.waitForAlert((a) => a.device === 'G002' && a.severity === 'red', 'G002 red');
     const asked = (await (

@@ -1,8 +1,6 @@
-import type { MqttClient } from 'mqtt';
 import type { DeviceView } from '@lg/contracts';
 import { waitFor } from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /**
  * Alarms that do not depend on the terminal's clock, on the built apps: an SOS from a truck whose clock
@@ -11,33 +9,11 @@ import { connectDevice, LiveClient, login } from './helpers';
  * unqualified. A gas detector's alarm with a fast clock is taken the same way.
  */
 describe("alarms that do not depend on the terminal's clock, end to end", () => {
-  let platform: Platform;
-  let gateway: string;
-  let token: string;
-  let operator: LiveClient;
-  const mqtt: MqttClient[] = [];
-
-  async function owner(id: string): Promise<MqttClient> {
-    const client = await connectDevice(platform.services.mqttUrl, id);
-    mqtt.push(client);
-    return client;
-  }
-
-  beforeAll(async () => {
-    platform = await Platform.start();
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    operator = await LiveClient.connect(gateway, token);
-  });
-
-  afterAll(async () => {
-    operator?.close();
-    await Promise.all(mqtt.map((c) => c.endAsync()));
-    await platform?.stop();
-  });
+  const stand = useOperatorStand();
 
   it('raises a red truck.sos from a clock 5 minutes fast at its arrival, with a clock fault, and keeps lastSeen in the present', async () => {
-    const c01 = await owner('C01');
+    const { platform, gateway, token, live: operator } = stand;
+    const c01 = await stand.connect('C01');
     const truck = platform.registry.device('T002')!;
     expect(truck.owner).toBe('C01');
     const sent = Date.now();
@@ -90,7 +66,8 @@ describe("alarms that do not depend on the terminal's clock, end to end", () => 
   });
 
   it('takes a gas alarm from a detector whose clock runs 10 minutes fast', async () => {
-    const p01 = await owner('P01');
+    const { platform, live: operator } = stand;
+    const p01 = await stand.connect('P01');
     const sent = Date.now();
     await p01.publishAsync(
       `${platform.root}/gas/P01/G003/telemetry`,

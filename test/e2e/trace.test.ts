@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import { names, partitionOf, type Alert, type AlertTransition } from '@lg/contracts';
-import { connectDevice, login } from './helpers';
+import { usePlatformStand } from './helpers';
 
 /**
  * Follow an alert back to its message (README): the transition served by the API carries the IDs of the
@@ -14,30 +12,21 @@ import { connectDevice, login } from './helpers';
  * device time, receipt time).
  */
 describe('correlation IDs, end to end', () => {
-  let platform: Platform;
-  let gateway: string;
-  let token: string;
-  let device: MqttClient;
-
-  beforeAll(async () => {
+  let token = '';
+  const stand = usePlatformStand(
     // JSON lines; ingest (the router) and the gateway at debug, where they log each pass and each
     // transition they send on.
-    platform = await Platform.start({ apps: [], env: { LOG_FORMAT: 'json', LOG_LEVEL: 'log' } });
-    await platform.startApp('ingest', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
-    await platform.startApp('worker', { LOG_FORMAT: 'json', LOG_LEVEL: 'log' });
-    await platform.startApp('gateway', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
-    gateway = platform.url('gateway');
-    token = await login(gateway, 'operator', 'operator');
-    device = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    await device?.endAsync();
-    await platform?.stop();
-  });
+    { apps: [], env: { LOG_FORMAT: 'json', LOG_LEVEL: 'log' } },
+    async (s) => {
+      await s.platform.startApp('ingest', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
+      await s.platform.startApp('worker', { LOG_FORMAT: 'json', LOG_LEVEL: 'log' });
+      await s.platform.startApp('gateway', { LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
+      token = await s.login('operator');
+    },
+  );
 
   const logLines = (instance: string): Array<Record<string, unknown>> =>
-    readFileSync(join(platform.dir, `${instance}.log`), 'utf8')
+    readFileSync(join(stand.platform.dir, `${instance}.log`), 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -49,13 +38,11 @@ describe('correlation IDs, end to end', () => {
     return value as T;
   }
 
-  async function api<T>(path: string): Promise<T> {
-    const res = await fetch(`${gateway}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  }
+  const api = <T>(path: string): Promise<T> => stand.getJson<T>(path, token);
 
   it("leads from an alert's transition to the apps' log lines and to the published reading", async () => {
+    const { platform } = stand;
+    const device = await stand.connect('P01');
     const ts = Date.now();
     const published = Date.now();
     await device.publishAsync(`${platform.root}/gas/P01/G003/telemetry`, JSON.stringify({ ts, lel: 61 }), {

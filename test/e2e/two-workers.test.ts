@@ -1,34 +1,18 @@
-import type { MqttClient } from 'mqtt';
-import { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
 import type { Alert } from '@lg/contracts';
-import { connectDevice, LiveClient, login } from './helpers';
+import { useOperatorStand } from './helpers';
 
 /**
  * Two worker processes share the rule partitions; a burst of readings for one device, sent as fast as the
  * broker takes them, yields exactly one alert whose severity follows the readings in order.
  */
 describe('two workers', () => {
-  let platform: Platform;
-  let device: MqttClient;
-  let operator: LiveClient;
-  let token: string;
-
-  beforeAll(async () => {
-    platform = await Platform.start({ apps: ['ingest', 'worker', 'gateway'] });
-    await platform.startApp('worker', {}, 'worker2');
-    token = await login(platform.url('gateway'), 'operator', 'operator');
-    operator = await LiveClient.connect(platform.url('gateway'), token);
-    device = await connectDevice(platform.services.mqttUrl, 'P01');
-  });
-
-  afterAll(async () => {
-    operator?.close();
-    await device?.endAsync();
-    await platform?.stop();
+  const stand = useOperatorStand({ apps: ['ingest', 'worker', 'gateway'] }, ['P01'], async (s) => {
+    await s.platform.startApp('worker', {}, 'worker2');
   });
 
   it('split the partitions between them', async () => {
+    const { platform } = stand;
     const owned = async (instance: string) => {
       const body = (await (await fetch(`${platform.url(instance)}/ready`)).json()) as {
         dependencies: { partitions: { detail: string } };
@@ -42,6 +26,8 @@ describe('two workers', () => {
   });
 
   it('turns a burst for one device into exactly one alert with the right final severity', async () => {
+    const { platform, token, live: operator } = stand;
+    const device = stand.owner('P01');
     const start = Date.now() - 60_000;
     // Rises to red, falls back to 35 % (over orange's 20 % release point but under red's 40 %) long enough
     // to lower to orange, then rises again to red: the final severity is red, in one alert.

@@ -1,7 +1,8 @@
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Rejection } from '@lg/contracts';
 import type { Platform } from '@lg/testing';
 import { waitFor } from '@lg/services';
+import { mqttClientAs } from '../e2e/helpers';
 
 /**
  * Abusive clients for the fault suite. Each uses C03, a company the numbered load (C01, C02) and the gas
@@ -34,14 +35,7 @@ async function rejectionsOf(
 }
 
 function connect(url: string, username: string, password: string, clientId = username): Promise<MqttClient> {
-  const client = mqtt.connect(url, {
-    username,
-    password,
-    clientId,
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-    clean: true,
-  });
+  const client = mqttClientAs(url, username, password, clientId, { clean: true });
   client.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     client.once('connect', () => resolve(client));

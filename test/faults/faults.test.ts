@@ -261,18 +261,11 @@ describe('fault suite', () => {
             qos: 1,
           },
         );
-        const during = load.sent;
         const holdReadings = fault.fleet?.holdReadings ?? (FAULT_RATE * (fault.holdMs ?? 3000)) / 1000;
-        await waitFor(
-          'load published during the fault',
-          () => load.sent >= during + holdReadings,
+        await load.holdThenHeal(
+          holdReadings,
           Math.max(9000, (holdReadings / rate) * 3000),
-        );
-        await fault.heal?.(platform);
-        const after = load.ackedCount;
-        await waitFor(
-          'acknowledgements flowing after recovery',
-          () => load.ackedCount >= after + rate * 2,
+          () => fault.heal?.(platform),
           120_000,
         );
         await load.stop();

@@ -95,6 +95,28 @@ export class NumberedLoad {
   }
 
   /** Stops publishing and waits for every outstanding PUBACK (the broker resends across its restarts). */
+  /**
+   * A fault's span under this load: holds while `held` more readings are published (within `heldWithinMs`),
+   * heals the fault with `heal`, then waits within `recoverWithinMs` for acknowledgements to flow again
+   * (two seconds' worth at the load's rate).
+   */
+  async holdThenHeal(
+    held: number,
+    heldWithinMs: number,
+    heal: () => Promise<unknown> | undefined,
+    recoverWithinMs: number,
+  ): Promise<void> {
+    const during = this.sent;
+    await waitFor('load published during the fault', () => this.sent >= during + held, heldWithinMs);
+    await heal();
+    const after = this.ackedCount;
+    await waitFor(
+      'acknowledgements flowing after the fault',
+      () => this.ackedCount >= after + this.ratePerSec * 2,
+      recoverWithinMs,
+    );
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;

@@ -1,17 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import Redis from 'ioredis';
-import type { MqttClient } from 'mqtt';
 import { names, type Alert, type NotificationDelivery } from '@lg/contracts';
-import {
-  DEMO_NOTIFY_CREDENTIALS,
-  demoNotifyEnv,
-  freePort,
-  NotifyReceivers,
-  waitFor,
-  type ReceivedMessage,
-} from '@lg/services';
-import { Platform } from '@lg/testing';
-import { connectDevice, LiveClient, login } from '../e2e/helpers';
+import { waitFor, type ReceivedMessage } from '@lg/services';
+import { NotifyStand } from '../e2e/helpers';
 
 /**
  * Fault rows of the notifications (docs/notifications.md): the SMS gateway and webhook receiver down for a
@@ -30,23 +20,8 @@ interface Row {
 }
 const rows: Row[] = [];
 
-/** Starts the platform with the gateway on a known port (the links name it) and notifications on. */
-async function startPlatform(
-  receivers: NotifyReceivers,
-  env: Record<string, string>,
-  sms: 'json' | 'aliyun' = 'json',
-) {
-  const platform = await Platform.start({ apps: ['ingest'], env: { LOG_LEVEL: 'error', ...env } });
-  const port = await freePort();
-  const gateway = `http://127.0.0.1:${port}`;
-  await platform.startApp('gateway', { HTTP_PORT: String(port) });
-  await platform.startApp('worker', {
-    ...env,
-    NOTIFY_QUIET_HOURS: 'off',
-    ...demoNotifyEnv(receivers, gateway, sms),
-  });
-  return { platform, gateway };
-}
+/** Ingest's own environment here: errors only. */
+const INGEST = { LOG_LEVEL: 'error' };
 
 function sentTwice(messages: readonly ReceivedMessage[]): number {
   const ids = messages.map((m) => `${m.channel}:${m.delivery}`);
@@ -69,7 +44,6 @@ describe('notification faults', () => {
   });
 
   it('receiver down for a minute (and the worker killed meanwhile): retried, nothing lost, nothing sent twice', async () => {
-    const receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
     const env = {
       ESCALATION_DELAYS: 'red=10s,orange=1h,yellow=1h,blue=never',
       TIMER_INTERVAL_MS: '200',
@@ -77,21 +51,12 @@ describe('notification faults', () => {
       NOTIFY_ATTEMPTS: '10',
       NOTIFY_GATHER_MS: '300',
     };
-    const { platform, gateway } = await startPlatform(receivers, env);
-    let operator: LiveClient | undefined;
-    let p01: MqttClient | undefined;
+    const stand = await NotifyStand.startNotifying({ env, ingest: INGEST }, ['P01']);
     try {
-      const token = await login(gateway, 'operator', 'operator');
-      operator = await LiveClient.connect(gateway, token);
-      p01 = await connectDevice(platform.services.mqttUrl, 'P01');
+      const { platform, gateway, receivers, token, live: operator } = stand;
       await receivers.httpDown();
       const downAt = Date.now();
-      for (const device of ['G001', 'G002'])
-        await p01.publishAsync(
-          `${platform.root}/gas/P01/${device}/telemetry`,
-          JSON.stringify({ ts: Date.now(), lel: 75 }),
-          { qos: 1 },
-        );
+      for (const device of ['G001', 'G002']) await stand.publishGas(device, { ts: Date.now(), lel: 75 });
       const alerts: Alert[] = [];
       for (const device of ['G001', 'G002'])
         alerts.push(
@@ -166,35 +131,23 @@ describe('notification faults', () => {
         detail: `2 red alerts climbing grid→street; most attempts ${Math.max(...deliveries.map((d) => d.attempts))}`,
       });
     } finally {
-      operator?.close();
-      await p01?.endAsync();
-      await platform.stop();
-      await receivers.stop();
+      await stand.stop();
     }
   }, 300_000);
 
   it('the SMS API answering errors (Alibaba-Cloud-shaped, signed): retried until it takes the message, once', async () => {
-    const receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
     const env = {
       ESCALATION_DELAYS: 'red=1h,orange=1h,yellow=1h,blue=never',
       NOTIFY_BACKOFF_MS: '500',
       NOTIFY_ATTEMPTS: '10',
       NOTIFY_GATHER_MS: '200',
     };
-    const { platform, gateway } = await startPlatform(receivers, env, 'aliyun');
-    let operator: LiveClient | undefined;
-    let p01: MqttClient | undefined;
+    const stand = await NotifyStand.startNotifying({ env, ingest: INGEST, sms: 'aliyun' }, ['P01']);
     try {
-      const token = await login(gateway, 'operator', 'operator');
-      operator = await LiveClient.connect(gateway, token);
-      p01 = await connectDevice(platform.services.mqttUrl, 'P01');
+      const { platform, gateway, receivers, token, live: operator } = stand;
       receivers.smsFailure = 500;
       const failingAt = Date.now();
-      await p01.publishAsync(
-        `${platform.root}/gas/P01/G001/telemetry`,
-        JSON.stringify({ ts: Date.now(), lel: 75 }),
-        { qos: 1 },
-      );
+      await stand.publishGas('G001', { ts: Date.now(), lel: 75 });
       const alert = await operator.waitForAlert(
         (a) => a.device === 'G001' && a.severity === 'red',
         'red on G001',
@@ -251,29 +204,20 @@ describe('notification faults', () => {
         detail: `SMS taken at attempt ${smsAttempts}; e-mail and webhook not held up`,
       });
     } finally {
-      operator?.close();
-      await p01?.endAsync();
-      await platform.stop();
-      await receivers.stop();
+      await stand.stop();
     }
   }, 300_000);
 
   it('a storm of offline trucks is one message per contact and channel', async () => {
-    const receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
     const env = { LG_TEST_CLOCK: 'true', TIMER_INTERVAL_MS: '200', NOTIFY_GATHER_MS: '3000' };
-    const { platform, gateway } = await startPlatform(receivers, env);
-    const redis = new Redis(platform.services.redisUrl);
-    const companies: MqttClient[] = [];
-    let operator: LiveClient | undefined;
+    const stand = await NotifyStand.startNotifying({ env, ingest: INGEST });
     try {
-      const token = await login(gateway, 'operator', 'operator');
-      operator = await LiveClient.connect(gateway, token);
+      const { platform, gateway, receivers, redis, token, live: operator } = stand;
       const trucks = platform.registry.allDevices().filter((d) => d.kind === 'truck');
       expect(trucks.length).toBeGreaterThanOrEqual(150);
       const start = Date.now();
       for (const company of platform.registry.allCompanies()) {
-        const client = await connectDevice(platform.services.mqttUrl, company.id);
-        companies.push(client);
+        const client = await stand.connect(company.id);
         for (const t of trucks.filter((x) => x.owner === company.id))
           for (let i = 0; i < 2; i++)
             await client.publishAsync(
@@ -308,7 +252,7 @@ describe('notification faults', () => {
       const stormAt = Date.now();
       await redis.set(names(platform.prefix).clockOffset, String(6 * 60_000));
       const opened = () =>
-        new Set(operator!.alerts.filter((a) => a.active && /offline/.test(a.rule)).map((a) => a.id));
+        new Set(operator.alerts.filter((a) => a.active && /offline/.test(a.rule)).map((a) => a.id));
       await waitFor('200+ offline alerts open', () => opened().size >= 200, 60_000, 200);
       const contacts = platform.registry
         .allCompanies()
@@ -352,11 +296,7 @@ describe('notification faults', () => {
         detail: `${contacts.length} company contacts × 3 channels, one grouped message each, all out ${tookSec.toFixed(1)} s after the clock moved`,
       });
     } finally {
-      operator?.close();
-      await Promise.all(companies.map((c) => c.endAsync()));
-      await redis.quit();
-      await platform.stop();
-      await receivers.stop();
+      await stand.stop();
     }
   }, 300_000);
 });

@@ -72,15 +72,10 @@ describe('digest schedule (real Redis, two workers, real SMTP)', () => {
     const channels = new Map<NotifyChannel, Channel>([
       ['email', new EmailChannel(receivers.smtpUrl, 'test <t@longgang.example>', 5000)],
     ]);
-    deliveries = new DeliveryQueue(redis, n, new DeliveryStore(redis, n), channels, {
-      connection,
-      bullPrefix: n.bullPrefix,
-      attempts: 3,
-      backoffMs: 100,
+    deliveries = await stand.deliveryQueue(n, new DeliveryStore(redis, n), channels, {
       timeoutMs: 5000,
       throttlePerMinute: 1000,
     });
-    await deliveries.start(true);
   });
 
   afterAll(async () => {

@@ -1,30 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
 import { FencedBatch, LeaseLostError, Leases, StaleWriteError } from '@lg/redis';
 import { Registry } from '@lg/registry';
-import { Services } from '@lg/services';
+import { servicesStand } from './services-stand';
 
 /** The worker's only write path, on a real Redis: all of a batch or none of it, and only under its lease. */
 describe('FencedBatch', () => {
-  let dir: string;
-  let services: Services;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-fenced-'));
-    services = await Services.start({ dir, registry: Registry.load('config/registry/minimal.json') });
-    redis = new Redis(services.redisUrl);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await services?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stand = servicesStand('lg-fenced-', Registry.load('config/registry/minimal.json'));
 
   it('applies every operation, with any number of arguments, while the lease is ours', async () => {
+    const { redis } = stand;
     const leases = new Leases(redis, 'worker-a', 10_000);
     expect(await leases.acquire('fb:lease:1')).toBe(true);
     const state = JSON.stringify({ rules: { 'gas.lel': { level: 'red' } }, note: 'quotes " and \\ survive' });
@@ -45,6 +28,7 @@ describe('FencedBatch', () => {
   });
 
   it('writes nothing once another owner holds the lease', async () => {
+    const { redis } = stand;
     await redis.set('fb:lease:2', 'worker-b');
     const batch = new FencedBatch('fb:lease:2', 'worker-a').add('HSET', 'fb:other', 'x', '1');
     await expect(batch.exec(redis)).rejects.toBeInstanceOf(LeaseLostError);
@@ -52,6 +36,7 @@ describe('FencedBatch', () => {
   });
 
   it('writes nothing when a field it read changed meanwhile (an acknowledgement), and commits when it did not', async () => {
+    const { redis } = stand;
     const leases = new Leases(redis, 'worker-c', 10_000);
     expect(await leases.acquire('fb:lease:3')).toBe(true);
     await redis.hset('fb:alert', 'doc', '{"v":1}');
@@ -76,6 +61,7 @@ describe('FencedBatch', () => {
   });
 
   it('checks what the batch read, not what its own writes changed: a cleared acknowledgement then another write', async () => {
+    const { redis } = stand;
     const leases = new Leases(redis, 'worker-f', 10_000);
     expect(await leases.acquire('fb:lease:6')).toBe(true);
     await redis.hset('fb:raised', 'doc', '{"v":1}', 'ack', '{"ackedBy":"operator"}');
@@ -91,6 +77,7 @@ describe('FencedBatch', () => {
   });
 
   it('commits after Redis lost its script cache (SCRIPT FLUSH, a restart), sending the script body only then', async () => {
+    const { redis } = stand;
     const leases = new Leases(redis, 'worker-d', 10_000);
     expect(await leases.acquire('fb:lease:4')).toBe(true);
     const write = (v: string) =>

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { io } from 'socket.io-client';
 import { applySignal, type AlertStore, type AlertSubject } from '@lg/alerts';
-import type { Alert, Severity } from '@lg/contracts';
+import type { Alert, DeviceEvent, Position, Severity } from '@lg/contracts';
 import { FencedBatch, type Leases } from '@lg/redis';
 import { freePort, startInfluxServer, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import type { LiveSocket } from '../e2e/helpers';
+import { useStand } from '../stand';
 import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
 import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader';
@@ -14,6 +17,14 @@ import { LiveStreamReader } from '../../apps/gateway/src/live/live-stream.reader
 /** Response bodies are checked with matchers, not typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** Everything one live-feed client received, by event. */
+export interface Inbox {
+  alerts: Alert[][];
+  alert: Alert[];
+  positions: Position[][];
+  device: DeviceEvent[];
+}
 
 export interface GatewayHarnessOptions {
   /** Names the temporary folder. */
@@ -34,6 +45,8 @@ export interface GatewayHarnessOptions {
  * the set-up of the gateway's integration tests, and their API calls. `stop` closes all of it.
  */
 export class GatewayHarness {
+  private readonly sockets: LiveSocket[] = [];
+
   private constructor(
     readonly dir: string,
     private readonly procs: ManagedProcess[],
@@ -122,14 +135,42 @@ export class GatewayHarness {
     return { status, body };
   }
 
+  /** `POST /api/auth/login` of `body` as JSON, whatever it holds (refusals are tested too). */
+  postLogin(body: object): Promise<{ status: number; body: Json }> {
+    return this.api('/api/auth/login', undefined, { method: 'POST', body: JSON.stringify(body) });
+  }
+
   /** A demo user's token (the password is the user name unless given). */
   async login(username: string, password = username): Promise<string> {
-    const { status, body } = await this.api('/api/auth/login', undefined, {
-      method: 'POST',
-      body: JSON.stringify({ username, password }),
-    });
+    const { status, body } = await this.postLogin({ username, password });
     expect(status).toBe(200);
     return body.token as string;
+  }
+
+  /**
+   * A Socket.IO client of the gateway's namespace `path` with `token` in its handshake (none: no auth) and
+   * `headers`, not reconnecting; `stop` disconnects it.
+   */
+  socket(token?: string, o: { path?: string; headers?: Record<string, string> } = {}): LiveSocket {
+    const socket: LiveSocket = io(`${this.base}${o.path ?? '/live'}`, {
+      auth: token === undefined ? {} : { token },
+      transports: ['websocket'],
+      ...(o.headers ? { extraHeaders: o.headers } : {}),
+      reconnection: false,
+    });
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  /** A live-feed client with `token` whose `inbox` records everything it is sent. */
+  live(token?: string): { socket: LiveSocket; inbox: Inbox } {
+    const socket = this.socket(token);
+    const inbox: Inbox = { alerts: [], alert: [], positions: [], device: [] };
+    socket.on('alerts', (list) => inbox.alerts.push(list));
+    socket.on('alert', (a) => inbox.alert.push(a));
+    socket.on('positions', (p) => inbox.positions.push(p));
+    socket.on('device', (d) => inbox.device.push(d));
+    return { socket, inbox };
   }
 
   /** Writes line-protocol points to the gateway's database, as ingest would. */
@@ -142,11 +183,23 @@ export class GatewayHarness {
   }
 
   async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.disconnect();
     await this.app.close();
     await this.redis.quit();
     await Promise.all(this.procs.map((p) => p.stop()));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A `GatewayHarness` for the calling `describe` block, started in its `beforeAll` (then `setup`) and
+ * stopped in its `afterAll`.
+ */
+export function useGatewayHarness(
+  options: GatewayHarnessOptions,
+  setup?: (gw: GatewayHarness) => Promise<void>,
+): GatewayHarness {
+  return useStand(() => GatewayHarness.start(options), setup);
 }
 
 /**

@@ -1,50 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import Redis from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
   type AckResponse,
-  type ClientToServerEvents,
   type DeviceEvent,
   type LiveRecord,
   type Position,
-  type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness, stageOpening } from './gateway-harness';
-
-type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** Everything one Socket.IO client received, by event. */
-interface Inbox {
-  alerts: Alert[][];
-  alert: Alert[];
-  positions: Position[][];
-  device: DeviceEvent[];
-}
+import { stageOpening, useGatewayHarness } from './gateway-harness';
 
 /** The one other origin the test gateway lets browsers call it from (CORS_ORIGINS). */
 const ALLOWED_ORIGIN = 'https://ops.example.gov.cn';
 const OTHER_ORIGIN = 'https://evil.example.com';
 
 describe('gateway (real Redis and InfluxDB)', () => {
-  let gw: GatewayHarness;
   let redis: Redis;
-  let app: NestExpressApplication;
-  let base: string;
   const db = 'gw_test';
   const prefix = `gw${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
   let store: AlertStore;
   let leases: Leases;
-  const clients: LiveClient[] = [];
   let clock = Date.parse('2026-05-01T08:00:00Z');
 
   /** Writes alert transitions the way the worker does: fenced by a partition lease. */
@@ -62,29 +44,24 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
   const influxWrite = (lines: string[]) => gw.influxWrite(lines);
   const api = (path: string, token?: string, init?: RequestInit) => gw.api(path, token, init);
+  const postLogin = (body: object) => gw.postLogin(body);
   const login = (username: string, password?: string) => gw.login(username, password);
 
-  function connect(token: string | undefined): { socket: LiveClient; inbox: Inbox } {
-    const socket: LiveClient = io(`${base}/live`, {
-      auth: token === undefined ? {} : { token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    clients.push(socket);
-    const inbox: Inbox = { alerts: [], alert: [], positions: [], device: [] };
-    socket.on('alerts', (list) => inbox.alerts.push(list));
-    socket.on('alert', (a) => inbox.alert.push(a));
-    socket.on('positions', (p) => inbox.positions.push(p));
-    socket.on('device', (d) => inbox.device.push(d));
-    return { socket, inbox };
+  const connect = (token: string | undefined) => gw.live(token);
+  /** The operator's and c01's live clients, once each has had its first list of open alerts. */
+  async function operatorAndC01(what: string) {
+    const op = connect(operatorToken);
+    const c01 = connect(c01Token);
+    await waitFor(what, () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1);
+    return { op, c01 };
   }
 
   let seeded: { c01: Alert; c02: Alert; gas: Alert };
   let operatorToken: string;
   let c01Token: string;
 
-  beforeAll(async () => {
-    gw = await GatewayHarness.start({
+  const gw = useGatewayHarness(
+    {
       name: 'gateway',
       db,
       prefix,
@@ -115,31 +92,21 @@ describe('gateway (real Redis and InfluxDB)', () => {
           JSON.stringify({ lastSeen: clock, rx: clock + 50, online: true, changedAt: clock - 60_000 }),
         );
       },
-    });
-    ({ app, base } = gw);
-    [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
-  });
-
-  afterAll(async () => {
-    for (const socket of clients) socket.disconnect();
-    await gw?.stop();
-  });
+    },
+    async () => {
+      [operatorToken, c01Token] = await Promise.all([login('operator'), login('c01')]);
+    },
+  );
 
   describe('login', () => {
     it('issues a token for a demo user and refuses a wrong password', async () => {
-      const ok = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'c01', password: 'c01' }),
-      });
+      const ok = await postLogin({ username: 'c01', password: 'c01' });
       expect(ok.status).toBe(200);
       expect(ok.body.user).toEqual({ username: 'c01', role: 'company', company: 'C01' });
       const me = await api('/api/auth/me', ok.body.token);
       expect(me.body).toEqual({ username: 'c01', role: 'company', company: 'C01' });
 
-      const wrong = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'operator', password: 'nope' }),
-      });
+      const wrong = await postLogin({ username: 'operator', password: 'nope' });
       expect(wrong).toEqual({
         status: 401,
         body: { statusCode: 401, error: 'Unauthorized', message: 'wrong user name or password' },
@@ -147,13 +114,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('answers 429 after repeated failures for one user from one address', async () => {
-      const attempt = () =>
-        api('/api/auth/login', undefined, {
-          method: 'POST',
-          body: JSON.stringify({ username: 'c05', password: 'x' }),
-        });
+      const attempt = () => postLogin({ username: 'c05', password: 'x' });
       for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
-      const limited = await fetch(`${base}/api/auth/login`, {
+      const limited = await fetch(`${gw.base}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'c05', password: 'x' }),
@@ -168,23 +131,9 @@ describe('gateway (real Redis and InfluxDB)', () => {
         message: `too many failed logins for "c05" from this address: try again in ${retryAfter} s`,
       });
       // even the right password waits
-      expect(
-        (
-          await api('/api/auth/login', undefined, {
-            method: 'POST',
-            body: JSON.stringify({ username: 'c05', password: 'c05' }),
-          })
-        ).status,
-      ).toBe(429);
+      expect((await postLogin({ username: 'c05', password: 'c05' })).status).toBe(429);
       // another user from the same address is not affected
-      expect(
-        (
-          await api('/api/auth/login', undefined, {
-            method: 'POST',
-            body: JSON.stringify({ username: 'c06', password: 'c06' }),
-          })
-        ).status,
-      ).toBe(200);
+      expect((await postLogin({ username: 'c06', password: 'c06' })).status).toBe(200);
     });
 
     it('refuses missing and forged tokens with 401', async () => {
@@ -196,22 +145,16 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('answers bad bodies with JSON errors', async () => {
-      const notJson = await fetch(`${base}/api/auth/login`, {
+      const notJson = await fetch(`${gw.base}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"username":',
       });
       expect(notJson.status).toBe(400);
       expect(await notJson.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-      const huge = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x', password: 'y'.repeat(70_000) }),
-      });
+      const huge = await postLogin({ username: 'x', password: 'y'.repeat(70_000) });
       expect(huge).toMatchObject({ status: 413, body: { statusCode: 413, error: 'Payload Too Large' } });
-      const missing = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x' }),
-      });
+      const missing = await postLogin({ username: 'x' });
       expect(missing.body).toEqual({
         statusCode: 400,
         error: 'Bad Request',
@@ -483,12 +426,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('pushes alerts to the rooms allowed to see them and takes acknowledgements', async () => {
-      const op = connect(operatorToken);
-      const c01 = connect(c01Token);
-      await waitFor(
-        'both clients to get the open alerts',
-        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
-      );
+      const { op, c01 } = await operatorAndC01('both clients to get the open alerts');
       const opOpen = op.inbox.alerts[0].map((a) => a.id);
       expect(opOpen).toEqual(expect.arrayContaining([seeded.c01.id, seeded.c02.id]));
       expect(c01.inbox.alerts[0].every((a) => a.owner === 'C01' && a.kind === 'truck')).toBe(true);
@@ -527,12 +465,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
     });
 
     it('pushes device events and positions by tenant', async () => {
-      const op = connect(operatorToken);
-      const c01 = connect(c01Token);
-      await waitFor(
-        'both clients to connect',
-        () => op.inbox.alerts.length === 1 && c01.inbox.alerts.length === 1,
-      );
+      const { op, c01 } = await operatorAndC01('both clients to connect');
       const event = (id: string, kind: DeviceEvent['kind'], owner: string): DeviceEvent => ({
         id,
         kind,
@@ -577,7 +510,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
       body?: { size: number; chunked?: boolean },
     ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
       return new Promise((resolve, reject) => {
-        const req = request(`${base}${path}`, { method, headers }, (res) => {
+        const req = request(`${gw.base}${path}`, { method, headers }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
@@ -615,7 +548,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('lets browsers of the configured origins call the API, and no others', async () => {
       const preflight = (origin: string) =>
-        fetch(`${base}/api/alerts`, {
+        fetch(`${gw.base}/api/alerts`, {
           method: 'OPTIONS',
           headers: {
             origin,
@@ -630,19 +563,19 @@ describe('gateway (real Redis and InfluxDB)', () => {
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
       const get = (origin: string) =>
-        fetch(`${base}/api/alerts`, { headers: { origin, authorization: `Bearer ${operatorToken}` } });
+        fetch(`${gw.base}/api/alerts`, { headers: { origin, authorization: `Bearer ${operatorToken}` } });
       expect((await get(ALLOWED_ORIGIN)).headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect((await get(OTHER_ORIGIN)).headers.get('access-control-allow-origin')).toBeNull();
     });
 
     it('lets the live feed’s handshake in only from the gateway itself and the configured origins', async () => {
       const handshake = (origin: string) =>
-        fetch(`${base}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+        fetch(`${gw.base}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
       const allowed = await handshake(ALLOWED_ORIGIN);
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect(await allowed.text()).toMatch(/^0\{"sid":/);
-      const own = await handshake(new URL(base).origin);
+      const own = await handshake(new URL(gw.base).origin);
       expect(own.status).toBe(200);
       await own.text();
       const other = await handshake(OTHER_ORIGIN);
@@ -652,13 +585,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
       // Over WebSocket too, even with a valid token.
       const ws = (origin: string) => {
-        const socket: LiveClient = io(`${base}/live`, {
-          auth: { token: operatorToken },
-          transports: ['websocket'],
-          extraHeaders: { origin },
-          reconnection: false,
-        });
-        clients.push(socket);
+        const socket = gw.socket(operatorToken, { headers: { origin } });
         return new Promise<string>((resolve) => {
           socket.once('connect', () => resolve('connected'));
           socket.once('connect_error', (err) => resolve(`refused: ${err.message}`));
@@ -690,17 +617,14 @@ describe('gateway (real Redis and InfluxDB)', () => {
       }
       // Still up, and a body just under the limit is read as usual.
       expect((await api('/health')).status).toBe(200);
-      const under = await api('/api/auth/login', undefined, {
-        method: 'POST',
-        body: JSON.stringify({ username: 'x', password: 'y'.repeat(60 * 1024) }),
-      });
+      const under = await postLogin({ username: 'x', password: 'y'.repeat(60 * 1024) });
       expect(under).toMatchObject({ status: 400, body: { message: 'password: is too long' } });
     });
 
     it('requires a valid token on every REST route but login, health, readiness, metrics and the docs', async () => {
       // Every route the gateway serves, as Express knows them (not only the documented ones).
       type Layer = { route?: { path: string; methods: Record<string, boolean> } };
-      const express = app.getHttpAdapter().getInstance() as {
+      const express = gw.app.getHttpAdapter().getInstance() as {
         router?: { stack: Layer[] };
         _router?: { stack: Layer[] };
       };
@@ -759,7 +683,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
         expect((await api(path)).status).toBe(200);
       // A link without a valid signature shows a page saying so, and acknowledges nothing.
       for (const method of ['GET', 'POST']) {
-        const res = await fetch(`${base}/ack/0-0.${'A'.repeat(22)}.gas.lel~G001~1`, { method });
+        const res = await fetch(`${gw.base}/ack/0-0.${'A'.repeat(22)}.gas.lel~G001~1`, { method });
         expect(res.status).toBe(403);
         expect(await res.text()).toContain('Link not valid');
       }
@@ -773,12 +697,7 @@ describe('gateway (real Redis and InfluxDB)', () => {
 
     it('refuses the main namespace and unknown ones, with or without a token', async () => {
       const attempt = (path: string, token?: string) => {
-        const socket: LiveClient = io(`${base}${path}`, {
-          auth: token ? { token } : {},
-          transports: ['websocket'],
-          reconnection: false,
-        });
-        clients.push(socket);
+        const socket = gw.socket(token, { path });
         return new Promise<string>((resolve) => {
           socket.once('connect', () => resolve('connected'));
           socket.once('connect_error', (err) => resolve(err.message));
@@ -820,15 +739,15 @@ describe('gateway (real Redis and InfluxDB)', () => {
           '/api/devices/{id}/series',
         ]),
       );
-      expect((await fetch(`${base}/api/docs`)).status).toBe(200);
-      const page = await fetch(`${base}/`);
+      expect((await fetch(`${gw.base}/api/docs`)).status).toBe(200);
+      const page = await fetch(`${gw.base}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
       // The built dashboard (dist/dashboard): its bundle is served too.
       const script = /<script type="module" crossorigin src="([^"]+)"/.exec(await page.text())?.[1];
       expect(script).toMatch(/^\/assets\/.+\.js$/);
-      expect((await fetch(`${base}${script}`)).status).toBe(200);
-      expect((await fetch(`${base}/socket.io/socket.io.js`)).status).toBe(200);
+      expect((await fetch(`${gw.base}${script}`)).status).toBe(200);
+      expect((await fetch(`${gw.base}/socket.io/socket.io.js`)).status).toBe(200);
       expect(await api('/api/nothing-here', operatorToken)).toMatchObject({
         status: 404,
         body: { statusCode: 404, error: 'Not Found' },

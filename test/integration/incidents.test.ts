@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { AlertStore, DEFAULT_GROUPING, IncidentStore } from '@lg/alerts';
+import { AlertStore, applySignal, DEFAULT_GROUPING, IncidentStore } from '@lg/alerts';
 import { names, type Alert } from '@lg/contracts';
 import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
 
@@ -20,23 +20,15 @@ describe('incidents (real Redis)', () => {
   const n = names(`inc${randomBytes(4).toString('hex')}`);
   const T0 = Date.parse('2026-05-01T00:00:00Z');
 
-  const alertOf = (device: string, at: number): Alert => ({
-    id: `truck.offline~${device}~${at.toString(36)}`,
-    rule: 'truck.offline',
-    severity: 'yellow',
-    active: true,
-    acknowledged: false,
-    kind: 'truck',
-    owner: 'C01',
-    device,
-    message: 'silent',
-    value: null,
-    threshold: null,
-    openedAt: new Date(at).toISOString(),
-    updatedAt: new Date(at).toISOString(),
-    count: 1,
-    escalation: { level: 'company', since: new Date(at).toISOString(), notify: [] },
-  });
+  /** A yellow truck.offline alert of C01's `device`, opened at `at` as the worker's lifecycle opens one. */
+  const alertOf = (device: string, at: number): Alert =>
+    applySignal(
+      undefined,
+      { rule: 'truck.offline', kind: 'truck', owner: 'C01', device },
+      { type: 'fire', severity: 'yellow', value: null, threshold: null, message: 'silent' },
+      at,
+      (since) => ({ level: 'company', since, notify: [] }),
+    )!.alert;
   /** Writes the alert's document as the worker's batch would (after the placement). */
   const write = (redis: Redis, a: Alert) =>
     redis.hset(n.alert(a.id), 'doc', JSON.stringify(a), 'active', '1');

@@ -57,15 +57,7 @@ describe('notification delivery (real Redis and receivers)', () => {
         new WebhookChannel('json', `${receivers.httpUrl}/webhook`, 'not-the-receivers-key'),
       ],
     ]);
-    queue = new DeliveryQueue(redis, n, store, channels, {
-      connection: stand.connection,
-      bullPrefix: n.bullPrefix,
-      attempts: 3,
-      backoffMs: 100,
-      timeoutMs: 2000,
-      throttlePerMinute: 2,
-    });
-    await queue.start(true);
+    queue = await stand.deliveryQueue(n, store, channels, { timeoutMs: 2000, throttlePerMinute: 2 });
   });
 
   afterAll(async () => {

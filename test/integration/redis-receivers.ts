@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import type { Names, NotifyChannel } from '@lg/contracts';
+import { DeliveryQueue, type Channel, type DeliveryStore } from '@lg/notifications';
 import {
   DEMO_NOTIFY_CREDENTIALS,
   freePort,
@@ -37,6 +39,27 @@ export class RedisAndReceivers {
     this.connections.push(c);
     return c;
   };
+
+  /**
+   * A delivery queue on this Redis sending through `channels` (3 attempts, 100 ms apart), started and
+   * consuming; the suite stops it before `stop`.
+   */
+  async deliveryQueue(
+    n: Names,
+    store: DeliveryStore,
+    channels: Map<NotifyChannel, Channel>,
+    o: { timeoutMs: number; throttlePerMinute: number },
+  ): Promise<DeliveryQueue> {
+    const queue = new DeliveryQueue(this.redis, n, store, channels, {
+      connection: this.connection,
+      bullPrefix: n.bullPrefix,
+      attempts: 3,
+      backoffMs: 100,
+      ...o,
+    });
+    await queue.start(true);
+    return queue;
+  }
 
   async stop(): Promise<void> {
     await Promise.all(this.connections.map((c) => c.quit()));

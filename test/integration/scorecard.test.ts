@@ -1,30 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import Redis from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
 import { AlertStore, type AlertSubject } from '@lg/alerts';
 import {
   names,
   type Alert,
   type AlertTransition,
-  type ClientToServerEvents,
-  type DeviceEvent,
   type LiveRecord,
   type Position,
-  type ServerToClientEvents,
   type Severity,
 } from '@lg/contracts';
 import { Leases } from '@lg/redis';
 import { alertTransitionLine, readingLine } from '@lg/storage';
 import { waitFor } from '@lg/services';
-import { GatewayHarness, stageOpening } from './gateway-harness';
+import { stageOpening, useGatewayHarness, type Inbox } from './gateway-harness';
 import { demoRegistryWith } from '@lg/testing';
-import { scorecardFleet } from '../e2e/helpers';
+import { expectC01Rates, scorecardFleet } from '../e2e/helpers';
 
 /* Response bodies are checked with matchers, not typed. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
 type Json = any;
-type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * The scorecard against real Redis and InfluxDB, behind the real gateway: readings and alert transitions
@@ -41,13 +35,9 @@ type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
  * - T004, T005 (C02): 20 complete segments each; T004 one overspeed.
  */
 describe('scorecard (real Redis and InfluxDB)', () => {
-  let gw: GatewayHarness;
-  let redis: Redis;
-  let base: string;
   const db = 'sc_test';
   const prefix = `sc${randomBytes(4).toString('hex')}`;
   const n = names(prefix);
-  const clients: LiveClient[] = [];
   let operator: string;
   let c01: string;
   let c02: string;
@@ -136,22 +126,13 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     return lines;
   }
 
-  beforeAll(async () => {
-    gw = await GatewayHarness.start({
-      name: 'scorecard',
-      db,
-      prefix,
-      registry: (dir) => demoRegistryWith(dir, scorecardFleet),
-    });
-    ({ redis, base } = gw);
-    await influxWrite(seed());
-    [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
-  });
-
-  afterAll(async () => {
-    for (const socket of clients) socket.disconnect();
-    await gw?.stop();
-  });
+  const gw = useGatewayHarness(
+    { name: 'scorecard', db, prefix, registry: (dir) => demoRegistryWith(dir, scorecardFleet) },
+    async () => {
+      await influxWrite(seed());
+      [operator, c01, c02] = await Promise.all([login('operator'), login('c01'), login('c02')]);
+    },
+  );
 
   describe('rates, points and score', () => {
     it('scores C01 from its defects and C02 clean, against the regional averages', async () => {
@@ -177,11 +158,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
       });
       expect(body.mileage.totalKm).toBeCloseTo(79 * M_KM, 2);
       expect(body.mileage.completeKm).toBeCloseTo(58 * M_KM, 2);
-      expect(body.rates.access).toBeCloseTo(2 / 3, 4);
-      expect(body.rates.online).toBe(1);
-      expect(body.rates.completeness).toBeCloseTo(58 / 79, 4);
-      expect(body.rates.qualification).toBeCloseTo(64 / 66, 4);
-      expect(body.rates.drift).toBe(0.5);
+      expectC01Rates(body.rates);
       // access 67 % < 90 % → 0; online 5; completeness 73 % → 11.01; qualification 97 % → 14.55;
       // drift 50 % → 0; overspeeds x = a → 10; fatigue x = 2a → 0; duty check 10.
       expect(body.points).toEqual({
@@ -499,12 +476,12 @@ describe('scorecard (real Redis and InfluxDB)', () => {
 
     async function stage(subject: AlertSubject, severity: Severity): Promise<Alert> {
       clock += 1000;
-      return stageOpening(redis, store, leases, n.partitionLease(0), { subject, severity, at: clock });
+      return stageOpening(gw.redis, store, leases, n.partitionLease(0), { subject, severity, at: clock });
     }
 
     beforeAll(async () => {
-      store = new AlertStore(redis, n);
-      leases = new Leases(redis, 'test-worker', 60_000);
+      store = new AlertStore(gw.redis, n);
+      leases = new Leases(gw.redis, 'test-worker', 60_000);
       expect(await leases.acquire(n.partitionLease(0))).toBe(true);
     });
 
@@ -551,25 +528,7 @@ describe('scorecard (real Redis and InfluxDB)', () => {
     });
 
     it('over the live feed', async () => {
-      const connect = (token: string) => {
-        const socket: LiveClient = io(`${base}/live`, {
-          auth: { token },
-          transports: ['websocket'],
-          reconnection: false,
-        });
-        clients.push(socket);
-        const inbox = {
-          alerts: [] as Alert[][],
-          alert: [] as Alert[],
-          positions: [] as Position[][],
-          device: [] as DeviceEvent[],
-        };
-        socket.on('alerts', (l) => inbox.alerts.push(l));
-        socket.on('alert', (a) => inbox.alert.push(a));
-        socket.on('positions', (p) => inbox.positions.push(p));
-        socket.on('device', (d) => inbox.device.push(d));
-        return inbox;
-      };
+      const connect = (token: string) => gw.live(token).inbox;
       const op = connect(operator);
       const mine = connect(c01);
       await waitFor('both to connect', () => op.alerts.length === 1 && mine.alerts.length === 1);
@@ -587,31 +546,24 @@ describe('scorecard (real Redis and InfluxDB)', () => {
         t: 'device',
         device: { id, kind: 'truck', owner, online: false, ts: new Date(clock).toISOString() },
       });
-      await redis.xadd(n.live, '*', 'j', JSON.stringify(event('T004', 'C02')));
-      await redis.xadd(n.live, '*', 'j', JSON.stringify(event('T002', 'C01')));
+      await gw.redis.xadd(n.live, '*', 'j', JSON.stringify(event('T004', 'C02')));
+      await gw.redis.xadd(n.live, '*', 'j', JSON.stringify(event('T002', 'C01')));
       const ts = new Date(clock).toISOString();
-      await redis.publish(
+      await gw.redis.publish(
         n.positionsChannel,
         JSON.stringify([
           { id: 'T004', owner: 'C02', lat: 22.7, lon: 114.2, speed: 10, heading: 0, ts },
           { id: 'T001', owner: 'C01', lat: 22.7, lon: 114.2, speed: 10, heading: 0, ts },
         ] satisfies Position[]),
       );
-      await waitFor(
-        'the operator to get everything',
-        () =>
-          op.alert.some((a) => a.id === theirs.id) &&
-          op.device.some((d) => d.id === 'T004') &&
-          op.positions.flat().some((p) => p.id === 'T004'),
-      );
+      /** Whether `inbox` got the alert `alert`, a device event of `device` and a position of `truck`. */
+      const got = (inbox: Inbox, alert: string, device: string, truck: string) =>
+        inbox.alert.some((a) => a.id === alert) &&
+        inbox.device.some((d) => d.id === device) &&
+        inbox.positions.flat().some((p) => p.id === truck);
+      await waitFor('the operator to get everything', () => got(op, theirs.id, 'T004', 'T004'));
       // The stream is read in order: once c01 has its own events, the other company's would have come before.
-      await waitFor(
-        'c01 to get its own',
-        () =>
-          mine.alert.some((a) => a.id === ours.id) &&
-          mine.device.some((d) => d.id === 'T002') &&
-          mine.positions.flat().some((p) => p.id === 'T001'),
-      );
+      await waitFor('c01 to get its own', () => got(mine, ours.id, 'T002', 'T001'));
       expect(mine.alert.every((a) => a.owner === 'C01')).toBe(true);
       expect(mine.device.every((d) => d.owner === 'C01')).toBe(true);
       expect(mine.positions.flat().every((p) => p.owner === 'C01')).toBe(true);

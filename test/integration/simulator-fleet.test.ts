@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { parseDeviceTopic } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { Services, waitFor } from '@lg/services';
+import { waitFor } from '@lg/services';
 import { simulateDevices } from '../../simulators/src/devices';
 import { Fleet, OFFLINE, ONLINE } from '../../simulators/src/fleet';
 import { fleetRoutes } from '../../simulators/src/models/routes';
+import { useObservedServices } from './services-stand';
 
 /**
  * The demo fleet at district scale on a real Mosquitto: every device of the registry (~500) on its own
@@ -18,41 +15,19 @@ import { fleetRoutes } from '../../simulators/src/models/routes';
 describe('the whole district fleet against a real Mosquitto', () => {
   const registry = Registry.load('config/registry/longgang.json');
   const root = `lgfleet-${randomBytes(3).toString('hex')}/v1`;
-  let dir: string;
-  let services: Services;
-  let observer: MqttClient;
   const telemetry = new Map<string, number>();
   const status = new Map<string, string>();
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-fleet-'));
-    services = await Services.start({
-      dir,
-      registry,
-      root,
-      observers: [{ username: 'observer', password: 'observer-secret' }],
-    });
-    observer = await connectAsync(services.internalMqttUrl, {
-      protocolVersion: 5,
-      clientId: 'fleet-observer',
-      username: 'observer',
-      password: 'observer-secret',
-      reconnectPeriod: 0,
-    });
-    observer.on('message', (topic, payload) => {
+  const stand = useObservedServices({
+    label: 'lg-fleet-',
+    registry,
+    root,
+    onMessage: (topic, payload) => {
       const parsed = parseDeviceTopic(root, topic);
       if (!parsed.ok) return;
       const id = parsed.topic.device;
       if (parsed.topic.channel === 'telemetry') telemetry.set(id, (telemetry.get(id) ?? 0) + 1);
       else status.set(id, payload.toString());
-    });
-    await observer.subscribeAsync(`${root}/#`, { qos: 1 });
-  });
-
-  afterAll(async () => {
-    await observer?.endAsync();
-    await services?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   });
 
   it('connects every device as itself, hears from each on its own topic, and leaves them offline', async () => {
@@ -60,7 +35,7 @@ describe('the whole district fleet against a real Mosquitto', () => {
     expect(devices.length).toBeGreaterThan(450);
     let connected = 0;
     const fleet = await Fleet.start({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       devices: simulateDevices(devices, 1, fleetRoutes(registry.corridors())),
       passwordOf: (u) => u,

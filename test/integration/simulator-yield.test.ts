@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { parseDeviceTopic, SIMULATOR_CONTROL_USERS, yieldTopic } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { Services, waitFor } from '@lg/services';
+import { waitFor } from '@lg/services';
 import { DeviceClient } from '../../simulators/src/device-client';
 import { simulateDevices } from '../../simulators/src/devices';
 import { Fleet, telemetryTopic } from '../../simulators/src/fleet';
 import { fleetRoutes } from '../../simulators/src/models/routes';
 import { FleetYield, ScenarioYield } from '../../simulators/src/yield';
+import { useObservedServices } from './services-stand';
 
 /**
  * The demo fleet hands a device over to a scenario run and takes it back, on a real Mosquitto with the
@@ -21,49 +18,29 @@ describe('the demo fleet yields devices to scenario runs', () => {
   const registry = Registry.load('config/registry/longgang.json');
   const root = `lgyield-${randomBytes(3).toString('hex')}/v1`;
   const passwordOf = (u: string): string => u;
-  let dir: string;
-  let services: Services;
-  let observer: MqttClient;
   const telemetry = new Map<string, number>();
   const count = (id: string): number => telemetry.get(id) ?? 0;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-yield-'));
-    services = await Services.start({
-      dir,
-      registry,
-      root,
-      observers: [{ username: 'observer', password: 'observer-secret' }],
-      simulators: {
-        fleet: { username: SIMULATOR_CONTROL_USERS.fleet, password: SIMULATOR_CONTROL_USERS.fleet },
-        scenario: { username: SIMULATOR_CONTROL_USERS.scenario, password: SIMULATOR_CONTROL_USERS.scenario },
-      },
-    });
-    observer = await connectAsync(services.internalMqttUrl, {
-      protocolVersion: 5,
-      clientId: 'yield-observer',
-      username: 'observer',
-      password: 'observer-secret',
-      reconnectPeriod: 0,
-    });
-    observer.on('message', (topic) => {
+  const stand = useObservedServices({
+    label: 'lg-yield-',
+    registry,
+    root,
+    simulators: {
+      fleet: { username: SIMULATOR_CONTROL_USERS.fleet, password: SIMULATOR_CONTROL_USERS.fleet },
+      scenario: { username: SIMULATOR_CONTROL_USERS.scenario, password: SIMULATOR_CONTROL_USERS.scenario },
+    },
+    filter: `${root}/+/+/+/telemetry`,
+    clientId: 'yield-observer',
+    onMessage: (topic) => {
       const parsed = parseDeviceTopic(root, topic);
       if (parsed.ok && parsed.topic.channel === 'telemetry')
         telemetry.set(parsed.topic.device, count(parsed.topic.device) + 1);
-    });
-    await observer.subscribeAsync(`${root}/+/+/+/telemetry`, { qos: 1 });
-  });
-
-  afterAll(async () => {
-    await observer?.endAsync();
-    await services?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   });
 
   it('stops the fleet’s readings of a device while a run holds it, and resumes after, even after a kill', async () => {
     const [held, other] = [registry.device('T012')!, registry.device('T001')!];
     const fleet = await Fleet.start({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       devices: simulateDevices([held, other], 1, fleetRoutes(registry.corridors())),
       passwordOf,
@@ -73,7 +50,7 @@ describe('the demo fleet yields devices to scenario runs', () => {
     });
     const lines: string[] = [];
     const control = await FleetYield.start([fleet], {
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       passwordOf,
       log: (l) => lines.push(l),
@@ -89,7 +66,7 @@ describe('the demo fleet yields devices to scenario runs', () => {
 
       // A run takes T012 and drives it as T012 itself.
       const run = await ScenarioYield.announce([held.id, 'G001'], {
-        url: services.mqttUrl,
+        url: stand.services.mqttUrl,
         root,
         passwordOf,
         leaseSec: 3,
@@ -97,7 +74,7 @@ describe('the demo fleet yields devices to scenario runs', () => {
       expect(run?.handed).toEqual([held.id]);
       expect(fleet.isYielded(held.id)).toBe(true);
       const driver = await DeviceClient.connect({
-        url: services.mqttUrl,
+        url: stand.services.mqttUrl,
         clientId: held.id,
         username: held.id,
         password: held.id,
@@ -122,7 +99,7 @@ describe('the demo fleet yields devices to scenario runs', () => {
 
       // A run killed while it holds the device: the lease (3 s) runs out and the fleet takes it back.
       const killed = await ScenarioYield.announce([held.id], {
-        url: services.mqttUrl,
+        url: stand.services.mqttUrl,
         root,
         passwordOf,
         leaseSec: 3,
@@ -144,7 +121,7 @@ describe('the demo fleet yields devices to scenario runs', () => {
   it('lets no device or company identity announce, and a run without a listening fleet goes on alone', async () => {
     for (const identity of ['C01', 'T001']) {
       const c = await DeviceClient.connect({
-        url: services.mqttUrl,
+        url: stand.services.mqttUrl,
         clientId: identity,
         username: identity,
         password: identity,
@@ -158,12 +135,12 @@ describe('the demo fleet yields devices to scenario runs', () => {
       await c.close();
     }
     // No fleet listens now (the first test's stopped): nothing to wait for.
-    const alone = await ScenarioYield.announce(['T012'], { url: services.mqttUrl, root, passwordOf });
+    const alone = await ScenarioYield.announce(['T012'], { url: stand.services.mqttUrl, root, passwordOf });
     expect(alone?.handed).toEqual([]);
     await alone!.control.release();
     // Not the demo: a broker without the control identity, nothing announced.
     const none = await ScenarioYield.announce(['T012'], {
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       passwordOf: () => 'wrong-password',
     });

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { parseDeviceTopic, parseStatus, parseTelemetry } from '@lg/contracts';
 import { Registry } from '@lg/registry';
-import { Services, waitFor } from '@lg/services';
+import { waitFor } from '@lg/services';
 import { DeviceClient } from '../../simulators/src/device-client';
 import { simulateDevices } from '../../simulators/src/devices';
 import { Fleet, OFFLINE, statusTopic, telemetryTopic } from '../../simulators/src/fleet';
 import { publishOnce } from '../../simulators/src/one-shot';
+import { connectObserver, useObservedServices } from './services-stand';
 
 interface Received {
   topic: string;
@@ -23,16 +21,10 @@ async function observe(
   filter: string,
   clientId: string,
 ): Promise<{ client: MqttClient; got: Received[] }> {
-  const client = await connectAsync(url, {
-    protocolVersion: 5,
-    clientId,
-    username: 'observer',
-    password: 'observer-secret',
-    reconnectPeriod: 0,
-  });
   const got: Received[] = [];
-  client.on('message', (topic, payload, packet) => got.push({ topic, payload, retain: packet.retain }));
-  await client.subscribeAsync(filter, { qos: 1 });
+  const client = await connectObserver(url, filter, clientId, (topic, payload, packet) =>
+    got.push({ topic, payload, retain: packet.retain }),
+  );
   return { client, got };
 }
 
@@ -40,31 +32,19 @@ describe('device simulator against a real Mosquitto', () => {
   const registry = Registry.load('config/registry/longgang.json');
   // Each run its own topic root, as if tenants shared the broker.
   const root = `lgtest-${randomBytes(3).toString('hex')}/v1`;
-  let dir: string;
-  let services: Services;
-  let observer: { client: MqttClient; got: Received[] };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-sim-'));
-    services = await Services.start({
-      dir,
-      registry,
-      root,
-      observers: [{ username: 'observer', password: 'observer-secret' }],
-    });
-    observer = await observe(services.internalMqttUrl, `${root}/#`, 'observer-1');
-  });
-
-  afterAll(async () => {
-    await observer?.client.endAsync();
-    await services?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  /** Everything the suite's observer read under the root. */
+  const observed: Received[] = [];
+  const stand = useObservedServices({
+    label: 'lg-sim-',
+    registry,
+    root,
+    onMessage: (topic, payload, packet) => observed.push({ topic, payload, retain: packet.retain }),
   });
 
   it('runs devices that publish contract-valid telemetry on their own topics, and go offline cleanly', async () => {
     const picked = ['T001', 'SL-S01-1', 'G001'].map((id) => registry.device(id)!);
     const fleet = await Fleet.start({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       devices: simulateDevices(picked),
       passwordOf: (u) => u,
@@ -74,7 +54,7 @@ describe('device simulator against a real Mosquitto', () => {
     });
     try {
       const telemetryOf = (id: string): Received[] =>
-        observer.got.filter((m) => m.topic === telemetryTopic(root, registry.device(id)!));
+        observed.filter((m) => m.topic === telemetryTopic(root, registry.device(id)!));
       await waitFor(
         'three readings from each device',
         () => picked.every((d) => telemetryOf(d.id).length >= 3),
@@ -82,7 +62,7 @@ describe('device simulator against a real Mosquitto', () => {
       );
       for (const d of picked) {
         // Retained online status published on connect.
-        const status = observer.got.find((m) => m.topic === statusTopic(root, d));
+        const status = observed.find((m) => m.topic === statusTopic(root, d));
         expect(status && parseStatus(status.payload)).toEqual({ ok: true, online: true });
         for (const m of telemetryOf(d.id)) {
           expect(parseDeviceTopic(root, m.topic)).toEqual({
@@ -122,7 +102,7 @@ describe('device simulator against a real Mosquitto', () => {
     expect(stats.accepted).toBe(stats.published);
 
     // A clean stop publishes {"online": false} and disconnects, so the retained status is offline for all.
-    const late = await observe(services.internalMqttUrl, `${root}/+/+/+/status`, 'observer-2');
+    const late = await observe(stand.services.internalMqttUrl, `${root}/+/+/+/status`, 'observer-2');
     try {
       await waitFor('retained status of the three devices', () => late.got.length >= 3, 5000);
       for (const d of picked) {
@@ -138,7 +118,7 @@ describe('device simulator against a real Mosquitto', () => {
   it('has the broker refuse a device that publishes outside its own topic (PUBACK 0x87), keeping it connected', async () => {
     const t001 = registry.device('T001')!;
     const client = await DeviceClient.connect({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       clientId: 'T001-acl',
       username: 'T001',
       password: 'T001',
@@ -163,13 +143,13 @@ describe('device simulator against a real Mosquitto', () => {
       await client.close();
     }
     // The refused messages reached no subscriber.
-    expect(observer.got.some((m) => m.topic === `${root}/truck/C02/T001/telemetry`)).toBe(false);
+    expect(observed.some((m) => m.topic === `${root}/truck/C02/T001/telemetry`)).toBe(false);
   });
 
   it('publishes one reading as a device or its owner, and reports the refusal under another owner', async () => {
     const g001 = registry.device('G001')!;
     const asOwner = await publishOnce({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       device: g001,
       as: 'P01',
@@ -179,13 +159,13 @@ describe('device simulator against a real Mosquitto', () => {
     expect(asOwner.ack.accepted).toBe(true);
     expect(JSON.parse(asOwner.payload)).toMatchObject({ lel: 60, ma: 13.6, ts: '2026-05-01T08:00:00+08:00' });
     await waitFor('the owner-published reading at the observer', () =>
-      observer.got.some(
+      observed.some(
         (m) => m.topic === telemetryTopic(root, g001) && m.payload.toString() === asOwner.payload,
       ),
     );
 
     const refused = await publishOnce({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       device: g001,
       password: 'G001',
@@ -197,7 +177,7 @@ describe('device simulator against a real Mosquitto', () => {
 
     await expect(
       publishOnce({
-        url: services.mqttUrl,
+        url: stand.services.mqttUrl,
         root,
         device: g001,
         password: 'wrong',
@@ -212,7 +192,7 @@ describe('device simulator against a real Mosquitto', () => {
     const g002 = registry.device('G002')!;
     const [sim] = simulateDevices([g002]);
     const fleet = await Fleet.start({
-      url: services.mqttUrl,
+      url: stand.services.mqttUrl,
       root,
       devices: [sim],
       passwordOf: (u) => u,
@@ -221,7 +201,7 @@ describe('device simulator against a real Mosquitto', () => {
     });
     const topic = statusTopic(root, g002);
     const statuses = (): string[] =>
-      observer.got.filter((m) => m.topic === topic).map((m) => m.payload.toString());
+      observed.filter((m) => m.topic === topic).map((m) => m.payload.toString());
     try {
       await waitFor('G002 online', () => statuses().includes(JSON.stringify({ online: true })));
       const before = statuses().length;

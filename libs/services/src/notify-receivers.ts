@@ -34,6 +34,22 @@ export interface NotifyReceiversOptions {
 const MAX_BODY = 256 * 1024;
 
 /**
+ * POSTs an SMS provider's delivery receipts (`body`, JSON) to `url` with the timestamp (epoch seconds) and
+ * the signature headers a provider sends; the signature is given, so that a test can forge one too.
+ */
+export function postReceipts(url: string, body: string, ts: number, signature: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-lg-timestamp': String(ts),
+      'x-lg-signature': signature,
+    },
+    body,
+  });
+}
+
+/**
  * The demo's and tests' far ends of the notifications, real protocol implementations on loopback: an SMTP
  * server (smtp-server, messages parsed by mailparser), and one HTTP server that is a JSON SMS gateway
  * (`POST /sms`), an Alibaba-Cloud-shaped SMS API that checks the request signature (`POST /sms/aliyun`)
@@ -85,15 +101,7 @@ export class NotifyReceivers {
     const body = JSON.stringify({ receipts: [{ id, status: 'delivered', at: new Date().toISOString() }] });
     const ts = Math.floor(Date.now() / 1000);
     const signature = `sha256=${createHmac('sha256', target.secret).update(`${ts}.${body}`).digest('hex')}`;
-    fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-lg-timestamp': String(ts),
-        'x-lg-signature': signature,
-      },
-      body,
-    })
+    postReceipts(target.url, body, ts, signature)
       .then((res) => {
         this.receiptAnswers.push(res.status);
         return res.body?.cancel();
