@@ -191,8 +191,11 @@ export class BrowserStand extends PlatformStand {
   }
 
   override async stop(): Promise<void> {
-    await closeBrowser(this.browser, this.screens);
-    await super.stop();
+    try {
+      await closeBrowser(this.browser, this.screens);
+    } finally {
+      await super.stop();
+    }
   }
 }
 

@@ -177,10 +177,23 @@ export class PlatformStand {
     this.closers.push(close);
   }
 
+  /**
+   * Closes everything even when one close fails (a platform left running would hold the test run open), and
+   * then throws the first failure.
+   */
   async stop(): Promise<void> {
-    for (const close of [...this.closers].reverse()) await close();
-    await this.redisClient?.quit();
-    await this.platform.stop();
+    const failures: unknown[] = [];
+    const attempt = async (step: () => unknown) => {
+      try {
+        await step();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    for (const close of [...this.closers].reverse()) await attempt(close);
+    await attempt(() => this.redisClient?.quit());
+    await attempt(() => this.platform.stop());
+    if (failures.length > 0) throw failures[0];
   }
 }
 
@@ -334,8 +347,11 @@ export class NotifyStand extends OperatorStand {
   }
 
   override async stop(): Promise<void> {
-    await super.stop();
-    await this.receivers.stop();
+    try {
+      await super.stop();
+    } finally {
+      await this.receivers.stop();
+    }
   }
 }
 
