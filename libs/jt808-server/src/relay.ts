@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import {
   parseJt808Answer,
@@ -9,6 +10,9 @@ import {
   type Names,
 } from '@lg/contracts';
 import { instanceOf, type ConnectionDirectory } from './connections';
+
+/** How often a request that reached no subscriber of its instance's channel is published again. */
+const REPUBLISH_MS = 200;
 
 /**
  * The JT/T 808 instances' pub/sub (Redis): each instance listens on its own channel for downlink requests
@@ -33,7 +37,7 @@ export class Jt808Relay {
       // A request that could not be handled (Redis down) gets no answer: its sender times out.
       if (m) onMessage(m).catch(onError);
     });
-    await this.subscriber.subscribe(channel);
+    await subscribeOnEveryConnection(this.subscriber, channel, onError);
   }
 
   async tell(conn: string, m: Jt808InstanceMessage): Promise<void> {
@@ -79,7 +83,8 @@ export class Jt808TextSender {
         const a = parseJt808Answer(raw);
         if (a) this.waiting.get(a.id)?.(a);
       });
-      await this.subscriber.subscribe(this.names.jt808Answers);
+      // An error here is the next request's: it waits for answers it cannot hear and says so.
+      await subscribeOnEveryConnection(this.subscriber, this.names.jt808Answers, () => undefined);
     })();
     return this.listening;
   }
@@ -126,12 +131,14 @@ export class Jt808TextSender {
         check();
       });
     try {
-      await this.publisher.publish(
-        this.names.jt808Instance(instanceOf(conn)),
-        JSON.stringify(build(id, conn)),
-      );
+      const instance = instanceOf(conn);
+      const channel = this.names.jt808Instance(instance);
+      const message = JSON.stringify(build(id, conn));
+      if (!(await publishUntilHeard(this.publisher, channel, message, this.deadlines.sentMs))) {
+        return { status: 'unconfirmed', instance };
+      }
       const first = await next(this.deadlines.sentMs);
-      if (!first) return { status: 'unconfirmed', instance: instanceOf(conn) };
+      if (!first) return { status: 'unconfirmed', instance };
       if (first.status === 'failed') return { status: 'failed', message: first.message };
       if (first.status === 'answered') return { status: 'sent', serial: -1, ...answered(first) };
       const second = await next(this.deadlines.answerMs);
@@ -141,6 +148,42 @@ export class Jt808TextSender {
     } finally {
       this.waiting.delete(id);
     }
+  }
+}
+
+/**
+ * Subscribes now and again each time the connection is ready after a reconnection. A subscription sent
+ * while the connection was being replaced can be lost with it (seen: a subscriber connected again within
+ * its first seconds came back with no channel, so its instance heard no request); subscribing to a
+ * channel twice is harmless.
+ */
+async function subscribeOnEveryConnection(
+  subscriber: Redis,
+  channel: string,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).catch(onError);
+  });
+  await subscriber.subscribe(channel);
+}
+
+/**
+ * Publishes `message` on `instance`'s channel until a subscriber has it, within `withinMs`: nobody had the
+ * ones that reached no subscriber (the instance's subscription being re-made after a reconnection), so
+ * sending again cannot send twice. False when nobody listened in time (the instance has stopped).
+ */
+async function publishUntilHeard(
+  publisher: Redis,
+  channel: string,
+  message: string,
+  withinMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if ((await publisher.publish(channel, message)) > 0) return true;
+    if (Date.now() + REPUBLISH_MS > deadline) return false;
+    await sleep(REPUBLISH_MS);
   }
 }
 
