@@ -1,5 +1,5 @@
 import type { AlarmLoad, Alert, Severity } from '@lg/contracts';
-import { isOpen, SEVERITIES } from '@lg/contracts';
+import { isOpen, isoPeriod, SEVERITIES } from '@lg/contracts';
 
 export type { AlarmLoad } from '@lg/contracts';
 
@@ -99,8 +99,7 @@ export function alarmLoad(input: AlarmLoadInput): AlarmLoad {
     }),
   ) as AlarmLoad['timeToAck'];
   return {
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
+    ...isoPeriod(from, to),
     operators,
     alarms,
     perOperatorHour,

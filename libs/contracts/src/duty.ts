@@ -44,7 +44,6 @@ export const DUTY_CHECK_STATUSES = ['pending', 'in_time', 'late', 'missed'] as c
  */
 export type DutyCheckStatus = (typeof DUTY_CHECK_STATUSES)[number];
 
-/** A duty check as the API and `/live` (`duty-check`) show it. */
 /** One company's duty checks over a period (`GET /api/duty-checks/summary`), as the scorecard counts them. */
 export interface DutyTallyView {
   company: string;
@@ -58,6 +57,7 @@ export interface DutyTallyView {
   rate: number | null;
 }
 
+/** A duty check as the API and `/live` (`duty-check`) show it. */
 export interface DutyCheckView {
   id: string;
   company: string;

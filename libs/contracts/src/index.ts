@@ -24,4 +24,5 @@ export * from './platform-link';
 export * from './digest';
 export * from './simulator-control';
 export * from './wall-clock';
+export * from './period';
 export * from './issues';

@@ -1,3 +1,5 @@
+import { isObject } from './json-object';
+
 /**
  * What the gateway and the JT/T 808 gateway instances say to each other over Redis pub/sub: a downlink
  * text message for a truck's terminal (relayed to the instance holding its connection), a take-over (a
@@ -44,10 +46,6 @@ export type Jt808Answer =
 
 /** Longest downlink text, characters: two GBK bytes each stays inside one 1023-byte package. */
 export const JT808_TEXT_MAX_CHARS = 400;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The JSON object a channel message holds; undefined when it holds none. */
 function jsonObject(raw: string): Record<string, unknown> | undefined {

@@ -2,6 +2,7 @@ import type { DeviceKind } from './topics';
 import type { Fields } from './readings';
 import type { Alert, AlertTransition } from './alert';
 import type { Incident } from './incident';
+import { isObject } from './json-object';
 
 /**
  * Entries of the durable reading log (a Redis stream). Ingest acknowledges an MQTT message to the broker
@@ -76,4 +77,20 @@ export interface Position {
   heading: number | null;
   /** ISO-8601 UTC. */
   ts: string;
+}
+
+/**
+ * Whether an item of a positions batch is a position (the fields the map needs): written by hand, since the
+ * gateway checks every truck fix it is sent.
+ */
+export function isPosition(v: unknown): v is Position {
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    typeof v.owner === 'string' &&
+    typeof v.lat === 'number' &&
+    typeof v.lon === 'number' &&
+    typeof v.ts === 'string' &&
+    !Number.isNaN(Date.parse(v.ts))
+  );
 }

@@ -1,4 +1,5 @@
-import type { RejectReason } from './rejections';
+import { isObject } from './json-object';
+import { REJECT_REASONS, type RejectReason } from './rejections';
 
 /**
  * A refused message as the platform keeps it for its owner (the integration console, `GET /api/rejections`,
@@ -27,6 +28,19 @@ export interface RejectionRecord {
   excerpt: string;
   /** Size of the whole payload, bytes. */
   bytes: number;
+}
+
+/** Whether an item of a live rejections batch is a refusal record (the fields the console sorts and shows by). */
+export function isRejectionRecord(v: unknown): v is RejectionRecord {
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    typeof v.owner === 'string' &&
+    typeof v.device === 'string' &&
+    typeof v.reason === 'string' &&
+    (REJECT_REASONS as readonly string[]).includes(v.reason) &&
+    typeof v.receivedAt === 'string'
+  );
 }
 
 /** How much of a refused payload, reason text and topic is kept. */

@@ -1,3 +1,5 @@
+import { checkBucketLimits } from './token-bucket';
+
 /** How much one device may send: a token bucket counted in readings. */
 export interface DeviceRateLimit {
   /** Readings per second a device may keep up, indefinitely. */
@@ -36,10 +38,7 @@ export class DeviceRateLimiter {
   private readonly alarms = new Map<string, { since: number; lel: number }>();
 
   constructor(readonly limit: DeviceRateLimit) {
-    if (!(limit.ratePerSec > 0) || !Number.isFinite(limit.ratePerSec))
-      throw new RangeError(`ratePerSec must be a positive number, got ${limit.ratePerSec}`);
-    if (!(limit.burst >= 1) || !Number.isFinite(limit.burst))
-      throw new RangeError(`burst must be at least 1, got ${limit.burst}`);
+    checkBucketLimits('ratePerSec', limit.ratePerSec, limit.burst);
   }
 
   /** Tokens the device has at `nowMs` (refilled, capped at the burst). */

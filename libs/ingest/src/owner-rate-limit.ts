@@ -1,3 +1,5 @@
+import { checkBucketLimits } from './token-bucket';
+
 /** How much one owner (a company platform, a site or network gateway) may hand ingest before parsing. */
 export interface OwnerRateLimit {
   /** Units per second an owner may keep up: one per message plus one per full KiB of its payload. */
@@ -29,10 +31,7 @@ export class OwnerRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(readonly limit: OwnerRateLimit) {
-    if (!(limit.unitsPerSec > 0) || !Number.isFinite(limit.unitsPerSec))
-      throw new RangeError(`unitsPerSec must be a positive number, got ${limit.unitsPerSec}`);
-    if (!(limit.burst >= 1) || !Number.isFinite(limit.burst))
-      throw new RangeError(`burst must be at least 1, got ${limit.burst}`);
+    checkBucketLimits('unitsPerSec', limit.unitsPerSec, limit.burst);
   }
 
   /** Takes the message's cost if the owner has it; otherwise returns ms until it would (Infinity: never). */

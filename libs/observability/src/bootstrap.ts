@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { type INestApplication, Logger, type LogLevel, type Provider } from '@nestjs/common';
 import { ConfigError } from '@lg/config';
+import { backgroundAppModule } from './health.module';
 import { AppLogger, type LogFormat } from './logger';
 
 export interface AppSettings {
@@ -39,17 +40,26 @@ export function installAppLogger(
   return logger;
 }
 
+/** What a background app brings to `bootstrapApp`. */
+export interface BackgroundAppParts<C> {
+  /** The injection token its configuration is provided under. */
+  token: symbol;
+  /** Its own providers (its runtime and what that injects), built once the configuration is valid. */
+  providers: (config: C) => Provider[];
+  /** The process's stable name in its logs (default: host and pid). */
+  instance?: (config: C) => string;
+}
+
 /**
- * Starts a Nest app the same way for every process. The configuration is loaded and validated before
- * Nest starts, so a bad one stops the process with exit code 1 and one message naming the variables;
- * SIGTERM/SIGINT close it cleanly (queues drained, connections closed).
+ * Starts a background app (ingest, worker, JT/T 808) the same way for every process: its module is
+ * `backgroundAppModule` with the app's parts. The configuration is loaded and validated before Nest starts,
+ * so a bad one stops the process with exit code 1 and one message naming the variables; SIGTERM/SIGINT
+ * close it cleanly (queues drained, connections closed).
  */
-export async function bootstrapApp<C extends AppSettings>(
+export async function bootstrapApp<C extends AppSettings & { STACK_STATUS_FILE?: string }>(
   name: string,
   load: () => C,
-  module: (config: C) => Parameters<typeof NestFactory.create>[0],
-  /** The process's stable name in its logs (default: host and pid). */
-  instance?: (config: C) => string,
+  parts: BackgroundAppParts<C>,
 ): Promise<INestApplication | undefined> {
   const logger = new Logger(name);
   let config: C;
@@ -61,9 +71,10 @@ export async function bootstrapApp<C extends AppSettings>(
     process.exitCode = 1;
     return undefined;
   }
-  const appLogger = installAppLogger(name, config, instance?.(config));
+  const appLogger = installAppLogger(name, config, parts.instance?.(config));
   try {
-    const app = await NestFactory.create(module(config), { logger: appLogger, abortOnError: false });
+    const module = backgroundAppModule(name, { token: parts.token, value: config }, parts.providers(config));
+    const app = await NestFactory.create(module, { logger: appLogger, abortOnError: false });
     app.enableShutdownHooks();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     logger.log(`${name} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);

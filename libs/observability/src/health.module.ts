@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { Metrics } from './metrics';
 import { Readiness, supervisedPeersCheck } from './health';
@@ -27,18 +27,21 @@ export class HealthModule {
   }
 }
 
+/** The module class of a background app; each process builds its own from it with `backgroundAppModule`. */
+@Module({})
+export class BackgroundAppModule {}
+
 /**
  * The module of a background app (ingest, worker, JT/T 808): the health routes with the supervisor's status
  * file, its configuration (validated before Nest starts) under `token`, and its own providers.
  */
 export function backgroundAppModule<C extends { STACK_STATUS_FILE?: string }>(
-  module: Type,
   app: string,
   config: { token: symbol; value: C },
   providers: Provider[],
 ): DynamicModule {
   return {
-    module,
+    module: BackgroundAppModule,
     imports: [HealthModule.forApp(app, { supervisorStatusFile: config.value.STACK_STATUS_FILE })],
     providers: [{ provide: config.token, useValue: config.value }, ...providers],
   };

@@ -9,6 +9,7 @@ import type { DeviceState, Store } from '../state';
 import { formatAge, formatDateTime } from '../time';
 import type { Alert, SeriesView, TrackPoint, TrackView } from '../types';
 import { speedLimitAt } from '@lg/contracts/geo';
+import { isoPeriod } from '@lg/contracts/period';
 import { statusOf } from './status';
 
 export interface GasThresholds {
@@ -243,8 +244,7 @@ export class DeviceDetail {
   private async truck(dev: DeviceState, from: number, to: number): Promise<Element[]> {
     const [track, alerts] = await Promise.all([
       this.d.api.get<TrackView>(`/api/trucks/${encodeURIComponent(dev.id)}/track`, {
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+        ...isoPeriod(from, to),
       }),
       this.alertsIn(dev, from),
     ]);
@@ -380,8 +380,7 @@ export class DeviceDetail {
     const every = this.every(to - from, dev.intervalSec);
     return this.d.api.get<SeriesView>(`/api/devices/${encodeURIComponent(dev.id)}/series`, {
       field,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
+      ...isoPeriod(from, to),
       every,
     });
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
-import { circlePolygon, CLOSURE_LIMITS, type Closure, type LonLat } from '@lg/contracts';
+import { circlePolygon, CLOSURE_LIMITS, isoPeriod, type Closure, type LonLat } from '@lg/contracts';
 import type { ClosureBody } from '../contract/closures.queries';
 import { GatewayRedis } from '../infra/redis';
 import { requireOperator } from './operators';
@@ -61,8 +61,7 @@ export class ClosuresService {
       polygon,
       ...(circle ? { circle } : {}),
       severity: body.severity,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
+      ...isoPeriod(from, to),
       createdBy: principal.username,
       createdAt: new Date(now).toISOString(),
     };

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@lg/auth';
+import { isoPeriod } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { truckDataQuality, type TruckDataQuality } from '@lg/scorecard';
 import { ReadingsStore } from '../infra/readings';
@@ -52,8 +53,7 @@ export class DataQualityService {
     );
     return {
       company: companyId,
-      from: new Date(q.from).toISOString(),
-      to: new Date(q.to).toISOString(),
+      ...isoPeriod(q.from, q.to),
       gapFactor: q.gapFactor,
       trucks: rows,
       truncated: [...records].filter(([, list]) => list.length >= MAX_RECORDS_PER_TRUCK).map(([id]) => id),

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { linkOfflineWithin, type PlatformLinkView } from '@lg/contracts';
+import { isoPeriod, linkOfflineWithin, type PlatformLinkView } from '@lg/contracts';
 import type { Principal } from '@lg/auth';
 import { Registry } from '@lg/registry';
 import type { LinkQuery } from '../contract/links.queries';
@@ -27,7 +27,7 @@ export class LinksService {
     const companies =
       principal.role === 'company' ? [principal.company] : this.registry.allCompanies().map((c) => c.id);
     const links = await Promise.all(companies.map((c) => this.view(c, q.from, q.to, false)));
-    return { from: new Date(q.from).toISOString(), to: new Date(q.to).toISOString(), links };
+    return { ...isoPeriod(q.from, q.to), links };
   }
 
   /** One company's, with its changes in the period. */

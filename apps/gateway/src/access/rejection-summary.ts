@@ -1,4 +1,4 @@
-import type { RejectReason, RejectionRecord } from '@lg/contracts';
+import { isoPeriod, type RejectReason, type RejectionRecord } from '@lg/contracts';
 
 /** One device's refusals in a summary. */
 export interface DeviceRejections {
@@ -65,8 +65,7 @@ export function summariseRejections(
     (a, b) => b.total - a.total || a.owner.localeCompare(b.owner) || a.device.localeCompare(b.device),
   );
   return {
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
+    ...isoPeriod(from, to),
     total,
     byReason,
     byOwner,

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { canSee, type Principal } from '@lg/auth';
+import { isoPeriod } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { analyseTrack, type DriftFix, type Fix, type TrackGap } from '@lg/scorecard';
 import { ReadingsStore } from '../infra/readings';
@@ -48,8 +49,7 @@ export class TrackEvidenceService {
     const analysis = analyseTrack(fixes, settings.track, settings.drift);
     return {
       id,
-      from: new Date(q.from).toISOString(),
-      to: new Date(q.to).toISOString(),
+      ...isoPeriod(q.from, q.to),
       gaps: analysis.gaps,
       drifts: analysis.drifts,
       truncated: points.length > MAX_POINTS,

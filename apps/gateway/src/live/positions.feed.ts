@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Position } from '@lg/contracts';
+import { isPosition, type Position } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
 import { ChannelFeed } from './channel-feed';
 
@@ -54,17 +54,4 @@ export class PositionsFeed extends ChannelFeed {
       this.pending.set(p.id, p);
     }
   }
-}
-
-function isPosition(p: unknown): p is Position {
-  if (typeof p !== 'object' || p === null) return false;
-  const o = p as Record<string, unknown>;
-  return (
-    typeof o.id === 'string' &&
-    typeof o.owner === 'string' &&
-    typeof o.lat === 'number' &&
-    typeof o.lon === 'number' &&
-    typeof o.ts === 'string' &&
-    !Number.isNaN(Date.parse(o.ts))
-  );
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { REJECT_REASONS, rejectionChannel, type RejectionRecord } from '@lg/contracts';
+import { isRejectionRecord, rejectionChannel, type RejectionRecord } from '@lg/contracts';
 import { GatewayRedis } from '../infra/redis';
 import { ChannelFeed } from './channel-feed';
 
@@ -37,7 +37,7 @@ export class RejectionsFeed extends ChannelFeed {
     }
     const out: RejectionRecord[] = [];
     for (const r of batch) {
-      if (!isRecord(r)) continue;
+      if (!isRejectionRecord(r)) continue;
       const n = this.sent.get(r.owner) ?? 0;
       if (n >= LIVE_REJECTIONS_PER_OWNER_PER_SEC) continue;
       this.sent.set(r.owner, n + 1);
@@ -45,17 +45,4 @@ export class RejectionsFeed extends ChannelFeed {
     }
     return out;
   }
-}
-
-function isRecord(v: unknown): v is RejectionRecord {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.owner === 'string' &&
-    typeof r.device === 'string' &&
-    typeof r.reason === 'string' &&
-    (REJECT_REASONS as readonly string[]).includes(r.reason) &&
-    typeof r.receivedAt === 'string'
-  );
 }

@@ -1,6 +1,7 @@
 import {
   ESCALATION_LEVELS,
   isOpen,
+  isoPeriod,
   SEVERITIES,
   severityRank,
   type Alert,
@@ -134,8 +135,7 @@ export function buildDigest(input: DigestInput): Digest {
     scope: input.scope,
     date: day.date,
     timeZone: day.timeZone,
-    from: new Date(day.from).toISOString(),
-    to: new Date(day.to).toISOString(),
+    ...isoPeriod(day.from, day.to),
     builtAt: new Date(now).toISOString(),
     alerts: {
       total: opened.length,
