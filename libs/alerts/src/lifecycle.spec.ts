@@ -1,4 +1,3 @@
-import type { Escalation } from '@lg/contracts';
 import type { ChainStep } from '@lg/registry';
 import { DEFAULT_ESCALATION_DELAYS } from './escalation';
 import {
@@ -11,16 +10,11 @@ import {
   initialEscalation,
   type RuleSignal,
 } from './lifecycle';
+import { fireSignal, gridEscalation as esc } from './testing';
 
 const subject = { rule: 'gas.lel', kind: 'gas' as const, owner: 'P01', device: 'G001' };
-const esc = (since: string): Escalation => ({ level: 'grid', unit: 'GR-1', since, notify: [] });
-const fire = (severity: 'orange' | 'red', value: number): RuleSignal => ({
-  type: 'fire',
-  severity,
-  value,
-  threshold: severity === 'red' ? 50 : 25,
-  message: 'gas',
-});
+const fire = (severity: 'orange' | 'red', value: number) =>
+  fireSignal(severity, value, severity === 'red' ? 50 : 25, 'gas');
 const clear: RuleSignal = { type: 'clear', value: 5 };
 const T = Date.parse('2026-05-01T00:00:00Z');
 

@@ -1,6 +1,6 @@
-import type { Alert, Escalation, Severity } from '@lg/contracts';
+import type { Alert, Severity } from '@lg/contracts';
 import { isShelved } from '@lg/contracts';
-import { applySignal, type RuleSignal } from './lifecycle';
+import { applySignal } from './lifecycle';
 import {
   escalationHeldUntil,
   MAX_SHELF_MINUTES,
@@ -12,16 +12,10 @@ import {
   shelfOf,
   type ShelfRequest,
 } from './shelving';
+import { fireSignal, gridEscalation as esc } from './testing';
 
 const subject = { rule: 'slope.tilt', kind: 'slope' as const, owner: 'S01', device: 'SL001' };
-const esc = (since: string): Escalation => ({ level: 'grid', unit: 'GR-1', since, notify: [] });
-const fire = (severity: Severity): RuleSignal => ({
-  type: 'fire',
-  severity,
-  value: 1,
-  threshold: 1,
-  message: 'tilt',
-});
+const fire = (severity: Severity) => fireSignal(severity, 1, 1, 'tilt');
 const T = Date.parse('2026-05-01T00:00:00Z');
 
 function open(severity: Severity): Alert {
