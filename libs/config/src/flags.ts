@@ -33,11 +33,16 @@ type ScriptArgs<O extends OptionTable> = ReturnType<
 >['values'];
 
 /**
- * A script's command line (`process.argv`), parsed strictly: an unknown flag, a missing value or a
- * positional argument throws. `-h`/`--help` prints `usage` and gives `undefined`, for the script to exit 0.
+ * A script's command line (`args`: its own, after node and the script), parsed strictly: an unknown flag, a
+ * missing value or a positional argument throws. `-h`/`--help` prints `usage` and gives `undefined`, for the
+ * script to exit 0.
  */
-export function parseScriptArgs<O extends OptionTable>(options: O, usage: string): ScriptArgs<O> | undefined {
-  const { values } = parseArgs({ options: { ...options, ...HELP }, strict: true });
+export function parseScriptArgs<O extends OptionTable>(
+  options: O,
+  usage: string,
+  args: string[] = process.argv.slice(2),
+): ScriptArgs<O> | undefined {
+  const { values } = parseArgs({ args, options: { ...options, ...HELP }, strict: true });
   // The precise type of `values` is only known at the call, where `O` is.
   if ((values as { help?: boolean }).help) {
     console.log(usage);
