@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
+import { booleanOptions, stringOptions } from '@lg/config';
 import { names, type Alert, type ClientToServerEvents, type ServerToClientEvents } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { StopWaiting, waitFor } from '@lg/services';
@@ -199,14 +200,8 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      quick: { type: 'boolean', default: false },
-      rates: { type: 'string' },
-      seconds: { type: 'string' },
-      only: { type: 'string' },
-      devices: { type: 'string' },
-      'quiet-seconds': { type: 'string' },
-      'report-rate': { type: 'string' },
-      profile: { type: 'boolean', default: false },
+      ...booleanOptions('quick', 'profile'),
+      ...stringOptions('rates', 'seconds', 'only', 'devices', 'quiet-seconds', 'report-rate'),
       redis: { type: 'string', default: 'single' },
     },
   });

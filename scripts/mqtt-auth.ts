@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { booleanOptions, parseScriptArgs, stringOptions } from '@lg/config';
 import { DEFAULT_TOPIC_ROOT, SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import { mqttIdentities, writeMosquittoAuth } from '@lg/services';
@@ -40,25 +40,18 @@ again and send the broker SIGHUP; it drops the connections whose password change
 const passwordsSchema = z.record(z.string().min(1, 'empty password'));
 
 function main(): number {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string' },
-      passwords: { type: 'string' },
-      generate: { type: 'boolean', default: false },
+  const values = parseScriptArgs(
+    {
+      ...stringOptions('out', 'passwords'),
+      ...booleanOptions('generate', 'allow-demo', 'simulators'),
       registry: { type: 'string', default: 'config/registry/longgang.json' },
       root: { type: 'string', default: DEFAULT_TOPIC_ROOT },
       'ingest-user': { type: 'string', default: 'lg-ingest' },
       observer: { type: 'string', multiple: true, default: [] },
-      'allow-demo': { type: 'boolean', default: false },
-      simulators: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+    USAGE,
+  );
+  if (!values) return 0;
   if (!values.out || !values.passwords) {
     console.error(`mqtt-auth: --out and --passwords are required\n\n${USAGE}`);
     return 2;

@@ -9,9 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, env, loadConfig, mqttSchema } from '@lg/config';
+import {
+  booleanOptions,
+  ConfigError,
+  env,
+  loadConfig,
+  mqttSchema,
+  parseScriptArgs,
+  stringOptions,
+} from '@lg/config';
 import { exitText, SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { Registry } from '@lg/registry';
 import {
@@ -28,6 +35,14 @@ import {
 
 /** The project root: this file runs as dist/scripts/stack.js. */
 const ROOT = resolve(__dirname, '..', '..');
+
+const USAGE = `Usage: npm start [-- --no-sim] [-- --speedup N]
+Starts Mosquitto, Redis, InfluxDB, the ingest, worker, gateway and JT/T 808 gateway apps and the demo
+device fleet. Ports from MQTT_PORT (devices), MQTT_INTERNAL_PORT (ingest, observers), REDIS_PORT,
+INFLUX_PORT, INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT, JT808_PORT (terminals),
+JT808_HTTP_PORT (defaults 1883, 1884, 6379, 8086, 8088, 3000, 3001, 3002, 6808, 3003; a taken default is
+replaced by a free port).
+Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops everything.`;
 
 const port = z.coerce.number().int().min(1).max(65535).optional();
 
@@ -394,25 +409,8 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      'no-sim': { type: 'boolean', default: false },
-      speedup: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    say(`Usage: npm start [-- --no-sim] [-- --speedup N]
-Starts Mosquitto, Redis, InfluxDB, the ingest, worker, gateway and JT/T 808 gateway apps and the demo
-device fleet. Ports from MQTT_PORT (devices), MQTT_INTERNAL_PORT (ingest, observers), REDIS_PORT,
-INFLUX_PORT, INFLUX_RPC_PORT, GATEWAY_PORT, INGEST_PORT, WORKER_PORT, JT808_PORT (terminals),
-JT808_HTTP_PORT (defaults 1883, 1884, 6379, 8086, 8088, 3000, 3001, 3002, 6808, 3003; a taken default is
-replaced by a free port).
-Data under .run/services (kept between runs), logs under .run/logs. Ctrl-C stops everything.`);
-    return 0;
-  }
+  const values = parseScriptArgs({ ...booleanOptions('no-sim'), ...stringOptions('speedup') }, USAGE);
+  if (!values) return 0;
   const config = loadConfig(stackSchema);
   const runDir = join(ROOT, '.run');
   const logsDir = join(runDir, 'logs');

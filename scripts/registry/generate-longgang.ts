@@ -10,8 +10,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
+import { booleanOptions, parseScriptArgs, stringOptions } from '@lg/config';
 import { Registry } from '@lg/registry';
 import {
   DEFAULT_REGISTRY_SEED,
@@ -42,20 +42,15 @@ async function format(json: string): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
+  const values = parseScriptArgs(
+    {
       out: { type: 'string', default: 'config/registry/longgang.json' },
-      seed: { type: 'string' },
-      synthetic: { type: 'string' },
-      check: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+      ...stringOptions('seed', 'synthetic'),
+      ...booleanOptions('check'),
     },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+    USAGE,
+  );
+  if (!values) return 0;
   const seed = values.seed === undefined ? DEFAULT_REGISTRY_SEED : Number(values.seed);
   const synthetic = values.synthetic === undefined ? 0 : Number(values.synthetic);
   if (!Number.isInteger(seed) || !Number.isInteger(synthetic) || synthetic < 0) {

@@ -1,15 +1,11 @@
+import { stringOptions } from '@lg/config';
 import { Registry } from '@lg/registry';
 import { loadSimulatorConfig, type SimulatorConfig } from '../config';
 import { parseDuration } from '../duration';
 
 /** Flags every command accepts (node:util parseArgs option table). */
 export const COMMON_OPTIONS = {
-  url: { type: 'string' },
-  root: { type: 'string' },
-  registry: { type: 'string' },
-  mode: { type: 'string' },
-  secrets: { type: 'string' },
-  devices: { type: 'string' },
+  ...stringOptions('url', 'root', 'registry', 'mode', 'secrets', 'devices'),
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -20,9 +16,7 @@ export const COMMON_OPTIONS = {
  */
 export const FLEET_OPTIONS = {
   ...COMMON_OPTIONS,
-  seed: { type: 'string' },
-  protocol: { type: 'string' },
-  jt808: { type: 'string' },
+  ...stringOptions('seed', 'protocol', 'jt808'),
 } as const;
 
 export interface CommonFlags {

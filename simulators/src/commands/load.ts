@@ -1,6 +1,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { booleanOptions, stringOptions } from '@lg/config';
 import { DEVICE_KINDS, isDeviceKind } from '@lg/contracts';
 import type { Device } from '@lg/registry';
 import { passwordSource } from '../config';
@@ -37,15 +38,9 @@ export async function loadCommand(args: string[]): Promise<number> {
     args,
     options: {
       ...FLEET_OPTIONS,
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      qos: { type: 'string' },
-      kinds: { type: 'string' },
-      synthetic: { type: 'boolean', default: false },
-      window: { type: 'string' },
-      batch: { type: 'string' },
-      out: { type: 'string' },
-      acked: { type: 'string' },
+      ...stringOptions('rate', 'duration', 'qos', 'kinds', 'window', 'batch', 'out', 'acked'),
+      ...booleanOptions('synthetic'),
+      // No default: left out, the live line follows whether stderr is a terminal.
       progress: { type: 'boolean' },
     },
     strict: true,

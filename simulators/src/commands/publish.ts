@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
+import { stringOptions } from '@lg/config';
 import { formatPubAck } from '../device-client';
 import { passwordSource } from '../config';
 import { ALL_FIELDS, parseFieldOverrides, parseTsFlag, publishOnce, type OneShotOptions } from '../one-shot';
 import { COMMON_OPTIONS, configFrom, loadRegistry, UsageError } from './common';
 
-const FIELD_OPTIONS = Object.fromEntries(ALL_FIELDS.map((f) => [f, { type: 'string' as const }]));
+const FIELD_OPTIONS = stringOptions(...ALL_FIELDS);
 
 export async function publishCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -12,13 +13,7 @@ export async function publishCommand(args: string[]): Promise<number> {
     options: {
       ...COMMON_OPTIONS,
       ...FIELD_OPTIONS,
-      device: { type: 'string' },
-      as: { type: 'string' },
-      owner: { type: 'string' },
-      ts: { type: 'string' },
-      json: { type: 'string' },
-      status: { type: 'string' },
-      seed: { type: 'string' },
+      ...stringOptions('device', 'as', 'owner', 'ts', 'json', 'status', 'seed'),
     },
     strict: true,
   });

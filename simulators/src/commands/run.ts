@@ -9,6 +9,7 @@ import { fleetRoutes } from '../models/routes';
 import { loadAllScenarios, scenarioDevices, scenariosDir } from '../scenarios/catalog';
 import { ScenarioError } from '../scenarios/schema';
 import { exceptDevices, selectDevices } from '../select';
+import { booleanOptions, stringOptions } from '@lg/config';
 import { SIMULATOR_CONTROL_USERS } from '@lg/contracts';
 import { FleetYield } from '../yield';
 import { configFrom, durationFlag, FLEET_OPTIONS, jt808Address, loadRegistry, UsageError } from './common';
@@ -42,14 +43,8 @@ export async function runCommand(args: string[]): Promise<number> {
     args,
     options: {
       ...FLEET_OPTIONS,
-      speedup: { type: 'string' },
-      duration: { type: 'string' },
-      'stats-every': { type: 'string' },
-      'with-scenario-devices': { type: 'boolean', default: false },
-      'duty-reliability': { type: 'string' },
-      except: { type: 'string' },
-      'no-duty': { type: 'boolean', default: false },
-      'no-gateways': { type: 'boolean', default: false },
+      ...stringOptions('speedup', 'duration', 'stats-every', 'duty-reliability', 'except'),
+      ...booleanOptions('with-scenario-devices', 'no-duty', 'no-gateways'),
     },
     strict: true,
   });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { booleanOptions, stringOptions } from '@lg/config';
 import { operatorPassword, passwordSource } from '../config';
 import { GatewayClient } from '../gateway-client';
 import { loadAllScenarios, loadScenario, scenarioNames, scenariosDir } from '../scenarios/catalog';
@@ -47,19 +48,18 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       ...FLEET_OPTIONS,
-      list: { type: 'boolean', default: false },
-      all: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
+      ...booleanOptions('list', 'all', 'dry-run', 'json'),
       quiet: { type: 'boolean', short: 'q', default: false },
       use: { type: 'string', multiple: true, default: [] },
-      scenarios: { type: 'string' },
-      gateway: { type: 'string' },
-      user: { type: 'string' },
-      password: { type: 'string' },
-      redis: { type: 'string' },
-      'redis-prefix': { type: 'string' },
-      'clock-settle-ms': { type: 'string' },
+      ...stringOptions(
+        'scenarios',
+        'gateway',
+        'user',
+        'password',
+        'redis',
+        'redis-prefix',
+        'clock-settle-ms',
+      ),
     },
     strict: true,
   });

@@ -28,6 +28,14 @@ const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(9
 const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
 /**
+ * A step of the timeline: its `type`, its own `fields`, and `note`, why the step is there (shown in reports;
+ * the acknowledgements send it as the operator's note). No other key is accepted.
+ */
+function timelineStep<T extends string, F extends z.ZodRawShape>(type: T, fields: F) {
+  return z.object({ type: z.literal(type), ...fields, note: z.string().optional() }).strict();
+}
+
+/**
  * How a field's value is made for each reading of a step: a constant (`null` leaves the field out), a
  * sequence cycled over the readings, a linear ramp from the first to the last reading, or a steady rate of
  * change per day/hour/minute/second continuing from the field's previous value (cumulative slope
@@ -97,21 +105,16 @@ export type Motion = z.infer<typeof motionSchema>;
  * that the worker evaluates them in one go. `live` stamps a single reading with the wall clock when it is
  * sent instead of the timeline (the tail of a scenario anchored in another time of day).
  */
-export const readingsStepSchema = z
-  .object({
-    type: z.literal('readings'),
-    device: alias,
-    at: duration.default('0s'),
-    every: duration.optional(),
-    count: z.number().int().positive().max(1000).optional(),
-    for: duration.optional(),
-    live: z.boolean().default(false),
-    fields: z.record(valueSpecSchema).default({}),
-    motion: motionSchema.optional(),
-    /** Why the step is there, shown in reports. */
-    note: z.string().optional(),
-  })
-  .strict()
+export const readingsStepSchema = timelineStep('readings', {
+  device: alias,
+  at: duration.default('0s'),
+  every: duration.optional(),
+  count: z.number().int().positive().max(1000).optional(),
+  for: duration.optional(),
+  live: z.boolean().default(false),
+  fields: z.record(valueSpecSchema).default({}),
+  motion: motionSchema.optional(),
+})
   .refine((s) => !(s.count !== undefined && s.for !== undefined), { message: 'give count or for, not both' })
   .refine((s) => (s.count ?? 1) === 1 || s.for !== undefined || s.every !== undefined, {
     message: 'several readings need every',
@@ -133,72 +136,58 @@ export type ReadingsStep = z.infer<typeof readingsStepSchema>;
  * another identity) to the device's topic, or to `topic` with parts replaced. `puback` is what the
  * broker must answer: `accepted`, or `refused` (≥ 0x80, e.g. 0x87 not authorized by the ACL).
  */
-export const rawStepSchema = z
-  .object({
-    type: z.literal('raw'),
-    device: alias,
-    at: duration.default('0s'),
-    as: z.string().default('device'),
-    topic: z
+export const rawStepSchema = timelineStep('raw', {
+  device: alias,
+  at: duration.default('0s'),
+  as: z.string().default('device'),
+  topic: z
+    .object({
+      kind: z.enum(DEVICE_KINDS).optional(),
+      owner: z.string().regex(ID_PATTERN).optional(),
+      device: z.string().regex(ID_PATTERN).optional(),
+      channel: z.enum(CHANNELS).optional(),
+    })
+    .strict()
+    .optional(),
+  payload: z.union([
+    z.object({ text: z.string() }).strict(),
+    // z.unknown() would also take `{}`: the key must be there (any JSON value, null included).
+    z.object({ json: z.custom<unknown>((v) => v !== undefined, 'json: a JSON value is required') }).strict(),
+    z
       .object({
-        kind: z.enum(DEVICE_KINDS).optional(),
-        owner: z.string().regex(ID_PATTERN).optional(),
-        device: z.string().regex(ID_PATTERN).optional(),
-        channel: z.enum(CHANNELS).optional(),
+        bytes: z
+          .number()
+          .int()
+          .positive()
+          .max(4 * 1024 * 1024),
+        fill: z.string().length(1).default(' '),
       })
-      .strict()
-      .optional(),
-    payload: z.union([
-      z.object({ text: z.string() }).strict(),
-      // z.unknown() would also take `{}`: the key must be there (any JSON value, null included).
-      z
-        .object({ json: z.custom<unknown>((v) => v !== undefined, 'json: a JSON value is required') })
-        .strict(),
-      z
-        .object({
-          bytes: z
-            .number()
-            .int()
-            .positive()
-            .max(4 * 1024 * 1024),
-          fill: z.string().length(1).default(' '),
-        })
-        .strict(),
-      z.object({ base64: z.string() }).strict(),
-      z.object({ repeat: z.record(z.unknown()), count: z.number().int().positive().max(100_000) }).strict(),
-    ]),
-    puback: z.enum(['accepted', 'refused']).default('accepted'),
-    note: z.string().optional(),
-  })
-  .strict();
+      .strict(),
+    z.object({ base64: z.string() }).strict(),
+    z.object({ repeat: z.record(z.unknown()), count: z.number().int().positive().max(100_000) }).strict(),
+  ]),
+  puback: z.enum(['accepted', 'refused']).default('accepted'),
+});
 export type RawStep = z.infer<typeof rawStepSchema>;
 
 /** Waits until an alert of `rule` on `device` is seen (with that severity / active state, if given). */
-export const waitStepSchema = z
-  .object({
-    type: z.literal('wait'),
-    rule: z.string(),
-    device: alias,
-    severity: z.enum(SEVERITIES).optional(),
-    active: z.boolean().optional(),
-    /** Wait for the alert on the link `device` reports through instead (inhibition: `gateway.offline`). */
-    link: z.boolean().optional(),
-    timeout: duration.default('20s'),
-    note: z.string().optional(),
-  })
-  .strict();
+export const waitStepSchema = timelineStep('wait', {
+  rule: z.string(),
+  device: alias,
+  severity: z.enum(SEVERITIES).optional(),
+  active: z.boolean().optional(),
+  /** Wait for the alert on the link `device` reports through instead (inhibition: `gateway.offline`). */
+  link: z.boolean().optional(),
+  timeout: duration.default('20s'),
+});
 export type WaitStep = z.infer<typeof waitStepSchema>;
 
 /** Acknowledges the alert of `rule` on `device` as the operator (`alert:ack` on `/live`), waiting for it. */
-export const ackStepSchema = z
-  .object({
-    type: z.literal('ack'),
-    rule: z.string(),
-    device: alias,
-    note: z.string().optional(),
-    timeout: duration.default('20s'),
-  })
-  .strict();
+export const ackStepSchema = timelineStep('ack', {
+  rule: z.string(),
+  device: alias,
+  timeout: duration.default('20s'),
+});
 export type AckStep = z.infer<typeof ackStepSchema>;
 
 /**
@@ -207,13 +196,7 @@ export type AckStep = z.infer<typeof ackStepSchema>;
  * silence from when a report was received, so only the clock can make minutes of silence pass in a
  * moment. Needs the worker's test clock (LG_TEST_CLOCK=true, demo mode) and the runner's access to it.
  */
-export const clockStepSchema = z
-  .object({
-    type: z.literal('clock'),
-    offset: duration,
-    note: z.string().optional(),
-  })
-  .strict();
+export const clockStepSchema = timelineStep('clock', { offset: duration });
 export type ClockStep = z.infer<typeof clockStepSchema>;
 
 /**
@@ -221,16 +204,12 @@ export type ClockStep = z.infer<typeof clockStepSchema>;
  * `offline`, or a rule's name) as the operator, with one `note` (`POST /api/incidents/{id}/ack`), once each
  * member has such an alert; `severity` is the highest the operator saw (a member raised above it is left).
  */
-export const ackIncidentStepSchema = z
-  .object({
-    type: z.literal('ack-incident'),
-    device: alias,
-    rule: z.string().min(1),
-    note: z.string().max(500).optional(),
-    severity: z.enum(SEVERITIES).optional(),
-    timeout: duration.default('20s'),
-  })
-  .strict();
+export const ackIncidentStepSchema = timelineStep('ack-incident', {
+  device: alias,
+  rule: z.string().min(1),
+  severity: z.enum(SEVERITIES).optional(),
+  timeout: duration.default('20s'),
+}).extend({ note: z.string().max(500).optional() });
 export type AckIncidentStep = z.infer<typeof ackIncidentStepSchema>;
 
 // --- Links (inhibition, docs/rules.md "Inhibition"): the link a device depends on goes down or up. ---
@@ -240,14 +219,10 @@ export type AckIncidentStep = z.infer<typeof ackIncidentStepSchema>;
  * a truck's company platform link (`{root}/_status/{company}/platform/link`), a slope sensor's or gas
  * detector's gateway (`{root}/_status/{owner}/gateway/{id}`, the registry's gateway of the device).
  */
-export const linkStepSchema = z
-  .object({
-    type: z.literal('link'),
-    device: alias,
-    state: z.enum(['online', 'offline']),
-    note: z.string().optional(),
-  })
-  .strict();
+export const linkStepSchema = timelineStep('link', {
+  device: alias,
+  state: z.enum(['online', 'offline']),
+});
 export type LinkStep = z.infer<typeof linkStepSchema>;
 
 // --- end of links ---
