@@ -20,7 +20,7 @@ const LIB_DEPENDENCIES = {
   auth: ['contracts'],
   duty: ['contracts', 'redis'],
   jt808: ['contracts'],
-  'jt808-server': ['contracts', 'ingest', 'jt808', 'registry'],
+  'jt808-server': ['contracts', 'ingest', 'jt808', 'redis', 'registry'],
   observability: ['config', 'contracts'],
   services: ['registry', 'contracts'],
   rules: ['contracts', 'registry', 'jt808'],

@@ -206,4 +206,30 @@ describe('rule engine: escalation, late readings, live thresholds', () => {
       15,
     );
   });
+
+  it('applies a stored rule change whose announcement was lost, within about a second', async () => {
+    const { platform, live: operator } = stand;
+    await moveClock(0);
+    const n = names(platform.prefix);
+    // What PUT /api/rules stores, without its announcement on the channel: a worker that missed the
+    // message finds the change by the pack's version, which it polls once a second.
+    await stand.redis
+      .multi()
+      .hset(n.rulePack, 'gas.lel', JSON.stringify({ devices: { G011: { orange: 15 } } }))
+      .incr(n.rulePackVersion)
+      .exec();
+    // 20 % LEL is under the default orange (25) and over the stored one (15): reported until it alarms.
+    const alarmed = () =>
+      operator.alerts.find((a) => a.device === 'G011' && a.rule === 'gas.lel' && a.active);
+    await waitFor(
+      'an orange alert on G011 at 20 % LEL, from the stored threshold',
+      async () => {
+        await publish('G011', { ts: Date.now(), lel: 20 });
+        return alarmed() !== undefined;
+      },
+      10_000,
+      500,
+    );
+    expect(alarmed()).toMatchObject({ severity: 'orange', value: 20, threshold: 15 });
+  });
 });

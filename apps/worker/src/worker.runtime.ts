@@ -17,7 +17,7 @@ import {
   systemClock,
 } from '@lg/evaluation';
 import { Metrics, Readiness } from '@lg/observability';
-import { RedisConnections, redisReadiness } from '@lg/redis';
+import { RedisConnections, redisReadiness, subscribeAlways, type LastingSubscription } from '@lg/redis';
 import { Registry } from '@lg/registry';
 import type { RulePack } from '@lg/rules';
 import { DutyCheckStore } from '@lg/duty';
@@ -57,6 +57,10 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private causesSynced: string | undefined;
   private hazardTimer: NodeJS.Timeout | undefined;
   private hazardRound: Promise<void> = Promise.resolve();
+  private subscription: LastingSubscription | undefined;
+  /** One rule-pack reload at a time (a message and the poll may ask together); the last failure said. */
+  private packRound: Promise<void> = Promise.resolve();
+  private packProblem: string | undefined;
   private pack: RulePack;
   private readonly channels: Map<NotifyChannel, Channel>;
   private readonly deliveries: DeliveryQueue | undefined;
@@ -280,13 +284,22 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.hazards.refresh();
     await this.closures.refresh();
     await this.causes?.refresh();
-    // A change is announced at once; once a second the version is polled too, in case a message was lost.
-    this.hazardTimer = setInterval(() => this.refreshHazards(), 1000);
-    await this.subscriber.subscribe(this.channel, this.hazardsChannel, this.closuresChannel);
+    // A change is announced at once; once a second the versions are polled too, in case a message was
+    // lost: the rule pack is reloaded only on a message otherwise, so a lost one would keep old thresholds.
+    this.hazardTimer = setInterval(() => {
+      this.refreshHazards();
+      void this.reloadPack();
+    }, 1000);
     this.subscriber.on('message', (channel: string) => {
       if (channel === this.hazardsChannel || channel === this.closuresChannel) this.refreshHazards();
       else void this.reloadPack();
     });
+    // Subscribed again on every reconnection: ioredis can lose the channels of a replaced connection.
+    this.subscription = await subscribeAlways(
+      this.subscriber,
+      [this.channel, this.hazardsChannel, this.closuresChannel],
+      (err) => this.logger.warn(`subscribing to rule and hazard changes again: ${describe(err)}`),
+    );
     await this.workers.start();
     await this.scorecard.start();
     if (this.deliveries && this.transitions) {
@@ -326,18 +339,30 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
     if (changed > 0) this.logger.log(`cause alerts changed: ${changed}`);
   }
 
-  /** Applies live rule changes; a pack that fails validation (it was validated when stored) keeps the old one. */
-  private async reloadPack(): Promise<void> {
-    try {
-      this.pack = await this.packs.resolve();
-    } catch (err) {
-      this.logger.error(`rule pack not applied: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  /**
+   * Applies live rule changes if the pack's version moved; a pack that fails validation (it was validated
+   * when stored) keeps the old one, is tried again each second, and is reported once per problem.
+   */
+  private reloadPack(): Promise<void> {
+    this.packRound = this.packRound.then(async () => {
+      try {
+        const pack = await this.packs.changed();
+        if (pack) this.pack = pack;
+        this.packProblem = undefined;
+      } catch (err) {
+        const problem = describe(err);
+        if (problem !== this.packProblem) this.logger.error(`rule pack not applied: ${problem}`);
+        this.packProblem = problem;
+      }
+    });
+    return this.packRound;
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.hazardTimer);
+    this.subscription?.stop();
     await this.hazardRound;
+    await this.packRound;
     await this.workers.stop();
     await this.scorecard.stop();
     await this.transitions?.stop();

@@ -67,6 +67,8 @@ export interface Names {
   rulesChannel: string;
   /** Hash: rule name → JSON overrides of the rule pack. */
   rulePack: string;
+  /** Counter moved by every change of `rulePack`: workers poll it and reload the pack only when it moves. */
+  rulePackVersion: string;
   /** Hash: alert ID → JSON hazard area (`HazardArea`) of an active red slope or orange/red gas alert. */
   hazards: string;
   /** Counter moved by every change of `hazards`: workers reload the areas only when it moves. */
@@ -155,6 +157,7 @@ export function names(prefix: string): Names {
     positionsChannel: `${prefix}:positions`,
     rulesChannel: `${prefix}:rules:changed`,
     rulePack: `${prefix}:rules`,
+    rulePackVersion: `${prefix}:rules:version`,
     hazards: `${core}:hazards`,
     hazardsVersion: `${core}:hazards:v`,
     hazardsChannel: `${core}:hazards:changed`,

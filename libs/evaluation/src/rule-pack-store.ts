@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
 import { issuesText, type Names } from '@lg/contracts';
+import { VersionedHash } from '@lg/redis';
 import type { Registry } from '@lg/registry';
 import {
   checkOverrideTargets,
@@ -15,10 +16,13 @@ import {
 /**
  * Where the rule pack comes from: the rules' defaults, then the pack file (`RULE_PACK_FILE`), then live
  * changes made through `PUT /api/rules/{rule}`, kept in Redis and announced on a channel so that every
- * worker applies them at once. A change is validated against the whole pack before it is stored.
+ * worker applies them at once. Each change also moves a version counter that workers poll, so that one
+ * whose announcement was lost (a subscriber connection replaced) is applied all the same within a poll.
+ * A change is validated against the whole pack before it is stored.
  */
 export class RulePackStore {
   private readonly file: RulePackOverrides;
+  private readonly stored: VersionedHash;
 
   constructor(
     private readonly redis: Redis,
@@ -26,6 +30,7 @@ export class RulePackStore {
     filePath: string | undefined,
   ) {
     this.file = filePath ? readPackFile(filePath) : {};
+    this.stored = new VersionedHash(redis, n.rulePack, n.rulePackVersion);
   }
 
   /** The pack without live changes: what a worker applies before Redis has answered. */
@@ -34,14 +39,20 @@ export class RulePackStore {
   }
 
   async live(): Promise<RulePackOverrides> {
-    const raw = await this.redis.hgetall(this.n.rulePack);
-    const out: RulePackOverrides = {};
-    for (const [rule, json] of Object.entries(raw)) out[rule] = JSON.parse(json) as RuleOverride;
-    return out;
+    return overridesOf(await this.redis.hgetall(this.n.rulePack));
   }
 
   async resolve(): Promise<RulePack> {
     return resolvePack(this.file, await this.live());
+  }
+
+  /**
+   * The pack when its live changes moved since the last call that returned one (the first call always
+   * does), else undefined: one GET when nothing moved, so a worker can call it every second. A pack that
+   * does not resolve throws, and the next call tries again.
+   */
+  changed(): Promise<RulePack | undefined> {
+    return this.stored.reload((raw) => resolvePack(this.file, overridesOf(raw)));
   }
 
   /**
@@ -59,10 +70,17 @@ export class RulePackStore {
     await this.redis
       .multi()
       .hset(this.n.rulePack, rule, JSON.stringify(parsed.data))
+      .incr(this.n.rulePackVersion)
       .publish(this.n.rulesChannel, rule)
       .exec();
     return pack;
   }
+}
+
+function overridesOf(raw: Record<string, string>): RulePackOverrides {
+  const out: RulePackOverrides = {};
+  for (const [rule, json] of Object.entries(raw)) out[rule] = JSON.parse(json) as RuleOverride;
+  return out;
 }
 
 function readPackFile(path: string): RulePackOverrides {

@@ -9,6 +9,7 @@ import {
   type Jt808Located,
   type Names,
 } from '@lg/contracts';
+import { subscribeAlways } from '@lg/redis';
 import { instanceOf, type ConnectionDirectory } from './connections';
 
 /** How often a request that reached no subscriber of its instance's channel is published again. */
@@ -37,7 +38,7 @@ export class Jt808Relay {
       // A request that could not be handled (Redis down) gets no answer: its sender times out.
       if (m) onMessage(m).catch(onError);
     });
-    await subscribeOnEveryConnection(this.subscriber, channel, onError);
+    await subscribeAlways(this.subscriber, [channel], onError);
   }
 
   async tell(conn: string, m: Jt808InstanceMessage): Promise<void> {
@@ -84,7 +85,7 @@ export class Jt808TextSender {
         if (a) this.waiting.get(a.id)?.(a);
       });
       // An error here is the next request's: it waits for answers it cannot hear and says so.
-      await subscribeOnEveryConnection(this.subscriber, this.names.jt808Answers, () => undefined);
+      await subscribeAlways(this.subscriber, [this.names.jt808Answers], () => undefined);
     })();
     return this.listening;
   }
@@ -149,23 +150,6 @@ export class Jt808TextSender {
       this.waiting.delete(id);
     }
   }
-}
-
-/**
- * Subscribes now and again each time the connection is ready after a reconnection. A subscription sent
- * while the connection was being replaced can be lost with it (seen: a subscriber connected again within
- * its first seconds came back with no channel, so its instance heard no request); subscribing to a
- * channel twice is harmless.
- */
-async function subscribeOnEveryConnection(
-  subscriber: Redis,
-  channel: string,
-  onError: (err: unknown) => void,
-): Promise<void> {
-  subscriber.on('ready', () => {
-    subscriber.subscribe(channel).catch(onError);
-  });
-  await subscriber.subscribe(channel);
 }
 
 /**

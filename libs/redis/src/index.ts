@@ -8,3 +8,4 @@ export * from './live-stream';
 export * from './snapshot';
 export * from './scheduled-queue';
 export * from './versioned-hash';
+export * from './subscription';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { subscribeAlways, type LastingSubscription } from '@lg/redis';
 import type { GatewayRedis } from '../infra/redis';
 
 /**
@@ -10,6 +11,7 @@ import type { GatewayRedis } from '../infra/redis';
 export abstract class ChannelFeed {
   protected readonly logger: Logger;
   private subscriber: Redis | undefined;
+  private subscription: LastingSubscription | undefined;
   private malformed = 0;
 
   protected constructor(
@@ -20,16 +22,28 @@ export abstract class ChannelFeed {
     this.logger = new Logger(name);
   }
 
-  /** Subscribes once (a second call does nothing); ioredis subscribes again by itself after a reconnect. */
+  /**
+   * Subscribes once (a second call does nothing), and again each time the connection is ready: a
+   * subscription lost with a replaced connection would stop the feed without any error.
+   */
   protected async listen(channel: string, onMessage: (message: string) => void): Promise<void> {
     if (this.subscriber) return;
     const subscriber = this.redis.openSubscriber(this.name);
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => onMessage(message));
-    await subscriber.subscribe(channel);
+    const subscription = await subscribeAlways(subscriber, [channel], (err) =>
+      this.logger.warn(
+        `subscribing to ${channel} again: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+    // Stopped meanwhile: nothing is to be made again on a connection that was closed.
+    if (this.subscriber === subscriber) this.subscription = subscription;
+    else subscription.stop();
   }
 
   stop(): void {
+    this.subscription?.stop();
+    this.subscription = undefined;
     this.subscriber?.disconnect();
     this.subscriber = undefined;
   }
