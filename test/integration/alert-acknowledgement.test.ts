@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AlertChangedError, AlertStore, applySignal, type AlertSubject, type RuleSignal } from '@lg/alerts';
 import { names, type Alert, type LiveRecord } from '@lg/contracts';
 import { FencedBatch, Leases, StaleWriteError } from '@lg/redis';
-import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
+import { useRedisServer } from './redis-server';
 
 /**
  * The acknowledgement against the worker's raise, on a real Redis: both write the same alert hash at the
@@ -14,8 +11,7 @@ import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
  * cleared by a raise that names it, or refused so that the person looks again; never lost in silence.
  */
 describe('acknowledgement and raise, racing (real Redis)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
+  const server = useRedisServer('lg-ack-');
   let redis: Redis;
   let store: AlertStore;
   let leases: Leases;
@@ -52,19 +48,10 @@ describe('acknowledgement and raise, racing (real Redis)', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-ack-'));
-    const port = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port });
-    redis = new Redis(`redis://127.0.0.1:${port}`);
+    redis = server.redis;
     store = new AlertStore(redis, n);
     leases = new Leases(redis, 'test-worker', 60_000);
     expect(await leases.acquire(n.partitionLease(0))).toBe(true);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await redisProc?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('an acknowledgement that lands between the worker’s read and its raise fails the batch; read again, the raise clears it by name', async () => {

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
 import { names, type Alert, type Severity } from '@lg/contracts';
 import { FencedBatch, Leases } from '@lg/redis';
-import { freePort, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import { freePort, waitFor } from '@lg/services';
 import { gatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
+import { useRedisServer } from './redis-server';
 
 /**
  * Listings read only their own index, and the retention deletes only closed alerts: against a real Redis,
@@ -16,9 +14,7 @@ import { createGateway } from '../../apps/gateway/src/gateway.app';
  * Redis's own command statistics).
  */
 describe('alert indexes and retention (real Redis)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
-  let redisPort: number;
+  const server = useRedisServer('lg-alert-ix-');
   let redis: Redis;
   let store: AlertStore;
   let leases: Leases;
@@ -74,10 +70,7 @@ describe('alert indexes and retention (real Redis)', () => {
   let c01: Alert[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-alert-ix-'));
-    redisPort = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port: redisPort });
-    redis = new Redis(`redis://127.0.0.1:${redisPort}`);
+    redis = server.redis;
     store = new AlertStore(redis, n);
     leases = new Leases(redis, 'test-worker', 600_000);
     expect(await leases.acquire(n.partitionLease(0))).toBe(true);
@@ -101,12 +94,6 @@ describe('alert indexes and retention (real Redis)', () => {
       await alert(truck('T001', 'C01'), later + 4000, later + 5000, 'orange'),
       await alert(truck('T002', 'C01'), later + 6000, later + 7000, 'yellow'),
     ];
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await redisProc?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists a company’s alerts by reading that company’s alerts only', async () => {
@@ -225,7 +212,7 @@ describe('alert indexes and retention (real Redis)', () => {
       gatewayConfig({
         LG_MODE: 'demo',
         REGISTRY_FILE: 'config/registry/minimal.json',
-        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_URL: server.url,
         REDIS_PREFIX: n.prefix,
         // Never reached: the retention needs Redis only.
         INFLUX_URL: `http://127.0.0.1:${await freePort()}`,

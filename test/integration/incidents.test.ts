@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AlertStore, applySignal, DEFAULT_GROUPING, IncidentStore } from '@lg/alerts';
 import { names, type Alert } from '@lg/contracts';
-import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
+import { useRedisServer } from './redis-server';
 
 /**
  * Incidents against a real Redis: workers of several partitions placing the alerts of one cause at the
@@ -13,8 +10,7 @@ import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
  * window closes an incident; the retention deletes an incident only once its alerts have all gone.
  */
 describe('incidents (real Redis)', () => {
-  let dir: string;
-  let redisProc: ManagedProcess;
+  const server = useRedisServer('lg-incidents-');
   let connections: Redis[] = [];
   let stores: IncidentStore[] = [];
   const n = names(`inc${randomBytes(4).toString('hex')}`);
@@ -33,19 +29,10 @@ describe('incidents (real Redis)', () => {
   const write = (redis: Redis, a: Alert) =>
     redis.hset(n.alert(a.id), 'doc', JSON.stringify(a), 'active', '1');
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-incidents-'));
-    const port = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port });
+  beforeAll(() => {
     // Four "workers", each with its own connection, as partitions of different processes.
-    connections = Array.from({ length: 4 }, () => new Redis(`redis://127.0.0.1:${port}`));
+    connections = Array.from({ length: 4 }, () => server.connect());
     stores = connections.map((c) => new IncidentStore(c, n, new AlertStore(c, n)));
-  });
-
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.quit()));
-    await redisProc?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('gathers 200 alerts placed at once by four workers into one incident, and places a replay once', async () => {

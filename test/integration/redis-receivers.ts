@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Names, NotifyChannel } from '@lg/contracts';
 import { DeliveryQueue, type Channel, type DeliveryStore } from '@lg/notifications';
-import {
-  DEMO_NOTIFY_CREDENTIALS,
-  freePort,
-  NotifyReceivers,
-  startRedisServer,
-  type ManagedProcess,
-} from '@lg/services';
+import { DEMO_NOTIFY_CREDENTIALS, NotifyReceivers } from '@lg/services';
+import { RedisServerStand } from './redis-server';
 
 /**
  * A test's own Redis server (in a temporary folder) and the notification receivers (SMTP, SMS and webhook
@@ -20,24 +12,18 @@ import {
 export class RedisAndReceivers {
   redis!: Redis;
   receivers!: NotifyReceivers;
-  private dir: string | undefined;
-  private redisProc: ManagedProcess | undefined;
-  private port = 0;
-  private readonly connections: Redis[] = [];
+  private server: RedisServerStand | undefined;
 
   async start(label: string): Promise<void> {
-    this.dir = mkdtempSync(join(tmpdir(), label));
-    this.port = await freePort();
-    this.redisProc = await startRedisServer({ dir: join(this.dir, 'redis'), port: this.port });
-    this.redis = new Redis(this.url());
+    this.server = await RedisServerStand.start(label);
+    this.redis = this.server.redis;
     this.receivers = await NotifyReceivers.start({ ...DEMO_NOTIFY_CREDENTIALS });
   }
 
   /** A new connection as BullMQ wants it (no limit on retries per request); `stop` closes it. */
   readonly connection = (): Redis => {
-    const c = new Redis(this.url(), { maxRetriesPerRequest: null });
-    this.connections.push(c);
-    return c;
+    if (!this.server) throw new Error('the Redis server is asked for a connection before it started');
+    return this.server.connect({ maxRetriesPerRequest: null });
   };
 
   /**
@@ -62,14 +48,7 @@ export class RedisAndReceivers {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.connections.map((c) => c.quit()));
-    await this.redis?.quit();
     await this.receivers?.stop();
-    await this.redisProc?.stop();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    await this.server?.stop();
   }
 }

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { RedisConnections, subscribeAlways, type LastingSubscription } from '@lg/redis';
-import { freePort, startRedisServer, waitFor, type ManagedProcess } from '@lg/services';
+import { waitFor } from '@lg/services';
+import { useRedisServer } from './redis-server';
 
 /**
  * A long-lived subscriber (the JT/T 808 instances, the gateway's live feeds, the worker's rule and hazard
@@ -11,26 +9,18 @@ import { freePort, startRedisServer, waitFor, type ManagedProcess } from '@lg/se
  * way the apps open it, subscribed with `subscribeAlways`, then killed from another connection.
  */
 describe('subscribeAlways: a subscriber keeps its channels across a replaced connection', () => {
-  let dir: string | undefined;
-  let redisProc: ManagedProcess | undefined;
+  const server = useRedisServer('lg-resub-');
   let admin: Redis;
   let connections: RedisConnections;
   const subscriptions: LastingSubscription[] = [];
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lg-resub-'));
-    const port = await freePort();
-    redisProc = await startRedisServer({ dir: join(dir, 'redis'), port });
-    admin = new Redis(`redis://127.0.0.1:${port}`);
-    connections = new RedisConnections(`redis://127.0.0.1:${port}`, 'resub-test');
-  });
-
-  afterAll(async () => {
-    for (const s of subscriptions) s.stop();
-    await connections?.closeAll();
-    await admin?.quit();
-    await redisProc?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    admin = server.redis;
+    connections = new RedisConnections(server.url, 'resub-test');
+    server.onStop(async () => {
+      for (const s of subscriptions) s.stop();
+      await connections.closeAll();
+    });
   });
 
   const subscribers = async (channel: string): Promise<number> => {
