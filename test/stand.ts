@@ -34,3 +34,19 @@ export function useStand<T extends Stand>(
     },
   });
 }
+
+/**
+ * Runs every step of a stand's stop in order, each even when an earlier one failed (a server left running
+ * would hold the test run open), and then throws the first failure.
+ */
+export async function stopInOrder(steps: ReadonlyArray<() => unknown>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}

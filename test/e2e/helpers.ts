@@ -9,7 +9,7 @@ import { DEMO_NOTIFY_CREDENTIALS, demoNotifyEnv, freePort, NotifyReceivers, wait
 import { demoRegistryWith, Platform, type PlatformOptions } from '@lg/testing';
 import { Jt808Terminal, type TerminalIdentity } from '@lg/simulators/jt808/terminal';
 import { DutyResponder } from '@lg/simulators/duty-responder';
-import { useStand } from '../stand';
+import { stopInOrder, useStand } from '../stand';
 
 export async function login(gateway: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${gateway}/api/auth/login`, {
@@ -181,19 +181,12 @@ export class PlatformStand {
    * Closes everything even when one close fails (a platform left running would hold the test run open), and
    * then throws the first failure.
    */
-  async stop(): Promise<void> {
-    const failures: unknown[] = [];
-    const attempt = async (step: () => unknown) => {
-      try {
-        await step();
-      } catch (err) {
-        failures.push(err);
-      }
-    };
-    for (const close of [...this.closers].reverse()) await attempt(close);
-    await attempt(() => this.redisClient?.quit());
-    await attempt(() => this.platform.stop());
-    if (failures.length > 0) throw failures[0];
+  stop(): Promise<void> {
+    return stopInOrder([
+      ...[...this.closers].reverse(),
+      () => this.redisClient?.quit(),
+      () => this.platform.stop(),
+    ]);
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis, { type RedisOptions } from 'ioredis';
 import { freePort, startRedisServer, type ManagedProcess } from '@lg/services';
-import { useStand, type Stand } from '../stand';
+import { stopInOrder, useStand, type Stand } from '../stand';
 
 /**
  * A suite's own Redis server, in a temporary folder named from its label, and one connection to it: what
@@ -49,20 +49,13 @@ export class RedisServerStand implements Stand {
     this.closers.push(close);
   }
 
-  async stop(): Promise<void> {
-    const failures: unknown[] = [];
-    const attempt = async (step: () => unknown) => {
-      try {
-        await step();
-      } catch (err) {
-        failures.push(err);
-      }
-    };
-    for (const close of [...this.closers].reverse()) await attempt(close);
-    for (const connection of this.opened) await attempt(() => connection.quit());
-    await attempt(() => this.server.stop());
-    rmSync(this.dir, { recursive: true, force: true });
-    if (failures.length > 0) throw failures[0];
+  stop(): Promise<void> {
+    return stopInOrder([
+      ...[...this.closers].reverse(),
+      ...this.opened.map((connection) => () => connection.quit()),
+      () => this.server.stop(),
+      () => rmSync(this.dir, { recursive: true, force: true }),
+    ]);
   }
 }
 
