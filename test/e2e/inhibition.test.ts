@@ -57,6 +57,53 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
         retain: true,
       });
 
+  const ids = (alerts: readonly Alert[]) => alerts.map((a) => a.id).sort();
+  const failure = async (path: string, token: string) => {
+    const res = await stand.api(path, token);
+    return { status: res.status, message: ((await res.json()) as { message: string }).message };
+  };
+
+  /**
+   * While the link is down (`held`: the twenty trucks' alerts held under it, `cause`: the link's own
+   * alert), the API answers what is held and what is raised to people, for the operator and for C01.
+   */
+  const expectHeldListings = async (held: readonly Alert[], cause: Alert) => {
+    const c01 = await stand.login('c01');
+    for (const token of [stand.token, c01]) {
+      const everything = await stand.getJson<Alert[]>('/api/alerts?limit=1000', token);
+      const heldOnes = await stand.getJson<Alert[]>('/api/alerts?held=true&limit=1000', token);
+      const raised = await stand.getJson<Alert[]>('/api/alerts?held=false&limit=1000', token);
+      const underLink = await stand.getJson<Alert[]>('/api/alerts?cause=link:C01&limit=1000', token);
+      expect(ids(heldOnes)).toEqual(ids(held));
+      expect(ids(underLink)).toEqual(ids(held));
+      // Raised: everything else the user sees, the link's own alert among it, nothing held.
+      expect(ids(raised)).toEqual(ids(everything.filter((a) => a.inhibitedBy === undefined)));
+      expect(ids(raised)).toContain(cause.id);
+      expect(raised.filter((a) => a.inhibitedBy !== undefined)).toEqual([]);
+      // Ingest is up: it holds nothing, for either.
+      expect(await stand.getJson<Alert[]>('/api/alerts?cause=platform:ingest', token)).toEqual([]);
+    }
+    // Another company's link: nothing held for the operator; not C01's to ask, like another owner.
+    expect(await api<Alert[]>('/api/alerts?cause=link:C02')).toEqual([]);
+    expect(await failure('/api/alerts?cause=link:C02', c01)).toEqual({
+      status: 403,
+      message: "cause: a company user sees only its own company's link (link:C01)",
+    });
+    expect((await failure('/api/alerts?cause=gateway:S24-GW', c01)).status).toBe(403);
+    // A cause ID of no known form, or held=false with a cause, is a 400 saying so.
+    expect(await failure('/api/alerts?cause=link:', stand.token)).toEqual({
+      status: 400,
+      message: 'cause: must be link:{company ID}, gateway:{gateway ID} or platform:ingest, got "link:"',
+    });
+    expect((await failure(`/api/alerts?cause=link:${'C'.repeat(300)}`, stand.token)).message).toBe(
+      'cause: must be at most 72 characters',
+    );
+    expect(await failure('/api/alerts?cause=link:C01&held=false', stand.token)).toEqual({
+      status: 400,
+      message: 'held: must not be false with cause, which lists the alerts held under it',
+    });
+  };
+
   it('raises one alert for the link, holds the trucks’ offline alerts under it, and lets them go when it returns', async () => {
     await link('online');
     const start = Date.now();
@@ -82,6 +129,7 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     const held = listed.filter((a) => a.inhibitedBy === 'link:C01');
     expect(held.map((a) => a.device).sort()).toEqual(FLEET);
     expect(held.every((a) => a.escalation.level === 'company' && !a.incident)).toBe(true);
+    await expectHeldListings(held, cause);
 
     // The link returns: its alert clears. Ten trucks report within the grace (parked, so they do not go
     // silent again): their held alerts close by themselves, nobody has to acknowledge them.
@@ -102,6 +150,12 @@ describe('inhibition: a company platform link down holds its trucks’ offline a
     );
     expect(offlineOf(SILENT)).toHaveLength(10);
     expect(offlineOf(BACK).filter((a) => a.active || !a.acknowledged)).toEqual([]);
+    // A held alert that closed by itself was never raised: it stays held, under its cause. The released
+    // ones are raised to people like any other.
+    const after = await api<Alert[]>('/api/alerts?cause=link:C01&limit=500');
+    expect(after.map((a) => a.device).sort()).toEqual(BACK);
+    const raisedNow = await api<Alert[]>('/api/alerts?held=false&owner=C01&limit=500');
+    expect(raisedNow.map((a) => a.id)).toEqual(expect.arrayContaining(offlineOf(SILENT).map((a) => a.id)));
     const silent = offlineOf(SILENT)[0].id;
     await waitFor('the release in the alert’s history', async () => {
       const history = await api<Array<{ type: string }>>(`/api/alerts/${encodeURIComponent(silent)}/history`);

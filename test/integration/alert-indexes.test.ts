@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { applySignal, AlertStore, type AlertSubject } from '@lg/alerts';
+import { applySignal, AlertStore, hold, type AlertSubject } from '@lg/alerts';
 import { names, type Alert, type Severity } from '@lg/contracts';
 import { FencedBatch, Leases } from '@lg/redis';
 import { freePort, waitFor } from '@lg/services';
@@ -31,15 +31,25 @@ describe('alert indexes and retention (real Redis)', () => {
   });
   const gas = (device: string): AlertSubject => ({ rule: 'gas.lel', kind: 'gas', owner: 'P01', device });
 
-  /** Opens an alert and, when asked, clears it, as the worker does (fenced batches, one per transition). */
-  async function alert(subject: AlertSubject, at: number, clearAt?: number, severity: Severity = 'red') {
-    const opened = applySignal(
+  /**
+   * Opens an alert (held under `cause` when given) and, when asked, clears it, as the worker does (fenced
+   * batches, one per transition).
+   */
+  async function alert(
+    subject: AlertSubject,
+    at: number,
+    clearAt?: number,
+    severity: Severity = 'red',
+    cause?: string,
+  ) {
+    const fired = applySignal(
       undefined,
       subject,
       { type: 'fire', severity, value: 90, threshold: 60, message: 'test' },
       at,
       (since) => ({ level: 'company', unit: subject.owner, since, notify: [] }),
     )!;
+    const opened = cause === undefined ? fired : hold(fired, cause);
     const batch = new FencedBatch(n.partitionLease(0), leases.owner);
     store.stage(batch, opened.alert, opened.transition, true);
     let last = opened.alert;
@@ -200,6 +210,28 @@ describe('alert indexes and retention (real Redis)', () => {
     const after = await reads(() => fresh.list({ owners: new Set(['C01']), kind: 'truck', limit: 1000 }));
     expect(after.alerts.map((a) => a.id)).toEqual(before.alerts.map((a) => a.id));
     expect(after.read).toBe(4);
+  });
+
+  it('lists held alerts apart: held, not held, by cause; a listing of cleared unacknowledged ones leaves them out on held=false', async () => {
+    // C03: a cleared alert raised to people, and two held under its link, cleared without closing by
+    // themselves (what a bulk acknowledgement by a filter must never take), one still active.
+    const at = Date.now() - DAY;
+    const raised = await alert(truck('T301', 'C03'), at, at + 1000, 'yellow');
+    const heldCleared = await alert(truck('T302', 'C03'), at + 2000, at + 3000, 'yellow', 'link:C03');
+    const heldActive = await alert(truck('T303', 'C03'), at + 4000, undefined, 'yellow', 'link:C03');
+    expect(heldCleared).toMatchObject({ active: false, acknowledged: false, inhibitedBy: 'link:C03' });
+    const ids = async (filter: Parameters<AlertStore['list']>[0]) =>
+      (await store.list({ owners: new Set(['C03']), limit: 1000, ...filter })).map((a) => a.id);
+    expect(await ids({})).toEqual([heldActive.id, heldCleared.id, raised.id]);
+    expect(await ids({ held: true })).toEqual([heldActive.id, heldCleared.id]);
+    expect(await ids({ held: false })).toEqual([raised.id]);
+    expect(await ids({ cause: 'link:C03' })).toEqual([heldActive.id, heldCleared.id]);
+    expect(await ids({ cause: 'link:C01' })).toEqual([]);
+    // The bulk acknowledgement's filter: cleared, unacknowledged, not held.
+    expect(await ids({ active: false, acknowledged: false, held: false })).toEqual([raised.id]);
+    // Through the open set too (an unacknowledged listing without a state or time).
+    expect(await ids({ acknowledged: false, held: true })).toEqual([heldActive.id, heldCleared.id]);
+    expect(await ids({ acknowledged: false, held: false })).toEqual([raised.id]);
   });
 
   it('is run by the gateway: indexes at start-up, then deletes what is past ALERT_RETENTION', async () => {

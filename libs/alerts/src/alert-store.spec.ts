@@ -1,5 +1,5 @@
 import type { Alert } from '@lg/contracts';
-import { closedBefore } from './alert-store';
+import { closedBefore, matchesFilter } from './alert-store';
 
 describe('closedBefore (the retention of closed alerts)', () => {
   const base: Alert = {
@@ -37,5 +37,52 @@ describe('closedBefore (the retention of closed alerts)', () => {
   it('keeps an alert closed after the cutoff, by its clearing or by its acknowledgement', () => {
     expect(closedBefore({ ...base, ackedAt: '2026-05-03T00:00:00.000Z' }, cutoff)).toBe(false);
     expect(closedBefore({ ...base, clearedAt: '2026-05-03T00:00:00.000Z' }, cutoff)).toBe(false);
+  });
+});
+
+describe('matchesFilter: held alerts (docs/rules.md, "Inhibition")', () => {
+  const raised: Alert = {
+    id: 'truck.offline~T001~x',
+    rule: 'truck.offline',
+    kind: 'truck',
+    owner: 'C01',
+    device: 'T001',
+    severity: 'yellow',
+    active: true,
+    acknowledged: false,
+    message: 'm',
+    value: 'offline',
+    threshold: null,
+    openedAt: '2026-05-01T00:00:00.000Z',
+    updatedAt: '2026-05-01T00:00:00.000Z',
+    count: 1,
+    escalation: { level: 'company', unit: 'C01', since: '2026-05-01T00:00:00.000Z', notify: [] },
+  };
+  const heldByLink: Alert = {
+    ...raised,
+    id: 'truck.offline~T002~x',
+    device: 'T002',
+    inhibitedBy: 'link:C01',
+  };
+  const heldByIngest: Alert = { ...heldByLink, id: 'truck.offline~T003~x', inhibitedBy: 'platform:ingest' };
+  const all = [raised, heldByLink, heldByIngest];
+  const ids = (f: Parameters<typeof matchesFilter>[1]) =>
+    all.filter((a) => matchesFilter(a, f)).map((a) => a.id);
+
+  it('held=true takes the alerts with inhibitedBy, held=false the others, none given all of them', () => {
+    expect(ids({ held: true })).toEqual([heldByLink.id, heldByIngest.id]);
+    expect(ids({ held: false })).toEqual([raised.id]);
+    expect(ids({})).toEqual(all.map((a) => a.id));
+  });
+
+  it('cause takes only the alerts held under that cause', () => {
+    expect(ids({ cause: 'link:C01' })).toEqual([heldByLink.id]);
+    expect(ids({ cause: 'platform:ingest', held: true })).toEqual([heldByIngest.id]);
+    expect(ids({ cause: 'link:C02' })).toEqual([]);
+  });
+
+  it('keeps the other checks with them: a company scope still leaves another owner out', () => {
+    expect(ids({ held: true, owners: new Set(['C02']) })).toEqual([]);
+    expect(ids({ cause: 'link:C01', active: false })).toEqual([]);
   });
 });

@@ -46,6 +46,13 @@ export interface AlertFilter {
   owners?: ReadonlySet<string>;
   severity?: Severity;
   device?: string;
+  /**
+   * Held under a cause (`inhibitedBy` set: shown under the cause, never raised to people) or not held
+   * (docs/rules.md, "Inhibition").
+   */
+  held?: boolean;
+  /** Held under this cause ID (`link:C01`, `gateway:S24-GW`, `platform:ingest`). */
+  cause?: string;
   /** Opened at or after, epoch ms. */
   since?: number;
   /** Opened before, epoch ms (a past day's alerts without walking the newer ones). */
@@ -170,7 +177,8 @@ export function mergeAlert(
   };
 }
 
-function matches(a: Alert, f: AlertFilter): boolean {
+/** Does the alert pass the filter? Everything but `since` and `limit`, which bound the index walk. */
+export function matchesFilter(a: Alert, f: AlertFilter): boolean {
   if (f.active !== undefined && a.active !== f.active) return false;
   if (f.acknowledged !== undefined && a.acknowledged !== f.acknowledged) return false;
   if (f.kind && a.kind !== f.kind) return false;
@@ -178,6 +186,8 @@ function matches(a: Alert, f: AlertFilter): boolean {
   if (f.owners && !f.owners.has(a.owner)) return false;
   if (f.severity && a.severity !== f.severity) return false;
   if (f.device && a.device !== f.device) return false;
+  if (f.held !== undefined && (a.inhibitedBy !== undefined) !== f.held) return false;
+  if (f.cause !== undefined && a.inhibitedBy !== f.cause) return false;
   if (f.before !== undefined && Date.parse(a.openedAt) >= f.before) return false;
   return true;
 }
@@ -256,7 +266,7 @@ export class AlertStore {
     } else {
       ids = await this.redis.smembers(this.n.openAlerts);
     }
-    const alerts = [...(await this.getMany(ids)).values()].filter((a) => matches(a, filter));
+    const alerts = [...(await this.getMany(ids)).values()].filter((a) => matchesFilter(a, filter));
     return alerts.sort(byNewest);
   }
 
@@ -295,7 +305,9 @@ export class AlertStore {
       filter.kind === undefined &&
       filter.severity === undefined &&
       filter.device === undefined &&
-      filter.acknowledged === undefined;
+      filter.acknowledged === undefined &&
+      filter.held === undefined &&
+      filter.cause === undefined;
     const page = narrowed ? limit : Math.min(Math.max(limit * 2, 100), 2000);
     const min = filter.since !== undefined ? String(filter.since) : '-inf';
     const max = filter.before !== undefined ? `(${filter.before}` : '+inf';
@@ -310,7 +322,7 @@ export class AlertStore {
       for (const id of fresh) {
         seen.add(id);
         const a = alerts.get(id);
-        if (a && matches(a, filter)) out.push(a);
+        if (a && matchesFilter(a, filter)) out.push(a);
         if (out.length >= limit) return out.sort(byNewest);
       }
       if (ids.length < page) break;

@@ -1,5 +1,5 @@
 import type { Alert, AlertTransition, CauseState, DeviceKind, Escalation } from '@lg/contracts';
-import { gatewayCause, INGEST_CAUSE, linkCause } from '@lg/contracts';
+import { gatewayCause, linkCause, parseCause } from '@lg/contracts';
 import type { RuleSignal } from '@lg/rules';
 import { INGEST_DOWN_RULE } from './ingest-cause';
 import { applySignal, type AlertSubject, type LifecycleResult } from './lifecycle';
@@ -141,19 +141,17 @@ export function causeSubject(
 ): AlertSubject | undefined {
   // Ingest down: the district's (operators only: a company sees trucks of its own, and this is no truck).
   // The kind is nominal; `device` names the component.
-  if (cause === INGEST_CAUSE)
+  const ref = parseCause(cause);
+  if (ref?.t === 'ingest')
     return district !== undefined
       ? { rule: INGEST_DOWN_RULE, kind: 'gas', owner: district, device: 'ingest' }
       : undefined;
-  if (cause.startsWith('link:')) {
-    const company = cause.slice('link:'.length);
-    return { rule: LINK_DOWN_RULE, kind: 'truck', owner: company, device: company };
-  }
-  if (cause.startsWith('gateway:')) {
-    const gateway = cause.slice('gateway:'.length);
-    const owner = gatewayOwner(gateway);
+  if (ref?.t === 'link')
+    return { rule: LINK_DOWN_RULE, kind: 'truck', owner: ref.company, device: ref.company };
+  if (ref?.t === 'gateway') {
+    const owner = gatewayOwner(ref.gateway);
     return owner
-      ? { rule: GATEWAY_OFFLINE_RULE, kind: owner.kind, owner: owner.owner, device: gateway }
+      ? { rule: GATEWAY_OFFLINE_RULE, kind: owner.kind, owner: owner.owner, device: ref.gateway }
       : undefined;
   }
   return undefined;

@@ -1,6 +1,11 @@
 import {
+  gatewayCause,
   gatewayStatusTopic,
+  INGEST_CAUSE,
+  linkCause,
   linkOfflineWithin,
+  MAX_CAUSE_ID_LENGTH,
+  parseCause,
   parseStatusTopic,
   parsePlatformLinkPayload,
   parsePlatformLinkTopic,
@@ -80,5 +85,36 @@ describe('linkOfflineWithin', () => {
       { state: 'offline' as const, at: 2 * h },
     ];
     expect(linkOfflineWithin(undefined, changes, 0, 4 * h)).toEqual({ offlineMs: 3 * h, drops: 1 });
+  });
+});
+
+describe('parseCause (cause IDs read back)', () => {
+  it('reads what linkCause, gatewayCause and INGEST_CAUSE write', () => {
+    expect(parseCause(linkCause('C01'))).toEqual({ t: 'link', company: 'C01' });
+    expect(parseCause(gatewayCause('S24-GW'))).toEqual({ t: 'gateway', gateway: 'S24-GW' });
+    expect(parseCause(INGEST_CAUSE)).toEqual({ t: 'ingest' });
+    const longest = gatewayCause('G'.repeat(64));
+    expect(longest).toHaveLength(MAX_CAUSE_ID_LENGTH);
+    expect(parseCause(longest)).toEqual({ t: 'gateway', gateway: 'G'.repeat(64) });
+  });
+
+  it('refuses any other shape', () => {
+    for (const text of [
+      '',
+      'C01',
+      'link:',
+      'link',
+      ':C01',
+      'link:C 01',
+      'link:C01:x',
+      'gateway:a/b',
+      'platform:router',
+      'platform:',
+      'Link:C01',
+      'device:T001',
+      linkCause('C'.repeat(65)),
+      gatewayCause('G'.repeat(65)),
+    ])
+      expect(parseCause(text)).toBeUndefined();
   });
 });

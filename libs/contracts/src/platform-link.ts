@@ -192,6 +192,29 @@ export function causeAlertsKey(prefix: string): string {
  */
 export const INGEST_CAUSE = 'platform:ingest';
 
+/** What a cause ID names: a company platform's link, a site or network gateway, or ingest itself. */
+export type CauseRef = { t: 'link'; company: string } | { t: 'gateway'; gateway: string } | { t: 'ingest' };
+
+/** The longest cause ID there can be (`gateway:` and a 64-character ID): longer text is no cause. */
+export const MAX_CAUSE_ID_LENGTH = 'gateway:'.length + 64;
+
+/**
+ * A cause ID read back (`link:{company}`, `gateway:{gatewayId}` or `platform:ingest`, the IDs of
+ * {@link ID_PATTERN}); undefined for text of any other shape. The one reading of what {@link linkCause},
+ * {@link gatewayCause} and {@link INGEST_CAUSE} write.
+ */
+export function parseCause(text: string): CauseRef | undefined {
+  if (text.length > MAX_CAUSE_ID_LENGTH) return undefined;
+  if (text === INGEST_CAUSE) return { t: 'ingest' };
+  const colon = text.indexOf(':');
+  const id = text.slice(colon + 1);
+  if (colon < 0 || !ID_PATTERN.test(id)) return undefined;
+  const kind = text.slice(0, colon);
+  if (kind === 'link') return { t: 'link', company: id };
+  if (kind === 'gateway') return { t: 'gateway', gateway: id };
+  return undefined;
+}
+
 /**
  * Hash of the ingest instances' heartbeats (instance ID → JSON {@link IngestBeat}), each written by its
  * instance once a second (never per reading).

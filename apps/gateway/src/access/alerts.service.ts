@@ -1,6 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AlertChangedError, AlertNotFoundError, type AlertFilter } from '@lg/alerts';
-import type { Alert, AlertTransition, Severity } from '@lg/contracts';
+import { parseCause, type Alert, type AlertTransition, type Severity } from '@lg/contracts';
 import { canSee, type Principal } from '@lg/auth';
 import { GatewayRedis } from '../infra/redis';
 import { ReadingsStore } from '../infra/readings';
@@ -45,6 +45,17 @@ export class AlertsService {
         throw new ForbiddenException(
           `owner: a company user sees only its own company (${principal.company})`,
         );
+      }
+      // A cause it could never see held alerts of is refused like another owner; ingest down may hold its
+      // own trucks' alerts, listed within its scope.
+      const cause = q.cause === undefined ? undefined : parseCause(q.cause);
+      if (cause?.t === 'link' && cause.company !== principal.company) {
+        throw new ForbiddenException(
+          `cause: a company user sees only its own company's link (link:${principal.company})`,
+        );
+      }
+      if (cause?.t === 'gateway') {
+        throw new ForbiddenException('cause: gateways hold slope and gas alerts, for operators only');
       }
     }
     return this.redis.alerts.list({ ...q, ...AlertsService.scope(principal) });
@@ -122,9 +133,12 @@ export class AlertsService {
         throw new ForbiddenException(
           `owner: a company user sees only its own company (${principal.company})`,
         );
+      // Never a held alert: nobody was shown it (a client lists it under its cause), so taking it by a
+      // filter would acknowledge what no person saw. One closes by itself, taken by `system`.
       const listed = await this.redis.alerts.list({
         active: false,
         acknowledged: false,
+        held: false,
         ...(body.kind ? { kind: body.kind } : {}),
         ...(body.owner ? { owner: body.owner } : {}),
         ...(body.severity ? { severity: body.severity } : {}),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DEVICE_KINDS, ID_PATTERN, parseTimestamp, SEVERITIES } from '@lg/contracts';
+import {
+  DEVICE_KINDS,
+  ID_PATTERN,
+  MAX_CAUSE_ID_LENGTH,
+  parseCause,
+  parseTimestamp,
+  SEVERITIES,
+} from '@lg/contracts';
 import { parseDurationSeconds } from '@lg/auth';
 import { MAX_QUERY_TIME_MS } from '@lg/storage';
 
@@ -103,6 +110,19 @@ export const intIn = (min: number, max: number) =>
     }),
   );
 
+/** A cause ID (`link:{company}`, `gateway:{gatewayId}`, `platform:ingest`), as `parseCause` reads it. */
+export const causeParam = single(
+  z.string().superRefine((v, ctx) => {
+    if (v.length > MAX_CAUSE_ID_LENGTH)
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_CAUSE_ID_LENGTH} characters` });
+    else if (parseCause(v) === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be link:{company ID}, gateway:{gateway ID} or platform:ingest, got ${quoted(v)}`,
+      });
+  }),
+);
+
 export const alertQuerySchema = z
   .object({
     active: bool.optional(),
@@ -110,11 +130,31 @@ export const alertQuerySchema = z
     kind: oneOf(DEVICE_KINDS).optional(),
     owner: idParam.optional(),
     severity: oneOf(SEVERITIES).optional(),
+    /** Held under a cause (`inhibitedBy` set, never raised to people) or not (docs/rules.md, "Inhibition"). */
+    held: bool
+      .optional()
+      .describe(
+        'true: the alerts held under a cause (with inhibitedBy), never raised to people; false: the others',
+      ),
+    /** Held under this cause: implies held. */
+    cause: causeParam
+      .optional()
+      .describe(
+        'The alerts held under this cause: link:{company ID}, gateway:{gateway ID} or platform:ingest',
+      ),
     /** Opened at or after. */
     since: instant.optional(),
     limit: intIn(1, MAX_ALERT_LIMIT).default('100'),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.cause !== undefined && q.held === false)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['held'],
+        message: 'must not be false with cause, which lists the alerts held under it',
+      });
+  });
 export type AlertQuery = z.infer<typeof alertQuerySchema>;
 
 /** Alert IDs are `rule~device~base36 time`. */

@@ -27,6 +27,10 @@ export class AlertsController {
     summary: 'Alerts, newest first',
     description:
       'A company user sees only its own trucks’ alerts; asking for slope/gas or another owner is 403. ' +
+      '`held=true` lists the alerts held under a cause (they carry `inhibitedBy`: shown under the cause, ' +
+      'never raised to people), `held=false` the others, what is raised to people. `cause=link:C01` (or ' +
+      '`gateway:{gateway ID}`, `platform:ingest`) lists the alerts held under that cause; a company user may ' +
+      'name its own link or `platform:ingest` (another company’s link or a gateway is 403). ' +
       `limit: 1..${MAX_ALERT_LIMIT}, default 100.`,
     ok: z.array(alertSchema),
     errors: { 400: 'A bad query parameter, named in the message', 403: '' },
@@ -41,7 +45,8 @@ export class AlertsController {
     summary: 'Acknowledge many cleared alerts at once, with one note',
     description:
       `By \`ids\` (what the person had on screen) or by a filter; at most ${MAX_BULK_ACK} per request (\`more\` ` +
-      'says when more match). Only cleared, unacknowledged alerts the user may see; never a red one.',
+      'says when more match). Only cleared, unacknowledged alerts the user may see; never a red one, and ' +
+      'by a filter never a held one (`inhibitedBy`).',
     ok: bulkAckResultSchema,
     errors: { 400: '', 403: '' },
   })

@@ -44,7 +44,13 @@ describe('the OpenAPI document', () => {
   it('takes request and answer schemas from zod: parameters, bodies, answers and errors', () => {
     const list = document.paths['/api/alerts']?.get;
     const names = (list?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
-    expect(names).toEqual(expect.arrayContaining(['active', 'severity', 'since', 'limit']));
+    expect(names).toEqual(expect.arrayContaining(['active', 'severity', 'held', 'cause', 'since', 'limit']));
+    const cause = (list?.parameters ?? []).find((p) => 'name' in p && p.name === 'cause');
+    expect(cause).toMatchObject({
+      in: 'query',
+      required: false,
+      description: expect.stringContaining('link:'),
+    });
     expect(list?.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(list?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403']);
     const ack = document.paths['/api/alerts/{id}/ack']?.post;

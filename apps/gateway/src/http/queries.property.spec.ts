@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { DEVICE_KINDS, SEVERITIES } from '@lg/contracts';
+import { DEVICE_KINDS, parseCause, SEVERITIES } from '@lg/contracts';
 import {
   ackBodySchema,
   ackRequestSchema,
@@ -123,11 +123,12 @@ describe('REST input checks: properties', () => {
   });
 
   it('gives the alert list only values it can use', () => {
-    const keys = ['active', 'acknowledged', 'kind', 'owner', 'severity', 'since', 'limit'];
+    const keys = ['active', 'acknowledged', 'kind', 'owner', 'severity', 'held', 'cause', 'since', 'limit'];
     const values = fc.oneof(
       queryValue,
       timeText,
-      fc.constantFrom(...DEVICE_KINDS, ...SEVERITIES, 'C01', '1', '1000', '1001', '0'),
+      fc.constantFrom(...DEVICE_KINDS, ...SEVERITIES, 'C01', '1', '1000', '1001', '0', 'true', 'false'),
+      fc.constantFrom('link:C01', 'gateway:S24-GW', 'platform:ingest', 'link:', 'platform:x'),
     );
     fc.assert(
       fc.property(query(keys, values), (q) => {
@@ -144,8 +145,13 @@ describe('REST input checks: properties', () => {
           expect(Number.isFinite(v.since) && (v.since as number) >= MIN_TS).toBe(true);
         if (v.kind !== undefined) expect(DEVICE_KINDS).toContain(v.kind);
         if (v.severity !== undefined) expect(SEVERITIES).toContain(v.severity);
-        for (const b of ['active', 'acknowledged'])
+        for (const b of ['active', 'acknowledged', 'held'])
           if (v[b] !== undefined) expect(typeof v[b]).toBe('boolean');
+        // A cause kept is one the platform writes, and never with held=false.
+        if (v.cause !== undefined) {
+          expect(parseCause(v.cause as string)).toBeDefined();
+          expect(v.held).not.toBe(false);
+        }
       }),
       { numRuns: 300 },
     );

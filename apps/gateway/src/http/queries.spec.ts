@@ -48,6 +48,18 @@ describe('alert list query', () => {
     expect(pipe.transform({ since: String(now) })).toMatchObject({ since: now });
   });
 
+  it('takes held and a cause ID of each form', () => {
+    expect(pipe.transform({ held: 'true' })).toEqual({ held: true, limit: 100 });
+    expect(pipe.transform({ held: 'false' })).toEqual({ held: false, limit: 100 });
+    for (const cause of ['link:C01', 'gateway:S24-GW', 'platform:ingest'])
+      expect(pipe.transform({ cause })).toEqual({ cause, limit: 100 });
+    expect(pipe.transform({ cause: 'link:C01', held: 'true' })).toEqual({
+      cause: 'link:C01',
+      held: true,
+      limit: 100,
+    });
+  });
+
   it.each([
     [{ active: 'yes' }, 'active: must be true or false, got "yes"'],
     [{ kind: 'boat' }, 'kind: must be one of truck, slope, gas, got "boat"'],
@@ -69,6 +81,17 @@ describe('alert list query', () => {
     [{ limit: '1.5' }, 'limit: must be a whole number from 1 to 1000'],
     [{ kind: ['truck', 'gas'] }, 'kind: given more than once'],
     [{ servity: 'red' }, 'unknown query parameter servity'],
+    [{ held: 'yes' }, 'held: must be true or false, got "yes"'],
+    [
+      { cause: 'C01' },
+      'cause: must be link:{company ID}, gateway:{gateway ID} or platform:ingest, got "C01"',
+    ],
+    [{ cause: 'link:' }, 'cause: must be link:{company ID}, gateway:{gateway ID} or platform:ingest'],
+    [{ cause: 'platform:router' }, 'cause: must be link:{company ID}'],
+    [{ cause: 'link:C 01' }, 'cause: must be link:{company ID}'],
+    [{ cause: `link:${'C'.repeat(200)}` }, 'cause: must be at most 72 characters'],
+    [{ cause: ['link:C01', 'link:C02'] }, 'cause: given more than once'],
+    [{ cause: 'link:C01', held: 'false' }, 'held: must not be false with cause'],
   ])('refuses %p', (query, expected) => {
     expect(message(pipe, query)).toContain(expected);
   });
