@@ -1,26 +1,34 @@
 import type { Alert } from '@lg/contracts';
 import { closedBefore, matchesFilter } from './alert-store';
 
+/** An alert as the store keeps it: C01's truck T001 offline, open and not taken. */
+const raised: Alert = {
+  id: 'truck.offline~T001~x',
+  rule: 'truck.offline',
+  kind: 'truck',
+  owner: 'C01',
+  device: 'T001',
+  severity: 'yellow',
+  active: true,
+  acknowledged: false,
+  message: 'm',
+  value: 'offline',
+  threshold: null,
+  openedAt: '2026-05-01T00:00:00.000Z',
+  updatedAt: '2026-05-01T00:00:00.000Z',
+  count: 1,
+  escalation: { level: 'company', unit: 'C01', since: '2026-05-01T00:00:00.000Z', notify: [] },
+};
+
 describe('closedBefore (the retention of closed alerts)', () => {
   const base: Alert = {
-    id: 'gas.lel~G001~x',
-    rule: 'gas.lel',
-    kind: 'gas',
-    owner: 'P01',
-    device: 'G001',
-    severity: 'red',
+    ...raised,
     active: false,
     acknowledged: true,
-    message: 'm',
-    value: 10,
-    threshold: 50,
-    openedAt: '2026-05-01T00:00:00.000Z',
     updatedAt: '2026-05-01T02:00:00.000Z',
     clearedAt: '2026-05-01T01:00:00.000Z',
     ackedAt: '2026-05-01T02:00:00.000Z',
     ackedBy: 'operator',
-    count: 1,
-    escalation: { level: 'grid', unit: 'GR', since: '2026-05-01T00:00:00.000Z', notify: [] },
   };
   const cutoff = Date.parse('2026-05-02T00:00:00Z');
 
@@ -41,23 +49,6 @@ describe('closedBefore (the retention of closed alerts)', () => {
 });
 
 describe('matchesFilter: held alerts (docs/rules.md, "Inhibition")', () => {
-  const raised: Alert = {
-    id: 'truck.offline~T001~x',
-    rule: 'truck.offline',
-    kind: 'truck',
-    owner: 'C01',
-    device: 'T001',
-    severity: 'yellow',
-    active: true,
-    acknowledged: false,
-    message: 'm',
-    value: 'offline',
-    threshold: null,
-    openedAt: '2026-05-01T00:00:00.000Z',
-    updatedAt: '2026-05-01T00:00:00.000Z',
-    count: 1,
-    escalation: { level: 'company', unit: 'C01', since: '2026-05-01T00:00:00.000Z', notify: [] },
-  };
   const heldByLink: Alert = {
     ...raised,
     id: 'truck.offline~T002~x',
